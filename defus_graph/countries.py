@@ -1,0 +1,97 @@
+"""Country codes (ISO 3166-1 alpha-2) and the country names sources write.
+
+Kept in the package so that nothing is looked up on the network.
+"""
+
+from __future__ import annotations
+
+from .resolve_text import normalise
+
+__all__ = ["ISO_CODES", "country_code", "is_country_code"]
+
+#: Every officially assigned ISO 3166-1 alpha-2 code.
+ISO_CODES: frozenset[str] = frozenset(
+    """AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO
+    BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK
+    DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR
+    GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM
+    KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP
+    MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL
+    PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST
+    SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG
+    VI VN VU WF WS YE YT ZA ZM ZW""".split()
+)
+
+#: Codes the EU writes instead of ISO ones (CORDIS, Eurostat).
+_EU_CODES = {"UK": "GB", "EL": "GR"}
+
+# Names in English, German, French and the country's own language, for the
+# countries EU projects draw on. Matching ignores case and accents.
+_NAMES: dict[str, tuple[str, ...]] = {
+    "AT": ("Austria", "Österreich", "Autriche"),
+    "BE": ("Belgium", "Belgien", "Belgique", "België"),
+    "BG": ("Bulgaria", "Bulgarien", "Bulgarie"),
+    "CH": ("Switzerland", "Schweiz", "Suisse", "Svizzera"),
+    "CY": ("Cyprus", "Zypern", "Chypre"),
+    "CZ": ("Czechia", "Czech Republic", "Tschechien", "Tchéquie"),
+    "DE": ("Germany", "Deutschland", "Allemagne"),
+    "DK": ("Denmark", "Dänemark", "Danemark", "Danmark"),
+    "EE": ("Estonia", "Estland", "Estonie"),
+    "ES": ("Spain", "Spanien", "Espagne", "España"),
+    "FI": ("Finland", "Finnland", "Finlande", "Suomi"),
+    "FR": ("France", "Frankreich"),
+    "GB": (
+        "United Kingdom",
+        "Great Britain",
+        "Großbritannien",
+        "Vereinigtes Königreich",
+        "Royaume-Uni",
+        "England",
+        "Scotland",
+        "Wales",
+    ),
+    "GR": ("Greece", "Griechenland", "Grèce", "Hellas"),
+    "HR": ("Croatia", "Kroatien", "Croatie", "Hrvatska"),
+    "HU": ("Hungary", "Ungarn", "Hongrie", "Magyarország"),
+    "IE": ("Ireland", "Irland", "Irlande"),
+    "IS": ("Iceland", "Island", "Islande"),
+    "IT": ("Italy", "Italien", "Italie", "Italia"),
+    "LT": ("Lithuania", "Litauen", "Lituanie"),
+    "LU": ("Luxembourg", "Luxemburg"),
+    "LV": ("Latvia", "Lettland", "Lettonie"),
+    "MT": ("Malta", "Malte"),
+    "NL": ("Netherlands", "The Netherlands", "Niederlande", "Pays-Bas", "Nederland"),
+    "NO": ("Norway", "Norwegen", "Norvège", "Norge"),
+    "PL": ("Poland", "Polen", "Pologne", "Polska"),
+    "PT": ("Portugal",),
+    "RO": ("Romania", "Rumänien", "Roumanie"),
+    "RS": ("Serbia", "Serbien", "Serbie"),
+    "SE": ("Sweden", "Schweden", "Suède", "Sverige"),
+    "SI": ("Slovenia", "Slowenien", "Slovénie"),
+    "SK": ("Slovakia", "Slowakei", "Slovaquie"),
+    "TR": ("Turkey", "Türkei", "Turquie", "Türkiye"),
+    "UA": ("Ukraine",),
+    "US": ("United States", "USA", "Vereinigte Staaten", "États-Unis"),
+}
+_BY_NAME = {normalise(name): code for code, names in _NAMES.items() for name in names}
+
+
+def is_country_code(code: str) -> bool:
+    """Whether ``code`` is an assigned ISO 3166-1 alpha-2 code (upper case)."""
+    return code in ISO_CODES
+
+
+def country_code(text: str) -> str | None:
+    """The ISO code a source means by ``text`` ("DE", "UK", "Spain", "Spanien"), or ``None``.
+
+    Examples
+    --------
+    >>> country_code("Spain"), country_code("UK"), country_code("(DE)"), country_code("LPR")
+    ('ES', 'GB', 'DE', None)
+    """
+    stripped = text.strip().strip("()").strip()
+    upper = stripped.upper()
+    if len(stripped) == 2 and stripped == upper:
+        code = _EU_CODES.get(upper, upper)
+        return code if code in ISO_CODES else None
+    return _BY_NAME.get(normalise(stripped))

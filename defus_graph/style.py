@@ -1,0 +1,48 @@
+"""How nodes look, by kind: one palette for the dashboard, the legend and Gephi.
+
+Colours are chosen to stay apart for colour-blind readers (Okabe–Ito based).
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["KIND_COLOURS", "PROJECT_COLOUR", "kind_colour", "node_size"]
+
+PROJECT_COLOUR = "#222222"
+
+#: Organisation kind -> hex colour; "unknown" for organisations of no known kind.
+KIND_COLOURS: dict[str, str] = {
+    "project": PROJECT_COLOUR,
+    "city": "#0072B2",
+    "region": "#56B4E9",
+    "ministry": "#009E73",
+    "public body": "#4DAF7C",
+    "police": "#1B5E20",
+    "NGO": "#E69F00",
+    "foundation": "#F0C05A",
+    "university": "#CC79A7",
+    "research institute": "#A3508A",
+    "network": "#D55E00",
+    "sports body": "#8C564B",
+    "company": "#7F7F7F",
+    "other": "#B0B0B0",
+    "unknown": "#D0D0D0",
+}
+
+
+def kind_colour(kind: str) -> str:
+    """The colour of a node of this kind (grey for a kind outside the palette)."""
+    return KIND_COLOURS.get(kind, KIND_COLOURS["other"])
+
+
+def node_size(centrality: float, *, smallest: float = 10.0, largest: float = 40.0) -> float:
+    """A node's drawn size from a centrality in [0, 1], area-proportional.
+
+    Examples
+    --------
+    >>> node_size(0.0), node_size(1.0)
+    (10.0, 40.0)
+    """
+    c = min(max(centrality, 0.0), 1.0)
+    return round(smallest + (largest - smallest) * math.sqrt(c), 2)

@@ -1,0 +1,121 @@
+"""The part of the network a user looks at: filters and the choice of view.
+
+One function serves the dashboard, its downloads and ``defus-graph export``, so
+a file always shows what the screen showed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .graph import (
+    ORGANISATION,
+    PROJECT,
+    organisation_projection,
+    project_projection,
+)
+from .model import date_bounds
+
+__all__ = ["VIEWS", "Filters", "filter_graph", "project_years", "view_graph", "year_span"]
+
+#: The three ways to look at the network.
+VIEWS: tuple[str, ...] = ("bipartite", "orgs", "projects")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to keep. Empty tuples and ``None`` keep everything.
+
+    kinds : organisation kinds to keep (projects are always kept by kind).
+    countries : ISO codes of organisations to keep.
+    programmes : programmes of projects to keep.
+    years : keep projects running at some time in [first, last]; projects with no
+        dates are kept only when no year range is set.
+    shared_only : keep only organisations in two or more (kept) projects.
+    """
+
+    kinds: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
+    shared_only: bool = False
+
+    def is_empty(self) -> bool:
+        """Whether these filters keep everything."""
+        return self == Filters()
+
+
+def project_years(data: dict[str, object]) -> tuple[int, int] | None:
+    """The first and last year a project node runs, or ``None`` if undated."""
+    start, end = data.get("start"), data.get("end")
+    if not start and not end:
+        return None
+    first = date_bounds(str(start or end))[0].year
+    last = date_bounds(str(end or start))[1].year
+    return first, last
+
+
+def year_span(g: nx.Graph) -> tuple[int, int] | None:
+    """The earliest and latest year any project of ``g`` runs, or ``None``."""
+    spans = [
+        s
+        for _, d in g.nodes(data=True)
+        if d.get("bipartite") == PROJECT
+        for s in [project_years(d)]
+        if s
+    ]
+    if not spans:
+        return None
+    return min(s[0] for s in spans), max(s[1] for s in spans)
+
+
+def filter_graph(g: nx.Graph, filters: Filters) -> nx.Graph:
+    """The bipartite subgraph that ``filters`` keep, without organisations left alone.
+
+    Projects are filtered first (programme, years), then organisations (kind,
+    country), then, if asked, organisations in fewer than two kept projects.
+    Projects that lose all their organisations to a filter stay visible only if
+    no organisation filter is set.
+    """
+    projects = []
+    for n, d in g.nodes(data=True):
+        if d.get("bipartite") != PROJECT:
+            continue
+        if filters.programmes and d.get("programme") not in filters.programmes:
+            continue
+        if filters.years is not None:
+            span = project_years(d)
+            if span is None or span[1] < filters.years[0] or span[0] > filters.years[1]:
+                continue
+        projects.append(n)
+    kept_projects = set(projects)
+    orgs = []
+    for n, d in g.nodes(data=True):
+        if d.get("bipartite") != ORGANISATION:
+            continue
+        if filters.kinds and d.get("kind") not in filters.kinds:
+            continue
+        if filters.countries and d.get("country") not in filters.countries:
+            continue
+        in_kept = sum(1 for p in g[n] if p in kept_projects)
+        if in_kept == 0 or (filters.shared_only and in_kept < 2):
+            continue
+        orgs.append(n)
+    org_filter = bool(filters.kinds or filters.countries or filters.shared_only)
+    if org_filter:
+        org_set = set(orgs)
+        projects = [p for p in projects if any(o in org_set for o in g[p])]
+    return g.subgraph(projects + orgs).copy()
+
+
+def view_graph(g: nx.Graph, view: str) -> nx.Graph:
+    """The bipartite graph itself, or its organisation or project projection."""
+    if view == "bipartite":
+        return g
+    if view == "orgs":
+        return organisation_projection(g)
+    if view == "projects":
+        return project_projection(g)
+    raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
