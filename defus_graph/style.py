@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["KIND_COLOURS", "PROJECT_COLOUR", "kind_colour", "node_size"]
+import networkx as nx
+
+__all__ = ["KIND_COLOURS", "PROJECT_COLOUR", "kind_colour", "node_size", "node_sizes"]
 
 PROJECT_COLOUR = "#222222"
 
@@ -46,3 +48,21 @@ def node_size(centrality: float, *, smallest: float = 10.0, largest: float = 40.
     """
     c = min(max(centrality, 0.0), 1.0)
     return round(smallest + (largest - smallest) * math.sqrt(c), 2)
+
+
+def node_sizes(g: nx.Graph) -> dict[str, float]:
+    """Drawn size of every node: area by degree, relative to the busiest node of its side.
+
+    Projects are compared with projects and organisations with organisations
+    (the bipartite normalisation), so one big consortium does not dwarf every
+    city. The dashboard and the Gephi export both use this, so they agree.
+    """
+    sides: dict[object, list[str]] = {}
+    for n, side in g.nodes(data="bipartite"):
+        sides.setdefault(side, []).append(n)
+    sizes: dict[str, float] = {}
+    for members in sides.values():
+        weights = {n: g.degree(n, weight="weight") for n in members}
+        top = max(weights.values(), default=0) or 1
+        sizes.update({str(n): node_size(w / top) for n, w in weights.items()})
+    return sizes
