@@ -1,0 +1,5 @@
+"""``python -m defus_graph``: the same as the ``defus-graph`` command."""
+
+from .cli import main
+
+raise SystemExit(main())

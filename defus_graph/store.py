@@ -1,0 +1,687 @@
+"""The project's own tables on disk: four UTF-8 CSV files a person can edit.
+
+``load_dataset`` reads and validates a data directory and either returns a
+whole Dataset or raises :class:`DataError` listing every problem at once; it
+never returns half-loaded data. ``save_dataset`` writes atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .countries import is_country_code
+from .errors import DataError, InputError
+from .model import (
+    FUNDING_SCOPES,
+    KINDS,
+    ROLES,
+    Alias,
+    Dataset,
+    Organisation,
+    Participation,
+    Project,
+    date_bounds,
+    parse_partial_date,
+)
+from .resolve import Resolver
+from .resolve_text import name_keys
+
+__all__ = [
+    "DATA_ENV",
+    "FILES",
+    "default_data_dir",
+    "load_dataset",
+    "save_dataset",
+    "validate_directory",
+]
+
+#: Environment variable naming the data directory the dashboard and CLI use.
+DATA_ENV = "DEFUS_GRAPH_DATA"
+
+#: File name of each table, in the order they are checked.
+FILES: dict[str, type] = {
+    "projects.csv": Project,
+    "organisations.csv": Organisation,
+    "participations.csv": Participation,
+    "aliases.csv": Alias,
+}
+
+_REPO_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def default_data_dir() -> Path:
+    """The data directory to use: ``$DEFUS_GRAPH_DATA``, else the bundled ``data/``."""
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return Path(env)
+    return _REPO_DATA
+
+
+def _columns(record_type: type) -> list[str]:
+    return [f.name for f in fields(record_type) if not f.name.startswith("_")]
+
+
+@dataclass
+class _Row:
+    line: int
+    values: dict[str, str]
+
+
+class _Table:
+    """One CSV file read as text, with physical line numbers per record."""
+
+    def __init__(self, path: Path, display: str, encoding: str) -> None:
+        self.display = display
+        self.rows: list[_Row] = []
+        self.problems: list[InputError] = []
+        columns = _columns(FILES[path.name])
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            self.problems.append(
+                InputError(
+                    display,
+                    None,
+                    None,
+                    None,
+                    "is missing.",
+                    f"Create it with the header: {','.join(columns)}",
+                )
+            )
+            return
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as err:
+            line = raw[: err.start].count(b"\n") + 1
+            self.problems.append(
+                InputError(
+                    display,
+                    line,
+                    None,
+                    None,
+                    f"cannot be read as {encoding} (byte {err.start}).",
+                    "Save it as UTF-8, or try --encoding cp1252 if Excel wrote it.",
+                )
+            )
+            return
+        except LookupError:
+            self.problems.append(
+                InputError(
+                    display,
+                    None,
+                    None,
+                    encoding,
+                    "is no known text encoding.",
+                    "Use utf-8 or cp1252.",
+                )
+            )
+            return
+        self._read(text.removeprefix("\ufeff"), columns)
+
+    def _read(self, text: str, columns: list[str]) -> None:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = next(reader)
+        except StopIteration:
+            self.problems.append(
+                InputError(
+                    self.display,
+                    1,
+                    None,
+                    None,
+                    "is empty.",
+                    f"Its first line must be: {','.join(columns)}",
+                )
+            )
+            return
+        except csv.Error as err:
+            self.problems.append(InputError(self.display, 1, None, None, f"is not CSV: {err}."))
+            return
+        header = [h.strip() for h in header]
+        missing = [c for c in columns if c not in header]
+        unknown = [h for h in header if h not in columns]
+        for col in missing:
+            self.problems.append(
+                InputError(
+                    self.display,
+                    1,
+                    col,
+                    None,
+                    "column is missing.",
+                    f"The header must be: {','.join(columns)}",
+                )
+            )
+        for col in unknown:
+            self.problems.append(
+                InputError(
+                    self.display,
+                    1,
+                    col,
+                    None,
+                    "is no known column.",
+                    f"Known columns: {', '.join(columns)}",
+                )
+            )
+        if missing:
+            return
+        previous_end = 1
+        try:
+            for record in reader:
+                line = previous_end + 1
+                previous_end = reader.line_num
+                if not record or all(not v.strip() for v in record):
+                    continue
+                if len(record) != len(header):
+                    self.problems.append(
+                        InputError(
+                            self.display,
+                            line,
+                            None,
+                            None,
+                            f"has {len(record)} fields, the header has {len(header)}.",
+                            "Check for an unquoted comma or a missing field.",
+                        )
+                    )
+                    continue
+                values = {h: v.strip() for h, v in zip(header, record, strict=True)}
+                self.rows.append(_Row(line, values))
+        except csv.Error as err:
+            self.problems.append(
+                InputError(
+                    self.display,
+                    previous_end + 1,
+                    None,
+                    None,
+                    f"is not valid CSV here: {err}.",
+                    "Check the quotes on this line.",
+                )
+            )
+
+
+def _int_field(row: _Row, col: str, table: _Table, problems: list[InputError]) -> int:
+    value = row.values[col]
+    if not value:
+        return 0
+    if value.isdigit():
+        return int(value)
+    problems.append(
+        InputError(
+            table.display,
+            row.line,
+            col,
+            value,
+            "is not a line number.",
+            "Write a whole number, or leave it empty.",
+        )
+    )
+    return 0
+
+
+def _check_choice(
+    value: str,
+    allowed: Sequence[str],
+    row: _Row,
+    col: str,
+    table: _Table,
+    problems: list[InputError],
+    *,
+    required: bool = False,
+) -> None:
+    if not value:
+        if required:
+            problems.append(
+                InputError(
+                    table.display,
+                    row.line,
+                    col,
+                    value,
+                    "is empty.",
+                    f"Use one of: {', '.join(allowed)}.",
+                )
+            )
+        return
+    if value not in allowed:
+        problems.append(
+            InputError(
+                table.display,
+                row.line,
+                col,
+                value,
+                "is not allowed here.",
+                f"Use one of: {', '.join(allowed)}.",
+            )
+        )
+
+
+def _projects(t: _Table, problems: list[InputError]) -> list[Project]:
+    out = []
+    for row in t.rows:
+        v = row.values
+        if not v["acronym"]:
+            problems.append(
+                InputError(
+                    t.display,
+                    row.line,
+                    "acronym",
+                    "",
+                    "is empty.",
+                    "Every project needs an acronym.",
+                )
+            )
+            continue
+        bounds: dict[str, Any] = {}
+        for col in ("start", "end"):
+            if v[col]:
+                try:
+                    parse_partial_date(v[col])
+                    bounds[col] = date_bounds(v[col])
+                except ValueError as err:
+                    problems.append(
+                        InputError(
+                            t.display,
+                            row.line,
+                            col,
+                            v[col],
+                            f"{err}.",
+                            "Write a date such as 2017, 2017-10 or 2017-10-01.",
+                        )
+                    )
+        if "start" in bounds and "end" in bounds and bounds["end"][1] < bounds["start"][0]:
+            problems.append(
+                InputError(
+                    t.display,
+                    row.line,
+                    "end",
+                    v["end"],
+                    f"is before the start {v['start']}.",
+                    "Swap the dates or correct one of them.",
+                )
+            )
+        funding: float | None = None
+        if v["funding_eur"]:
+            try:
+                funding = float(v["funding_eur"])
+                if not math.isfinite(funding) or funding < 0:
+                    raise ValueError
+            except ValueError:
+                problems.append(
+                    InputError(
+                        t.display,
+                        row.line,
+                        "funding_eur",
+                        v["funding_eur"],
+                        "is not an amount in euros.",
+                        "Write digits with a decimal point, e.g. 630901.00.",
+                    )
+                )
+                funding = None
+        _check_choice(
+            v["funding_scope"],
+            FUNDING_SCOPES,
+            row,
+            "funding_scope",
+            t,
+            problems,
+            required=bool(v["funding_eur"]),
+        )
+        if v["funding_scope"] and not v["funding_eur"]:
+            problems.append(
+                InputError(
+                    t.display,
+                    row.line,
+                    "funding_scope",
+                    v["funding_scope"],
+                    "is set but there is no amount.",
+                    "Fill in funding_eur or clear funding_scope.",
+                )
+            )
+        if v["funding_scope"] == "partner_share" and not v["funding_share_of"]:
+            problems.append(
+                InputError(
+                    t.display,
+                    row.line,
+                    "funding_share_of",
+                    "",
+                    "is empty, but the amount is one partner's share.",
+                    "Name the organisation whose share it is.",
+                )
+            )
+        out.append(
+            Project(
+                acronym=v["acronym"],
+                title=v["title"],
+                description=v["description"],
+                start=v["start"],
+                end=v["end"],
+                programme=v["programme"],
+                funding_eur=funding,
+                funding_scope=v["funding_scope"],
+                funding_share_of=v["funding_share_of"],
+                funding_text=v["funding_text"],
+                section=v["section"],
+                source=v["source"],
+                line=_int_field(row, "line", t, problems),
+                description_line=_int_field(row, "description_line", t, problems),
+                dates_line=_int_field(row, "dates_line", t, problems),
+                funding_line=_int_field(row, "funding_line", t, problems),
+            )
+        )
+    return out
+
+
+def _organisations(t: _Table, problems: list[InputError]) -> list[Organisation]:
+    out = []
+    for row in t.rows:
+        v = row.values
+        if not v["name"]:
+            problems.append(
+                InputError(
+                    t.display, row.line, "name", "", "is empty.", "Every organisation needs a name."
+                )
+            )
+            continue
+        _check_choice(v["kind"], KINDS, row, "kind", t, problems)
+        if v["country"] and not is_country_code(v["country"]):
+            problems.append(
+                InputError(
+                    t.display,
+                    row.line,
+                    "country",
+                    v["country"],
+                    "is no ISO 3166 country code.",
+                    "Use two capital letters, e.g. DE, FR, GB (not UK), GR (not EL).",
+                )
+            )
+        out.append(
+            Organisation(
+                name=v["name"],
+                kind=v["kind"],
+                country=v["country"],
+                source=v["source"],
+                line=_int_field(row, "line", t, problems),
+                note=v["note"],
+            )
+        )
+    return out
+
+
+def _participations(t: _Table, problems: list[InputError]) -> list[Participation]:
+    out = []
+    for row in t.rows:
+        v = row.values
+        _check_choice(v["role"], ROLES, row, "role", t, problems, required=True)
+        out.append(
+            Participation(
+                project=v["project"],
+                organisation=v["organisation"],
+                role=v["role"],
+                name_as_written=v["name_as_written"],
+                source=v["source"],
+                line=_int_field(row, "line", t, problems),
+            )
+        )
+    return out
+
+
+def _aliases(t: _Table, problems: list[InputError]) -> list[Alias]:
+    out = []
+    for row in t.rows:
+        v = row.values
+        if not v["alias"]:
+            problems.append(
+                InputError(
+                    t.display,
+                    row.line,
+                    "alias",
+                    "",
+                    "is empty.",
+                    "Write the other name, or delete the row.",
+                )
+            )
+            continue
+        out.append(
+            Alias(
+                alias=v["alias"],
+                organisation=v["organisation"],
+                source=v["source"],
+                line=_int_field(row, "line", t, problems),
+                note=v["note"],
+            )
+        )
+    return out
+
+
+def _cross_check(tables: dict[str, _Table], ds: Dataset, problems: list[InputError]) -> None:
+    """Checks between tables: unknown names, duplicates, ambiguous aliases."""
+    pt, ot, at, lt = (tables[f] for f in FILES)
+    seen_projects: dict[str, int] = {}
+    for p, row in zip(ds.projects, pt.rows, strict=True):
+        if p.acronym in seen_projects:
+            problems.append(
+                InputError(
+                    pt.display,
+                    row.line,
+                    "acronym",
+                    p.acronym,
+                    f"is already the project on line {seen_projects[p.acronym]}.",
+                    "Merge the two rows or give one another acronym.",
+                )
+            )
+        seen_projects.setdefault(p.acronym, row.line)
+    # Every name and alias, normalised, may stand for one organisation only.
+    owner: dict[str, tuple[str, str, int]] = {}  # key -> (organisation, file, line)
+    for o, row in zip(ds.organisations, ot.rows, strict=True):
+        clash = next((owner[k] for k in name_keys(o.name) if k in owner), None)
+        if clash:
+            problems.append(
+                InputError(
+                    ot.display,
+                    row.line,
+                    "name",
+                    o.name,
+                    f'duplicates "{clash[0]}" on line {clash[2]}.',
+                    "Keep one row and add the other name to aliases.csv.",
+                )
+            )
+            continue
+        owner.update(dict.fromkeys(name_keys(o.name), (o.name, ot.display, row.line)))
+    orgs = {o.name for o in ds.organisations}
+    resolver = Resolver(ds.organisations, ())
+    for a, row in zip(ds.aliases, lt.rows, strict=True):
+        if a.organisation not in orgs:
+            problems.append(_unknown_org(lt.display, row.line, a.organisation, resolver))
+            continue
+        clash = next(
+            (owner[k] for k in name_keys(a.alias) if k in owner and owner[k][0] != a.organisation),
+            None,
+        )
+        if clash:
+            problems.append(
+                InputError(
+                    lt.display,
+                    row.line,
+                    "alias",
+                    a.alias,
+                    f'already stands for "{clash[0]}" ({clash[1]}, line {clash[2]}).',
+                    "A name may stand for one organisation only.",
+                )
+            )
+            continue
+        for k in name_keys(a.alias):
+            owner.setdefault(k, (a.organisation, lt.display, row.line))
+    pairs: dict[tuple[str, str], int] = {}
+    for pa, row in zip(ds.participations, at.rows, strict=True):
+        if pa.project not in seen_projects:
+            close = [a for a in seen_projects if a.casefold() == pa.project.casefold()]
+            hint = f'Did you mean "{close[0]}"? ' if close else ""
+            problems.append(
+                InputError(
+                    at.display,
+                    row.line,
+                    "project",
+                    pa.project,
+                    "is no known project.",
+                    hint + f"Add it to {pt.display}.",
+                )
+            )
+        if pa.organisation not in orgs:
+            problems.append(
+                _unknown_org(
+                    at.display,
+                    row.line,
+                    pa.organisation,
+                    resolver,
+                    aliases_file=lt.display,
+                    orgs_file=ot.display,
+                )
+            )
+        key = (pa.project, pa.organisation)
+        if key in pairs:
+            problems.append(
+                InputError(
+                    at.display,
+                    row.line,
+                    "organisation",
+                    pa.organisation,
+                    f"is already in {pa.project} on line {pairs[key]}.",
+                    "Keep one row per organisation and project.",
+                )
+            )
+        pairs.setdefault(key, row.line)
+    for p, row in zip(ds.projects, pt.rows, strict=True):
+        if p.funding_share_of and p.funding_share_of not in orgs:
+            problems.append(
+                _unknown_org(
+                    pt.display, row.line, p.funding_share_of, resolver, column="funding_share_of"
+                )
+            )
+
+
+def _unknown_org(
+    display: str,
+    line: int,
+    name: str,
+    resolver: Resolver,
+    *,
+    column: str = "organisation",
+    aliases_file: str = "aliases.csv",
+    orgs_file: str = "organisations.csv",
+) -> InputError:
+    close = resolver.suggest(name)
+    hint = f'Did you mean "{close[0]}"? ' if close else ""
+    return InputError(
+        display,
+        line,
+        column,
+        name,
+        "is no known organisation.",
+        hint + f"Add it to {orgs_file}, or its other name to {aliases_file}.",
+    )
+
+
+def validate_directory(directory: Path, *, encoding: str = "utf-8") -> list[InputError]:
+    """Every problem in a data directory (an empty list when it is fine)."""
+    try:
+        load_dataset(directory, encoding=encoding)
+    except DataError as err:
+        return list(err.problems)
+    return []
+
+
+def load_dataset(directory: Path, *, encoding: str = "utf-8") -> Dataset:
+    """Read and validate the four tables of ``directory``.
+
+    Raises
+    ------
+    DataError
+        With every problem found, each naming file, line, column and value.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise DataError(
+            [
+                InputError(
+                    str(directory),
+                    None,
+                    None,
+                    None,
+                    "is not a directory.",
+                    "Name the folder that holds projects.csv and the others.",
+                )
+            ]
+        )
+    tables = {name: _Table(directory / name, str(directory / name), encoding) for name in FILES}
+    problems = [p for t in tables.values() for p in t.problems]
+    readers: dict[str, Callable[[_Table, list[InputError]], list[Any]]] = {
+        "projects.csv": _projects,
+        "organisations.csv": _organisations,
+        "participations.csv": _participations,
+        "aliases.csv": _aliases,
+    }
+    records = {name: readers[name](tables[name], problems) for name in FILES}
+    if problems:
+        raise DataError(problems)
+    ds = Dataset(
+        projects=tuple(records["projects.csv"]),
+        organisations=tuple(records["organisations.csv"]),
+        participations=tuple(records["participations.csv"]),
+        aliases=tuple(records["aliases.csv"]),
+    )
+    _cross_check(tables, ds, problems)
+    if problems:
+        raise DataError(problems)
+    return ds
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value) if value else ""
+    return str(value)
+
+
+def _rows(records: Sequence[Any], columns: list[str]) -> Iterator[list[str]]:
+    for r in records:
+        yield [_cell(getattr(r, c)) for c in columns]
+
+
+def save_dataset(ds: Dataset, directory: Path) -> None:
+    """Write the four tables (UTF-8 with BOM, so Excel shows umlauts) atomically.
+
+    Each file is written beside its target and renamed over it, so a reader
+    never sees a half-written table.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "projects.csv": ds.projects,
+        "organisations.csv": ds.organisations,
+        "participations.csv": ds.participations,
+        "aliases.csv": ds.aliases,
+    }
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, records in tables.items():
+            columns = _columns(FILES[name])
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+                writer = csv.writer(fh, lineterminator="\n")
+                writer.writerow(columns)
+                writer.writerows(_rows(records, columns))
+            staged.append((name, Path(tmp_name)))
+        for name, staged_path in staged:
+            os.replace(staged_path, directory / name)
+    finally:
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
