@@ -77,9 +77,14 @@ def cmd_projects(args: argparse.Namespace) -> int:
         _emit_json(records)
         return 0
     rows = [
-        [r["acronym"], f"{r['start'] or '?'}–{r['end'] or '?'}", r["programme"] or "",
-         _money(r["funding_eur"], r["funding_scope"]), r["coordinator"] or "",
-         str(len(r["organisations"]))]
+        [
+            r["acronym"],
+            f"{r['start'] or '?'}–{r['end'] or '?'}",
+            r["programme"] or "",
+            _money(r["funding_eur"], r["funding_scope"]),
+            r["coordinator"] or "",
+            str(len(r["organisations"])),
+        ]
         for r in records
     ]
     _emit(_table(rows, ["project", "runs", "programme", "funding", "coordinator", "orgs"]))
@@ -89,15 +94,17 @@ def cmd_projects(args: argparse.Namespace) -> int:
 def cmd_orgs(args: argparse.Namespace) -> int:
     ds, g = _load(args)
     records = [
-        r for r in organisation_records(ds, g)
+        r
+        for r in organisation_records(ds, g)
         if (args.kind is None or r["kind"] == args.kind)
         and (args.country is None or r["country"] == args.country.upper())
     ]
     if args.json:
         _emit_json(records)
         return 0
-    rows = [[r["name"], r["kind"] or "", r["country"] or "", ", ".join(r["projects"])]
-            for r in records]
+    rows = [
+        [r["name"], r["kind"] or "", r["country"] or "", ", ".join(r["projects"])] for r in records
+    ]
     _emit(_table(rows, ["organisation", "kind", "country", "projects"]))
     return 0
 
@@ -109,8 +116,11 @@ def cmd_org(args: argparse.Namespace) -> int:
         _emit_json(record)
         return 0
     projects = {p.acronym: p for p in ds.projects}
-    lines = [record["name"], f"  kind: {record['kind'] or 'unknown'}",
-             f"  country: {record['country'] or 'unknown'}"]
+    lines = [
+        record["name"],
+        f"  kind: {record['kind'] or 'unknown'}",
+        f"  country: {record['country'] or 'unknown'}",
+    ]
     if record["aliases"]:
         lines.append(f"  also known as: {', '.join(record['aliases'])}")
     lines.append(f"  projects ({len(record['projects'])}):")
@@ -127,17 +137,29 @@ def cmd_org(args: argparse.Namespace) -> int:
 def cmd_shared(args: argparse.Namespace) -> int:
     _, g = _load(args)
     found = shared_partners(g, min_projects=args.min, kind=args.kind)
-    records = [{"name": s.name, "kind": s.kind, "country": s.country or None,
-                "projects": list(s.projects)} for s in found]
+    records = [
+        {"name": s.name, "kind": s.kind, "country": s.country or None, "projects": list(s.projects)}
+        for s in found
+    ]
     if args.json:
         _emit_json(records)
         return 0
     if not records:
-        _emit(f"No organisation is in {args.min} or more projects"
-              + (f" among kind {args.kind}." if args.kind else "."))
+        _emit(
+            f"No organisation is in {args.min} or more projects"
+            + (f" among kind {args.kind}." if args.kind else ".")
+        )
         return 0
-    rows = [[r["name"], r["kind"], r["country"] or "", str(len(r["projects"])),
-             ", ".join(r["projects"])] for r in records]
+    rows = [
+        [
+            r["name"],
+            r["kind"],
+            r["country"] or "",
+            str(len(r["projects"])),
+            ", ".join(r["projects"]),
+        ]
+        for r in records
+    ]
     _emit(_table(rows, ["organisation", "kind", "country", "n", "projects"]))
     return 0
 
@@ -148,12 +170,17 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         _emit_json(stats)
         return 0
-    lines = [f"{k.replace('_', ' ')}: {v}" for k, v in stats.items()
-             if k not in ("most_central", "betweenness_estimated")]
+    lines = [
+        f"{k.replace('_', ' ')}: {v}"
+        for k, v in stats.items()
+        if k not in ("most_central", "betweenness_estimated")
+    ]
     lines.append("most central organisations (betweenness):")
     for c in stats["most_central"]:  # type: ignore[attr-defined]
-        lines.append(f"  {c['name']}: {c['projects']} projects, betweenness "
-                     f"{c['betweenness']:.3f}, eigenvector {c['eigenvector']:.3f}")
+        lines.append(
+            f"  {c['name']}: {c['projects']} projects, betweenness "
+            f"{c['betweenness']:.3f}, eigenvector {c['eigenvector']:.3f}"
+        )
     if stats["betweenness_estimated"]:
         lines.append("(betweenness estimated from a sample of nodes)")
     _emit("\n".join(lines))
@@ -164,8 +191,10 @@ def cmd_path(args: argparse.Namespace) -> int:
     ds, g = _load(args)
     a, b = find_organisation(ds, args.a), find_organisation(ds, args.b)
     chain = shortest_chain(g, org_id(a), org_id(b))
-    steps = [{"type": "project" if is_project(n) else "organisation", "name": node_label(n)}
-             for n in chain or []]
+    steps = [
+        {"type": "project" if is_project(n) else "organisation", "name": node_label(n)}
+        for n in chain or []
+    ]
     if args.json:
         _emit_json({"from": a, "to": b, "connected": chain is not None, "chain": steps})
         return 0
@@ -186,15 +215,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
         else:
             print(str(err), file=sys.stderr)
         return 1
-    summary = {"valid": True, "projects": len(ds.projects),
-               "organisations": len(ds.organisations),
-               "participations": len(ds.participations), "aliases": len(ds.aliases)}
+    summary = {
+        "valid": True,
+        "projects": len(ds.projects),
+        "organisations": len(ds.organisations),
+        "participations": len(ds.participations),
+        "aliases": len(ds.aliases),
+    }
     if args.json:
         _emit_json({**summary, "problems": []})
     else:
-        _emit(f"{directory}: no problems ({summary['projects']} projects, "
-              f"{summary['organisations']} organisations, {summary['participations']} "
-              f"participations, {summary['aliases']} aliases).")
+        _emit(
+            f"{directory}: no problems ({summary['projects']} projects, "
+            f"{summary['organisations']} organisations, {summary['participations']} "
+            f"participations, {summary['aliases']} aliases)."
+        )
     return 0
 
 
@@ -202,16 +237,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     out: Path = args.out
     existing = Dataset()
     if out.exists() and any((out / name).exists() for name in FILES):
-        existing = load_dataset(out, encoding="utf-8")
+        existing = load_dataset(out, allow_missing=True)
     merged = ingest_files(args.files, existing, encoding=args.encoding)
     # Check the result exactly as it will be read back before touching ``out``.
     with tempfile.TemporaryDirectory() as staging:
         save_dataset(merged, Path(staging))
         load_dataset(Path(staging))
     save_dataset(merged, out)
-    _emit(f"{out}: {len(merged.projects)} projects, {len(merged.organisations)} "
-          f"organisations, {len(merged.participations)} participations, "
-          f"{len(merged.aliases)} aliases.")
+    _emit(
+        f"{out}: {len(merged.projects)} projects, {len(merged.organisations)} "
+        f"organisations, {len(merged.participations)} participations, "
+        f"{len(merged.aliases)} aliases."
+    )
     return 0
 
 
@@ -229,26 +266,38 @@ def cmd_export(args: argparse.Namespace) -> int:
         shared_only=args.shared_only,
     )
     if filters.years is not None:
-        filters = Filters(**{**filters.__dict__,
-                             "years": (args.from_year or 0, args.to_year or 9999)})
+        filters = Filters(
+            **{**filters.__dict__, "years": (args.from_year or 0, args.to_year or 9999)}
+        )
     positions = layout_positions(g)
     shown = view_graph(filter_graph(g, filters), args.view)
     written = write_export(shown, args.format, args.output, positions=positions)
     for path in written:
-        _emit(f"wrote {path} ({shown.number_of_nodes()} nodes, "
-              f"{shown.number_of_edges()} edges)")
+        _emit(f"wrote {path} ({shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges)")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     app = Path(__file__).resolve().parent.parent / "app.py"
     if not app.exists():
-        raise DefusGraphError(f"The dashboard's app.py is not at {app}. "
-                              "Run from a checkout of defus-graph (pip install -e .).")
+        raise DefusGraphError(
+            f"The dashboard's app.py is not at {app}. "
+            "Run from a checkout of defus-graph (pip install -e .)."
+        )
     env = {**os.environ, DATA_ENV: str(Path(args.data).resolve())}
-    command = [sys.executable, "-m", "streamlit", "run", str(app),
-               "--server.port", str(args.port), "--server.address", args.address,
-               "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.address,
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     return subprocess.call(command, env=env)
 
 
@@ -258,14 +307,22 @@ def build_parser() -> argparse.ArgumentParser:
         prog="defus-graph",
         description="Explore who works with whom in DEFUS/Efus urban security projects.",
         epilog="Examples: defus-graph shared --kind city | defus-graph org Düsseldorf | "
-               "defus-graph export --format gexf -o network.gexf",
+        "defus-graph export --format gexf -o network.gexf",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--data", type=Path, default=default_data_dir(), metavar="DIR",
-                        help=f"data directory (default: ${DATA_ENV} or the bundled data/)")
-    parser.add_argument("--encoding", default="utf-8",
-                        help="text encoding of input files (default utf-8; cp1252 for "
-                             "files saved by Excel on German Windows)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=default_data_dir(),
+        metavar="DIR",
+        help=f"data directory (default: ${DATA_ENV} or the bundled data/)",
+    )
+    parser.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="text encoding of input files (default utf-8; cp1252 for "
+        "files saved by Excel on German Windows)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what is done")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -284,8 +341,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="name or alias; case and accents do not matter")
     p.set_defaults(func=cmd_org)
     p = listing("shared", "organisations in several projects (shared partners)")
-    p.add_argument("--min", type=int, default=2, metavar="N",
-                   help="in at least N projects (default 2)")
+    p.add_argument(
+        "--min", type=int, default=2, metavar="N", help="in at least N projects (default 2)"
+    )
     p.add_argument("--kind", choices=KINDS, help="only organisations of this kind")
     p.set_defaults(func=cmd_shared)
     p = listing("stats", "counts, components, density and the most central organisations")
@@ -297,44 +355,77 @@ def build_parser() -> argparse.ArgumentParser:
     p = listing("validate", "check a data directory and list every problem at once")
     p.add_argument("dir", nargs="?", type=Path, help="directory to check (default: --data)")
     p.set_defaults(func=cmd_validate)
-    p = sub.add_parser("ingest", help="read project pages into a data directory",
-                       description="Read DEFUS project pages and merge what they state into "
-                                   "the tables in --out (created if missing). Re-reading a "
-                                   "page replaces what it said before; nothing is written "
-                                   "if any problem is found.")
+    p = sub.add_parser(
+        "ingest",
+        help="read project pages into a data directory",
+        description="Read DEFUS project pages and merge what they state into "
+        "the tables in --out (created if missing). Re-reading a "
+        "page replaces what it said before; nothing is written "
+        "if any problem is found.",
+    )
     p.add_argument("files", nargs="+", type=Path, metavar="PAGE", help="page text files")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="data directory")
     p.set_defaults(func=cmd_ingest)
-    p = sub.add_parser("export", help="write the network for Gephi or as a web page",
-                       description="Write the network, filtered, in a format Gephi or a "
-                                   "browser opens.")
-    p.add_argument("--format", required=True, choices=("gexf", "graphml", "csv", "html"),
-                   help="gexf (Gephi, with timeline and layout), graphml, csv (Gephi's "
-                        "spreadsheet import: OUT.zip, or OUT.nodes.csv + OUT.edges.csv), "
-                        "html (a standalone page)")
-    p.add_argument("--view", default="bipartite", choices=("bipartite", "orgs", "projects"),
-                   help="projects and organisations (default), organisations linked by "
-                        "shared projects, or projects linked by shared organisations")
-    p.add_argument("--kind", action="append", choices=KINDS,
-                   help="keep organisations of this kind (repeatable)")
-    p.add_argument("--country", action="append", metavar="CODE",
-                   help="keep organisations of this country (repeatable)")
-    p.add_argument("--programme", action="append", metavar="NAME",
-                   help="keep projects of this programme (repeatable)")
-    p.add_argument("--from-year", type=int, metavar="YEAR",
-                   help="keep projects running in or after YEAR")
-    p.add_argument("--to-year", type=int, metavar="YEAR",
-                   help="keep projects running in or before YEAR")
-    p.add_argument("--shared-only", action="store_true",
-                   help="keep only organisations in two or more projects")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="PATH",
-                   help="file to write")
+    p = sub.add_parser(
+        "export",
+        help="write the network for Gephi or as a web page",
+        description="Write the network, filtered, in a format Gephi or a browser opens.",
+    )
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=("gexf", "graphml", "csv", "html"),
+        help="gexf (Gephi, with timeline and layout), graphml, csv (Gephi's "
+        "spreadsheet import: OUT.zip, or OUT.nodes.csv + OUT.edges.csv), "
+        "html (a standalone page)",
+    )
+    p.add_argument(
+        "--view",
+        default="bipartite",
+        choices=("bipartite", "orgs", "projects"),
+        help="projects and organisations (default), organisations linked by "
+        "shared projects, or projects linked by shared organisations",
+    )
+    p.add_argument(
+        "--kind",
+        action="append",
+        choices=KINDS,
+        help="keep organisations of this kind (repeatable)",
+    )
+    p.add_argument(
+        "--country",
+        action="append",
+        metavar="CODE",
+        help="keep organisations of this country (repeatable)",
+    )
+    p.add_argument(
+        "--programme",
+        action="append",
+        metavar="NAME",
+        help="keep projects of this programme (repeatable)",
+    )
+    p.add_argument(
+        "--from-year", type=int, metavar="YEAR", help="keep projects running in or after YEAR"
+    )
+    p.add_argument(
+        "--to-year", type=int, metavar="YEAR", help="keep projects running in or before YEAR"
+    )
+    p.add_argument(
+        "--shared-only", action="store_true", help="keep only organisations in two or more projects"
+    )
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="PATH", help="file to write")
     p.set_defaults(func=cmd_export)
-    p = sub.add_parser("serve", help="open the dashboard on --data",
-                       description="Run the Streamlit dashboard on the data directory.")
+    p = sub.add_parser(
+        "serve",
+        help="open the dashboard on --data",
+        description="Run the Streamlit dashboard on the data directory.",
+    )
     p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
-    p.add_argument("--address", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1, this machine only)")
+    p.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, this machine only)",
+    )
     p.set_defaults(func=cmd_serve)
     return parser
 
@@ -343,8 +434,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s"
+    )
     try:
         status: int = args.func(args)
     except DefusGraphError as err:

@@ -78,7 +78,7 @@ class _Row:
 class _Table:
     """One CSV file read as text, with physical line numbers per record."""
 
-    def __init__(self, path: Path, display: str, encoding: str) -> None:
+    def __init__(self, path: Path, display: str, encoding: str, allow_missing: bool) -> None:
         self.display = display
         self.rows: list[_Row] = []
         self.problems: list[InputError] = []
@@ -86,6 +86,8 @@ class _Table:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
+            if allow_missing:
+                return
             self.problems.append(
                 InputError(
                     display,
@@ -596,8 +598,13 @@ def validate_directory(directory: Path, *, encoding: str = "utf-8") -> list[Inpu
     return []
 
 
-def load_dataset(directory: Path, *, encoding: str = "utf-8") -> Dataset:
+def load_dataset(
+    directory: Path, *, encoding: str = "utf-8", allow_missing: bool = False
+) -> Dataset:
     """Read and validate the four tables of ``directory``.
+
+    ``allow_missing`` reads a missing table as empty (for a directory being
+    filled by ``ingest``); otherwise a missing table is a problem.
 
     Raises
     ------
@@ -618,7 +625,10 @@ def load_dataset(directory: Path, *, encoding: str = "utf-8") -> Dataset:
                 )
             ]
         )
-    tables = {name: _Table(directory / name, str(directory / name), encoding) for name in FILES}
+    tables = {
+        name: _Table(directory / name, str(directory / name), encoding, allow_missing)
+        for name in FILES
+    }
     problems = [p for t in tables.values() for p in t.problems]
     readers: dict[str, Callable[[_Table, list[InputError]], list[Any]]] = {
         "projects.csv": _projects,

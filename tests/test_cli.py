@@ -1,0 +1,121 @@
+"""The command line, read through its JSON as a script would."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from defus_graph.cli import main
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+    assert main([*args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_projects(capsys: pytest.CaptureFixture[str]) -> None:
+    projects = {p["acronym"]: p for p in run_json(capsys, "projects")}
+    assert len(projects) == 12
+    medi = projects["Medi@4Sec"]
+    assert (medi["start"], medi["end"], medi["programme"]) == ("2017-05", "2020-04", "Horizon 2020")
+    assert (medi["funding_eur"], medi["funding_scope"]) == (121000.0, "partner_share")
+    assert medi["coordinator"] == "Université de Toulouse"
+    assert projects["BRIDGE"]["funding_scope"] == "total"
+    assert projects["BRIDGE"]["start"] is None
+    assert "Düsseldorf" in projects["LouD"]["organisations"]
+    assert projects["SiBa"]["coordinator"] is None
+
+
+def test_orgs(capsys: pytest.CaptureFixture[str]) -> None:
+    orgs = {o["name"]: o for o in run_json(capsys, "orgs")}
+    assert orgs["Augsburg"] == {
+        **orgs["Augsburg"],
+        "kind": "city",
+        "country": "DE",
+        "projects": ["LouD", "Solidify"],
+    }
+    cities = run_json(capsys, "orgs", "--kind", "city", "--country", "fr")
+    assert {o["name"] for o in cities} >= {"Lille", "Nice", "Avignon"}
+    assert all(o["country"] == "FR" and o["kind"] == "city" for o in cities)
+
+
+@pytest.mark.parametrize("name", ["Duesseldorf", "düsseldorf", "DÜSSELDORF", " Dusseldorf "])
+def test_org_by_any_spelling(capsys: pytest.CaptureFixture[str], name: str) -> None:
+    org = run_json(capsys, "org", name)
+    assert org["name"] == "Düsseldorf"
+    assert org["projects"] == ["BRIDGE", "LouD"]
+    leuven = next(c for c in org["co_partners"] if c["name"] == "Leuven")
+    assert leuven == {"name": "Leuven", "shared_projects": 2, "projects": ["BRIDGE", "LouD"]}
+
+
+def test_org_by_alias_shows_both_projects(capsys: pytest.CaptureFixture[str]) -> None:
+    org = run_json(capsys, "org", "Generalitat of Catalonia")
+    assert org["name"] == "Generalitat de Catalunya"
+    assert org["projects"] == ["BRIDGE", "PREPARE"]
+    assert run_json(capsys, "org", "Stadt Nizza")["projects"] == ["PACTESUR"]
+    assert run_json(capsys, "org", "DITSS")["projects"] == ["PROTECT"]
+
+
+def test_unknown_org_exits_non_zero_with_closest_matches(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["org", "Roterdam"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert 'No organisation named "Roterdam". Did you mean "Rotterdam"' in captured.err
+
+
+def test_shared(capsys: pytest.CaptureFixture[str]) -> None:
+    cities = run_json(capsys, "shared", "--kind", "city")
+    assert {c["name"]: c["projects"] for c in cities} == {
+        "Augsburg": ["LouD", "Solidify"],
+        "Düsseldorf": ["BRIDGE", "LouD"],
+        "Leuven": ["BRIDGE", "LouD"],
+        "Rotterdam": ["BRIDGE", "PREPARE"],
+    }
+    assert [c["name"] for c in run_json(capsys, "shared", "--min", "3")] == ["Efus"]
+
+
+def test_stats_and_path(capsys: pytest.CaptureFixture[str]) -> None:
+    stats = run_json(capsys, "stats")
+    assert stats["projects"] == 12 and stats["organisations"] == 53
+    path = run_json(capsys, "path", "Augsburg", "Rotterdam")
+    assert path["connected"] is True
+    names = [s["name"] for s in path["chain"]]
+    assert names[0] == "Augsburg" and names[-1] == "Rotterdam"
+    assert [s["type"] for s in path["chain"]][1::2] == ["project"] * (len(names) // 2)
+    assert run_json(capsys, "path", "DEFUS", "Efus")["connected"] is False
+
+
+def test_the_installed_command_and_module_agree() -> None:
+    """``python -m defus_graph`` is the same program, printing UTF-8 whatever the locale."""
+    out = subprocess.run(
+        [sys.executable, "-m", "defus_graph", "shared", "--kind", "city", "--json"],
+        capture_output=True,
+        check=True,
+        env={"PYTHONIOENCODING": "ascii", "PATH": ""},
+    ).stdout
+    assert "Düsseldorf" in json.loads(out.decode("utf-8"))[1]["name"]
+
+
+def test_help_lists_every_command() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "defus_graph", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for command in (
+        "projects",
+        "orgs",
+        "org",
+        "shared",
+        "stats",
+        "path",
+        "validate",
+        "ingest",
+        "export",
+        "serve",
+    ):
+        assert command in out

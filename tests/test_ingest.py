@@ -1,0 +1,100 @@
+"""``defus-graph ingest``: the bundled data is what it makes, and merging is safe."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pytest
+
+from defus_graph.cli import main
+from defus_graph.errors import DataError
+from defus_graph.ingest import ingest_files
+from defus_graph.model import Dataset
+from defus_graph.store import FILES, load_dataset
+
+from .conftest import DATA, SEED
+
+
+def test_reingesting_the_seed_reproduces_the_bundled_data(data_copy: Path) -> None:
+    assert main(["ingest", str(SEED), "--out", str(data_copy)]) == 0
+    for name in FILES:
+        assert filecmp.cmp(DATA / name, data_copy / name, shallow=False), name
+
+
+def test_from_the_hand_kept_tables_alone(data_copy: Path) -> None:
+    """Projects and participations come from the page; only kinds, countries, aliases are kept."""
+    (data_copy / "projects.csv").unlink()
+    (data_copy / "participations.csv").unlink()
+    assert main(["ingest", str(SEED), "--out", str(data_copy)]) == 0
+    for name in FILES:
+        assert filecmp.cmp(DATA / name, data_copy / name, shallow=False), name
+
+
+def test_from_nothing_every_name_stays_as_written(tmp_path: Path) -> None:
+    ds = ingest_files([SEED], Dataset())
+    names = {o.name for o in ds.organisations}
+    # Without the alias table nothing is merged on a guess: two names, two rows.
+    assert {"Generalitat de Catalunya", "Generalitat of Catalonia", "Stadt Nizza"} <= names
+    assert len(ds.projects) == 12
+    assert len(ds.participations) == 68
+
+
+def test_a_second_page_merges_and_shares_cities(data_copy: Path, tmp_path: Path) -> None:
+    page = tmp_path / "weitere_projekte.txt"
+    page.write_text(
+        "Weitere Projekte, an denen Efus beteiligt ist:\n\n"
+        "SAFE-CITY - Safer squares for all (2021 - 2023)\n\n"
+        "Koordinator: Landeshauptstadt Stuttgart\n"
+        "Partner: Duesseldorf (DE), Rotterdam and Den Haag (Netherlands)\n"
+        "Förderung: EU Internal Security Fund, € 1.250.000,00\n",
+        encoding="utf-8",
+    )
+    assert main(["ingest", str(page), "--out", str(data_copy)]) == 0
+    ds = load_dataset(data_copy)
+    members = {pa.organisation: pa.role for pa in ds.participations if pa.project == "SAFE-CITY"}
+    assert members == {
+        "Landeshauptstadt Stuttgart": "coordinator",
+        "Düsseldorf": "partner",
+        "Rotterdam": "partner",
+        "The Hague": "partner",
+        "Efus": "participant",
+    }
+    assert ds.project("SAFE-CITY").funding_eur == 1250000.00
+    assert (ds.project("SAFE-CITY").start, ds.project("SAFE-CITY").end) == ("2021", "2023")
+    # The seed's facts are untouched.
+    assert len([p for p in ds.projects if p.source == "defus_projekte.txt"]) == 12
+
+
+def test_a_conflicting_page_writes_nothing(
+    data_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "andere.txt"
+    page.write_text(
+        "BRIDGE - Another project with the same acronym\n\nPartner: Düsseldorf (FR)\n",
+        encoding="utf-8",
+    )
+    before = {name: (data_copy / name).read_bytes() for name in FILES}
+    assert main(["ingest", str(page), "--out", str(data_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "andere.txt, line 1" in err and "already a project from defus_projekte.txt" in err
+    assert "andere.txt, line 3" in err and "Düsseldorf is in DE" in err
+    assert {name: (data_copy / name).read_bytes() for name in FILES} == before
+
+
+def test_a_page_without_projects_is_an_error(tmp_path: Path) -> None:
+    page = tmp_path / "leer.txt"
+    page.write_text("Projekte\n\nNichts hier.\n", encoding="utf-8")
+    with pytest.raises(DataError, match="leer.txt.*no project"):
+        ingest_files([page], Dataset())
+
+
+def test_a_cp1252_page_says_how_to_read_it(tmp_path: Path) -> None:
+    page = tmp_path / "excel.txt"
+    page.write_bytes(
+        "Projekte\n\nSiBa - Sicherheit in Bahnhofsvierteln für alle\n".encode("cp1252")
+    )
+    with pytest.raises(DataError, match=r"line 3.*--encoding cp1252"):
+        ingest_files([page], Dataset())
+    ds = ingest_files([page], Dataset(), encoding="cp1252")
+    assert ds.projects[0].title == "Sicherheit in Bahnhofsvierteln für alle"

@@ -1,0 +1,294 @@
+"""Reading and checking data directories: every problem, located, with a fix."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from defus_graph.cli import main
+from defus_graph.errors import DataError
+from defus_graph.model import Alias, Dataset, Organisation, Participation, Project
+from defus_graph.store import load_dataset, save_dataset, validate_directory
+
+
+def _replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8-sig")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(path: Path, needle: str) -> int:
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if needle in line)
+
+
+def test_the_bundled_data_is_valid(dataset: Dataset) -> None:
+    assert len(dataset.projects) == 12
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "pattern"),
+    [
+        (
+            "participations.csv",
+            "BRIDGE,Genk",
+            "BRIGDE,Genk",
+            r'participations.csv, line {line}, column "project": "BRIGDE": is no known project',
+        ),
+        (
+            "participations.csv",
+            "LouD,Pella",
+            "LouD,Pela",
+            r'line {line}, column "organisation": "Pela": is no known organisation\. '
+            r'Did you mean "Pella"\?',
+        ),
+        (
+            "projects.csv",
+            ",2017-10,2019-09,",
+            ",2017-13,2019-09,",
+            r'projects.csv, line {line}, column "start": "2017-13": has month 13',
+        ),
+        (
+            "projects.csv",
+            ",2017-10,2019-09,",
+            ",2019-02-30,2019-09,",
+            r'column "start": "2019-02-30": has day 30, but that month has 28 days',
+        ),
+        (
+            "projects.csv",
+            ",2017-10,2019-09,",
+            ",Okt 2017,2019-09,",
+            r'column "start": "Okt 2017": is not a date',
+        ),
+        (
+            "projects.csv",
+            ",2017-10,2019-09,",
+            ",2019-10,2017-09,",
+            r'column "end": "2017-09": is before the start 2019-10',
+        ),
+        (
+            "organisations.csv",
+            "Fryshuset,NGO,SE",
+            "Fryshuset,NGO,SW",
+            r'organisations.csv, line {line}, column "country": "SW": is no ISO 3166',
+        ),
+        (
+            "organisations.csv",
+            "Fryshuset,NGO,SE",
+            "Fryshuset,charity,SE",
+            r'column "kind": "charity": is not allowed here\. Use one of: city',
+        ),
+        (
+            "organisations.csv",
+            "Genk,city,BE",
+            "Genk,city,BE,extra",
+            r"line {line}: has 7 fields, the header has 6",
+        ),
+        (
+            "projects.csv",
+            "630901.00,total",
+            "630.901,00,total",
+            r"line {line}: has 17 fields, the header has 16\. Check for an unquoted comma",
+        ),
+        (
+            "projects.csv",
+            "433538.00,total",
+            "lots,total",
+            r'column "funding_eur": "lots": is not an amount in euros',
+        ),
+        (
+            "participations.csv",
+            "BRIDGE,Genk,partner",
+            "BRIDGE,Genk,sponsor",
+            r'column "role": "sponsor": is not allowed here',
+        ),
+    ],
+)
+def test_bad_values_are_located(
+    data_copy: Path, file: str, old: str, new: str, pattern: str
+) -> None:
+    path = data_copy / file
+    line = _line_of(path, old)
+    _replace_in(path, old, new)
+    with pytest.raises(DataError, match=pattern.format(line=line)):
+        load_dataset(data_copy)
+
+
+def test_duplicate_organisation_is_found_by_normalised_name(data_copy: Path) -> None:
+    path = data_copy / "organisations.csv"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("DUSSELDORF,city,DE,,,\n")
+    last = len(path.read_text(encoding="utf-8-sig").splitlines())
+    first = _line_of(path, "Düsseldorf,")
+    with pytest.raises(
+        DataError,
+        match=rf'line {last}, column "name": "DUSSELDORF": '
+        rf'duplicates "Düsseldorf" on line {first}',
+    ):
+        load_dataset(data_copy)
+
+
+def test_an_alias_may_not_stand_for_two_organisations(data_copy: Path) -> None:
+    with (data_copy / "aliases.csv").open("a", encoding="utf-8") as fh:
+        fh.write("Reggio Emilia,Regione Emilia Romagna,curated,,\n")
+    with pytest.raises(DataError, match=r'"Reggio Emilia": already stands for "Reggio Emilia"'):
+        load_dataset(data_copy)
+
+
+def test_every_problem_is_reported_at_once(data_copy: Path) -> None:
+    _replace_in(data_copy / "participations.csv", "BRIDGE,Genk", "BRIGDE,Genk")
+    _replace_in(data_copy / "organisations.csv", "Fryshuset,NGO,SE", "Fryshuset,NGO,XX")
+    _replace_in(data_copy / "projects.csv", ",2017-10,2019-09,", ",2017-13,2019-09,")
+    problems = validate_directory(data_copy)
+    # The cross-table check waits for the tables to be readable, so two of three now.
+    assert {p.column for p in problems} == {"country", "start"}
+    _replace_in(data_copy / "organisations.csv", "Fryshuset,NGO,XX", "Fryshuset,NGO,SE")
+    _replace_in(data_copy / "projects.csv", ",2017-13,2019-09,", ",2017-10,2019-09,")
+    assert [p.value for p in validate_directory(data_copy)] == ["BRIGDE"]
+
+
+def test_a_file_excel_saved_as_cp1252_gets_a_hint(data_copy: Path) -> None:
+    path = data_copy / "organisations.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    path.write_bytes(text.encode("cp1252", errors="replace"))
+    with pytest.raises(
+        DataError,
+        match=r"organisations.csv, line \d+: cannot be read as utf-8 "
+        r"\(byte \d+\)\. .*--encoding cp1252",
+    ):
+        load_dataset(data_copy)
+
+
+def test_missing_file_and_column(data_copy: Path) -> None:
+    (data_copy / "aliases.csv").unlink()
+    _replace_in(data_copy / "organisations.csv", "name,kind,country", "name,type,country")
+    messages = [str(p) for p in validate_directory(data_copy)]
+    assert any(
+        "aliases.csv: is missing. Create it with the header: alias,organisation" in m
+        for m in messages
+    )
+    assert any('organisations.csv, line 1, column "kind": column is missing' in m for m in messages)
+    assert any(
+        'organisations.csv, line 1, column "type": is no known column' in m for m in messages
+    )
+
+
+def test_cli_validate_exits_non_zero_with_every_problem(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _replace_in(data_copy / "organisations.csv", "Fryshuset,NGO,SE", "Fryshuset,NGO,XX")
+    _replace_in(data_copy / "projects.csv", ",2017-10,2019-09,", ",2019-10,2017-09,")
+    assert main(["validate", str(data_copy)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("2 problems found:")
+    assert '"XX": is no ISO 3166 country code' in err
+    assert "Use two capital letters" in err
+    assert main(["validate", str(data_copy), "--json"]) == 1
+    out = capsys.readouterr().out
+    assert '"valid": false' in out and '"column": "end"' in out
+
+
+def test_no_command_half_loads_bad_data(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _replace_in(data_copy / "participations.csv", "BRIDGE,Genk", "BRIGDE,Genk")
+    assert main(["--data", str(data_copy), "projects", "--json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert '"BRIGDE": is no known project' in captured.err
+
+
+# Round trip: what the project saves, it reads back unchanged.
+
+_text = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff"
+    ),
+    max_size=30,
+).map(str.strip)
+_name = (
+    st.text(alphabet=string.ascii_letters + "äöüßéè'&<>\"; -,", min_size=1, max_size=20)
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> Dataset:
+    names = draw(st.lists(_name, min_size=1, max_size=6, unique_by=lambda n: n.casefold()))
+    from defus_graph.resolve_text import name_keys
+
+    seen: set[str] = set()
+    orgs = []
+    for n in names:
+        if name_keys(n) & seen:
+            continue
+        seen |= name_keys(n)
+        orgs.append(
+            Organisation(
+                n,
+                draw(st.sampled_from(["", "city", "NGO"])),
+                draw(st.sampled_from(["", "DE", "FR"])),
+                "x.txt",
+                draw(st.integers(0, 500)),
+                draw(_text),
+            )
+        )
+    acronyms = draw(
+        st.lists(
+            st.text(string.ascii_uppercase, min_size=1, max_size=6),
+            min_size=1,
+            max_size=4,
+            unique=True,
+        )
+    )
+    projects = []
+    for a in acronyms:
+        amount = draw(st.none() | st.integers(0, 10**9).map(lambda c: c / 100))
+        projects.append(
+            Project(
+                a,
+                draw(_text),
+                draw(_text),
+                "2017-10",
+                "2019",
+                draw(_text),
+                amount,
+                "" if amount is None else "total",
+                "",
+                draw(_text),
+                draw(_text),
+                "p.txt",
+                draw(st.integers(0, 999)),
+            )
+        )
+    pairs = draw(
+        st.lists(
+            st.tuples(st.sampled_from(acronyms), st.sampled_from([o.name for o in orgs])),
+            unique=True,
+        )
+    )
+    parts = tuple(
+        Participation(p, o, draw(st.sampled_from(["partner", "coordinator"])), o, "p.txt", 3)
+        for p, o in pairs
+    )
+    return Dataset(
+        tuple(projects),
+        tuple(orgs),
+        parts,
+        (Alias("Another name 1", orgs[0].name, "curated", 0, draw(_text)),),
+    )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ds=datasets())
+def test_saving_then_loading_gives_back_the_same_data(tmp_path: Path, ds: Dataset) -> None:
+    target = tmp_path / "rt"
+    save_dataset(ds, target)
+    assert load_dataset(target) == ds
