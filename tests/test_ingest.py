@@ -85,7 +85,7 @@ def test_a_conflicting_page_writes_nothing(
 def test_a_page_without_projects_is_an_error(tmp_path: Path) -> None:
     page = tmp_path / "leer.txt"
     page.write_text("Projekte\n\nNichts hier.\n", encoding="utf-8")
-    with pytest.raises(DataError, match="leer.txt.*no project"):
+    with pytest.raises(DataError, match=r"leer\.txt.*no project"):
         ingest_files([page], Dataset())
 
 
