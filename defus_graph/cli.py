@@ -176,7 +176,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         if k not in ("most_central", "betweenness_estimated")
     ]
     lines.append("most central organisations (betweenness):")
-    for c in stats["most_central"]:  # type: ignore[attr-defined]
+    most_central: list[dict[str, Any]] = stats["most_central"]  # type: ignore[assignment]
+    for c in most_central:
         lines.append(
             f"  {c['name']}: {c['projects']} projects, betweenness "
             f"{c['betweenness']:.3f}, eigenvector {c['eigenvector']:.3f}"
@@ -258,17 +259,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .views import Filters, filter_graph, view_graph
 
     _, g = _load(args)
+    years = None
+    if args.from_year is not None or args.to_year is not None:
+        years = (args.from_year or 1, args.to_year or 9999)
     filters = Filters(
         kinds=tuple(args.kind or ()),
         countries=tuple(c.upper() for c in args.country or ()),
         programmes=tuple(args.programme or ()),
-        years=(args.from_year, args.to_year) if args.from_year or args.to_year else None,
+        years=years,
         shared_only=args.shared_only,
     )
-    if filters.years is not None:
-        filters = Filters(
-            **{**filters.__dict__, "years": (args.from_year or 0, args.to_year or 9999)}
-        )
     positions = layout_positions(g)
     shown = view_graph(filter_graph(g, filters), args.view)
     written = write_export(shown, args.format, args.output, positions=positions)
