@@ -1,0 +1,76 @@
+"""The DEFUS partner-network dashboard. Start it with ``streamlit run app.py``.
+
+The data comes from ``$DEFUS_GRAPH_DATA`` or the bundled ``data/`` folder.
+This file only lays out the screen; the pieces live in ``defus_graph.dashboard``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from defus_graph import dashboard as ui
+from defus_graph.store import default_data_dir
+
+st.set_page_config(page_title="DEFUS partner network", layout="wide")
+st.title("Who works with whom in DEFUS and Efus projects", anchor=False)
+
+# The data: read once per content; unusable data is listed, not loaded.
+directory = default_data_dir()
+net = ui.network_or_stop(directory)
+ui.init_state(net.years)
+
+# Sidebar: find a name, choose the view and the filters.
+with st.sidebar:
+    ui.search_box(net.index)
+    filters, view = ui.filter_controls(net)
+
+selection = ui.read_selection(net.index)
+shown = ui.current_view(directory, net, filters, view)
+
+# The graph beside the story of the selected node.
+graph_column, story_column = st.columns([3, 2], gap="medium")
+with graph_column:
+    if shown.graph.number_of_nodes():
+        ui.network_graph(
+            ui.graph_payload(shown.graph, shown.positions, selected=selection.node, sizes=None),
+            key=ui.GRAPH,
+            on_click=ui.on_graph_click,
+        )
+        st.caption(
+            f"{ui.VIEW_LABELS[view]}: {shown.graph.number_of_nodes()} nodes, "
+            f"{shown.graph.number_of_edges()} links. Click a node to see its story; "
+            "scroll to zoom, drag to move."
+        )
+        st.markdown("**Download what is shown** (filters applied)")
+        ui.downloads(
+            lambda fmt: ui.export_file(directory, net, filters, view, fmt),
+            name=f"defus-network-{view}",
+        )
+    else:
+        ui.empty_state(lambda: ui.reset_filters(net))
+with story_column:
+    ui.story_panel(net, selection, set(shown.graph.nodes))
+
+# Tables and charts of the projects and organisations shown.
+tables = ui.tables_for(directory, net, filters)
+shared_tab, orgs_tab, projects_tab, funding_tab, timeline_tab = st.tabs(
+    ["Shared partners", "Organisations", "Projects", "Funding by programme", "Timeline"]
+)
+with shared_tab:
+    ui.node_table(
+        tables.shared,
+        key=ui.SHARED_TABLE,
+        empty="No organisation takes part in two projects shown.",
+    )
+with orgs_tab:
+    st.caption(
+        "Degree and betweenness compare an organisation with the busiest one; eigenvector "
+        "centrality is high for those linked to well-linked partners. Select a row to select it."
+    )
+    ui.node_table(tables.organisations, key=ui.ORG_TABLE, empty="No organisation is shown.")
+with projects_tab:
+    ui.node_table(tables.projects, key=ui.PROJECT_TABLE, empty="No project is shown.")
+with funding_tab:
+    ui.funding_chart(tables.funding)
+with timeline_tab:
+    ui.timeline_chart(tables.timeline)

@@ -1,0 +1,48 @@
+"""The Streamlit dashboard: the only part of defus_graph that imports streamlit.
+
+``app.py`` at the repository's root lays out the screen from these pieces:
+
+- :mod:`.data` loads and caches the data, the layouts and the current view;
+- :mod:`.controls` is the sidebar (search box, view switch, filters);
+- :mod:`.component` is the clickable vis-network drawing;
+- :mod:`.panels` tells a selected node's story, lists data errors, says when nothing is left;
+- :mod:`.tables` holds the tables, the charts and the downloads;
+- :mod:`.state` names every session-state key and keeps the selection in the URL.
+
+:mod:`.search`, :mod:`.story`, :mod:`.frames` and :mod:`.text` are plain Python.
+"""
+
+from __future__ import annotations
+
+from .component import graph_payload, network_graph
+from .controls import VIEW_LABELS, filter_controls, on_graph_click, reset_filters, search_box
+from .data import current_view, export_file, tables_for
+from .panels import empty_state, network_or_stop, story_panel
+from .state import GRAPH, ORG_TABLE, PROJECT_TABLE, SHARED_TABLE, init_state, read_selection
+from .tables import downloads, funding_chart, node_table, timeline_chart
+
+__all__ = [
+    "GRAPH",
+    "ORG_TABLE",
+    "PROJECT_TABLE",
+    "SHARED_TABLE",
+    "VIEW_LABELS",
+    "current_view",
+    "downloads",
+    "empty_state",
+    "export_file",
+    "filter_controls",
+    "funding_chart",
+    "graph_payload",
+    "init_state",
+    "network_graph",
+    "network_or_stop",
+    "node_table",
+    "on_graph_click",
+    "read_selection",
+    "reset_filters",
+    "search_box",
+    "story_panel",
+    "tables_for",
+    "timeline_chart",
+]

@@ -1,0 +1,134 @@
+"""The clickable network drawing: a Streamlit custom component (v2) around vis-network.
+
+How a click gets back to Python: ``network.js`` registers a vis-network
+``click`` handler that calls ``setTriggerValue("clicked", node_id)``. Streamlit
+sends that trigger to the server, runs the ``on_clicked_change`` callback given
+to :func:`network_graph` *before* the script reruns, and the callback reads the
+node id from ``st.session_state[key]["clicked"]``.
+
+vis-network is read from the copy bundled in the installed pyvis package and
+inlined into the component's ES module, so the browser fetches nothing from
+anywhere else. The drawing's styling (colours, shapes, sizes, tooltips,
+highlight) comes from :mod:`defus_graph.viz`, shared with the HTML export.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import streamlit as st
+
+from ..layout import Positions
+from ..style import KIND_COLOURS
+from ..viz import pyvis_network
+
+__all__ = ["clicked_node", "graph_payload", "legend_items", "network_graph"]
+
+_COMPONENT_NAME = "defus_graph.network"
+_HTML = '<div class="dg-root"><div class="dg-canvas"></div><div class="dg-legend"></div></div>'
+_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
+
+
+def vis_network_js() -> str:
+    """vis-network's JavaScript from the pyvis package (newest bundled version).
+
+    Raises ``FileNotFoundError`` naming the folder searched if pyvis ships none.
+    """
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "templates" / "lib"
+    found = sorted(
+        lib.glob("vis-*/vis-network.min.js"),
+        key=lambda p: tuple(int(x) for x in re.findall(r"\d+", p.parent.name)),
+    )
+    if not found:
+        raise FileNotFoundError(f"no vis-network.min.js under {lib}; reinstall pyvis")
+    # The source-map comment would make developer tools ask for a file that is not there.
+    return _SOURCE_MAP.sub("", found[-1].read_text(encoding="utf-8"))
+
+
+def _asset(name: str) -> str:
+    return resources.files("defus_graph.dashboard").joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def _component() -> Any:
+    """Register the component once per process; returns its mounting callable."""
+    js = vis_network_js() + "\n" + _asset("network.js")
+    return st.components.v2.component(_COMPONENT_NAME, html=_HTML, css=_asset("network.css"), js=js)
+
+
+def legend_items(g: nx.Graph) -> list[dict[str, str]]:
+    """Legend entries for the kinds drawn in ``g``, in palette order; projects are squares.
+
+    Organisations are labelled by their kind alone ("city"); the legend's note
+    says that colour is the kind and size the number of links.
+    """
+    present = {str(k) for _, k in g.nodes(data="kind")}
+    items = []
+    for kind, colour in KIND_COLOURS.items():
+        if kind in present:
+            label = "project" if kind == "project" else kind
+            shape = "square" if kind == "project" else "dot"
+            items.append({"label": label, "colour": colour, "shape": shape})
+    return items
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready copy of a pyvis option value."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def graph_payload(
+    g: nx.Graph, positions: Positions, *, selected: str | None, sizes: dict[str, float] | None
+) -> dict[str, Any]:
+    """What the component draws: vis-network nodes and edges styled by :mod:`defus_graph.viz`.
+
+    ``signature`` changes exactly when the set of nodes changes, which is when
+    the drawing re-fits its viewport.
+    """
+    net = pyvis_network(
+        g,
+        positions=positions,
+        sizes=sizes,
+        selected=selected if selected in g else None,
+    )
+    nodes = [_plain(n) for n in net.nodes]
+    edges = [_plain(e) for e in net.edges]
+    ids = "\n".join(sorted(str(n) for n in g.nodes))
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "legend": legend_items(g),
+        "selected": selected if selected in g else None,
+        "signature": hashlib.sha256(ids.encode("utf-8")).hexdigest()[:16],
+    }
+
+
+def network_graph(payload: dict[str, Any], *, key: str, on_click: Callable[[], None]) -> None:
+    """Mount the drawing; ``on_click`` runs (before the rerun) when a node is clicked."""
+    _component()(
+        key=key,
+        data=payload,
+        on_clicked_change=on_click,
+    )
+
+
+def clicked_node(key: str) -> str | None:
+    """The node id just clicked in the drawing mounted under ``key``, inside its callback."""
+    state = st.session_state.get(key)
+    value = state.get("clicked") if isinstance(state, dict) else None
+    return str(value) if value else None

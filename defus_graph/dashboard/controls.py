@@ -1,0 +1,160 @@
+"""The sidebar: the search box and the filters, and the callbacks that select nodes.
+
+Callbacks run before the script reruns, so the selection they write to the
+URL is already the one the graph, the panel and the tables see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any
+
+import streamlit as st
+
+from ..views import VIEWS, Filters
+from . import state
+from .component import clicked_node
+from .data import Network
+from .search import SearchIndex
+from .text import md
+
+__all__ = [
+    "VIEW_LABELS",
+    "filter_controls",
+    "on_graph_click",
+    "on_table_select",
+    "reset_filters",
+    "search_box",
+]
+
+#: What each view is called on screen.
+VIEW_LABELS: dict[str, str] = {
+    "bipartite": "Projects and organisations",
+    "orgs": "Organisations linked by shared projects",
+    "projects": "Projects linked by shared organisations",
+}
+
+
+def _select_and_clear_search(node: str) -> None:
+    state.select(node)
+    st.session_state[state.SEARCH] = ""
+
+
+def on_graph_click() -> None:
+    """Callback of the drawing: the clicked node becomes the selection."""
+    node = clicked_node(state.GRAPH)
+    if node is not None:
+        _select_and_clear_search(node)
+
+
+def on_table_select(key: str, nodes: Sequence[str]) -> None:
+    """Callback of a table: the node of the selected row becomes the selection.
+
+    ``nodes`` are the node ids of the table's rows as they were drawn.
+    """
+    event: Any = st.session_state.get(key)
+    rows = list(event.selection.rows) if event is not None else []
+    if rows and 0 <= rows[0] < len(nodes):
+        _select_and_clear_search(nodes[rows[0]])
+
+
+def table_callback(key: str, nodes: Sequence[str]) -> Callable[[], None]:
+    """An ``on_select`` callback for the table ``key`` whose rows are ``nodes``."""
+    return partial(on_table_select, key, list(nodes))
+
+
+def _on_search(index: SearchIndex) -> None:
+    found = index.find(st.session_state[state.SEARCH])
+    if len(found) == 1:
+        state.select(found[0])
+
+
+def search_box(index: SearchIndex) -> None:
+    """A box to find any organisation or project; one match selects it, several are offered."""
+    text = st.text_input(
+        "Find an organisation or project",
+        key=state.SEARCH,
+        placeholder="e.g. Dusseldorf, LouD, Efus",
+        help="Any name, other name or acronym; accents and capitals do not matter.",
+        on_change=_on_search,
+        args=(index,),
+    )
+    if not text.strip():
+        return
+    found = index.find(text)
+    if not found:
+        st.caption(f"Nothing is called “{md(text)}”.")
+    elif len(found) > 1:
+        st.caption("Several match; pick one:")
+        for node in found:
+            st.button(
+                md(index.label(node)),
+                key=f"pick_{node}",
+                on_click=state.select,
+                args=(node,),
+                width="stretch",
+            )
+
+
+def reset_filters(net: Network) -> None:
+    """Put every filter back to showing everything."""
+    st.session_state[state.KINDS] = []
+    st.session_state[state.COUNTRIES] = []
+    st.session_state[state.PROGRAMMES] = []
+    st.session_state[state.SHARED_ONLY] = False
+    if net.years is not None:
+        st.session_state[state.YEARS] = net.years
+
+
+def _keep_known(key: str, options: Sequence[str]) -> None:
+    """Drop remembered choices the (possibly reloaded) data no longer offers."""
+    chosen = st.session_state.get(key, [])
+    st.session_state[key] = [c for c in chosen if c in options]
+
+
+def filter_controls(net: Network) -> tuple[Filters, str]:
+    """The view switch and the filters; returns what they keep and the chosen view."""
+    view = st.radio(
+        "Show",
+        VIEWS,
+        key=state.VIEW,
+        format_func=VIEW_LABELS.__getitem__,
+        help="In the two linked views an edge's width is the number of projects "
+        "(or organisations) the pair shares.",
+    )
+    st.subheader("Filters", anchor=False)
+    for key, options in (
+        (state.KINDS, net.kinds),
+        (state.COUNTRIES, net.countries),
+        (state.PROGRAMMES, net.programmes),
+    ):
+        _keep_known(key, options)
+    kinds = st.multiselect("Kind of organisation", net.kinds, key=state.KINDS)
+    countries = st.multiselect("Country", net.countries, key=state.COUNTRIES)
+    programmes = st.multiselect("Programme", net.programmes, key=state.PROGRAMMES)
+    years: tuple[int, int] | None = None
+    if net.years is not None and net.years[0] < net.years[1]:
+        picked: Any = st.slider(
+            "Projects running between",
+            min_value=net.years[0],
+            max_value=net.years[1],
+            key=state.YEARS,
+            help="Projects without dates are hidden as soon as the range is narrowed.",
+        )
+        if tuple(picked) != net.years:
+            years = (int(picked[0]), int(picked[1]))
+    shared_only = st.checkbox(
+        "Shared partners only",
+        key=state.SHARED_ONLY,
+        help="Keep only organisations that take part in two or more of the projects shown.",
+    )
+    st.button("Clear all filters", on_click=reset_filters, args=(net,), key="sidebar_reset")
+    filters = Filters(
+        kinds=tuple(kinds),
+        countries=tuple(countries),
+        programmes=tuple(programmes),
+        years=years,
+        shared_only=shared_only,
+    )
+    return filters, str(view)

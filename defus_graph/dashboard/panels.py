@@ -1,0 +1,139 @@
+"""The side panel (a node's story), the data-error list and the empty state.
+
+Every value from the data is passed through :func:`defus_graph.dashboard.text.md`
+or shown in a dataframe, so names and descriptions appear literally.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ..errors import DataError
+from ..graph import is_project
+from .data import Network, load_network
+from .state import Selection
+from .story import OrganisationStory, ProjectStory, organisation_story, project_story
+from .text import md
+
+__all__ = ["STORY_KEY", "data_errors", "empty_state", "network_or_stop", "story_panel"]
+
+#: Key of the panel's container (CSS class ``st-key-story`` in the page).
+STORY_KEY = "story"
+
+
+def data_errors(err: DataError, directory: str) -> None:
+    """Every problem in the data as a table: file, line, column, value, problem, fix."""
+    count = len(err.problems)
+    st.error(
+        f"The data in {md(directory)} cannot be used: "
+        f"{count} problem{'s' if count != 1 else ''} found. "
+        "Correct the files and reload this page; nothing else has been loaded."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "File": p.file,
+                    "Line": "" if p.line is None else str(p.line),
+                    "Column": p.column or "",
+                    "Value": "" if p.value is None else p.value,
+                    "Problem": p.message,
+                    "What to do": p.hint,
+                }
+                for p in err.problems
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def network_or_stop(directory: Path) -> Network:
+    """The network of ``directory``; if its data is unusable, list the problems and stop."""
+    try:
+        return load_network(directory)
+    except DataError as err:
+        data_errors(err, str(directory))
+        st.stop()
+
+
+def empty_state(reset: object) -> None:
+    """What the graph area says when the filters keep nothing."""
+    st.info(
+        "Nothing matches these filters: no project and no organisation is left. "
+        "Widen the year range or clear some filters in the sidebar."
+    )
+    st.button("Clear all filters", on_click=reset, key="empty_reset")  # type: ignore[arg-type]
+
+
+def _organisation(s: OrganisationStory, shown: bool) -> None:
+    st.subheader(md(s.name), anchor=False)
+    facts = f"Organisation · kind: {md(s.kind)} · country: {md(s.country)}"
+    st.markdown(facts)
+    if s.aliases:
+        st.markdown("Also known as: " + "; ".join(md(a) for a in s.aliases))
+    if not shown:
+        st.caption("Not drawn in the graph: the current filters or view hide it.")
+    st.markdown(f"**Projects ({len(s.projects)})**")
+    st.markdown(
+        "\n".join(
+            f"- **{md(p.acronym)}**: {md(p.title) or '(no title)'}  \n"
+            f"  {md(p.dates)} · {md(p.programme)} · funding {md(p.funding)} · "
+            f"role: {md(p.role)}"
+            for p in s.projects
+        )
+        or "No projects."
+    )
+    st.markdown(f"**Works with ({len(s.co_partners)})**")
+    st.markdown(
+        "\n".join(
+            f"- {md(name)}: {', '.join(md(p) for p in projects)}"
+            for name, projects in s.co_partners
+        )
+        or "No partners in the data."
+    )
+
+
+def _project(s: ProjectStory, shown: bool) -> None:
+    st.subheader(md(s.acronym), anchor=False)
+    if s.title:
+        st.markdown(f"*{md(s.title)}*")
+    if not shown:
+        st.caption("Not drawn in the graph: the current filters or view hide it.")
+    coordinators = ", ".join(md(c) for c in s.coordinators) or "not stated"
+    lines = [
+        f"- **Coordinator:** {coordinators}",
+        f"- **Dates:** {md(s.dates)}",
+        f"- **Programme:** {md(s.programme)}",
+        f"- **Funding:** {md(s.funding)}",
+    ]
+    if s.funding_as_written:
+        lines.append(f"- **Funding as written in the source:** {md(s.funding_as_written)}")
+    st.markdown("\n".join(lines))
+    partners = [(n, r) for n, r in s.members if r != "coordinator"]
+    st.markdown(f"**Partners ({len(partners)})**")
+    st.markdown("\n".join(f"- {md(n)} ({md(r)})" for n, r in partners) or "None in the data.")
+    if s.description:
+        st.markdown("**Description**")
+        st.markdown(md(s.description))
+
+
+def story_panel(net: Network, selection: Selection, drawn: set[str]) -> None:
+    """The story of the selected node, or how to select one."""
+    with st.container(key=STORY_KEY):
+        if selection.problem:
+            st.warning(md(selection.problem) + " Pick a name from the search box instead.")
+        node = selection.node
+        if node is None or node not in net.graph:
+            st.markdown(
+                "**Click a node** in the graph, search a name in the sidebar or pick a row "
+                "in a table to see its projects and partners here."
+            )
+            return
+        if is_project(node):
+            _project(project_story(net.graph, net.dataset, node), node in drawn)
+        else:
+            _organisation(organisation_story(net.graph, net.dataset, node), node in drawn)

@@ -1,0 +1,115 @@
+"""Finding a node from what a person types: any name, alias or acronym, accents optional.
+
+Plain Python (no streamlit), so the search box, the URL (``?org=…``) and tests
+share one behaviour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..graph import org_id, project_id
+from ..model import Dataset
+from ..resolve import Resolver
+from ..resolve_text import name_keys, normalise
+
+__all__ = ["SearchIndex"]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    node: str
+    label: str
+    text: str  # every name it is known by, normalised, joined for substring search
+
+
+class SearchIndex:
+    """Every organisation and project of a dataset, findable by any of their names.
+
+    Examples
+    --------
+    >>> from defus_graph.model import Alias, Organisation, Project
+    >>> ds = Dataset(projects=(Project("LouD", "Local Young Leaders"),),
+    ...              organisations=(Organisation("Düsseldorf"),),
+    ...              aliases=(Alias("Landeshauptstadt Düsseldorf", "Düsseldorf"),))
+    >>> idx = SearchIndex(ds)
+    >>> idx.find("dusseldorf"), idx.find("landeshauptstadt"), idx.find("loud")
+    (['org:Düsseldorf'], ['org:Düsseldorf'], ['project:LouD'])
+    """
+
+    def __init__(self, ds: Dataset) -> None:
+        self._resolver = Resolver(ds.organisations, ds.aliases)
+        self._projects: dict[str, str] = {}
+        names: dict[str, list[str]] = {}
+        labels: dict[str, str] = {}
+        for p in ds.projects:
+            node = project_id(p.acronym)
+            labels[node] = p.acronym
+            names[node] = [p.acronym, p.title]
+            for key in name_keys(p.acronym):
+                self._projects.setdefault(key, p.acronym)
+        for o in ds.organisations:
+            node = org_id(o.name)
+            labels[node] = o.name
+            names[node] = [o.name]
+        for a in ds.aliases:
+            names.setdefault(org_id(a.organisation), []).append(a.alias)
+        self._labels = labels
+        self._entries = [
+            _Entry(
+                node,
+                labels.get(node, node),
+                " | ".join(k for n in ns if n for k in sorted(name_keys(n))),
+            )
+            for node, ns in names.items()
+        ]
+
+    def label(self, node: str) -> str:
+        """The name or acronym a node is shown by."""
+        return self._labels.get(node, node)
+
+    def organisation(self, name: str) -> str | None:
+        """The canonical name of the organisation ``name`` stands for (alias, any accents)."""
+        return self._resolver.resolve(name)
+
+    def project(self, acronym: str) -> str | None:
+        """The acronym of the project ``acronym`` names, ignoring case and accents."""
+        for key in sorted(name_keys(acronym)):
+            if key in self._projects:
+                return self._projects[key]
+        return None
+
+    def exact(self, text: str) -> str | None:
+        """The node ``text`` names exactly (an organisation's name or alias, an acronym)."""
+        org = self.organisation(text)
+        if org is not None:
+            return org_id(org)
+        project = self.project(text)
+        return project_id(project) if project is not None else None
+
+    def find(self, text: str, *, limit: int = 10) -> list[str]:
+        """Nodes matching ``text``: an exact name, else names starting with it, then containing it.
+
+        Matching ignores case and accents ("Dusseldorf", "Duesseldorf") and
+        looks at names, aliases, acronyms and project titles.
+        """
+        if not normalise(text):
+            return []
+        exact = self.exact(text)
+        if exact is not None:
+            return [exact]
+        keys = name_keys(text)
+        starts: list[_Entry] = []
+        contains: list[_Entry] = []
+        for entry in self._entries:
+            parts = entry.text.split(" | ")
+            if any(p.startswith(k) for p in parts for k in keys):
+                starts.append(entry)
+            elif any(k in entry.text for k in keys):
+                contains.append(entry)
+        ranked = sorted(starts, key=_order) + sorted(contains, key=_order)
+        return [e.node for e in ranked[:limit]]
+
+
+def _order(entry: _Entry) -> tuple[str, str]:
+    return entry.label.casefold(), entry.node

@@ -1,0 +1,160 @@
+"""What the side panel tells about one node: plain data, no streamlit, no markup.
+
+Every value is the text as the data holds it; the panel decides how to show it
+and must show it literally.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ..analysis import co_partners, organisation_projects, project_members
+from ..graph import is_project, node_label
+from ..model import Dataset
+
+__all__ = [
+    "OrganisationStory",
+    "ProjectRow",
+    "ProjectStory",
+    "dates_text",
+    "funding_text",
+    "organisation_story",
+    "project_story",
+]
+
+
+def dates_text(start: str, end: str) -> str:
+    """A project's running time as written in the data ("2017-10 – 2019-09").
+
+    Examples
+    --------
+    >>> dates_text("2017-10", "2019-09"), dates_text("2019", ""), dates_text("", "")
+    ('2017-10 – 2019-09', 'from 2019', 'not stated')
+    """
+    if start and end:
+        return f"{start} – {end}"
+    if start:
+        return f"from {start}"
+    if end:
+        return f"until {end}"
+    return "not stated"
+
+
+def funding_text(amount: float | None, scope: str, share_of: str) -> str:
+    """An amount with what it is: the whole project's total or one partner's share.
+
+    Examples
+    --------
+    >>> funding_text(630901.0, "total", "")
+    '€630,901.00 (total for the project)'
+    >>> funding_text(45000.0, "partner_share", "Augsburg")
+    "€45,000.00 (Augsburg's share only)"
+    >>> funding_text(None, "", "")
+    'not stated'
+    """
+    if amount is None:
+        return "not stated"
+    money = f"€{amount:,.2f}"
+    if scope == "partner_share":
+        return (
+            f"{money} ({share_of}'s share only)" if share_of else f"{money} (one partner's share)"
+        )
+    if scope == "total":
+        return f"{money} (total for the project)"
+    return money
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """One project as an organisation's panel lists it."""
+
+    acronym: str
+    title: str
+    dates: str
+    programme: str
+    funding: str
+    role: str
+
+
+@dataclass(frozen=True)
+class OrganisationStory:
+    """An organisation: what it is, its projects, and who it works with."""
+
+    node: str
+    name: str
+    kind: str
+    country: str
+    aliases: tuple[str, ...]
+    projects: tuple[ProjectRow, ...]
+    co_partners: tuple[tuple[str, tuple[str, ...]], ...]  # (name, shared acronyms)
+
+
+@dataclass(frozen=True)
+class ProjectStory:
+    """A project: its facts and its members."""
+
+    node: str
+    acronym: str
+    title: str
+    dates: str
+    programme: str
+    funding: str
+    funding_as_written: str
+    description: str
+    coordinators: tuple[str, ...]
+    members: tuple[tuple[str, str], ...]  # (name, role), coordinator first
+
+
+def _project_row(g: nx.Graph, node: str, role: str) -> ProjectRow:
+    d = g.nodes[node]
+    return ProjectRow(
+        acronym=str(d.get("label", node_label(node))),
+        title=str(d.get("title", "")),
+        dates=dates_text(str(d.get("start", "")), str(d.get("end", ""))),
+        programme=str(d.get("programme", "")) or "not stated",
+        funding=funding_text(
+            d.get("funding_eur"),
+            str(d.get("funding_scope", "")),
+            str(d.get("funding_share_of", "")),
+        ),
+        role=role or "not stated",
+    )
+
+
+def organisation_story(g: nx.Graph, ds: Dataset, node: str) -> OrganisationStory:
+    """The story of organisation ``node`` in the bipartite graph ``g`` of ``ds``."""
+    if is_project(node):
+        raise ValueError(f"{node!r} is a project, not an organisation")
+    d = g.nodes[node]
+    name = str(d.get("label", node_label(node)))
+    return OrganisationStory(
+        node=node,
+        name=name,
+        kind=str(d.get("kind", "unknown")),
+        country=str(d.get("country", "")) or "not stated",
+        aliases=tuple(sorted(a.alias for a in ds.aliases if a.organisation == name)),
+        projects=tuple(_project_row(g, i.node, i.role) for i in organisation_projects(g, node)),
+        co_partners=tuple((c.name, c.projects) for c in co_partners(g, node)),
+    )
+
+
+def project_story(g: nx.Graph, ds: Dataset, node: str) -> ProjectStory:
+    """The story of project ``node`` in the bipartite graph ``g`` of ``ds``."""
+    if not is_project(node):
+        raise ValueError(f"{node!r} is an organisation, not a project")
+    row = _project_row(g, node, "")
+    members = project_members(g, node)
+    return ProjectStory(
+        node=node,
+        acronym=row.acronym,
+        title=row.title,
+        dates=row.dates,
+        programme=row.programme,
+        funding=row.funding,
+        funding_as_written=ds.project(row.acronym).funding_text,
+        description=str(g.nodes[node].get("description", "")),
+        coordinators=tuple(m.name for m in members if m.role == "coordinator"),
+        members=tuple((m.name, m.role or "not stated") for m in members),
+    )

@@ -1,0 +1,117 @@
+"""The tables, the charts and the downloads below the graph.
+
+Tables show text literally (Streamlit's dataframe draws cells as text); a
+selected row selects its node. Charts use altair, which Streamlit ships and
+draws without any network access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from .controls import table_callback
+from .frames import SHARES, TOTALS
+
+__all__ = ["DOWNLOADS", "downloads", "funding_chart", "node_table", "timeline_chart"]
+
+
+def node_table(frame: pd.DataFrame, *, key: str, empty: str) -> None:
+    """A table whose rows are nodes; selecting a row selects that node."""
+    if frame.empty:
+        st.info(empty)
+        return
+    st.dataframe(
+        frame,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        column_order=[c for c in frame.columns if c != "node"],
+        on_select=table_callback(key, frame["node"].tolist()),
+        selection_mode="single-row",
+    )
+
+
+def funding_chart(frame: pd.DataFrame) -> None:
+    """Funding by programme; whole-project totals and partners' shares as separate bars."""
+    if frame.empty:
+        st.info("No funding amount is stated for the projects shown.")
+        return
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("EUR:Q", title="Euros", axis=alt.Axis(format=",.0f")),
+            y=alt.Y("Programme:N", title=None, sort="-x"),
+            yOffset=alt.YOffset("Amount:N", sort=[TOTALS, SHARES]),
+            color=alt.Color(
+                "Amount:N",
+                title="Amount",
+                sort=[TOTALS, SHARES],
+                scale=alt.Scale(domain=[TOTALS, SHARES], range=["#0072B2", "#E69F00"]),
+            ),
+            tooltip=[
+                alt.Tooltip("Programme:N"),
+                alt.Tooltip("Amount:N"),
+                alt.Tooltip("EUR:Q", format=",.2f"),
+                alt.Tooltip("Projects:N"),
+            ],
+        )
+    )
+    st.altair_chart(chart, width="stretch")
+    st.caption(
+        "A whole project's total and one partner's share are different things: "
+        "they are shown apart and never added together. Projects without a stated "
+        "amount are not counted."
+    )
+
+
+def timeline_chart(frame: pd.DataFrame) -> None:
+    """Each dated project as a bar from its first to its last month."""
+    if frame.empty:
+        st.info("None of the projects shown has dates.")
+        return
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(cornerRadius=2)
+        .encode(
+            x=alt.X("From:T", title=None),
+            x2="To:T",
+            y=alt.Y("Project:N", title=None, sort=alt.EncodingSortField("From", order="ascending")),
+            color=alt.Color("Programme:N"),
+            tooltip=["Project:N", "Dates:N", "Programme:N"],
+        )
+    )
+    st.altair_chart(chart, width="stretch")
+    st.caption("A date given only as a year covers the whole year.")
+
+
+#: Download formats: (format for export_bytes, button label, file extension, MIME type).
+DOWNLOADS: tuple[tuple[str, str, str, str], ...] = (
+    ("gexf", "GEXF (Gephi)", "gexf", "application/xml"),
+    ("graphml", "GraphML", "graphml", "application/xml"),
+    ("csv", "CSV tables (zip)", "zip", "application/zip"),
+    ("html", "Web page (HTML)", "html", "text/html"),
+)
+
+
+def downloads(file_bytes: Callable[[str], bytes], *, name: str) -> None:
+    """Buttons to download the graph on screen, filters applied, in every format.
+
+    ``file_bytes(fmt)`` gives the file's content for a format of :data:`DOWNLOADS`.
+    """
+    columns = st.columns(len(DOWNLOADS))
+    for column, (fmt, label, ext, mime) in zip(columns, DOWNLOADS, strict=True):
+        with column:
+            st.download_button(
+                label,
+                data=file_bytes(fmt),
+                file_name=f"{name}.{ext}",
+                mime=mime,
+                key=f"download_{fmt}",
+                on_click="ignore",
+                width="stretch",
+            )
