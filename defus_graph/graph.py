@@ -8,27 +8,37 @@ Node attributes
     organisation's kind ("city", ..., "unknown"); ``label``; projects add
     ``title``, ``description``, ``start``, ``end``, ``programme``,
     ``funding_eur``, ``funding_scope``, ``funding_share_of``, ``section``;
-    organisations add ``country``; both carry ``source`` and ``line``.
+    ``external_id``; organisations add ``country``, ``city``, ``pic``,
+    ``latitude``, ``longitude``; both carry ``source`` and ``line``.
 Edge attributes (bipartite)
-    ``role`` and the participation's ``source`` and ``line``.
+    ``role``, ``contribution_eur`` where known, and the participation's
+    ``source`` and ``line``.
 Edge attributes (projections)
     ``weight`` and the sorted names of what is shared: ``projects`` (acronyms)
-    on the organisation projection, ``organisations`` on the project one.
+    on the organisation projection, ``organisations`` on the project one; and
+    ``start``/``end``, the :func:`date_span` of the projects involved (the
+    shared projects, or the two linked projects).
+Node attributes (projections)
+    Those of the bipartite graph, plus the number of the other side's nodes
+    each is linked to there: ``n_projects`` on organisations, with their
+    :func:`date_span` as ``start``/``end``; ``n_organisations`` on projects.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from itertools import combinations
 from typing import Any
 
 import networkx as nx
 
-from .model import Dataset
+from .model import Dataset, date_bounds
 
 __all__ = [
     "ORGANISATION",
     "PROJECT",
+    "date_span",
     "graph_from_dataset",
     "is_project",
     "node_label",
@@ -97,6 +107,7 @@ def graph_from_dataset(ds: Dataset) -> nx.Graph:
                 funding_scope=p.funding_scope,
                 funding_share_of=p.funding_share_of,
                 section=p.section,
+                external_id=p.external_id,
                 source=p.source,
                 line=p.line or None,
             ),
@@ -107,13 +118,26 @@ def graph_from_dataset(ds: Dataset) -> nx.Graph:
             bipartite=ORGANISATION,
             kind=o.kind or "unknown",
             label=o.name,
-            **_present(country=o.country, source=o.source, line=o.line or None),
+            **_present(
+                country=o.country,
+                city=o.city,
+                pic=o.pic,
+                latitude=o.latitude,
+                longitude=o.longitude,
+                source=o.source,
+                line=o.line or None,
+            ),
         )
     for a in ds.participations:
         g.add_edge(
             project_id(a.project),
             org_id(a.organisation),
-            **_present(role=a.role, source=a.source, line=a.line or None),
+            **_present(
+                role=a.role,
+                contribution_eur=a.contribution_eur,
+                source=a.source,
+                line=a.line or None,
+            ),
         )
     return g
 
@@ -128,19 +152,61 @@ def organisation_nodes(g: nx.Graph) -> list[str]:
     return sorted(n for n, side in g.nodes(data="bipartite") if side == ORGANISATION)
 
 
+def date_span(projects: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """The stated ``start`` and ``end`` that bound some projects' attribute mappings.
+
+    ``start`` is the earliest stated start, ``end`` the latest stated end, both
+    kept as stated (partial dates stay partial). A bound is left out when any
+    of the projects lacks it, since the true bound is then unknown; no projects
+    give no bounds.
+
+    Examples
+    --------
+    >>> date_span([{"start": "2018", "end": "2019-06"}, {"start": "2017-10", "end": "2019"}])
+    {'start': '2017-10', 'end': '2019'}
+    >>> date_span([{"start": "2018", "end": "2019"}, {"start": "2017"}])
+    {'start': '2017'}
+    """
+    items = list(projects)
+    span: dict[str, str] = {}
+    if not items:
+        return span
+    starts = [str(d.get("start") or "") for d in items]
+    if all(starts):
+        span["start"] = min(starts, key=lambda s: (date_bounds(s)[0], s))
+    ends = [str(d.get("end") or "") for d in items]
+    if all(ends):
+        span["end"] = max(ends, key=lambda s: (date_bounds(s)[1], s))
+    return span
+
+
 def _projection(g: nx.Graph, keep: int, shared_attr: str) -> nx.Graph:
     """Weighted projection onto one side; edges list what the pair shares."""
     proj = nx.Graph()
     proj.add_nodes_from((n, d) for n, d in g.nodes(data=True) if d.get("bipartite") == keep)
+    for n in proj:
+        if keep == ORGANISATION:
+            proj.nodes[n]["n_projects"] = len(g[n])
+            proj.nodes[n].update(date_span(g.nodes[p] for p in g[n]))
+        else:
+            proj.nodes[n]["n_organisations"] = len(g[n])
     shared: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
     for middle, side in g.nodes(data="bipartite"):
         if side == keep:
             continue
         ends = sorted(g[middle])
         for u, v in combinations(ends, 2):
-            shared[(u, v)].append(g.nodes[middle].get("label", node_label(middle)))
-    for (u, v), names in shared.items():
-        proj.add_edge(u, v, weight=len(names), **{shared_attr: sorted(names)})
+            shared[(u, v)].append(middle)
+    for (u, v), middles in shared.items():
+        names = sorted(str(g.nodes[m].get("label", node_label(m))) for m in middles)
+        dated = middles if keep == ORGANISATION else [u, v]
+        proj.add_edge(
+            u,
+            v,
+            weight=len(names),
+            **{shared_attr: names},
+            **date_span(g.nodes[p] for p in dated),
+        )
     return proj
 
 

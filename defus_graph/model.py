@@ -96,7 +96,10 @@ def date_bounds(text: str) -> tuple[dt.date, dt.date]:
 
 @dataclass(frozen=True)
 class Project:
-    """One project, with the line each of its facts comes from (0 = not stated)."""
+    """One project, with the line each of its facts comes from (0 = not stated).
+
+    ``external_id`` is an identifier the source gives (``cordis:101021866``).
+    """
 
     acronym: str
     title: str = ""
@@ -114,11 +117,17 @@ class Project:
     description_line: int = 0
     dates_line: int = 0
     funding_line: int = 0
+    external_id: str = ""
 
 
 @dataclass(frozen=True)
 class Organisation:
-    """One organisation under its canonical name; ``country`` is ISO 3166 alpha-2."""
+    """One organisation under its canonical name; ``country`` is ISO 3166 alpha-2.
+
+    ``pic`` is the EU's Participant Identification Code (CORDIS ``organisationID``),
+    the organisation's identity across EU projects; ``latitude``/``longitude``
+    come from sources that give them (CORDIS ``geolocation``).
+    """
 
     name: str
     kind: str = ""
@@ -126,6 +135,10 @@ class Organisation:
     source: str = ""
     line: int = 0
     note: str = ""
+    city: str = ""
+    pic: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +151,7 @@ class Participation:
     name_as_written: str = ""
     source: str = ""
     line: int = 0
+    contribution_eur: float | None = None
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,14 @@ FILES: dict[str, type] = {
     "aliases.csv": Alias,
 }
 
+#: Columns added after the first release: a table without them still loads.
+OPTIONAL_COLUMNS = frozenset(
+    {"external_id", "city", "pic", "latitude", "longitude", "contribution_eur"}
+)
+
+#: Columns holding euros, written with two decimals.
+_MONEY_COLUMNS = frozenset({"funding_eur", "contribution_eur"})
+
 _REPO_DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -148,7 +156,7 @@ class _Table:
             self.problems.append(InputError(self.display, 1, None, None, f"is not CSV: {err}."))
             return
         header = [h.strip() for h in header]
-        missing = [c for c in columns if c not in header]
+        missing = [c for c in columns if c not in header and c not in OPTIONAL_COLUMNS]
         unknown = [h for h in header if h not in columns]
         for col in missing:
             self.problems.append(
@@ -193,7 +201,8 @@ class _Table:
                         )
                     )
                     continue
-                values = {h: v.strip() for h, v in zip(header, record, strict=True)}
+                values = dict.fromkeys(columns, "")
+                values.update((h, v.strip()) for h, v in zip(header, record, strict=True))
                 self.rows.append(_Row(line, values))
         except csv.Error as err:
             self.problems.append(
@@ -225,6 +234,30 @@ def _int_field(row: _Row, col: str, table: _Table, problems: list[InputError]) -
         )
     )
     return 0
+
+
+def _float_field(
+    row: _Row,
+    col: str,
+    table: _Table,
+    problems: list[InputError],
+    *,
+    low: float = 0.0,
+    high: float = math.inf,
+    message: str = "is not an amount in euros.",
+    hint: str = "Write digits with a decimal point, e.g. 630901.00.",
+) -> float | None:
+    value = row.values[col]
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not low <= number <= high:
+        problems.append(InputError(table.display, row.line, col, value, message, hint))
+        return None
+    return number
 
 
 def _check_choice(
@@ -307,24 +340,7 @@ def _projects(t: _Table, problems: list[InputError]) -> list[Project]:
                     "Swap the dates or correct one of them.",
                 )
             )
-        funding: float | None = None
-        if v["funding_eur"]:
-            try:
-                funding = float(v["funding_eur"])
-                if not math.isfinite(funding) or funding < 0:
-                    raise ValueError
-            except ValueError:
-                problems.append(
-                    InputError(
-                        t.display,
-                        row.line,
-                        "funding_eur",
-                        v["funding_eur"],
-                        "is not an amount in euros.",
-                        "Write digits with a decimal point, e.g. 630901.00.",
-                    )
-                )
-                funding = None
+        funding = _float_field(row, "funding_eur", t, problems)
         _check_choice(
             v["funding_scope"],
             FUNDING_SCOPES,
@@ -374,6 +390,7 @@ def _projects(t: _Table, problems: list[InputError]) -> list[Project]:
                 description_line=_int_field(row, "description_line", t, problems),
                 dates_line=_int_field(row, "dates_line", t, problems),
                 funding_line=_int_field(row, "funding_line", t, problems),
+                external_id=v["external_id"],
             )
         )
     return out
@@ -410,6 +427,28 @@ def _organisations(t: _Table, problems: list[InputError]) -> list[Organisation]:
                 source=v["source"],
                 line=_int_field(row, "line", t, problems),
                 note=v["note"],
+                city=v["city"],
+                pic=v["pic"],
+                latitude=_float_field(
+                    row,
+                    "latitude",
+                    t,
+                    problems,
+                    low=-90,
+                    high=90,
+                    message="is not a latitude.",
+                    hint="Write degrees between -90 and 90, e.g. 51.2277.",
+                ),
+                longitude=_float_field(
+                    row,
+                    "longitude",
+                    t,
+                    problems,
+                    low=-180,
+                    high=180,
+                    message="is not a longitude.",
+                    hint="Write degrees between -180 and 180, e.g. 6.7735.",
+                ),
             )
         )
     return out
@@ -428,6 +467,7 @@ def _participations(t: _Table, problems: list[InputError]) -> list[Participation
                 name_as_written=v["name_as_written"],
                 source=v["source"],
                 line=_int_field(row, "line", t, problems),
+                contribution_eur=_float_field(row, "contribution_eur", t, problems),
             )
         )
     return out
@@ -651,11 +691,11 @@ def load_dataset(
     return ds
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, column: str) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return f"{value:.2f}" if column in _MONEY_COLUMNS else repr(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value) if value else ""
     return str(value)
@@ -663,7 +703,7 @@ def _cell(value: object) -> str:
 
 def _rows(records: Sequence[Any], columns: list[str]) -> Iterator[list[str]]:
     for r in records:
-        yield [_cell(getattr(r, c)) for c in columns]
+        yield [_cell(getattr(r, c), c) for c in columns]
 
 
 def save_dataset(ds: Dataset, directory: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import string
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from defus_graph.cli import main
 from defus_graph.errors import DataError
 from defus_graph.model import Alias, Dataset, Organisation, Participation, Project
 from defus_graph.store import load_dataset, save_dataset, validate_directory
+
+from .conftest import DATA
 
 
 def _replace_in(path: Path, old: str, new: str) -> None:
@@ -86,13 +90,13 @@ def test_the_bundled_data_is_valid(dataset: Dataset) -> None:
             "organisations.csv",
             "Genk,city,BE",
             "Genk,city,BE,extra",
-            r"line {line}: has 7 fields, the header has 6",
+            r"line {line}: has 11 fields, the header has 10",
         ),
         (
             "projects.csv",
             "630901.00,total",
             "630.901,00,total",
-            r"line {line}: has 17 fields, the header has 16\. Check for an unquoted comma",
+            r"line {line}: has 18 fields, the header has 17\. Check for an unquoted comma",
         ),
         (
             "projects.csv",
@@ -121,7 +125,7 @@ def test_bad_values_are_located(
 def test_duplicate_organisation_is_found_by_normalised_name(data_copy: Path) -> None:
     path = data_copy / "organisations.csv"
     with path.open("a", encoding="utf-8") as fh:
-        fh.write("DUSSELDORF,city,DE,,,\n")
+        fh.write("DUSSELDORF,city,DE,,,,,,,\n")
     last = len(path.read_text(encoding="utf-8-sig").splitlines())
     first = _line_of(path, "Düsseldorf,")
     with pytest.raises(
@@ -292,3 +296,44 @@ def test_saving_then_loading_gives_back_the_same_data(tmp_path: Path, ds: Datase
     target = tmp_path / "rt"
     save_dataset(ds, target)
     assert load_dataset(target) == ds
+
+
+def test_tables_from_before_the_cordis_columns_still_load(data_copy: Path) -> None:
+    """Columns added later (pic, coordinates, contributions) may be absent."""
+    for name, keep in (("organisations.csv", 6), ("participations.csv", 6)):
+        path = data_copy / name
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        assert len(rows[0]) > keep
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows(row[:keep] for row in rows)
+    assert load_dataset(data_copy) == load_dataset(DATA)
+
+
+def test_coordinates_and_contributions_round_trip(tmp_path: Path) -> None:
+    ds = Dataset(
+        projects=(Project("SAFE", external_id="cordis:101021866"),),
+        organisations=(
+            Organisation(
+                "Düsseldorf",
+                "city",
+                "DE",
+                pic="999999999",
+                city="Düsseldorf",
+                latitude=51.2277411,
+                longitude=6.7734556,
+            ),
+        ),
+        participations=(Participation("SAFE", "Düsseldorf", "partner", contribution_eur=125000.5),),
+    )
+    save_dataset(ds, tmp_path)
+    assert load_dataset(tmp_path) == ds
+
+
+def test_a_latitude_out_of_range_is_located(data_copy: Path) -> None:
+    _replace_in(
+        data_copy / "organisations.csv",
+        "Genk,city,BE,defus_projekte.txt,56,,,,,",
+        "Genk,city,BE,defus_projekte.txt,56,,,,95.1,5.5",
+    )
+    with pytest.raises(DataError, match=r'column "latitude": "95.1": is not a latitude'):
+        load_dataset(data_copy)
