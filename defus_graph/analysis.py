@@ -170,7 +170,8 @@ def centralities(g: nx.Graph, *, seed: int = COMMUNITY_SEED) -> dict[str, Centra
         raw = nx.betweenness_centrality(g, k=k, seed=seed)
         top = max(raw.values()) or 1.0
         betweenness = {n: v / top for n, v in raw.items()}
-    elif projects and len(projects) < g.number_of_nodes():
+    elif 2 <= len(projects) <= g.number_of_nodes() - 2:
+        # The bipartite normalisation divides by zero when a side has one node.
         betweenness = bipartite.betweenness_centrality(g, projects)
     else:
         betweenness = nx.betweenness_centrality(g)
@@ -194,7 +195,12 @@ def _eigenvector_by_component(proj: nx.Graph) -> dict[str, float]:
             result.update(dict.fromkeys(comp, 0.0))
             continue
         sub = proj.subgraph(comp)
-        values = nx.eigenvector_centrality_numpy(sub, weight="weight")
+        # ARPACK needs three nodes; in a connected pair both ends are equal.
+        values = (
+            dict.fromkeys(comp, 1.0)
+            if len(comp) == 2
+            else nx.eigenvector_centrality_numpy(sub, weight="weight")
+        )
         top = max(abs(v) for v in values.values()) or 1.0
         share = len(comp) / total
         result.update({n: abs(v) / top * share for n, v in values.items()})
