@@ -159,3 +159,16 @@ def test_md_escapes_every_markdown_and_html_mark(value: str) -> None:
     assert unescaped == value.replace("\\", "")
     for mark in "<>*_`[]()$:&":
         assert f"{mark}" not in escaped.replace(f"\\{mark}", "")
+
+
+def test_organisation_metrics_survive_filters_that_leave_one_project() -> None:
+    # One project with two members: bipartite betweenness and ARPACK both
+    # need more nodes than that; the table must still be built.
+    ds = Dataset(
+        projects=(Project("A"),),
+        organisations=(Organisation("x"), Organisation("y")),
+        participations=(Participation("A", "x", "partner"), Participation("A", "y", "partner")),
+    )
+    orgs = frames.organisations_frame(graph_from_dataset(ds))
+    assert list(orgs["Organisation"]) == ["x", "y"]
+    assert list(orgs["Eigenvector"]) == [1.0, 1.0]

@@ -15,11 +15,9 @@ highlight) comes from :mod:`defus_graph.viz`, shared with the HTML export.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -27,31 +25,12 @@ import streamlit as st
 
 from ..layout import Positions
 from ..style import KIND_COLOURS
-from ..viz import pyvis_network
+from ..viz import VIS_OPTIONS, pyvis_network, vis_network_assets
 
 __all__ = ["clicked_node", "graph_payload", "legend_items", "network_graph"]
 
 _COMPONENT_NAME = "defus_graph.network"
 _HTML = '<div class="dg-root"><div class="dg-canvas"></div><div class="dg-legend"></div></div>'
-_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
-
-
-def vis_network_js() -> str:
-    """vis-network's JavaScript from the pyvis package (newest bundled version).
-
-    Raises ``FileNotFoundError`` naming the folder searched if pyvis ships none.
-    """
-    import pyvis
-
-    lib = Path(pyvis.__file__).parent / "templates" / "lib"
-    found = sorted(
-        lib.glob("vis-*/vis-network.min.js"),
-        key=lambda p: tuple(int(x) for x in re.findall(r"\d+", p.parent.name)),
-    )
-    if not found:
-        raise FileNotFoundError(f"no vis-network.min.js under {lib}; reinstall pyvis")
-    # The source-map comment would make developer tools ask for a file that is not there.
-    return _SOURCE_MAP.sub("", found[-1].read_text(encoding="utf-8"))
 
 
 def _asset(name: str) -> str:
@@ -61,7 +40,7 @@ def _asset(name: str) -> str:
 @cache
 def _component() -> Any:
     """Register the component once per process; returns its mounting callable."""
-    js = vis_network_js() + "\n" + _asset("network.js")
+    js = vis_network_assets()[0] + "\n" + _asset("network.js")
     return st.components.v2.component(_COMPONENT_NAME, html=_HTML, css=_asset("network.css"), js=js)
 
 
@@ -112,6 +91,7 @@ def graph_payload(
     return {
         "nodes": nodes,
         "edges": edges,
+        "options": VIS_OPTIONS,
         "legend": legend_items(g),
         "selected": selected if selected in g else None,
         "signature": hashlib.sha256(ids.encode("utf-8")).hexdigest()[:16],

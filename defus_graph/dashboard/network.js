@@ -12,21 +12,23 @@
 
 const INSTANCES = new WeakMap();
 
-const OPTIONS = {
-  autoResize: true,
-  physics: { enabled: false },
-  layout: { improvedLayout: false, randomSeed: 7 },
-  interaction: {
-    hover: true,
-    tooltipDelay: 120,
-    hideEdgesOnDrag: false,
-    multiselect: false,
-    navigationButtons: false,
-    keyboard: false,
-  },
-  nodes: { font: { face: "sans-serif" } },
-  edges: { smooth: false, selectionWidth: 0 },
+// Options come from Python (defus_graph.viz.VIS_OPTIONS, shared with the HTML
+// export); these only add what a click-driven dashboard needs.
+const DASHBOARD_OPTIONS = {
+  interaction: { multiselect: false, keyboard: false, hideEdgesOnDrag: false },
+  edges: { selectionWidth: 0 },
 };
+
+function merged(base, extra) {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    out[key] =
+      value && typeof value === "object" && !Array.isArray(value)
+        ? merged(base[key] || {}, value)
+        : value;
+  }
+  return out;
+}
 
 function edgeId(edge) {
   return `${edge.from}\u0000${edge.to}`;
@@ -75,7 +77,7 @@ function pagePosition(inst, id) {
   return { x: rect.left + dom.x, y: rect.top + dom.y };
 }
 
-function create(parentElement) {
+function create(parentElement, options) {
   const vis = globalThis.vis;
   if (!vis || !vis.Network) {
     throw new Error("vis-network did not load; the graph cannot be drawn.");
@@ -84,7 +86,11 @@ function create(parentElement) {
   const canvasElement = root.querySelector(".dg-canvas");
   const nodes = new vis.DataSet();
   const edges = new vis.DataSet();
-  const network = new vis.Network(canvasElement, { nodes, edges }, OPTIONS);
+  const network = new vis.Network(
+    canvasElement,
+    { nodes, edges },
+    merged(options || {}, DASHBOARD_OPTIONS),
+  );
   const inst = {
     root,
     canvasElement,
@@ -112,14 +118,14 @@ function create(parentElement) {
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   let inst = INSTANCES.get(parentElement);
+  const payload = data || { nodes: [], edges: [], legend: [], selected: null, signature: "" };
   if (!inst || !inst.root.isConnected) {
-    inst = create(parentElement);
+    inst = create(parentElement, payload.options);
     INSTANCES.set(parentElement, inst);
   }
   inst.setTriggerValue = setTriggerValue;
   inst.generation = (inst.generation || 0) + 1;
   const generation = inst.generation;
-  const payload = data || { nodes: [], edges: [], legend: [], selected: null, signature: "" };
   syncDataSet(inst.nodes, payload.nodes);
   syncDataSet(
     inst.edges,

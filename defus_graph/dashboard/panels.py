@@ -83,6 +83,7 @@ def _organisation(s: OrganisationStory, shown: bool) -> None:
             f"- **{md(p.acronym)}**: {md(p.title) or '(no title)'}  \n"
             f"  {md(p.dates)} · {md(p.programme)} · funding {md(p.funding)} · "
             f"role: {md(p.role)}"
+            + (f" · its own contribution: {md(p.contribution)}" if p.contribution else "")
             for p in s.projects
         )
         or "No projects."

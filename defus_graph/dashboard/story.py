@@ -76,6 +76,7 @@ class ProjectRow:
     programme: str
     funding: str
     role: str
+    contribution: str = ""  # this organisation's own amount, where the data has it
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class ProjectStory:
     members: tuple[tuple[str, str], ...]  # (name, role), coordinator first
 
 
-def _project_row(g: nx.Graph, node: str, role: str) -> ProjectRow:
+def _project_row(g: nx.Graph, node: str, role: str, contribution: object = None) -> ProjectRow:
     d = g.nodes[node]
     return ProjectRow(
         acronym=str(d.get("label", node_label(node))),
@@ -120,6 +121,7 @@ def _project_row(g: nx.Graph, node: str, role: str) -> ProjectRow:
             str(d.get("funding_share_of", "")),
         ),
         role=role or "not stated",
+        contribution="" if contribution is None else f"€{float(contribution):,.2f}",  # type: ignore[arg-type]
     )
 
 
@@ -135,7 +137,10 @@ def organisation_story(g: nx.Graph, ds: Dataset, node: str) -> OrganisationStory
         kind=str(d.get("kind", "unknown")),
         country=str(d.get("country", "")) or "not stated",
         aliases=tuple(sorted(a.alias for a in ds.aliases if a.organisation == name)),
-        projects=tuple(_project_row(g, i.node, i.role) for i in organisation_projects(g, node)),
+        projects=tuple(
+            _project_row(g, i.node, i.role, g.edges[node, i.node].get("contribution_eur"))
+            for i in organisation_projects(g, node)
+        ),
         co_partners=tuple((c.name, c.projects) for c in co_partners(g, node)),
     )
 
