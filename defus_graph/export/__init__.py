@@ -1,0 +1,86 @@
+"""Writers of the network for Gephi and the browser: GEXF, GraphML, CSV tables and HTML.
+
+Used by ``defus-graph export`` and the dashboard's downloads, on the bipartite
+graph of :func:`defus_graph.graph.graph_from_dataset`, a filtered view of it
+(:func:`defus_graph.views.filter_graph`) or one of its projections. Each
+format has its module (:mod:`.gexf`, :mod:`.graphml`, :mod:`.gephi_csv`,
+:mod:`.html`); what is written (types, names, dates) is decided once in
+:mod:`._table`.
+
+Examples
+--------
+>>> import networkx as nx
+>>> export_bytes(nx.Graph(), "gexf").startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from ..layout import Positions
+from ._files import write_atomic
+from ._table import ExportError
+from .gephi_csv import gephi_csv_zip, write_gephi_csv
+from .gexf import gexf_bytes
+from .graphml import graphml_bytes
+from .html import html_bytes
+
+__all__ = [
+    "FORMATS",
+    "ExportError",
+    "export_bytes",
+    "gephi_csv_zip",
+    "gexf_bytes",
+    "graphml_bytes",
+    "html_bytes",
+    "write_export",
+]
+
+#: The formats :func:`export_bytes` and :func:`write_export` write.
+FORMATS: tuple[str, ...] = ("gexf", "graphml", "csv", "html")
+
+
+def _check(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def export_bytes(g: nx.Graph, fmt: str, *, positions: Positions | None = None) -> bytes:
+    """``g`` in format ``fmt`` as bytes; ``"csv"`` gives the zip of both tables.
+
+    Parameters
+    ----------
+    g : the graph to write.
+    fmt : one of :data:`FORMATS`.
+    positions : node id -> (x, y), used by ``gexf`` and ``html``; default the
+        seeded layout of ``g``.
+    """
+    _check(fmt)
+    if fmt == "gexf":
+        return gexf_bytes(g, positions=positions)
+    if fmt == "graphml":
+        return graphml_bytes(g)
+    if fmt == "csv":
+        return gephi_csv_zip(g)
+    return html_bytes(g, positions=positions)
+
+
+def write_export(
+    g: nx.Graph, fmt: str, path: Path, *, positions: Positions | None = None
+) -> list[Path]:
+    """Write ``g`` in format ``fmt`` to ``path``; returns the paths written.
+
+    Each file is written to a temporary file beside it, then moved into place,
+    so a reader never sees half a file. For ``"csv"``, a path ending in
+    ``.zip`` gets the zip of both tables; any other path ``X`` or ``X.csv``
+    gets ``X.nodes.csv`` and ``X.edges.csv``. Raises :class:`ExportError` if
+    the folder does not exist.
+    """
+    _check(fmt)
+    path = Path(path)
+    if fmt == "csv":
+        return write_gephi_csv(g, path)
+    return [write_atomic(path, export_bytes(g, fmt, positions=positions))]

@@ -1,0 +1,44 @@
+"""Escaping for the hand-written XML of the GEXF and GraphML writers.
+
+Text reaching these functions is already cleaned of the characters XML 1.0
+forbids (:func:`defus_graph.export._table.clean_text`); they only escape.
+"""
+
+from __future__ import annotations
+
+__all__ = ["attr", "text"]
+
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTR = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\t": "&#9;",
+        "\n": "&#10;",
+        "\r": "&#13;",
+    }
+)
+
+
+def text(value: str) -> str:
+    """``value`` escaped for element content (a carriage return survives parsing).
+
+    Examples
+    --------
+    >>> text("a < b & c")
+    'a &lt; b &amp; c'
+    """
+    return value.translate(_TEXT)
+
+
+def attr(value: str) -> str:
+    """``value`` escaped for a double-quoted attribute; tabs and newlines survive parsing.
+
+    Examples
+    --------
+    >>> attr('say "hi"\\n')
+    'say &quot;hi&quot;&#10;'
+    """
+    return value.translate(_ATTR)

@@ -1,0 +1,179 @@
+"""Two CSV tables for Gephi's "Import spreadsheet": nodes and edges.
+
+``nodes.csv``
+    ``Id``, ``Label``, ``timeset``, then the node attributes.
+``edges.csv``
+    ``Source``, ``Target``, ``Type`` (always ``Undirected``), ``Id``,
+    ``Label``, ``Weight`` (1 where the graph gives none), ``timeset``, then
+    the edge attributes.
+
+Both are UTF-8 without a byte-order mark (Gephi would read a BOM into the
+first header and miss the ``Id`` column), comma-separated, quoted where
+needed. ``timeset`` is Gephi's interval set, ``<[2017-10-01, 2019-09-30]>``;
+an unknown bound is ``-Infinity`` or ``Infinity``, as Gephi's interval parser
+reads them; nothing is written for an undated row.
+
+Text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-``, ``@``, tab or carriage return) gets a leading ``'``, as OWASP
+recommends; numeric columns are left alone, so ``-3`` stays a number.
+
+On disk (:func:`write_gephi_csv`): a path ending in ``.zip`` gets the zip of
+both tables; any other path ``X`` or ``X.csv`` gets ``X.nodes.csv`` and
+``X.edges.csv`` beside each other (each written atomically).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import networkx as nx
+
+from ._files import write_atomic
+from ._table import Interval, Scalar, Table, format_value, table_from_graph
+
+__all__ = [
+    "EDGE_HEADER",
+    "NODE_HEADER",
+    "csv_paths",
+    "csv_tables",
+    "gephi_csv_zip",
+    "timeset",
+    "write_gephi_csv",
+]
+
+#: The fixed leading columns of each table.
+NODE_HEADER = ("Id", "Label", "timeset")
+EDGE_HEADER = ("Source", "Target", "Type", "Id", "Label", "Weight", "timeset")
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Fixed timestamp inside the zip, so the same graph always gives the same bytes.
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _safe(text: str) -> str:
+    """Text that no spreadsheet runs as a formula.
+
+    Examples
+    --------
+    >>> _safe("=HYPERLINK(1)"), _safe("Genk")
+    ("'=HYPERLINK(1)", 'Genk')
+    """
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _cell(value: Scalar) -> str:
+    if isinstance(value, str):
+        return _safe(value)
+    return format_value(value)
+
+
+def timeset(interval: Interval) -> str:
+    """Gephi's text for an interval, or ``""`` when undated.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> timeset(Interval(dt.date(2017, 10, 1), dt.date(2019, 9, 30)))
+    '<[2017-10-01, 2019-09-30]>'
+    >>> timeset(Interval(dt.date(2017, 1, 1), None))
+    '<[2017-01-01, Infinity]>'
+    """
+    if not interval.is_dated():
+        return ""
+    start = interval.start.isoformat() if interval.start else "-Infinity"
+    end = interval.end.isoformat() if interval.end else "Infinity"
+    return f"<[{start}, {end}]>"
+
+
+def _write(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _tables(table: Table) -> tuple[bytes, bytes]:
+    node_rows = [[*NODE_HEADER, *(c.name for c in table.node_columns)]]
+    for n in table.nodes:
+        node_rows.append(
+            [
+                _safe(n.id),
+                _safe(n.label),
+                timeset(n.interval),
+                *(
+                    _cell(n.values[c.name]) if c.name in n.values else ""
+                    for c in table.node_columns
+                ),
+            ]
+        )
+    edge_rows = [[*EDGE_HEADER, *(c.name for c in table.edge_columns)]]
+    for e in table.edges:
+        edge_rows.append(
+            [
+                _safe(e.source),
+                _safe(e.target),
+                "Undirected",
+                e.id,
+                _safe(e.label),
+                format_value(e.weight if e.weight is not None else 1.0),
+                timeset(e.interval),
+                *(
+                    _cell(e.values[c.name]) if c.name in e.values else ""
+                    for c in table.edge_columns
+                ),
+            ]
+        )
+    return _write(node_rows), _write(edge_rows)
+
+
+def csv_tables(g: nx.Graph) -> tuple[bytes, bytes]:
+    """The nodes table and the edges table of ``g``, each as UTF-8 CSV bytes."""
+    return _tables(table_from_graph(g))
+
+
+def gephi_csv_zip(g: nx.Graph) -> bytes:
+    """A zip holding ``nodes.csv`` and ``edges.csv`` of ``g``.
+
+    Examples
+    --------
+    >>> import zipfile, io
+    >>> sorted(zipfile.ZipFile(io.BytesIO(gephi_csv_zip(nx.Graph()))).namelist())
+    ['edges.csv', 'nodes.csv']
+    """
+    nodes, edges = csv_tables(g)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in (("nodes.csv", nodes), ("edges.csv", edges)):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def csv_paths(path: Path) -> tuple[Path, Path]:
+    """Where the two tables go for ``path`` (``X`` or ``X.csv``): ``X.nodes.csv``, ``X.edges.csv``.
+
+    Examples
+    --------
+    >>> [p.name for p in csv_paths(Path("out/network.csv"))]
+    ['network.nodes.csv', 'network.edges.csv']
+    """
+    path = Path(path)
+    stem = path.name[: -len(".csv")] if path.name.lower().endswith(".csv") else path.name
+    return path.with_name(f"{stem}.nodes.csv"), path.with_name(f"{stem}.edges.csv")
+
+
+def write_gephi_csv(g: nx.Graph, path: Path) -> list[Path]:
+    """Write the tables of ``g``: a zip if ``path`` ends in ``.zip``, else two CSV files.
+
+    Returns the paths written.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".zip":
+        return [write_atomic(path, gephi_csv_zip(g))]
+    nodes, edges = csv_tables(g)
+    node_path, edge_path = csv_paths(path)
+    return [write_atomic(node_path, nodes), write_atomic(edge_path, edges)]

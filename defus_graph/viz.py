@@ -1,0 +1,342 @@
+"""How the network is drawn: pyvis/vis-network styling shared by the dashboard and the HTML export.
+
+One function styles nodes and edges (:func:`pyvis_network`), so the dashboard's
+drawing and the standalone page look alike: colour by kind
+(:func:`defus_graph.style.kind_colour`), squares for projects and dots for
+organisations, size by :func:`defus_graph.style.node_sizes`, fixed positions
+with physics off, edge width by weight on projections, and an optional
+selected node that is highlighted with its neighbours while the rest dims.
+
+Nothing from the data is ever read as HTML: labels are drawn on the canvas
+and tooltips are plain text (vis-network 9 sets a string title as
+``innerText``; the standalone page also wraps each one in a text node).
+
+:func:`network_html` renders a page that needs no network: vis-network's
+script and style, read from the copy inside the installed pyvis package, are
+inlined. pyvis's own template is not used because it always loads Bootstrap
+from a CDN and inserts the heading unescaped.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from pyvis.network import Network
+
+from .graph import ORGANISATION, PROJECT
+from .layout import Positions
+from .style import kind_colour, node_sizes
+
+__all__ = [
+    "DEFAULT_HEIGHT",
+    "VIS_OPTIONS",
+    "edge_tooltip",
+    "network_html",
+    "node_tooltip",
+    "pyvis_network",
+    "vis_network_assets",
+]
+
+DEFAULT_HEIGHT = "750px"
+
+#: vis-network options of the drawing: positions are fixed, nothing moves on its own.
+VIS_OPTIONS: dict[str, Any] = {
+    "autoResize": True,
+    "physics": {"enabled": False},
+    "layout": {"improvedLayout": False, "randomSeed": 7},
+    "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
+    "nodes": {"font": {"face": "sans-serif"}},
+    "edges": {"smooth": False},
+}
+
+_EDGE_COLOUR = "#A0A0A0"
+_EDGE_HIGHLIGHT = "#444444"
+_DIM_ALPHA = 0.15
+_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
+
+
+def _dates(data: dict[str, Any]) -> str:
+    start, end = data.get("start"), data.get("end")
+    if start and end:
+        return f"{start} – {end}"
+    if start:
+        return f"from {start}, end not stated"
+    if end:
+        return f"until {end}, start not stated"
+    return "dates not stated"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def node_tooltip(g: nx.Graph, node: str) -> str:
+    """The plain-text tooltip of a node: name, kind, country / acronym, title, dates.
+
+    Examples
+    --------
+    >>> g = nx.Graph()
+    >>> g.add_node("org:Genk", bipartite=1, kind="city", label="Genk", country="BE")
+    >>> print(node_tooltip(g, "org:Genk"))
+    Genk
+    city · BE
+    """
+    data = g.nodes[node]
+    name = str(data.get("label", node))
+    if data.get("bipartite") == PROJECT:
+        lines = [name]
+        if data.get("title"):
+            lines.append(str(data["title"]))
+        lines.append(f"project · {_dates(data)}")
+        orgs = data.get("n_organisations")
+        if orgs is None and any(g.nodes[o].get("bipartite") == ORGANISATION for o in g[node]):
+            orgs = sum(1 for o in g[node] if g.nodes[o].get("bipartite") == ORGANISATION)
+        if orgs is not None:
+            lines.append(_count(int(orgs), "organisation"))
+        return "\n".join(lines)
+    kind = str(data.get("kind") or "unknown")
+    lines = [
+        name,
+        " · ".join(
+            [
+                kind if kind != "unknown" else "kind not known",
+                *([str(data["country"])] if data.get("country") else []),
+            ]
+        ),
+    ]
+    projects = data.get("n_projects")
+    if projects is None and any(g.nodes[p].get("bipartite") == PROJECT for p in g[node]):
+        projects = sum(1 for p in g[node] if g.nodes[p].get("bipartite") == PROJECT)
+    if projects is not None:
+        lines.append(_count(int(projects), "project"))
+    return "\n".join(lines)
+
+
+def edge_tooltip(g: nx.Graph, u: str, v: str) -> str:
+    """The plain-text tooltip of an edge: the role, or what the pair shares.
+
+    Examples
+    --------
+    >>> g = nx.Graph()
+    >>> g.add_edge("org:A", "org:B", weight=2, projects=["P1", "P2"])
+    >>> edge_tooltip(g, "org:A", "org:B")
+    'A – B\\n2 shared projects: P1; P2'
+    """
+    data = g.edges[u, v]
+    names = [str(g.nodes[n].get("label", n.split(":", 1)[-1])) for n in (u, v)]
+    head = " – ".join(names)
+    for attr, word in (("projects", "project"), ("organisations", "organisation")):
+        if data.get(attr):
+            shared = [str(s) for s in data[attr]]
+            return f"{head}\n{_count(len(shared), 'shared ' + word)}: {'; '.join(shared)}"
+    if data.get("role"):
+        return f"{head}\n{data['role']}"
+    return head
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def pyvis_network(
+    g: nx.Graph,
+    *,
+    positions: Positions,
+    sizes: dict[str, float] | None = None,
+    selected: str | None = None,
+    height: str = DEFAULT_HEIGHT,
+) -> Network:
+    """A pyvis network of ``g`` styled for drawing; its ``nodes``/``edges`` are vis-network data.
+
+    Parameters
+    ----------
+    g : the bipartite graph or a projection (possibly filtered).
+    positions : node id -> (x, y) in screen coordinates (y down); nodes missing
+        from it are left for vis-network to place.
+    sizes : node id -> drawn size; default :func:`defus_graph.style.node_sizes`.
+    selected : a node id to highlight with its neighbours (everything else is
+        dimmed); ``None`` or an id not in ``g`` highlights nothing.
+    height : CSS height of the drawing.
+
+    Examples
+    --------
+    >>> g = nx.Graph()
+    >>> g.add_edge("project:P", "org:<b>x</b>")
+    >>> g.nodes["project:P"].update(bipartite=0, kind="project", label="P")
+    >>> g.nodes["org:<b>x</b>"].update(bipartite=1, kind="city", label="<b>x</b>")
+    >>> net = pyvis_network(g, positions={"project:P": (0, 0), "org:<b>x</b>": (10, 5)})
+    >>> [(n["label"], n["shape"]) for n in net.nodes]
+    [('<b>x</b>', 'dot'), ('P', 'square')]
+    """
+    if sizes is None:
+        sizes = node_sizes(g)
+    focus: set[str] | None = None
+    if selected is not None and selected in g:
+        focus = {selected, *g[selected]}
+    net = Network(height=height, width="100%", directed=False, cdn_resources="in_line")
+    net.toggle_physics(False)
+    for node in sorted(g.nodes, key=str):
+        data = g.nodes[node]
+        colour = kind_colour(str(data.get("kind", "")))
+        options: dict[str, Any] = {
+            "title": node_tooltip(g, node),
+            "size": sizes.get(str(node), 10.0),
+            "borderWidth": 1,
+        }
+        if str(node) in positions:
+            x, y = positions[str(node)]
+            options.update(x=float(x), y=float(y), physics=False)
+        dimmed = focus is not None and node not in focus
+        if dimmed:
+            colour = _rgba(colour, _DIM_ALPHA)
+            options["font"] = {"color": "rgba(0,0,0,0.25)"}
+        if node == selected and focus is not None:
+            options.update(borderWidth=4, font={"bold": True, "size": 18})
+            options["color"] = {"background": colour, "border": "#000000"}
+        net.add_node(
+            str(node),
+            label=str(data.get("label", str(node).split(":", 1)[-1])),
+            shape="square" if data.get("bipartite") == PROJECT else "dot",
+            color=options.pop("color", colour),
+            **options,
+        )
+    for u, v, data in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+        weight = data.get("weight")
+        width = (
+            1.0 + 2.0 * math.log2(weight)
+            if isinstance(weight, int | float) and weight >= 1
+            else 1.0
+        )
+        touches = focus is not None and selected in (u, v)
+        if focus is None:
+            colour = _EDGE_COLOUR
+        elif touches:
+            colour = _EDGE_HIGHLIGHT
+        else:
+            colour = _rgba(_EDGE_COLOUR, _DIM_ALPHA)
+        net.add_edge(
+            str(u),
+            str(v),
+            title=edge_tooltip(g, u, v),
+            width=round(width, 2),
+            color=colour,
+        )
+    return net
+
+
+@cache
+def vis_network_assets() -> tuple[str, str]:
+    """vis-network's script and stylesheet, from the copy bundled in the pyvis package.
+
+    Raises ``FileNotFoundError`` naming the folder searched if pyvis ships none.
+    """
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "templates" / "lib"
+    found = sorted(
+        lib.glob("vis-*/vis-network.min.js"),
+        key=lambda p: tuple(int(x) for x in re.findall(r"\d+", p.parent.name)),
+    )
+    if not found:
+        raise FileNotFoundError(f"no vis-network.min.js under {lib}; reinstall pyvis")
+    js = _SOURCE_MAP.sub("", found[-1].read_text(encoding="utf-8"))
+    css = (found[-1].parent / "vis-network.css").read_text(encoding="utf-8")
+    if "</script" in js.lower() or "</style" in css.lower():
+        raise ValueError(f"{found[-1].parent} cannot be inlined: it closes its own tag")
+    return js, css
+
+
+def _script_json(value: Any) -> str:
+    """JSON that cannot end a ``<script>`` element, whatever the strings hold."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, escaped)
+    return text
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{vis_css}</style>
+<style>
+body {{ margin: 0; font-family: sans-serif; color: #222; }}
+h1 {{ font-size: 1.2rem; margin: 0.6rem 1rem; }}
+#network {{ width: 100%; height: {height}; border-top: 1px solid #ddd; }}
+div.vis-tooltip {{ white-space: pre-line; max-width: 28rem; }}
+</style>
+<script>{vis_js}</script>
+</head>
+<body>
+<h1>{title}</h1>
+<div id="network"></div>
+<script>
+(function () {{
+  "use strict";
+  var data = {data};
+  function plain(text) {{
+    var box = document.createElement("div");
+    box.style.whiteSpace = "pre-line";
+    box.textContent = text;
+    return box;
+  }}
+  data.nodes.concat(data.edges).forEach(function (item) {{
+    if (typeof item.title === "string") {{ item.title = plain(item.title); }}
+  }});
+  new vis.Network(
+    document.getElementById("network"),
+    {{ nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges) }},
+    data.options
+  );
+}})();
+</script>
+</body>
+</html>
+"""
+
+_CSS_LENGTH = re.compile(r"^\d+(\.\d+)?(px|vh|em|rem|%)$")
+
+
+def network_html(
+    g: nx.Graph,
+    *,
+    positions: Positions,
+    sizes: dict[str, float] | None = None,
+    selected: str | None = None,
+    title: str = "DEFUS partner network",
+    height: str = "90vh",
+) -> str:
+    """A standalone HTML page drawing ``g``, that works offline.
+
+    Everything taken from the data reaches the page escaped: the title as HTML
+    text, nodes and edges as JSON that cannot close the script, tooltips as
+    text nodes.
+    """
+    if not _CSS_LENGTH.match(height):
+        raise ValueError(f"height {height!r} is not a CSS length such as '750px' or '90vh'")
+    net = pyvis_network(g, positions=positions, sizes=sizes, selected=selected, height=height)
+    vis_js, vis_css = vis_network_assets()
+    data = {"nodes": net.nodes, "edges": net.edges, "options": VIS_OPTIONS}
+    return _PAGE.format(
+        title=html.escape(title),
+        vis_css=vis_css,
+        vis_js=vis_js,
+        height=height,
+        data=_script_json(data),
+    )
