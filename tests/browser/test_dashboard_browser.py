@@ -1,0 +1,105 @@
+"""What only a browser shows: the drawing, the click, the downloads; nothing runs or leaks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import networkx as nx
+import pytest
+
+from .conftest import HOSTILE
+
+pytestmark = pytest.mark.browser
+
+GRAPH = ".dg-root[data-ready=true]"
+STORY = ".st-key-story"
+
+
+def open_dashboard(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(GRAPH, timeout=30_000)
+
+
+def click_node(page: Any, node: str) -> None:
+    """Zoom onto ``node`` in the drawing, check it is the one under the pointer, click it."""
+    where = page.evaluate(
+        """id => {
+            const g = window.defusGraph;
+            g.network.focus(id, {scale: 2.5, animation: false});
+            const p = g.positionOf(id);
+            const rect = g.network.body.container.getBoundingClientRect();
+            const hit = g.network.getNodeAt({x: p.x - rect.left, y: p.y - rect.top});
+            return {x: p.x, y: p.y, hit: hit};
+        }""",
+        node,
+    )
+    assert where["hit"] == node
+    page.mouse.click(where["x"], where["y"])
+
+
+def test_clicking_a_node_tells_its_story_and_puts_it_in_the_url(page: Any, app_url: str) -> None:
+    open_dashboard(page, app_url)
+    assert page.locator(GRAPH).get_attribute("data-nodes") not in (None, "0")
+    click_node(page, "org:Düsseldorf")
+    story = page.locator(STORY)
+    story.get_by_text("BRIDGE").first.wait_for(timeout=20_000)
+    text = story.inner_text()
+    assert text.startswith("Düsseldorf")
+    assert "BRIDGE" in text and "LouD" in text
+    assert "org=D%C3%BCsseldorf" in page.url
+    # The drawing highlights the selection and kept its nodes where they were.
+    page.wait_for_selector('.dg-root[data-selected="org:Düsseldorf"]', timeout=20_000)
+
+
+def test_a_link_with_the_selection_reproduces_it(page: Any, app_url: str) -> None:
+    open_dashboard(page, f"{app_url}/?org=Augsburg")
+    text = page.locator(STORY).inner_text()
+    assert text.startswith("Augsburg")
+    assert "Solidify" in text and "LouD" in text
+    assert page.locator(GRAPH).get_attribute("data-selected") == "org:Augsburg"
+
+
+def test_gexf_download_is_the_view_on_screen(page: Any, app_url: str, tmp_path: Path) -> None:
+    open_dashboard(page, app_url)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="GEXF (Gephi)").click()
+    path = tmp_path / "view.gexf"
+    info.value.save_as(path)
+    g = nx.read_gexf(path)
+    labels = {d.get("label") for _, d in g.nodes(data=True)}
+    assert {"Düsseldorf", "BRIDGE", "LouD", "Augsburg"} <= labels
+    shown = int(page.locator(GRAPH).get_attribute("data-nodes"))
+    assert g.number_of_nodes() == shown
+
+
+def test_a_hostile_name_is_text_and_runs_nothing(page: Any, hostile_url: str) -> None:
+    open_dashboard(page, f"{hostile_url}/?org={quote(HOSTILE)}")
+    story = page.locator(STORY)
+    assert story.inner_text().startswith(HOSTILE)
+    # Hover it in the drawing so its tooltip is shown too.
+    where = page.evaluate(
+        "id => { window.defusGraph.network.focus(id, {scale: 2.5, animation: false});"
+        " return window.defusGraph.positionOf(id); }",
+        f"org:{HOSTILE}",
+    )
+    page.mouse.move(where["x"], where["y"])
+    page.wait_for_timeout(800)
+    injected = page.evaluate(
+        """() => {
+            const roots = [document];
+            for (const el of document.querySelectorAll('*')) {
+                if (el.shadowRoot) roots.push(el.shadowRoot);
+            }
+            return roots.reduce((n, r) => n + r.querySelectorAll('img[src="x"]').length, 0);
+        }"""
+    )
+    assert injected == 0
+    # The standalone page written from the same view runs nothing either.
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Web page (HTML)").click()
+    html = Path(info.value.path()).read_text(encoding="utf-8")
+    assert HOSTILE not in html
+    page.set_content(html)
+    page.wait_for_timeout(1000)
