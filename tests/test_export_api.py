@@ -107,3 +107,34 @@ def test_gexf_is_utf8() -> None:
     data = gexf_bytes(bipartite())
     assert "Düsseldorf" in data.decode("utf-8")
     assert io.BytesIO(data).read(5) == b"<?xml"
+
+
+@pytest.mark.parametrize("view", ["bipartite", "orgs", "projects"])
+def test_real_data_in_every_format(view: str) -> None:
+    data_dir = Path(__file__).parent.parent / "data"
+    if not (data_dir / "projects.csv").exists():
+        pytest.skip("no data/projects.csv")
+    import csv
+    import zipfile
+
+    from defus_graph.graph import graph_from_dataset
+    from defus_graph.layout import layout_positions
+    from defus_graph.store import load_dataset
+    from defus_graph.views import view_graph
+    from tests.export_graphs import assert_valid_gexf
+
+    g = graph_from_dataset(load_dataset(data_dir))
+    shown = view_graph(g, view)
+    positions = layout_positions(g)
+    assert_valid_gexf(export_bytes(shown, "gexf", positions=positions))
+    back = nx.read_graphml(io.BytesIO(export_bytes(shown, "graphml")))
+    assert (back.number_of_nodes(), back.number_of_edges()) == (
+        shown.number_of_nodes(),
+        shown.number_of_edges(),
+    )
+    with zipfile.ZipFile(io.BytesIO(export_bytes(shown, "csv"))) as archive:
+        nodes = list(csv.DictReader(io.StringIO(archive.read("nodes.csv").decode("utf-8"))))
+        edges = list(csv.DictReader(io.StringIO(archive.read("edges.csv").decode("utf-8"))))
+    assert (len(nodes), len(edges)) == (shown.number_of_nodes(), shown.number_of_edges())
+    page = export_bytes(shown, "html", positions=positions).decode("utf-8")
+    assert "https://" not in page.split("<body>")[1]
