@@ -27,7 +27,7 @@ from ..layout import Positions
 from ..style import KIND_COLOURS
 from ..viz import VIS_OPTIONS, pyvis_network, vis_network_assets
 
-__all__ = ["clicked_node", "graph_payload", "legend_items", "network_graph"]
+__all__ = ["clicked_node", "graph_payload", "legend_items", "legend_note", "network_graph"]
 
 _COMPONENT_NAME = "defus_graph.network"
 _HTML = '<div class="dg-root"><div class="dg-canvas"></div><div class="dg-legend"></div></div>'
@@ -58,6 +58,16 @@ def legend_items(g: nx.Graph) -> list[dict[str, str]]:
             shape = "square" if kind == "project" else "dot"
             items.append({"label": label, "colour": colour, "shape": shape})
     return items
+
+
+def legend_note(g: nx.Graph) -> str:
+    """What shapes, sizes and edge widths mean in the drawing of ``g``."""
+    kinds = {str(k) for _, k in g.nodes(data="kind")}
+    if kinds == {"project"}:
+        return "Projects; an edge's width grows with the organisations the two share."
+    if "project" not in kinds:
+        return "Organisations coloured by kind; an edge's width grows with the projects shared."
+    return "Squares are projects, circles organisations coloured by kind; size = links."
 
 
 def _plain(value: Any) -> Any:
@@ -93,6 +103,7 @@ def graph_payload(
         "edges": edges,
         "options": VIS_OPTIONS,
         "legend": legend_items(g),
+        "legendNote": legend_note(g),
         "selected": selected if selected in g else None,
         "signature": hashlib.sha256(ids.encode("utf-8")).hexdigest()[:16],
     }

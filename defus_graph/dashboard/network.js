@@ -50,11 +50,11 @@ function syncDataSet(dataSet, items) {
   if (fresh.length) dataSet.add(fresh);
 }
 
-function renderLegend(element, items) {
+function renderLegend(element, items, text) {
   element.replaceChildren();
   const note = document.createElement("span");
   note.className = "dg-legend-note";
-  note.textContent = "Squares are projects, circles organisations coloured by kind; size = links.";
+  note.textContent = text || "";
   element.append(note);
   for (const item of items) {
     const row = document.createElement("div");
@@ -135,7 +135,7 @@ export default function (component) {
     inst.signature = payload.signature;
     inst.network.fit({ animation: false });
   }
-  renderLegend(inst.legend, payload.legend);
+  renderLegend(inst.legend, payload.legend, payload.legendNote);
   inst.root.dataset.selected = payload.selected || "";
   inst.root.dataset.nodes = String(payload.nodes.length);
   inst.root.dataset.ready = "true";

@@ -45,7 +45,7 @@ def funding_chart(frame: pd.DataFrame) -> None:
         .mark_bar()
         .encode(
             x=alt.X("EUR:Q", title="Euros", axis=alt.Axis(format=",.0f")),
-            y=alt.Y("Programme:N", title=None, sort="-x"),
+            y=alt.Y("Programme:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
             yOffset=alt.YOffset("Amount:N", sort=[TOTALS, SHARES]),
             color=alt.Color(
                 "Amount:N",
