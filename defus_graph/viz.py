@@ -37,6 +37,7 @@ from .style import kind_colour, node_sizes
 __all__ = [
     "DEFAULT_HEIGHT",
     "VIS_OPTIONS",
+    "dates_text",
     "edge_tooltip",
     "network_html",
     "node_tooltip",
@@ -46,13 +47,18 @@ __all__ = [
 
 DEFAULT_HEIGHT = "750px"
 
+_ORG_FONT = 30
+_PROJECT_FONT = 40
+
 #: vis-network options of the drawing: positions are fixed, nothing moves on its own.
 VIS_OPTIONS: dict[str, Any] = {
     "autoResize": True,
     "physics": {"enabled": False},
     "layout": {"improvedLayout": False, "randomSeed": 7},
     "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
-    "nodes": {"font": {"face": "sans-serif"}},
+    # Positions span about a thousand units, so at "fit" zoom the default 14 px
+    # labels shrink below vis-network's draw threshold and vanish.
+    "nodes": {"font": {"face": "sans-serif", "size": _ORG_FONT}},
     "edges": {"smooth": False},
 }
 
@@ -62,8 +68,14 @@ _DIM_ALPHA = 0.15
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
 
 
-def _dates(data: dict[str, Any]) -> str:
-    start, end = data.get("start"), data.get("end")
+def dates_text(start: str, end: str) -> str:
+    """A project's period in words, saying which bound the source leaves open.
+
+    Examples
+    --------
+    >>> dates_text("2017-10", "2019-09"), dates_text("2019", ""), dates_text("", "")
+    ('2017-10 – 2019-09', 'from 2019, end not stated', 'dates not stated')
+    """
     if start and end:
         return f"{start} – {end}"
     if start:
@@ -71,6 +83,10 @@ def _dates(data: dict[str, Any]) -> str:
     if end:
         return f"until {end}, start not stated"
     return "dates not stated"
+
+
+def _dates(data: dict[str, Any]) -> str:
+    return dates_text(str(data.get("start") or ""), str(data.get("end") or ""))
 
 
 def _count(n: int, word: str) -> str:
@@ -194,17 +210,22 @@ def pyvis_network(
         if str(node) in positions:
             x, y = positions[str(node)]
             options.update(x=float(x), y=float(y), physics=False)
+        is_project = data.get("bipartite") == PROJECT
+        font: dict[str, Any] = {"size": _PROJECT_FONT if is_project else _ORG_FONT}
+        if is_project:
+            font["bold"] = True
         dimmed = focus is not None and node not in focus
         if dimmed:
             colour = _rgba(colour, _DIM_ALPHA)
-            options["font"] = {"color": "rgba(0,0,0,0.25)"}
+            font["color"] = "rgba(0,0,0,0.25)"
+        options["font"] = font
         if node == selected and focus is not None:
-            options.update(borderWidth=4, font={"bold": True, "size": 18})
+            options.update(borderWidth=4, font={"bold": True, "size": _PROJECT_FONT + 4})
             options["color"] = {"background": colour, "border": "#000000"}
         net.add_node(
             str(node),
             label=str(data.get("label", str(node).split(":", 1)[-1])),
-            shape="square" if data.get("bipartite") == PROJECT else "dot",
+            shape="square" if is_project else "dot",
             color=options.pop("color", colour),
             **options,
         )

@@ -99,7 +99,7 @@ def test_organisation_story_lists_projects_roles_funding_and_partners(small: Dat
     solidify = s.projects[1]
     assert solidify.role == "participant"
     assert solidify.funding == "€45,000.00 (Augsburg's share only)"
-    assert s.projects[0].dates == "not stated"
+    assert s.projects[0].dates == "dates not stated"
     assert dict(s.co_partners) == {"Düsseldorf": ("LouD",), HOSTILE: ("LouD",)}
     assert (s.kind, s.country) == ("city", "DE")
     d = organisation_story(g, small, "org:Düsseldorf")

@@ -12,7 +12,8 @@ import pandas as pd
 from ..analysis import centralities, communities, funding_totals, shared_partners
 from ..graph import organisation_nodes, project_nodes
 from ..model import date_bounds
-from .story import dates_text, funding_text
+from ..viz import dates_text
+from .story import funding_text
 
 __all__ = [
     "SHARES",

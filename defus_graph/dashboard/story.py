@@ -13,33 +13,16 @@ import networkx as nx
 from ..analysis import co_partners, organisation_projects, project_members
 from ..graph import is_project, node_label
 from ..model import Dataset
+from ..viz import dates_text
 
 __all__ = [
     "OrganisationStory",
     "ProjectRow",
     "ProjectStory",
-    "dates_text",
     "funding_text",
     "organisation_story",
     "project_story",
 ]
-
-
-def dates_text(start: str, end: str) -> str:
-    """A project's running time as written in the data ("2017-10 – 2019-09").
-
-    Examples
-    --------
-    >>> dates_text("2017-10", "2019-09"), dates_text("2019", ""), dates_text("", "")
-    ('2017-10 – 2019-09', 'from 2019', 'not stated')
-    """
-    if start and end:
-        return f"{start} – {end}"
-    if start:
-        return f"from {start}"
-    if end:
-        return f"until {end}"
-    return "not stated"
 
 
 def funding_text(amount: float | None, scope: str, share_of: str) -> str:
