@@ -24,7 +24,7 @@ from . import __version__
 from .analysis import network_stats, shared_partners, shortest_chain
 from .errors import DataError, DefusGraphError
 from .graph import graph_from_dataset, is_project, node_label, org_id
-from .ingest import ingest_files
+from .ingest import FORMATS, ingest, read_paths
 from .model import KINDS, Dataset
 from .records import (
     find_organisation,
@@ -234,17 +234,34 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _note(text: str) -> None:
+    sys.stderr.buffer.write(f"note: {text}\n".encode())
+    sys.stderr.flush()
+
+
+def _save_checked(ds: Dataset, out: Path) -> None:
+    """Write ``ds`` to ``out`` only if it reads back without a problem."""
+    with tempfile.TemporaryDirectory() as staging:
+        save_dataset(ds, Path(staging))
+        load_dataset(Path(staging))
+    save_dataset(ds, out)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     out: Path = args.out
     existing = Dataset()
     if out.exists() and any((out / name).exists() for name in FILES):
         existing = load_dataset(out, allow_missing=True)
-    merged = ingest_files(args.files, existing, encoding=args.encoding)
+    # utf-8, the global default, lets tables be detected (UTF-8, else cp1252 with a note).
+    encoding = (
+        None if args.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else args.encoding
+    )
+    result = ingest(read_paths(args.files), existing, fmt=args.format, encoding=encoding)
+    for note in result.notes:
+        _note(note)
+    merged = result.dataset
     # Check the result exactly as it will be read back before touching ``out``.
-    with tempfile.TemporaryDirectory() as staging:
-        save_dataset(merged, Path(staging))
-        load_dataset(Path(staging))
-    save_dataset(merged, out)
+    _save_checked(merged, out)
     _emit(
         f"{out}: {len(merged.projects)} projects, {len(merged.organisations)} "
         f"organisations, {len(merged.participations)} participations, "
@@ -357,14 +374,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
     p = sub.add_parser(
         "ingest",
-        help="read project pages into a data directory",
-        description="Read DEFUS project pages and merge what they state into "
-        "the tables in --out (created if missing). Re-reading a "
-        "page replaces what it said before; nothing is written "
-        "if any problem is found.",
+        help="read project pages, spreadsheets and CORDIS exports into a data directory",
+        description="Read DEFUS project pages, spreadsheets (CSV or .xlsx: one row per "
+        "organisation and project, or this tool's own four tables) and CORDIS exports "
+        "(project.csv with organization.csv) and merge what they state into the tables "
+        "in --out (created if missing). Organisations are joined by PIC, then by name "
+        "or alias ignoring case and accents; nothing less certain is merged (see "
+        "'duplicates'). Re-reading a file replaces what it said before; nothing is "
+        "written if any problem is found.",
     )
-    p.add_argument("files", nargs="+", type=Path, metavar="PAGE", help="page text files")
+    p.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="pages (.txt), spreadsheets (.csv, .xlsx), CORDIS project and organization files",
+    )
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="data directory")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="read every FILE in this format (default: detect each from its content)",
+    )
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser(
         "export",

@@ -1,9 +1,17 @@
-"""Merge what input files state into a dataset, resolving organisations by name.
+"""Merge what input files state into a dataset, resolving organisations across sources.
 
-Only exact matches after normalisation (and the alias table) join two names;
-a name nobody knows becomes a new organisation, to be merged later with the
+Every source (a DEFUS page, a spreadsheet, a CORDIS export) ends in the same
+:class:`~defus_graph.sources.facts.SourceFacts`; :func:`merge_facts` alone
+decides which organisation a mention stands for, in this order:
+
+1. the PIC (the EU's Participant Identification Code): the same PIC is the
+   same organisation, whatever the name;
+2. the name or an alias, compared ignoring case, accents and spacing.
+
+Anything less certain is never merged: a name nobody knows becomes a new
+organisation, which :mod:`defus_graph.duplicates` may propose to merge with the
 user's consent. Facts from a source replace that source's earlier facts, so
-ingesting the same page twice changes nothing.
+ingesting the same file twice changes nothing.
 """
 
 from __future__ import annotations
@@ -11,15 +19,35 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import replace
-from pathlib import Path
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .errors import DataError, InputError
-from .model import Alias, Dataset, Organisation, Participation
+from .model import Alias, Dataset, Organisation, Participation, Project
 from .resolve import Resolver
-from .sources.page import PageFacts, parse_page
+from .sources import cordis
+from .sources.facts import Mention, SourceFacts
+from .sources.page import parse_page
+from .sources.sheets import Sheet, csv_sheet, decode_text, is_xlsx, xlsx_sheets
+from .sources.tables import facts_from_sheets, own_table_of, sheet_layout, table_sheets
 
-__all__ = ["ingest_files", "kind_from_name", "merge_page", "read_text"]
+__all__ = [
+    "FORMATS",
+    "Ingested",
+    "detect_format",
+    "ingest",
+    "ingest_files",
+    "kind_from_name",
+    "merge_facts",
+    "merge_page",
+    "read_inputs",
+    "read_paths",
+    "read_text",
+]
+
+#: The input formats ``--format`` can name.
+FORMATS: tuple[str, ...] = ("page", "table", "xlsx", "cordis")
 
 log = logging.getLogger(__name__)
 
@@ -54,31 +82,19 @@ def kind_from_name(name: str) -> str:
     return ""
 
 
-def read_text(path: Path, *, encoding: str = "utf-8") -> str:
-    """A text file's content, or a :class:`DataError` that says how to fix it."""
+def _page_text(data: bytes, name: str, encoding: str) -> str:
     try:
-        raw = path.read_bytes()
-    except OSError as err:
+        return data.decode(encoding).removeprefix("\ufeff")
+    except LookupError as err:
         raise DataError(
-            [
-                InputError(
-                    str(path),
-                    None,
-                    None,
-                    None,
-                    f"cannot be read: {err.strerror}.",
-                    "Check the path and the file's permissions.",
-                )
-            ]
+            [InputError(name, None, None, encoding, "is no known text encoding.", "Use cp1252.")]
         ) from err
-    try:
-        return raw.decode(encoding).removeprefix("\ufeff")
     except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
+        line = data[: err.start].count(b"\n") + 1
         raise DataError(
             [
                 InputError(
-                    str(path),
+                    name,
                     line,
                     None,
                     None,
@@ -89,48 +105,247 @@ def read_text(path: Path, *, encoding: str = "utf-8") -> str:
         ) from err
 
 
-def merge_page(ds: Dataset, facts: PageFacts) -> Dataset:
-    """``ds`` with the facts of one page, replacing what that page said before.
+def read_text(path: Path, *, encoding: str = "utf-8") -> str:
+    """A text file's content, or a :class:`DataError` that says how to fix it."""
+    ((name, data),) = read_paths([path], names=[str(path)])
+    return _page_text(data, name, encoding)
 
-    Raises :class:`DataError` if the page contradicts the dataset: a project
-    acronym another source already defines, a country that differs from the
-    one known, or an abbreviation that already stands for someone else.
+
+def read_paths(
+    paths: Sequence[Path], *, names: Sequence[str] | None = None
+) -> list[tuple[str, bytes]]:
+    """The bytes of each file with the name it is known by in provenance and messages.
+
+    A file is named by its file name; two files of the same name (two CORDIS
+    ``project.csv``) are named with their folder as well.
+
+    Raises
+    ------
+    DataError
+        For every file that cannot be read.
     """
-    source = facts.source
+    if names is None:
+        plain = [p.name for p in paths]
+        names = [
+            f"{p.parent.name}/{p.name}" if plain.count(p.name) > 1 and p.parent.name else p.name
+            for p in paths
+        ]
+    out: list[tuple[str, bytes]] = []
     problems: list[InputError] = []
-    projects = [p for p in ds.projects if p.source != source]
-    taken = {p.acronym: p for p in projects}
-    for p in facts.projects:
-        if p.acronym in taken:
-            other = taken[p.acronym]
+    for path, name in zip(paths, names, strict=True):
+        try:
+            out.append((name, Path(path).read_bytes()))
+        except OSError as err:
             problems.append(
                 InputError(
-                    source,
-                    p.line,
+                    str(path),
                     None,
-                    p.acronym,
-                    f"is already a project from {other.source}, line {other.line}.",
-                    "Rename one of them, or remove it from the other source first.",
+                    None,
+                    None,
+                    f"cannot be read: {err.strerror}.",
+                    "Check the path and the file's permissions.",
                 )
             )
-    projects.extend(facts.projects)
+    if problems:
+        raise DataError(problems)
+    return out
+
+
+def detect_format(name: str, data: bytes) -> str:
+    """The format of an input from its content: one of :data:`FORMATS`.
+
+    A workbook is ``xlsx`` (or ``cordis`` if its header is CORDIS's); text
+    whose first line names CORDIS's columns is ``cordis``, one that names a
+    spreadsheet layout's columns (or a ``.csv`` file) is ``table``; any other
+    text is a ``page``.
+    """
+    if is_xlsx(data):
+        sheets = xlsx_sheets(data, name)
+        return "cordis" if any(cordis.file_kind(s.header) for s in sheets) else "xlsx"
+    text, _ = decode_text(data, name)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if first:
+        header = csv_sheet(first.encode("utf-8"), name).header
+        if cordis.file_kind(header):
+            return "cordis"
+        if sheet_layout(header):
+            return "table"
+    return "table" if PurePosixPath(name).suffix.lower() in (".csv", ".tsv") else "page"
+
+
+def _table_sheets(name: str, data: bytes, fmt: str, encoding: str | None) -> list[Sheet]:
+    if fmt == "xlsx" and not is_xlsx(data):
+        raise DataError(
+            [
+                InputError(
+                    name,
+                    None,
+                    None,
+                    None,
+                    "is not an Excel workbook (.xlsx).",
+                    "Leave out --format to let me detect it, or use --format table for CSV.",
+                )
+            ]
+        )
+    return table_sheets(data, name, encoding=encoding)
+
+
+def read_inputs(
+    inputs: Sequence[tuple[str, bytes]], *, fmt: str | None = None, encoding: str | None = None
+) -> list[SourceFacts]:
+    """The facts of every input, in order; CORDIS files are read in pairs.
+
+    Parameters
+    ----------
+    inputs : ``(name, content)`` pairs, as :func:`read_paths` or an upload gives them.
+    fmt : one of :data:`FORMATS`, or None to detect each input's format.
+    encoding : the text encoding of CSV files and pages; None detects it for
+        CSV files (UTF-8, else cp1252 with a note) and reads pages as UTF-8.
+
+    Raises
+    ------
+    DataError
+        With every problem of every input at once.
+    """
+    problems: list[InputError] = []
+    found: list[tuple[int, SourceFacts]] = []
+    cordis_files: list[tuple[int, str, bytes]] = []
+    own: list[tuple[int, Sheet]] = []  # the project's own tables, read together
+    for position, (name, data) in enumerate(inputs):
+        try:
+            kind = fmt or detect_format(name, data)
+            if kind == "cordis":
+                cordis_files.append((position, name, data))
+            elif kind == "page":
+                text = _page_text(data, name, encoding or "utf-8")
+                found.append((position, parse_page(text, name)))
+            else:
+                for sheet in _table_sheets(name, data, kind, encoding):
+                    if own_table_of(sheet.header):
+                        own.append((position, sheet))
+                    else:
+                        found.extend((position, f) for f in facts_from_sheets([sheet]))
+        except DataError as err:
+            problems.extend(err.problems)
+    try:
+        if own:
+            facts = facts_from_sheets([sheet for _, sheet in own])
+            found.extend((own[0][0], f) for f in facts)
+        found.extend(cordis.facts_from_cordis_files(cordis_files, encoding=encoding))
+    except DataError as err:
+        problems.extend(err.problems)
+    if problems:
+        raise DataError(problems)
+    return [f for _, f in sorted(found, key=lambda pair: pair[0])]
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """A merged dataset and what the user should hear about how it was made."""
+
+    dataset: Dataset
+    notes: tuple[str, ...] = ()
+
+
+_VAGUE_KINDS = ("", "other", "public body")
+
+
+def _project_name(
+    p: Project, taken: dict[str, Project], problems: list[InputError], notes: list[str]
+) -> str | None:
+    """The acronym ``p`` is filed under, or None when it clashes (a problem is added)."""
+    other = taken.get(p.acronym)
+    if other is None or other.source == p.source:
+        return p.acronym
+    if p.external_id and other.external_id != p.external_id:
+        name = f"{p.acronym} ({p.external_id})"
+        if name not in taken:
+            notes.append(
+                f'{p.source}, line {p.line}: project "{p.acronym}" ({p.external_id}) is filed '
+                f'as "{name}", because {p.acronym} is already a project from {other.source}, '
+                f"line {other.line}. If the two are the same project, keep one of them."
+            )
+            return name
+    problems.append(
+        InputError(
+            p.source,
+            p.line,
+            None,
+            p.acronym,
+            f"is already a project from {other.source}, line {other.line}.",
+            "Rename one of them, or remove it from the other source first.",
+        )
+    )
+    return None
+
+
+def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
+    """``ds`` with the facts of one input, replacing what that input said before.
+
+    Organisations are found by PIC first, then by name or alias (ignoring case,
+    accents and spacing); a mention found by neither becomes a new organisation.
+    What a mention adds to a known organisation (country, kind, city, PIC,
+    coordinates) only fills what is empty: nothing known is overwritten.
+
+    Raises
+    ------
+    DataError
+        If the input contradicts the dataset: a project acronym another source
+        already defines, a country that differs from the one known, or a name
+        that already stands for someone else.
+    """
+    replaced = facts.replaced_sources()
+    problems: list[InputError] = []
+    notes: list[str] = list(facts.notes)
+    kept = [p for p in ds.projects if p.source not in replaced]
+    taken = {p.acronym: p for p in kept}
+    renamed: dict[str, str] = {}
+    for p in facts.projects:
+        name = _project_name(p, taken, problems, notes)
+        if name is None:
+            continue
+        renamed[p.acronym] = name
+        taken[name] = replace(p, acronym=name)
+    projects = list(taken.values())
 
     orgs: dict[str, Organisation] = {o.name: o for o in ds.organisations}
-    aliases = [a for a in ds.aliases if a.source != source]
+    by_pic: dict[str, str] = {o.pic: o.name for o in orgs.values() if o.pic}
+    aliases = [a for a in ds.aliases if a.source not in replaced]
     resolver = Resolver(orgs.values(), aliases)
-    participations = [pa for pa in ds.participations if pa.source != source]
+    participations = [pa for pa in ds.participations if pa.source not in replaced]
     placed: set[str] = set()
-    pairs: set[tuple[str, str]] = set()
+    pairs: set[tuple[str, str]] = {(pa.project, pa.organisation) for pa in participations}
     for m in facts.mentions:
-        name = resolver.resolve(m.name) or (
-            resolver.resolve(m.abbreviation) if m.abbreviation else None
-        )
+        source = m.source or facts.source
+        project = renamed.get(m.project, m.project)
+        name = _resolve(m, source, orgs, by_pic, resolver, aliases, notes)
         if name is None:
             name = m.name
+            clash = resolver.resolve(m.name)  # only when another PIC holds the name
+            if clash is not None:
+                name = f"{m.name} (PIC {m.pic})"
+                notes.append(
+                    f'{source}, line {m.line}: "{m.name}" has PIC {m.pic}, but that name is '
+                    f'already {clash} with PIC {orgs[clash].pic}; kept apart as "{name}".'
+                )
+            kind = m.kind
+            if kind in _VAGUE_KINDS:
+                kind = kind_from_name(name) or kind
             orgs[name] = Organisation(
-                name=name, kind=kind_from_name(name), country=m.country, source=source, line=m.line
+                name=name,
+                kind=kind,
+                country=m.country,
+                source=source,
+                line=m.line,
+                note=m.note,
+                city=m.city,
+                pic=m.pic,
+                latitude=m.latitude,
+                longitude=m.longitude,
             )
             resolver.add(name, name)
+            if m.pic:
+                by_pic[m.pic] = name
             placed.add(name)
         org = orgs[name]
         if m.country and org.country and m.country != org.country:
@@ -144,14 +359,14 @@ def merge_page(ds: Dataset, facts: PageFacts) -> Dataset:
                     "Correct the country, or if these are two organisations, rename one.",
                 )
             )
-        updates: dict[str, object] = {}
-        if m.country and not org.country:
-            updates["country"] = m.country
+        updates: dict[str, Any] = _fill(org, m, by_pic)
         if name not in placed and org.source in ("", source):
             updates.update(source=source, line=m.line)
             placed.add(name)
         if updates:
             orgs[name] = replace(org, **updates)
+            if orgs[name].pic:
+                by_pic.setdefault(orgs[name].pic, name)
         if m.abbreviation:
             known = resolver.resolve(m.abbreviation)
             if known is None:
@@ -170,36 +385,169 @@ def merge_page(ds: Dataset, facts: PageFacts) -> Dataset:
                         "Check aliases.csv.",
                     )
                 )
-        if (m.project, name) in pairs:
-            log.info("%s line %d: %s is already in %s", source, m.line, name, m.project)
+        if (project, name) in pairs:
+            log.info("%s line %d: %s is already in %s", source, m.line, name, project)
+            if m.contribution_eur is not None:
+                notes.append(
+                    f"{source}, line {m.line}: {name} is already in {project}; this row "
+                    f"(contribution €{m.contribution_eur:,.2f}) is not added a second time."
+                )
             continue
-        pairs.add((m.project, name))
+        pairs.add((project, name))
         participations.append(
-            Participation(m.project, name, m.role, m.name_as_written, source, m.line)
+            Participation(
+                project, name, m.role, m.name_as_written, source, m.line, m.contribution_eur
+            )
         )
+    _merge_aliases(facts, orgs, resolver, aliases, problems)
     if problems:
         raise DataError(problems)
-    return Dataset(
-        projects=tuple(projects),
-        organisations=tuple(sorted(orgs.values(), key=lambda o: o.name.casefold())),
-        participations=tuple(participations),
-        aliases=tuple(
-            sorted(aliases, key=lambda a: (a.organisation.casefold(), a.alias.casefold()))
+    return Ingested(
+        Dataset(
+            projects=tuple(projects),
+            organisations=tuple(sorted(orgs.values(), key=lambda o: o.name.casefold())),
+            participations=tuple(participations),
+            aliases=tuple(
+                sorted(aliases, key=lambda a: (a.organisation.casefold(), a.alias.casefold()))
+            ),
         ),
+        tuple(notes),
     )
 
 
-def ingest_files(paths: Sequence[Path], ds: Dataset, *, encoding: str = "utf-8") -> Dataset:
-    """``ds`` with the facts of every page in ``paths``, merged in order."""
+def _resolve(
+    m: Mention,
+    source: str,
+    orgs: dict[str, Organisation],
+    by_pic: dict[str, str],
+    resolver: Resolver,
+    aliases: list[Alias],
+    notes: list[str],
+) -> str | None:
+    """The organisation a mention stands for: by PIC, else by name or abbreviation."""
+    if m.pic and m.pic in by_pic:
+        name = by_pic[m.pic]
+        by_name = resolver.resolve(m.name)
+        if by_name is None:
+            aliases.append(Alias(m.name, name, source, m.line, f"same PIC {m.pic}"))
+            resolver.add(m.name, name)
+        elif by_name != name:
+            notes.append(
+                f'{source}, line {m.line}: "{m.name}" is {name} by its PIC {m.pic}, though '
+                f"the name is also {by_name}'s; check the two."
+            )
+        return name
+    found = resolver.resolve(m.name) or (
+        resolver.resolve(m.abbreviation) if m.abbreviation else None
+    )
+    if found is not None and m.pic and orgs[found].pic and orgs[found].pic != m.pic:
+        return None  # the same name under another PIC: kept apart by the caller
+    return found
+
+
+def _fill(org: Organisation, m: Mention, by_pic: dict[str, str]) -> dict[str, Any]:
+    """What a mention adds to a known organisation: empty fields only."""
+    updates: dict[str, Any] = {}
+    if m.country and not org.country:
+        updates["country"] = m.country
+    if m.kind and not org.kind:
+        updates["kind"] = m.kind
+    if m.note and not org.note:
+        updates["note"] = m.note
+    if m.city and not org.city:
+        updates["city"] = m.city
+    if m.pic and not org.pic and m.pic not in by_pic:
+        updates["pic"] = m.pic
+    if m.latitude is not None and org.latitude is None and org.longitude is None:
+        updates.update(latitude=m.latitude, longitude=m.longitude)
+    return updates
+
+
+def _merge_aliases(
+    facts: SourceFacts,
+    orgs: dict[str, Organisation],
+    resolver: Resolver,
+    aliases: list[Alias],
+    problems: list[InputError],
+) -> None:
+    for a in facts.aliases:
+        target: str | None = a.organisation
+        if target not in orgs:
+            target = resolver.resolve(a.organisation)
+        if target is None:
+            problems.append(
+                InputError(
+                    a.source,
+                    a.line or None,
+                    "organisation",
+                    a.organisation,
+                    "is no known organisation.",
+                    "Add it to the organisations, or remove this alias.",
+                )
+            )
+            continue
+        known = resolver.resolve(a.alias)
+        if known is None or (
+            known == target and a.alias != target and all(x.alias != a.alias for x in aliases)
+        ):
+            aliases.append(replace(a, organisation=target))
+            resolver.add(a.alias, target)
+        elif known != target:
+            problems.append(
+                InputError(
+                    a.source,
+                    a.line or None,
+                    "alias",
+                    a.alias,
+                    f'already stands for "{known}", not "{target}".',
+                    "A name may stand for one organisation only.",
+                )
+            )
+
+
+def merge_page(ds: Dataset, facts: SourceFacts) -> Dataset:
+    """``ds`` with the facts of one page (see :func:`merge_facts`)."""
+    return merge_facts(ds, facts).dataset
+
+
+def ingest(
+    inputs: Sequence[tuple[str, bytes]],
+    ds: Dataset,
+    *,
+    fmt: str | None = None,
+    encoding: str | None = None,
+) -> Ingested:
+    """``ds`` with the facts of every input merged in order, and the notes to show.
+
+    This is the one way in for the command line and the dashboard: inputs are
+    ``(name, content)`` pairs (files read with :func:`read_paths`, or uploads).
+
+    Raises
+    ------
+    DataError
+        With every problem found in reading and merging; ``ds`` is untouched.
+    """
     problems: list[InputError] = []
-    pages: list[PageFacts] = []
-    for path in paths:
+    notes: list[str] = []
+    for facts in read_inputs(inputs, fmt=fmt, encoding=encoding):
         try:
-            pages.append(parse_page(read_text(path, encoding=encoding), path.name))
+            merged = merge_facts(ds, facts)
         except DataError as err:
             problems.extend(err.problems)
+            continue
+        ds = merged.dataset
+        notes.extend(merged.notes)
     if problems:
         raise DataError(problems)
-    for facts in pages:
-        ds = merge_page(ds, facts)
-    return ds
+    return Ingested(ds, tuple(notes))
+
+
+def ingest_files(
+    paths: Sequence[Path],
+    ds: Dataset,
+    *,
+    encoding: str | None = None,
+    fmt: str | None = None,
+) -> Dataset:
+    """``ds`` with the facts of every file in ``paths``, merged in order."""
+    return ingest(read_paths(paths), ds, fmt=fmt, encoding=encoding).dataset

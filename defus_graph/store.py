@@ -11,8 +11,10 @@ import csv
 import io
 import math
 import os
+import re
+import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -37,9 +39,13 @@ from .resolve_text import name_keys
 __all__ = [
     "DATA_ENV",
     "FILES",
+    "PREVIOUS_DIR",
     "default_data_dir",
+    "escape_cell",
     "load_dataset",
+    "records_from_rows",
     "save_dataset",
+    "unescape_cell",
     "validate_directory",
 ]
 
@@ -73,6 +79,35 @@ def default_data_dir() -> Path:
     return _REPO_DATA
 
 
+#: Where save_dataset keeps the tables it replaced (one previous version).
+PREVIOUS_DIR = ".previous"
+
+# A cell a spreadsheet would run as a formula: "=", "+", "-" or "@" first,
+# possibly behind apostrophes already (so that the scheme can be undone).
+_FORMULA = re.compile(r"^'*[=+\-@]")
+
+
+def escape_cell(text: str) -> str:
+    """``text`` made safe to open in a spreadsheet, undone by :func:`unescape_cell`.
+
+    A value a spreadsheet would execute (``=``, ``+``, ``-``, ``@`` first) gets
+    an apostrophe in front, which spreadsheets read as "this is text".
+
+    Examples
+    --------
+    >>> escape_cell("=HYPERLINK()"), escape_cell("'=x"), escape_cell("'s-Hertogenbosch")
+    ("'=HYPERLINK()", "''=x", "'s-Hertogenbosch")
+    >>> all(unescape_cell(escape_cell(t)) == t for t in ["=1", "'=1", "''@a", "-", "a=b", "'"])
+    True
+    """
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def unescape_cell(text: str) -> str:
+    """The value :func:`escape_cell` protected, as it was."""
+    return text[1:] if text.startswith("'") and _FORMULA.match(text) else text
+
+
 def _columns(record_type: type) -> list[str]:
     return [f.name for f in fields(record_type) if not f.name.startswith("_")]
 
@@ -84,13 +119,23 @@ class _Row:
 
 
 class _Table:
-    """One CSV file read as text, with physical line numbers per record."""
+    """One table read as text, with physical line numbers per record."""
 
-    def __init__(self, path: Path, display: str, encoding: str, allow_missing: bool) -> None:
+    def __init__(self, display: str, name: str) -> None:
         self.display = display
+        self.name = name
         self.rows: list[_Row] = []
         self.problems: list[InputError] = []
-        columns = _columns(FILES[path.name])
+
+    @classmethod
+    def from_file(cls, path: Path, display: str, encoding: str, allow_missing: bool) -> _Table:
+        table = cls(display, path.name)
+        table._load(path, encoding, allow_missing)
+        return table
+
+    def _load(self, path: Path, encoding: str, allow_missing: bool) -> None:
+        display = self.display
+        columns = _columns(FILES[self.name])
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
@@ -155,7 +200,29 @@ class _Table:
         except csv.Error as err:
             self.problems.append(InputError(self.display, 1, None, None, f"is not CSV: {err}."))
             return
-        header = [h.strip() for h in header]
+        if not self.take_header(header, columns):
+            return
+        previous_end = 1
+        try:
+            for record in reader:
+                line = previous_end + 1
+                previous_end = reader.line_num
+                self.take_row(line, record, header)
+        except csv.Error as err:
+            self.problems.append(
+                InputError(
+                    self.display,
+                    previous_end + 1,
+                    None,
+                    None,
+                    f"is not valid CSV here: {err}.",
+                    "Check the quotes on this line.",
+                )
+            )
+
+    def take_header(self, header: list[str], columns: list[str]) -> bool:
+        """Check the header (stripped in place); False if rows cannot be read."""
+        header[:] = [h.strip() for h in header]
         missing = [c for c in columns if c not in header and c not in OPTIONAL_COLUMNS]
         unknown = [h for h in header if h not in columns]
         for col in missing:
@@ -180,41 +247,27 @@ class _Table:
                     f"Known columns: {', '.join(columns)}",
                 )
             )
-        if missing:
+        return not missing
+
+    def take_row(self, line: int, record: Sequence[str], header: list[str]) -> None:
+        """Add one record read at ``line``; blank records are skipped."""
+        if not record or all(not v.strip() for v in record):
             return
-        previous_end = 1
-        try:
-            for record in reader:
-                line = previous_end + 1
-                previous_end = reader.line_num
-                if not record or all(not v.strip() for v in record):
-                    continue
-                if len(record) != len(header):
-                    self.problems.append(
-                        InputError(
-                            self.display,
-                            line,
-                            None,
-                            None,
-                            f"has {len(record)} fields, the header has {len(header)}.",
-                            "Check for an unquoted comma or a missing field.",
-                        )
-                    )
-                    continue
-                values = dict.fromkeys(columns, "")
-                values.update((h, v.strip()) for h, v in zip(header, record, strict=True))
-                self.rows.append(_Row(line, values))
-        except csv.Error as err:
+        if len(record) != len(header):
             self.problems.append(
                 InputError(
                     self.display,
-                    previous_end + 1,
+                    line,
                     None,
                     None,
-                    f"is not valid CSV here: {err}.",
-                    "Check the quotes on this line.",
+                    f"has {len(record)} fields, the header has {len(header)}.",
+                    "Check for an unquoted comma or a missing field.",
                 )
             )
+            return
+        values = dict.fromkeys(_columns(FILES[self.name]), "")
+        values.update((h, unescape_cell(v.strip())) for h, v in zip(header, record, strict=True))
+        self.rows.append(_Row(line, values))
 
 
 def _int_field(row: _Row, col: str, table: _Table, problems: list[InputError]) -> int:
@@ -666,7 +719,7 @@ def load_dataset(
             ]
         )
     tables = {
-        name: _Table(directory / name, str(directory / name), encoding, allow_missing)
+        name: _Table.from_file(directory / name, str(directory / name), encoding, allow_missing)
         for name in FILES
     }
     problems = [p for t in tables.values() for p in t.problems]
@@ -698,7 +751,7 @@ def _cell(value: object, column: str) -> str:
         return f"{value:.2f}" if column in _MONEY_COLUMNS else repr(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value) if value else ""
-    return str(value)
+    return escape_cell(str(value))
 
 
 def _rows(records: Sequence[Any], columns: list[str]) -> Iterator[list[str]]:
@@ -710,7 +763,10 @@ def save_dataset(ds: Dataset, directory: Path) -> None:
     """Write the four tables (UTF-8 with BOM, so Excel shows umlauts) atomically.
 
     Each file is written beside its target and renamed over it, so a reader
-    never sees a half-written table.
+    never sees a half-written table. The tables replaced are kept in
+    ``directory/.previous/`` (one version back). Text a spreadsheet would run
+    as a formula is written with an apostrophe in front (:func:`escape_cell`);
+    :func:`load_dataset` takes it off again.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -725,13 +781,70 @@ def save_dataset(ds: Dataset, directory: Path) -> None:
         for name, records in tables.items():
             columns = _columns(FILES[name])
             fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+            staged.append((name, Path(tmp_name)))
             with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
                 writer = csv.writer(fh, lineterminator="\n")
                 writer.writerow(columns)
                 writer.writerows(_rows(records, columns))
-            staged.append((name, Path(tmp_name)))
+        _keep_previous(directory)
         for name, staged_path in staged:
             os.replace(staged_path, directory / name)
     finally:
         for _, tmp in staged:
             tmp.unlink(missing_ok=True)
+
+
+def _keep_previous(directory: Path) -> None:
+    """Copy the tables about to be replaced into ``directory/.previous/``."""
+    existing = [name for name in FILES if (directory / name).is_file()]
+    if not existing:
+        return
+    previous = directory / PREVIOUS_DIR
+    previous.mkdir(exist_ok=True)
+    for name in existing:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=previous)
+        os.close(fd)
+        try:
+            shutil.copyfile(directory / name, tmp_name)
+            os.replace(tmp_name, previous / name)
+        finally:
+            Path(tmp_name).unlink(missing_ok=True)
+
+
+def records_from_rows(
+    table: str, display: str, header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]]
+) -> list[tuple[int, Any]]:
+    """Records of one of the four tables from rows read elsewhere (CSV dialects, a sheet).
+
+    ``table`` is a key of :data:`FILES`; each row comes with its line. Returns
+    ``(line, record)`` pairs; the cross-table checks are left to the caller.
+
+    Raises
+    ------
+    DataError
+        With every problem of the rows, each located by ``display`` and line.
+    """
+    t = _Table(display, table)
+    head = list(header)
+    if t.take_header(head, _columns(FILES[table])):
+        for line, record in rows:
+            t.take_row(line, list(record) + [""] * (len(head) - len(record)), head)
+    problems = list(t.problems)
+    readers: dict[str, Callable[[_Table, list[InputError]], list[Any]]] = {
+        "projects.csv": _projects,
+        "organisations.csv": _organisations,
+        "participations.csv": _participations,
+        "aliases.csv": _aliases,
+    }
+    records = readers[table](t, problems) if not problems else []
+    if problems:
+        raise DataError(problems)
+    return [(row.line, rec) for row, rec in zip(_kept_rows(t, table), records, strict=True)]
+
+
+def _kept_rows(t: _Table, table: str) -> list[_Row]:
+    """The rows a reader turned into records (it skips rows without a name)."""
+    key = {"projects.csv": "acronym", "organisations.csv": "name", "aliases.csv": "alias"}.get(
+        table
+    )
+    return [row for row in t.rows if key is None or row.values[key]]

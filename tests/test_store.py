@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 from defus_graph.cli import main
 from defus_graph.errors import DataError
 from defus_graph.model import Alias, Dataset, Organisation, Participation, Project
-from defus_graph.store import load_dataset, save_dataset, validate_directory
+from defus_graph.store import (
+    FILES,
+    PREVIOUS_DIR,
+    load_dataset,
+    save_dataset,
+    validate_directory,
+)
 
 from .conftest import DATA
 
@@ -208,15 +214,23 @@ def test_no_command_half_loads_bad_data(
 
 # Round trip: what the project saves, it reads back unchanged.
 
-_text = st.text(
-    alphabet=st.characters(
-        blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff"
+# Cells a spreadsheet would execute, with and without apostrophes in front.
+_formula = st.tuples(st.sampled_from(["", "'", "''"]), st.sampled_from("=+-@")).map("".join)
+_text = st.tuples(
+    st.sampled_from(["", ""]) | _formula,
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff"
+        ),
+        max_size=30,
     ),
-    max_size=30,
-).map(str.strip)
+).map(lambda parts: (parts[0] + parts[1]).strip())
 _name = (
-    st.text(alphabet=string.ascii_letters + "äöüßéè'&<>\"; -,", min_size=1, max_size=20)
-    .map(str.strip)
+    st.tuples(
+        st.sampled_from(["", ""]) | _formula,
+        st.text(alphabet=string.ascii_letters + "äöüßéè'&<>\"; -,=+@", min_size=1, max_size=20),
+    )
+    .map(lambda parts: (parts[0] + parts[1]).strip())
     .filter(bool)
 )
 
@@ -337,3 +351,37 @@ def test_a_latitude_out_of_range_is_located(data_copy: Path) -> None:
     )
     with pytest.raises(DataError, match=r'column "latitude": "95.1": is not a latitude'):
         load_dataset(data_copy)
+
+
+def test_no_cell_is_written_as_a_formula(tmp_path: Path) -> None:
+    hostile = '=HYPERLINK("http://x","click")'
+    ds = Dataset(
+        projects=(Project("+SUM", title="@cmd", description="-2+3"),),
+        organisations=(Organisation(hostile, "city", "DE"), Organisation("'=already")),
+        participations=(Participation("+SUM", hostile, "partner", name_as_written="=1+1"),),
+        aliases=(Alias("-minus", hostile),),
+    )
+    save_dataset(ds, tmp_path)
+    for name in ("projects.csv", "organisations.csv", "participations.csv", "aliases.csv"):
+        rows = list(csv.reader(io.StringIO((tmp_path / name).read_text(encoding="utf-8-sig"))))
+        cells = [c for row in rows[1:] for c in row]
+        assert all(not c or c[0] not in "=+-@" for c in cells), (name, cells)
+    assert load_dataset(tmp_path) == ds
+
+
+def test_negative_coordinates_stay_numbers(tmp_path: Path) -> None:
+    ds = Dataset(organisations=(Organisation("Lisbon", latitude=38.7, longitude=-9.14),))
+    save_dataset(ds, tmp_path)
+    assert ",38.7,-9.14" in (tmp_path / "organisations.csv").read_text(encoding="utf-8-sig")
+    assert load_dataset(tmp_path) == ds
+
+
+def test_a_save_keeps_the_previous_version(data_copy: Path) -> None:
+    before = {name: (data_copy / name).read_bytes() for name in FILES}
+    ds = load_dataset(data_copy)
+    smaller = Dataset(ds.projects, ds.organisations, ds.participations, ds.aliases[:-1])
+    save_dataset(smaller, data_copy)
+    assert load_dataset(data_copy) == smaller
+    assert {name: (data_copy / PREVIOUS_DIR / name).read_bytes() for name in FILES} == before
+    assert load_dataset(data_copy / PREVIOUS_DIR) == ds
+    assert not [p for p in data_copy.rglob("*.tmp")]

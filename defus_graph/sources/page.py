@@ -15,35 +15,17 @@ one, the role and the line) for :mod:`defus_graph.ingest` to resolve.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from ..countries import country_code
 from ..errors import DataError, InputError
 from ..model import Project
+from .facts import Mention, SourceFacts
 
 __all__ = ["Mention", "PageFacts", "parse_page", "programme_name"]
 
 
-@dataclass(frozen=True)
-class Mention:
-    """One organisation named as taking part in one project."""
-
-    project: str
-    name: str
-    role: str
-    line: int
-    name_as_written: str
-    country: str = ""
-    abbreviation: str = ""
-
-
-@dataclass
-class PageFacts:
-    """What one page states: its projects (in page order) and who takes part."""
-
-    source: str
-    projects: list[Project] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
+#: The page's facts are the shared kind every source produces.
+PageFacts = SourceFacts
 
 
 _MONTHS = {

@@ -1,0 +1,719 @@
+"""Spreadsheets of projects and partners: CSV (any common dialect) and ``.xlsx``.
+
+Two layouts are read, told apart by their header row:
+
+- **One row per participation**: a project and an organisation on each row,
+  with optional columns for the organisation (country, role, kind, city, PIC,
+  contribution) and the project (title, start, end, programme, funding…).
+  Columns are found by name, in English or German, ignoring case and accents
+  (``Projekt``/``project``/``acronym``, ``Organisation``/``partner``,
+  ``Land``/``country``, ``Rolle``/``role``, ``Beginn``/``start``,
+  ``Förderung``/``funding``…); see :data:`COLUMNS`.
+- **The project's own four tables** (``projects.csv`` and the others, or
+  sheets with their headers), as ``save_dataset`` writes them.
+
+Every row keeps its provenance: the file (``file[sheet]`` for a workbook) and
+its line (for a workbook the sheet's row number).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+
+from ..countries import country_code
+from ..errors import DataError, InputError
+from ..model import KINDS, ROLES, Alias, Organisation, Participation, Project
+from ..store import FILES, OPTIONAL_COLUMNS, records_from_rows
+from .facts import Mention, SourceFacts
+from .page import programme_name
+from .sheets import (
+    Row,
+    Sheet,
+    csv_sheet,
+    header_key,
+    is_xlsx,
+    parse_date,
+    parse_number,
+    xlsx_sheets,
+)
+
+__all__ = [
+    "COLUMNS",
+    "facts_from_csv",
+    "facts_from_sheets",
+    "facts_from_xlsx",
+    "own_table_of",
+    "sheet_layout",
+    "table_sheets",
+]
+
+#: The columns of a participation sheet and the headers that name them.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "project": (
+        "project",
+        "projekt",
+        "acronym",
+        "akronym",
+        "project acronym",
+        "projektakronym",
+        "projektkürzel",
+        "kürzel",
+        "projektname",
+        "project name",
+    ),
+    "organisation": (
+        "organisation",
+        "organization",
+        "organisation name",
+        "organization name",
+        "organisationsname",
+        "partner",
+        "partnerorganisation",
+        "partner organisation",
+        "partner organization",
+        "einrichtung",
+        "institution",
+        "name der organisation",
+    ),
+    "country": ("country", "land", "staat", "pays", "country code", "ländercode", "landeskürzel"),
+    "role": ("role", "rolle", "funktion", "role in project", "rolle im projekt"),
+    "kind": (
+        "kind",
+        "type",
+        "art",
+        "typ",
+        "organisation type",
+        "organization type",
+        "organisationstyp",
+        "organisationsart",
+        "art der organisation",
+    ),
+    "city": ("city", "stadt", "ort", "sitz", "town"),
+    "pic": ("pic", "participant identification code", "organisationid"),
+    "contribution_eur": (
+        "contribution",
+        "eu contribution",
+        "ec contribution",
+        "eu beitrag",
+        "beitrag",
+        "anteil",
+        "partner share",
+        "förderanteil",
+        "zuschuss",
+    ),
+    "latitude": ("latitude", "lat", "breitengrad", "breite"),
+    "longitude": ("longitude", "lon", "lng", "längengrad", "länge"),
+    "title": ("title", "titel", "project title", "projekttitel"),
+    "description": ("description", "beschreibung", "summary", "zusammenfassung"),
+    "start": ("start", "beginn", "anfang", "start date", "startdatum", "projektbeginn", "von"),
+    "end": ("end", "ende", "end date", "enddatum", "projektende", "bis"),
+    "programme": (
+        "programme",
+        "program",
+        "programm",
+        "förderprogramm",
+        "funding programme",
+        "funding program",
+    ),
+    "funding_eur": (
+        "funding",
+        "förderung",
+        "fördersumme",
+        "fördermittel",
+        "funding amount",
+        "budget",
+        "amount",
+        "betrag",
+        "eu funding",
+    ),
+    "funding_scope": ("funding scope", "scope", "förderumfang"),
+}
+
+_REQUIRED = ("project", "organisation")
+_PROJECT_COLUMNS = ("title", "description", "start", "end", "programme", "funding_eur")
+
+_ROLE_WORDS: dict[str, str] = {
+    "coordinator": "coordinator",
+    "koordinator": "coordinator",
+    "koordinatorin": "coordinator",
+    "koordination": "coordinator",
+    "lead": "coordinator",
+    "lead partner": "coordinator",
+    "leadpartner": "coordinator",
+    "federführung": "coordinator",
+    "projektleitung": "coordinator",
+    "partner": "partner",
+    "partnerin": "partner",
+    "beneficiary": "partner",
+    "participant": "participant",
+    "teilnehmer": "participant",
+    "teilnehmerin": "participant",
+    "beteiligt": "participant",
+    "associated partner": "participant",
+    "assoziierter partner": "participant",
+}
+_KIND_WORDS: dict[str, str] = {
+    "stadt": "city",
+    "kommune": "city",
+    "gemeinde": "city",
+    "municipality": "city",
+    "ville": "city",
+    "region": "region",
+    "land": "region",
+    "bundesland": "region",
+    "ministerium": "ministry",
+    "behörde": "public body",
+    "public authority": "public body",
+    "polizei": "police",
+    "ngo": "NGO",
+    "verein": "NGO",
+    "stiftung": "foundation",
+    "universität": "university",
+    "hochschule": "university",
+    "forschungsinstitut": "research institute",
+    "netzwerk": "network",
+    "sportverband": "sports body",
+    "unternehmen": "company",
+    "firma": "company",
+    "sonstige": "other",
+}
+_SCOPE_WORDS = {
+    "total": "total",
+    "gesamt": "total",
+    "partner_share": "partner_share",
+    "partner share": "partner_share",
+    "anteil": "partner_share",
+}
+
+
+def _keys(text: str) -> set[str]:
+    german = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+    return {header_key(text), header_key(text.translate(german))}
+
+
+_HEADER_INDEX: dict[str, str] = {
+    key: column for column, names in COLUMNS.items() for name in names for key in _keys(name)
+}
+_HEADER_INDEX.update({header_key(c): c for c in COLUMNS})
+_ROLES = {key: role for word, role in _ROLE_WORDS.items() for key in _keys(word)}
+_ROLES.update({r: r for r in ROLES})
+_KINDS = {key: kind for word, kind in _KIND_WORDS.items() for key in _keys(word)}
+_KINDS.update({header_key(k): k for k in KINDS})
+_SCOPES = {header_key(word): scope for word, scope in _SCOPE_WORDS.items()}
+
+
+def own_table_of(header: Sequence[str]) -> str | None:
+    """Which of the project's own tables a header row is, if any ("projects.csv", …).
+
+    Examples
+    --------
+    >>> own_table_of(["alias", "organisation", "source", "line", "note"])
+    'aliases.csv'
+    >>> own_table_of(["Projekt", "Organisation"]) is None
+    True
+    """
+    names = {h.strip() for h in header if h.strip()}
+    for table, record_type in FILES.items():
+        columns = {f.name for f in fields(record_type) if not f.name.startswith("_")}
+        if columns - OPTIONAL_COLUMNS <= names <= columns:
+            return table
+    return None
+
+
+def sheet_layout(header: Sequence[str]) -> str | None:
+    """``"own"``, ``"participations"`` or None for a header row nobody knows."""
+    if own_table_of(header):
+        return "own"
+    found = {_HEADER_INDEX.get(header_key(h)) for h in header}
+    return "participations" if {"project", "organisation"} <= found else None
+
+
+@dataclass
+class _Columns:
+    index: dict[str, int]
+    unknown: list[str]
+
+
+def _columns(sheet: Sheet) -> _Columns:
+    index: dict[str, int] = {}
+    unknown: list[str] = []
+    problems: list[InputError] = []
+    for position, text in enumerate(sheet.header):
+        if not text:
+            continue
+        column = _HEADER_INDEX.get(header_key(text))
+        if column is None:
+            unknown.append(text)
+        elif column in index:
+            problems.append(
+                InputError(
+                    sheet.name,
+                    1,
+                    text,
+                    None,
+                    f'means the same as the column "{sheet.header[index[column]]}" ({column}).',
+                    "Keep one of the two columns, or rename the other.",
+                )
+            )
+        else:
+            index[column] = position
+    for column in _REQUIRED:
+        if column not in index:
+            names = ", ".join(COLUMNS[column][:4])
+            problems.append(
+                InputError(
+                    sheet.name,
+                    1,
+                    column,
+                    None,
+                    f"column is missing (found: {', '.join(h for h in sheet.header if h)}).",
+                    f"Name a column {names} (case does not matter); the first row must "
+                    "hold the column names.",
+                )
+            )
+    if problems:
+        raise DataError(problems)
+    return _Columns(index, unknown)
+
+
+class _ProjectFacts:
+    """A project's facts gathered from every row that names it; rows must agree."""
+
+    def __init__(self, acronym: str, line: int) -> None:
+        self.acronym = acronym
+        self.line = line
+        self.values: dict[str, tuple[str, int]] = {}
+
+    def set(self, column: str, value: str, line: int, sheet: Sheet) -> InputError | None:
+        if not value:
+            return None
+        known = self.values.get(column)
+        if known is None:
+            self.values[column] = (value, line)
+            return None
+        if known[0] != value:
+            return InputError(
+                sheet.name,
+                line,
+                _header_of(sheet, column),
+                value,
+                f'differs from "{known[0]}" on line {known[1]} for project {self.acronym}.',
+                "Write the project's facts the same on every row, or on one row only.",
+            )
+        return None
+
+
+def _header_of(sheet: Sheet, column: str) -> str:
+    for text in sheet.header:
+        if _HEADER_INDEX.get(header_key(text)) == column:
+            return text
+    return column
+
+
+def _project(p: _ProjectFacts, sheet: Sheet, problems: list[InputError]) -> Project:
+    def get(column: str) -> tuple[str, int]:
+        return p.values.get(column, ("", 0))
+
+    dates: dict[str, str] = {}
+    for column in ("start", "end"):
+        value, line = get(column)
+        if value:
+            try:
+                dates[column] = parse_date(value)
+            except ValueError as err:
+                problems.append(
+                    InputError(
+                        sheet.name,
+                        line,
+                        _header_of(sheet, column),
+                        value,
+                        f"{err}.",
+                        "Write a date such as 2017, 10/2017, Oktober 2017 or 01.10.2017.",
+                    )
+                )
+    if "start" in dates and "end" in dates and dates["end"] < dates["start"][: len(dates["end"])]:
+        value, line = get("end")
+        problems.append(
+            InputError(
+                sheet.name,
+                line,
+                _header_of(sheet, "end"),
+                value,
+                f"is before the start {dates['start']}.",
+                "Swap the dates or correct one of them.",
+            )
+        )
+    funding: float | None = None
+    funding_text, funding_line = get("funding_eur")
+    if funding_text:
+        funding = _amount(funding_text, funding_line, "funding_eur", sheet, problems)
+    scope_text, scope_line = get("funding_scope")
+    scope = ""
+    if scope_text:
+        scope = _SCOPES.get(header_key(scope_text), "")
+        if not scope:
+            problems.append(
+                InputError(
+                    sheet.name,
+                    scope_line,
+                    _header_of(sheet, "funding_scope"),
+                    scope_text,
+                    "is no funding scope I know.",
+                    "Write total (the project's whole funding) or partner_share.",
+                )
+            )
+        elif scope == "partner_share":
+            problems.append(
+                InputError(
+                    sheet.name,
+                    scope_line,
+                    _header_of(sheet, "funding_scope"),
+                    scope_text,
+                    "is a partner's share, but the sheet cannot say whose.",
+                    "Put each partner's amount in a contribution column instead.",
+                )
+            )
+    elif funding is not None:
+        scope = "total"
+    programme_text, _ = get("programme")
+    return Project(
+        acronym=p.acronym,
+        title=get("title")[0],
+        description=get("description")[0],
+        start=dates.get("start", ""),
+        end=dates.get("end", ""),
+        programme=programme_name(programme_text) if programme_text else "",
+        funding_eur=funding,
+        funding_scope=scope if funding is not None else "",
+        funding_text=funding_text,
+        source=sheet.name,
+        line=p.line,
+        description_line=get("description")[1],
+        dates_line=get("start")[1] or get("end")[1],
+        funding_line=funding_line,
+    )
+
+
+def _amount(
+    text: str, line: int, column: str, sheet: Sheet, problems: list[InputError]
+) -> float | None:
+    try:
+        value = parse_number(text, decimal=sheet.decimal)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        problems.append(
+            InputError(
+                sheet.name,
+                line,
+                _header_of(sheet, column),
+                text,
+                "is not an amount in euros.",
+                "Write digits, e.g. 630901,00 or 630.901,00 or 630901.00.",
+            )
+        )
+        return None
+    return value
+
+
+def _degrees(
+    text: str, line: int, column: str, sheet: Sheet, limit: float, problems: list[InputError]
+) -> float | None:
+    if not text:
+        return None
+    try:
+        value = parse_number(text, decimal=sheet.decimal)
+    except ValueError:
+        value = 999.0
+    if not -limit <= value <= limit:
+        problems.append(
+            InputError(
+                sheet.name,
+                line,
+                _header_of(sheet, column),
+                text,
+                f"is not a {column}.",
+                f"Write degrees between -{limit:g} and {limit:g}, e.g. 51.2277.",
+            )
+        )
+        return None
+    return value
+
+
+def _participation_facts(sheet: Sheet) -> SourceFacts:
+    cols = _columns(sheet)
+    facts = SourceFacts(sheet.name, notes=list(sheet.notes))
+    if cols.unknown:
+        known = ", ".join(sorted(COLUMNS))
+        facts.notes.append(
+            f"{sheet.name}: the columns {', '.join(repr(u) for u in cols.unknown)} are not "
+            f"read (no column I know). Known columns: {known}."
+        )
+    problems: list[InputError] = []
+    projects: dict[str, _ProjectFacts] = {}
+    no_role = 0
+
+    def cell(row: Row, column: str) -> str:
+        return sheet.cell(row, cols.index.get(column))
+
+    for row in sheet.rows:
+        acronym, name = cell(row, "project"), cell(row, "organisation")
+        if not acronym:
+            problems.append(
+                InputError(
+                    sheet.name,
+                    row.line,
+                    _header_of(sheet, "project"),
+                    "",
+                    "is empty.",
+                    "Every row needs the project's acronym.",
+                )
+            )
+            continue
+        p = projects.setdefault(acronym, _ProjectFacts(acronym, row.line))
+        for column in (*_PROJECT_COLUMNS, "funding_scope"):
+            clash = p.set(column, cell(row, column), row.line, sheet)
+            if clash:
+                problems.append(clash)
+        if not name:
+            continue
+        country = ""
+        if written := cell(row, "country"):
+            country = country_code(written) or ""
+            if not country:
+                problems.append(
+                    InputError(
+                        sheet.name,
+                        row.line,
+                        _header_of(sheet, "country"),
+                        written,
+                        "is no country I know.",
+                        "Write a two-letter code (DE, NL, GR) or the name in English or German.",
+                    )
+                )
+        role = "participant"
+        if written := cell(row, "role"):
+            role = _ROLES.get(header_key(written), "")
+            if not role:
+                problems.append(
+                    InputError(
+                        sheet.name,
+                        row.line,
+                        _header_of(sheet, "role"),
+                        written,
+                        "is no role I know.",
+                        "Write coordinator (Koordinator), partner or participant (Teilnehmer).",
+                    )
+                )
+        else:
+            no_role += 1
+        kind = ""
+        if written := cell(row, "kind"):
+            kind = _KINDS.get(header_key(written), "")
+            if not kind:
+                problems.append(
+                    InputError(
+                        sheet.name,
+                        row.line,
+                        _header_of(sheet, "kind"),
+                        written,
+                        "is no kind of organisation I know.",
+                        f"Use one of: {', '.join(KINDS)}.",
+                    )
+                )
+        contribution = None
+        if written := cell(row, "contribution_eur"):
+            contribution = _amount(written, row.line, "contribution_eur", sheet, problems)
+        facts.mentions.append(
+            Mention(
+                project=acronym,
+                name=name,
+                role=role,
+                line=row.line,
+                name_as_written=name,
+                country=country,
+                pic=cell(row, "pic"),
+                kind=kind,
+                city=cell(row, "city"),
+                latitude=_degrees(cell(row, "latitude"), row.line, "latitude", sheet, 90, problems),
+                longitude=_degrees(
+                    cell(row, "longitude"), row.line, "longitude", sheet, 180, problems
+                ),
+                contribution_eur=contribution,
+            )
+        )
+    facts.projects = [_project(p, sheet, problems) for p in projects.values()]
+    if problems:
+        raise DataError(problems)
+    if not facts.projects:
+        raise DataError(
+            [
+                InputError(
+                    sheet.name,
+                    None,
+                    None,
+                    None,
+                    "has a header but no rows.",
+                    "Add one row per organisation and project.",
+                )
+            ]
+        )
+    if no_role:
+        facts.notes.append(
+            f"{sheet.name}: {no_role} row{'s' if no_role != 1 else ''} give no role; "
+            'read as "participant" (taking part, role not stated).'
+        )
+    return facts
+
+
+def _own_facts(sheets: dict[str, Sheet]) -> SourceFacts:
+    """Facts from the project's own tables; each record keeps its stated provenance."""
+    problems: list[InputError] = []
+    records: dict[str, list[tuple[int, object]]] = {}
+    for table, sheet in sheets.items():
+        try:
+            records[table] = records_from_rows(
+                table, sheet.name, sheet.header, ((r.line, r.cells) for r in sheet.rows)
+            )
+        except DataError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise DataError(problems)
+    first = next(iter(sheets.values()))
+    facts = SourceFacts(
+        first.name,
+        notes=[n for s in sheets.values() for n in s.notes],
+        replaces=frozenset(),
+    )
+    for line, rec in records.get("projects.csv", []):
+        assert isinstance(rec, Project)
+        name = sheets["projects.csv"].name
+        facts.projects.append(
+            rec if rec.source else replace(rec, source=name, line=rec.line or line)
+        )
+    orgs: dict[str, Organisation] = {}
+    for _, rec in records.get("organisations.csv", []):
+        assert isinstance(rec, Organisation)
+        orgs[rec.name] = rec
+    used: set[str] = set()
+    for line, rec in records.get("participations.csv", []):
+        assert isinstance(rec, Participation)
+        org = orgs.get(rec.organisation, Organisation(rec.organisation))
+        used.add(org.name)
+        facts.mentions.append(
+            Mention(
+                project=rec.project,
+                name=rec.organisation,
+                role=rec.role,
+                line=rec.line or line,
+                name_as_written=rec.name_as_written or rec.organisation,
+                country=org.country,
+                pic=org.pic,
+                kind=org.kind,
+                city=org.city,
+                latitude=org.latitude,
+                longitude=org.longitude,
+                contribution_eur=rec.contribution_eur,
+                source=rec.source or sheets["participations.csv"].name,
+                note=org.note,
+            )
+        )
+    for line, rec in records.get("aliases.csv", []):
+        assert isinstance(rec, Alias)
+        facts.aliases.append(
+            rec if rec.source else replace(rec, source=sheets["aliases.csv"].name, line=line)
+        )
+    unused = sorted(set(orgs) - used)
+    if unused:
+        facts.notes.append(
+            f"{len(unused)} organisation(s) in no project are not read: "
+            + ", ".join(unused[:10])
+            + (" …" if len(unused) > 10 else "")
+            + "."
+        )
+    return facts
+
+
+def facts_from_sheets(sheets: Sequence[Sheet]) -> list[SourceFacts]:
+    """Facts from sheets already read: own-layout tables together, each other sheet alone.
+
+    Raises
+    ------
+    DataError
+        With every problem, each naming the sheet, row and column.
+    """
+    own: dict[str, Sheet] = {}
+    out: list[SourceFacts] = []
+    problems: list[InputError] = []
+    for sheet in sheets:
+        table = own_table_of(sheet.header)
+        if table is not None:
+            if table in own:
+                problems.append(
+                    InputError(
+                        sheet.name,
+                        1,
+                        None,
+                        None,
+                        f"is a second {table} (the first is {own[table].name}).",
+                        "Ingest the two sets of tables one after the other.",
+                    )
+                )
+            own[table] = sheet
+            continue
+        try:
+            out.append(_participation_facts(sheet))
+        except DataError as err:
+            problems.extend(err.problems)
+    if own and not problems:
+        try:
+            out.insert(0, _own_facts(own))
+        except DataError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise DataError(problems)
+    return out
+
+
+def facts_from_csv(data: bytes, name: str, *, encoding: str | None = None) -> list[SourceFacts]:
+    """Facts from one CSV file (either layout); ``name`` is used in provenance and messages."""
+    return facts_from_sheets([csv_sheet(data, name, encoding=encoding)])
+
+
+def table_sheets(data: bytes, name: str, *, encoding: str | None = None) -> list[Sheet]:
+    """The sheets of a CSV file or workbook that hold one of the two layouts.
+
+    A workbook's sheets whose header is neither layout are skipped with a note;
+    a file with no readable sheet is an error.
+    """
+    if not is_xlsx(data):
+        return [csv_sheet(data, name, encoding=encoding)]
+    sheets = xlsx_sheets(data, name)
+    readable = [s for s in sheets if sheet_layout(s.header)]
+    if not readable:
+        first = sheets[0]
+        found = ", ".join(h for h in first.header if h)
+        raise DataError(
+            [
+                InputError(
+                    first.name,
+                    1,
+                    None,
+                    None,
+                    f"has no column for the project and the organisation (found: {found}).",
+                    "The first row must name the columns, e.g. Projekt, Organisation, Land, Rolle.",
+                )
+            ]
+        )
+    skipped = [s.name for s in sheets if s not in readable]
+    if skipped:
+        readable[0].notes.append(
+            "sheets not read (no project and organisation columns): " + ", ".join(skipped) + "."
+        )
+    return readable
+
+
+def facts_from_xlsx(data: bytes, name: str) -> list[SourceFacts]:
+    """Facts from an ``.xlsx`` workbook: its own-layout sheets, or its participation sheets."""
+    return facts_from_sheets(table_sheets(data, name))
