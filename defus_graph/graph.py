@@ -26,18 +26,24 @@ Node attributes (projections)
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
 import networkx as nx
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
 
 from .model import Dataset, date_bounds
 
 __all__ = [
     "ORGANISATION",
     "PROJECT",
+    "WeightMatrix",
     "date_span",
     "graph_from_dataset",
     "is_project",
@@ -48,6 +54,7 @@ __all__ = [
     "project_id",
     "project_nodes",
     "project_projection",
+    "projection_matrix",
 ]
 
 PROJECT = 0
@@ -180,8 +187,14 @@ def date_span(projects: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     return span
 
 
-def _projection(g: nx.Graph, keep: int, shared_attr: str) -> nx.Graph:
-    """Weighted projection onto one side; edges list what the pair shares."""
+def _projection_by_pairs(
+    g: nx.Graph, keep: int, shared_attr: str, *, with_names: bool = True
+) -> nx.Graph:
+    """Weighted projection onto one side, pair by pair: the reference for any graph.
+
+    Used for graphs that are not cleanly bipartite (a neighbour of the other
+    side outside the kept side), where the sparse route does not apply.
+    """
     proj = nx.Graph()
     proj.add_nodes_from((n, d) for n, d in g.nodes(data=True) if d.get("bipartite") == keep)
     for n in proj:
@@ -200,21 +213,287 @@ def _projection(g: nx.Graph, keep: int, shared_attr: str) -> nx.Graph:
     for (u, v), middles in shared.items():
         names = sorted(str(g.nodes[m].get("label", node_label(m))) for m in middles)
         dated = middles if keep == ORGANISATION else [u, v]
-        proj.add_edge(
-            u,
-            v,
-            weight=len(names),
-            **{shared_attr: names},
-            **date_span(g.nodes[p] for p in dated),
-        )
+        attrs: dict[str, Any] = {"weight": len(names)}
+        if with_names:
+            attrs[shared_attr] = names
+        attrs.update(date_span(g.nodes[p] for p in dated))
+        proj.add_edge(u, v, **attrs)
     return proj
 
 
-def organisation_projection(g: nx.Graph) -> nx.Graph:
-    """Organisations linked when they share projects; ``weight`` = shared projects."""
-    return _projection(g, ORGANISATION, "projects")
+class _Ranks:
+    """Stated start and end dates of some nodes as integer ranks, for vectorised spans.
+
+    ``start[i]`` orders the stated starts as :func:`date_span` compares them
+    (first day, then the text); ``-1`` marks a node without one. ``end`` does
+    the same with the last day. ``start_text[r]`` is the date a rank stands for.
+    """
+
+    def __init__(self, attrs: list[Mapping[str, Any]]) -> None:
+        starts = [str(d.get("start") or "") for d in attrs]
+        ends = [str(d.get("end") or "") for d in attrs]
+        self.start_text = sorted({s for s in starts if s}, key=lambda s: (date_bounds(s)[0], s))
+        self.end_text = sorted({e for e in ends if e}, key=lambda e: (date_bounds(e)[1], e))
+        start_rank = {s: i for i, s in enumerate(self.start_text)}
+        end_rank = {e: i for i, e in enumerate(self.end_text)}
+        self.start = np.array([start_rank.get(s, -1) for s in starts], dtype=np.int64)
+        self.end = np.array([end_rank.get(e, -1) for e in ends], dtype=np.int64)
+
+    def spans(
+        self, members: npt.NDArray[np.int64], offsets: npt.NDArray[np.int64]
+    ) -> list[dict[str, str]]:
+        """The :func:`date_span` of each group ``members[offsets[i]:offsets[i + 1]]``.
+
+        Every group must be non-empty.
+        """
+        bounds = offsets[:-1]
+        start = self.start[members]
+        end = self.end[members]
+        first = np.minimum.reduceat(start, bounds) if len(bounds) else start[:0]
+        last = np.maximum.reduceat(end, bounds) if len(bounds) else end[:0]
+        # A bound is known only when every member states it (-1 is the smallest rank).
+        first_ok = np.minimum.reduceat(start >= 0, bounds) if len(bounds) else start[:0] >= 0
+        last_ok = np.minimum.reduceat(end >= 0, bounds) if len(bounds) else end[:0] >= 0
+        start_text, end_text = self.start_text, self.end_text
+        out: list[dict[str, str]] = []
+        for f, f_ok, la, la_ok in zip(
+            first.tolist(), first_ok.tolist(), last.tolist(), last_ok.tolist(), strict=True
+        ):
+            span = {}
+            if f_ok:
+                span["start"] = start_text[f]
+            if la_ok:
+                span["end"] = end_text[la]
+            out.append(span)
+        return out
 
 
-def project_projection(g: nx.Graph) -> nx.Graph:
-    """Projects linked when they share organisations; ``weight`` = shared organisations."""
-    return _projection(g, PROJECT, "organisations")
+def _pair_triples(
+    members_ptr: npt.NDArray[np.int64], members: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Every pair ``u < v`` of the members of each middle node, with that middle node.
+
+    ``members[members_ptr[m]:members_ptr[m + 1]]`` are the (sorted) kept-side
+    indices of middle node ``m``. Middles are grouped by their number of
+    members, so each group is one numpy fancy-indexing step.
+    """
+    sizes = np.diff(members_ptr)
+    us: list[npt.NDArray[np.int64]] = []
+    vs: list[npt.NDArray[np.int64]] = []
+    ms: list[npt.NDArray[np.int64]] = []
+    for k in np.unique(sizes[sizes >= 2]).tolist():
+        mids = np.flatnonzero(sizes == k)
+        block = members[members_ptr[mids][:, None] + np.arange(k)]
+        iu, ju = np.triu_indices(k, 1)
+        us.append(block[:, iu].ravel())
+        vs.append(block[:, ju].ravel())
+        ms.append(np.repeat(mids, len(iu)))
+    if not us:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    return np.concatenate(us), np.concatenate(vs), np.concatenate(ms)
+
+
+@dataclass(frozen=True)
+class _Incidence:
+    """A cleanly bipartite graph as a sparse matrix: ``bt[m, k]`` = 1 when middle m links kept k."""
+
+    kept: list[str]
+    middles: list[str]
+    bt: sp.csr_array
+
+
+def _incidence(g: nx.Graph, keep: int) -> _Incidence | None:
+    """The incidence matrix of ``g`` seen from side ``keep``; ``None`` if not bipartite.
+
+    Kept nodes are those whose ``bipartite`` is ``keep``, in graph order; every
+    other node is a middle. ``None`` when a middle is linked to a middle or a
+    kept node to a kept node (the sparse route would then miss edges).
+    """
+    kept = [n for n, d in g.nodes(data=True) if d.get("bipartite") == keep]
+    middles = [n for n, d in g.nodes(data=True) if d.get("bipartite") != keep]
+    index = {n: i for i, n in enumerate(kept)}
+    adj = g.adj
+    try:
+        flat = [index[k] for m in middles for k in adj[m]]
+    except KeyError:  # a middle node linked to another middle node
+        return None
+    if len(flat) != g.number_of_edges():  # kept nodes linked to each other
+        return None
+    ptr = np.zeros(len(middles) + 1, dtype=np.int64)
+    np.cumsum([len(adj[m]) for m in middles], out=ptr[1:])
+    bt = sp.csr_array(
+        (np.ones(len(flat), dtype=np.int32), np.asarray(flat, dtype=np.int64), ptr),
+        shape=(len(middles), len(kept)),
+    )
+    bt.sort_indices()
+    return _Incidence(kept, middles, bt)
+
+
+@dataclass(frozen=True)
+class WeightMatrix:
+    """A weighted projection as a sparse matrix, without building a networkx graph.
+
+    ``weights[i, j]`` is how many nodes of the other side ``nodes[i]`` and
+    ``nodes[j]`` share (symmetric, zero diagonal, ``int32``).
+    """
+
+    nodes: list[str]
+    weights: sp.csr_array
+
+    def edges(self) -> Iterator[tuple[str, str, int]]:
+        """Each linked pair once (``i < j`` in node order) with its weight."""
+        upper = sp.triu(self.weights, k=1, format="coo")
+        nodes = self.nodes
+        for i, j, w in zip(
+            upper.row.tolist(), upper.col.tolist(), upper.data.tolist(), strict=True
+        ):
+            yield nodes[i], nodes[j], w
+
+
+def projection_matrix(g: nx.Graph, *, keep: int = ORGANISATION) -> WeightMatrix:
+    """The weights of the projection onto side ``keep`` as the sparse product ``B·Bᵀ``.
+
+    The same weights as :func:`organisation_projection` (``keep=ORGANISATION``)
+    or :func:`project_projection` (``keep=PROJECT``), and as networkx's
+    ``bipartite.weighted_projected_graph``, in a fraction of a second on a
+    Horizon 2020-sized network. Raises ``ValueError`` for a graph that is not
+    cleanly bipartite.
+
+    Examples
+    --------
+    >>> from defus_graph.model import Dataset, Organisation, Participation, Project
+    >>> ds = Dataset(projects=(Project("A"), Project("B")),
+    ...              organisations=(Organisation("Genk"), Organisation("Leuven")),
+    ...              participations=tuple(Participation(p, o, "partner")
+    ...                                   for p in "AB" for o in ("Genk", "Leuven")))
+    >>> list(projection_matrix(graph_from_dataset(ds)).edges())
+    [('org:Genk', 'org:Leuven', 2)]
+    """
+    inc = _incidence(g, keep)
+    if inc is None:
+        raise ValueError("the graph is not bipartite: some edge links two nodes of one side")
+    b = inc.bt.T.tocsr()
+    product = sp.csr_array(b @ inc.bt)
+    product.setdiag(0)
+    product.eliminate_zeros()
+    return WeightMatrix(inc.kept, product)
+
+
+def _projection(g: nx.Graph, keep: int, shared_attr: str, *, with_names: bool = True) -> nx.Graph:
+    """Weighted projection onto one side; edges list what the pair shares.
+
+    The sparse route: the incidence matrix ``B`` (kept × other side) gives the
+    weights as ``B·Bᵀ``; the pairs behind each weight are enumerated in numpy,
+    sorted once, and turned into the edge attributes in one pass. The result
+    is the same graph, attribute for attribute, as :func:`_projection_by_pairs`.
+    """
+    inc = _incidence(g, keep)
+    if inc is None:
+        return _projection_by_pairs(g, keep, shared_attr, with_names=with_names)
+    # Bulk building of acyclic dicts and lists: the cyclic garbage collector
+    # would only rescan them, again and again (a third of the time at 1M edges).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _projection_from(g, inc, keep, shared_attr, with_names=with_names)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _projection_from(
+    g: nx.Graph, inc: _Incidence, keep: int, shared_attr: str, *, with_names: bool
+) -> nx.Graph:
+    kept, middles, bt = inc.kept, inc.middles, inc.bt
+    n_kept, n_mid = len(kept), len(middles)
+    members_ptr = bt.indptr.astype(np.int64)
+    members = bt.indices.astype(np.int64)
+    adj = g.adj
+    proj = nx.Graph()
+    node_data = g.nodes
+    if keep == ORGANISATION:
+        ranks = _Ranks([node_data[m] for m in middles])
+        b = bt.T.tocsr()
+        b.sort_indices()
+        counts = np.diff(b.indptr)
+        with_projects = np.flatnonzero(counts > 0)
+        spans: list[dict[str, str]] = [{} for _ in kept]
+        if len(with_projects):
+            starts = b.indptr[with_projects]
+            offsets = np.append(starts, b.indptr[-1]).astype(np.int64)
+            # Rows with projects are contiguous in b.indices once empty rows are skipped.
+            groups = ranks.spans(b.indices.astype(np.int64), offsets)
+            for i, span in zip(with_projects.tolist(), groups, strict=True):
+                spans[i] = span
+        proj.add_nodes_from(
+            (n, {**node_data[n], "n_projects": len(adj[n]), **span})
+            for n, span in zip(kept, spans, strict=True)
+        )
+    else:
+        proj.add_nodes_from((n, {**node_data[n], "n_organisations": len(adj[n])}) for n in kept)
+
+    us, vs, ms = _pair_triples(members_ptr, members)
+    if len(us) == 0:
+        return proj
+    labels = [str(node_data[m].get("label", node_label(m))) for m in middles]
+    label_rank = np.empty(n_mid, dtype=np.int64)
+    label_rank[sorted(range(n_mid), key=labels.__getitem__)] = np.arange(n_mid)
+    pair = us * n_kept + vs
+    order = np.lexsort((label_rank[ms], pair))
+    pair, ms = pair[order], ms[order]
+    first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    offsets = np.append(first, len(pair)).astype(np.int64)
+    weights = np.diff(offsets).tolist()
+    edge_pairs = pair[first]
+    u_list = [kept[i] for i in (edge_pairs // n_kept).tolist()]
+    v_list = [kept[i] for i in (edge_pairs % n_kept).tolist()]
+    if keep == ORGANISATION:
+        edge_spans = ranks.spans(ms, offsets)
+    else:
+        kept_ranks = _Ranks([node_data[n] for n in kept])
+        ends = np.stack([edge_pairs // n_kept, edge_pairs % n_kept], axis=1).ravel()
+        edge_spans = kept_ranks.spans(ends, np.arange(0, len(ends) + 1, 2, dtype=np.int64))
+    if with_names:
+        names = [labels[m] for m in ms.tolist()]
+        bounds = offsets.tolist()
+        attrs = [
+            {"weight": w, shared_attr: names[a:b], **span}
+            for w, a, b, span in zip(weights, bounds[:-1], bounds[1:], edge_spans, strict=True)
+        ]
+    else:
+        attrs = [{"weight": w, **span} for w, span in zip(weights, edge_spans, strict=True)]
+    proj.add_edges_from(zip(u_list, v_list, attrs, strict=True))
+    return proj
+
+
+def organisation_projection(g: nx.Graph, *, with_names: bool = True) -> nx.Graph:
+    """Organisations linked when they share projects; ``weight`` = shared projects.
+
+    Computed as a sparse matrix product (``B·Bᵀ`` of the incidence matrix), so
+    it takes about a second on a Horizon 2020-sized network where
+    :func:`networkx.algorithms.bipartite.weighted_projected_graph` takes minutes,
+    with the same weights. ``with_names=False`` leaves out the ``projects``
+    list of every edge (``weight``, ``start`` and ``end`` stay), which saves
+    time and memory when only the weights are wanted.
+
+    Examples
+    --------
+    >>> from defus_graph.model import Dataset, Organisation, Participation, Project
+    >>> ds = Dataset(projects=(Project("A", start="2017"), Project("B", start="2018-03")),
+    ...              organisations=(Organisation("Genk"), Organisation("Leuven")),
+    ...              participations=tuple(Participation(p, o, "partner")
+    ...                                   for p in "AB" for o in ("Genk", "Leuven")))
+    >>> organisation_projection(graph_from_dataset(ds)).edges["org:Genk", "org:Leuven"]
+    {'weight': 2, 'projects': ['A', 'B'], 'start': '2017'}
+    """
+    return _projection(g, ORGANISATION, "projects", with_names=with_names)
+
+
+def project_projection(g: nx.Graph, *, with_names: bool = True) -> nx.Graph:
+    """Projects linked when they share organisations; ``weight`` = shared organisations.
+
+    The same sparse route as :func:`organisation_projection`; ``with_names=False``
+    leaves out the ``organisations`` list of every edge.
+    """
+    return _projection(g, PROJECT, "organisations", with_names=with_names)

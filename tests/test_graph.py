@@ -10,6 +10,9 @@ from hypothesis import strategies as st
 from networkx.algorithms import bipartite
 
 from defus_graph.graph import (
+    ORGANISATION,
+    PROJECT,
+    _projection_by_pairs,
     graph_from_dataset,
     org_id,
     organisation_nodes,
@@ -111,3 +114,53 @@ def test_real_graph_attributes(graph: nx.Graph) -> None:
         "weight": 2,
         "projects": ["BRIDGE", "LouD"],
     }
+
+
+_dates = st.sampled_from(["", "2016", "2017", "2017-10", "2017-10-01", "2017-10-31", "2019-02"])
+
+
+@st.composite
+def dated_datasets(draw: st.DrawFn) -> Dataset:
+    projects = draw(st.lists(_names, min_size=1, max_size=10, unique=True))
+    orgs = draw(st.lists(_names, min_size=1, max_size=12, unique=True))
+    pairs = draw(st.lists(st.tuples(st.sampled_from(projects), st.sampled_from(orgs)), unique=True))
+    return Dataset(
+        projects=tuple(
+            Project(p, start=draw(_dates), end=draw(_dates), title=draw(_names)) for p in projects
+        ),
+        organisations=tuple(Organisation(o, draw(st.sampled_from(["city", ""]))) for o in orgs),
+        participations=tuple(Participation(p, o, "partner") for p, o in pairs),
+    )
+
+
+def _as_data(g: nx.Graph) -> tuple[dict[str, dict[str, object]], dict[tuple[str, ...], object]]:
+    nodes = {n: dict(d) for n, d in g.nodes(data=True)}
+    edges = {tuple(sorted((u, v))): dict(d) for u, v, d in g.edges(data=True)}
+    return nodes, edges
+
+
+@settings(max_examples=120, deadline=None)
+@given(ds=dated_datasets(), with_names=st.booleans())
+def test_sparse_projections_equal_the_pair_by_pair_route(ds: Dataset, with_names: bool) -> None:
+    # The sparse route must give the same graph, attribute for attribute (dates included).
+    g = graph_from_dataset(ds)
+    for keep, attr, fast in (
+        (ORGANISATION, "projects", organisation_projection),
+        (PROJECT, "organisations", project_projection),
+    ):
+        expected = _projection_by_pairs(g, keep, attr, with_names=with_names)
+        got = fast(g, with_names=with_names)
+        assert list(got.nodes) == list(expected.nodes)
+        assert _as_data(got) == _as_data(expected)
+
+
+def test_a_graph_that_is_not_bipartite_takes_the_pair_by_pair_route() -> None:
+    g = nx.Graph()
+    g.add_node("project:A", bipartite=PROJECT, label="A", start="2017")
+    g.add_node("org:x", bipartite=ORGANISATION, label="x")
+    g.add_node("org:y", bipartite=ORGANISATION, label="y")
+    g.add_edges_from([("project:A", "org:x"), ("project:A", "org:y"), ("org:x", "org:y")])
+    assert _as_data(organisation_projection(g)) == _as_data(
+        _projection_by_pairs(g, ORGANISATION, "projects")
+    )
+    assert organisation_projection(g).nodes["org:x"]["n_projects"] == 2
