@@ -26,7 +26,6 @@ Node attributes (projections)
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from ._bulk import paused_gc
 from .model import Dataset, date_bounds
 
 __all__ = [
@@ -391,15 +391,8 @@ def _projection(g: nx.Graph, keep: int, shared_attr: str, *, with_names: bool = 
     inc = _incidence(g, keep)
     if inc is None:
         return _projection_by_pairs(g, keep, shared_attr, with_names=with_names)
-    # Bulk building of acyclic dicts and lists: the cyclic garbage collector
-    # would only rescan them, again and again (a third of the time at 1M edges).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _projection_from(g, inc, keep, shared_attr, with_names=with_names)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _projection_from(

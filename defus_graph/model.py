@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -75,8 +76,11 @@ def parse_partial_date(text: str) -> tuple[int, int | None, int | None]:
     return year, month, day
 
 
+@functools.lru_cache(maxsize=65536)
 def date_bounds(text: str) -> tuple[dt.date, dt.date]:
     """The first and last day a partial date covers.
+
+    Cached: a large dataset repeats the same few thousand dates.
 
     Examples
     --------
