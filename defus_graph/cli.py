@@ -22,6 +22,7 @@ import networkx as nx
 
 from . import __version__
 from .analysis import network_stats, shared_partners, shortest_chain
+from .duplicates import merge_organisations, suggest_duplicates
 from .errors import DataError, DefusGraphError
 from .graph import graph_from_dataset, is_project, node_label, org_id
 from .ingest import FORMATS, ingest, read_paths
@@ -270,6 +271,54 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    ds = load_dataset(args.data, encoding=args.encoding)
+    found = suggest_duplicates(ds, min_score=args.min_score)
+    if args.json:
+        _emit_json([s.as_dict() for s in found])
+        return 0
+    if not found:
+        _emit(f"No likely duplicates scored {args.min_score:g} or more.")
+        return 0
+    rows = [[f"{s.score:.2f}", s.keep, s.other, s.reason] for s in found]
+    _emit(_table(rows, ["score", "keep", "merge into it", "why"]))
+    _emit('\nNothing is merged until you say so: defus-graph merge "KEEP" "OTHER"')
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    ds = load_dataset(args.data, encoding=args.encoding)
+    keep, other = find_organisation(ds, args.keep), find_organisation(ds, args.other)
+    suggested = next(
+        (s for s in suggest_duplicates(ds, min_score=0.0) if {s.keep, s.other} == {keep, other}),
+        None,
+    )
+    reason = (
+        f"score {suggested.score:.2f}, {suggested.reason}"
+        if suggested
+        else "by hand, no suggestion"
+    )
+    merged = merge_organisations(ds, keep, other, reason=reason)
+    count = sum(1 for pa in ds.participations if pa.organisation == other)
+    if not args.yes:
+        question = (
+            f'Merge "{other}" ({count} participation{"s" if count != 1 else ""}) into "{keep}"? '
+            f'"{other}" becomes an alias of "{keep}" ({reason}). [y/N] '
+        )
+        sys.stderr.write(question)
+        sys.stderr.flush()
+        try:
+            answer = input()
+        except EOFError:
+            answer = ""
+        if answer.strip().casefold() not in ("y", "yes", "j", "ja"):
+            _emit("Nothing merged.")
+            return 1
+    _save_checked(merged, args.data)
+    _emit(f'Merged "{other}" into "{keep}" in {args.data}; the previous tables are in .previous/.')
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import write_export
     from .layout import layout_positions
@@ -397,6 +446,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="read every FILE in this format (default: detect each from its content)",
     )
     p.set_defaults(func=cmd_ingest)
+    p = listing("duplicates", "organisations that are likely one, with a score and the reason")
+    p.add_argument(
+        "--min-score",
+        type=float,
+        default=0.5,
+        metavar="S",
+        help="only suggestions scored at least S, from 0 to 1 (default 0.5)",
+    )
+    p.set_defaults(func=cmd_duplicates)
+    p = sub.add_parser(
+        "merge",
+        help="merge one organisation into another, after you confirm",
+        description="Merge OTHER into KEEP in --data: OTHER's participations move to KEEP "
+        "and OTHER is recorded as an alias of KEEP (source 'merge', with the date). "
+        "Asks first unless --yes; the tables replaced are kept in DIR/.previous/.",
+    )
+    p.add_argument("keep", help="the organisation to keep (any of its names)")
+    p.add_argument("other", help="the organisation merged into it (any of its names)")
+    p.add_argument("--yes", action="store_true", help="do not ask")
+    p.set_defaults(func=cmd_merge)
     p = sub.add_parser(
         "export",
         help="write the network for Gephi or as a web page",

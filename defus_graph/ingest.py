@@ -53,7 +53,15 @@ log = logging.getLogger(__name__)
 
 # Only words that make the kind certain; anything else stays unknown.
 _KIND_WORDS = [
-    (re.compile(r"^(?:Stadt|City of|Ville de|Comune di|Gemeente|Municipality of)\b", re.I), "city"),
+    (
+        re.compile(
+            r"^(?:Stadt|Landeshauptstadt|(?:Freie und )?Hansestadt|City of|Ville de|Comune di|"
+            r"Gemeente|Municipality of|C[aâ]mara Municipal d[eo]|Munic[ií]pio d[eo]|"
+            r"Ayuntamiento de|Ajuntament de)\b",
+            re.I,
+        ),
+        "city",
+    ),
     (re.compile(r"\b(?:Universit(?:y|ät|é|à|at|eit)|Hochschule)\b", re.I), "university"),
     (
         re.compile(

@@ -1,0 +1,216 @@
+"""CORDIS exports: the real format's quirks, and cities shared with the seed."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from defus_graph.cli import main
+from defus_graph.errors import DataError
+from defus_graph.ingest import detect_format, ingest, read_paths
+from defus_graph.model import Dataset
+from defus_graph.sources.cordis import facts_from_cordis
+from defus_graph.store import FILES, load_dataset
+
+CORDIS = Path(__file__).resolve().parent / "data" / "cordis"
+PROJECT, ORGANIZATION = CORDIS / "project.csv", CORDIS / "organization.csv"
+
+
+def _pair() -> tuple[tuple[str, bytes], tuple[str, bytes]]:
+    return ("project.csv", PROJECT.read_bytes()), ("organization.csv", ORGANIZATION.read_bytes())
+
+
+def test_projects_from_cordis() -> None:
+    facts = facts_from_cordis(*_pair())
+    by_id = {p.external_id: p for p in facts.projects}
+    icarus = by_id["cordis:882749"]
+    assert (icarus.acronym, icarus.programme) == ("IcARUS", "Horizon 2020")
+    assert (icarus.start, icarus.end) == ("2020-09-01", "2024-08-31")
+    assert (icarus.funding_eur, icarus.funding_scope) == (3999891.25, "total")
+    # The objective of PRACTICIES spans two lines; CCI starts on physical line 4.
+    assert by_id["cordis:787100"].line == 4
+    assert by_id["cordis:740072"].description.endswith("A second line of the objective.")
+    # Two CORDIS projects share an acronym: both get their id, and the user is told.
+    assert by_id["cordis:900001"].acronym == "CITYSEC (cordis:900001)"
+    assert by_id["cordis:900002"].acronym == "CITYSEC (cordis:900002)"
+    assert any("share the acronym CITYSEC" in n for n in facts.notes)
+
+
+def test_organisations_from_cordis() -> None:
+    facts = facts_from_cordis(*_pair())
+    m = {(x.project, x.name): x for x in facts.mentions}
+    rotterdam = m[("IcARUS", "GEMEENTE ROTTERDAM")]
+    assert (rotterdam.pic, rotterdam.country, rotterdam.kind) == ("999641195", "NL", "public body")
+    assert (rotterdam.latitude, rotterdam.longitude) == (51.9225, 4.47917)
+    assert rotterdam.contribution_eur == 250000.75  # point in ecContribution, comma in totalCost
+    assert (rotterdam.role, rotterdam.source, rotterdam.line) == ("partner", "organization.csv", 8)
+    stuttgart = m[("IcARUS", "LANDESHAUPTSTADT STUTTGART")]
+    assert (stuttgart.latitude, stuttgart.longitude) == (None, None)  # empty geolocation
+    assert m[("IcARUS", "KENTRO MELETON ASFALEIAS")].country == "GR"  # EL
+    assert m[("IcARUS", "KENTRO MELETON ASFALEIAS")].role == "participant"  # associatedPartner
+    assert m[("IcARUS", "CAMARA MUNICIPAL DE LISBOA")].role == "participant"  # thirdParty
+    assert m[("IcARUS", "CAMARA MUNICIPAL DE LISBOA")].contribution_eur is None
+    assert m[("PRACTICIES", "THE UNIVERSITY OF WARWICK")].country == "GB"  # UK
+    assert m[("CCI", "UNIVERSITY OF SALFORD")].role == "coordinator"
+    # The repeated header row is no organisation, and rows of other projects are left out.
+    assert "organisationID" not in {x.pic for x in facts.mentions}
+    assert "SOME OTHER BODY" not in {x.name for x in facts.mentions}
+    assert any("1 repeated header row skipped" in n for n in facts.notes)
+    assert any("1 row belong to projects that are not in" in n for n in facts.notes)
+    # PUB is a public body: CORDIS never makes anything a city.
+    assert {x.kind for x in facts.mentions} <= {
+        "public body",
+        "company",
+        "research institute",
+        "university",
+        "other",
+    }
+
+
+def test_the_pair_is_detected_in_any_order() -> None:
+    assert detect_format("organization.csv", ORGANIZATION.read_bytes()) == "cordis"
+    assert detect_format("project.csv", PROJECT.read_bytes()) == "cordis"
+    a = ingest(read_paths([ORGANIZATION, PROJECT]), Dataset()).dataset
+    b = ingest(read_paths([PROJECT, ORGANIZATION]), Dataset()).dataset
+    assert a == b and len(a.projects) == 5
+
+
+def test_the_seed_and_cordis_share_nodes_only_when_names_resolve(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ingest", str(PROJECT), str(ORGANIZATION), "--out", str(data_copy)]) == 0
+    err = capsys.readouterr().err
+    ds = load_dataset(data_copy)
+    names = {o.name for o in ds.organisations}
+    # "UNIVERSITY OF SALFORD" is the seed's "University of Salford": one node, with the PIC.
+    assert "UNIVERSITY OF SALFORD" not in names
+    salford = ds.organisation("University of Salford")
+    assert (salford.pic, salford.country, salford.kind) == ("999866104", "GB", "university")
+    assert (salford.latitude, salford.longitude) == (53.4875, -2.2901)
+    assert {pa.project for pa in ds.participations if pa.organisation == salford.name} == {
+        "CCI",
+        "CCI (cordis:787100)",
+    }
+    # "REGIONE EMILIA ROMAGNA" is the seed's region, and stays a region.
+    assert ds.organisation("Regione Emilia Romagna").kind == "region"
+    # "GEMEENTE ROTTERDAM" is not "Rotterdam" exactly: two nodes until the user merges them.
+    assert {"Rotterdam", "GEMEENTE ROTTERDAM"} <= names
+    assert ds.organisation("GEMEENTE ROTTERDAM").kind == "city"  # "Gemeente" says so, not PUB
+    # A CORDIS project whose acronym the page already uses is kept apart, and the user told.
+    assert ds.project("PRACTICIES").source == "defus_projekte.txt"
+    assert ds.project("PRACTICIES (cordis:740072)").external_id == "cordis:740072"
+    assert 'filed as "PRACTICIES (cordis:740072)"' in err
+    # The same PIC in two projects is one organisation.
+    efus_fr = [pa for pa in ds.participations if pa.organisation.startswith("FORUM EUROPEEN")]
+    assert len(efus_fr) == 3 and len({pa.organisation for pa in efus_fr}) == 1
+    # Re-ingesting the same export changes nothing.
+    before = {name: (data_copy / name).read_bytes() for name in FILES}
+    assert main(["ingest", str(ORGANIZATION), str(PROJECT), "--out", str(data_copy)]) == 0
+    assert {name: (data_copy / name).read_bytes() for name in FILES} == before
+
+
+def test_a_pic_finds_its_organisation_under_a_new_name(tmp_path: Path) -> None:
+    ds = ingest(read_paths([PROJECT, ORGANIZATION]), Dataset()).dataset
+    renamed = ORGANIZATION.read_bytes().replace(
+        b'"999999001";"";"LANDESHAUPTSTADT STUTTGART"', b'"999999001";"";"STADT STUTTGART"'
+    )
+    assert renamed != ORGANIZATION.read_bytes()
+    again = ingest([("project.csv", PROJECT.read_bytes()), ("organization.csv", renamed)], ds)
+    names = {o.name for o in again.dataset.organisations}
+    assert "STADT STUTTGART" not in names and "LANDESHAUPTSTADT STUTTGART" in names
+    assert any(
+        a.alias == "STADT STUTTGART" and a.organisation == "LANDESHAUPTSTADT STUTTGART"
+        for a in again.dataset.aliases
+    )
+
+
+def test_the_xlsx_variant() -> None:
+    import csv
+
+    book = Workbook()
+    for i, path in enumerate((PROJECT, ORGANIZATION)):
+        ws = book.active if i == 0 else book.create_sheet()
+        assert ws is not None
+        ws.title = path.stem
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"):
+            ws.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    assert detect_format("cordis.xlsx", data) == "cordis"
+    from_xlsx = ingest(
+        [
+            ("project.xlsx", _only_sheet(data, "organization")),
+            ("organization.xlsx", _only_sheet(data, "project")),
+        ],
+        Dataset(),
+    ).dataset
+    from_csv = ingest(read_paths([PROJECT, ORGANIZATION]), Dataset()).dataset
+    assert {(pa.project, pa.organisation, pa.role) for pa in from_xlsx.participations} == {
+        (pa.project, pa.organisation, pa.role) for pa in from_csv.participations
+    }
+
+
+def _only_sheet(data: bytes, drop: str) -> bytes:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    del book[drop]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _broken(old: bytes, new: bytes) -> tuple[str, bytes]:
+    data = ORGANIZATION.read_bytes()
+    assert old in data
+    return "organization.csv", data.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("org_file", "pattern"),
+    [
+        (
+            _broken(b'"GEMEENTE ROTTERDAM";', b'"GEMEENTE";"ROTTERDAM";'),
+            r"organization.csv, line 8: has 26 fields, the header has 25",
+        ),
+        (
+            _broken(b'"2";"participant";"250000.75"', b'"2";"beneficiary";"250000.75"'),
+            r'organization.csv, line 8, column "role": "beneficiary": is no CORDIS role',
+        ),
+        (
+            _broken(b'"2";"participant";"250000.75"', b'"2";"participant";"lots"'),
+            r'organization.csv, line 8, column "ecContribution": "lots": is not an amount',
+        ),
+        (
+            _broken(b'"51.9225,4.47917";"";"";"2022', b'"519225,447917";"";"";"2022'),
+            r'organization.csv, line 8, column "geolocation": "519225,447917": is not '
+            r'"latitude,longitude"',
+        ),
+        (
+            _broken(b'"ROTTERDAM";"NL"', b'"ROTTERDAM";"XX"'),
+            r'organization.csv, line 8, column "country": "XX": is no country code',
+        ),
+        (
+            _broken(b'"organisationID"', b'"orgID"'),
+            r"organization.csv, line 1: is not a CORDIS project or organization file",
+        ),
+    ],
+)
+def test_broken_cordis_files_are_located(org_file: tuple[str, bytes], pattern: str) -> None:
+    with pytest.raises(DataError, match=pattern):
+        ingest([("project.csv", PROJECT.read_bytes()), org_file], Dataset(), fmt="cordis")
+
+
+def test_one_file_of_a_pair_is_not_enough(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {name: (data_copy / name).read_bytes() for name in FILES}
+    assert main(["ingest", str(ORGANIZATION), "--out", str(data_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "organization.csv: is a CORDIS organization file without its project.csv" in err
+    assert "Traceback" not in err
+    assert {name: (data_copy / name).read_bytes() for name in FILES} == before
