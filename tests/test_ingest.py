@@ -98,3 +98,54 @@ def test_a_cp1252_page_says_how_to_read_it(tmp_path: Path) -> None:
         ingest_files([page], Dataset())
     ds = ingest_files([page], Dataset(), encoding="cp1252")
     assert ds.projects[0].title == "Sicherheit in Bahnhofsvierteln für alle"
+
+
+def test_one_command_for_a_page_a_sheet_and_a_cordis_pair(
+    data_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every source resolves against the others: exact names join, nothing else does."""
+    tests = Path(__file__).resolve().parent / "data"
+    page = tmp_path / "weitere.txt"
+    page.write_text(
+        "Weitere Projekte, an denen Efus beteiligt ist:\n\n"
+        "STREETS - Safer streets (2022 - 2024)\n\n"
+        "Koordinator: University of Salford (UK)\n"
+        "Partner: Düsseldorf (DE), Gemeente Rotterdam (NL)\n",
+        encoding="utf-8",
+    )
+    files = [
+        page,
+        tests / "tables" / "projekte_excel_de.csv",
+        tests / "cordis" / "organization.csv",
+        tests / "cordis" / "project.csv",
+    ]
+    assert main(["ingest", *map(str, files), "--out", str(data_copy)]) == 0
+    ds = load_dataset(data_copy)
+    orgs = {o.name: o for o in ds.organisations}
+    # Düsseldorf: the seed, the new page and the German sheet name it alike: one node.
+    assert {pa.project for pa in ds.participations if pa.organisation == "Düsseldorf"} >= {
+        "BRIDGE",
+        "STREETS",
+        "STADTRAUM",
+    }
+    # Gemeente Rotterdam: the page, the sheet and CORDIS (by PIC and by name) share one node,
+    # which stays apart from the seed's "Rotterdam" until a person merges them.
+    gemeente = {pa.project for pa in ds.participations if pa.organisation == "GEMEENTE ROTTERDAM"}
+    assert {"STREETS", "STADTRAUM", "IcARUS", "CITYSEC (cordis:900001)"} <= gemeente | {
+        pa.project for pa in ds.participations if pa.organisation == "Gemeente Rotterdam"
+    }
+    assert len([n for n in orgs if n.casefold() == "gemeente rotterdam"]) == 1
+    assert "Rotterdam" in orgs
+    # University of Salford: seed, page and CORDIS, one node carrying CORDIS's PIC.
+    assert orgs["University of Salford"].pic == "999866104"
+    assert "note: projekte_excel_de.csv is not UTF-8" in capsys.readouterr().err
+
+
+def test_format_can_be_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = tmp_path / "liste.txt"  # a sheet whose name says nothing
+    sheet.write_text("Projekt;Organisation;Land\nALPHA;Essen;DE\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["ingest", str(sheet), "--format", "table", "--out", str(out)]) == 0
+    assert load_dataset(out).participations[0].organisation == "Essen"
+    assert main(["ingest", str(sheet), "--format", "xlsx", "--out", str(out)]) == 1
+    assert "liste.txt: is not an Excel workbook (.xlsx)" in capsys.readouterr().err

@@ -59,7 +59,7 @@ def test_organisations_from_cordis() -> None:
     assert "organisationID" not in {x.pic for x in facts.mentions}
     assert "SOME OTHER BODY" not in {x.name for x in facts.mentions}
     assert any("1 repeated header row skipped" in n for n in facts.notes)
-    assert any("1 row belong to projects that are not in" in n for n in facts.notes)
+    assert any("1 row belongs to projects that are not in" in n for n in facts.notes)
     # PUB is a public body: CORDIS never makes anything a city.
     assert {x.kind for x in facts.mentions} <= {
         "public body",

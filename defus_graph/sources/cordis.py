@@ -395,8 +395,8 @@ def _mentions(
         _number(table, row, "totalCost", ",", problems)
     if elsewhere:
         notes.append(
-            f"{name}: {elsewhere} row{'s' if elsewhere != 1 else ''} belong to projects that "
-            "are not in the project file passed with it; they are not read."
+            f"{name}: {elsewhere} row{'s belong' if elsewhere != 1 else ' belongs'} to projects "
+            "that are not in the project file passed with it; not read."
         )
     return mentions
 
