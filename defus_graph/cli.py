@@ -138,7 +138,7 @@ def cmd_org(args: argparse.Namespace) -> int:
 def cmd_shared(args: argparse.Namespace) -> int:
     _, g = _load(args)
     found = shared_partners(g, min_projects=args.min, kind=args.kind)
-    records = [
+    records: list[dict[str, Any]] = [
         {"name": s.name, "kind": s.kind, "country": s.country or None, "projects": list(s.projects)}
         for s in found
     ]
@@ -364,7 +364,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
-    return subprocess.call(command, env=env)
+    # Run from the checkout so that its .streamlit/config.toml (no usage statistics,
+    # 127.0.0.1 only) applies whatever directory the user started in.
+    return subprocess.call(command, env=env, cwd=app.parent)
 
 
 def build_parser() -> argparse.ArgumentParser:
