@@ -30,6 +30,7 @@ Time
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import numbers
 import re
@@ -39,6 +40,7 @@ from typing import Any
 
 import networkx as nx
 
+from .._bulk import paused_gc
 from ..errors import DefusGraphError
 from ..graph import ORGANISATION, PROJECT, date_span
 from ..model import date_bounds
@@ -113,6 +115,8 @@ def clean_text(text: str) -> str:
     >>> clean_text("Gen\\x00k\\x1b\\tok")
     'Genk\\tok'
     """
+    if text.isascii() and text.isprintable():  # the common case: nothing to remove
+        return text
     return _XML_FORBIDDEN.sub("", text)
 
 
@@ -177,6 +181,14 @@ class Table:
 
 
 def _is_missing(value: Any) -> bool:
+    # Exact built-in types first: the checks against numbers' ABCs below are slow.
+    kind = type(value)
+    if kind is str:
+        return bool(value == "")
+    if kind is int or kind is bool:
+        return False
+    if kind is float:
+        return not math.isfinite(float(value))
     if value is None:
         return True
     if isinstance(value, str):
@@ -190,6 +202,11 @@ def _is_missing(value: Any) -> bool:
 
 def _scalar(value: Any) -> Scalar:
     """A present value as bool, int, float or cleaned text."""
+    kind = type(value)
+    if kind is str:
+        return clean_text(value)
+    if kind is int or kind is float or kind is bool:
+        return value  # type: ignore[no-any-return]
     if isinstance(value, bool):
         return value
     if isinstance(value, numbers.Integral):
@@ -227,6 +244,11 @@ def _column_name(key: str) -> str:
     return key
 
 
+@functools.lru_cache(maxsize=1024)
+def _clean_column_name(key: str) -> str:
+    return clean_text(_column_name(key))
+
+
 def _column_type(name: str, values: list[Scalar]) -> str:
     numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
     if name in _FORCED_TYPES and numeric:
@@ -259,8 +281,19 @@ def _typed(
     rank = {name: i for i, name in enumerate(_ORDER)}
     names = sorted(seen, key=lambda n: (rank.get(n, len(rank)), n))
     columns = [Column(n, _column_type(n, seen[n])) for n in names]
-    types = {c.name: c.type for c in columns}
-    cast = [{n: _cast(v, types[n]) for n, v in r.items()} for r in records]
+    # Only columns with a value of another type than the column's need casting.
+    exact = {"string": str, "double": float, "integer": int, "long": int, "boolean": bool}
+    types = {
+        c.name: c.type for c in columns if any(type(v) is not exact[c.type] for v in seen[c.name])
+    }
+    if not types:
+        return columns, records
+    cast = [
+        {n: _cast(v, types[n]) if n in types else v for n, v in r.items()}
+        if not types.keys().isdisjoint(r)
+        else r
+        for r in records
+    ]
     return columns, cast
 
 
@@ -268,12 +301,29 @@ def _attributes(data: Mapping[str, Any], skip: frozenset[str]) -> dict[str, Scal
     out: dict[str, Scalar] = {}
     for key, value in data.items():
         key = str(key)
-        if key in skip or _is_missing(value):
+        if key in skip:
             continue
-        scalar = _scalar(value)
+        scalar: Scalar
+        kind = type(value)
+        # The common cases inline (this runs for every attribute of every node and edge):
+        # the same results as _is_missing and _scalar.
+        if kind is str:
+            if not value:
+                continue
+            scalar = value if value.isascii() and value.isprintable() else clean_text(value)
+        elif kind is int or kind is bool:
+            scalar = value
+        elif kind is float:
+            if not math.isfinite(value):
+                continue
+            scalar = value
+        elif _is_missing(value):
+            continue
+        else:
+            scalar = _scalar(value)
         if scalar == "":
             continue
-        name = clean_text(_column_name(key))
+        name = _clean_column_name(key)
         if name in out:
             raise ExportError(
                 f"two attributes would both be written as {name!r}; rename {key!r} in the graph."
@@ -290,38 +340,52 @@ def _interval(span: Mapping[str, Any]) -> Interval:
     )
 
 
-def _node_interval(g: nx.Graph, node: Any) -> Interval:
-    data = g.nodes[node]
+# ``nodes`` below is ``dict(g.nodes(data=True))``: plain dict look-ups, far
+# quicker than going through ``g.nodes[...]`` a million times on a large graph.
+_NodeData = Mapping[Any, Mapping[str, Any]]
+
+
+def _node_interval(g: nx.Graph, nodes: _NodeData, node: Any) -> Interval:
+    data = nodes[node]
     if data.get("start") or data.get("end") or data.get("bipartite") == PROJECT:
         return _interval(data)
     if data.get("bipartite") == ORGANISATION:
-        projects = [g.nodes[p] for p in g[node] if g.nodes[p].get("bipartite") == PROJECT]
+        projects = [nodes[p] for p in g.adj[node] if nodes[p].get("bipartite") == PROJECT]
         return _interval(date_span(projects))
     return Interval()
 
 
-def _edge_interval(g: nx.Graph, u: Any, v: Any, data: Mapping[str, Any]) -> Interval:
+def _edge_interval(nodes: _NodeData, u: Any, v: Any, data: Mapping[str, Any]) -> Interval:
     if data.get("start") or data.get("end"):
         return _interval(data)
-    sides = (g.nodes[u].get("bipartite"), g.nodes[v].get("bipartite"))
+    sides = (nodes[u].get("bipartite"), nodes[v].get("bipartite"))
     if set(sides) == {PROJECT, ORGANISATION}:
-        return _interval(g.nodes[u] if sides[0] == PROJECT else g.nodes[v])
+        return _interval(nodes[u] if sides[0] == PROJECT else nodes[v])
     return Interval()
 
 
-def _counts(g: nx.Graph, node: Any, data: Mapping[str, Any]) -> dict[str, int]:
-    """How many projects an organisation is in (or organisations a project has), if bipartite."""
+def _counts(
+    g: nx.Graph, sides: Mapping[Any, Any], node: Any, data: Mapping[str, Any]
+) -> dict[str, int]:
+    """How many projects an organisation is in (or organisations a project has), if bipartite.
+
+    ``sides`` maps every node to its ``bipartite`` attribute (or ``None``).
+    """
     side = data.get("bipartite")
     if side == ORGANISATION and "n_projects" not in data:
-        return {"n_projects": sum(1 for p in g[node] if g.nodes[p].get("bipartite") == PROJECT)}
+        return {"n_projects": sum(1 for p in g.adj[node] if sides[p] == PROJECT)}
     if side == PROJECT and "n_organisations" not in data:
-        others = sum(1 for o in g[node] if g.nodes[o].get("bipartite") == ORGANISATION)
-        return {"n_organisations": others}
+        return {"n_organisations": sum(1 for o in g.adj[node] if sides[o] == ORGANISATION)}
     return {}
 
 
 def _edge_label(data: Mapping[str, Any]) -> str:
-    if not _is_missing(data.get("label")):
+    label = data.get("label")
+    if label is None:  # the usual case: go straight to the role
+        role = data.get("role")
+        if type(role) is str and role and role.isascii() and role.isprintable():
+            return role
+    if not _is_missing(label):
         return str(_scalar(data["label"]))
     for key in ("role", "projects", "organisations"):
         if not _is_missing(data.get(key)):
@@ -354,6 +418,11 @@ def table_from_graph(g: nx.Graph) -> Table:
     >>> t.node_columns[0]
     Column(name='kind', type='string')
     """
+    with paused_gc():
+        return _table_from_graph(g)
+
+
+def _table_from_graph(g: nx.Graph) -> Table:
     ids: dict[Any, str] = {}
     taken: dict[str, Any] = {}
     for node in g.nodes:
@@ -366,17 +435,19 @@ def table_from_graph(g: nx.Graph) -> Table:
         taken[text] = node
         ids[node] = text
     order = sorted(g.nodes, key=lambda n: ids[n])
+    node_data: dict[Any, Mapping[str, Any]] = dict(g.nodes(data=True))
+    side = {n: d.get("bipartite") for n, d in node_data.items()}
 
     node_records = []
     for node in order:
-        data = g.nodes[node]
+        data = node_data[node]
         values = _attributes(data, frozenset({"label", "viz"}))
-        values.update(_counts(g, node, data))
+        values.update(_counts(g, side, node, data))
         node_records.append(values)
     node_columns, node_values = _typed(node_records)
     nodes = []
     for node, values in zip(order, node_values, strict=True):
-        data = g.nodes[node]
+        data = node_data[node]
         label = data.get("label")
         text_label = str(_scalar(label)) if not _is_missing(label) else ids[node].split(":", 1)[-1]
         nodes.append(
@@ -386,14 +457,14 @@ def table_from_graph(g: nx.Graph) -> Table:
                 kind=str(data.get("kind", "")),
                 is_project=data.get("bipartite") == PROJECT,
                 values=values,
-                interval=_node_interval(g, node),
+                interval=_node_interval(g, node_data, node),
             )
         )
 
     def ends(u: Any, v: Any) -> tuple[Any, Any]:
-        if g.nodes[v].get("bipartite") == PROJECT and g.nodes[u].get("bipartite") != PROJECT:
+        if side[v] == PROJECT and side[u] != PROJECT:
             return v, u
-        if g.nodes[u].get("bipartite") == PROJECT and g.nodes[v].get("bipartite") != PROJECT:
+        if side[u] == PROJECT and side[v] != PROJECT:
             return u, v
         return (u, v) if ids[u] <= ids[v] else (v, u)
 
@@ -413,7 +484,7 @@ def table_from_graph(g: nx.Graph) -> Table:
             label=_edge_label(d),
             weight=_weight(d),
             values=values,
-            interval=_edge_interval(g, u, v, d),
+            interval=_edge_interval(node_data, u, v, d),
         )
         for i, ((u, v, d), values) in enumerate(zip(edge_list, edge_values, strict=True))
     ]

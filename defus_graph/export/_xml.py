@@ -6,8 +6,11 @@ forbids (:func:`defus_graph.export._table.clean_text`); they only escape.
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["attr", "text"]
 
+_ATTR_SPECIAL = re.compile('[&<>"\t\n\r]')
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTR = str.maketrans(
     {
@@ -41,4 +44,6 @@ def attr(value: str) -> str:
     >>> attr('say "hi"\\n')
     'say &quot;hi&quot;&#10;'
     """
+    if _ATTR_SPECIAL.search(value) is None:  # most values: nothing to escape
+        return value
     return value.translate(_ATTR)

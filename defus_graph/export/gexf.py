@@ -31,6 +31,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from .._bulk import paused_gc
 from ..layout import Positions, layout_positions
 from ..style import kind_colour, node_sizes
 from . import _xml
@@ -76,12 +77,16 @@ def _time(interval: Interval) -> str:
     return out
 
 
-def _attvalues(values: dict[str, Scalar], columns: list[Column], ids: dict[str, str]) -> str:
+def _attvalue_heads(columns: list[Column], ids: dict[str, str]) -> list[tuple[str, str]]:
+    """Each column's name and the start of its ``<attvalue>``, worked out once per file."""
+    return [(c.name, f'<attvalue for="{_xml.attr(ids[c.name])}" value="') for c in columns]
+
+
+def _attvalues(values: dict[str, Scalar], heads: list[tuple[str, str]]) -> str:
     cells = [
-        f'<attvalue for="{_xml.attr(ids[c.name])}" '
-        f'value="{_xml.attr(format_value(values[c.name]))}"/>'
-        for c in columns
-        if c.name in values
+        f'{head}{_xml.attr(format_value(values[name]))}"/>'
+        for name, head in heads
+        if name in values
     ]
     return f"<attvalues>{''.join(cells)}</attvalues>" if cells else ""
 
@@ -105,6 +110,9 @@ def _document(
         "  </meta>",
         '  <graph mode="dynamic" timeformat="date" defaultedgetype="undirected">',
     ]
+    colours: dict[str, str] = {}
+    node_heads = _attvalue_heads(table.node_columns, node_ids)
+    edge_heads = _attvalue_heads(table.edge_columns, edge_ids)
     out += _attributes_block("node", table.node_columns, node_ids)
     out += _attributes_block("edge", table.edge_columns, edge_ids)
     out.append(f'    <nodes count="{len(table.nodes)}">')
@@ -113,8 +121,8 @@ def _document(
         parts = [
             f'      <node id="{_xml.attr(row.id)}" label="{_xml.attr(row.label)}"'
             f"{_time(row.interval)}>",
-            _attvalues(row.values, table.node_columns, node_ids),
-            _colour(kind_colour(row.kind)),
+            _attvalues(row.values, node_heads),
+            colours.get(row.kind) or colours.setdefault(row.kind, _colour(kind_colour(row.kind))),
         ]
         position = positions.get(str(key))
         if position is not None:
@@ -138,7 +146,7 @@ def _document(
         if edge.weight is not None:
             head += f' weight="{edge.weight!r}"'
         head += _time(edge.interval)
-        values = _attvalues(edge.values, table.edge_columns, edge_ids)
+        values = _attvalues(edge.values, edge_heads)
         out.append(f"{head}>{values}</edge>" if values else f"{head}/>")
     out.append("    </edges>")
     out.append("  </graph>")
@@ -167,7 +175,8 @@ def gexf_bytes(g: nx.Graph, *, positions: Positions | None = None) -> bytes:
     if positions is None:
         positions = layout_positions(g)
     keys: dict[str, object] = {text: node for node, text in table.ids.items()}
-    return _document(table, positions, node_sizes(g), keys).encode("utf-8")
+    with paused_gc():
+        return _document(table, positions, node_sizes(g), keys).encode("utf-8")
 
 
 def write_gexf(g: nx.Graph, path: Path, *, positions: Positions | None = None) -> Path:
