@@ -44,6 +44,12 @@ COMMUNITY_SEED = 42
 #: Above this many nodes betweenness is estimated from a sample of sources.
 BETWEENNESS_EXACT_LIMIT = 3000
 
+#: Sampled betweenness visits about this many nodes and edges in all (one
+#: shortest-path search from each sampled source visits the whole graph), so
+#: that its cost stays bounded: 500 sources on a few thousand nodes, about 40
+#: on a Horizon 2020-sized network, never fewer than 20.
+BETWEENNESS_SAMPLE_BUDGET = 10_000_000
+
 
 def _label(g: nx.Graph, node: str) -> str:
     return str(g.nodes[node].get("label", node))
@@ -155,7 +161,11 @@ def centralities(g: nx.Graph, *, seed: int = COMMUNITY_SEED) -> dict[str, Centra
     """Degree, betweenness and eigenvector centrality of every node.
 
     Degree and betweenness use networkx's bipartite normalisations, which compare
-    a node with the largest value possible on its own side. Eigenvector
+    a node with the largest value possible on its own side. Above
+    :data:`BETWEENNESS_EXACT_LIMIT` nodes betweenness is estimated from a seeded
+    sample of sources (fewer on larger graphs, see
+    :data:`BETWEENNESS_SAMPLE_BUDGET`), scaled so that the largest is 1, and
+    every result says ``estimated=True``. Eigenvector
     centrality, which does not converge on a bipartite graph, is computed on the
     weighted organisation projection (projects get 0), and per connected
     component scaled by its share of the nodes, so small islands stay small.
@@ -166,7 +176,8 @@ def centralities(g: nx.Graph, *, seed: int = COMMUNITY_SEED) -> dict[str, Centra
     degree = bipartite.degree_centrality(g, projects) if projects else dict.fromkeys(g, 0.0)
     estimated = g.number_of_nodes() > BETWEENNESS_EXACT_LIMIT
     if estimated:
-        k = min(500, g.number_of_nodes())
+        size = g.number_of_nodes() + g.number_of_edges()
+        k = min(g.number_of_nodes(), max(20, min(500, BETWEENNESS_SAMPLE_BUDGET // size)))
         raw = nx.betweenness_centrality(g, k=k, seed=seed)
         top = max(raw.values()) or 1.0
         betweenness = {n: v / top for n, v in raw.items()}
@@ -175,7 +186,7 @@ def centralities(g: nx.Graph, *, seed: int = COMMUNITY_SEED) -> dict[str, Centra
         betweenness = bipartite.betweenness_centrality(g, projects)
     else:
         betweenness = nx.betweenness_centrality(g)
-    eigen = _eigenvector_by_component(organisation_projection(g))
+    eigen = _eigenvector_by_component(organisation_projection(g, with_names=False))
     return {
         n: Centrality(
             degree=round(float(degree.get(n, 0.0)), 6),
