@@ -1,0 +1,394 @@
+"""Time every stage of defus-graph on CORDIS-sized data, against the plain networkx route.
+
+Run from the repository root::
+
+    python -m benchmarks.run --size h2020        # seed | small | h2020 | 1m
+
+It writes the generated tables once to ``benchmarks/.data/<size>-<seed>/``
+(reused by later runs), then, in one process:
+
+1. defus-graph's route, stage by stage: load and validate the four CSV
+   tables, build the bipartite graph, lay it out, write the GEXF (these four
+   are "the route from input files to GEXF"), the organisation projection (as
+   a sparse weight matrix, and as a networkx graph with the shared project
+   names and dates), the analysis (shared partners, centralities,
+   communities), building the dashboard's :class:`~defus_graph.focus.NetworkIndex`
+   and answering clicks with it;
+2. the plain networkx route on the same files: the graph built row by row
+   with ``add_node``/``add_edge``, ``bipartite.weighted_projected_graph`` onto
+   the organisations, and ``nx.write_gexf``;
+
+and prints a markdown table with each ratio and the machine. It checks that
+both routes give the same projection weights, and that the GEXF is valid
+against the GEXF 1.3 schema (``tests/data/gexf-1.3``, with lxml); it exits
+with status 1 on a mismatch or an invalid file, 2 when a stage fails.
+
+Memory is the peak resident set size (RSS) of the process during each
+stage: the kernel's high-water mark (``VmHWM``) is reset before the stage
+through ``/proc/self/clear_refs`` and read after it. That includes everything
+still held from earlier stages, as a real run would. Where the reset is not
+allowed, the figure is the process's peak so far (``getrusage``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import os
+import platform
+import re
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+from networkx.algorithms import bipartite
+
+from benchmarks.generate import SIZES, write_dataset
+from defus_graph import analysis
+from defus_graph.export import write_export
+from defus_graph.focus import NetworkIndex
+from defus_graph.graph import (
+    ORGANISATION,
+    WeightMatrix,
+    graph_from_dataset,
+    org_id,
+    organisation_projection,
+    project_id,
+    projection_matrix,
+)
+from defus_graph.layout import layout_positions
+from defus_graph.store import load_dataset
+
+__all__ = ["Result", "Stage", "main", "run"]
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = ROOT / "tests" / "data" / "gexf-1.3" / "gexf.rng"
+
+#: Files larger than this are not schema-validated (lxml holds the whole tree).
+VALIDATE_LIMIT_MB = 300
+
+T = TypeVar("T")
+
+
+@dataclass
+class Stage:
+    """One timed step: seconds and peak RSS in MiB during it."""
+
+    name: str
+    seconds: float
+    peak_mib: float
+
+
+@dataclass
+class Result:
+    """Everything one run measured."""
+
+    size: str
+    counts: dict[str, int] = field(default_factory=dict)
+    ours: dict[str, Stage] = field(default_factory=dict)
+    theirs: dict[str, Stage] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    weights_match: bool | None = None
+    gexf_valid: bool | None = None
+    memory_method: str = ""
+
+
+def _hwm_kib() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        match = re.search(r"VmHWM:\s+(\d+)", status.read())
+    return int(match.group(1)) if match else 0
+
+
+def _reset_peak() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def _maxrss_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+class _Timer:
+    def __init__(self, result: Result) -> None:
+        self.result = result
+        self.per_stage = _reset_peak()
+        result.memory_method = (
+            "peak RSS during each stage (VmHWM, reset before it)"
+            if self.per_stage
+            else "process peak RSS so far (getrusage maxrss)"
+        )
+
+    def __call__(self, table: dict[str, Stage], name: str, fn: Callable[[], T]) -> T:
+        if self.per_stage:
+            _reset_peak()
+        start = time.perf_counter()
+        try:
+            value = fn()
+        except Exception as err:
+            raise StageError(name, err) from err
+        seconds = time.perf_counter() - start
+        peak = _hwm_kib() if self.per_stage else _maxrss_kib()
+        table[name] = Stage(name, seconds, peak / 1024)
+        print(f"  {name:<34} {seconds:8.2f} s {peak / 1024:8.0f} MiB", file=sys.stderr)
+        return value
+
+
+class StageError(RuntimeError):
+    """A stage raised: which one, and why."""
+
+    def __init__(self, stage: str, err: Exception) -> None:
+        super().__init__(f"stage {stage!r} failed: {type(err).__name__}: {err}")
+        self.stage = stage
+
+
+def _networkx_graph(directory: Path) -> nx.Graph:
+    """The graph a user would build from the CSV files, row by row, without None values."""
+    g = nx.Graph()
+
+    def rows(name: str) -> list[dict[str, str]]:
+        with open(directory / name, encoding="utf-8-sig", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    for row in rows("projects.csv"):
+        attrs = {k: v for k, v in row.items() if v}
+        g.add_node(project_id(row["acronym"]), bipartite=0, **attrs)
+    for row in rows("organisations.csv"):
+        attrs = {k: v for k, v in row.items() if v}
+        g.add_node(org_id(row["name"]), bipartite=1, **attrs)
+    for row in rows("participations.csv"):
+        attrs = {k: v for k, v in row.items() if v and k not in ("project", "organisation")}
+        g.add_edge(project_id(row["project"]), org_id(row["organisation"]), **attrs)
+    return g
+
+
+def _same_weights(ours: WeightMatrix, theirs: nx.Graph) -> bool:
+    """Whether networkx's projection has exactly our edges and weights."""
+    index = {n: i for i, n in enumerate(ours.nodes)}
+    if set(theirs.nodes) != set(index):
+        return False
+    edges = list(theirs.edges(data="weight"))
+    rows = np.array([index[u] for u, _, _ in edges], dtype=np.int64)
+    cols = np.array([index[v] for _, v, _ in edges], dtype=np.int64)
+    data = np.array([w for _, _, w in edges], dtype=np.int64)
+    n = len(ours.nodes)
+    other = sp.coo_array((np.r_[data, data], (np.r_[rows, cols], np.r_[cols, rows])), shape=(n, n))
+    difference = sp.csr_array(other) - sp.csr_array(ours.weights, dtype=np.int64)
+    difference.eliminate_zeros()
+    return bool(difference.nnz == 0)
+
+
+def _validate(path: Path, result: Result) -> None:
+    try:
+        from lxml import etree
+    except ImportError:
+        result.notes.append("GEXF not schema-validated: lxml is not installed.")
+        return
+    size_mb = path.stat().st_size / 1e6
+    if size_mb > VALIDATE_LIMIT_MB:
+        result.notes.append(
+            f"GEXF ({size_mb:.0f} MB) not schema-validated: above {VALIDATE_LIMIT_MB} MB, "
+            "lxml would need several GB."
+        )
+        return
+    schema = etree.RelaxNG(etree.parse(str(SCHEMA)))
+    result.gexf_valid = bool(schema.validate(etree.parse(str(path))))
+    if not result.gexf_valid:
+        result.notes.append(f"GEXF INVALID: {schema.error_log.last_error}")
+
+
+def _click_targets(g: nx.Graph) -> list[str | None]:
+    """Nothing selected, the busiest organisation, and one of median activity."""
+    orgs = sorted(
+        (n for n, side in g.nodes(data="bipartite") if side == ORGANISATION),
+        key=lambda n: (-g.degree(n), n),
+    )
+    if not orgs:
+        return [None]
+    return [None, orgs[0], orgs[len(orgs) // 2]]
+
+
+def _our_route(data: Path, out: Path, timer: _Timer, result: Result) -> WeightMatrix:
+    """defus-graph's stages; returns the projection weights for the comparison."""
+    ours = result.ours
+    ds = timer(ours, "load and validate", lambda: load_dataset(data))
+    g = timer(ours, "build graph", lambda: graph_from_dataset(ds))
+    positions = timer(ours, "layout", lambda: layout_positions(g))
+    gexf_path = out / "ours.gexf"
+    timer(ours, "GEXF export", lambda: write_export(g, "gexf", gexf_path, positions=positions))
+    result.counts.update(
+        projects=len(ds.projects),
+        organisations=len(ds.organisations),
+        participations=len(ds.participations),
+        nodes=g.number_of_nodes(),
+        edges=g.number_of_edges(),
+        gexf_bytes=gexf_path.stat().st_size,
+    )
+    weights = timer(ours, "projection (weights, B·Bᵀ)", lambda: projection_matrix(g))
+    edges = timer(
+        ours, "projection (graph with names)", lambda: organisation_projection(g).number_of_edges()
+    )
+    result.counts["projection_edges"] = edges
+    gc.collect()
+    timer(ours, "shared partners", lambda: analysis.shared_partners(g))
+    central = timer(ours, "centralities", lambda: analysis.centralities(g))
+    if any(c.estimated for c in central.values()):
+        visits = g.number_of_nodes() + g.number_of_edges()
+        k = min(
+            g.number_of_nodes(), max(20, min(500, analysis.BETWEENNESS_SAMPLE_BUDGET // visits))
+        )
+        result.notes.append(f"Betweenness is estimated from a seeded sample of {k} sources.")
+    timer(ours, "communities", lambda: analysis.communities(g))
+    scores = {n: c.betweenness for n, c in central.items()}
+    index = timer(
+        ours, "dashboard index (once)", lambda: NetworkIndex(g, positions=positions, scores=scores)
+    )
+    for target in _click_targets(g):
+        label = "overview" if target is None else f"click on a {g.degree(target)}-project org"
+        view = timer(ours, f"view: {label}", lambda t=target: index.view(t))  # type: ignore[misc]
+        if view.graph.number_of_nodes() > index.limit:
+            raise StageError(f"view: {label}", ValueError("the view is larger than the limit"))
+    timer(ours, "schema check (not in route)", lambda: _validate(gexf_path, result))
+    return weights
+
+
+def _networkx_route(
+    data: Path, out: Path, timer: _Timer, result: Result, weights: WeightMatrix
+) -> None:
+    """The plain route a user would write, from the same files."""
+    theirs = result.theirs
+    h = timer(theirs, "build graph", lambda: _networkx_graph(data))
+    orgs = [n for n, side in h.nodes(data="bipartite") if side == 1]
+    reference = timer(theirs, "projection", lambda: bipartite.weighted_projected_graph(h, orgs))
+    result.weights_match = _same_weights(weights, reference)
+    del reference
+    gc.collect()
+    timer(theirs, "GEXF export", lambda: nx.write_gexf(h, out / "networkx.gexf"))
+
+
+def run(
+    size: str,
+    data: Path,
+    *,
+    seed: int = 2020,
+    networkx_route: bool = True,
+    work: Path | None = None,
+) -> Result:
+    """Generate (if needed) and benchmark ``size``; see the module docstring."""
+    result = Result(size)
+    timer = _Timer(result)
+    if not (data / "participations.csv").is_file():
+        print(f"generating {size} into {data}", file=sys.stderr)
+        write_dataset(SIZES[size], data, seed=seed)
+    with tempfile.TemporaryDirectory(dir=work) as tmp:
+        weights = _our_route(data, Path(tmp), timer, result)
+        gc.collect()
+        if networkx_route:
+            _networkx_route(data, Path(tmp), timer, result, weights)
+    return result
+
+
+def _machine() -> str:
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            found = re.search(r"model name\s*:\s*(.+)", info.read())
+            model = found.group(1).strip() if found else model
+    except OSError:
+        pass
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{os.cpu_count()} cores ({model}), {ram:.0f} GiB RAM, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+_ROUTE = ("load and validate", "build graph", "layout", "GEXF export")
+_PAIRS = {
+    "build graph": ("load and validate", "build graph"),
+    "projection (weights, B·Bᵀ)": "projection",
+    "projection (graph with names)": "projection",
+    "GEXF export": "GEXF export",
+}
+
+
+def table(result: Result) -> str:
+    """The run as a markdown table, with the machine and the checks."""
+    c = result.counts
+    lines = [
+        f"**{result.size}**: {c.get('projects', 0):,} projects, "
+        f"{c.get('organisations', 0):,} organisations, "
+        f"{c.get('participations', 0):,} participations; "
+        f"{c.get('projection_edges', 0):,} organisation–organisation links; "
+        f"GEXF {c.get('gexf_bytes', 0) / 1e6:.1f} MB.",
+        "",
+        "| stage | defus-graph (s) | peak RSS (MiB) | networkx (s) | speed-up |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, stage in result.ours.items():
+        theirs_s = ""
+        ratio = ""
+        pair = _PAIRS.get(name)
+        if pair and result.theirs:
+            other = result.theirs.get(pair if isinstance(pair, str) else "build graph")
+            mine = (
+                sum(result.ours[p].seconds for p in pair)
+                if isinstance(pair, tuple)
+                else stage.seconds
+            )
+            if other is not None:
+                theirs_s = f"{other.seconds:.2f}"
+                speed = other.seconds / max(mine, 1e-9)
+                ratio = f"{speed:.0f}×" if speed >= 10 else f"{speed:.1f}×"
+                if isinstance(pair, tuple):
+                    theirs_s += " (load + build)"
+        lines.append(
+            f"| {name} | {stage.seconds:.2f} | {stage.peak_mib:,.0f} | {theirs_s} | {ratio} |"
+        )
+    route = sum(result.ours[s].seconds for s in _ROUTE if s in result.ours)
+    route_peak = max((result.ours[s].peak_mib for s in _ROUTE if s in result.ours), default=0)
+    lines.append(f"| **files → GEXF** (first four) | **{route:.2f}** | {route_peak:,.0f} | | |")
+    lines += ["", f"Machine: {_machine()}.", f"Memory: {result.memory_method}."]
+    if result.weights_match is not None:
+        verdict = "identical" if result.weights_match else "DIFFERENT"
+        lines.append(f"Projection weights against networkx: {verdict}.")
+    if result.gexf_valid is not None:
+        lines.append(f"GEXF 1.3 schema: {'valid' if result.gexf_valid else 'INVALID'}.")
+    lines += result.notes
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command: ``python -m benchmarks.run --size SIZE``; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--size", choices=sorted(SIZES), default="small")
+    parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument("--data", type=Path, help="where the generated tables go (reused)")
+    parser.add_argument("--no-networkx", action="store_true", help="skip the plain networkx route")
+    args = parser.parse_args(argv)
+    data = args.data or ROOT / "benchmarks" / ".data" / f"{args.size}-{args.seed}"
+    try:
+        result = run(args.size, data, seed=args.seed, networkx_route=not args.no_networkx)
+    except StageError as err:
+        print(f"benchmark: {err}", file=sys.stderr)
+        return 2
+    print(table(result))
+    if result.weights_match is False or result.gexf_valid is False:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
