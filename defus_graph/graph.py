@@ -38,7 +38,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from ._bulk import paused_gc
-from .model import Dataset, date_bounds
+from .model import Dataset, Participation, date_bounds
 
 __all__ = [
     "ORGANISATION",
@@ -135,18 +135,26 @@ def graph_from_dataset(ds: Dataset) -> nx.Graph:
                 line=o.line or None,
             ),
         )
-    for a in ds.participations:
-        g.add_edge(
-            project_id(a.project),
-            org_id(a.organisation),
-            **_present(
-                role=a.role,
-                contribution_eur=a.contribution_eur,
-                source=a.source,
-                line=a.line or None,
-            ),
+    with paused_gc():  # hundreds of thousands of acyclic edge dicts
+        g.add_edges_from(
+            (f"project:{a.project}", f"org:{a.organisation}", _participation_attrs(a))
+            for a in ds.participations
         )
     return g
+
+
+def _participation_attrs(a: Participation) -> dict[str, Any]:
+    """What :func:`_present` keeps of a participation, without building keyword arguments."""
+    attrs: dict[str, Any] = {}
+    if a.role:
+        attrs["role"] = a.role
+    if a.contribution_eur is not None:
+        attrs["contribution_eur"] = a.contribution_eur
+    if a.source:
+        attrs["source"] = a.source
+    if a.line:
+        attrs["line"] = a.line
+    return attrs
 
 
 def project_nodes(g: nx.Graph) -> list[str]:

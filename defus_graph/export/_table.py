@@ -355,12 +355,15 @@ def _node_interval(g: nx.Graph, nodes: _NodeData, node: Any) -> Interval:
     return Interval()
 
 
-def _edge_interval(nodes: _NodeData, u: Any, v: Any, data: Mapping[str, Any]) -> Interval:
+def _edge_interval(
+    nodes: _NodeData, u: Any, v: Any, data: Mapping[str, Any], projects: Mapping[Any, Interval]
+) -> Interval:
+    """An edge's own span, else its project's (``projects`` holds each project's interval)."""
     if data.get("start") or data.get("end"):
         return _interval(data)
     sides = (nodes[u].get("bipartite"), nodes[v].get("bipartite"))
     if set(sides) == {PROJECT, ORGANISATION}:
-        return _interval(nodes[u] if sides[0] == PROJECT else nodes[v])
+        return projects[u if sides[0] == PROJECT else v]
     return Interval()
 
 
@@ -461,6 +464,9 @@ def _table_from_graph(g: nx.Graph) -> Table:
             )
         )
 
+    # A project's own dates are its interval (see _node_interval): reused by its edges.
+    project_intervals = {n: row.interval for n, row in zip(order, nodes, strict=True)}
+
     def ends(u: Any, v: Any) -> tuple[Any, Any]:
         if side[v] == PROJECT and side[u] != PROJECT:
             return v, u
@@ -484,7 +490,7 @@ def _table_from_graph(g: nx.Graph) -> Table:
             label=_edge_label(d),
             weight=_weight(d),
             values=values,
-            interval=_edge_interval(node_data, u, v, d),
+            interval=_edge_interval(node_data, u, v, d, project_intervals),
         )
         for i, ((u, v, d), values) in enumerate(zip(edge_list, edge_values, strict=True))
     ]
