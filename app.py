@@ -1,6 +1,7 @@
 """The DEFUS partner-network dashboard. Start it with ``streamlit run app.py``.
 
-The data comes from ``$DEFUS_GRAPH_DATA`` or the bundled ``data/`` folder.
+The data comes from ``$DEFUS_GRAPH_DATA`` or the bundled ``data/`` folder, plus
+any files a user adds in this browser tab (saved to the folder only on request).
 This file only lays out the screen; the pieces live in ``defus_graph.dashboard``.
 """
 
@@ -15,9 +16,16 @@ st.set_page_config(page_title="DEFUS partner network", layout="wide")
 st.title("Who works with whom in DEFUS and Efus projects", anchor=False)
 
 # The data: read once per content; unusable data is listed, not loaded.
+# This session may show the saved data with files it added and merges it made.
 directory = default_data_dir()
-net = ui.network_or_stop(directory)
+saved = ui.network_or_stop(directory)
+net = ui.network_in_use(saved)
 ui.init_state(net.years)
+
+# Which data is shown; add your own files, merge duplicates, save.
+ui.data_banner(directory, saved, net)
+ui.upload_panel(saved, net)  # "Add your own data": choose files, see a preview, add them
+ui.duplicates_panel(net)  # "Possible duplicates": each merged only when confirmed
 
 # Sidebar: find a name, choose the view and the filters.
 with st.sidebar:
@@ -25,7 +33,7 @@ with st.sidebar:
     filters, view = ui.filter_controls(net)
 
 selection = ui.read_selection(net.index)
-shown = ui.current_view(directory, net, filters, view)
+shown = ui.current_view(net, filters, view)
 
 # The graph beside the story of the selected node.
 graph_column, story_column = st.columns([3, 2], gap="medium")
@@ -43,7 +51,7 @@ with graph_column:
         )
         st.markdown("**Download what is shown** (filters applied)")
         ui.downloads(
-            lambda fmt: ui.export_file(directory, net, filters, view, fmt),
+            lambda fmt: ui.export_file(net, filters, view, fmt),
             name=f"defus-network-{view}",
         )
     else:
@@ -52,7 +60,7 @@ with story_column:
     ui.story_panel(net, selection, set(shown.graph.nodes))
 
 # Tables and charts of the projects and organisations shown.
-tables = ui.tables_for(directory, net, filters)
+tables = ui.tables_for(net, filters)
 shared_tab, orgs_tab, projects_tab, funding_tab, timeline_tab = st.tabs(
     ["Shared partners", "Organisations", "Projects", "Funding by programme", "Timeline"]
 )

@@ -7,9 +7,11 @@
 - :mod:`.component` is the clickable vis-network drawing;
 - :mod:`.panels` tells a selected node's story, lists data errors, says when nothing is left;
 - :mod:`.tables` holds the tables, the charts and the downloads;
+- :mod:`.upload` shows which data is shown and lets a user add files, merge
+  duplicates and save, with :mod:`.own_data` doing the work;
 - :mod:`.state` names every session-state key and keeps the selection in the URL.
 
-:mod:`.search`, :mod:`.story`, :mod:`.frames` and :mod:`.text` are plain Python.
+:mod:`.search`, :mod:`.story`, :mod:`.frames`, :mod:`.own_data` and :mod:`.text` are plain Python.
 """
 
 from __future__ import annotations
@@ -18,8 +20,16 @@ from .component import graph_payload, network_graph
 from .controls import VIEW_LABELS, filter_controls, on_graph_click, reset_filters, search_box
 from .data import current_view, export_file, tables_for
 from .panels import empty_state, network_or_stop, story_panel
-from .state import GRAPH, ORG_TABLE, PROJECT_TABLE, SHARED_TABLE, init_state, read_selection
+from .state import (
+    GRAPH,
+    ORG_TABLE,
+    PROJECT_TABLE,
+    SHARED_TABLE,
+    init_state,
+    read_selection,
+)
 from .tables import downloads, funding_chart, node_table, timeline_chart
+from .upload import data_banner, duplicates_panel, network_in_use, upload_panel
 
 __all__ = [
     "GRAPH",
@@ -28,7 +38,9 @@ __all__ = [
     "SHARED_TABLE",
     "VIEW_LABELS",
     "current_view",
+    "data_banner",
     "downloads",
+    "duplicates_panel",
     "empty_state",
     "export_file",
     "filter_controls",
@@ -36,6 +48,7 @@ __all__ = [
     "graph_payload",
     "init_state",
     "network_graph",
+    "network_in_use",
     "network_or_stop",
     "node_table",
     "on_graph_click",
@@ -45,4 +58,5 @@ __all__ = [
     "story_panel",
     "tables_for",
     "timeline_chart",
+    "upload_panel",
 ]

@@ -1,8 +1,10 @@
 """Loading and caching: the data, its graph, the layouts and the current view.
 
-Everything here is keyed by the data directory and the modification times of
-its files, so editing a CSV is picked up on the next rerun while an unchanged
-dataset is read, laid out and analysed only once per server. Results of
+A saved folder's network is keyed by the directory and the modification times
+of its files, so editing a CSV is picked up on the next rerun while an unchanged
+dataset is read, laid out and analysed only once per server. A session's own
+data (uploads, merges; see :mod:`.own_data`) is keyed by a hash of its content.
+Views, tables and files are keyed by the network's ``key``. Results of
 ``st.cache_resource`` are shared between sessions and are never mutated.
 """
 
@@ -22,6 +24,7 @@ from ..model import Dataset
 from ..store import FILES, load_dataset
 from ..views import VIEWS, Filters, filter_graph, view_graph, year_span
 from . import frames
+from .own_data import folder_key
 from .search import SearchIndex
 
 __all__ = [
@@ -31,6 +34,8 @@ __all__ = [
     "current_view",
     "export_file",
     "load_network",
+    "network_of",
+    "saved_key",
     "tables_for",
 ]
 
@@ -39,7 +44,11 @@ Stamp = tuple[tuple[str, int, int], ...]
 
 @dataclass(frozen=True)
 class Network:
-    """A loaded dataset with everything the dashboard derives from it once."""
+    """A loaded dataset with everything the dashboard derives from it once.
+
+    ``key`` identifies its content; ``stamp`` is the folder's state it was read
+    from (empty for data held in a session).
+    """
 
     dataset: Dataset
     graph: nx.Graph
@@ -50,6 +59,7 @@ class Network:
     countries: tuple[str, ...]
     programmes: tuple[str, ...]
     stamp: Stamp
+    key: str
 
 
 def _stamp(directory: Path) -> Stamp:
@@ -66,9 +76,7 @@ def _stamp(directory: Path) -> Stamp:
     return tuple(out)
 
 
-@st.cache_resource(show_spinner="Reading the data…", max_entries=4)
-def _network(directory: str, stamp: Stamp) -> Network:
-    ds = load_dataset(Path(directory))
+def _derive(ds: Dataset, key: str, stamp: Stamp) -> Network:
     g = graph_from_dataset(ds)
     positions = {view: layout_positions(view_graph(g, view)) for view in VIEWS}
     return Network(
@@ -83,7 +91,18 @@ def _network(directory: str, stamp: Stamp) -> Network:
             sorted({p.programme for p in ds.projects if p.programme}, key=str.casefold)
         ),
         stamp=stamp,
+        key=key,
     )
+
+
+@st.cache_resource(show_spinner="Reading the data…", max_entries=4)
+def _network(directory: str, stamp: Stamp) -> Network:
+    return _derive(load_dataset(Path(directory)), folder_key(directory, stamp), stamp)
+
+
+@st.cache_resource(show_spinner="Drawing the data…", max_entries=8)
+def _network_of(key: str, _ds: Dataset) -> Network:
+    return _derive(_ds, key, ())
 
 
 def load_network(directory: Path) -> Network:
@@ -95,6 +114,16 @@ def load_network(directory: Path) -> Network:
         When the data cannot be used; nothing is cached then.
     """
     return _network(str(directory), _stamp(directory))
+
+
+def saved_key(directory: Path) -> str:
+    """The key the network of ``directory`` has as its files are now (nothing is read)."""
+    return folder_key(str(directory), _stamp(directory))
+
+
+def network_of(ds: Dataset, key: str) -> Network:
+    """The network of a dataset held in memory, built once per ``key`` (a content hash)."""
+    return _network_of(key, ds)
 
 
 @dataclass(frozen=True)
@@ -110,21 +139,21 @@ class View:
 
 
 @st.cache_resource(max_entries=64)
-def _view(directory: str, stamp: Stamp, filters: Filters, view: str) -> View:
-    net = _network(directory, stamp)
+def _view(key: str, filters: Filters, view: str, _net: Network) -> View:
+    net = _net
     kept = filter_graph(net.graph, filters)
     shown = view_graph(kept, view)
     everywhere = net.positions[view]
     return View(shown, kept, {n: everywhere[n] for n in shown.nodes if n in everywhere})
 
 
-def current_view(directory: Path, net: Network, filters: Filters, view: str) -> View:
+def current_view(net: Network, filters: Filters, view: str) -> View:
     """The filtered view of ``net``, drawn at the positions of the whole network.
 
     Filtering never moves a node: positions come from the layout of the whole
     network in that view.
     """
-    return _view(str(directory), net.stamp, filters, view)
+    return _view(net.key, filters, view, net)
 
 
 @dataclass(frozen=True)
@@ -139,8 +168,8 @@ class Tables:
 
 
 @st.cache_data(max_entries=64)
-def _tables(directory: str, stamp: Stamp, filters: Filters) -> Tables:
-    g = _view(directory, stamp, filters, VIEWS[0]).bipartite
+def _tables(key: str, filters: Filters, _net: Network) -> Tables:
+    g = _view(key, filters, VIEWS[0], _net).bipartite
     return Tables(
         shared=frames.shared_partners_frame(g),
         organisations=frames.organisations_frame(g),
@@ -150,17 +179,17 @@ def _tables(directory: str, stamp: Stamp, filters: Filters) -> Tables:
     )
 
 
-def tables_for(directory: Path, net: Network, filters: Filters) -> Tables:
+def tables_for(net: Network, filters: Filters) -> Tables:
     """Tables and chart data of the filtered bipartite graph (whatever view is drawn)."""
-    return _tables(str(directory), net.stamp, filters)
+    return _tables(net.key, filters, net)
 
 
 @st.cache_data(max_entries=64, show_spinner="Writing the file…")
-def _export(directory: str, stamp: Stamp, filters: Filters, view: str, fmt: str) -> bytes:
-    shown = _view(directory, stamp, filters, view)
+def _export(key: str, filters: Filters, view: str, fmt: str, _net: Network) -> bytes:
+    shown = _view(key, filters, view, _net)
     return export_bytes(shown.graph, fmt, positions=shown.positions)
 
 
-def export_file(directory: Path, net: Network, filters: Filters, view: str, fmt: str) -> bytes:
+def export_file(net: Network, filters: Filters, view: str, fmt: str) -> bytes:
     """The view on screen as a file in format ``fmt`` (see :mod:`defus_graph.export`)."""
-    return _export(str(directory), net.stamp, filters, view, fmt)
+    return _export(net.key, filters, view, fmt, net)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from ..errors import DataError
 from ..graph import is_project
 from .data import Network, load_network
+from .own_data import problems_frame
 from .state import Selection
 from .story import OrganisationStory, ProjectStory, organisation_story, project_story
 from .text import md
@@ -32,23 +32,7 @@ def data_errors(err: DataError, directory: str) -> None:
         f"{count} problem{'s' if count != 1 else ''} found. "
         "Correct the files and reload this page; nothing else has been loaded."
     )
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "File": p.file,
-                    "Line": "" if p.line is None else str(p.line),
-                    "Column": p.column or "",
-                    "Value": "" if p.value is None else p.value,
-                    "Problem": p.message,
-                    "What to do": p.hint,
-                }
-                for p in err.problems
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(problems_frame(err.problems), hide_index=True, width="stretch")
 
 
 def network_or_stop(directory: Path) -> Network:

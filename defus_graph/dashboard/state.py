@@ -18,22 +18,35 @@ from .search import SearchIndex
 
 __all__ = [
     "COUNTRIES",
+    "DUPLICATES_PANEL",
+    "ENCODING",
     "GRAPH",
     "KINDS",
+    "MERGE_KEEP",
+    "MERGE_PENDING",
+    "NOTICE",
     "ORG_PARAM",
     "ORG_TABLE",
+    "PREVIEW",
     "PROGRAMMES",
     "PROJECT_PARAM",
     "PROJECT_TABLE",
+    "SAVE_CONFIRM",
+    "SAVE_PENDING",
     "SEARCH",
+    "SESSION_DATA",
     "SHARED_ONLY",
     "SHARED_TABLE",
+    "UPLOAD_PANEL",
+    "UPLOAD_ROUND",
     "VIEW",
     "YEARS",
+    "YEARS_SPAN",
     "Selection",
     "init_state",
     "read_selection",
     "select",
+    "uploader_key",
 ]
 
 # Widget keys.
@@ -48,6 +61,20 @@ SHARED_ONLY = "filter_shared_only"
 SHARED_TABLE = "table_shared"
 ORG_TABLE = "table_organisations"
 PROJECT_TABLE = "table_projects"
+UPLOAD_PANEL = "panel_upload"
+DUPLICATES_PANEL = "panel_duplicates"
+ENCODING = "upload_encoding"
+MERGE_KEEP = "merge_keep"
+SAVE_CONFIRM = "save_confirm"
+
+# Your own data (see own_data.py): what this session shows instead of the saved folder.
+SESSION_DATA = "session_data"  # own_data.SessionData, or None for the saved folder
+PREVIEW = "upload_preview"  # own_data.Preview of the files chosen, not applied yet
+UPLOAD_ROUND = "upload_round"  # part of the uploader's key: a new round empties it
+MERGE_PENDING = "merge_pending"  # the pair of names whose merge awaits confirmation
+SAVE_PENDING = "save_pending"  # True while the save awaits confirmation
+NOTICE = "notice"  # (kind, text) to show once: "success" or "error"
+YEARS_SPAN = "years_span"  # the data's year span the slider was last set for
 
 # URL query parameters.
 ORG_PARAM = "org"
@@ -55,7 +82,11 @@ PROJECT_PARAM = "project"
 
 
 def init_state(years: tuple[int, int] | None) -> None:
-    """Give every stored key its default once per session."""
+    """Give every stored key its default once per session.
+
+    The year range follows the data: when the data shown spans other years
+    (files added, or back to the saved data), the slider shows all of them again.
+    """
     defaults: dict[str, object] = {
         SEARCH: "",
         VIEW: VIEWS[0],
@@ -63,11 +94,25 @@ def init_state(years: tuple[int, int] | None) -> None:
         COUNTRIES: [],
         PROGRAMMES: [],
         SHARED_ONLY: False,
+        SESSION_DATA: None,
+        PREVIEW: None,
+        UPLOAD_ROUND: 0,
+        MERGE_PENDING: None,
+        SAVE_PENDING: False,
+        NOTICE: None,
     }
     if years is not None:
         defaults[YEARS] = years
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
+    if st.session_state.get(YEARS_SPAN, years) != years and years is not None:
+        st.session_state[YEARS] = years
+    st.session_state[YEARS_SPAN] = years
+
+
+def uploader_key() -> str:
+    """The key of the file uploader this round (a new round shows it empty)."""
+    return f"upload_files_{st.session_state.get(UPLOAD_ROUND, 0)}"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,421 @@
+"""Your own data on screen: the banner, the upload and its preview, duplicates, the save.
+
+The logic is plain Python in :mod:`.own_data`; this module shows it and turns
+buttons into changes of the session's data. Every change happens in a callback,
+before the script reruns, so the whole page sees the data it changed to. The
+saved folder changes only in :func:`_save`, after the user confirmed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from ..errors import DataError, DefusGraphError
+from ..model import Dataset
+from ..store import DATA_ENV, PREVIOUS_DIR, save_dataset
+from . import state
+from .data import Network, load_network, network_of, saved_key
+from .own_data import (
+    ENCODINGS,
+    MAX_FILE_MB,
+    Duplicate,
+    Preview,
+    SessionData,
+    Upload,
+    data_label,
+    duplicates,
+    new_organisations_frame,
+    new_projects_frame,
+    preview_uploads,
+    problems_frame,
+    with_merge,
+    with_uploads,
+)
+from .text import md
+
+__all__ = [
+    "DUPLICATES_SHOWN",
+    "data_banner",
+    "duplicates_panel",
+    "duplicates_section",
+    "network_in_use",
+    "upload_panel",
+    "upload_section",
+]
+
+#: How many suggested duplicates are listed at once, most likely first.
+DUPLICATES_SHOWN = 20
+
+_TYPES = ["csv", "tsv", "txt", "xlsx"]
+
+
+def _session() -> SessionData | None:
+    value = st.session_state.get(state.SESSION_DATA)
+    return value if isinstance(value, SessionData) else None
+
+
+def network_in_use(saved: Network) -> Network:
+    """What this session shows: its own data if it added files or merged, else ``saved``."""
+    session = _session()
+    if session is None:
+        return saved
+    return network_of(session.dataset, session.key)
+
+
+def _notice(kind: str, text: str) -> None:
+    st.session_state[state.NOTICE] = (kind, text)
+
+
+def _show_notice() -> None:
+    notice = st.session_state.get(state.NOTICE)
+    if not notice:
+        return
+    kind, text = notice
+    st.session_state[state.NOTICE] = None
+    (st.success if kind == "success" else st.error)(md(text))
+
+
+def _forget_pending() -> None:
+    st.session_state[state.PREVIEW] = None
+    st.session_state[state.MERGE_PENDING] = None
+    st.session_state[state.SAVE_PENDING] = False
+    st.session_state[state.UPLOAD_ROUND] = st.session_state.get(state.UPLOAD_ROUND, 0) + 1
+
+
+def _back_to_saved() -> None:
+    st.session_state[state.SESSION_DATA] = None
+    _forget_pending()
+    _notice("success", "Back to the saved data; what you added or merged is gone.")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def data_banner(directory: Path, saved: Network, net: Network) -> None:
+    """Which data is shown; for data not saved, a way back and the save (with confirmation)."""
+    _show_notice()
+    label = data_label(str(directory), bundled=not os.environ.get(DATA_ENV))
+    ds = net.dataset
+    counts = (
+        f"{_count(len(ds.projects), 'project')}, {_count(len(ds.organisations), 'organisation')}"
+    )
+    session = _session()
+    if session is None:
+        st.markdown(f"Showing: **{md(label)}** ({counts}), saved in {md(directory)}.")
+        return
+    with st.container(border=True, key="data_banner"):
+        st.warning(f"Showing: {md(session.describe(label))}: {counts}.")
+        details = []
+        if session.files:
+            details.append("Files added: " + ", ".join(md(f) for f in session.files) + ".")
+        if session.merges:
+            details.append(
+                "Merged: " + "; ".join(f"{md(o)} into {md(k)}" for k, o in session.merges) + "."
+            )
+        details.append(
+            "This is held in this browser tab only: closing it or going back loses it, "
+            f"and {md(directory)} changes only if you save."
+        )
+        st.caption("  \n".join(details))
+        stale = session.base_key != saved.key
+        if stale:
+            st.error(
+                f"The files in {md(directory)} changed since you started adding data, so "
+                "saving would undo those changes. Go back to the saved data and add your "
+                "files again."
+            )
+        back, save = st.columns(2)
+        back.button(
+            "Back to the saved data", key="back_to_saved", on_click=_back_to_saved, width="stretch"
+        )
+        save.button(
+            f"Save to {md(directory)}…",
+            key="save_ask",
+            disabled=stale,
+            on_click=st.session_state.__setitem__,
+            args=(state.SAVE_PENDING, True),
+            width="stretch",
+        )
+        if st.session_state.get(state.SAVE_PENDING) and not stale:
+            _confirm_save(directory, session)
+
+
+def _confirm_save(directory: Path, session: SessionData) -> None:
+    ds = session.dataset
+    st.markdown(
+        f"Saving replaces projects.csv, organisations.csv, participations.csv and "
+        f"aliases.csv in {md(directory)} with the data shown: "
+        f"{_count(len(ds.projects), 'project')}, "
+        f"{_count(len(ds.organisations), 'organisation')}, "
+        f"{_count(len(ds.participations), 'participation')}, "
+        f"{_count(len(ds.aliases), 'other name')}. The tables it replaces are kept in "
+        f"{md(directory / PREVIOUS_DIR)} (one version back)."
+    )
+    sure = st.checkbox(f"Yes, replace the saved data in {md(directory)}", key=state.SAVE_CONFIRM)
+    now, cancel = st.columns(2)
+    now.button(
+        "Save now",
+        key="save_now",
+        type="primary",
+        disabled=not sure,
+        on_click=_save,
+        args=(directory, session),
+        width="stretch",
+    )
+    cancel.button(
+        "Cancel",
+        key="save_cancel",
+        on_click=st.session_state.__setitem__,
+        args=(state.SAVE_PENDING, False),
+        width="stretch",
+    )
+
+
+def _save(directory: Path, session: SessionData) -> None:
+    """Write the session's data to the folder, then show the folder's data read back."""
+    st.session_state[state.SAVE_PENDING] = False
+    st.session_state[state.SAVE_CONFIRM] = False
+    if saved_key(directory) != session.base_key:
+        _notice(
+            "error",
+            f"Not saved: the files in {directory} changed since you started adding data. "
+            "Go back to the saved data and add your files again.",
+        )
+        return
+    try:
+        save_dataset(session.dataset, directory)
+    except OSError as err:
+        _notice(
+            "error",
+            f"Could not save to {directory}: {err.strerror or err}. The data shown is still "
+            "here, unsaved; check that the folder exists and can be written, then save again.",
+        )
+        return
+    try:
+        load_network(directory)
+    except DataError as err:
+        _notice(
+            "error",
+            f"Saved to {directory}, but the saved files cannot be read back ({err}). "
+            f"The data shown is still here; the version before is in {directory / PREVIOUS_DIR}.",
+        )
+        return
+    st.session_state[state.SESSION_DATA] = None
+    _forget_pending()
+    _notice(
+        "success",
+        f"Saved to {directory} and read back from there. The tables it replaced are in "
+        f"{directory / PREVIOUS_DIR}.",
+    )
+
+
+# --- adding files ---------------------------------------------------------------------------
+
+
+def _preview(uploads: list[Upload], net: Network, encoding: str | None) -> Preview:
+    """The preview of ``uploads`` on ``net``, computed once per content and kept in the session."""
+    kept = st.session_state.get(state.PREVIEW)
+    marker = hashlib.sha256(
+        "\0".join([net.key, encoding or "", *(f"{u.name}\0{u.digest}" for u in uploads)]).encode()
+    ).hexdigest()
+    if isinstance(kept, tuple) and kept[0] == marker:
+        return kept[1]  # type: ignore[no-any-return]
+    with st.spinner("Reading the files…"):
+        preview = preview_uploads(uploads, net.dataset, net.key, encoding=encoding)
+    st.session_state[state.PREVIEW] = (marker, preview)
+    return preview
+
+
+def _apply(preview: Preview, base_key: str) -> None:
+    st.session_state[state.SESSION_DATA] = with_uploads(_session(), base_key, preview)
+    _forget_pending()
+    _notice(
+        "success",
+        f"Added {', '.join(preview.files)}. Explore it below; nothing is saved until you save.",
+    )
+
+
+def upload_panel(saved: Network, net: Network) -> None:
+    """The folded "Add your own data" panel (:func:`upload_section`)."""
+    # Not folded by code: a fold set in a callback can be undone by the next graph click.
+    with st.expander("Add your own data", key=state.UPLOAD_PANEL):
+        upload_section(saved, net)
+
+
+def upload_section(saved: Network, net: Network) -> None:
+    """Choose files, see what they add or what is wrong with them, then add them (or not)."""
+    st.markdown(
+        "Add spreadsheets (.csv, .xlsx), CORDIS exports (project.csv and organization.csv "
+        "together) or DEFUS project pages (.txt) to the data shown. You see what they add "
+        "first; they are kept in this browser tab only, until you save."
+    )
+    files = st.file_uploader(
+        f"Files to add (up to {MAX_FILE_MB} MB each)",
+        type=_TYPES,
+        accept_multiple_files=True,
+        key=state.uploader_key(),
+    )
+    label = st.selectbox(
+        "Text encoding",
+        list(ENCODINGS),
+        key=state.ENCODING,
+        help="Detect reads CSV as UTF-8, else as Windows cp1252 (German Excel), and tells you; "
+        "pages are read as UTF-8 unless you choose cp1252.",
+    )
+    if not files:
+        return
+    uploads = [Upload(f.name, f.getvalue()) for f in files]
+    preview = _preview(uploads, net, ENCODINGS[str(label)])
+    if not preview.ok:
+        _problems(preview)
+        return
+    _what_it_adds(preview, saved)
+
+
+def _problems(preview: Preview) -> None:
+    n = len(preview.problems)
+    st.error(
+        f"{_count(n, 'problem')} found in {', '.join(md(f) for f in preview.files)}: nothing "
+        "was added, and the data shown has not changed. Correct the files and choose them again."
+    )
+    st.dataframe(problems_frame(preview.problems), hide_index=True, width="stretch")
+
+
+def _what_it_adds(preview: Preview, saved: Network) -> None:
+    st.success(
+        f"Read {', '.join(md(f) for f in preview.files)}. Nothing is added until you say so."
+    )
+    a, b, c = st.columns(3)
+    a.metric("New projects", len(preview.new_projects))
+    b.metric("New organisations", len(preview.new_organisations))
+    c.metric("New participations", preview.new_participations)
+    add, discard = st.columns(2)
+    add.button(
+        "Explore the data with these files",
+        key="upload_apply",
+        type="primary",
+        on_click=_apply,
+        args=(preview, saved.key),
+        width="stretch",
+    )
+    discard.button("Discard them", key="upload_discard", on_click=_forget_pending, width="stretch")
+    if preview.known_in_new_projects:
+        st.markdown(
+            "Already in the data, now in more projects: "
+            + ", ".join(md(n) for n in preview.known_in_new_projects)
+        )
+    for note in preview.notes:
+        st.info(md(note))
+    if preview.new_projects:
+        st.markdown("**New projects**")
+        st.dataframe(new_projects_frame(preview), hide_index=True, width="stretch")
+    if preview.new_organisations:
+        st.markdown("**New organisations**")
+        st.dataframe(new_organisations_frame(preview), hide_index=True, width="stretch")
+
+
+# --- duplicates -----------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner="Looking for duplicates…", max_entries=8)
+def _duplicates(key: str, _ds: Dataset) -> tuple[Duplicate, ...]:
+    return tuple(duplicates(_ds))
+
+
+def _pair_key(names: tuple[str, str]) -> str:
+    return hashlib.sha256("\0".join(names).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def _ask_merge(names: tuple[str, str]) -> None:
+    st.session_state[state.MERGE_PENDING] = names
+    st.session_state[state.MERGE_KEEP] = names[0]
+
+
+def _merge(net: Network, keep: str, other: str, reason: str) -> None:
+    st.session_state[state.MERGE_PENDING] = None
+    try:
+        st.session_state[state.SESSION_DATA] = with_merge(
+            _session(), net.dataset, net.key, keep=keep, other=other, reason=reason
+        )
+    except DefusGraphError as err:
+        _notice("error", f"Not merged: {err}")
+        return
+    st.session_state[state.SAVE_PENDING] = False
+    _notice(
+        "success",
+        f'Merged "{other}" into "{keep}": "{other}" is now another name of {keep}. Not saved yet.',
+    )
+
+
+def duplicates_panel(net: Network) -> None:
+    """The folded "Possible duplicates" panel; it looks for them only when opened."""
+    with st.expander("Possible duplicates", key=state.DUPLICATES_PANEL, on_change="rerun") as panel:
+        if panel.open:
+            duplicates_section(net)
+
+
+def duplicates_section(net: Network) -> None:
+    """Likely duplicate organisations, each with a merge that asks before it acts."""
+    found = _duplicates(net.key, net.dataset)
+    if not found:
+        st.markdown("No likely duplicates among the organisations shown.")
+        return
+    st.markdown(
+        f"{_count(len(found), 'pair')} of organisations may be one. Nothing is merged unless "
+        "you confirm; a merge keeps the other name as an alias, in this browser tab until you "
+        "save. A city and its region are never proposed."
+    )
+    if len(found) > DUPLICATES_SHOWN:
+        st.caption(f"The {DUPLICATES_SHOWN} most likely are listed.")
+    pending = st.session_state.get(state.MERGE_PENDING)
+    for d in found[:DUPLICATES_SHOWN]:
+        s = d.suggestion
+        with st.container(border=True, key=f"dup_{_pair_key(d.names)}"):
+            text, action = st.columns([5, 1], vertical_alignment="center")
+            text.markdown(
+                f"**{md(s.keep)}** · {md(d.keep_facts)}  \n"
+                f"**{md(s.other)}** · {md(d.other_facts)}  \n"
+                f"Score {s.score:.2f}: {md(s.reason)}"
+            )
+            action.button(
+                "Merge…",
+                key=f"merge_ask_{_pair_key(d.names)}",
+                on_click=_ask_merge,
+                args=(d.names,),
+                width="stretch",
+            )
+            if pending == d.names:
+                _confirm_merge(net, d)
+
+
+def _confirm_merge(net: Network, d: Duplicate) -> None:
+    keep = st.radio(
+        "Name to keep (the other becomes an alias of it)",
+        list(d.names),
+        key=state.MERGE_KEEP,
+        format_func=md,
+    )
+    keep = str(keep)
+    other = d.names[1] if keep == d.names[0] else d.names[0]
+    reason = f"score {d.suggestion.score:.2f}: {d.suggestion.reason}"
+    yes, no = st.columns(2)
+    yes.button(
+        f"Yes, merge {md(other)} into {md(keep)}",
+        key="merge_yes",
+        type="primary",
+        on_click=_merge,
+        args=(net, keep, other, reason),
+        width="stretch",
+    )
+    no.button(
+        "Cancel",
+        key="merge_no",
+        on_click=st.session_state.__setitem__,
+        args=(state.MERGE_PENDING, None),
+        width="stretch",
+    )
