@@ -19,9 +19,13 @@ names. A kind is known from the data, or from a name that makes it certain
 ("Comune di …" is a city, "Regione …" a region); CORDIS's "public body" and
 "other" say too little to keep two apart.
 
-Names are compared with :mod:`difflib` from the standard library: the lists are
-hundreds of names per country, so a faster matcher would add a dependency for
-no gain a user would notice.
+Names are compared with :mod:`difflib` from the standard library. Up to
+``EXHAUSTIVE_LIMIT`` organisations of one country every pair is compared. Larger
+groups (CORDIS-sized data: thousands per country) are blocked first: only two
+organisations whose names share the first four letters of some word are
+compared, and a word start shared by more than ``BLOCK_LIMIT`` names ("univ",
+"inst") does not pair anyone on its own. Pairs that share no word start at all
+are then not proposed.
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ import datetime as dt
 import difflib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import combinations
 
 from .errors import DefusGraphError, NotFoundError
@@ -40,6 +46,8 @@ from .resolve import Resolver
 from .resolve_text import name_keys, normalise
 
 __all__ = [
+    "BLOCK_LIMIT",
+    "EXHAUSTIVE_LIMIT",
     "MERGE_SOURCE",
     "Suggestion",
     "merge_organisations",
@@ -53,6 +61,14 @@ MERGE_SOURCE = "merge"
 _VAGUE = frozenset({"", "other", "public body"})
 _FUZZY_CUTOFF = 0.8
 
+#: Countries with at most this many organisations have every pair compared.
+EXHAUSTIVE_LIMIT = 400
+
+#: A word start shared by more names than this is too common to pair them.
+BLOCK_LIMIT = 200
+
+_WORD = re.compile(r"[^\W_]{3,}")
+
 _PREFIX = re.compile(
     r"^(?:the\s+)?(?:city of|town of|municipality of|stadt|landeshauptstadt|"
     r"(?:freie und )?hansestadt|stadtverwaltung|ville de|ville d'|commune de|mairie de|"
@@ -63,6 +79,7 @@ _SUFFIX = re.compile(r"\s+(?:city council|council|municipality|kommune|kommun|st
 _NOISE = re.compile(r"^the\s+|[.,;:()\"']|\s+(?:e\.?\s?v|gmbh|ltd|sl|sa|bv|asbl|vzw|onlus)\.?$")
 
 
+@lru_cache(maxsize=1 << 17)
 def municipal_core(name: str) -> str | None:
     """The place a municipal name stands for ("Stadt Köln" -> "koln"), else None.
 
@@ -103,6 +120,7 @@ def _compatible(a: Organisation, b: Organisation) -> bool:
     return ka in _VAGUE or kb in _VAGUE or ka == kb
 
 
+@lru_cache(maxsize=1 << 17)
 def _plain(name: str) -> str:
     return _NOISE.sub("", normalise(name)).strip()
 
@@ -143,6 +161,35 @@ def _pair_score(
     if best >= _FUZZY_CUTOFF:
         return round(0.9 * best, 2), f"names alike ({best:.0%} the same letters), both in {country}"
     return None
+
+
+def _block_keys(org: Organisation, aliases: dict[str, list[str]]) -> set[str]:
+    keys: set[str] = set()
+    for name in _names(org, aliases):
+        core = municipal_core(name) or name
+        keys.update(word[:4] for word in _WORD.findall(_plain(core)))
+    return keys
+
+
+def _candidate_pairs(
+    group: list[Organisation], aliases: dict[str, list[str]]
+) -> Iterator[tuple[Organisation, Organisation]]:
+    """Every pair of a small group; in a large one, pairs sharing a word start."""
+    if len(group) <= EXHAUSTIVE_LIMIT:
+        yield from combinations(group, 2)
+        return
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, org in enumerate(group):
+        for key in _block_keys(org, aliases):
+            blocks[key].append(i)
+    seen: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) > BLOCK_LIMIT:
+            continue
+        for i, j in combinations(members, 2):
+            if (i, j) not in seen:
+                seen.add((i, j))
+                yield group[i], group[j]
 
 
 def suggest_duplicates(ds: Dataset, *, min_score: float = 0.5) -> list[Suggestion]:
@@ -190,7 +237,7 @@ def suggest_duplicates(ds: Dataset, *, min_score: float = 0.5) -> list[Suggestio
         if o.country:
             by_country[o.country].append(o)
     for group in by_country.values():
-        for a, b in combinations(group, 2):
+        for a, b in _candidate_pairs(group, aliases):
             if not _compatible(a, b) or (a.pic and b.pic and a.pic != b.pic):
                 continue
             scored = _pair_score(a, b, aliases)

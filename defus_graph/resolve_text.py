@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["name_keys", "normalise"]
 
@@ -11,6 +12,8 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–"
 _SPACE = re.compile(r"\s+")
 
 
+# Pure functions of a name, called for every pair a duplicate search compares.
+@lru_cache(maxsize=1 << 17)
 def normalise(name: str) -> str:
     """The form two names share when they differ only in case, accents or spacing.
 
@@ -30,6 +33,7 @@ def normalise(name: str) -> str:
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
+@lru_cache(maxsize=1 << 17)
 def name_keys(name: str) -> frozenset[str]:
     """Every normalised form a name may be typed in: accents dropped or spelled out.
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+import string
 from pathlib import Path
 
 import pytest
@@ -244,3 +246,30 @@ def test_cli_merge_with_yes_and_a_refusal(
     err = capsys.readouterr().err
     assert "both in PREPARE" in err and "participations.csv" in err and "Traceback" not in err
     assert {name: (data_copy / name).read_bytes() for name in FILES} == before
+
+
+def test_large_countries_are_blocked_but_still_find_the_likely_pairs() -> None:
+    """Above EXHAUSTIVE_LIMIT only names sharing a word start are compared."""
+    from defus_graph.duplicates import EXHAUSTIVE_LIMIT
+
+    rng = random.Random(7)
+    filler = tuple(
+        Organisation("Stichting " + "".join(rng.choices(string.ascii_lowercase, k=12)), "NGO", "NL")
+        for _ in range(EXHAUSTIVE_LIMIT + 50)
+    )
+    ds = Dataset(
+        organisations=(
+            Organisation("Rotterdam", "city", "NL"),
+            Organisation("GEMEENTE ROTTERDAM", "public body", "NL"),
+            Organisation("Technische Universiteit Delft", "university", "NL"),
+            Organisation("Technische Universiteit Delf", "university", "NL"),
+            *filler,
+        )
+    )
+    pairs = {(s.keep, s.other) for s in suggest_duplicates(ds, min_score=0.8)}
+    assert ("Rotterdam", "GEMEENTE ROTTERDAM") in pairs
+    assert ("Technische Universiteit Delf", "Technische Universiteit Delft") in pairs or (
+        "Technische Universiteit Delft",
+        "Technische Universiteit Delf",
+    ) in pairs
+    assert not any("Stichting" in a and "Stichting" in b for a, b in pairs)
