@@ -13,8 +13,8 @@ from defus_graph.cli import main
 from defus_graph.errors import DataError
 from defus_graph.ingest import detect_format, ingest, read_paths
 from defus_graph.model import Dataset
-from defus_graph.sources.sheets import parse_date, parse_number
-from defus_graph.sources.tables import facts_from_csv, facts_from_xlsx
+from defus_graph.sources.sheets import csv_sheet, parse_date, parse_number
+from defus_graph.sources.tables import facts_from_csv, facts_from_sheets, facts_from_xlsx
 from defus_graph.store import FILES, load_dataset
 
 from .conftest import DATA
@@ -276,3 +276,84 @@ def test_what_is_no_number(text: str) -> None:
 )
 def test_dates_as_people_write_them(text: str, iso: str) -> None:
     assert parse_date(text) == iso
+
+
+# Every check of a participation sheet, each with its whole message: users read these.
+
+
+@pytest.mark.parametrize(
+    ("text", "messages"),
+    [
+        (
+            "Projekt;Organisation;Beginn;Ende\nA;Essen;01.03.2021;01.02.2021\n",
+            [
+                'line 2, column "Ende": "01.02.2021": is before the start 2021-03-01. '
+                "Swap the dates or correct one of them."
+            ],
+        ),
+        (
+            "Projekt;Organisation;Förderung;Förderumfang\nA;Essen;100;sonstwas\n"
+            "B;Essen;100;Anteil\n",
+            [
+                'line 2, column "Förderumfang": "sonstwas": is no funding scope I know. '
+                "Write total (the project's whole funding) or partner_share.",
+                'line 3, column "Förderumfang": "Anteil": is a partner\'s share, but the sheet '
+                "cannot say whose. Put each partner's amount in a contribution column instead.",
+            ],
+        ),
+        (
+            "Projekt;Organisation;Breitengrad;Längengrad\nA;Essen;95;-181\n",
+            [
+                'line 2, column "Breitengrad": "95": is not a latitude. '
+                "Write degrees between -90 and 90, e.g. 51.2277.",
+                'line 2, column "Längengrad": "-181": is not a longitude. '
+                "Write degrees between -180 and 180, e.g. 51.2277.",
+            ],
+        ),
+        (
+            "Projekt;Organisation;Typ\nA;Essen;Kirche\n",
+            [
+                'line 2, column "Typ": "Kirche": is no kind of organisation I know. Use one of: '
+                "city, region, ministry, public body, police, NGO, foundation, university, "
+                "research institute, network, sports body, company, other."
+            ],
+        ),
+        (
+            "Projekt;Organisation;Förderung;Beitrag\nA;Essen;-5;wenig\n",
+            [
+                'line 2, column "Beitrag": "wenig": is not an amount in euros. '
+                "Write digits, e.g. 630901,00 or 630.901,00 or 630901.00.",
+                'line 2, column "Förderung": "-5": is not an amount in euros. '
+                "Write digits, e.g. 630901,00 or 630.901,00 or 630901.00.",
+            ],
+        ),
+        (
+            "Projekt,Project,Organisation\nA,A,Essen\n",
+            [
+                'line 1, column "Project": means the same as the column "Projekt" (project). '
+                "Keep one of the two columns, or rename the other."
+            ],
+        ),
+    ],
+)
+def test_each_sheet_check_names_line_column_and_value(text: str, messages: list[str]) -> None:
+    with pytest.raises(DataError) as caught:
+        facts_from_csv(text.encode("utf-8"), "s.csv")
+    assert [str(p) for p in caught.value.problems] == [f"s.csv, {m}" for m in messages]
+
+
+def test_a_second_copy_of_an_own_table_is_refused() -> None:
+    header = "alias,organisation,source,line,note\n"
+    sheets = [
+        csv_sheet((header + row).encode(), name)
+        for name, row in [
+            ("one.csv", "a,b,,,\n"),
+            ("two.csv", "c,d,,,\n"),
+        ]
+    ]
+    with pytest.raises(DataError) as caught:
+        facts_from_sheets(sheets)
+    assert [str(p) for p in caught.value.problems] == [
+        "two.csv, line 1: is a second aliases.csv (the first is one.csv). "
+        "Ingest the two sets of tables one after the other."
+    ]

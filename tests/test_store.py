@@ -385,3 +385,154 @@ def test_a_save_keeps_the_previous_version(data_copy: Path) -> None:
     assert {name: (data_copy / PREVIOUS_DIR / name).read_bytes() for name in FILES} == before
     assert load_dataset(data_copy / PREVIOUS_DIR) == ds
     assert not [p for p in data_copy.rglob("*.tmp")]
+
+
+# Every check of the readers, each with its whole message: users read these.
+
+
+def _append(path: Path, row: str) -> int:
+    """Append ``row`` to a table; the physical line it stands on."""
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(row + "\n")
+    return len(path.read_text(encoding="utf-8-sig").splitlines())
+
+
+@pytest.mark.parametrize(
+    ("file", "row", "message"),
+    [
+        (
+            "projects.csv",
+            ",Title,,,,,,,,,,,,,,,",
+            'line {line}, column "acronym": "": is empty. Every project needs an acronym.',
+        ),
+        (
+            "projects.csv",
+            "X,,,,,,,total,,,,,,,,,",
+            'line {line}, column "funding_scope": "total": is set but there is no amount. '
+            "Fill in funding_eur or clear funding_scope.",
+        ),
+        (
+            "projects.csv",
+            "X,,,,,,100.00,partner_share,,,,,,,,,",
+            'line {line}, column "funding_share_of": "": is empty, but the amount is one '
+            "partner's share. Name the organisation whose share it is.",
+        ),
+        (
+            "projects.csv",
+            "X,,,,,,100.00,,,,,,,,,,",
+            'line {line}, column "funding_scope": "": is empty. Use one of: total, partner_share.',
+        ),
+        (
+            "projects.csv",
+            "X,,,,,,,,,,,,7,9,x,,",
+            'line {line}, column "dates_line": "x": is not a line number. '
+            "Write a whole number, or leave it empty.",
+        ),
+        (
+            "organisations.csv",
+            ",city,DE,,,,,,,",
+            'line {line}, column "name": "": is empty. Every organisation needs a name.',
+        ),
+        (
+            "organisations.csv",
+            "Nowhere,city,DE,,,,,,12,-200",
+            'line {line}, column "longitude": "-200": is not a longitude. '
+            "Write degrees between -180 and 180, e.g. 6.7735.",
+        ),
+        (
+            "participations.csv",
+            "BRIDGE,Augsburg,,,,,",
+            'line {line}, column "role": "": is empty. '
+            "Use one of: coordinator, partner, participant.",
+        ),
+        (
+            "participations.csv",
+            "BRIDGE,Augsburg,partner,,,,-5",
+            'line {line}, column "contribution_eur": "-5": is not an amount in euros. '
+            "Write digits with a decimal point, e.g. 630901.00.",
+        ),
+        (
+            "aliases.csv",
+            ",Augsburg,curated,,",
+            'line {line}, column "alias": "": is empty. Write the other name, or delete the row.',
+        ),
+        (
+            "aliases.csv",
+            "Augsburg Stadt,Augsburg,curated,L3,",
+            'line {line}, column "line": "L3": is not a line number. '
+            "Write a whole number, or leave it empty.",
+        ),
+    ],
+)
+def test_each_row_check_names_line_column_and_value(
+    data_copy: Path, file: str, row: str, message: str
+) -> None:
+    path = data_copy / file
+    line = _append(path, row)
+    problems = [str(p) for p in validate_directory(data_copy)]
+    assert problems == [f"{path}, " + message.format(line=line)]
+
+
+@pytest.mark.parametrize(
+    ("file", "row", "message"),
+    [
+        (
+            "projects.csv",
+            "SiBa,Again,,,,,,,,,,,,,,,",
+            'line {line}, column "acronym": "SiBa": is already the project on line 2. '
+            "Merge the two rows or give one another acronym.",
+        ),
+        (
+            "participations.csv",
+            "SiBa,DEFUS,partner,,,,",
+            'line {line}, column "organisation": "DEFUS": is already in SiBa on line 2. '
+            "Keep one row per organisation and project.",
+        ),
+    ],
+)
+def test_each_duplicate_names_the_first_line(
+    data_copy: Path, file: str, row: str, message: str
+) -> None:
+    path = data_copy / file
+    line = _append(path, row)
+    problems = [str(p) for p in validate_directory(data_copy)]
+    assert problems == [f"{path}, " + message.format(line=line)]
+
+
+def test_an_empty_table_says_what_its_first_line_must_be(data_copy: Path) -> None:
+    path = data_copy / "aliases.csv"
+    path.write_text("", encoding="utf-8")
+    assert [str(p) for p in validate_directory(data_copy)] == [
+        f"{path}, line 1: is empty. Its first line must be: alias,organisation,source,line,note"
+    ]
+
+
+def test_csv_the_reader_cannot_parse_is_located(data_copy: Path) -> None:
+    # A cell longer than the csv module's field limit is the error it raises here.
+    path = data_copy / "aliases.csv"
+    line = _append(path, "a," + "y" * 200_000 + ",curated,,")
+    problem = "is not valid CSV here: field larger than field limit (131072)."
+    assert [str(p) for p in validate_directory(data_copy)] == [
+        f"{path}, line {line}: {problem} Check the quotes on this line."
+    ]
+    path.write_text("x" * 200_000 + "\n", encoding="utf-8")
+    assert [str(p) for p in validate_directory(data_copy)] == [
+        f"{path}, line 1: is not CSV: field larger than field limit (131072)."
+    ]
+
+
+def test_an_unknown_encoding_is_named(data_copy: Path) -> None:
+    problems = validate_directory(data_copy, encoding="nope")
+    assert [str(p) for p in problems] == [
+        f'{data_copy / name}: "nope": is no known text encoding. Use utf-8 or cp1252.'
+        for name in FILES
+    ]
+
+
+def test_a_path_that_is_no_directory_is_named(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as caught:
+        load_dataset(tmp_path / "nowhere")
+    assert [str(p) for p in caught.value.problems] == [
+        f"{tmp_path / 'nowhere'}: is not a directory. "
+        "Name the folder that holds projects.csv and the others."
+    ]
