@@ -462,20 +462,6 @@ def _append(path: Path, row: str) -> int:
             'line {line}, column "line": "L3": is not a line number. '
             "Write a whole number, or leave it empty.",
         ),
-    ],
-)
-def test_each_row_check_names_line_column_and_value(
-    data_copy: Path, file: str, row: str, message: str
-) -> None:
-    path = data_copy / file
-    line = _append(path, row)
-    problems = [str(p) for p in validate_directory(data_copy)]
-    assert problems == [f"{path}, " + message.format(line=line)]
-
-
-@pytest.mark.parametrize(
-    ("file", "row", "message"),
-    [
         (
             "projects.csv",
             "SiBa,Again,,,,,,,,,,,,,,,",
@@ -490,7 +476,7 @@ def test_each_row_check_names_line_column_and_value(
         ),
     ],
 )
-def test_each_duplicate_names_the_first_line(
+def test_each_row_check_names_line_column_and_value(
     data_copy: Path, file: str, row: str, message: str
 ) -> None:
     path = data_copy / file
