@@ -8,6 +8,7 @@ never returns half-loaded data. ``save_dataset`` writes atomically.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import io
 import math
@@ -33,7 +34,6 @@ from .model import (
     Participation,
     Project,
     date_bounds,
-    parse_partial_date,
 )
 from .resolve import Resolver
 from .resolve_text import name_keys
@@ -126,64 +126,69 @@ class _Row:
 
 
 class _Table:
-    """One table read as text, with physical line numbers per record."""
+    """One table read as text, with physical line numbers per record.
 
-    def __init__(self, display: str, name: str) -> None:
+    Its problems go to ``problems``: one list for the four tables of a load keeps
+    the order users see (every file's reading first, then each table's rows).
+    """
+
+    def __init__(self, display: str, name: str, problems: list[InputError] | None = None) -> None:
         self.display = display
         self.name = name
         self.rows: list[_Row] = []
-        self.problems: list[InputError] = []
+        self.problems: list[InputError] = [] if problems is None else problems
+
+    def problem(self, row: _Row, column: str, value: str, message: str, hint: str) -> None:
+        """Note that ``value`` in ``column`` of ``row`` is wrong: what, and what to do."""
+        self.problems.append(InputError(self.display, row.line, column, value, message, hint))
+
+    def file_problem(
+        self,
+        line: int | None,
+        message: str,
+        hint: str = "",
+        *,
+        column: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        """Note a problem of the file itself, or of a line that is no row."""
+        self.problems.append(InputError(self.display, line, column, value, message, hint))
 
     @classmethod
-    def from_file(cls, path: Path, display: str, encoding: str, allow_missing: bool) -> _Table:
-        table = cls(display, path.name)
+    def from_file(
+        cls,
+        path: Path,
+        display: str,
+        encoding: str,
+        allow_missing: bool,
+        problems: list[InputError],
+    ) -> _Table:
+        table = cls(display, path.name, problems)
         table._load(path, encoding, allow_missing)
         return table
 
     def _load(self, path: Path, encoding: str, allow_missing: bool) -> None:
-        display = self.display
         columns = _columns(FILES[self.name])
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            if allow_missing:
-                return
-            self.problems.append(
-                InputError(
-                    display,
-                    None,
-                    None,
-                    None,
-                    "is missing.",
-                    f"Create it with the header: {','.join(columns)}",
+            if not allow_missing:
+                self.file_problem(
+                    None, "is missing.", f"Create it with the header: {','.join(columns)}"
                 )
-            )
             return
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError as err:
-            line = raw[: err.start].count(b"\n") + 1
-            self.problems.append(
-                InputError(
-                    display,
-                    line,
-                    None,
-                    None,
-                    f"cannot be read as {encoding} (byte {err.start}).",
-                    "Save it as UTF-8, or try --encoding cp1252 if Excel wrote it.",
-                )
+            self.file_problem(
+                raw[: err.start].count(b"\n") + 1,
+                f"cannot be read as {encoding} (byte {err.start}).",
+                "Save it as UTF-8, or try --encoding cp1252 if Excel wrote it.",
             )
             return
         except LookupError:
-            self.problems.append(
-                InputError(
-                    display,
-                    None,
-                    None,
-                    encoding,
-                    "is no known text encoding.",
-                    "Use utf-8 or cp1252.",
-                )
+            self.file_problem(
+                None, "is no known text encoding.", "Use utf-8 or cp1252.", value=encoding
             )
             return
         self._read(text.removeprefix("\ufeff"), columns)
@@ -193,19 +198,10 @@ class _Table:
         try:
             header = next(reader)
         except StopIteration:
-            self.problems.append(
-                InputError(
-                    self.display,
-                    1,
-                    None,
-                    None,
-                    "is empty.",
-                    f"Its first line must be: {','.join(columns)}",
-                )
-            )
+            self.file_problem(1, "is empty.", f"Its first line must be: {','.join(columns)}")
             return
         except csv.Error as err:
-            self.problems.append(InputError(self.display, 1, None, None, f"is not CSV: {err}."))
+            self.file_problem(1, f"is not CSV: {err}.")
             return
         if not self.take_header(header, columns):
             return
@@ -216,15 +212,8 @@ class _Table:
                 previous_end = reader.line_num
                 self.take_row(line, record, header)
         except csv.Error as err:
-            self.problems.append(
-                InputError(
-                    self.display,
-                    previous_end + 1,
-                    None,
-                    None,
-                    f"is not valid CSV here: {err}.",
-                    "Check the quotes on this line.",
-                )
+            self.file_problem(
+                previous_end + 1, f"is not valid CSV here: {err}.", "Check the quotes on this line."
             )
 
     def take_header(self, header: list[str], columns: list[str]) -> bool:
@@ -233,26 +222,12 @@ class _Table:
         missing = [c for c in columns if c not in header and c not in OPTIONAL_COLUMNS]
         unknown = [h for h in header if h not in columns]
         for col in missing:
-            self.problems.append(
-                InputError(
-                    self.display,
-                    1,
-                    col,
-                    None,
-                    "column is missing.",
-                    f"The header must be: {','.join(columns)}",
-                )
+            self.file_problem(
+                1, "column is missing.", f"The header must be: {','.join(columns)}", column=col
             )
         for col in unknown:
-            self.problems.append(
-                InputError(
-                    self.display,
-                    1,
-                    col,
-                    None,
-                    "is no known column.",
-                    f"Known columns: {', '.join(columns)}",
-                )
+            self.file_problem(
+                1, "is no known column.", f"Known columns: {', '.join(columns)}", column=col
             )
         return not missing
 
@@ -262,15 +237,10 @@ class _Table:
         if not record or not "".join(record).strip():
             return
         if len(record) != len(header):
-            self.problems.append(
-                InputError(
-                    self.display,
-                    line,
-                    None,
-                    None,
-                    f"has {len(record)} fields, the header has {len(header)}.",
-                    "Check for an unquoted comma or a missing field.",
-                )
+            self.file_problem(
+                line,
+                f"has {len(record)} fields, the header has {len(header)}.",
+                "Check for an unquoted comma or a missing field.",
             )
             return
         values = dict.fromkeys(_column_names(FILES[self.name]), "")
@@ -283,160 +253,140 @@ class _Table:
         self.rows.append(_Row(line, values))
 
 
-def _int_field(row: _Row, col: str, table: _Table, problems: list[InputError]) -> int:
-    value = row.values[col]
+# The checks of one cell each, shared by the readers below. An empty cell is
+# no problem for any of them (it reads as 0 or None); a required one is checked
+# by _named or by required=True.
+
+#: The column a record cannot do without, and what to tell a user who left it empty.
+_NAMES: dict[str, tuple[str, str]] = {
+    "projects.csv": ("acronym", "Every project needs an acronym."),
+    "organisations.csv": ("name", "Every organisation needs a name."),
+    "aliases.csv": ("alias", "Write the other name, or delete the row."),
+}
+
+_EUROS = "Write digits with a decimal point, e.g. 630901.00."
+
+#: Number columns: the range a value must lie in, what is wrong outside it, what to do.
+_NUMBERS: dict[str, tuple[float, float, str, str]] = {
+    "funding_eur": (0.0, math.inf, "is not an amount in euros.", _EUROS),
+    "contribution_eur": (0.0, math.inf, "is not an amount in euros.", _EUROS),
+    "latitude": (
+        -90.0,
+        90.0,
+        "is not a latitude.",
+        "Write degrees between -90 and 90, e.g. 51.2277.",
+    ),
+    "longitude": (
+        -180.0,
+        180.0,
+        "is not a longitude.",
+        "Write degrees between -180 and 180, e.g. 6.7735.",
+    ),
+}
+
+#: Columns that hold one of a few words, and those words.
+_CHOICES: dict[str, Sequence[str]] = {
+    "funding_scope": FUNDING_SCOPES,
+    "kind": KINDS,
+    "role": ROLES,
+}
+
+
+def _named(t: _Table) -> Iterator[_Row]:
+    """The rows of ``t`` that have their name; each without one is a problem."""
+    column, hint = _NAMES[t.name]
+    for row in t.rows:
+        if row.values[column]:
+            yield row
+        else:
+            t.problem(row, column, "", "is empty.", hint)
+
+
+def _line_number(row: _Row, column: str, t: _Table) -> int:
+    value = row.values[column]
     if not value:
         return 0
     if value.isdigit():
         return int(value)
-    problems.append(
-        InputError(
-            table.display,
-            row.line,
-            col,
-            value,
-            "is not a line number.",
-            "Write a whole number, or leave it empty.",
-        )
+    t.problem(
+        row, column, value, "is not a line number.", "Write a whole number, or leave it empty."
     )
     return 0
 
 
-def _float_field(
-    row: _Row,
-    col: str,
-    table: _Table,
-    problems: list[InputError],
-    *,
-    low: float = 0.0,
-    high: float = math.inf,
-    message: str = "is not an amount in euros.",
-    hint: str = "Write digits with a decimal point, e.g. 630901.00.",
-) -> float | None:
-    value = row.values[col]
+def _number(row: _Row, column: str, t: _Table) -> float | None:
+    value = row.values[column]
     if not value:
         return None
+    low, high, message, hint = _NUMBERS[column]
     try:
         number = float(value)
     except ValueError:
         number = math.nan
     if not low <= number <= high:
-        problems.append(InputError(table.display, row.line, col, value, message, hint))
+        t.problem(row, column, value, message, hint)
         return None
     return number
 
 
-def _check_choice(
-    value: str,
-    allowed: Sequence[str],
-    row: _Row,
-    col: str,
-    table: _Table,
-    problems: list[InputError],
-    *,
-    required: bool = False,
-) -> None:
+def _dates(row: _Row, column: str, t: _Table) -> tuple[dt.date, dt.date] | None:
+    """The first and last day the date in ``column`` covers (None if empty or wrong)."""
+    value = row.values[column]
     if not value:
-        if required:
-            problems.append(
-                InputError(
-                    table.display,
-                    row.line,
-                    col,
-                    value,
-                    "is empty.",
-                    f"Use one of: {', '.join(allowed)}.",
-                )
-            )
+        return None
+    try:
+        return date_bounds(value)
+    except ValueError as err:
+        t.problem(
+            row, column, value, f"{err}.", "Write a date such as 2017, 2017-10 or 2017-10-01."
+        )
+        return None
+
+
+def _choice(row: _Row, column: str, t: _Table, *, required: bool = False) -> None:
+    value = row.values[column]
+    if value:
+        if value in _CHOICES[column]:
+            return
+        message = "is not allowed here."
+    elif required:
+        message = "is empty."
+    else:
         return
-    if value not in allowed:
-        problems.append(
-            InputError(
-                table.display,
-                row.line,
-                col,
-                value,
-                "is not allowed here.",
-                f"Use one of: {', '.join(allowed)}.",
-            )
-        )
+    t.problem(row, column, value, message, f"Use one of: {', '.join(_CHOICES[column])}.")
 
 
-def _projects(t: _Table, problems: list[InputError]) -> list[Project]:
+def _projects(t: _Table) -> list[Project]:
     out = []
-    for row in t.rows:
+    for row in _named(t):
         v = row.values
-        if not v["acronym"]:
-            problems.append(
-                InputError(
-                    t.display,
-                    row.line,
-                    "acronym",
-                    "",
-                    "is empty.",
-                    "Every project needs an acronym.",
-                )
+        start, end = _dates(row, "start", t), _dates(row, "end", t)
+        if start and end and end[1] < start[0]:
+            t.problem(
+                row,
+                "end",
+                v["end"],
+                f"is before the start {v['start']}.",
+                "Swap the dates or correct one of them.",
             )
-            continue
-        bounds: dict[str, Any] = {}
-        for col in ("start", "end"):
-            if v[col]:
-                try:
-                    parse_partial_date(v[col])
-                    bounds[col] = date_bounds(v[col])
-                except ValueError as err:
-                    problems.append(
-                        InputError(
-                            t.display,
-                            row.line,
-                            col,
-                            v[col],
-                            f"{err}.",
-                            "Write a date such as 2017, 2017-10 or 2017-10-01.",
-                        )
-                    )
-        if "start" in bounds and "end" in bounds and bounds["end"][1] < bounds["start"][0]:
-            problems.append(
-                InputError(
-                    t.display,
-                    row.line,
-                    "end",
-                    v["end"],
-                    f"is before the start {v['start']}.",
-                    "Swap the dates or correct one of them.",
-                )
+        funding = _number(row, "funding_eur", t)
+        scope = v["funding_scope"]
+        _choice(row, "funding_scope", t, required=bool(v["funding_eur"]))
+        if scope and not v["funding_eur"]:
+            t.problem(
+                row,
+                "funding_scope",
+                scope,
+                "is set but there is no amount.",
+                "Fill in funding_eur or clear funding_scope.",
             )
-        funding = _float_field(row, "funding_eur", t, problems)
-        _check_choice(
-            v["funding_scope"],
-            FUNDING_SCOPES,
-            row,
-            "funding_scope",
-            t,
-            problems,
-            required=bool(v["funding_eur"]),
-        )
-        if v["funding_scope"] and not v["funding_eur"]:
-            problems.append(
-                InputError(
-                    t.display,
-                    row.line,
-                    "funding_scope",
-                    v["funding_scope"],
-                    "is set but there is no amount.",
-                    "Fill in funding_eur or clear funding_scope.",
-                )
-            )
-        if v["funding_scope"] == "partner_share" and not v["funding_share_of"]:
-            problems.append(
-                InputError(
-                    t.display,
-                    row.line,
-                    "funding_share_of",
-                    "",
-                    "is empty, but the amount is one partner's share.",
-                    "Name the organisation whose share it is.",
-                )
+        if scope == "partner_share" and not v["funding_share_of"]:
+            t.problem(
+                row,
+                "funding_share_of",
+                "",
+                "is empty, but the amount is one partner's share.",
+                "Name the organisation whose share it is.",
             )
         out.append(
             Project(
@@ -447,43 +397,33 @@ def _projects(t: _Table, problems: list[InputError]) -> list[Project]:
                 end=v["end"],
                 programme=v["programme"],
                 funding_eur=funding,
-                funding_scope=v["funding_scope"],
+                funding_scope=scope,
                 funding_share_of=v["funding_share_of"],
                 funding_text=v["funding_text"],
                 section=v["section"],
                 source=v["source"],
-                line=_int_field(row, "line", t, problems),
-                description_line=_int_field(row, "description_line", t, problems),
-                dates_line=_int_field(row, "dates_line", t, problems),
-                funding_line=_int_field(row, "funding_line", t, problems),
+                line=_line_number(row, "line", t),
+                description_line=_line_number(row, "description_line", t),
+                dates_line=_line_number(row, "dates_line", t),
+                funding_line=_line_number(row, "funding_line", t),
                 external_id=v["external_id"],
             )
         )
     return out
 
 
-def _organisations(t: _Table, problems: list[InputError]) -> list[Organisation]:
+def _organisations(t: _Table) -> list[Organisation]:
     out = []
-    for row in t.rows:
+    for row in _named(t):
         v = row.values
-        if not v["name"]:
-            problems.append(
-                InputError(
-                    t.display, row.line, "name", "", "is empty.", "Every organisation needs a name."
-                )
-            )
-            continue
-        _check_choice(v["kind"], KINDS, row, "kind", t, problems)
+        _choice(row, "kind", t)
         if v["country"] and not is_country_code(v["country"]):
-            problems.append(
-                InputError(
-                    t.display,
-                    row.line,
-                    "country",
-                    v["country"],
-                    "is no ISO 3166 country code.",
-                    "Use two capital letters, e.g. DE, FR, GB (not UK), GR (not EL).",
-                )
+            t.problem(
+                row,
+                "country",
+                v["country"],
+                "is no ISO 3166 country code.",
+                "Use two capital letters, e.g. DE, FR, GB (not UK), GR (not EL).",
             )
         out.append(
             Organisation(
@@ -491,40 +431,22 @@ def _organisations(t: _Table, problems: list[InputError]) -> list[Organisation]:
                 kind=v["kind"],
                 country=v["country"],
                 source=v["source"],
-                line=_int_field(row, "line", t, problems),
+                line=_line_number(row, "line", t),
                 note=v["note"],
                 city=v["city"],
                 pic=v["pic"],
-                latitude=_float_field(
-                    row,
-                    "latitude",
-                    t,
-                    problems,
-                    low=-90,
-                    high=90,
-                    message="is not a latitude.",
-                    hint="Write degrees between -90 and 90, e.g. 51.2277.",
-                ),
-                longitude=_float_field(
-                    row,
-                    "longitude",
-                    t,
-                    problems,
-                    low=-180,
-                    high=180,
-                    message="is not a longitude.",
-                    hint="Write degrees between -180 and 180, e.g. 6.7735.",
-                ),
+                latitude=_number(row, "latitude", t),
+                longitude=_number(row, "longitude", t),
             )
         )
     return out
 
 
-def _participations(t: _Table, problems: list[InputError]) -> list[Participation]:
+def _participations(t: _Table) -> list[Participation]:
     out = []
     for row in t.rows:
         v = row.values
-        _check_choice(v["role"], ROLES, row, "role", t, problems, required=True)
+        _choice(row, "role", t, required=True)
         out.append(
             Participation(
                 project=v["project"],
@@ -532,56 +454,47 @@ def _participations(t: _Table, problems: list[InputError]) -> list[Participation
                 role=v["role"],
                 name_as_written=v["name_as_written"],
                 source=v["source"],
-                line=_int_field(row, "line", t, problems),
-                contribution_eur=_float_field(row, "contribution_eur", t, problems),
+                line=_line_number(row, "line", t),
+                contribution_eur=_number(row, "contribution_eur", t),
             )
         )
     return out
 
 
-def _aliases(t: _Table, problems: list[InputError]) -> list[Alias]:
-    out = []
-    for row in t.rows:
-        v = row.values
-        if not v["alias"]:
-            problems.append(
-                InputError(
-                    t.display,
-                    row.line,
-                    "alias",
-                    "",
-                    "is empty.",
-                    "Write the other name, or delete the row.",
-                )
-            )
-            continue
-        out.append(
-            Alias(
-                alias=v["alias"],
-                organisation=v["organisation"],
-                source=v["source"],
-                line=_int_field(row, "line", t, problems),
-                note=v["note"],
-            )
+def _aliases(t: _Table) -> list[Alias]:
+    return [
+        Alias(
+            alias=row.values["alias"],
+            organisation=row.values["organisation"],
+            source=row.values["source"],
+            line=_line_number(row, "line", t),
+            note=row.values["note"],
         )
-    return out
+        for row in _named(t)
+    ]
 
 
-def _cross_check(tables: dict[str, _Table], ds: Dataset, problems: list[InputError]) -> None:
+#: The reader of each table: its rows as records, each problem noted in the table.
+_READERS: dict[str, Callable[[_Table], list[Any]]] = {
+    "projects.csv": _projects,
+    "organisations.csv": _organisations,
+    "participations.csv": _participations,
+    "aliases.csv": _aliases,
+}
+
+
+def _cross_check(tables: dict[str, _Table], ds: Dataset) -> None:
     """Checks between tables: unknown names, duplicates, ambiguous aliases."""
     pt, ot, at, lt = (tables[f] for f in FILES)
     seen_projects: dict[str, int] = {}
     for p, row in zip(ds.projects, pt.rows, strict=True):
         if p.acronym in seen_projects:
-            problems.append(
-                InputError(
-                    pt.display,
-                    row.line,
-                    "acronym",
-                    p.acronym,
-                    f"is already the project on line {seen_projects[p.acronym]}.",
-                    "Merge the two rows or give one another acronym.",
-                )
+            pt.problem(
+                row,
+                "acronym",
+                p.acronym,
+                f"is already the project on line {seen_projects[p.acronym]}.",
+                "Merge the two rows or give one another acronym.",
             )
         seen_projects.setdefault(p.acronym, row.line)
     # Every name and alias, normalised, may stand for one organisation only.
@@ -589,15 +502,12 @@ def _cross_check(tables: dict[str, _Table], ds: Dataset, problems: list[InputErr
     for o, row in zip(ds.organisations, ot.rows, strict=True):
         clash = next((owner[k] for k in name_keys(o.name) if k in owner), None)
         if clash:
-            problems.append(
-                InputError(
-                    ot.display,
-                    row.line,
-                    "name",
-                    o.name,
-                    f'duplicates "{clash[0]}" on line {clash[2]}.',
-                    "Keep one row and add the other name to aliases.csv.",
-                )
+            ot.problem(
+                row,
+                "name",
+                o.name,
+                f'duplicates "{clash[0]}" on line {clash[2]}.',
+                "Keep one row and add the other name to aliases.csv.",
             )
             continue
         owner.update(dict.fromkeys(name_keys(o.name), (o.name, ot.display, row.line)))
@@ -605,22 +515,19 @@ def _cross_check(tables: dict[str, _Table], ds: Dataset, problems: list[InputErr
     resolver = _LazyResolver(ds.organisations)
     for a, row in zip(ds.aliases, lt.rows, strict=True):
         if a.organisation not in orgs:
-            problems.append(_unknown_org(lt.display, row.line, a.organisation, resolver))
+            _unknown_org(lt, row, "organisation", a.organisation, resolver)
             continue
         clash = next(
             (owner[k] for k in name_keys(a.alias) if k in owner and owner[k][0] != a.organisation),
             None,
         )
         if clash:
-            problems.append(
-                InputError(
-                    lt.display,
-                    row.line,
-                    "alias",
-                    a.alias,
-                    f'already stands for "{clash[0]}" ({clash[1]}, line {clash[2]}).',
-                    "A name may stand for one organisation only.",
-                )
+            lt.problem(
+                row,
+                "alias",
+                a.alias,
+                f'already stands for "{clash[0]}" ({clash[1]}, line {clash[2]}).',
+                "A name may stand for one organisation only.",
             )
             continue
         for k in name_keys(a.alias):
@@ -630,47 +537,36 @@ def _cross_check(tables: dict[str, _Table], ds: Dataset, problems: list[InputErr
         if pa.project not in seen_projects:
             close = [a for a in seen_projects if a.casefold() == pa.project.casefold()]
             hint = f'Did you mean "{close[0]}"? ' if close else ""
-            problems.append(
-                InputError(
-                    at.display,
-                    row.line,
-                    "project",
-                    pa.project,
-                    "is no known project.",
-                    hint + f"Add it to {pt.display}.",
-                )
+            at.problem(
+                row,
+                "project",
+                pa.project,
+                "is no known project.",
+                hint + f"Add it to {pt.display}.",
             )
         if pa.organisation not in orgs:
-            problems.append(
-                _unknown_org(
-                    at.display,
-                    row.line,
-                    pa.organisation,
-                    resolver,
-                    aliases_file=lt.display,
-                    orgs_file=ot.display,
-                )
+            _unknown_org(
+                at,
+                row,
+                "organisation",
+                pa.organisation,
+                resolver,
+                aliases_file=lt.display,
+                orgs_file=ot.display,
             )
         key = (pa.project, pa.organisation)
         if key in pairs:
-            problems.append(
-                InputError(
-                    at.display,
-                    row.line,
-                    "organisation",
-                    pa.organisation,
-                    f"is already in {pa.project} on line {pairs[key]}.",
-                    "Keep one row per organisation and project.",
-                )
+            at.problem(
+                row,
+                "organisation",
+                pa.organisation,
+                f"is already in {pa.project} on line {pairs[key]}.",
+                "Keep one row per organisation and project.",
             )
         pairs.setdefault(key, row.line)
     for p, row in zip(ds.projects, pt.rows, strict=True):
         if p.funding_share_of and p.funding_share_of not in orgs:
-            problems.append(
-                _unknown_org(
-                    pt.display, row.line, p.funding_share_of, resolver, column="funding_share_of"
-                )
-            )
+            _unknown_org(pt, row, "funding_share_of", p.funding_share_of, resolver)
 
 
 class _LazyResolver:
@@ -687,20 +583,19 @@ class _LazyResolver:
 
 
 def _unknown_org(
-    display: str,
-    line: int,
+    t: _Table,
+    row: _Row,
+    column: str,
     name: str,
     resolver: _LazyResolver,
     *,
-    column: str = "organisation",
     aliases_file: str = "aliases.csv",
     orgs_file: str = "organisations.csv",
-) -> InputError:
+) -> None:
     close = resolver.suggest(name)
     hint = f'Did you mean "{close[0]}"? ' if close else ""
-    return InputError(
-        display,
-        line,
+    t.problem(
+        row,
         column,
         name,
         "is no known organisation.",
@@ -749,18 +644,14 @@ def load_dataset(
 
 
 def _load(directory: Path, encoding: str, allow_missing: bool) -> Dataset:
+    problems: list[InputError] = []
     tables = {
-        name: _Table.from_file(directory / name, str(directory / name), encoding, allow_missing)
+        name: _Table.from_file(
+            directory / name, str(directory / name), encoding, allow_missing, problems
+        )
         for name in FILES
     }
-    problems = [p for t in tables.values() for p in t.problems]
-    readers: dict[str, Callable[[_Table, list[InputError]], list[Any]]] = {
-        "projects.csv": _projects,
-        "organisations.csv": _organisations,
-        "participations.csv": _participations,
-        "aliases.csv": _aliases,
-    }
-    records = {name: readers[name](tables[name], problems) for name in FILES}
+    records = {name: _READERS[name](tables[name]) for name in FILES}
     if problems:
         raise DataError(problems)
     ds = Dataset(
@@ -769,7 +660,7 @@ def _load(directory: Path, encoding: str, allow_missing: bool) -> Dataset:
         participations=tuple(records["participations.csv"]),
         aliases=tuple(records["aliases.csv"]),
     )
-    _cross_check(tables, ds, problems)
+    _cross_check(tables, ds)
     if problems:
         raise DataError(problems)
     return ds
@@ -860,22 +751,15 @@ def records_from_rows(
     if t.take_header(head, _columns(FILES[table])):
         for line, record in rows:
             t.take_row(line, list(record) + [""] * (len(head) - len(record)), head)
-    problems = list(t.problems)
-    readers: dict[str, Callable[[_Table, list[InputError]], list[Any]]] = {
-        "projects.csv": _projects,
-        "organisations.csv": _organisations,
-        "participations.csv": _participations,
-        "aliases.csv": _aliases,
-    }
-    records = readers[table](t, problems) if not problems else []
-    if problems:
-        raise DataError(problems)
-    return [(row.line, rec) for row, rec in zip(_kept_rows(t, table), records, strict=True)]
+    records = _READERS[table](t) if not t.problems else []
+    if t.problems:
+        raise DataError(t.problems)
+    return [(row.line, rec) for row, rec in zip(_kept_rows(t), records, strict=True)]
 
 
-def _kept_rows(t: _Table, table: str) -> list[_Row]:
+def _kept_rows(t: _Table) -> list[_Row]:
     """The rows a reader turned into records (it skips rows without a name)."""
-    key = {"projects.csv": "acronym", "organisations.csv": "name", "aliases.csv": "alias"}.get(
-        table
-    )
-    return [row for row in t.rows if key is None or row.values[key]]
+    if t.name not in _NAMES:
+        return t.rows
+    column, _ = _NAMES[t.name]
+    return [row for row in t.rows if row.values[column]]
