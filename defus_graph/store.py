@@ -41,6 +41,7 @@ from .resolve_text import name_keys
 __all__ = [
     "DATA_ENV",
     "FILES",
+    "NUMBER_RANGES",
     "PREVIOUS_DIR",
     "default_data_dir",
     "escape_cell",
@@ -264,24 +265,23 @@ _NAMES: dict[str, tuple[str, str]] = {
     "aliases.csv": ("alias", "Write the other name, or delete the row."),
 }
 
+#: Number columns: the range a value must lie in, and what a value outside it is not.
+#: Sheets are checked against the same ranges, so what they give loads again once saved.
+NUMBER_RANGES: dict[str, tuple[float, float, str]] = {
+    "funding_eur": (0.0, math.inf, "is not an amount in euros."),
+    "contribution_eur": (0.0, math.inf, "is not an amount in euros."),
+    "latitude": (-90.0, 90.0, "is not a latitude."),
+    "longitude": (-180.0, 180.0, "is not a longitude."),
+}
+
 _EUROS = "Write digits with a decimal point, e.g. 630901.00."
 
-#: Number columns: the range a value must lie in, what is wrong outside it, what to do.
-_NUMBERS: dict[str, tuple[float, float, str, str]] = {
-    "funding_eur": (0.0, math.inf, "is not an amount in euros.", _EUROS),
-    "contribution_eur": (0.0, math.inf, "is not an amount in euros.", _EUROS),
-    "latitude": (
-        -90.0,
-        90.0,
-        "is not a latitude.",
-        "Write degrees between -90 and 90, e.g. 51.2277.",
-    ),
-    "longitude": (
-        -180.0,
-        180.0,
-        "is not a longitude.",
-        "Write degrees between -180 and 180, e.g. 6.7735.",
-    ),
+#: What to do about a number out of its range, by column.
+_NUMBER_HINTS = {
+    "funding_eur": _EUROS,
+    "contribution_eur": _EUROS,
+    "latitude": "Write degrees between -90 and 90, e.g. 51.2277.",
+    "longitude": "Write degrees between -180 and 180, e.g. 6.7735.",
 }
 
 #: Columns that hold one of a few words, and those words.
@@ -318,13 +318,13 @@ def _number(row: _Row, column: str, t: _Table) -> float | None:
     value = row.values[column]
     if not value:
         return None
-    low, high, message, hint = _NUMBERS[column]
+    low, high, message = NUMBER_RANGES[column]
     try:
         number = float(value)
     except ValueError:
         number = math.nan
     if not low <= number <= high:
-        t.problem(row, column, value, message, hint)
+        t.problem(row, column, value, message, _NUMBER_HINTS[column])
         return None
     return number
 
