@@ -18,13 +18,14 @@ its line (for a workbook the sheet's row number).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 
 from ..countries import country_code
 from ..errors import DataError, InputError
 from ..model import KINDS, ROLES, Alias, Organisation, Participation, Project
-from ..store import FILES, OPTIONAL_COLUMNS, records_from_rows
+from ..store import FILES, NUMBER_RANGES, OPTIONAL_COLUMNS, records_from_rows
 from .facts import Mention, SourceFacts
 from .page import programme_name
 from .sheets import (
@@ -277,6 +278,19 @@ def _columns(sheet: Sheet) -> _Columns:
     return _Columns(index, unknown)
 
 
+class _Problems:
+    """The problems of one sheet, each naming its column as the sheet's header does."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+        self.found: list[InputError] = []
+
+    def __call__(self, line: int, column: str, value: str, message: str, hint: str) -> None:
+        """Note that ``value`` in ``column`` on ``line`` is wrong: what, and what to do."""
+        header = _header_of(self.sheet, column)
+        self.found.append(InputError(self.sheet.name, line, header, value, message, hint))
+
+
 class _ProjectFacts:
     """A project's facts gathered from every row that names it; rows must agree."""
 
@@ -285,23 +299,19 @@ class _ProjectFacts:
         self.line = line
         self.values: dict[str, tuple[str, int]] = {}
 
-    def set(self, column: str, value: str, line: int, sheet: Sheet) -> InputError | None:
+    def set(self, column: str, value: str, line: int, problem: _Problems) -> None:
+        """Keep ``value`` for ``column``, as first seen on ``line``; another is a problem."""
         if not value:
-            return None
-        known = self.values.get(column)
-        if known is None:
-            self.values[column] = (value, line)
-            return None
+            return
+        known = self.values.setdefault(column, (value, line))
         if known[0] != value:
-            return InputError(
-                sheet.name,
+            problem(
                 line,
-                _header_of(sheet, column),
+                column,
                 value,
                 f'differs from "{known[0]}" on line {known[1]} for project {self.acronym}.',
                 "Write the project's facts the same on every row, or on one row only.",
             )
-        return None
 
 
 def _header_of(sheet: Sheet, column: str) -> str:
@@ -311,7 +321,71 @@ def _header_of(sheet: Sheet, column: str) -> str:
     return column
 
 
-def _project(p: _ProjectFacts, sheet: Sheet, problems: list[InputError]) -> Project:
+_EUROS = "Write digits, e.g. 630901,00 or 630.901,00 or 630901.00."
+
+#: What to do about a number out of its range (NUMBER_RANGES), by column: a sheet
+#: may write amounts with a decimal comma.
+_NUMBER_HINTS = {
+    "funding_eur": _EUROS,
+    "contribution_eur": _EUROS,
+    "latitude": "Write degrees between -90 and 90, e.g. 51.2277.",
+    "longitude": "Write degrees between -180 and 180, e.g. 51.2277.",
+}
+
+#: Columns read as one of a few words: how a word is found, what is wrong with
+#: one that is not, what to do.
+_WORDS: dict[str, tuple[Callable[[str], str | None], str, str]] = {
+    "country": (
+        country_code,
+        "is no country I know.",
+        "Write a two-letter code (DE, NL, GR) or the name in English or German.",
+    ),
+    "role": (
+        lambda text: _ROLES.get(header_key(text)),
+        "is no role I know.",
+        "Write coordinator (Koordinator), partner or participant (Teilnehmer).",
+    ),
+    "kind": (
+        lambda text: _KINDS.get(header_key(text)),
+        "is no kind of organisation I know.",
+        f"Use one of: {', '.join(KINDS)}.",
+    ),
+    "funding_scope": (
+        lambda text: _SCOPES.get(header_key(text)),
+        "is no funding scope I know.",
+        "Write total (the project's whole funding) or partner_share.",
+    ),
+}
+
+
+def _number(column: str, text: str, line: int, problem: _Problems) -> float | None:
+    """``text`` as a number in the range of ``column`` (None if empty or not)."""
+    if not text:
+        return None
+    low, high, message = NUMBER_RANGES[column]
+    try:
+        value = parse_number(text, decimal=problem.sheet.decimal)
+    except ValueError:
+        value = math.nan
+    if not low <= value <= high:
+        problem(line, column, text, message, _NUMBER_HINTS[column])
+        return None
+    return value
+
+
+def _word(column: str, text: str, line: int, problem: _Problems) -> str:
+    """The word of ``column`` that ``text`` stands for ("" if empty or none)."""
+    if not text:
+        return ""
+    find, message, hint = _WORDS[column]
+    word = find(text)
+    if not word:
+        problem(line, column, text, message, hint)
+        return ""
+    return word
+
+
+def _project(p: _ProjectFacts, sheet: Sheet, problem: _Problems) -> Project:
     def get(column: str) -> tuple[str, int]:
         return p.values.get(column, ("", 0))
 
@@ -322,59 +396,35 @@ def _project(p: _ProjectFacts, sheet: Sheet, problems: list[InputError]) -> Proj
             try:
                 dates[column] = parse_date(value)
             except ValueError as err:
-                problems.append(
-                    InputError(
-                        sheet.name,
-                        line,
-                        _header_of(sheet, column),
-                        value,
-                        f"{err}.",
-                        "Write a date such as 2017, 10/2017, Oktober 2017 or 01.10.2017.",
-                    )
+                problem(
+                    line,
+                    column,
+                    value,
+                    f"{err}.",
+                    "Write a date such as 2017, 10/2017, Oktober 2017 or 01.10.2017.",
                 )
     if "start" in dates and "end" in dates and dates["end"] < dates["start"][: len(dates["end"])]:
         value, line = get("end")
-        problems.append(
-            InputError(
-                sheet.name,
-                line,
-                _header_of(sheet, "end"),
-                value,
-                f"is before the start {dates['start']}.",
-                "Swap the dates or correct one of them.",
-            )
+        problem(
+            line,
+            "end",
+            value,
+            f"is before the start {dates['start']}.",
+            "Swap the dates or correct one of them.",
         )
-    funding: float | None = None
     funding_text, funding_line = get("funding_eur")
-    if funding_text:
-        funding = _amount(funding_text, funding_line, "funding_eur", sheet, problems)
+    funding = _number("funding_eur", funding_text, funding_line, problem)
     scope_text, scope_line = get("funding_scope")
-    scope = ""
-    if scope_text:
-        scope = _SCOPES.get(header_key(scope_text), "")
-        if not scope:
-            problems.append(
-                InputError(
-                    sheet.name,
-                    scope_line,
-                    _header_of(sheet, "funding_scope"),
-                    scope_text,
-                    "is no funding scope I know.",
-                    "Write total (the project's whole funding) or partner_share.",
-                )
-            )
-        elif scope == "partner_share":
-            problems.append(
-                InputError(
-                    sheet.name,
-                    scope_line,
-                    _header_of(sheet, "funding_scope"),
-                    scope_text,
-                    "is a partner's share, but the sheet cannot say whose.",
-                    "Put each partner's amount in a contribution column instead.",
-                )
-            )
-    elif funding is not None:
+    scope = _word("funding_scope", scope_text, scope_line, problem)
+    if scope == "partner_share":
+        problem(
+            scope_line,
+            "funding_scope",
+            scope_text,
+            "is a partner's share, but the sheet cannot say whose.",
+            "Put each partner's amount in a contribution column instead.",
+        )
+    elif not scope_text and funding is not None:
         scope = "total"
     programme_text, _ = get("programme")
     return Project(
@@ -395,52 +445,6 @@ def _project(p: _ProjectFacts, sheet: Sheet, problems: list[InputError]) -> Proj
     )
 
 
-def _amount(
-    text: str, line: int, column: str, sheet: Sheet, problems: list[InputError]
-) -> float | None:
-    try:
-        value = parse_number(text, decimal=sheet.decimal)
-    except ValueError:
-        value = -1.0
-    if value < 0:
-        problems.append(
-            InputError(
-                sheet.name,
-                line,
-                _header_of(sheet, column),
-                text,
-                "is not an amount in euros.",
-                "Write digits, e.g. 630901,00 or 630.901,00 or 630901.00.",
-            )
-        )
-        return None
-    return value
-
-
-def _degrees(
-    text: str, line: int, column: str, sheet: Sheet, limit: float, problems: list[InputError]
-) -> float | None:
-    if not text:
-        return None
-    try:
-        value = parse_number(text, decimal=sheet.decimal)
-    except ValueError:
-        value = 999.0
-    if not -limit <= value <= limit:
-        problems.append(
-            InputError(
-                sheet.name,
-                line,
-                _header_of(sheet, column),
-                text,
-                f"is not a {column}.",
-                f"Write degrees between -{limit:g} and {limit:g}, e.g. 51.2277.",
-            )
-        )
-        return None
-    return value
-
-
 def _participation_facts(sheet: Sheet) -> SourceFacts:
     cols = _columns(sheet)
     facts = SourceFacts(sheet.name, notes=list(sheet.notes))
@@ -450,7 +454,7 @@ def _participation_facts(sheet: Sheet) -> SourceFacts:
             f"{sheet.name}: the columns {', '.join(repr(u) for u in cols.unknown)} are not "
             f"read (no column I know). Known columns: {known}."
         )
-    problems: list[InputError] = []
+    problem = _Problems(sheet)
     projects: dict[str, _ProjectFacts] = {}
     no_role = 0
 
@@ -458,94 +462,43 @@ def _participation_facts(sheet: Sheet) -> SourceFacts:
         return sheet.cell(row, cols.index.get(column))
 
     for row in sheet.rows:
+        line = row.line
         acronym, name = cell(row, "project"), cell(row, "organisation")
         if not acronym:
-            problems.append(
-                InputError(
-                    sheet.name,
-                    row.line,
-                    _header_of(sheet, "project"),
-                    "",
-                    "is empty.",
-                    "Every row needs the project's acronym.",
-                )
-            )
+            problem(line, "project", "", "is empty.", "Every row needs the project's acronym.")
             continue
-        p = projects.setdefault(acronym, _ProjectFacts(acronym, row.line))
+        p = projects.setdefault(acronym, _ProjectFacts(acronym, line))
         for column in (*_PROJECT_COLUMNS, "funding_scope"):
-            clash = p.set(column, cell(row, column), row.line, sheet)
-            if clash:
-                problems.append(clash)
+            p.set(column, cell(row, column), line, problem)
         if not name:
             continue
-        country = ""
-        if written := cell(row, "country"):
-            country = country_code(written) or ""
-            if not country:
-                problems.append(
-                    InputError(
-                        sheet.name,
-                        row.line,
-                        _header_of(sheet, "country"),
-                        written,
-                        "is no country I know.",
-                        "Write a two-letter code (DE, NL, GR) or the name in English or German.",
-                    )
-                )
-        role = "participant"
-        if written := cell(row, "role"):
-            role = _ROLES.get(header_key(written), "")
-            if not role:
-                problems.append(
-                    InputError(
-                        sheet.name,
-                        row.line,
-                        _header_of(sheet, "role"),
-                        written,
-                        "is no role I know.",
-                        "Write coordinator (Koordinator), partner or participant (Teilnehmer).",
-                    )
-                )
-        else:
+        # Checked in this order, so that a row's problems are listed in it.
+        country = _word("country", cell(row, "country"), line, problem)
+        written_role = cell(row, "role")
+        role = _word("role", written_role, line, problem) if written_role else "participant"
+        if not written_role:
             no_role += 1
-        kind = ""
-        if written := cell(row, "kind"):
-            kind = _KINDS.get(header_key(written), "")
-            if not kind:
-                problems.append(
-                    InputError(
-                        sheet.name,
-                        row.line,
-                        _header_of(sheet, "kind"),
-                        written,
-                        "is no kind of organisation I know.",
-                        f"Use one of: {', '.join(KINDS)}.",
-                    )
-                )
-        contribution = None
-        if written := cell(row, "contribution_eur"):
-            contribution = _amount(written, row.line, "contribution_eur", sheet, problems)
+        kind = _word("kind", cell(row, "kind"), line, problem)
+        contribution = _number("contribution_eur", cell(row, "contribution_eur"), line, problem)
         facts.mentions.append(
             Mention(
                 project=acronym,
                 name=name,
                 role=role,
-                line=row.line,
+                line=line,
                 name_as_written=name,
                 country=country,
                 pic=cell(row, "pic"),
                 kind=kind,
                 city=cell(row, "city"),
-                latitude=_degrees(cell(row, "latitude"), row.line, "latitude", sheet, 90, problems),
-                longitude=_degrees(
-                    cell(row, "longitude"), row.line, "longitude", sheet, 180, problems
-                ),
+                latitude=_number("latitude", cell(row, "latitude"), line, problem),
+                longitude=_number("longitude", cell(row, "longitude"), line, problem),
                 contribution_eur=contribution,
             )
         )
-    facts.projects = [_project(p, sheet, problems) for p in projects.values()]
-    if problems:
-        raise DataError(problems)
+    facts.projects = [_project(p, sheet, problem) for p in projects.values()]
+    if problem.found:
+        raise DataError(problem.found)
     if not facts.projects:
         raise DataError(
             [
