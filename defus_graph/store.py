@@ -306,7 +306,8 @@ def _line_number(row: _Row, column: str, t: _Table) -> int:
     value = row.values[column]
     if not value:
         return 0
-    if value.isdigit():
+    # isdigit() would also pass "²", which int() refuses; isdecimal() is what int() reads.
+    if value.isdecimal():
         return int(value)
     t.problem(
         row, column, value, "is not a line number.", "Write a whole number, or leave it empty."

@@ -458,6 +458,12 @@ def _append(path: Path, row: str) -> int:
         ),
         (
             "aliases.csv",
+            "Augsburg Stadt,Augsburg,curated,²,",
+            'line {line}, column "line": "²": is not a line number. '
+            "Write a whole number, or leave it empty.",
+        ),
+        (
+            "aliases.csv",
             "Augsburg Stadt,Augsburg,curated,L3,",
             'line {line}, column "line": "L3": is not a line number. '
             "Write a whole number, or leave it empty.",
