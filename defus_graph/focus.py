@@ -57,10 +57,14 @@ import scipy.sparse as sp
 from .graph import ORGANISATION, PROJECT
 from .layout import Positions, layout_positions
 
-__all__ = ["DRAW_LIMIT", "FocusedView", "NetworkIndex"]
+__all__ = ["DRAW_LIMIT", "LINK_LIMIT", "FocusedView", "NetworkIndex"]
 
 #: The most nodes handed to the browser at once.
 DRAW_LIMIT = 1500
+
+#: The most links handed to the browser at once: vis-network redraws every
+#: link on each zoom or drag, and slows to a crawl well before 20,000.
+LINK_LIMIT = 8000
 
 #: Share of the overview's nodes given to the most central organisations.
 _OVERVIEW_ORGANISATIONS = 0.1
@@ -124,19 +128,20 @@ class NetworkIndex:
         positions: Positions | None = None,
         scores: Mapping[str, float] | None = None,
         limit: int = DRAW_LIMIT,
+        link_limit: int = LINK_LIMIT,
     ) -> None:
-        if limit < 1:
-            raise ValueError("limit must be at least 1")
+        if limit < 1 or link_limit < 1:
+            raise ValueError("limit and link_limit must be at least 1")
         self.graph = g
         self.limit = limit
+        self.link_limit = link_limit
         self.nodes: list[str] = sorted(str(n) for n in g.nodes)
         self._keys = {str(n): n for n in g.nodes}
         self.index: dict[str, int] = {n: i for i, n in enumerate(self.nodes)}
         n = len(self.nodes)
         index = self.index
-        pairs = np.array(
-            [(index[str(u)], index[str(v)]) for u, v in g.edges if u != v], dtype=np.int64
-        ).reshape(-1, 2)
+        links = [(index[str(u)], index[str(v)], w) for u, v, w in g.edges(data="weight") if u != v]
+        pairs = np.array([(i, j) for i, j, _ in links], dtype=np.int64).reshape(-1, 2)
         both = np.r_[pairs, pairs[:, ::-1]]
         adj = sp.coo_array(
             (np.ones(len(both), dtype=np.int32), (both[:, 0], both[:, 1])), shape=(n, n)
@@ -144,6 +149,11 @@ class NetworkIndex:
         adj.sum_duplicates()
         adj.sort_indices()
         self.adjacency: sp.csr_array = adj
+        # A link's weight (shared projects on a projection; 1 on the bipartite graph).
+        weight = np.array([_weight(w) for _, _, w in links], dtype=np.float64)
+        self.weights: sp.csr_array = sp.coo_array(
+            (np.r_[weight, weight], (both[:, 0], both[:, 1])), shape=(n, n)
+        ).tocsr()
         self.degree: npt.NDArray[np.int64] = np.diff(adj.indptr).astype(np.int64)
         self.side: npt.NDArray[np.int64] = np.array(
             [_side(g.nodes[self._keys[name]].get("bipartite")) for name in self.nodes],
@@ -159,6 +169,9 @@ class NetworkIndex:
         self.rank[order] = np.arange(n)
         self.positions: Positions = (
             positions if positions is not None else layout_positions(g) if n else {}
+        )
+        self.two_sided = bool(
+            (self.side == ORGANISATION).any() and (self.side != ORGANISATION).any()
         )
         self._overview: FocusedView | None = None
 
@@ -183,8 +196,11 @@ class NetworkIndex:
         they link it to the rest, each with its members, the strongest first,
         until the limit; positions are then rings around it. With nothing
         selected, the most central organisations and the projects linking
-        them, at their positions in the whole network. Raises ``KeyError``
-        for a node that is not in the network.
+        them (on a projection: the most central nodes), at their positions in
+        the whole network. At most :attr:`link_limit` links are drawn: those
+        of the selected node first, then each node's strongest, then the
+        strongest of the rest. Raises ``KeyError`` for a node that is not in
+        the network.
         """
         cap = self.limit if limit is None else limit
         if cap < 1:
@@ -193,13 +209,17 @@ class NetworkIndex:
             raise KeyError(f"{selected!r} is not in the network")
         total = len(self.nodes)
         if total <= cap:
-            return FocusedView(
-                nx.Graph(self.graph),
-                {n: self.positions[n] for n in self.nodes if n in self.positions},
-                "",
-                selected,
-                total,
-            )
+            centre = None if selected is None else self.index[selected]
+            graph, links = self._subgraph(list(range(total)), centre)
+            positions = {n: self.positions[n] for n in self.nodes if n in self.positions}
+            notice = ""
+            if links > graph.number_of_edges():
+                notice = (
+                    f"Showing all {total:,} nodes and the {graph.number_of_edges():,} strongest "
+                    f"of their {links:,} links. Download the GEXF file to see every link in "
+                    "Gephi."
+                )
+            return FocusedView(graph, positions, notice, selected, total)
         if selected is None:
             if cap == self.limit:
                 if self._overview is None:
@@ -208,9 +228,63 @@ class NetworkIndex:
             return self._overview_view(cap)
         return self._neighbourhood_view(self.index[selected], cap)
 
-    def _subgraph(self, kept: list[int]) -> nx.Graph:
+    def _subgraph(self, kept: list[int], centre: int | None) -> tuple[nx.Graph, int]:
+        """The nodes ``kept`` (a copy, with all attributes) and at most the link limit of
+        the links among them; also how many links there are among them in all."""
+        at = np.asarray(kept, dtype=np.int64)
+        among = sp.triu(self.adjacency[at][:, at], k=1).tocoo()  # each link once
+        rows, cols = among.row.astype(np.int64), among.col.astype(np.int64)
+        total = len(rows)
+        if total > self.link_limit:
+            weight = np.asarray(self.weights[at[rows], at[cols]], dtype=np.float64).ravel()
+            local = None if centre is None else kept.index(centre)
+            chosen = self._strongest_links(at, rows, cols, weight, local)
+            rows, cols = rows[chosen], cols[chosen]
+        g = self.graph
         keys = [self._keys[self.nodes[i]] for i in kept]
-        return nx.Graph(self.graph.subgraph(keys))
+        out = nx.Graph()
+        out.add_nodes_from((k, g.nodes[k]) for k in keys)  # copies each node's attributes
+        out.add_edges_from(
+            (keys[a], keys[b], g.adj[keys[a]][keys[b]])
+            for a, b in zip(rows.tolist(), cols.tolist(), strict=True)
+        )
+        if self.two_sided:
+            # Tooltips say how many projects (members) a node has in the whole
+            # network, not in the part drawn.
+            for i, key in zip(kept, keys, strict=True):
+                attr = "n_projects" if self.side[i] == ORGANISATION else "n_organisations"
+                out.nodes[key].setdefault(attr, int(self.degree[i]))
+        return out, total
+
+    def _strongest_links(
+        self,
+        at: npt.NDArray[np.int64],
+        rows: npt.NDArray[np.int64],
+        cols: npt.NDArray[np.int64],
+        weight: npt.NDArray[np.float64],
+        centre: int | None,
+    ) -> npt.NDArray[np.int64]:
+        """Which of the links (``rows[k]``–``cols[k]``, local to ``at``) to draw.
+
+        The selected node's links first, then each node's strongest link (so
+        that no node drawn is left without one), then the strongest of the
+        rest; ties go to the links between the more central nodes.
+        """
+        if centre is None:
+            touches = np.zeros(len(rows), dtype=bool)
+        else:
+            touches = (rows == centre) | (cols == centre)
+        ties = self.rank[at[rows]] + self.rank[at[cols]]
+        order = np.lexsort((ties, -weight, ~touches))
+        # Each node's first link in that order is its strongest.
+        ends = np.column_stack((rows[order], cols[order])).ravel()  # link k's ends: 2k, 2k+1
+        _, first = np.unique(ends, return_index=True)
+        best = np.zeros(len(order), dtype=bool)
+        best[first // 2] = True
+        group = np.where(touches[order], 0, np.where(best, 1, 2))
+        ranked = order[np.lexsort((np.arange(len(order)), group))]
+        chosen: npt.NDArray[np.int64] = np.sort(ranked[: self.link_limit])
+        return chosen
 
     def _members(self, ring: npt.NDArray[np.int64], centre: int) -> npt.NDArray[np.int64]:
         """The neighbours of each node of ``ring`` but ``centre``, concatenated (with repeats)."""
@@ -230,6 +304,7 @@ class NetworkIndex:
         # The strength of a second-ring node's tie to the centre is its number of
         # links to the first ring (shared projects, or shared partners).
         strength = np.bincount(self._members(first, centre), minlength=len(self.nodes))
+        strength[first] = 0  # on a projection, a partner is not also a partner's partner
         partners = np.flatnonzero(strength)
         # First-ring nodes ranked by the total strength of the ties they carry.
         adj = self.adjacency
@@ -241,6 +316,7 @@ class NetworkIndex:
         ring1 = first[:n_first]
         # Second ring: the strongest ties reached through the kept first ring.
         reached = np.unique(self._members(ring1, centre))
+        reached = reached[strength[reached] > 0]
         reached = reached[np.lexsort((self.rank[reached], -strength[reached]))]
         ring2_nodes = reached[: budget - n_first].tolist()
         # Each second-ring node is drawn beside its first kept first-ring neighbour.
@@ -251,11 +327,12 @@ class NetworkIndex:
             ring2[o] = min(linked, key=position_in_ring1.__getitem__)
         kept_first = ring1.tolist()
         kept = [centre, *kept_first, *ring2]
-        graph = self._subgraph(kept)
+        graph, links = self._subgraph(kept, centre)
         positions = self._rings(centre, kept_first, ring2)
         notice = self._neighbourhood_notice(
             centre, len(kept), (n_first, len(first)), (len(ring2), len(partners))
         )
+        notice += self._links_notice(graph, links)
         return FocusedView(graph, positions, notice, self.nodes[centre], len(self.nodes))
 
     def _rings(self, centre: int, ring1: list[int], ring2: dict[int, int]) -> Positions:
@@ -290,21 +367,54 @@ class NetworkIndex:
         """The notice; ``first`` and ``second`` are (kept, total) of each ring."""
         (kept_first, n_first), (kept_second, n_second) = first, second
         is_org = self.side[centre] == ORGANISATION
-        first_word, second_word = ("project", "partner") if is_org else ("member", "linked project")
-
-        def part(kept: int, total: int, word: str) -> str:
-            if kept == total:
-                return f"its {_plural(total, word)}"
-            return f"{kept:,} of its {_plural(total, word)}"
-
+        if self.two_sided:
+            first_part = _part(kept_first, n_first, "project" if is_org else "member", "its")
+            second_word = "partner" if is_org else "linked project"
+            second_part = _part(kept_second, n_second, second_word, "its")
+        else:
+            word = "partner" if is_org else "linked project"
+            first_part = _part(kept_first, n_first, word, "its")
+            second_part = _part(kept_second, n_second, word, "their other")
         return (
             f"Showing {shown:,} of {len(self.nodes):,} nodes: the neighbourhood of "
-            f"{self._label(centre)} ({part(kept_first, n_first, first_word)} and "
-            f"{part(kept_second, n_second, second_word)}, strongest links first). "
+            f"{self._label(centre)} ({first_part} and {second_part}, strongest links first). "
             "Search for another organisation or use the filters to see others."
         )
 
+    def _links_notice(self, graph: nx.Graph, links: int) -> str:
+        """What the notice adds when links among the nodes shown are left out too."""
+        drawn = graph.number_of_edges()
+        if links <= drawn:
+            return ""
+        return (
+            f" Of the {links:,} links among them, the {drawn:,} strongest are drawn; "
+            "download the GEXF file to see every link in Gephi."
+        )
+
     def _overview_view(self, cap: int) -> FocusedView:
+        if self.two_sided:
+            kept, notice = self._overview_of_both_sides(cap)
+        else:
+            kept = np.argsort(self.rank)[:cap].tolist()
+            word = "organisation" if self.side[kept[0]] == ORGANISATION else "project"
+            notice = (
+                f"Showing {len(kept):,} of {len(self.nodes):,} nodes: the "
+                f"{_plural(len(kept), word)} with the most links, at their places in the whole "
+                "network. Click one or search for a name to see its neighbourhood, or use the "
+                "filters to see others."
+            )
+        # Only the links among what is shown: a project's other members stay hidden.
+        graph, links = self._subgraph(kept, None)
+        positions = {
+            self.nodes[i]: self.positions[self.nodes[i]]
+            for i in kept
+            if self.nodes[i] in self.positions
+        }
+        notice += self._links_notice(graph, links)
+        return FocusedView(graph, positions, notice, None, len(self.nodes))
+
+    def _overview_of_both_sides(self, cap: int) -> tuple[list[int], str]:
+        """The most central organisations and the projects that bring most of them together."""
         orgs = np.flatnonzero(self.side == ORGANISATION)
         orgs = orgs[np.argsort(self.rank[orgs], kind="stable")]
         n_top = max(1, min(len(orgs), int(cap * _OVERVIEW_ORGANISATIONS)))
@@ -316,14 +426,6 @@ class NetworkIndex:
         candidates = candidates[np.lexsort((self.rank[candidates], -linked[candidates]))]
         projects = candidates[: max(0, cap - n_top)]
         kept = [*top.tolist(), *projects.tolist()]
-        keys = [self._keys[self.nodes[i]] for i in kept]
-        # Only the links among what is shown: a project's other members stay hidden.
-        graph = nx.Graph(self.graph.subgraph(keys))
-        positions = {
-            self.nodes[i]: self.positions[self.nodes[i]]
-            for i in kept
-            if self.nodes[i] in self.positions
-        }
         n_orgs, n_projects = len(orgs), int((self.side != ORGANISATION).sum())
         notice = (
             f"Showing {len(kept):,} of {len(self.nodes):,} nodes: the {n_top:,} most central of "
@@ -332,7 +434,21 @@ class NetworkIndex:
             "Click an organisation or search for one to see its neighbourhood, "
             "or use the filters to see others."
         )
-        return FocusedView(graph, positions, notice, None, len(self.nodes))
+        return kept, notice
+
+
+def _part(kept: int, total: int, word: str, whose: str) -> str:
+    """ "its 3 projects", or "2 of its 3 projects" when some are left out."""
+    if kept == total:
+        return f"{whose} {_plural(total, word)}"
+    return f"{kept:,} of {whose} {_plural(total, word)}"
+
+
+def _weight(value: object) -> float:
+    """A link's weight for ranking: its ``weight`` if a positive number, else 1."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    return 1.0
 
 
 def _side(value: object) -> int:
