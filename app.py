@@ -33,52 +33,71 @@ with st.sidebar:
     filters, view = ui.filter_controls(net)
 
 selection = ui.read_selection(net.index)
-shown = ui.current_view(net, filters, view)
+shown = ui.current_view(net, filters, view)  # everything the filters keep
+drawn = ui.drawn_part(net, filters, shown, selection.node)  # what the browser can draw of it
 
 # The graph beside the story of the selected node.
 graph_column, story_column = st.columns([3, 2], gap="medium")
 with graph_column:
     if shown.graph.number_of_nodes():
+        ui.view_notices(shown, drawn)
         ui.network_graph(
-            ui.graph_payload(shown.graph, shown.positions, selected=selection.node, sizes=None),
+            ui.graph_payload(
+                drawn.graph, drawn.positions, selected=selection.node, sizes=shown.sizes
+            ),
             key=ui.GRAPH,
             on_click=ui.on_graph_click,
         )
         st.caption(
-            f"{ui.VIEW_LABELS[view]}: {shown.graph.number_of_nodes()} nodes, "
-            f"{shown.graph.number_of_edges()} links. Click a node to see its story; "
+            f"{ui.VIEW_LABELS[shown.name]}: {shown.graph.number_of_nodes():,} nodes, "
+            f"{shown.graph.number_of_edges():,} links. Click a node to see its story; "
             "scroll to zoom, drag to move."
         )
         st.markdown("**Download what is shown** (filters applied)")
         ui.downloads(
             lambda fmt: ui.export_file(net, filters, view, fmt),
-            name=f"defus-network-{view}",
+            name=f"defus-network-{shown.name}",
         )
     else:
         ui.empty_state(lambda: ui.reset_filters(net))
 with story_column:
-    ui.story_panel(net, selection, set(shown.graph.nodes))
+    ui.story_panel(net, selection, shown.graph)
 
-# Tables and charts of the projects and organisations shown.
-tables = ui.tables_for(net, filters)
+# Tables and charts of the projects and organisations shown, each computed when its tab opens.
 shared_tab, orgs_tab, projects_tab, funding_tab, timeline_tab = st.tabs(
-    ["Shared partners", "Organisations", "Projects", "Funding by programme", "Timeline"]
+    ["Shared partners", "Organisations", "Projects", "Funding by programme", "Timeline"],
+    key=ui.TABLE_TABS,
+    on_change="rerun",
 )
 with shared_tab:
-    ui.node_table(
-        tables.shared,
-        key=ui.SHARED_TABLE,
-        empty="No organisation takes part in two projects shown.",
-    )
+    if shared_tab.open:
+        ui.node_table(
+            ui.table_frame(net, filters, "shared"),
+            key=ui.SHARED_TABLE,
+            empty="No organisation takes part in two projects shown.",
+        )
 with orgs_tab:
-    st.caption(
-        "Degree and betweenness compare an organisation with the busiest one; eigenvector "
-        "centrality is high for those linked to well-linked partners. Select a row to select it."
-    )
-    ui.node_table(tables.organisations, key=ui.ORG_TABLE, empty="No organisation is shown.")
+    if orgs_tab.open:
+        st.caption(
+            "Degree and betweenness compare an organisation with the busiest one; eigenvector "
+            "centrality is high for those linked to well-linked partners. Select a row to "
+            "select it."
+        )
+        ui.node_table(
+            ui.table_frame(net, filters, "organisations"),
+            key=ui.ORG_TABLE,
+            empty="No organisation is shown.",
+        )
 with projects_tab:
-    ui.node_table(tables.projects, key=ui.PROJECT_TABLE, empty="No project is shown.")
+    if projects_tab.open:
+        ui.node_table(
+            ui.table_frame(net, filters, "projects"),
+            key=ui.PROJECT_TABLE,
+            empty="No project is shown.",
+        )
 with funding_tab:
-    ui.funding_chart(tables.funding)
+    if funding_tab.open:
+        ui.funding_chart(ui.table_frame(net, filters, "funding"))
 with timeline_tab:
-    ui.timeline_chart(tables.timeline)
+    if timeline_tab.open:
+        ui.timeline_chart(ui.table_frame(net, filters, "timeline"))

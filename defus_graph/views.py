@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from .errors import DefusGraphError
 from .graph import (
     ORGANISATION,
     PROJECT,
@@ -18,10 +19,30 @@ from .graph import (
 )
 from .model import date_bounds
 
-__all__ = ["VIEWS", "Filters", "filter_graph", "project_years", "view_graph", "year_span"]
+__all__ = [
+    "PROJECTION_LIMIT",
+    "VIEWS",
+    "Filters",
+    "ViewTooLarge",
+    "filter_graph",
+    "project_years",
+    "projection_pairs",
+    "view_graph",
+    "year_span",
+]
 
 #: The three ways to look at the network.
 VIEWS: tuple[str, ...] = ("bipartite", "orgs", "projects")
+
+#: The most links a projection may have before it is refused. Each link holds
+#: the names and dates of what the pair shares (about 1 KB in memory), so this
+#: is a few GB; Horizon 2020's organisation network (1.3 million pairs at most)
+#: fits, its project network (45 million) does not.
+PROJECTION_LIMIT = 3_000_000
+
+
+class ViewTooLarge(DefusGraphError):
+    """A projection with more links than :data:`PROJECTION_LIMIT`."""
 
 
 @dataclass(frozen=True)
@@ -110,12 +131,38 @@ def filter_graph(g: nx.Graph, filters: Filters) -> nx.Graph:
     return g.subgraph(projects + orgs).copy()
 
 
-def view_graph(g: nx.Graph, view: str) -> nx.Graph:
-    """The bipartite graph itself, or its organisation or project projection."""
+def projection_pairs(g: nx.Graph, view: str) -> int:
+    """At most how many links the projection ``view`` of ``g`` has (0 for "bipartite").
+
+    Every project links each pair of its organisations (every organisation each
+    pair of its projects); pairs met twice count twice, so this is an upper
+    bound, found without building anything.
+    """
+    if view == "bipartite":
+        return 0
+    through = PROJECT if view == "orgs" else ORGANISATION
+    degrees = (len(g[n]) for n, side in g.nodes(data="bipartite") if side == through)
+    return sum(d * (d - 1) // 2 for d in degrees)
+
+
+def view_graph(g: nx.Graph, view: str, *, limit: int = PROJECTION_LIMIT) -> nx.Graph:
+    """The bipartite graph itself, or its organisation or project projection.
+
+    Raises :class:`ViewTooLarge` when the projection could have more than
+    ``limit`` links, before any memory is spent on it.
+    """
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
     if view == "bipartite":
         return g
-    if view == "orgs":
-        return organisation_projection(g)
-    if view == "projects":
-        return project_projection(g)
-    raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
+    pairs = projection_pairs(g, view)
+    if pairs > limit:
+        side, word = (ORGANISATION, "organisation") if view == "orgs" else (PROJECT, "project")
+        count = sum(1 for _, s in g.nodes(data="bipartite") if s == side)
+        raise ViewTooLarge(
+            f"the {word} network of these {count:,} {word}s could have up to {pairs:,} links, "
+            f"more than can be built here ({limit:,}). Filter the data first (programmes, "
+            "years, kinds or countries), or use the view of projects and organisations "
+            "(bipartite)."
+        )
+    return organisation_projection(g) if view == "orgs" else project_projection(g)

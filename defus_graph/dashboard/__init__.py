@@ -2,7 +2,7 @@
 
 ``app.py`` at the repository's root lays out the screen from these pieces:
 
-- :mod:`.data` loads and caches the data, the layouts and the current view;
+- :mod:`.data` loads and caches the data, the layouts, the current view and what to draw;
 - :mod:`.controls` is the sidebar (search box, view switch, filters);
 - :mod:`.component` is the clickable vis-network drawing;
 - :mod:`.panels` tells a selected node's story, lists data errors, says when nothing is left;
@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from .component import graph_payload, network_graph
 from .controls import VIEW_LABELS, filter_controls, on_graph_click, reset_filters, search_box
-from .data import current_view, export_file, tables_for
-from .panels import empty_state, network_or_stop, story_panel
+from .data import current_view, drawn_part, export_file, table_frame
+from .panels import empty_state, network_or_stop, story_panel, view_notices
 from .state import (
     GRAPH,
     ORG_TABLE,
     PROJECT_TABLE,
     SHARED_TABLE,
+    TABLE_TABS,
     init_state,
     read_selection,
 )
@@ -36,10 +37,12 @@ __all__ = [
     "ORG_TABLE",
     "PROJECT_TABLE",
     "SHARED_TABLE",
+    "TABLE_TABS",
     "VIEW_LABELS",
     "current_view",
     "data_banner",
     "downloads",
+    "drawn_part",
     "duplicates_panel",
     "empty_state",
     "export_file",
@@ -56,7 +59,8 @@ __all__ = [
     "reset_filters",
     "search_box",
     "story_panel",
-    "tables_for",
+    "table_frame",
     "timeline_chart",
     "upload_panel",
+    "view_notices",
 ]

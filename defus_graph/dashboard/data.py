@@ -1,4 +1,4 @@
-"""Loading and caching: the data, its graph, the layouts and the current view.
+"""Loading and caching: the data, its graph, the layouts, the current view and what to draw.
 
 A saved folder's network is keyed by the directory and the modification times
 of its files, so editing a CSV is picked up on the next rerun while an unchanged
@@ -6,10 +6,17 @@ dataset is read, laid out and analysed only once per server. A session's own
 data (uploads, merges; see :mod:`.own_data`) is keyed by a hash of its content.
 Views, tables and files are keyed by the network's ``key``. Results of
 ``st.cache_resource`` are shared between sessions and are never mutated.
+
+The heavy work is done once per network, filters and view: the filtered graph,
+the layout of the whole network, and the :class:`~defus_graph.focus.NetworkIndex`
+that answers a click by walking only the clicked node's neighbourhood. A view
+larger than :data:`~defus_graph.focus.DRAW_LIMIT` nodes is drawn in part, with a
+notice saying what is hidden; tables and downloads always cover all of it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,25 +25,28 @@ import pandas as pd
 import streamlit as st
 
 from ..export import export_bytes
+from ..focus import FocusedView, NetworkIndex
 from ..graph import graph_from_dataset
 from ..layout import Positions, layout_positions
 from ..model import Dataset
 from ..store import FILES, load_dataset
-from ..views import VIEWS, Filters, filter_graph, view_graph, year_span
+from ..style import node_sizes
+from ..views import VIEWS, Filters, ViewTooLarge, filter_graph, view_graph, year_span
 from . import frames
 from .own_data import folder_key
 from .search import SearchIndex
 
 __all__ = [
+    "TABLES",
     "Network",
-    "Tables",
     "View",
     "current_view",
+    "drawn_part",
     "export_file",
     "load_network",
     "network_of",
     "saved_key",
-    "tables_for",
+    "table_frame",
 ]
 
 Stamp = tuple[tuple[str, int, int], ...]
@@ -53,7 +63,6 @@ class Network:
     dataset: Dataset
     graph: nx.Graph
     index: SearchIndex
-    positions: dict[str, Positions]
     years: tuple[int, int] | None
     kinds: tuple[str, ...]
     countries: tuple[str, ...]
@@ -78,12 +87,10 @@ def _stamp(directory: Path) -> Stamp:
 
 def _derive(ds: Dataset, key: str, stamp: Stamp) -> Network:
     g = graph_from_dataset(ds)
-    positions = {view: layout_positions(view_graph(g, view)) for view in VIEWS}
     return Network(
         dataset=ds,
         graph=g,
         index=SearchIndex(ds),
-        positions=positions,
         years=year_span(g),
         kinds=tuple(sorted({o.kind or "unknown" for o in ds.organisations}, key=str.casefold)),
         countries=tuple(sorted({o.country for o in ds.organisations if o.country})),
@@ -128,68 +135,119 @@ def network_of(ds: Dataset, key: str) -> Network:
 
 @dataclass(frozen=True)
 class View:
-    """The graph on screen: filtered, in the chosen view, with its positions.
+    """The network on screen: what the filters keep, in the chosen view, and how to draw it.
 
-    ``bipartite`` is the filtered bipartite graph that tables and charts describe.
+    ``graph`` is everything the filters keep in the view shown (what downloads
+    hold); ``bipartite`` the filtered bipartite graph that tables and charts
+    describe; ``drawing`` picks what the browser draws of ``graph`` (all of it
+    up to :data:`~defus_graph.focus.DRAW_LIMIT` nodes); ``sizes`` are the drawn
+    sizes of its nodes, relative to all of ``graph``. ``name`` is the view shown,
+    which is the bipartite one when the chosen projection is too large to build,
+    and ``problem`` then says why.
     """
 
     graph: nx.Graph
     bipartite: nx.Graph
-    positions: Positions
+    drawing: NetworkIndex
+    sizes: dict[str, float]
+    name: str
+    problem: str = ""
 
 
-@st.cache_resource(max_entries=64)
+@st.cache_resource(show_spinner="Filtering the network…", max_entries=16)
+def _filtered(key: str, filters: Filters, _net: Network) -> nx.Graph:
+    return filter_graph(_net.graph, filters)
+
+
+@st.cache_resource(show_spinner="Building the linked view…", max_entries=8)
+def _shown(key: str, filters: Filters, view: str, _net: Network) -> nx.Graph:
+    return view_graph(_filtered(key, filters, _net), view)
+
+
+@st.cache_resource(show_spinner="Laying out the network…", max_entries=8)
+def _layout(key: str, view: str, _net: Network) -> Positions:
+    return layout_positions(_shown(key, Filters(), view, _net))
+
+
+@st.cache_resource(show_spinner="Preparing the view…", max_entries=16)
 def _view(key: str, filters: Filters, view: str, _net: Network) -> View:
-    net = _net
-    kept = filter_graph(net.graph, filters)
-    shown = view_graph(kept, view)
-    everywhere = net.positions[view]
-    return View(shown, kept, {n: everywhere[n] for n in shown.nodes if n in everywhere})
-
-
-def current_view(net: Network, filters: Filters, view: str) -> View:
-    """The filtered view of ``net``, drawn at the positions of the whole network.
-
-    Filtering never moves a node: positions come from the layout of the whole
-    network in that view.
-    """
-    return _view(net.key, filters, view, net)
-
-
-@dataclass(frozen=True)
-class Tables:
-    """The tables and chart data of a view."""
-
-    shared: pd.DataFrame
-    organisations: pd.DataFrame
-    projects: pd.DataFrame
-    funding: pd.DataFrame
-    timeline: pd.DataFrame
-
-
-@st.cache_data(max_entries=64)
-def _tables(key: str, filters: Filters, _net: Network) -> Tables:
-    g = _view(key, filters, VIEWS[0], _net).bipartite
-    return Tables(
-        shared=frames.shared_partners_frame(g),
-        organisations=frames.organisations_frame(g),
-        projects=frames.projects_frame(g),
-        funding=frames.funding_frame(g),
-        timeline=frames.timeline_frame(g),
+    kept = _filtered(key, filters, _net)
+    problem = ""
+    try:
+        shown = _shown(key, filters, view, _net)
+    except ViewTooLarge as err:
+        problem, view = f"This view cannot be shown: {err}", VIEWS[0]
+        shown = kept
+    try:
+        # Filtering never moves a node: positions come from the whole network's layout.
+        positions = _layout(key, view, _net)
+    except ViewTooLarge:
+        positions = layout_positions(shown)  # only the filtered projection can be built
+    return View(
+        graph=shown,
+        bipartite=kept,
+        drawing=NetworkIndex(shown, positions=positions),
+        sizes=node_sizes(shown),
+        name=view,
+        problem=problem,
     )
 
 
-def tables_for(net: Network, filters: Filters) -> Tables:
-    """Tables and chart data of the filtered bipartite graph (whatever view is drawn)."""
-    return _tables(net.key, filters, net)
+def current_view(net: Network, filters: Filters, view: str) -> View:
+    """The filtered view of ``net``, ready to draw; built once per network, filters and view."""
+    return _view(net.key, filters, view, net)
 
 
-@st.cache_data(max_entries=64, show_spinner="Writing the file…")
+@st.cache_resource(max_entries=64)
+def _drawn(key: str, filters: Filters, view: str, node: str | None, _of: View) -> FocusedView:
+    return _of.drawing.view(node)
+
+
+def drawn_part(net: Network, filters: Filters, shown: View, selected: str | None) -> FocusedView:
+    """What the browser draws of ``shown``: all of it, or the part around ``selected``.
+
+    A selection that the view does not hold (filtered out, or a project in the
+    organisations' view) is ignored.
+    """
+    node = selected if selected is not None and selected in shown.drawing.index else None
+    return _drawn(net.key, filters, shown.name, node, shown)
+
+
+#: The tables and chart data below the graph, by name.
+TABLES: dict[str, Callable[[nx.Graph], pd.DataFrame]] = {
+    "shared": frames.shared_partners_frame,
+    "organisations": frames.organisations_frame,
+    "projects": frames.projects_frame,
+    "funding": frames.funding_frame,
+    "timeline": frames.timeline_frame,
+}
+
+
+@st.cache_data(max_entries=64, show_spinner="Computing the table…")
+def _table(key: str, filters: Filters, name: str, _net: Network) -> pd.DataFrame:
+    return TABLES[name](_filtered(key, filters, _net))
+
+
+def table_frame(net: Network, filters: Filters, name: str) -> pd.DataFrame:
+    """The table ``name`` of :data:`TABLES` for the filtered bipartite graph, computed once."""
+    return _table(net.key, filters, name, net)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
 def _export(key: str, filters: Filters, view: str, fmt: str, _net: Network) -> bytes:
     shown = _view(key, filters, view, _net)
-    return export_bytes(shown.graph, fmt, positions=shown.positions)
+    if fmt == "html":
+        # A web page draws what the dashboard draws: the whole view, or its overview.
+        part = shown.drawing.view()
+        return export_bytes(part.graph, fmt, positions=part.positions)
+    return export_bytes(shown.graph, fmt, positions=shown.drawing.positions)
 
 
 def export_file(net: Network, filters: Filters, view: str, fmt: str) -> bytes:
-    """The view on screen as a file in format ``fmt`` (see :mod:`defus_graph.export`)."""
+    """The view on screen as a file in format ``fmt`` (see :mod:`defus_graph.export`).
+
+    Every node and link the filters keep, except the web page, which holds what
+    a browser can draw (the overview of a large view). Runs when a download
+    button is clicked, not on every rerun.
+    """
     return _export(net.key, filters, view, fmt, net)

@@ -17,6 +17,7 @@ from .story import funding_text
 
 __all__ = [
     "SHARES",
+    "TIMELINE_LIMIT",
     "TOTALS",
     "funding_frame",
     "organisations_frame",
@@ -141,8 +142,16 @@ def funding_frame(g: nx.Graph) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Programme", "Amount", "EUR", "Projects"])
 
 
-def timeline_frame(g: nx.Graph) -> pd.DataFrame:
-    """Dated projects with the first and last day their dates cover."""
+#: The most projects the timeline draws: one bar each, readable up to about this many.
+TIMELINE_LIMIT = 200
+
+
+def timeline_frame(g: nx.Graph, *, limit: int = TIMELINE_LIMIT) -> pd.DataFrame:
+    """Dated projects with the first and last day their dates cover.
+
+    At most ``limit`` of them: those with the most organisations (then the
+    earliest). ``frame.attrs["dated"]`` holds how many projects have dates.
+    """
     rows = []
     for node in project_nodes(g):
         d = g.nodes[node]
@@ -156,6 +165,15 @@ def timeline_frame(g: nx.Graph) -> pd.DataFrame:
                 "To": pd.Timestamp(date_bounds(end or start)[1]),
                 "Dates": dates_text(start, end),
                 "Programme": str(d.get("programme", "")) or "not stated",
+                "Organisations": g.degree(node),
             }
         )
-    return pd.DataFrame(rows, columns=["Project", "From", "To", "Dates", "Programme"])
+    columns = ["Project", "From", "To", "Dates", "Programme", "Organisations"]
+    frame = pd.DataFrame(rows, columns=columns)
+    if len(frame) > limit:
+        frame = frame.sort_values(
+            ["Organisations", "From", "Project"], ascending=[False, True, True], kind="stable"
+        ).head(limit)
+        frame = frame.sort_values(["From", "Project"], kind="stable").reset_index(drop=True)
+    frame.attrs["dated"] = len(rows)
+    return frame

@@ -6,19 +6,28 @@ or shown in a dataframe, so names and descriptions appear literally.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from pathlib import Path
 
 import streamlit as st
 
 from ..errors import DataError
+from ..focus import FocusedView
 from ..graph import is_project
-from .data import Network, load_network
+from .data import Network, View, load_network
 from .own_data import problems_frame
 from .state import Selection
 from .story import OrganisationStory, ProjectStory, organisation_story, project_story
 from .text import md
 
-__all__ = ["STORY_KEY", "data_errors", "empty_state", "network_or_stop", "story_panel"]
+__all__ = [
+    "STORY_KEY",
+    "data_errors",
+    "empty_state",
+    "network_or_stop",
+    "story_panel",
+    "view_notices",
+]
 
 #: Key of the panel's container (CSS class ``st-key-story`` in the page).
 STORY_KEY = "story"
@@ -51,6 +60,14 @@ def empty_state(reset: object) -> None:
         "Widen the year range or clear some filters in the sidebar."
     )
     st.button("Clear all filters", on_click=reset, key="empty_reset")  # type: ignore[arg-type]
+
+
+def view_notices(shown: View, drawn: FocusedView) -> None:
+    """Why the chosen view is not shown, and what part of a large network is drawn."""
+    if shown.problem:
+        st.warning(md(shown.problem))
+    if drawn.notice:
+        st.info(md(drawn.notice), icon=":material/filter_center_focus:")
 
 
 def _organisation(s: OrganisationStory, shown: bool) -> None:
@@ -106,8 +123,8 @@ def _project(s: ProjectStory, shown: bool) -> None:
         st.markdown(md(s.description))
 
 
-def story_panel(net: Network, selection: Selection, drawn: set[str]) -> None:
-    """The story of the selected node, or how to select one."""
+def story_panel(net: Network, selection: Selection, drawn: Container[str]) -> None:
+    """The story of the selected node, or how to select one; ``drawn`` holds the nodes shown."""
     with st.container(key=STORY_KEY):
         if selection.problem:
             st.warning(md(selection.problem) + " Pick a name from the search box instead.")

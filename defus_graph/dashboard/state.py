@@ -37,6 +37,7 @@ __all__ = [
     "SESSION_DATA",
     "SHARED_ONLY",
     "SHARED_TABLE",
+    "TABLE_TABS",
     "UPLOAD_PANEL",
     "UPLOAD_ROUND",
     "VIEW",
@@ -58,6 +59,7 @@ COUNTRIES = "filter_countries"
 PROGRAMMES = "filter_programmes"
 YEARS = "filter_years"
 SHARED_ONLY = "filter_shared_only"
+TABLE_TABS = "table_tabs"
 SHARED_TABLE = "table_shared"
 ORG_TABLE = "table_organisations"
 PROJECT_TABLE = "table_projects"

@@ -7,6 +7,7 @@ draws without any network access.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import altair as alt
@@ -82,11 +83,18 @@ def timeline_chart(frame: pd.DataFrame) -> None:
             x2="To:T",
             y=alt.Y("Project:N", title=None, sort=alt.EncodingSortField("From", order="ascending")),
             color=alt.Color("Programme:N"),
-            tooltip=["Project:N", "Dates:N", "Programme:N"],
+            tooltip=["Project:N", "Dates:N", "Programme:N", "Organisations:Q"],
         )
     )
     st.altair_chart(chart, width="stretch")
-    st.caption("A date given only as a year covers the whole year.")
+    note = "A date given only as a year covers the whole year."
+    dated = int(frame.attrs.get("dated", len(frame)))
+    if dated > len(frame):
+        note = (
+            f"The {len(frame):,} projects with the most organisations, of {dated:,} with "
+            "dates; use the filters (programme, years) to see others. " + note
+        )
+    st.caption(note)
 
 
 #: Download formats: (format for export_bytes, button label, file extension, MIME type).
@@ -101,14 +109,15 @@ DOWNLOADS: tuple[tuple[str, str, str, str], ...] = (
 def downloads(file_bytes: Callable[[str], bytes], *, name: str) -> None:
     """Buttons to download the graph on screen, filters applied, in every format.
 
-    ``file_bytes(fmt)`` gives the file's content for a format of :data:`DOWNLOADS`.
+    ``file_bytes(fmt)`` gives the file's content for a format of :data:`DOWNLOADS`;
+    it runs only when its button is clicked (a large network's files take seconds).
     """
     columns = st.columns(len(DOWNLOADS))
     for column, (fmt, label, ext, mime) in zip(columns, DOWNLOADS, strict=True):
         with column:
             st.download_button(
                 label,
-                data=file_bytes(fmt),
+                data=functools.partial(file_bytes, fmt),
                 file_name=f"{name}.{ext}",
                 mime=mime,
                 key=f"download_{fmt}",
