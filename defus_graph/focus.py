@@ -196,8 +196,8 @@ class NetworkIndex:
         they link it to the rest, each with its members, the strongest first,
         until the limit; positions are then rings around it. With nothing
         selected, the most central organisations and the projects linking
-        them (on a projection: the most central nodes), at their positions in
-        the whole network. At most :attr:`link_limit` links are drawn: those
+        them (on a projection: the most central nodes), laid out on their own.
+        At most :attr:`link_limit` links are drawn: those
         of the selected node first, then each node's strongest, then the
         strongest of the rest. Raises ``KeyError`` for a node that is not in
         the network.
@@ -399,17 +399,14 @@ class NetworkIndex:
             word = "organisation" if self.side[kept[0]] == ORGANISATION else "project"
             notice = (
                 f"Showing {len(kept):,} of {len(self.nodes):,} nodes: the "
-                f"{_plural(len(kept), word)} with the most links, at their places in the whole "
-                "network. Click one or search for a name to see its neighbourhood, or use the "
-                "filters to see others."
+                f"{_plural(len(kept), word)} with the most links. Click one or search for a "
+                "name to see its neighbourhood, or use the filters to see others."
             )
         # Only the links among what is shown: a project's other members stay hidden.
         graph, links = self._subgraph(kept, None)
-        positions = {
-            self.nodes[i]: self.positions[self.nodes[i]]
-            for i in kept
-            if self.nodes[i] in self.positions
-        }
+        # Laid out on its own: in the whole network's layout the most central
+        # nodes sit in one dense knot. Computed once per index.
+        positions = layout_positions(graph)
         notice += self._links_notice(graph, links)
         return FocusedView(graph, positions, notice, None, len(self.nodes))
 

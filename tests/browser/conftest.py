@@ -138,6 +138,16 @@ def hostile_url(
 
 
 @pytest.fixture(scope="session")
+def large_url(start_server: Callable[[Path], str], tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The dashboard on generated CORDIS-like data of about 3,000 nodes: drawn in part."""
+    from benchmarks.generate import Size, write_dataset
+
+    target = tmp_path_factory.mktemp("large") / "data"
+    write_dataset(Size("browser", 1_800, 1_500, 9_000), target)
+    return start_server(target)
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 

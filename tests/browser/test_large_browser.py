@@ -1,0 +1,66 @@
+"""A network larger than a browser can draw: a focused part, a notice, a quick click."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from defus_graph.focus import DRAW_LIMIT, LINK_LIMIT
+
+from .test_dashboard_browser import GRAPH, STORY, open_dashboard
+
+pytestmark = pytest.mark.browser
+
+NOTICE = '[data-testid="stAlertContentInfo"]'
+
+
+def drawn(page: Any) -> dict[str, int]:
+    """How many nodes and links the browser holds right now."""
+    return page.evaluate(  # type: ignore[no-any-return]
+        """() => ({nodes: window.defusGraph.network.body.data.nodes.length,
+                   edges: window.defusGraph.network.body.data.edges.length})"""
+    )
+
+
+def test_a_large_network_is_drawn_in_part_and_says_so(page: Any, large_url: str) -> None:
+    open_dashboard(page, large_url)
+    counts = drawn(page)
+    assert counts["nodes"] == DRAW_LIMIT and counts["edges"] <= LINK_LIMIT
+    notice = page.locator(NOTICE).first.inner_text()
+    assert f"Showing {DRAW_LIMIT:,} of " in notice
+    assert "most central" in notice and "Click an organisation" in notice
+    # The caption and the downloads still speak of the whole network.
+    caption = page.get_by_text("Projects and organisations:").first.inner_text()
+    assert "3," in caption.split("nodes")[0]
+
+
+def test_clicking_an_organisation_draws_its_neighbourhood(page: Any, large_url: str) -> None:
+    open_dashboard(page, large_url)
+    # The organisation drawn with the most links, zoomed onto until it is the one hit.
+    where = page.evaluate(
+        """() => {
+            const g = window.defusGraph, net = g.network;
+            const orgs = net.body.data.nodes.getIds().filter(id => id.startsWith("org:"));
+            orgs.sort((a, b) => net.getConnectedEdges(b).length - net.getConnectedEdges(a).length);
+            for (const id of orgs) {
+                net.focus(id, {scale: 4, animation: false});
+                const p = g.positionOf(id);
+                const rect = net.body.container.getBoundingClientRect();
+                if (net.getNodeAt({x: p.x - rect.left, y: p.y - rect.top}) === id) {
+                    return {id: id, x: p.x, y: p.y};
+                }
+            }
+            return null;
+        }"""
+    )
+    assert where is not None, "no organisation could be clicked on its own"
+    page.mouse.click(where["x"], where["y"])
+    page.wait_for_selector(f'.dg-root[data-selected="{where["id"]}"]', timeout=30_000)
+    name = where["id"].split(":", 1)[1]
+    page.locator(STORY).get_by_text(name).first.wait_for(timeout=30_000)
+    notice = page.locator(NOTICE).first.inner_text()
+    assert f"the neighbourhood of {name}" in notice
+    counts = drawn(page)
+    assert counts["nodes"] <= DRAW_LIMIT and counts["edges"] <= LINK_LIMIT
+    assert page.locator(GRAPH).get_attribute("data-selected") == where["id"]
