@@ -137,6 +137,8 @@ class NetworkIndex:
         self.link_limit = link_limit
         self.nodes: list[str] = sorted(str(n) for n in g.nodes)
         self._keys = {str(n): n for n in g.nodes}
+        # Each node's place in ``g``: a part keeps it, so its links keep their direction.
+        self._place = {name: i for i, name in enumerate(self._keys)}
         self.index: dict[str, int] = {n: i for i, n in enumerate(self.nodes)}
         n = len(self.nodes)
         index = self.index
@@ -243,12 +245,14 @@ class NetworkIndex:
         g = self.graph
         keys = [self._keys[self.nodes[i]] for i in kept]
         out = nx.Graph()
-        out.add_nodes_from((k, g.nodes[k]) for k in keys)  # copies each node's attributes
+        # In the order of ``g`` (copying each node's attributes), so that a link
+        # is reported from the same end as in ``g`` (the project, for a member).
+        out.add_nodes_from((k, g.nodes[k]) for k in sorted(keys, key=lambda k: self._place[str(k)]))
         out.add_edges_from(
             (keys[a], keys[b], g.adj[keys[a]][keys[b]])
             for a, b in zip(rows.tolist(), cols.tolist(), strict=True)
         )
-        if self.two_sided:
+        if self.two_sided and len(kept) < len(self.nodes):
             # Tooltips say how many projects (members) a node has in the whole
             # network, not in the part drawn.
             for i, key in zip(kept, keys, strict=True):

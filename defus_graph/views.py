@@ -145,12 +145,14 @@ def projection_pairs(g: nx.Graph, view: str) -> int:
     return sum(d * (d - 1) // 2 for d in degrees)
 
 
-def view_graph(g: nx.Graph, view: str, *, limit: int = PROJECTION_LIMIT) -> nx.Graph:
+def view_graph(g: nx.Graph, view: str, *, limit: int | None = None) -> nx.Graph:
     """The bipartite graph itself, or its organisation or project projection.
 
     Raises :class:`ViewTooLarge` when the projection could have more than
-    ``limit`` links, before any memory is spent on it.
+    ``limit`` links (default :data:`PROJECTION_LIMIT`), before any memory is
+    spent on it.
     """
+    limit = PROJECTION_LIMIT if limit is None else limit
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
     if view == "bipartite":

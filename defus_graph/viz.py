@@ -318,6 +318,7 @@ _PAGE = """<!DOCTYPE html>
 <style>
 body {{ margin: 0; font-family: sans-serif; color: #222; }}
 h1 {{ font-size: 1.2rem; margin: 0.6rem 1rem; }}
+p.note {{ margin: 0 1rem 0.6rem; max-width: 60rem; }}
 #network {{ width: 100%; height: {height}; border-top: 1px solid #ddd; }}
 div.vis-tooltip {{ white-space: pre-line; max-width: 28rem; }}
 </style>
@@ -325,7 +326,7 @@ div.vis-tooltip {{ white-space: pre-line; max-width: 28rem; }}
 </head>
 <body>
 <h1>{title}</h1>
-<div id="network"></div>
+{note}<div id="network"></div>
 <script>
 (function () {{
   "use strict";
@@ -361,12 +362,14 @@ def network_html(
     selected: str | None = None,
     title: str = "DEFUS partner network",
     height: str = "90vh",
+    note: str = "",
 ) -> str:
     """A standalone HTML page drawing ``g``, that works offline.
 
-    Everything taken from the data reaches the page escaped: the title as HTML
-    text, nodes and edges as JSON that cannot close the script, tooltips as
-    text nodes.
+    ``note`` is a paragraph shown under the title (e.g. what a partial drawing
+    leaves out). Everything taken from the data reaches the page escaped: the
+    title and the note as HTML text, nodes and edges as JSON that cannot close
+    the script, tooltips as text nodes.
     """
     if not _CSS_LENGTH.match(height):
         raise ValueError(f"height {height!r} is not a CSS length such as '750px' or '90vh'")
@@ -375,6 +378,7 @@ def network_html(
     data = {"nodes": net.nodes, "edges": net.edges, "options": VIS_OPTIONS}
     return _PAGE.format(
         title=html.escape(title),
+        note=f'<p class="note">{html.escape(note)}</p>\n' if note else "",
         vis_css=vis_css,
         vis_js=vis_js,
         height=height,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from defus_graph.dashboard import state
@@ -228,3 +229,20 @@ def test_only_the_open_tab_is_computed() -> None:
     assert [d.key for d in at.dataframe if d.key in TAB_OF] == [state.SHARED_TABLE]
     frame(at, state.ORG_TABLE)
     assert [d.key for d in at.dataframe if d.key in TAB_OF] == [state.ORG_TABLE]
+
+
+def test_a_view_too_large_to_build_falls_back_and_says_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from defus_graph import views
+
+    monkeypatch.setattr(views, "PROJECTION_LIMIT", 3)
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[state.VIEW] = "projects"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    warning = " ".join(w.value for w in at.warning)
+    assert "This view cannot be shown" in warning and "Filter the data first" in warning
+    assert any("Projects and organisations:" in c.value for c in at.caption)
+    st.cache_resource.clear()

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 
+import networkx as nx
 import pytest
 
 from defus_graph.export import html_bytes
+from defus_graph.focus import DRAW_LIMIT
 from defus_graph.graph import org_id, project_id
 from defus_graph.layout import layout_positions
 from defus_graph.style import kind_colour
@@ -117,3 +119,16 @@ def test_bad_height_is_refused() -> None:
     g = bipartite()
     with pytest.raises(ValueError, match="CSS length"):
         network_html(g, positions={}, height="1px;}</style><script>")
+
+
+def test_a_network_too_large_for_a_browser_is_drawn_in_part_and_says_so() -> None:
+    g = nx.Graph()
+    g.add_nodes_from((f"project:P{i}", {"bipartite": 0, "kind": "project"}) for i in range(900))
+    g.add_nodes_from((f"org:O{j}", {"bipartite": 1, "kind": "city"}) for j in range(900))
+    g.add_edges_from(
+        (f"project:P{i}", f"org:O{(i * 7 + k) % 900}") for i in range(900) for k in range(3)
+    )
+    page = html_bytes(g).decode("utf-8")
+    data = json.loads(re.search(r"var data = (\{.*?\});\n", page).group(1))  # type: ignore[union-attr]
+    assert 0 < len(data["nodes"]) <= DRAW_LIMIT
+    assert f'<p class="note">Showing {len(data["nodes"]):,} of 1,800 nodes' in page

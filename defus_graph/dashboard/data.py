@@ -236,18 +236,14 @@ def table_frame(net: Network, filters: Filters, name: str) -> pd.DataFrame:
 @st.cache_data(max_entries=16, show_spinner=False)
 def _export(key: str, filters: Filters, view: str, fmt: str, _net: Network) -> bytes:
     shown = _view(key, filters, view, _net)
-    if fmt == "html":
-        # A web page draws what the dashboard draws: the whole view, or its overview.
-        part = shown.drawing.view()
-        return export_bytes(part.graph, fmt, positions=part.positions)
     return export_bytes(shown.graph, fmt, positions=shown.drawing.positions)
 
 
 def export_file(net: Network, filters: Filters, view: str, fmt: str) -> bytes:
     """The view on screen as a file in format ``fmt`` (see :mod:`defus_graph.export`).
 
-    Every node and link the filters keep, except the web page, which holds what
-    a browser can draw (the overview of a large view). Runs when a download
+    Every node and link the filters keep (a web page of a large view draws its
+    overview, see :func:`defus_graph.export.html_bytes`). Runs when a download
     button is clicked, not on every rerun.
     """
     return _export(net.key, filters, view, fmt, net)

@@ -2,6 +2,9 @@
 
 The drawing is :func:`defus_graph.viz.network_html`, the dashboard's styling
 with vis-network inlined; positions are the seeded layout, physics is off.
+A network larger than a browser can draw is drawn as the dashboard draws it
+(:mod:`defus_graph.focus`): its most central part, with a note on the page
+saying what is hidden.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..focus import NetworkIndex
 from ..layout import Positions, layout_positions
+from ..style import node_sizes
 from ..viz import network_html
 from ._files import write_atomic
 
@@ -25,10 +30,17 @@ def html_bytes(
     """``g`` as a standalone HTML page, UTF-8.
 
     ``positions`` defaults to :func:`defus_graph.layout.layout_positions` of ``g``.
+    Above :data:`defus_graph.focus.DRAW_LIMIT` nodes or
+    :data:`defus_graph.focus.LINK_LIMIT` links, the page draws the overview of
+    :meth:`defus_graph.focus.NetworkIndex.view` and says what it leaves out.
     """
     if positions is None:
         positions = layout_positions(g)
-    return network_html(g, positions=positions, title=title).encode("utf-8")
+    part = NetworkIndex(g, positions=positions).view()
+    page = network_html(
+        part.graph, positions=part.positions, sizes=node_sizes(g), title=title, note=part.notice
+    )
+    return page.encode("utf-8")
 
 
 def write_html(

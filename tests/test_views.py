@@ -1,0 +1,69 @@
+"""Views too large to build are refused up front, with a reason a user can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from defus_graph import views
+from defus_graph.cli import main
+from defus_graph.graph import graph_from_dataset
+from defus_graph.store import load_dataset
+from defus_graph.views import ViewTooLarge, projection_pairs, view_graph
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@st.composite
+def _bipartite(draw: st.DrawFn) -> nx.Graph:
+    projects, orgs = draw(st.integers(1, 8)), draw(st.integers(1, 10))
+    g = nx.Graph()
+    g.add_nodes_from((f"project:P{i}", {"bipartite": 0}) for i in range(projects))
+    g.add_nodes_from((f"org:O{j}", {"bipartite": 1}) for j in range(orgs))
+    pairs = draw(st.sets(st.tuples(st.integers(0, projects - 1), st.integers(0, orgs - 1))))
+    g.add_edges_from((f"project:P{i}", f"org:O{j}") for i, j in pairs)
+    return g
+
+
+@given(g=_bipartite(), view=st.sampled_from(["orgs", "projects"]))
+@settings(max_examples=80, deadline=None)
+def test_the_bound_is_never_below_the_links_built(g: nx.Graph, view: str) -> None:
+    assert view_graph(g, view).number_of_edges() <= projection_pairs(g, view)
+
+
+def test_a_projection_over_the_limit_is_refused_with_what_to_do() -> None:
+    g = graph_from_dataset(load_dataset(ROOT / "data"))
+    pairs = projection_pairs(g, "projects")
+    assert view_graph(g, "projects", limit=pairs).number_of_nodes() > 0
+    with pytest.raises(ViewTooLarge) as refused:
+        view_graph(g, "projects", limit=pairs - 1)
+    message = str(refused.value)
+    assert f"up to {pairs:,} links" in message and "Filter the data first" in message
+    assert view_graph(g, "bipartite", limit=0) is g
+
+
+def test_the_cli_says_why_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(views, "PROJECTION_LIMIT", 3)
+    out = tmp_path / "projects.gexf"
+    status = main(
+        [
+            "--data",
+            str(ROOT / "data"),
+            "export",
+            "--format",
+            "gexf",
+            "--view",
+            "projects",
+            "-o",
+            str(out),
+        ]
+    )
+    assert status == 1
+    assert "the project network of these" in capsys.readouterr().err
+    assert not out.exists()
