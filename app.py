@@ -78,16 +78,9 @@ with shared_tab:
         )
 with orgs_tab:
     if orgs_tab.open:
-        st.caption(
-            "Degree and betweenness compare an organisation with the busiest one; eigenvector "
-            "centrality is high for those linked to well-linked partners. Select a row to "
-            "select it."
-        )
-        ui.node_table(
-            ui.table_frame(net, filters, "organisations"),
-            key=ui.ORG_TABLE,
-            empty="No organisation is shown.",
-        )
+        organisations = ui.table_frame(net, filters, "organisations")
+        ui.organisations_caption(organisations)
+        ui.node_table(organisations, key=ui.ORG_TABLE, empty="No organisation is shown.")
 with projects_tab:
     if projects_tab.open:
         ui.node_table(

@@ -172,3 +172,29 @@ def test_organisation_metrics_survive_filters_that_leave_one_project() -> None:
     orgs = frames.organisations_frame(graph_from_dataset(ds))
     assert list(orgs["Organisation"]) == ["x", "y"]
     assert list(orgs["Eigenvector"]) == [1.0, 1.0]
+
+
+def test_the_organisations_table_says_when_betweenness_is_estimated(
+    graph: nx.Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pickle
+
+    from defus_graph import analysis
+
+    assert frames.organisations_frame(graph).attrs["estimated"] is False
+    monkeypatch.setattr(analysis, "BETWEENNESS_EXACT_LIMIT", 10)
+    estimated = frames.organisations_frame(graph)
+    assert estimated.attrs["estimated"] is True
+    # Streamlit's cache pickles the frame: the flag must survive that.
+    assert pickle.loads(pickle.dumps(estimated)).attrs["estimated"] is True
+
+
+def test_the_timeline_keeps_the_projects_with_most_organisations(graph: nx.Graph) -> None:
+    whole = frames.timeline_frame(graph)
+    kept = frames.timeline_frame(graph, limit=3)
+    assert len(kept) == 3 and kept.attrs["dated"] == whole.attrs["dated"] == len(whole)
+    assert (
+        sorted(kept["Organisations"], reverse=True)
+        == sorted(whole["Organisations"], reverse=True)[:3]
+    )
+    assert list(kept["From"]) == sorted(kept["From"])  # still drawn in time order

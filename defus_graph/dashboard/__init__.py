@@ -29,7 +29,7 @@ from .state import (
     init_state,
     read_selection,
 )
-from .tables import downloads, funding_chart, node_table, timeline_chart
+from .tables import downloads, funding_chart, node_table, organisations_caption, timeline_chart
 from .upload import data_banner, duplicates_panel, network_in_use, upload_panel
 
 __all__ = [
@@ -55,6 +55,7 @@ __all__ = [
     "network_or_stop",
     "node_table",
     "on_graph_click",
+    "organisations_caption",
     "read_selection",
     "reset_filters",
     "search_box",

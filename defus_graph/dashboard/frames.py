@@ -50,7 +50,11 @@ def shared_partners_frame(g: nx.Graph) -> pd.DataFrame:
 
 
 def organisations_frame(g: nx.Graph) -> pd.DataFrame:
-    """Every organisation of ``g`` with its network metrics, most central first."""
+    """Every organisation of ``g`` with its network metrics, most central first.
+
+    ``frame.attrs["estimated"]`` is true when betweenness was estimated from a
+    sample of the network (see :func:`defus_graph.analysis.centralities`).
+    """
     central = centralities(g)
     groups = communities(g)
     rows = []
@@ -82,11 +86,13 @@ def organisations_frame(g: nx.Graph) -> pd.DataFrame:
         "Community",
     ]
     frame = pd.DataFrame(rows, columns=columns)
-    if frame.empty:
-        return frame
-    return frame.sort_values(
-        ["Betweenness", "Projects", "Organisation"], ascending=[False, False, True]
-    ).reset_index(drop=True)
+    if not frame.empty:
+        frame = frame.sort_values(
+            ["Betweenness", "Projects", "Organisation"], ascending=[False, False, True]
+        ).reset_index(drop=True)
+    # Whether betweenness was estimated from a sample (large networks): the table says so.
+    frame.attrs["estimated"] = any(c.estimated for c in central.values())
+    return frame
 
 
 def projects_frame(g: nx.Graph) -> pd.DataFrame:

@@ -17,7 +17,14 @@ import streamlit as st
 from .controls import table_callback
 from .frames import SHARES, TOTALS
 
-__all__ = ["DOWNLOADS", "downloads", "funding_chart", "node_table", "timeline_chart"]
+__all__ = [
+    "DOWNLOADS",
+    "downloads",
+    "funding_chart",
+    "node_table",
+    "organisations_caption",
+    "timeline_chart",
+]
 
 
 def node_table(frame: pd.DataFrame, *, key: str, empty: str) -> None:
@@ -34,6 +41,20 @@ def node_table(frame: pd.DataFrame, *, key: str, empty: str) -> None:
         on_select=table_callback(key, frame["node"].tolist()),
         selection_mode="single-row",
     )
+
+
+def organisations_caption(frame: pd.DataFrame) -> None:
+    """What the organisations table's metrics mean, and whether betweenness is an estimate."""
+    text = (
+        "Degree and betweenness compare an organisation with the busiest one; eigenvector "
+        "centrality is high for those linked to well-linked partners. Select a row to select it."
+    )
+    if frame.attrs.get("estimated"):
+        text += (
+            " On a network this large, betweenness is estimated from shortest paths out of a "
+            "sample of nodes (the same sample every time), so close values may swap places."
+        )
+    st.caption(text)
 
 
 def funding_chart(frame: pd.DataFrame) -> None:
