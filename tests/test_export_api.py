@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -21,6 +22,7 @@ from defus_graph.export import (
     html_bytes,
     write_export,
 )
+from defus_graph.export._files import write_atomic
 from tests.export_graphs import bipartite
 
 
@@ -75,6 +77,27 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(OSError, match="disk full"):
         write_export(bipartite(), "gexf", target)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["network.gexf"]
+
+
+def test_chunks_are_written_in_order(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    assert write_atomic(target, (bytes([65 + i]) * 3 for i in range(4))) == target
+    assert target.read_bytes() == b"AAABBBCCCDDD"
+
+
+def test_a_failing_chunk_leaves_the_old_file(tmp_path: Path) -> None:
+    """Half a document is never seen: not at the path, not as a stray temporary file."""
+    target = tmp_path / "network.gexf"
+    target.write_bytes(b"old")
+
+    def chunks() -> Iterator[bytes]:
+        yield b"<gexf>" * 1000
+        raise ExportError("the graph changed under us")
+
+    with pytest.raises(ExportError, match="changed"):
+        write_atomic(target, chunks())
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["network.gexf"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ._table import ExportError
@@ -11,11 +12,23 @@ from ._table import ExportError
 __all__ = ["write_atomic"]
 
 
-def write_atomic(path: Path, data: bytes) -> Path:
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> Path:
     """Write ``data`` to a temporary file beside ``path``, then move it over ``path``.
 
-    An existing file at ``path`` is replaced only once the new one is complete.
-    Raises :class:`ExportError` if the folder does not exist.
+    ``data`` is the whole content, or an iterable of chunks written one after
+    the other as they come (a large document then never has to be held in
+    memory). An existing file at ``path`` is replaced only once the new one is
+    complete: if writing fails, or the iterable raises, the temporary file is
+    removed and ``path`` is left as it was. Raises :class:`ExportError` if the
+    folder does not exist.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_atomic(Path(folder) / "a.txt", (part for part in (b"one ", b"two")))
+    ...     path.read_bytes()
+    b'one two'
     """
     path = Path(path)
     folder = path.parent
@@ -27,7 +40,11 @@ def write_atomic(path: Path, data: bytes) -> Path:
     try:
         os.chmod(temp, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes | bytearray | memoryview):
+                handle.write(data)
+            else:
+                for chunk in data:
+                    handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
