@@ -354,3 +354,150 @@ def test_real_data_exports_in_every_view() -> None:
         back = read_gexf(data)
         assert back.number_of_nodes() == shown.number_of_nodes()
         assert back.number_of_edges() == shown.number_of_edges()
+
+
+# --- streaming --------------------------------------------------------------------------------
+
+
+def test_streamed_file_is_gexf_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Written chunk by chunk (here of 2 rows, so every boundary is crossed) = gexf_bytes."""
+    from defus_graph.export import gexf
+
+    for name, g in views().items():
+        positions = layout_positions(g)
+        whole = gexf_bytes(g, positions=positions)
+        monkeypatch.setattr(gexf, "CHUNK_ROWS", 2)
+        path = gexf.write_gexf(g, tmp_path / f"{name}.gexf", positions=positions)
+        assert path.read_bytes() == whole
+        assert gexf_bytes(g, positions=positions) == whole
+        monkeypatch.undo()
+
+
+def test_write_export_streams_gexf(tmp_path: Path) -> None:
+    """The document is handed to the file as several chunks, not as one bytes object."""
+    from defus_graph.export import _files, gexf, write_export
+
+    seen: list[object] = []
+    real = _files.write_atomic
+
+    def spy(path: Path, data: object) -> Path:
+        seen.append(data)
+        return real(path, data)  # type: ignore[arg-type]
+
+    g = view_graph(bipartite(), "orgs")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(gexf, "write_atomic", spy)
+        mp.setattr(gexf, "CHUNK_ROWS", 3)
+        write_export(g, "gexf", tmp_path / "orgs.gexf")
+    assert len(seen) == 1 and not isinstance(seen[0], bytes)
+    assert (tmp_path / "orgs.gexf").read_bytes() == gexf_bytes(g)
+
+
+# --- attribute values of every type, column by column -----------------------------------------
+
+_KEYS = ("a", "b", "funding_eur", "Type", "line")
+_NAMES = {"Type": "Type_attr", "line": "source_line"}
+_PLAIN = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**40), max_value=2**40),
+    st.floats(),  # NaN and infinities included: they are missing
+    st.text(alphabet=st.sampled_from([*"ab é<&\"'", "\t", "\n", "\r", "\x00", "\x1f"]), max_size=4),
+)
+_VALUE = st.one_of(_PLAIN, st.lists(_PLAIN, max_size=3), st.sets(st.integers(0, 9), max_size=3))
+
+
+def _missing(value: object) -> bool:
+    if value is None or value == "":
+        return True
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, list | set):
+        return all(_missing(v) for v in value)
+    return False
+
+
+def _expected_scalar(value: object) -> object:
+    """What the module docstring of export._table says a present value becomes."""
+    if isinstance(value, str):
+        return _XML_OK.sub("", value)
+    if isinstance(value, list):
+        return "; ".join(
+            _XML_OK.sub("", str(_expected_scalar(v))) for v in value if not _missing(v)
+        )
+    if isinstance(value, set):
+        return "; ".join(sorted(str(v) for v in value))
+    return value
+
+
+def _expected_columns(rows: list[dict[str, object]]) -> dict[str, tuple[str, list[object]]]:
+    """Row by row, the naive way: each column's type and its values (None where missing)."""
+    present: dict[str, list[object]] = {}
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            scalar = None if _missing(value) else _expected_scalar(value)
+            if scalar is not None and scalar != "":
+                present.setdefault(_NAMES.get(key, key), [None] * len(rows))[i] = scalar
+    out = {}
+    for name, values in present.items():
+        kinds = {type(v) for v in values if v is not None}
+        if name == "funding_eur" and kinds <= {int, float}:
+            type_ = "double"
+        elif kinds == {bool}:
+            type_ = "boolean"
+        elif kinds == {int}:
+            small = all(-(2**31) <= v < 2**31 for v in values if isinstance(v, int))
+            type_ = "integer" if small else "long"
+        elif kinds <= {int, float}:
+            type_ = "double"
+        else:
+            type_ = "string"
+        if type_ == "double":
+            values = [None if v is None else float(v) for v in values]  # type: ignore[arg-type]
+        if type_ == "string":
+            text = {True: "true", False: "false"}
+            values = [
+                v
+                if v is None or isinstance(v, str)
+                else text[v]
+                if isinstance(v, bool)
+                else repr(v)
+                for v in values
+            ]
+        out[name] = (type_, values)
+    return out
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.dictionaries(st.sampled_from(_KEYS), _VALUE, max_size=len(_KEYS)), min_size=1, max_size=6
+    )
+)
+def test_mixed_values_column_by_column(rows: list[dict[str, object]]) -> None:
+    from defus_graph.export._table import table_from_graph
+
+    g = nx.Graph()
+    for i, row in enumerate(rows):
+        g.add_node(f"n{i}", **row)
+    g.add_edges_from((f"n{i}", f"n{i + 1}", row) for i, row in enumerate(rows[1:]))
+    table = table_from_graph(g)  # nodes n0..n5 are already in id order
+    expected = _expected_columns(rows)
+    got = {
+        c.name: (c.type, v)
+        for c, v in zip(table.nodes.attributes.columns, table.nodes.attributes.values, strict=True)
+    }
+    assert got == expected
+    for name, (_, values) in got.items():  # 1 == 1.0 == True, so the types too
+        assert [type(v) for v in values] == [type(v) for v in expected[name][1]]
+
+    data = gexf_bytes(g)
+    assert_valid_gexf(data)
+    back = read_gexf(data)
+    for name, (_, values) in expected.items():
+        for i, value in enumerate(values):
+            assert back.nodes[f"n{i}"].get(name) == value
+    edge_columns = _expected_columns(rows[1:])
+    for name, (_, values) in edge_columns.items():
+        for i, value in enumerate(values):
+            assert back.edges[f"n{i}", f"n{i + 1}"].get(name) == value

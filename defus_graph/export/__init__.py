@@ -24,7 +24,7 @@ from ..layout import Positions
 from ._files import write_atomic
 from ._table import ExportError
 from .gephi_csv import gephi_csv_zip, write_gephi_csv
-from .gexf import gexf_bytes
+from .gexf import gexf_bytes, write_gexf
 from .graphml import graphml_bytes
 from .html import html_bytes
 
@@ -76,11 +76,14 @@ def write_export(
     Each file is written to a temporary file beside it, then moved into place,
     so a reader never sees half a file. For ``"csv"``, a path ending in
     ``.zip`` gets the zip of both tables; any other path ``X`` or ``X.csv``
-    gets ``X.nodes.csv`` and ``X.edges.csv``. Raises :class:`ExportError` if
-    the folder does not exist.
+    gets ``X.nodes.csv`` and ``X.edges.csv``. A GEXF document is written as
+    it is made, chunk by chunk, so it never has to fit in memory whole.
+    Raises :class:`ExportError` if the folder does not exist.
     """
     _check(fmt)
     path = Path(path)
     if fmt == "csv":
         return write_gephi_csv(g, path)
+    if fmt == "gexf":
+        return [write_gexf(g, path, positions=positions)]
     return [write_atomic(path, export_bytes(g, fmt, positions=positions))]

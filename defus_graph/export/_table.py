@@ -1,30 +1,41 @@
 """What every writer writes, worked out once: ids, labels, typed attributes and time spans.
 
-The writers (GEXF, GraphML, CSV, HTML) only lay out a :class:`Table`; the
-decisions about values live here, so every format says the same thing.
+The writers (GEXF, GraphML, CSV) only lay out a :class:`Table`; the
+decisions about values live here, so every format says the same thing. The
+table is column-wise (one list per attribute, ``None`` where a row has no
+value), so each rule below runs once per column with code specialised to the
+column's types, rather than once per value.
 
 Values
     ``None``, ``""``, NaN, infinities and empty lists are missing and left out.
     Lists, tuples and sets become one string joined with ``"; "``. Text loses
     the characters XML 1.0 cannot hold (control characters other than tab,
     newline and carriage return; lone surrogates; U+FFFE, U+FFFF), so every
-    format stays readable.
+    format stays readable; text left empty by that is missing too.
 Types
     One type per attribute and domain: ``boolean`` if every value is a bool,
     ``integer`` (``long`` beyond 32 bits) if every value is an int, ``double``
-    if every value is a number, else ``string``. ``funding_eur`` is always a
-    ``double``.
+    if every value is a number, else ``string`` (numbers and booleans are then
+    written as :func:`format_value` gives them). ``funding_eur``,
+    ``contribution_eur``, ``latitude`` and ``longitude`` are always a
+    ``double`` when every value is a number.
 Names
     Attributes whose names the formats use for structure are renamed:
     ``start``/``end`` (the dates as stated, e.g. "2017") become
     ``stated_start``/``stated_end``; ``source``/``line`` (provenance) become
-    ``source_document``/``source_line``; any other clash gets ``_attr`` added.
+    ``source_document``/``source_line``; any other clash (``id``, ``label``,
+    ``target``, ``type``, ``weight``, ``timeset`` in any case) gets ``_attr``
+    added. Names lose the characters XML cannot hold.
 Time
     A project spans its stated dates widened to whole days (``"2017-10"`` runs
     from 2017-10-01 to 2017-10-31). An organisation in the bipartite graph
     spans its projects (:func:`defus_graph.graph.date_span`); on projections
     the graph carries the span. A bipartite edge spans its project. A bound
     that is not known is left open (``None``).
+Errors
+    :class:`ExportError` when two node ids become the same once cleaned, or
+    when two attributes of one node or edge would be written under the same
+    name (``start`` beside ``stated_start``, say).
 """
 
 from __future__ import annotations
@@ -34,26 +45,29 @@ import functools
 import math
 import numbers
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from operator import itemgetter
+from typing import Any, cast
 
 import networkx as nx
 
 from .._bulk import paused_gc
 from ..errors import DefusGraphError
-from ..graph import ORGANISATION, PROJECT, date_span
+from ..graph import ORGANISATION, PROJECT
 from ..model import date_bounds
 
 __all__ = [
+    "Attributes",
     "Column",
-    "EdgeRow",
+    "Edges",
     "ExportError",
     "Interval",
-    "NodeRow",
+    "Nodes",
     "Scalar",
     "Table",
     "clean_text",
+    "column_text",
     "format_value",
     "table_from_graph",
 ]
@@ -62,8 +76,8 @@ __all__ = [
 Scalar = str | int | float | bool
 
 _XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INT32 = 2**31
+_NONE = type(None)
 
 #: Attribute names the formats use for structure (compared case-insensitively).
 _RESERVED = frozenset(
@@ -78,6 +92,8 @@ _RENAMED = {
 _FORCED_TYPES = dict.fromkeys(
     ("funding_eur", "contribution_eur", "latitude", "longitude"), "double"
 )
+#: The Python type every value of a column of each GEXF type has.
+_EXACT = {"string": str, "double": float, "integer": int, "long": int, "boolean": bool}
 
 #: Preferred column order; other attributes follow alphabetically.
 _ORDER = (
@@ -101,6 +117,11 @@ _ORDER = (
     "source_document",
     "source_line",
 )
+_RANK = {name: i for i, name in enumerate(_ORDER)}
+
+#: Graph attributes that are not written as attributes (the writers place them).
+_NODE_SKIP = frozenset({"label", "viz"})
+_EDGE_SKIP = frozenset({"label", "weight", "viz", "id"})
 
 
 class ExportError(DefusGraphError):
@@ -144,40 +165,76 @@ class Interval:
         return self.start is not None or self.end is not None
 
 
-@dataclass(frozen=True)
-class NodeRow:
-    """A node ready to write; ``values`` holds only the attributes that are known."""
-
-    id: str
-    label: str
-    kind: str
-    is_project: bool
-    values: dict[str, Scalar]
-    interval: Interval
+_UNDATED = Interval()
 
 
 @dataclass(frozen=True)
-class EdgeRow:
-    """An edge ready to write; ``weight`` is ``None`` when the graph gives none."""
+class Attributes:
+    """The attributes of every node (or every edge), column by column.
 
-    id: str
-    source: str
-    target: str
-    label: str
-    weight: float | None
-    values: dict[str, Scalar]
-    interval: Interval
+    ``values[j][i]`` is row ``i``'s value in ``columns[j]``, of the column's
+    type (:data:`_EXACT`), or ``None`` where the row has none. ``orders[i]``
+    lists the columns row ``i`` may have a value in, in the order the graph
+    gives its attributes (GraphML keeps that order); rows whose attributes
+    have the same names share one tuple.
+    """
+
+    columns: list[Column]
+    values: list[list[Scalar | None]]
+    orders: list[tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class Nodes:
+    """Every node, sorted by id, column by column.
+
+    ``keys[i]`` is the graph's own node (positions and sizes are keyed by it);
+    ``ids[i]`` its id as written.
+    """
+
+    keys: list[Any]
+    ids: list[str]
+    labels: list[str]
+    kinds: list[str]
+    is_project: list[bool]
+    intervals: list[Interval]
+    attributes: Attributes
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
+class Edges:
+    """Every edge, sorted by its ends, column by column; edge ``i`` has the id ``str(i)``.
+
+    ``weights[i]`` is ``None`` when the graph gives none.
+    """
+
+    sources: list[str]
+    targets: list[str]
+    labels: list[str]
+    weights: list[float | None]
+    intervals: list[Interval]
+    attributes: Attributes
+
+    def __len__(self) -> int:
+        return len(self.sources)
 
 
 @dataclass(frozen=True)
 class Table:
-    """A graph laid out for writing: rows in a stable order, typed columns."""
+    """A graph laid out for writing: rows in a stable order, typed columns.
 
-    nodes: list[NodeRow]
-    edges: list[EdgeRow]
-    node_columns: list[Column]
-    edge_columns: list[Column]
+    ``ids`` maps each node of the graph to its id as written.
+    """
+
+    nodes: Nodes
+    edges: Edges
     ids: dict[Any, str] = field(default_factory=dict)
+
+
+# --- single values ----------------------------------------------------------------------------
 
 
 def _is_missing(value: Any) -> bool:
@@ -201,7 +258,7 @@ def _is_missing(value: Any) -> bool:
 
 
 def _scalar(value: Any) -> Scalar:
-    """A present value as bool, int, float or cleaned text."""
+    """A present value as bool, int, float or cleaned text (always of exactly that type)."""
     kind = type(value)
     if kind is str:
         return clean_text(value)
@@ -221,6 +278,14 @@ def _scalar(value: Any) -> Scalar:
     return clean_text(str(value))
 
 
+def _scalar_or_none(value: Any) -> Scalar | None:
+    """:func:`_scalar` of a present value; ``None`` for a missing one or text cleaned away."""
+    if _is_missing(value):
+        return None
+    scalar = _scalar(value)
+    return None if scalar == "" else scalar
+
+
 def format_value(value: Scalar) -> str:
     """The text form of a typed value, as XML Schema and Gephi read it.
 
@@ -236,6 +301,88 @@ def format_value(value: Scalar) -> str:
     return str(value)
 
 
+# --- columns ----------------------------------------------------------------------------------
+
+
+def _kinds(values: list[Any]) -> set[type]:
+    """The types of the values that are not ``None``."""
+    kinds = set(map(type, values))
+    kinds.discard(_NONE)
+    return kinds
+
+
+def _present(raw: list[Any]) -> tuple[list[Scalar | None], set[type]]:
+    """Each value of a column cleaned (:func:`_scalar_or_none`), ``None`` where missing,
+    and the types of the values left (none: the column is empty).
+
+    The usual columns hold one built-in type; each gets a comprehension of its own.
+    """
+    kinds = _kinds(raw)
+    if kinds <= {int, bool}:  # never missing, never changed
+        return raw, kinds
+    if kinds == {str}:
+        clean = clean_text
+        values: list[Scalar | None] = [
+            None if v is None else ((v if v.isascii() and v.isprintable() else clean(v)) or None)
+            for v in raw
+        ]
+    elif kinds == {float}:
+        finite = math.isfinite
+        values = [v if v is None or finite(v) else None for v in raw]
+    else:
+        values = [_scalar_or_none(v) for v in raw]
+        return values, _kinds(values)
+    return values, (kinds if values.count(None) < len(values) else set())
+
+
+def _column_type(name: str, kinds: set[type]) -> str:
+    """The GEXF type of column ``name`` whose values have the Python types ``kinds``."""
+    numeric = kinds <= {int, float}
+    if name in _FORCED_TYPES and numeric:
+        return _FORCED_TYPES[name]
+    if kinds == {bool}:
+        return "boolean"
+    if kinds == {int}:
+        return "integer"  # or "long": see _typed_column
+    if numeric:
+        return "double"
+    return "string"
+
+
+def _typed_column(
+    name: str, values: list[Scalar | None], kinds: set[type]
+) -> tuple[Column, list[Scalar | None]]:
+    """The column of ``values`` (of the types ``kinds``), with every value cast to its type."""
+    type_ = _column_type(name, kinds)
+    if type_ == "integer":
+        present = cast(list[int], [v for v in values if v is not None])
+        if min(present) < -_INT32 or max(present) >= _INT32:
+            type_ = "long"
+    if kinds != {_EXACT[type_]}:  # only mixed columns need casting
+        if type_ == "double":
+            values = [None if v is None else float(v) for v in values]
+        else:  # "string": the only other type a mixed column can get
+            values = [v if v is None or type(v) is str else format_value(v) for v in values]
+    return Column(name, type_), values
+
+
+def column_text(column: Column, values: Sequence[Scalar | None]) -> list[str | None]:
+    """:func:`format_value` of each value of ``column`` (``None`` stays ``None``).
+
+    Examples
+    --------
+    >>> column_text(Column("flag", "boolean"), [True, None, False])
+    ['true', None, 'false']
+    """
+    if column.type == "string":
+        return cast(list[str | None], list(values))  # already text
+    if column.type == "boolean":
+        return [None if v is None else ("true" if v else "false") for v in values]
+    if column.type == "double":
+        return [None if v is None else repr(v) for v in values]
+    return [None if v is None else str(v) for v in values]
+
+
 def _column_name(key: str) -> str:
     if key in _RENAMED:
         return _RENAMED[key]
@@ -249,87 +396,101 @@ def _clean_column_name(key: str) -> str:
     return clean_text(_column_name(key))
 
 
-def _column_type(name: str, values: list[Scalar]) -> str:
-    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
-    if name in _FORCED_TYPES and numeric:
-        return _FORCED_TYPES[name]
-    if all(isinstance(v, bool) for v in values):
-        return "boolean"
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return "integer" if all(-_INT32 <= int(v) < _INT32 for v in values) else "long"
-    if numeric:
-        return "double"
-    return "string"
+def _merged(parts: list[list[Scalar | None]]) -> tuple[list[Scalar | None], int | None]:
+    """Columns of graph attributes written under one name, as one column.
 
-
-def _cast(value: Scalar, type_: str) -> Scalar:
-    if type_ == "double":
-        return float(value)
-    if type_ == "string":
-        return value if isinstance(value, str) else format_value(value)
-    return value
-
-
-def _typed(
-    records: list[dict[str, Scalar]],
-) -> tuple[list[Column], list[dict[str, Scalar]]]:
-    """Columns in a stable order, and the records with every value cast to its column."""
-    seen: dict[str, list[Scalar]] = {}
-    for record in records:
-        for name, value in record.items():
-            seen.setdefault(name, []).append(value)
-    rank = {name: i for i, name in enumerate(_ORDER)}
-    names = sorted(seen, key=lambda n: (rank.get(n, len(rank)), n))
-    columns = [Column(n, _column_type(n, seen[n])) for n in names]
-    # Only columns with a value of another type than the column's need casting.
-    exact = {"string": str, "double": float, "integer": int, "long": int, "boolean": bool}
-    types = {
-        c.name: c.type for c in columns if any(type(v) is not exact[c.type] for v in seen[c.name])
-    }
-    if not types:
-        return columns, records
-    cast = [
-        {n: _cast(v, types[n]) if n in types else v for n, v in r.items()}
-        if not types.keys().isdisjoint(r)
-        else r
-        for r in records
-    ]
-    return columns, cast
-
-
-def _attributes(data: Mapping[str, Any], skip: frozenset[str]) -> dict[str, Scalar]:
-    out: dict[str, Scalar] = {}
-    for key, value in data.items():
-        key = str(key)
-        if key in skip:
-            continue
-        scalar: Scalar
-        kind = type(value)
-        # The common cases inline (this runs for every attribute of every node and edge):
-        # the same results as _is_missing and _scalar.
-        if kind is str:
-            if not value:
+    Also the first row where two of them have a value (``None`` if there is none).
+    """
+    merged = list(parts[0])
+    clash: int | None = None
+    for part in parts[1:]:
+        for i, value in enumerate(part):
+            if value is None:
                 continue
-            scalar = value if value.isascii() and value.isprintable() else clean_text(value)
-        elif kind is int or kind is bool:
-            scalar = value
-        elif kind is float:
-            if not math.isfinite(value):
-                continue
-            scalar = value
-        elif _is_missing(value):
-            continue
+            if merged[i] is None:
+                merged[i] = value
+            elif clash is None or i < clash:
+                clash = i
+    return merged, clash
+
+
+def _refuse(record: Mapping[Any, Any], row: int, shared: dict[Any, list[Scalar | None]]) -> None:
+    """Raise :class:`ExportError` for the first attribute of ``record`` whose name is taken.
+
+    ``shared`` holds the values of the graph attributes that share a name, by key.
+    """
+    seen = set()
+    for key in record:
+        if key in shared and shared[key][row] is not None:
+            name = _clean_column_name(str(key))
+            if name in seen:
+                raise ExportError(
+                    f"two attributes would both be written as {name!r}; "
+                    f"rename {str(key)!r} in the graph."
+                )
+            seen.add(name)
+
+
+def _attributes(records: Sequence[Mapping[Any, Any]], skip: frozenset[str]) -> Attributes:
+    """The attributes of ``records`` (one mapping per row) without the keys in ``skip``."""
+    # Most rows have the same attribute names: each distinct tuple of names is kept once.
+    shapes: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    row_shapes = [shapes.setdefault(shape, shape) for shape in map(tuple, records)]
+    name_of: dict[Any, str] = {}
+    for shape in shapes:
+        for key in shape:
+            if key not in name_of and str(key) not in skip:
+                name_of[key] = _clean_column_name(str(key))
+    keys_of: dict[str, list[Any]] = {}
+    for key, name in name_of.items():
+        keys_of.setdefault(name, []).append(key)
+
+    found: dict[str, tuple[list[Scalar | None], set[type]]] = {}
+    # Graph attributes written under one name (start and stated_start, say): a row may
+    # have a value in one of them only.
+    shared: dict[Any, list[Scalar | None]] = {}
+    clashes = []
+    for name, keys in keys_of.items():
+        if len(keys) == 1:
+            column, kinds = _present([r.get(keys[0]) for r in records])
         else:
-            scalar = _scalar(value)
-        if scalar == "":
-            continue
-        name = _clean_column_name(key)
-        if name in out:
-            raise ExportError(
-                f"two attributes would both be written as {name!r}; rename {key!r} in the graph."
-            )
-        out[name] = scalar
-    return out
+            for key in keys:
+                shared[key] = _present([r.get(key) for r in records])[0]
+            column, clash = _merged([shared[key] for key in keys])
+            if clash is not None:
+                clashes.append(clash)
+            kinds = _kinds(column)
+        if kinds:
+            found[name] = column, kinds
+    if clashes:  # the first row with a clash, as reading the rows in order finds it
+        _refuse(records[min(clashes)], min(clashes), shared)
+    columns: list[Column] = []
+    values: list[list[Scalar | None]] = []
+    for name in sorted(found, key=lambda n: (_RANK.get(n, len(_RANK)), n)):
+        typed_column, typed = _typed_column(name, *found.pop(name))
+        columns.append(typed_column)
+        values.append(typed)
+    index = {column.name: j for j, column in enumerate(columns)}
+
+    def order(shape: tuple[Any, ...], row: int) -> tuple[int, ...]:
+        """The columns of ``row`` in the order of its attributes; a shared name comes
+        where the first of its attributes that has a value in the row is."""
+        written = dict.fromkeys(
+            name_of[k]
+            for k in shape
+            if k in name_of and (k not in shared or shared[k][row] is not None)
+        )
+        return tuple(index[n] for n in written if n in index)
+
+    if not shared:
+        order_of = {shape: order(shape, 0) for shape in shapes}
+        orders = list(map(order_of.__getitem__, row_shapes))
+    else:
+        orders = [order(shape, i) for i, shape in enumerate(row_shapes)]
+    return Attributes(columns, values, orders)
+
+
+# --- time -------------------------------------------------------------------------------------
 
 
 def _interval(span: Mapping[str, Any]) -> Interval:
@@ -340,46 +501,50 @@ def _interval(span: Mapping[str, Any]) -> Interval:
     )
 
 
-# ``nodes`` below is ``dict(g.nodes(data=True))``: plain dict look-ups, far
-# quicker than going through ``g.nodes[...]`` a million times on a large graph.
-_NodeData = Mapping[Any, Mapping[str, Any]]
+class _Intervals:
+    """:func:`_interval` of many mappings; the same stated dates give the same object.
 
-
-def _node_interval(g: nx.Graph, nodes: _NodeData, node: Any) -> Interval:
-    data = nodes[node]
-    if data.get("start") or data.get("end") or data.get("bipartite") == PROJECT:
-        return _interval(data)
-    if data.get("bipartite") == ORGANISATION:
-        projects = [nodes[p] for p in g.adj[node] if nodes[p].get("bipartite") == PROJECT]
-        return _interval(date_span(projects))
-    return Interval()
-
-
-def _edge_interval(
-    nodes: _NodeData, u: Any, v: Any, data: Mapping[str, Any], projects: Mapping[Any, Interval]
-) -> Interval:
-    """An edge's own span, else its project's (``projects`` holds each project's interval)."""
-    if data.get("start") or data.get("end"):
-        return _interval(data)
-    sides = (nodes[u].get("bipartite"), nodes[v].get("bipartite"))
-    if set(sides) == {PROJECT, ORGANISATION}:
-        return projects[u if sides[0] == PROJECT else v]
-    return Interval()
-
-
-def _counts(
-    g: nx.Graph, sides: Mapping[Any, Any], node: Any, data: Mapping[str, Any]
-) -> dict[str, int]:
-    """How many projects an organisation is in (or organisations a project has), if bipartite.
-
-    ``sides`` maps every node to its ``bipartite`` attribute (or ``None``).
+    Projects and projection edges repeat a few thousand date pairs; sharing
+    the objects saves building them again, and lets a writer format each once.
     """
-    side = data.get("bipartite")
-    if side == ORGANISATION and "n_projects" not in data:
-        return {"n_projects": sum(1 for p in g.adj[node] if sides[p] == PROJECT)}
-    if side == PROJECT and "n_organisations" not in data:
-        return {"n_organisations": sum(1 for o in g.adj[node] if sides[o] == ORGANISATION)}
-    return {}
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str | None, str | None], Interval] = {}
+
+    def __call__(self, span: Mapping[str, Any]) -> Interval:
+        start, end = span.get("start"), span.get("end")
+        # Only text is cached: 2017 and 2017.0 are equal keys but not equal dates.
+        if not (start is None or type(start) is str) or not (end is None or type(end) is str):
+            return _interval(span)
+        found = self._known.get((start, end))
+        if found is None:
+            found = self._known[start, end] = _interval(span)
+        return found
+
+
+def _span(intervals: list[Interval]) -> Interval:
+    """The interval covering some projects'; a bound stays open if any project's is.
+
+    The same as the interval of :func:`defus_graph.graph.date_span` of the projects.
+    """
+    if not intervals:
+        return _UNDATED
+    starts = [iv.start for iv in intervals]
+    ends = [iv.end for iv in intervals]
+    return Interval(
+        start=None if None in starts else min(cast(list[dt.date], starts)),
+        end=None if None in ends else max(cast(list[dt.date], ends)),
+    )
+
+
+# --- labels and weights -----------------------------------------------------------------------
+
+
+def _node_label(label: Any, node_id: str) -> str:
+    """The label as text, else the id without its side (``org:Genk`` is "Genk")."""
+    if type(label) is str and label and label.isascii() and label.isprintable():
+        return label
+    return str(_scalar(label)) if not _is_missing(label) else node_id.split(":", 1)[-1]
 
 
 def _edge_label(data: Mapping[str, Any]) -> str:
@@ -396,11 +561,18 @@ def _edge_label(data: Mapping[str, Any]) -> str:
     return ""
 
 
-def _weight(data: Mapping[str, Any]) -> float | None:
-    value = data.get("weight")
+def _weight(value: Any) -> float | None:
+    """A weight as a float; ``None`` unless it is a finite number (not a bool)."""
+    if type(value) is int:  # the usual cases first: the numbers ABC below is slow
+        return float(value)
+    if type(value) is float:
+        return value if math.isfinite(value) else None
     if _is_missing(value) or isinstance(value, bool) or not isinstance(value, numbers.Real):
         return None
     return float(value)
+
+
+# --- the table --------------------------------------------------------------------------------
 
 
 def table_from_graph(g: nx.Graph) -> Table:
@@ -416,16 +588,19 @@ def table_from_graph(g: nx.Graph) -> Table:
     >>> g = nx.Graph()
     >>> g.add_node("org:Genk", bipartite=1, kind="city", label="Genk", line=0)
     >>> t = table_from_graph(g)
-    >>> t.nodes[0].values
-    {'bipartite': 1, 'kind': 'city', 'source_line': 0, 'n_projects': 0}
-    >>> t.node_columns[0]
-    Column(name='kind', type='string')
+    >>> t.nodes.ids, t.nodes.labels
+    (['org:Genk'], ['Genk'])
+    >>> attributes = t.nodes.attributes
+    >>> [c.name for c in attributes.columns]
+    ['kind', 'bipartite', 'n_projects', 'source_line']
+    >>> attributes.columns[0], attributes.values[0]
+    (Column(name='kind', type='string'), ['city'])
     """
     with paused_gc():
         return _table_from_graph(g)
 
 
-def _table_from_graph(g: nx.Graph) -> Table:
+def _ids(g: nx.Graph) -> dict[Any, str]:
     ids: dict[Any, str] = {}
     taken: dict[str, Any] = {}
     for node in g.nodes:
@@ -437,61 +612,121 @@ def _table_from_graph(g: nx.Graph) -> Table:
             )
         taken[text] = node
         ids[node] = text
-    order = sorted(g.nodes, key=lambda n: ids[n])
-    node_data: dict[Any, Mapping[str, Any]] = dict(g.nodes(data=True))
-    side = {n: d.get("bipartite") for n, d in node_data.items()}
+    return ids
 
-    node_records = []
-    for node in order:
-        data = node_data[node]
-        values = _attributes(data, frozenset({"label", "viz"}))
-        values.update(_counts(g, side, node, data))
-        node_records.append(values)
-    node_columns, node_values = _typed(node_records)
-    nodes = []
-    for node, values in zip(order, node_values, strict=True):
-        data = node_data[node]
-        label = data.get("label")
-        text_label = str(_scalar(label)) if not _is_missing(label) else ids[node].split(":", 1)[-1]
-        nodes.append(
-            NodeRow(
-                id=ids[node],
-                label=text_label,
-                kind=str(data.get("kind", "")),
-                is_project=data.get("bipartite") == PROJECT,
-                values=values,
-                interval=_node_interval(g, node_data, node),
-            )
-        )
 
-    # A project's own dates are its interval (see _node_interval): reused by its edges.
-    project_intervals = {n: row.interval for n, row in zip(order, nodes, strict=True)}
-
-    def ends(u: Any, v: Any) -> tuple[Any, Any]:
-        if side[v] == PROJECT and side[u] != PROJECT:
-            return v, u
-        if side[u] == PROJECT and side[v] != PROJECT:
-            return u, v
-        return (u, v) if ids[u] <= ids[v] else (v, u)
-
-    edge_list = sorted(
-        ((*ends(u, v), d) for u, v, d in g.edges(data=True)),
-        key=lambda e: (ids[e[0]], ids[e[1]]),
+def _nodes(
+    g: nx.Graph,
+    ids: dict[Any, str],
+    data: Mapping[Any, Mapping[str, Any]],
+    side: Mapping[Any, Any],
+    interval: _Intervals,
+) -> tuple[Nodes, dict[Any, Interval]]:
+    """The nodes of ``g`` sorted by id, and each project's interval (its edges reuse it)."""
+    order = sorted(g.nodes, key=ids.__getitem__)
+    adj = dict(g.adjacency())  # plain dicts, quicker than g.adj
+    projects = {n: interval(data[n]) for n in order if side[n] == PROJECT}
+    records: list[Mapping[str, Any]] = []
+    intervals: list[Interval] = []
+    for n in order:
+        d = data[n]
+        mine = side[n]
+        # In the bipartite graph, how many of the other side each node is linked to
+        # comes last among its attributes, unless the graph says already.
+        if mine == PROJECT:
+            intervals.append(projects[n])
+            if "n_organisations" not in d:
+                d = {**d, "n_organisations": [*map(side.__getitem__, adj[n])].count(ORGANISATION)}
+        elif d.get("start") or d.get("end"):
+            intervals.append(interval(d))
+        elif mine == ORGANISATION:
+            intervals.append(_span([*filter(None, map(projects.get, adj[n]))]))
+        else:
+            intervals.append(_UNDATED)
+        if mine == ORGANISATION and "n_projects" not in d:
+            d = {**d, "n_projects": [*map(side.__getitem__, adj[n])].count(PROJECT)}
+        records.append(d)
+    nodes = Nodes(
+        keys=order,
+        ids=[ids[n] for n in order],
+        labels=[_node_label(data[n].get("label"), ids[n]) for n in order],
+        kinds=[str(d.get("kind", "")) for d in records],
+        is_project=[side[n] == PROJECT for n in order],
+        intervals=intervals,
+        attributes=_attributes(records, _NODE_SKIP),
     )
-    edge_records = [
-        _attributes(d, frozenset({"label", "weight", "viz", "id"})) for _, _, d in edge_list
-    ]
-    edge_columns, edge_values = _typed(edge_records)
-    edges = [
-        EdgeRow(
-            id=str(i),
-            source=ids[u],
-            target=ids[v],
-            label=_edge_label(d),
-            weight=_weight(d),
-            values=values,
-            interval=_edge_interval(node_data, u, v, d, project_intervals),
-        )
-        for i, ((u, v, d), values) in enumerate(zip(edge_list, edge_values, strict=True))
-    ]
-    return Table(nodes, edges, node_columns, edge_columns, ids)
+    return nodes, projects
+
+
+_Edge = tuple[int, Any, Any, Mapping[str, Any]]
+
+
+def _oriented(g: nx.Graph, side: Mapping[Any, Any], order: list[Any]) -> list[_Edge]:
+    """Each edge once as (sort key, first end, second end, data), sorted by the key.
+
+    The first end is the project, else the end with the smaller id. The key
+    orders the edges by their ends' ids (``order`` is the nodes sorted by id);
+    ints sort much faster than pairs of ids.
+    """
+    rank = {node: i for i, node in enumerate(order)}
+    n = len(rank)
+    is_project = {node: s == PROJECT for node, s in side.items()}
+    edges: list[_Edge] = []
+    if g.is_directed() or g.is_multigraph():  # each edge as networkx gives it
+        for u, v, d in g.edges(data=True):
+            if (is_project[v] and not is_project[u]) or (
+                is_project[u] == is_project[v] and rank[v] < rank[u]
+            ):
+                u, v = v, u
+            edges.append((rank[u] * n + rank[v], u, v, d))
+    else:  # quicker: each edge is under both its ends in the adjacency; keep one of the two
+        for u, neighbours in g.adjacency():  # plain dicts, unlike g.adj
+            u_rank, u_project = rank[u], is_project[u]
+            for v, d in neighbours.items():
+                v_project = is_project[v]
+                if u_project if u_project != v_project else u_rank <= rank[v]:
+                    edges.append((u_rank * n + rank[v], u, v, d))
+    edges.sort(key=itemgetter(0))
+    return edges
+
+
+def _edges(
+    g: nx.Graph,
+    ids: dict[Any, str],
+    order: list[Any],
+    side: Mapping[Any, Any],
+    projects: Mapping[Any, Interval],
+    interval: _Intervals,
+) -> Edges:
+    """The edges of ``g``; ``order`` is its nodes sorted by id."""
+    edges = _oriented(g, side, order)
+    rows = [d for _, _, _, d in edges]
+    return Edges(
+        sources=[ids[u] for _, u, _, _ in edges],
+        targets=[ids[v] for _, _, v, _ in edges],
+        labels=list(map(_edge_label, rows)),
+        weights=[
+            None if w is None else float(w) if type(w) is int else _weight(w)
+            for w in [d.get("weight") for d in rows]
+        ],
+        intervals=[
+            interval(d)
+            if d.get("start") or d.get("end")
+            # a bipartite edge spans its project, which _oriented put first
+            else projects[u]
+            if side[u] == PROJECT and side[v] == ORGANISATION
+            else _UNDATED
+            for _, u, v, d in edges
+        ],
+        attributes=_attributes(rows, _EDGE_SKIP),
+    )
+
+
+def _table_from_graph(g: nx.Graph) -> Table:
+    ids = _ids(g)
+    # Plain dict look-ups: far quicker than g.nodes[...] a million times on a large graph.
+    data: dict[Any, Mapping[str, Any]] = dict(g.nodes(data=True))
+    side = {n: d.get("bipartite") for n, d in data.items()}
+    interval = _Intervals()
+    nodes, projects = _nodes(g, ids, data, side, interval)
+    return Table(nodes, _edges(g, ids, nodes.keys, side, projects, interval), ids)

@@ -32,7 +32,7 @@ from pathlib import Path
 import networkx as nx
 
 from ._files import write_atomic
-from ._table import Interval, Scalar, Table, format_value, table_from_graph
+from ._table import Attributes, Interval, Table, column_text, table_from_graph
 
 __all__ = [
     "EDGE_HEADER",
@@ -64,10 +64,15 @@ def _safe(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _cell(value: Scalar) -> str:
-    if isinstance(value, str):
-        return _safe(value)
-    return format_value(value)
+def _cells(attributes: Attributes) -> list[list[str | None]]:
+    """Each column's cells (``None`` for an empty cell), one comprehension per column."""
+    cells = []
+    for column, values in zip(attributes.columns, attributes.values, strict=True):
+        texts = column_text(column, values)
+        if column.type == "string":  # numbers are left alone: -3 stays a number
+            texts = [None if t is None else _safe(t) for t in texts]
+        cells.append(texts)
+    return cells
 
 
 def timeset(interval: Interval) -> str:
@@ -88,44 +93,40 @@ def timeset(interval: Interval) -> str:
     return f"<[{start}, {end}]>"
 
 
-def _write(rows: list[list[str]]) -> bytes:
+def _write(header: list[str], columns: list[list[str | None]]) -> bytes:
+    """The table with ``header`` and ``columns`` (``None`` is written as an empty cell)."""
     buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(zip(*columns, strict=True))
     return buffer.getvalue().encode("utf-8")
 
 
 def _tables(table: Table) -> tuple[bytes, bytes]:
-    node_rows = [[*NODE_HEADER, *(c.name for c in table.node_columns)]]
-    for n in table.nodes:
-        node_rows.append(
-            [
-                _safe(n.id),
-                _safe(n.label),
-                timeset(n.interval),
-                *(
-                    _cell(n.values[c.name]) if c.name in n.values else ""
-                    for c in table.node_columns
-                ),
-            ]
-        )
-    edge_rows = [[*EDGE_HEADER, *(c.name for c in table.edge_columns)]]
-    for e in table.edges:
-        edge_rows.append(
-            [
-                _safe(e.source),
-                _safe(e.target),
-                "Undirected",
-                e.id,
-                _safe(e.label),
-                format_value(e.weight if e.weight is not None else 1.0),
-                timeset(e.interval),
-                *(
-                    _cell(e.values[c.name]) if c.name in e.values else ""
-                    for c in table.edge_columns
-                ),
-            ]
-        )
-    return _write(node_rows), _write(edge_rows)
+    nodes, edges = table.nodes, table.edges
+    node_table = _write(
+        [*NODE_HEADER, *(c.name for c in nodes.attributes.columns)],
+        [
+            [_safe(id_) for id_ in nodes.ids],
+            [_safe(label) for label in nodes.labels],
+            [timeset(interval) for interval in nodes.intervals],
+            *_cells(nodes.attributes),
+        ],
+    )
+    edge_table = _write(
+        [*EDGE_HEADER, *(c.name for c in edges.attributes.columns)],
+        [
+            [_safe(source) for source in edges.sources],
+            [_safe(target) for target in edges.targets],
+            ["Undirected"] * len(edges),
+            [str(i) for i in range(len(edges))],
+            [_safe(label) for label in edges.labels],
+            ["1.0" if w is None else repr(w) for w in edges.weights],
+            [timeset(interval) for interval in edges.intervals],
+            *_cells(edges.attributes),
+        ],
+    )
+    return node_table, edge_table
 
 
 def csv_tables(g: nx.Graph) -> tuple[bytes, bytes]:

@@ -23,10 +23,17 @@ Positions
     Screen coordinates, y pointing down (as the dashboard draws them), are
     written with y flipped, because Gephi's y axis points up: the file opens
     on the dashboard's picture.
+Streaming
+    The document is made as a sequence of text chunks of a few thousand nodes
+    or edges each, every chunk laid out column by column from the
+    :class:`~defus_graph.export._table.Table`. :func:`write_gexf` writes the
+    chunks as they come, so memory holds the graph, its table and one chunk,
+    never the whole document; :func:`gexf_bytes` joins them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import networkx as nx
@@ -36,33 +43,36 @@ from ..layout import Positions, layout_positions
 from ..style import kind_colour, node_sizes
 from . import _xml
 from ._files import write_atomic
-from ._table import Column, Interval, Scalar, Table, format_value, table_from_graph
+from ._table import Attributes, Column, Interval, Table, column_text, table_from_graph
 
 __all__ = ["GEXF_NAMESPACE", "VIZ_NAMESPACE", "gexf_bytes", "write_gexf"]
 
 GEXF_NAMESPACE = "http://gexf.net/1.3"
 VIZ_NAMESPACE = "http://gexf.net/1.3/viz"
 
+#: Nodes or edges per chunk of text: enough for the joins to dominate, little to hold.
+CHUNK_ROWS = 5000
+
 _ID_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_SHAPES = ('<viz:shape value="disc"/>', '<viz:shape value="square"/>')
 
 
-def _attribute_ids(columns: list[Column]) -> dict[str, str]:
+def _attribute_ids(columns: list[Column]) -> list[str]:
     """The GEXF id of each column: its name when that is a plain identifier, else a number."""
-    ids = {}
+    ids = []
     for i, column in enumerate(columns):
         plain = column.name and set(column.name) <= _ID_SAFE and not column.name[0].isdigit()
-        ids[column.name] = column.name if plain else f"attr{i}"
+        ids.append(column.name if plain else f"attr{i}")
     return ids
 
 
-def _attributes_block(cls: str, columns: list[Column], ids: dict[str, str]) -> list[str]:
+def _attributes_block(cls: str, columns: list[Column], ids: list[str]) -> list[str]:
     if not columns:
         return []
     lines = [f'    <attributes class="{cls}">']
-    for c in columns:
+    for c, id_ in zip(columns, ids, strict=True):
         lines.append(
-            f'      <attribute id="{_xml.attr(ids[c.name])}" title="{_xml.attr(c.name)}" '
-            f'type="{c.type}"/>'
+            f'      <attribute id="{_xml.attr(id_)}" title="{_xml.attr(c.name)}" type="{c.type}"/>'
         )
     lines.append("    </attributes>")
     return lines
@@ -77,18 +87,39 @@ def _time(interval: Interval) -> str:
     return out
 
 
-def _attvalue_heads(columns: list[Column], ids: dict[str, str]) -> list[tuple[str, str]]:
-    """Each column's name and the start of its ``<attvalue>``, worked out once per file."""
-    return [(c.name, f'<attvalue for="{_xml.attr(ids[c.name])}" value="') for c in columns]
+def _times(intervals: Sequence[Interval], memo: dict[int, str]) -> list[str]:
+    """The ``start``/``end`` attributes of each interval.
+
+    Rows share interval objects (every edge of a project has the project's),
+    so each object is formatted once; ``memo`` maps ``id(interval)`` to its
+    text, which is safe because the table keeps every interval alive.
+    """
+    out = []
+    for interval in intervals:
+        text = memo.get(id(interval))
+        if text is None:
+            text = memo[id(interval)] = _time(interval)
+        out.append(text)
+    return out
 
 
-def _attvalues(values: dict[str, Scalar], heads: list[tuple[str, str]]) -> str:
-    cells = [
-        f'{head}{_xml.attr(format_value(values[name]))}"/>'
-        for name, head in heads
-        if name in values
-    ]
-    return f"<attvalues>{''.join(cells)}</attvalues>" if cells else ""
+def _attvalues(attributes: Attributes, ids: list[str], rows: slice) -> list[str]:
+    """Each row's ``<attvalues>`` element (``""`` when it has no value), for ``rows``.
+
+    Column by column: a column's cells are formatted by one comprehension, and
+    only text needs escaping; then each row joins its cells.
+    """
+    cells = []
+    for column, values, id_ in zip(attributes.columns, attributes.values, ids, strict=True):
+        texts = column_text(column, values[rows])
+        if column.type == "string":
+            texts = [None if t is None else _xml.attr(t) for t in texts]
+        head = f'<attvalue for="{_xml.attr(id_)}" value="'
+        cells.append([None if t is None else f'{head}{t}"/>' for t in texts])
+    if not cells:
+        return [""] * len(range(*rows.indices(len(attributes.orders))))
+    joined = ("".join(filter(None, row)) for row in zip(*cells, strict=True))
+    return [f"<attvalues>{inner}</attvalues>" if inner else "" for inner in joined]
 
 
 def _colour(hex_colour: str) -> str:
@@ -96,62 +127,135 @@ def _colour(hex_colour: str) -> str:
     return f'<viz:color r="{r}" g="{g}" b="{b}"/>'
 
 
-def _document(
-    table: Table, positions: Positions, sizes: dict[str, float], node_keys: dict[str, object]
-) -> str:
-    node_ids = _attribute_ids(table.node_columns)
-    edge_ids = _attribute_ids(table.edge_columns)
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<gexf xmlns="{GEXF_NAMESPACE}" xmlns:viz="{VIZ_NAMESPACE}" version="1.3">',
-        "  <meta>",
-        "    <creator>defus-graph</creator>",
-        "    <description>Partner network of DEFUS/Efus urban-security projects</description>",
-        "  </meta>",
-        '  <graph mode="dynamic" timeformat="date" defaultedgetype="undirected">',
-    ]
-    colours: dict[str, str] = {}
-    node_heads = _attvalue_heads(table.node_columns, node_ids)
-    edge_heads = _attvalue_heads(table.edge_columns, edge_ids)
-    out += _attributes_block("node", table.node_columns, node_ids)
-    out += _attributes_block("edge", table.edge_columns, edge_ids)
-    out.append(f'    <nodes count="{len(table.nodes)}">')
-    for row in table.nodes:
-        key = node_keys[row.id]
-        parts = [
-            f'      <node id="{_xml.attr(row.id)}" label="{_xml.attr(row.label)}"'
-            f"{_time(row.interval)}>",
-            _attvalues(row.values, node_heads),
-            colours.get(row.kind) or colours.setdefault(row.kind, _colour(kind_colour(row.kind))),
-        ]
-        position = positions.get(str(key))
-        if position is not None:
-            x, y = position
-            parts.append(f'<viz:position x="{float(x)!r}" y="{-float(y)!r}" z="0.0"/>')
-        size = sizes.get(str(key))
-        if size is not None:
-            parts.append(f'<viz:size value="{float(size)!r}"/>')
-        parts.append(f'<viz:shape value="{"square" if row.is_project else "disc"}"/>')
-        parts.append("</node>")
-        out.append("".join(parts))
-    out.append("    </nodes>")
-    out.append(f'    <edges count="{len(table.edges)}">')
-    for edge in table.edges:
-        head = (
-            f'      <edge id="{edge.id}" source="{_xml.attr(edge.source)}" '
-            f'target="{_xml.attr(edge.target)}"'
+def _position(position: tuple[float, float] | None) -> str:
+    if position is None:
+        return ""
+    x, y = position
+    return f'<viz:position x="{float(x)!r}" y="{-float(y)!r}" z="0.0"/>'
+
+
+def _size(size: float | None) -> str:
+    return "" if size is None else f'<viz:size value="{float(size)!r}"/>'
+
+
+def _lines(lines: list[str]) -> str:
+    return "".join(line + "\n" for line in lines)
+
+
+class _Writer:
+    """The pieces of one document that every chunk needs, worked out once."""
+
+    def __init__(self, table: Table, positions: Positions, sizes: dict[str, float]) -> None:
+        self.table = table
+        self.positions = positions
+        self.sizes = sizes
+        self.node_ids = _attribute_ids(table.nodes.attributes.columns)
+        self.edge_ids = _attribute_ids(table.edges.attributes.columns)
+        self.colours: dict[str, str] = {}
+        self.times: dict[int, str] = {}
+        self.escaped_ids = {id_: _xml.attr(id_) for id_ in table.nodes.ids}
+
+    def head(self) -> str:
+        """Everything up to the first node: meta, attribute declarations, ``<nodes>``."""
+        nodes, edges = self.table.nodes, self.table.edges
+        return _lines(
+            [
+                '<?xml version="1.0" encoding="UTF-8"?>',
+                f'<gexf xmlns="{GEXF_NAMESPACE}" xmlns:viz="{VIZ_NAMESPACE}" version="1.3">',
+                "  <meta>",
+                "    <creator>defus-graph</creator>",
+                "    <description>Partner network of DEFUS/Efus urban-security projects"
+                "</description>",
+                "  </meta>",
+                '  <graph mode="dynamic" timeformat="date" defaultedgetype="undirected">',
+                *_attributes_block("node", nodes.attributes.columns, self.node_ids),
+                *_attributes_block("edge", edges.attributes.columns, self.edge_ids),
+                f'    <nodes count="{len(nodes)}">',
+            ]
         )
-        if edge.label:
-            head += f' label="{_xml.attr(edge.label)}"'
-        if edge.weight is not None:
-            head += f' weight="{edge.weight!r}"'
-        head += _time(edge.interval)
-        values = _attvalues(edge.values, edge_heads)
-        out.append(f"{head}>{values}</edge>" if values else f"{head}/>")
-    out.append("    </edges>")
-    out.append("  </graph>")
-    out.append("</gexf>")
-    return "\n".join(out) + "\n"
+
+    def _colour(self, kind: str) -> str:
+        colour = self.colours.get(kind)
+        if colour is None:
+            colour = self.colours[kind] = _colour(kind_colour(kind))
+        return colour
+
+    def nodes(self, rows: slice) -> str:
+        """The ``<node>`` lines of ``rows``."""
+        nodes = self.table.nodes
+        keys = [str(key) for key in nodes.keys[rows]]
+        return _lines(
+            [
+                f'      <node id="{self.escaped_ids[id_]}" label="{_xml.attr(label)}"{time}>'
+                f"{values}{colour}{position}{size}{shape}</node>"
+                for id_, label, time, values, colour, position, size, shape in zip(
+                    nodes.ids[rows],
+                    nodes.labels[rows],
+                    _times(nodes.intervals[rows], self.times),
+                    _attvalues(nodes.attributes, self.node_ids, rows),
+                    map(self._colour, nodes.kinds[rows]),
+                    [_position(self.positions.get(key)) for key in keys],
+                    [_size(self.sizes.get(key)) for key in keys],
+                    [_SHAPES[p] for p in nodes.is_project[rows]],
+                    strict=True,
+                )
+            ]
+        )
+
+    def middle(self) -> str:
+        """Between the last node and the first edge."""
+        return _lines(["    </nodes>", f'    <edges count="{len(self.table.edges)}">'])
+
+    def edges(self, rows: slice) -> str:
+        """The ``<edge>`` lines of ``rows``."""
+        edges, escaped = self.table.edges, self.escaped_ids
+        labels = [f' label="{_xml.attr(label)}"' if label else "" for label in edges.labels[rows]]
+        weights = ["" if w is None else f' weight="{w!r}"' for w in edges.weights[rows]]
+        heads = [
+            f'      <edge id="{i}" source="{escaped[source]}" target="{escaped[target]}"'
+            f"{label}{weight}{time}"
+            for i, source, target, label, weight, time in zip(
+                range(*rows.indices(len(edges))),
+                edges.sources[rows],
+                edges.targets[rows],
+                labels,
+                weights,
+                _times(edges.intervals[rows], self.times),
+                strict=True,
+            )
+        ]
+        values = _attvalues(edges.attributes, self.edge_ids, rows)
+        return _lines(
+            [
+                f"{head}>{cells}</edge>" if cells else f"{head}/>"
+                for head, cells in zip(heads, values, strict=True)
+            ]
+        )
+
+
+def _document_chunks(table: Table, positions: Positions, sizes: dict[str, float]) -> Iterator[str]:
+    """The GEXF document of ``table`` as consecutive pieces of text.
+
+    ``positions`` and ``sizes`` are keyed by ``str`` of the graph's nodes
+    (:func:`defus_graph.style.node_sizes`); a node missing from either gets
+    no ``viz:position`` or ``viz:size``.
+    """
+    writer = _Writer(table, positions, sizes)
+    yield writer.head()
+    for start in range(0, len(table.nodes), CHUNK_ROWS):
+        yield writer.nodes(slice(start, start + CHUNK_ROWS))
+    yield writer.middle()
+    for start in range(0, len(table.edges), CHUNK_ROWS):
+        yield writer.edges(slice(start, start + CHUNK_ROWS))
+    yield _lines(["    </edges>", "  </graph>", "</gexf>"])
+
+
+def _prepared(g: nx.Graph, positions: Positions | None) -> Iterator[str]:
+    """The chunks of ``g``'s document; the table is built before the first chunk is asked for."""
+    table = table_from_graph(g)
+    if positions is None:
+        positions = layout_positions(g)
+    return _document_chunks(table, positions, node_sizes(g))
 
 
 def gexf_bytes(g: nx.Graph, *, positions: Positions | None = None) -> bytes:
@@ -171,14 +275,17 @@ def gexf_bytes(g: nx.Graph, *, positions: Positions | None = None) -> bytes:
     >>> b'<graph mode="dynamic" timeformat="date" defaultedgetype="undirected">' in data
     True
     """
-    table = table_from_graph(g)
-    if positions is None:
-        positions = layout_positions(g)
-    keys: dict[str, object] = {text: node for node, text in table.ids.items()}
+    chunks = _prepared(g, positions)
     with paused_gc():
-        return _document(table, positions, node_sizes(g), keys).encode("utf-8")
+        return "".join(chunks).encode("utf-8")
 
 
 def write_gexf(g: nx.Graph, path: Path, *, positions: Positions | None = None) -> Path:
-    """Write :func:`gexf_bytes` to ``path`` (atomically); returns ``path``."""
-    return write_atomic(path, gexf_bytes(g, positions=positions))
+    """Write the document of :func:`gexf_bytes` to ``path`` (atomically), chunk by chunk.
+
+    Returns ``path``. Memory holds one chunk of the document at a time, not
+    all of it.
+    """
+    chunks = _prepared(g, positions)
+    with paused_gc():
+        return write_atomic(path, (chunk.encode("utf-8") for chunk in chunks))

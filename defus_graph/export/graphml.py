@@ -16,7 +16,7 @@ import networkx as nx
 
 from . import _xml
 from ._files import write_atomic
-from ._table import Column, Scalar, format_value, table_from_graph
+from ._table import Attributes, Column, column_text, table_from_graph
 
 __all__ = ["GRAPHML_NAMESPACE", "graphml_bytes", "write_graphml"]
 
@@ -36,12 +36,23 @@ def _keys(domain: str, columns: list[Column], first: int) -> tuple[list[str], di
     return lines, ids
 
 
-def _data(values: dict[str, Scalar], ids: dict[str, str]) -> str:
-    return "".join(
-        f'<data key="{ids[name]}">{_xml.text(format_value(value))}</data>'
-        for name, value in values.items()
-        if name in ids
-    )
+def _data(attributes: Attributes, ids: dict[str, str]) -> list[str]:
+    """Each row's ``<data>`` elements, in the order the graph gives its attributes.
+
+    Each column's cells are formatted by one comprehension (only text needs
+    escaping); then each row picks its cells in its own order.
+    """
+    cells = []
+    for column, values in zip(attributes.columns, attributes.values, strict=True):
+        texts = column_text(column, values)
+        if column.type == "string":
+            texts = [None if t is None else _xml.text(t) for t in texts]
+        head = f'<data key="{ids[column.name]}">'
+        cells.append([None if t is None else f"{head}{t}</data>" for t in texts])
+    return [
+        "".join(filter(None, [cells[j][i] for j in order]))
+        for i, order in enumerate(attributes.orders)
+    ]
 
 
 def graphml_bytes(g: nx.Graph) -> bytes:
@@ -57,11 +68,12 @@ def graphml_bytes(g: nx.Graph) -> bytes:
     ('P1; P2', 2.0)
     """
     table = table_from_graph(g)
-    node_columns = [Column("label", "string"), *table.node_columns]
-    edge_columns = list(table.edge_columns)
-    if any(e.label for e in table.edges):
+    nodes, edges = table.nodes, table.edges
+    node_columns = [Column("label", "string"), *nodes.attributes.columns]
+    edge_columns = list(edges.attributes.columns)
+    if any(edges.labels):
         edge_columns.insert(0, Column("label", "string"))
-    if any(e.weight is not None for e in table.edges):
+    if any(w is not None for w in edges.weights):
         edge_columns.insert(0, Column("weight", "double"))
     node_keys, node_ids = _keys("node", node_columns, 0)
     edge_keys, edge_ids = _keys("edge", edge_columns, len(node_columns))
@@ -72,20 +84,31 @@ def graphml_bytes(g: nx.Graph) -> bytes:
         *edge_keys,
         '  <graph id="G" edgedefault="undirected">',
     ]
-    for row in table.nodes:
-        values: dict[str, Scalar] = {"label": row.label, **row.values}
-        out.append(f'    <node id="{_xml.attr(row.id)}">{_data(values, node_ids)}</node>')
-    for edge in table.edges:
-        evalues: dict[str, Scalar] = {}
-        if edge.weight is not None:
-            evalues["weight"] = edge.weight
-        if edge.label:
-            evalues["label"] = edge.label
-        evalues.update(edge.values)
-        out.append(
-            f'    <edge id="e{edge.id}" source="{_xml.attr(edge.source)}" '
-            f'target="{_xml.attr(edge.target)}">{_data(evalues, edge_ids)}</edge>'
+    label_head = f'<data key="{node_ids["label"]}">'
+    out += [
+        f'    <node id="{_xml.attr(id_)}">{label_head}{_xml.text(label)}</data>{data}</node>'
+        for id_, label, data in zip(
+            nodes.ids, nodes.labels, _data(nodes.attributes, node_ids), strict=True
         )
+    ]
+    weight_head = f'<data key="{edge_ids.get("weight")}">'
+    label_head = f'<data key="{edge_ids.get("label")}">'
+    weights = ["" if w is None else f"{weight_head}{w!r}</data>" for w in edges.weights]
+    labels = [f"{label_head}{_xml.text(label)}</data>" if label else "" for label in edges.labels]
+    out += [
+        f'    <edge id="e{i}" source="{_xml.attr(source)}" target="{_xml.attr(target)}">'
+        f"{weight}{label}{data}</edge>"
+        for i, (source, target, weight, label, data) in enumerate(
+            zip(
+                edges.sources,
+                edges.targets,
+                weights,
+                labels,
+                _data(edges.attributes, edge_ids),
+                strict=True,
+            )
+        )
+    ]
     out += ["  </graph>", "</graphml>"]
     return ("\n".join(out) + "\n").encode("utf-8")
 
