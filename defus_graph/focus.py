@@ -323,12 +323,17 @@ class NetworkIndex:
         reached = reached[strength[reached] > 0]
         reached = reached[np.lexsort((self.rank[reached], -strength[reached]))]
         ring2_nodes = reached[: budget - n_first].tolist()
-        # Each second-ring node is drawn beside its first kept first-ring neighbour.
+        # Each second-ring node is drawn beside one of its first-ring neighbours:
+        # the one with the fewest so far, so that the ring fills all the way round
+        # (the strongest partners are in nearly every project).
         position_in_ring1 = {p: k for k, p in enumerate(ring1.tolist())}
+        load = dict.fromkeys(position_in_ring1, 0)
         ring2: dict[int, int] = {}
         for o in ring2_nodes:
             linked = [q for q in self._neighbours(o).tolist() if q in position_in_ring1]
-            ring2[o] = min(linked, key=position_in_ring1.__getitem__)
+            parent = min(linked, key=lambda q: (load[q], position_in_ring1[q]))
+            load[parent] += 1
+            ring2[o] = parent
         kept_first = ring1.tolist()
         kept = [centre, *kept_first, *ring2]
         graph, links = self._subgraph(kept, centre)
