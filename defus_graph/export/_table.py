@@ -47,7 +47,7 @@ import numbers
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, cast
 
 import networkx as nx
@@ -166,6 +166,8 @@ class Interval:
 
 
 _UNDATED = Interval()
+_START = attrgetter("start")
+_END = attrgetter("end")
 
 
 @dataclass(frozen=True)
@@ -529,8 +531,8 @@ def _span(intervals: list[Interval]) -> Interval:
     """
     if not intervals:
         return _UNDATED
-    starts = [iv.start for iv in intervals]
-    ends = [iv.end for iv in intervals]
+    starts = list(map(_START, intervals))
+    ends = list(map(_END, intervals))
     return Interval(
         start=None if None in starts else min(cast(list[dt.date], starts)),
         end=None if None in ends else max(cast(list[dt.date], ends)),
@@ -617,13 +619,18 @@ def _ids(g: nx.Graph) -> dict[Any, str]:
 
 def _nodes(
     g: nx.Graph,
-    ids: dict[Any, str],
+    order: list[Any],
     data: Mapping[Any, Mapping[str, Any]],
     side: Mapping[Any, Any],
     interval: _Intervals,
-) -> tuple[Nodes, dict[Any, Interval]]:
-    """The nodes of ``g`` sorted by id, and each project's interval (its edges reuse it)."""
-    order = sorted(g.nodes, key=ids.__getitem__)
+    *,
+    bipartite: bool,
+) -> tuple[list[Mapping[str, Any]], list[Interval], dict[Any, Interval]]:
+    """Each node's attributes and interval in ``order``, and each project's interval.
+
+    ``bipartite``: every edge links a project and an organisation, so every
+    neighbour of a node is of the other side.
+    """
     adj = dict(g.adjacency())  # plain dicts, quicker than g.adj
     projects = {n: interval(data[n]) for n in order if side[n] == PROJECT}
     records: list[Mapping[str, Any]] = []
@@ -636,16 +643,107 @@ def _nodes(
         if mine == PROJECT:
             intervals.append(projects[n])
             if "n_organisations" not in d:
-                d = {**d, "n_organisations": [*map(side.__getitem__, adj[n])].count(ORGANISATION)}
+                count = (
+                    len(adj[n])
+                    if bipartite
+                    else [*map(side.__getitem__, adj[n])].count(ORGANISATION)
+                )
+                d = {**d, "n_organisations": count}
         elif d.get("start") or d.get("end"):
             intervals.append(interval(d))
         elif mine == ORGANISATION:
-            intervals.append(_span([*filter(None, map(projects.get, adj[n]))]))
+            linked = map(projects.__getitem__ if bipartite else projects.get, adj[n])
+            intervals.append(_span([*filter(None, linked)]))
         else:
             intervals.append(_UNDATED)
         if mine == ORGANISATION and "n_projects" not in d:
-            d = {**d, "n_projects": [*map(side.__getitem__, adj[n])].count(PROJECT)}
+            count = len(adj[n]) if bipartite else [*map(side.__getitem__, adj[n])].count(PROJECT)
+            d = {**d, "n_projects": count}
         records.append(d)
+    return records, intervals, projects
+
+
+_Edge = tuple[int, Any, Any, Mapping[str, Any]]
+
+
+def _oriented(g: nx.Graph, side: Mapping[Any, Any], order: list[Any]) -> tuple[list[_Edge], bool]:
+    """Each edge once as (sort key, first end, second end, data), sorted by the key;
+    and whether every edge links a project and an organisation.
+
+    The first end is the project, else the end with the smaller id. The key
+    orders the edges by their ends' ids (``order`` is the nodes sorted by id);
+    ints sort much faster than pairs of ids.
+    """
+    rank = {node: i for i, node in enumerate(order)}
+    n = len(rank)
+    edges: list[_Edge] = []
+    bipartite = True
+    if g.is_directed() or g.is_multigraph():  # each edge as networkx gives it
+        for u, v, d in g.edges(data=True):
+            u_project, v_project = side[u] == PROJECT, side[v] == PROJECT
+            if (v_project and not u_project) or (u_project == v_project and rank[v] < rank[u]):
+                u, v = v, u
+            bipartite = bipartite and side[u] == PROJECT and side[v] == ORGANISATION
+            edges.append((rank[u] * n + rank[v], u, v, d))
+    else:  # quicker: each edge is under both its ends in the adjacency; keep one of the two
+        for u, neighbours in g.adjacency():  # plain dicts, unlike g.adj
+            u_rank, u_side = rank[u], side[u]
+            u_project = u_side == PROJECT
+            for v, d in neighbours.items():
+                v_side = side[v]
+                if u_project if u_project != (v_side == PROJECT) else u_rank <= rank[v]:
+                    edges.append((u_rank * n + rank[v], u, v, d))
+                    bipartite = bipartite and u_project and v_side == ORGANISATION
+    edges.sort(key=itemgetter(0))
+    return edges, bipartite
+
+
+def _edges(
+    edges: list[_Edge],
+    ids: dict[Any, str],
+    side: Mapping[Any, Any],
+    projects: Mapping[Any, Interval],
+    interval: _Intervals,
+    *,
+    bipartite: bool,
+) -> Edges:
+    """The oriented ``edges`` (see :func:`_oriented`) laid out for writing."""
+    rows = [d for _, _, _, d in edges]
+    if bipartite:  # every edge without dates of its own spans its project, put first
+        intervals = [
+            interval(d) if d.get("start") or d.get("end") else projects[u] for _, u, _, d in edges
+        ]
+    else:
+        intervals = [
+            interval(d)
+            if d.get("start") or d.get("end")
+            else projects[u]
+            if side[u] == PROJECT and side[v] == ORGANISATION
+            else _UNDATED
+            for _, u, v, d in edges
+        ]
+    return Edges(
+        sources=[ids[u] for _, u, _, _ in edges],
+        targets=[ids[v] for _, _, v, _ in edges],
+        labels=list(map(_edge_label, rows)),
+        weights=[
+            None if w is None else float(w) if type(w) is int else _weight(w)
+            for w in [d.get("weight") for d in rows]
+        ],
+        intervals=intervals,
+        attributes=_attributes(rows, _EDGE_SKIP),
+    )
+
+
+def _table_from_graph(g: nx.Graph) -> Table:
+    ids = _ids(g)
+    order = sorted(g.nodes, key=ids.__getitem__)
+    # Plain dict look-ups: far quicker than g.nodes[...] a million times on a large graph.
+    data: dict[Any, Mapping[str, Any]] = dict(g.nodes(data=True))
+    side = {n: d.get("bipartite") for n, d in data.items()}
+    edges, bipartite = _oriented(g, side, order)
+    interval = _Intervals()
+    records, intervals, projects = _nodes(g, order, data, side, interval, bipartite=bipartite)
     nodes = Nodes(
         keys=order,
         ids=[ids[n] for n in order],
@@ -655,78 +753,4 @@ def _nodes(
         intervals=intervals,
         attributes=_attributes(records, _NODE_SKIP),
     )
-    return nodes, projects
-
-
-_Edge = tuple[int, Any, Any, Mapping[str, Any]]
-
-
-def _oriented(g: nx.Graph, side: Mapping[Any, Any], order: list[Any]) -> list[_Edge]:
-    """Each edge once as (sort key, first end, second end, data), sorted by the key.
-
-    The first end is the project, else the end with the smaller id. The key
-    orders the edges by their ends' ids (``order`` is the nodes sorted by id);
-    ints sort much faster than pairs of ids.
-    """
-    rank = {node: i for i, node in enumerate(order)}
-    n = len(rank)
-    is_project = {node: s == PROJECT for node, s in side.items()}
-    edges: list[_Edge] = []
-    if g.is_directed() or g.is_multigraph():  # each edge as networkx gives it
-        for u, v, d in g.edges(data=True):
-            if (is_project[v] and not is_project[u]) or (
-                is_project[u] == is_project[v] and rank[v] < rank[u]
-            ):
-                u, v = v, u
-            edges.append((rank[u] * n + rank[v], u, v, d))
-    else:  # quicker: each edge is under both its ends in the adjacency; keep one of the two
-        for u, neighbours in g.adjacency():  # plain dicts, unlike g.adj
-            u_rank, u_project = rank[u], is_project[u]
-            for v, d in neighbours.items():
-                v_project = is_project[v]
-                if u_project if u_project != v_project else u_rank <= rank[v]:
-                    edges.append((u_rank * n + rank[v], u, v, d))
-    edges.sort(key=itemgetter(0))
-    return edges
-
-
-def _edges(
-    g: nx.Graph,
-    ids: dict[Any, str],
-    order: list[Any],
-    side: Mapping[Any, Any],
-    projects: Mapping[Any, Interval],
-    interval: _Intervals,
-) -> Edges:
-    """The edges of ``g``; ``order`` is its nodes sorted by id."""
-    edges = _oriented(g, side, order)
-    rows = [d for _, _, _, d in edges]
-    return Edges(
-        sources=[ids[u] for _, u, _, _ in edges],
-        targets=[ids[v] for _, _, v, _ in edges],
-        labels=list(map(_edge_label, rows)),
-        weights=[
-            None if w is None else float(w) if type(w) is int else _weight(w)
-            for w in [d.get("weight") for d in rows]
-        ],
-        intervals=[
-            interval(d)
-            if d.get("start") or d.get("end")
-            # a bipartite edge spans its project, which _oriented put first
-            else projects[u]
-            if side[u] == PROJECT and side[v] == ORGANISATION
-            else _UNDATED
-            for _, u, v, d in edges
-        ],
-        attributes=_attributes(rows, _EDGE_SKIP),
-    )
-
-
-def _table_from_graph(g: nx.Graph) -> Table:
-    ids = _ids(g)
-    # Plain dict look-ups: far quicker than g.nodes[...] a million times on a large graph.
-    data: dict[Any, Mapping[str, Any]] = dict(g.nodes(data=True))
-    side = {n: d.get("bipartite") for n, d in data.items()}
-    interval = _Intervals()
-    nodes, projects = _nodes(g, ids, data, side, interval)
-    return Table(nodes, _edges(g, ids, nodes.keys, side, projects, interval), ids)
+    return Table(nodes, _edges(edges, ids, side, projects, interval, bipartite=bipartite), ids)

@@ -7,8 +7,12 @@ forbids (:func:`defus_graph.export._table.clean_text`); they only escape.
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
-__all__ = ["attr", "text"]
+__all__ = ["attr", "attrs", "text"]
+
+#: Text, or text that may be missing.
+_Text = TypeVar("_Text", str, str | None)
 
 _ATTR_SPECIAL = re.compile('[&<>"\t\n\r]')
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
@@ -47,3 +51,19 @@ def attr(value: str) -> str:
     if _ATTR_SPECIAL.search(value) is None:  # most values: nothing to escape
         return value
     return value.translate(_ATTR)
+
+
+def attrs(values: list[_Text]) -> list[_Text]:
+    """Each value escaped as :func:`attr` does (``None`` stays ``None``).
+
+    One search over all of them first: usually nothing needs escaping, and
+    then the values are returned as they are.
+
+    Examples
+    --------
+    >>> attrs(["Genk", None, "a & b"])
+    ['Genk', None, 'a &amp; b']
+    """
+    if _ATTR_SPECIAL.search("".join(filter(None, values))) is None:
+        return values
+    return [None if v is None else attr(v) for v in values]

@@ -112,8 +112,8 @@ def _attvalues(attributes: Attributes, ids: list[str], rows: slice) -> list[str]
     cells = []
     for column, values, id_ in zip(attributes.columns, attributes.values, ids, strict=True):
         texts = column_text(column, values[rows])
-        if column.type == "string":
-            texts = [None if t is None else _xml.attr(t) for t in texts]
+        if column.type == "string":  # numbers and booleans never need escaping
+            texts = _xml.attrs(texts)
         head = f'<attvalue for="{_xml.attr(id_)}" value="'
         cells.append([None if t is None else f'{head}{t}"/>' for t in texts])
     if not cells:
@@ -153,7 +153,7 @@ class _Writer:
         self.edge_ids = _attribute_ids(table.edges.attributes.columns)
         self.colours: dict[str, str] = {}
         self.times: dict[int, str] = {}
-        self.escaped_ids = {id_: _xml.attr(id_) for id_ in table.nodes.ids}
+        self.escaped_ids = dict(zip(table.nodes.ids, _xml.attrs(table.nodes.ids), strict=True))
 
     def head(self) -> str:
         """Everything up to the first node: meta, attribute declarations, ``<nodes>``."""
@@ -186,11 +186,11 @@ class _Writer:
         keys = [str(key) for key in nodes.keys[rows]]
         return _lines(
             [
-                f'      <node id="{self.escaped_ids[id_]}" label="{_xml.attr(label)}"{time}>'
+                f'      <node id="{self.escaped_ids[id_]}" label="{label}"{time}>'
                 f"{values}{colour}{position}{size}{shape}</node>"
                 for id_, label, time, values, colour, position, size, shape in zip(
                     nodes.ids[rows],
-                    nodes.labels[rows],
+                    _xml.attrs(nodes.labels[rows]),
                     _times(nodes.intervals[rows], self.times),
                     _attvalues(nodes.attributes, self.node_ids, rows),
                     map(self._colour, nodes.kinds[rows]),
@@ -209,7 +209,8 @@ class _Writer:
     def edges(self, rows: slice) -> str:
         """The ``<edge>`` lines of ``rows``."""
         edges, escaped = self.table.edges, self.escaped_ids
-        labels = [f' label="{_xml.attr(label)}"' if label else "" for label in edges.labels[rows]]
+        escaped_labels = _xml.attrs(edges.labels[rows])
+        labels = [f' label="{label}"' if label else "" for label in escaped_labels]
         weights = ["" if w is None else f' weight="{w!r}"' for w in edges.weights[rows]]
         heads = [
             f'      <edge id="{i}" source="{escaped[source]}" target="{escaped[target]}"'
