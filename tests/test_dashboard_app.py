@@ -10,7 +10,6 @@ import csv
 from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -19,6 +18,7 @@ from defus_graph.dashboard import state
 from defus_graph.dashboard.text import md
 from defus_graph.model import Organisation, Participation
 from defus_graph.store import DATA_ENV, load_dataset, save_dataset
+from tests.apptest import TAB_OF, frame
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -44,23 +44,6 @@ def story(at: AppTest) -> str:
         for m in c.get("subheader") + c.get("markdown")
     ]
     return "\n".join(texts)
-
-
-#: The tab each table is in: a tab's content is computed only while it is open.
-TAB_OF = {
-    state.SHARED_TABLE: "Shared partners",
-    state.ORG_TABLE: "Organisations",
-    state.PROJECT_TABLE: "Projects",
-}
-
-
-def frame(at: AppTest, key: str) -> pd.DataFrame:
-    """The table ``key``, after opening its tab as a user would."""
-    if at.session_state[state.TABLE_TABS] != TAB_OF[key]:
-        at.session_state[state.TABLE_TABS] = TAB_OF[key]
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-    return next(d.value for d in at.dataframe if d.key == key)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,6 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -38,6 +37,7 @@ from defus_graph.duplicates import MERGE_SOURCE
 from defus_graph.errors import DefusGraphError
 from defus_graph.model import Dataset, Organisation, Participation
 from defus_graph.store import DATA_ENV, FILES, PREVIOUS_DIR, load_dataset, save_dataset
+from tests.apptest import frame
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -254,10 +254,6 @@ def choose(at: AppTest, *names: str, folder: Path = TABLES) -> AppTest:
     return rerun(at)
 
 
-def frame(at: AppTest, key: str) -> pd.DataFrame:
-    return next(d.value for d in at.dataframe if d.key == key)  # type: ignore[attr-defined]
-
-
 def story_of(at: AppTest, org: str) -> str:
     at.query_params["org"] = org
     rerun(at)
@@ -316,9 +312,9 @@ def test_back_to_the_saved_data_forgets_the_uploads(folder: Path) -> None:
     at.button(key="back_to_saved").click()
     rerun(at)
     assert banner(at).startswith("Showing: **Data in")
+    assert any("Back to the saved data" in s.value for s in at.success)  # said once
     assert "STADTRAUM" not in set(frame(at, state.PROJECT_TABLE)["Project"])
     assert at.slider(key=state.YEARS).value == (2016, 2021)
-    assert any("Back to the saved data" in s.value for s in at.success)
 
 
 def test_discard_forgets_the_chosen_files(folder: Path) -> None:
