@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
+from unittest import mock
+
 import networkx as nx
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from networkx.algorithms import bipartite
 
+from defus_graph import analysis
 from defus_graph.analysis import (
+    _bipartite_betweenness,
+    betweenness_centrality,
+    betweenness_sample_size,
     centralities,
     co_partners,
     communities,
@@ -16,7 +28,14 @@ from defus_graph.analysis import (
     shared_partners,
     shortest_chain,
 )
-from defus_graph.graph import org_id, project_id
+from defus_graph.graph import (
+    ORGANISATION,
+    PROJECT,
+    org_id,
+    organisation_projection,
+    project_id,
+    project_nodes,
+)
 
 
 def test_shared_cities(graph: nx.Graph) -> None:
@@ -108,3 +127,160 @@ def test_network_stats(graph: nx.Graph) -> None:
     assert (stats["projects"], stats["organisations"], stats["participations"]) == (12, 53, 68)
     assert stats["components"] == 2
     assert stats["most_central"][0]["name"] == "Efus"  # type: ignore[index]
+
+
+# --- The vectorised centralities against networkx -------------------------------------------
+
+
+def _close(ours: dict[Hashable, float], theirs: dict[Hashable, float]) -> None:
+    assert list(ours) == list(theirs)
+    for node, expected in theirs.items():
+        got = ours[node]
+        if math.isnan(expected):  # networkx's sampled scale for k=1 is 0/0 for the source
+            assert math.isnan(got), node
+        else:
+            assert math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12), (node, got, expected)
+
+
+@st.composite
+def general_graphs(draw: st.DrawFn) -> nx.Graph:
+    """Small graphs of any shape: directed or not, self-loops, isolated nodes, any node order."""
+    n = draw(st.integers(0, 14))
+    g: nx.Graph = nx.DiGraph() if draw(st.booleans()) else nx.Graph()
+    g.add_nodes_from(draw(st.permutations(range(n))))
+    if n:
+        node = st.integers(0, n - 1)
+        g.add_edges_from(draw(st.lists(st.tuples(node, node), max_size=3 * n)))
+    return g
+
+
+@st.composite
+def bipartite_graphs(draw: st.DrawFn, *, clean: bool = True) -> nx.Graph:
+    """Project–organisation graphs in any node order; ``clean=False`` may add same-side edges."""
+    projects = [project_id(f"P{i}") for i in range(draw(st.integers(0, 6)))]
+    orgs = [org_id(f"O{i}") for i in range(draw(st.integers(0, 10)))]
+    g = nx.Graph()
+    for node in draw(st.permutations(projects + orgs)):
+        g.add_node(node, bipartite=PROJECT if node in projects else ORGANISATION)
+    if projects and orgs:
+        pair = st.tuples(st.sampled_from(projects), st.sampled_from(orgs))
+        g.add_edges_from(draw(st.lists(pair, max_size=30)))
+    if not clean and len(g) >= 2:
+        any_node = st.sampled_from(list(g))
+        pairs = st.lists(st.tuples(any_node, any_node).filter(lambda e: e[0] != e[1]), max_size=3)
+        g.add_edges_from(draw(pairs))
+    return g
+
+
+any_graphs = st.one_of(general_graphs(), bipartite_graphs(), bipartite_graphs(clean=False))
+
+
+@pytest.mark.parametrize("batch", [None, 2])
+@settings(max_examples=150, deadline=None)
+@given(g=any_graphs, normalized=st.booleans())
+def test_betweenness_equals_networkx(batch: int | None, g: nx.Graph, normalized: bool) -> None:
+    with _batches_of(batch):
+        ours = betweenness_centrality(g, normalized=normalized)
+    _close(ours, nx.betweenness_centrality(g, normalized=normalized))
+
+
+@pytest.mark.parametrize("batch", [None, 3])
+@settings(max_examples=150, deadline=None)
+@given(g=any_graphs, data=st.data(), normalized=st.booleans())
+def test_sampled_betweenness_equals_networkx(
+    batch: int | None, g: nx.Graph, data: st.DataObject, normalized: bool
+) -> None:
+    # The same sources for the same k and seed, and networkx's scaling of the estimate.
+    k = data.draw(st.integers(1, max(1, len(g))) if len(g) else st.just(0))
+    seed = data.draw(st.integers(0, 2**32))
+    with _batches_of(batch):
+        ours = betweenness_centrality(g, k, normalized=normalized, seed=seed)
+    _close(ours, nx.betweenness_centrality(g, k, normalized=normalized, seed=seed))
+
+
+@settings(max_examples=150, deadline=None)
+@given(g=bipartite_graphs())
+def test_bipartite_betweenness_equals_networkx(g: nx.Graph) -> None:
+    projects = project_nodes(g)
+    assume(2 <= len(projects) <= len(g) - 2)
+    _close(_bipartite_betweenness(g, projects), bipartite.betweenness_centrality(g, projects))
+
+
+def test_betweenness_examples() -> None:
+    # One edge, a path, a star with an isolated node: small cases worked by hand.
+    assert betweenness_centrality(nx.Graph([(1, 2)])) == {1: 0.0, 2: 0.0}
+    assert betweenness_centrality(nx.path_graph(3), normalized=False) == {0: 0.0, 1: 1.0, 2: 0.0}
+    star = nx.star_graph(3)
+    star.add_node("alone")
+    # The centre is on the 3 paths between leaves, of (5 - 1)(5 - 2) / 2 = 6 possible.
+    assert betweenness_centrality(star) == {0: 0.5, 1: 0.0, 2: 0.0, 3: 0.0, "alone": 0.0}
+    assert betweenness_centrality(nx.Graph()) == {}
+    with pytest.raises(ValueError):
+        betweenness_centrality(nx.path_graph(3), 4, seed=1)  # more sources than nodes
+
+
+def _reference_eigenvector(proj: nx.Graph) -> dict[str, float]:
+    """The networkx route that the sparse one replaced, kept verbatim as the reference."""
+    total = proj.number_of_nodes()
+    result: dict[str, float] = {}
+    for comp in nx.connected_components(proj):
+        if len(comp) < 2:
+            result.update(dict.fromkeys(comp, 0.0))
+            continue
+        sub = proj.subgraph(comp)
+        # ARPACK needs three nodes; in a connected pair both ends are equal.
+        values = (
+            dict.fromkeys(comp, 1.0)
+            if len(comp) == 2
+            else nx.eigenvector_centrality_numpy(sub, weight="weight")
+        )
+        top = max(abs(v) for v in values.values()) or 1.0
+        share = len(comp) / total
+        result.update({n: abs(v) / top * share for n, v in values.items()})
+    return result
+
+
+def _reference_centralities(g: nx.Graph) -> dict[str, tuple[float, float, float]]:
+    """Degree, betweenness and eigenvector as networkx computed them before (exact branch)."""
+    projects = project_nodes(g)
+    degree = bipartite.degree_centrality(g, projects)
+    if 2 <= len(projects) <= g.number_of_nodes() - 2:
+        between = bipartite.betweenness_centrality(g, projects)
+    else:
+        between = nx.betweenness_centrality(g)
+    eigen = _reference_eigenvector(organisation_projection(g, with_names=False))
+    return {n: (round(degree[n], 6), round(between[n], 6), round(eigen.get(n, 0.0), 6)) for n in g}
+
+
+def test_centralities_of_the_bundled_data_are_unchanged(graph: nx.Graph) -> None:
+    pieces = [graph, *(graph.subgraph(c).copy() for c in nx.connected_components(graph))]
+    for g in pieces:
+        ours = {n: (c.degree, c.betweenness, c.eigenvector) for n, c in centralities(g).items()}
+        assert ours == _reference_centralities(g)
+        assert not any(c.estimated for c in centralities(g).values())
+
+
+def test_sampled_centralities_use_networkx_sources(graph: nx.Graph) -> None:
+    # Force the sampled branch on the bundled data: 20 sources, seeded.
+    size = graph.number_of_nodes() + graph.number_of_edges()
+    with (
+        mock.patch.object(analysis, "BETWEENNESS_EXACT_LIMIT", 10),
+        mock.patch.object(analysis, "BETWEENNESS_SAMPLE_BUDGET", 20 * size),
+    ):
+        assert betweenness_sample_size(graph) == 20
+        found = centralities(graph, seed=7)
+    reference = nx.betweenness_centrality(graph, k=20, seed=7)
+    top = max(reference.values())
+    assert all(c.estimated for c in found.values())
+    for node, value in reference.items():
+        assert abs(found[node].betweenness - value / top) <= 5e-7, node
+
+
+@contextmanager
+def _batches_of(size: int | None) -> Iterator[None]:
+    """Run the betweenness in batches of ``size`` sources (the default when ``None``)."""
+    if size is None:
+        yield
+        return
+    with mock.patch.object(analysis, "_batch_size", lambda n: size):
+        yield
