@@ -18,13 +18,16 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from networkx.algorithms import bipartite
 from scipy.sparse.csgraph import connected_components, reverse_cuthill_mckee
+from scipy.sparse.linalg import eigsh
 
 from .graph import (
     ORGANISATION,
     PROJECT,
+    WeightMatrix,
     organisation_nodes,
     organisation_projection,
     project_nodes,
+    projection_matrix,
 )
 
 __all__ = [
@@ -194,7 +197,7 @@ def centralities(g: nx.Graph, *, seed: int = COMMUNITY_SEED) -> dict[str, Centra
         betweenness = _bipartite_betweenness(g, projects)
     else:
         betweenness = betweenness_centrality(g)
-    eigen = _eigenvector_by_component(organisation_projection(g, with_names=False))
+    eigen = _organisation_eigenvector(g)
     return {
         n: Centrality(
             degree=round(float(degree.get(n, 0.0)), 6),
@@ -226,24 +229,88 @@ def _bipartite_betweenness(g: nx.Graph, projects: list[str]) -> dict[Hashable, f
     return {v: b / (bet_max_top if v in top else bet_max_bot) for v, b in raw.items()}
 
 
-def _eigenvector_by_component(proj: nx.Graph) -> dict[str, float]:
-    total = proj.number_of_nodes()
-    result: dict[str, float] = {}
-    for comp in nx.connected_components(proj):
-        if len(comp) < 2:
-            result.update(dict.fromkeys(comp, 0.0))
-            continue
-        sub = proj.subgraph(comp)
-        # ARPACK needs three nodes; in a connected pair both ends are equal.
-        values = (
-            dict.fromkeys(comp, 1.0)
-            if len(comp) == 2
-            else nx.eigenvector_centrality_numpy(sub, weight="weight")
-        )
-        top = max(abs(v) for v in values.values()) or 1.0
-        share = len(comp) / total
-        result.update({n: abs(v) / top * share for n, v in values.items()})
-    return result
+#: Components up to this many organisations get their eigenvector from a dense
+#: ``eigh`` (all components of one size at once); larger ones from ARPACK.
+_DENSE_EIGEN_LIMIT = 128
+
+
+def _organisation_eigenvector(g: nx.Graph) -> dict[Hashable, float]:
+    """Eigenvector centrality on the weighted organisation projection, by component.
+
+    In each connected component of the projection the leading eigenvector of the
+    weights (networkx's ``eigenvector_centrality_numpy`` of that component),
+    scaled so that its largest value is 1 and then by the component's share of
+    the projection's nodes; both organisations of a linked pair get 1 (times
+    their share), one linked to no one 0. The projection is the sparse ``B·Bᵀ``
+    (:func:`defus_graph.graph.projection_matrix`); a graph with an edge inside
+    one side takes the pair-by-pair projection of
+    :func:`defus_graph.graph.organisation_projection` instead, whatever nodes
+    it links.
+    """
+    try:
+        weights = projection_matrix(g)
+    except ValueError:
+        proj = organisation_projection(g, with_names=False)
+        nodes = list(proj)
+        if not nodes:
+            return {}
+        matrix = nx.to_scipy_sparse_array(proj, nodelist=nodes, weight="weight", format="csr")
+        weights = WeightMatrix(nodes, sp.csr_array(matrix))
+    values = _eigenvector_by_component(sp.csr_array(weights.weights, dtype=np.float64))
+    return dict(zip(weights.nodes, values.tolist(), strict=True))
+
+
+def _eigenvector_by_component(weights: sp.csr_array) -> npt.NDArray[np.float64]:
+    """Leading eigenvector of each connected component of a symmetric weight matrix.
+
+    See :func:`_organisation_eigenvector`. Components are laid out as contiguous
+    blocks; the small ones go through ``numpy.linalg.eigh`` size by size in one
+    stacked call, the large ones through ARPACK one by one.
+    """
+    total = weights.shape[0]
+    values = np.zeros(total)
+    if total == 0:
+        return values
+    count, labels = connected_components(weights, directed=False)
+    sizes = np.bincount(labels, minlength=count)
+    node_size = sizes[labels]
+    # In a linked pair both ends are equal (and ARPACK needs three nodes).
+    values[node_size == 2] = 2 / total
+    # Nodes grouped by component, and each node's place inside its component.
+    order = np.argsort(labels, kind="stable")
+    first = np.zeros(count, dtype=np.int64)
+    np.cumsum(sizes[:-1], out=first[1:])
+    place = np.empty(total, dtype=np.int64)
+    place[order] = np.arange(total) - first[labels[order]]
+    coo = weights.tocoo()
+    small = (node_size[coo.row] >= 3) & (node_size[coo.row] <= _DENSE_EIGEN_LIMIT)
+    rows, cols, data = coo.row[small], coo.col[small], coo.data[small]
+    for size in np.unique(sizes[(sizes >= 3) & (sizes <= _DENSE_EIGEN_LIMIT)]).tolist():
+        comps = np.flatnonzero(sizes == size)
+        slot = np.full(count, -1, dtype=np.int64)
+        slot[comps] = np.arange(len(comps))
+        here = node_size[rows] == size
+        blocks = np.zeros((len(comps), size, size))
+        blocks[slot[labels[rows[here]]], place[rows[here]], place[cols[here]]] = data[here]
+        _, vectors = np.linalg.eigh(blocks)  # eigenvalues ascending: the last is the largest
+        members = order[first[comps][:, None] + np.arange(size)]
+        values[members] = _scaled(vectors[:, :, -1], size / total)
+    for comp in np.flatnonzero(sizes > _DENSE_EIGEN_LIMIT).tolist():
+        members = order[first[comp] : first[comp] + sizes[comp]]
+        block = weights[members][:, members]
+        # v0: a positive start, so the same matrix always gives the same vector.
+        _, vector = eigsh(block, k=1, which="LA", v0=np.ones(len(members)))
+        values[members] = _scaled(vector[:, 0], len(members) / total)
+    return values
+
+
+def _scaled(vectors: npt.NDArray[np.float64], share: float) -> npt.NDArray[np.float64]:
+    """Absolute values scaled to a largest of 1 along the last axis, then by ``share``."""
+    magnitude = np.abs(vectors)
+    top = magnitude.max(axis=-1, keepdims=True)
+    top[top == 0] = 1.0
+    scaled: npt.NDArray[np.float64] = magnitude / top * share
+    return scaled
 
 
 def betweenness_sample_size(g: nx.Graph) -> int:

@@ -16,6 +16,7 @@ from networkx.algorithms import bipartite
 from defus_graph import analysis
 from defus_graph.analysis import (
     _bipartite_betweenness,
+    _organisation_eigenvector,
     betweenness_centrality,
     betweenness_sample_size,
     centralities,
@@ -238,6 +239,18 @@ def _reference_eigenvector(proj: nx.Graph) -> dict[str, float]:
         share = len(comp) / total
         result.update({n: abs(v) / top * share for n, v in values.items()})
     return result
+
+
+@pytest.mark.parametrize("dense_limit", [128, 3])  # 3: every component of 4+ through ARPACK
+@settings(max_examples=150, deadline=None)
+@given(g=st.one_of(bipartite_graphs(), bipartite_graphs(clean=False)))
+def test_eigenvector_equals_the_networkx_route(dense_limit: int, g: nx.Graph) -> None:
+    with mock.patch.object(analysis, "_DENSE_EIGEN_LIMIT", dense_limit):
+        ours = _organisation_eigenvector(g)
+    theirs = _reference_eigenvector(organisation_projection(g, with_names=False))
+    assert ours.keys() == theirs.keys()
+    for node, expected in theirs.items():
+        assert math.isclose(ours[node], expected, abs_tol=1e-9), (node, ours[node], expected)
 
 
 def _reference_centralities(g: nx.Graph) -> dict[str, tuple[float, float, float]]:
