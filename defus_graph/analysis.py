@@ -20,6 +20,7 @@ from networkx.algorithms import bipartite
 from scipy.sparse.csgraph import connected_components, reverse_cuthill_mckee
 from scipy.sparse.linalg import eigsh
 
+from ._bulk import paused_gc
 from .graph import (
     ORGANISATION,
     PROJECT,
@@ -58,9 +59,16 @@ BETWEENNESS_EXACT_LIMIT = 3000
 
 #: Sampled betweenness visits about this many nodes and edges in all (one
 #: shortest-path search from each sampled source visits the whole graph), so
-#: that its cost stays bounded: 500 sources on a few thousand nodes, about 40
-#: on a Horizon 2020-sized network, never fewer than 20.
-BETWEENNESS_SAMPLE_BUDGET = 10_000_000
+#: that its cost stays bounded: 500 sources on a few thousand nodes, about 300
+#: on a Horizon 2020-sized network (65,000 nodes, 197,000 edges), 60 on a
+#: million participations, never fewer than 20. The vectorised searches of
+#: :func:`betweenness_centrality` cost about 3 ms a source at Horizon 2020 scale
+#: (networkx's took 0.7 s, which allowed 38 sources): 300 take about a second.
+#: Against the exact betweenness there (computed once, in 3 minutes), 300
+#: sources give the 100 most central organisations a median error of about 30 %
+#: (38 sources: 40-65 %) and a correlation of 0.98 over all nodes (38: 0.89);
+#: the error shrinks only as one over the square root of the sources.
+BETWEENNESS_SAMPLE_BUDGET = 80_000_000
 
 
 def _label(g: nx.Graph, node: str) -> str:
@@ -198,15 +206,16 @@ def centralities(g: nx.Graph, *, seed: int = COMMUNITY_SEED) -> dict[str, Centra
     else:
         betweenness = betweenness_centrality(g)
     eigen = _organisation_eigenvector(g)
-    return {
-        n: Centrality(
-            degree=round(float(degree.get(n, 0.0)), 6),
-            betweenness=round(float(betweenness.get(n, 0.0)), 6),
-            eigenvector=round(eigen.get(n, 0.0), 6),
-            estimated=estimated,
-        )
-        for n in g.nodes
-    }
+    with paused_gc():  # one small record per node: hundreds of thousands at CORDIS scale
+        return {
+            n: Centrality(
+                degree=round(float(degree.get(n, 0.0)), 6),
+                betweenness=round(float(betweenness.get(n, 0.0)), 6),
+                eigenvector=round(eigen.get(n, 0.0), 6),
+                estimated=estimated,
+            )
+            for n in g.nodes
+        }
 
 
 def _bipartite_betweenness(g: nx.Graph, projects: list[str]) -> dict[Hashable, float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 from unittest import mock
 
 import networkx as nx
@@ -287,6 +288,14 @@ def test_sampled_centralities_use_networkx_sources(graph: nx.Graph) -> None:
     assert all(c.estimated for c in found.values())
     for node, value in reference.items():
         assert abs(found[node].betweenness - value / top) <= 5e-7, node
+
+
+def test_sample_size_at_horizon_2020_scale() -> None:
+    # About 300 sources on 65,000 nodes and 197,000 edges (networkx's route afforded 38).
+    h2020 = SimpleNamespace(number_of_nodes=lambda: 65_000, number_of_edges=lambda: 196_816)
+    assert 250 <= betweenness_sample_size(h2020) <= 350  # type: ignore[arg-type]
+    small = SimpleNamespace(number_of_nodes=lambda: 2_000, number_of_edges=lambda: 5_000)
+    assert betweenness_sample_size(small) == 2_000  # type: ignore[arg-type]
 
 
 @contextmanager
