@@ -46,7 +46,7 @@ import math
 import numbers
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from typing import Any, cast
 
@@ -226,14 +226,10 @@ class Edges:
 
 @dataclass(frozen=True)
 class Table:
-    """A graph laid out for writing: rows in a stable order, typed columns.
-
-    ``ids`` maps each node of the graph to its id as written.
-    """
+    """A graph laid out for writing: rows in a stable order, typed columns."""
 
     nodes: Nodes
     edges: Edges
-    ids: dict[Any, str] = field(default_factory=dict)
 
 
 # --- single values ----------------------------------------------------------------------------
@@ -722,9 +718,15 @@ def _edges(
             else _UNDATED
             for _, u, v, d in edges
         ]
+    if all(text is node for node, text in ids.items()):  # usually: no look-ups needed
+        sources = [u for _, u, _, _ in edges]
+        targets = [v for _, _, v, _ in edges]
+    else:
+        sources = [ids[u] for _, u, _, _ in edges]
+        targets = [ids[v] for _, _, v, _ in edges]
     return Edges(
-        sources=[ids[u] for _, u, _, _ in edges],
-        targets=[ids[v] for _, _, v, _ in edges],
+        sources=sources,
+        targets=targets,
         labels=list(map(_edge_label, rows)),
         weights=[
             None if w is None else float(w) if type(w) is int else _weight(w)
@@ -753,4 +755,4 @@ def _table_from_graph(g: nx.Graph) -> Table:
         intervals=intervals,
         attributes=_attributes(records, _NODE_SKIP),
     )
-    return Table(nodes, _edges(edges, ids, side, projects, interval, bipartite=bipartite), ids)
+    return Table(nodes, _edges(edges, ids, side, projects, interval, bipartite=bipartite))

@@ -139,7 +139,8 @@ def _size(size: float | None) -> str:
 
 
 def _lines(lines: list[str]) -> str:
-    return "".join(line + "\n" for line in lines)
+    """The lines as one piece of text, each ending in a newline."""
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 class _Writer:
@@ -153,7 +154,6 @@ class _Writer:
         self.edge_ids = _attribute_ids(table.edges.attributes.columns)
         self.colours: dict[str, str] = {}
         self.times: dict[int, str] = {}
-        self.escaped_ids = dict(zip(table.nodes.ids, _xml.attrs(table.nodes.ids), strict=True))
 
     def head(self) -> str:
         """Everything up to the first node: meta, attribute declarations, ``<nodes>``."""
@@ -186,10 +186,10 @@ class _Writer:
         keys = [str(key) for key in nodes.keys[rows]]
         return _lines(
             [
-                f'      <node id="{self.escaped_ids[id_]}" label="{label}"{time}>'
+                f'      <node id="{id_}" label="{label}"{time}>'
                 f"{values}{colour}{position}{size}{shape}</node>"
                 for id_, label, time, values, colour, position, size, shape in zip(
-                    nodes.ids[rows],
+                    _xml.attrs(nodes.ids[rows]),
                     _xml.attrs(nodes.labels[rows]),
                     _times(nodes.intervals[rows], self.times),
                     _attvalues(nodes.attributes, self.node_ids, rows),
@@ -208,17 +208,16 @@ class _Writer:
 
     def edges(self, rows: slice) -> str:
         """The ``<edge>`` lines of ``rows``."""
-        edges, escaped = self.table.edges, self.escaped_ids
+        edges = self.table.edges
         escaped_labels = _xml.attrs(edges.labels[rows])
         labels = [f' label="{label}"' if label else "" for label in escaped_labels]
         weights = ["" if w is None else f' weight="{w!r}"' for w in edges.weights[rows]]
         heads = [
-            f'      <edge id="{i}" source="{escaped[source]}" target="{escaped[target]}"'
-            f"{label}{weight}{time}"
+            f'      <edge id="{i}" source="{source}" target="{target}"{label}{weight}{time}'
             for i, source, target, label, weight, time in zip(
                 range(*rows.indices(len(edges))),
-                edges.sources[rows],
-                edges.targets[rows],
+                _xml.attrs(edges.sources[rows]),
+                _xml.attrs(edges.targets[rows]),
                 labels,
                 weights,
                 _times(edges.intervals[rows], self.times),
