@@ -136,7 +136,9 @@ def clean_text(text: str) -> str:
     >>> clean_text("Gen\\x00k\\x1b\\tok")
     'Genk\\tok'
     """
-    if text.isascii() and text.isprintable():  # the common case: nothing to remove
+    # The common case, names with accents included: nothing to remove. Every
+    # character XML forbids is a control, a surrogate or unassigned, so not printable.
+    if text.isprintable():
         return text
     return _XML_FORBIDDEN.sub("", text)
 
@@ -321,8 +323,7 @@ def _present(raw: list[Any]) -> tuple[list[Scalar | None], set[type]]:
     if kinds == {str}:
         clean = clean_text
         values: list[Scalar | None] = [
-            None if v is None else ((v if v.isascii() and v.isprintable() else clean(v)) or None)
-            for v in raw
+            None if v is None else ((v if v.isprintable() else clean(v)) or None) for v in raw
         ]
     elif kinds == {float}:
         finite = math.isfinite
@@ -540,7 +541,7 @@ def _span(intervals: list[Interval]) -> Interval:
 
 def _node_label(label: Any, node_id: str) -> str:
     """The label as text, else the id without its side (``org:Genk`` is "Genk")."""
-    if type(label) is str and label and label.isascii() and label.isprintable():
+    if type(label) is str and label and label.isprintable():
         return label
     return str(_scalar(label)) if not _is_missing(label) else node_id.split(":", 1)[-1]
 
@@ -549,7 +550,7 @@ def _edge_label(data: Mapping[str, Any]) -> str:
     label = data.get("label")
     if label is None:  # the usual case: go straight to the role
         role = data.get("role")
-        if type(role) is str and role and role.isascii() and role.isprintable():
+        if type(role) is str and role and role.isprintable():
             return role
     if not _is_missing(label):
         return str(_scalar(data["label"]))

@@ -115,10 +115,10 @@ def _attvalues(attributes: Attributes, ids: list[str], rows: slice) -> list[str]
         if column.type == "string":  # numbers and booleans never need escaping
             texts = _xml.attrs(texts)
         head = f'<attvalue for="{_xml.attr(id_)}" value="'
-        cells.append([None if t is None else f'{head}{t}"/>' for t in texts])
+        cells.append(["" if t is None else f'{head}{t}"/>' for t in texts])
     if not cells:
         return [""] * len(range(*rows.indices(len(attributes.orders))))
-    joined = ("".join(filter(None, row)) for row in zip(*cells, strict=True))
+    joined = map("".join, zip(*cells, strict=True))
     return [f"<attvalues>{inner}</attvalues>" if inner else "" for inner in joined]
 
 
