@@ -247,10 +247,7 @@ def _our_route(data: Path, out: Path, timer: _Timer, result: Result) -> WeightMa
     timer(ours, "shared partners", lambda: analysis.shared_partners(g))
     central = timer(ours, "centralities", lambda: analysis.centralities(g))
     if any(c.estimated for c in central.values()):
-        visits = g.number_of_nodes() + g.number_of_edges()
-        k = min(
-            g.number_of_nodes(), max(20, min(500, analysis.BETWEENNESS_SAMPLE_BUDGET // visits))
-        )
+        k = analysis.betweenness_sample_size(g)
         result.notes.append(f"Betweenness is estimated from a seeded sample of {k} sources.")
     timer(ours, "communities", lambda: analysis.communities(g))
     scores = {n: c.betweenness for n, c in central.items()}
