@@ -68,7 +68,7 @@ from defus_graph.graph import (
 )
 from defus_graph.layout import layout_positions
 from defus_graph.store import load_dataset
-from defus_graph.views import view_graph
+from defus_graph.views import PROJECTION_LIMIT, projection_pairs, view_graph
 
 __all__ = ["Result", "Stage", "main", "run"]
 
@@ -259,8 +259,21 @@ def _our_route(data: Path, out: Path, timer: _Timer, result: Result) -> WeightMa
         view = timer(ours, f"view: {label}", lambda t=target: index.view(t))  # type: ignore[misc]
         if view.graph.number_of_nodes() > index.limit:
             raise StageError(f"view: {label}", ValueError("the view is larger than the limit"))
-    # The dashboard's linked view of organisations: built, laid out and indexed
-    # once (cached across reruns), then a click on the busiest organisation.
+    pairs = projection_pairs(g, "orgs")
+    if pairs > PROJECTION_LIMIT:
+        result.notes.append(
+            f"The dashboard refuses the organisation network here (up to {pairs:,} links, "
+            f"limit {PROJECTION_LIMIT:,}) and asks to filter first."
+        )
+    else:
+        _time_linked_view(g, timer, result)
+    timer(ours, "schema check (not in route)", lambda: _validate(gexf_path, result))
+    return weights
+
+
+def _time_linked_view(g: nx.Graph, timer: _Timer, result: Result) -> None:
+    """The dashboard's linked view of organisations: built once, then a click in it."""
+    ours = result.ours
     linked = timer(ours, "organisation network view (once)", lambda: _linked_view(g, "orgs"))
     busiest = _click_targets(g)[1:2]
     for target in busiest:
@@ -270,8 +283,6 @@ def _our_route(data: Path, out: Path, timer: _Timer, result: Result) -> WeightMa
             raise StageError(label, ValueError("the view is larger than the limit"))
     del linked
     gc.collect()
-    timer(ours, "schema check (not in route)", lambda: _validate(gexf_path, result))
-    return weights
 
 
 def _linked_view(g: nx.Graph, view: str) -> NetworkIndex:
