@@ -47,8 +47,8 @@ import numbers
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
-from typing import Any, cast
+from operator import attrgetter, itemgetter, methodcaller
+from typing import Any, TypeVar, cast
 
 import networkx as nx
 
@@ -413,13 +413,88 @@ def _merged(parts: list[list[Scalar | None]]) -> tuple[list[Scalar | None], int 
     return merged, clash
 
 
-def _refuse(record: Mapping[Any, Any], row: int, shared: dict[Any, list[Scalar | None]]) -> None:
-    """Raise :class:`ExportError` for the first attribute of ``record`` whose name is taken.
+@dataclass(frozen=True)
+class _Raw:
+    """Attribute values of some rows as the graph holds them, key by key.
 
-    ``shared`` holds the values of the graph attributes that share a name, by key.
+    ``columns[key][i]`` is row ``i``'s value under ``key`` (``None`` where it
+    has none); ``shapes[i]`` is the tuple of row ``i``'s keys in the graph's
+    order, shared by the rows with the same keys.
+    """
+
+    columns: dict[Any, list[Any]]
+    shapes: list[tuple[Any, ...]]
+
+    def column(self, key: str) -> list[Any]:
+        """The values under ``key``; all ``None`` if no row has it."""
+        found = self.columns.get(key)
+        return found if found is not None else [None] * len(self.shapes)
+
+    def reordered(self, order: _Order) -> _Raw:
+        """The same rows in ``order``."""
+        return _Raw({k: order(c) for k, c in self.columns.items()}, order(self.shapes))
+
+
+_T = TypeVar("_T")
+
+
+class _Order:
+    """A new order of rows, applied to list after list.
+
+    ``_Order([2, 0, 1])(["a", "b", "c"])`` is ``["c", "a", "b"]``. One
+    ``itemgetter`` of all the positions reorders each list at C speed.
+    """
+
+    def __init__(self, positions: list[int]) -> None:
+        self.positions = positions
+        self._take = itemgetter(*positions) if len(positions) > 1 else None
+
+    def __call__(self, values: Sequence[_T]) -> list[_T]:
+        if self._take is None:  # itemgetter gives a tuple only for two positions or more
+            return [values[i] for i in self.positions]
+        return list(self._take(values))
+
+
+_VALUES = methodcaller("values")
+
+
+def _raw(records: Sequence[Mapping[Any, Any]]) -> _Raw:
+    """The values of ``records`` key by key, reading each record twice whatever its keys.
+
+    On a large graph the records lie all over memory and reading one costs far
+    more than using what was read: so once for its keys, and once, with every
+    record of the same keys, for its values (one ``zip`` transposes them).
+    """
+    distinct: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    shapes = [distinct.setdefault(shape, shape) for shape in map(tuple, records)]
+    n = len(records)
+    if len(distinct) == 1:  # the usual case for edges: no rows to scatter
+        (shape,) = distinct
+        values = map(list, zip(*map(_VALUES, records), strict=True))
+        return _Raw(dict(zip(shape, values, strict=True)), shapes)
+    rows_of: dict[tuple[Any, ...], list[int]] = {shape: [] for shape in distinct}
+    for i, shape in enumerate(shapes):
+        rows_of[shape].append(i)
+    columns: dict[Any, list[Any]] = {}
+    for shape, rows in rows_of.items():
+        group = zip(*map(_VALUES, map(records.__getitem__, rows)), strict=True)
+        for key, column_values in zip(shape, group, strict=True):
+            column = columns.get(key)
+            if column is None:
+                column = columns[key] = [None] * n
+            for i, value in zip(rows, column_values, strict=True):
+                column[i] = value
+    return _Raw(columns, shapes)
+
+
+def _refuse(shape: tuple[Any, ...], row: int, shared: dict[Any, list[Scalar | None]]) -> None:
+    """Raise :class:`ExportError` for the first attribute of a row whose name is taken.
+
+    ``shape`` is the row's keys; ``shared`` holds the values of the graph
+    attributes that share a name, by key.
     """
     seen = set()
-    for key in record:
+    for key in shape:
         if key in shared and shared[key][row] is not None:
             name = _clean_column_name(str(key))
             if name in seen:
@@ -430,16 +505,11 @@ def _refuse(record: Mapping[Any, Any], row: int, shared: dict[Any, list[Scalar |
             seen.add(name)
 
 
-def _attributes(records: Sequence[Mapping[Any, Any]], skip: frozenset[str]) -> Attributes:
-    """The attributes of ``records`` (one mapping per row) without the keys in ``skip``."""
-    # Most rows have the same attribute names: each distinct tuple of names is kept once.
-    shapes: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-    row_shapes = [shapes.setdefault(shape, shape) for shape in map(tuple, records)]
-    name_of: dict[Any, str] = {}
-    for shape in shapes:
-        for key in shape:
-            if key not in name_of and str(key) not in skip:
-                name_of[key] = _clean_column_name(str(key))
+def _attributes(raw: _Raw, skip: frozenset[str]) -> Attributes:
+    """The attributes of the rows of ``raw`` without the keys in ``skip``."""
+    name_of: dict[Any, str] = {
+        key: _clean_column_name(str(key)) for key in raw.columns if str(key) not in skip
+    }
     keys_of: dict[str, list[Any]] = {}
     for key, name in name_of.items():
         keys_of.setdefault(name, []).append(key)
@@ -451,10 +521,10 @@ def _attributes(records: Sequence[Mapping[Any, Any]], skip: frozenset[str]) -> A
     clashes = []
     for name, keys in keys_of.items():
         if len(keys) == 1:
-            column, kinds = _present([r.get(keys[0]) for r in records])
+            column, kinds = _present(raw.columns[keys[0]])
         else:
             for key in keys:
-                shared[key] = _present([r.get(key) for r in records])[0]
+                shared[key] = _present(raw.columns[key])[0]
             column, clash = _merged([shared[key] for key in keys])
             if clash is not None:
                 clashes.append(clash)
@@ -462,7 +532,7 @@ def _attributes(records: Sequence[Mapping[Any, Any]], skip: frozenset[str]) -> A
         if kinds:
             found[name] = column, kinds
     if clashes:  # the first row with a clash, as reading the rows in order finds it
-        _refuse(records[min(clashes)], min(clashes), shared)
+        _refuse(raw.shapes[min(clashes)], min(clashes), shared)
     columns: list[Column] = []
     values: list[list[Scalar | None]] = []
     for name in sorted(found, key=lambda n: (_RANK.get(n, len(_RANK)), n)):
@@ -482,18 +552,18 @@ def _attributes(records: Sequence[Mapping[Any, Any]], skip: frozenset[str]) -> A
         return tuple(index[n] for n in written if n in index)
 
     if not shared:
-        order_of = {shape: order(shape, 0) for shape in shapes}
-        orders = list(map(order_of.__getitem__, row_shapes))
+        order_of = {shape: order(shape, 0) for shape in dict.fromkeys(raw.shapes)}
+        orders = list(map(order_of.__getitem__, raw.shapes))
     else:
-        orders = [order(shape, i) for i, shape in enumerate(row_shapes)]
+        orders = [order(shape, i) for i, shape in enumerate(raw.shapes)]
     return Attributes(columns, values, orders)
 
 
 # --- time -------------------------------------------------------------------------------------
 
 
-def _interval(span: Mapping[str, Any]) -> Interval:
-    start, end = span.get("start"), span.get("end")
+def _interval(start: Any, end: Any) -> Interval:
+    """The whole days from stated ``start`` to stated ``end`` (either may be missing)."""
     return Interval(
         start=date_bounds(str(start))[0] if start else None,
         end=date_bounds(str(end))[1] if end else None,
@@ -501,7 +571,7 @@ def _interval(span: Mapping[str, Any]) -> Interval:
 
 
 class _Intervals:
-    """:func:`_interval` of many mappings; the same stated dates give the same object.
+    """:func:`_interval` of many stated dates; the same dates give the same object.
 
     Projects and projection edges repeat a few thousand date pairs; sharing
     the objects saves building them again, and lets a writer format each once.
@@ -510,14 +580,13 @@ class _Intervals:
     def __init__(self) -> None:
         self._known: dict[tuple[str | None, str | None], Interval] = {}
 
-    def __call__(self, span: Mapping[str, Any]) -> Interval:
-        start, end = span.get("start"), span.get("end")
+    def __call__(self, start: Any, end: Any) -> Interval:
         # Only text is cached: 2017 and 2017.0 are equal keys but not equal dates.
         if not (start is None or type(start) is str) or not (end is None or type(end) is str):
-            return _interval(span)
+            return _interval(start, end)
         found = self._known.get((start, end))
         if found is None:
-            found = self._known[start, end] = _interval(span)
+            found = self._known[start, end] = _interval(start, end)
         return found
 
 
@@ -546,17 +615,13 @@ def _node_label(label: Any, node_id: str) -> str:
     return str(_scalar(label)) if not _is_missing(label) else node_id.split(":", 1)[-1]
 
 
-def _edge_label(data: Mapping[str, Any]) -> str:
-    label = data.get("label")
-    if label is None:  # the usual case: go straight to the role
-        role = data.get("role")
-        if type(role) is str and role and role.isprintable():
-            return role
-    if not _is_missing(label):
-        return str(_scalar(data["label"]))
-    for key in ("role", "projects", "organisations"):
-        if not _is_missing(data.get(key)):
-            return str(_scalar(data[key]))
+def _edge_label(label: Any, role: Any, projects: Any, organisations: Any) -> str:
+    """The label, else the role, else what a projection edge shares."""
+    if label is None and type(role) is str and role and role.isprintable():
+        return role  # the usual case
+    for value in (label, role, projects, organisations):
+        if not _is_missing(value):
+            return str(_scalar(value))
     return ""
 
 
@@ -614,27 +679,88 @@ def _ids(g: nx.Graph) -> dict[Any, str]:
     return ids
 
 
+# Reading a node's or an edge's attributes costs far more on a large graph when the
+# reads jump about memory: so the graph is read in its own order (the order its
+# dictionaries were filled in), and the finished columns are then put in id order.
+
+
+@dataclass(frozen=True)
+class _GraphEdges:
+    """Each edge once, in the graph's order, oriented (see :func:`_graph_edges`)."""
+
+    sort_keys: list[int]
+    firsts: list[Any]
+    seconds: list[Any]
+    rows: list[Mapping[str, Any]]
+    #: Whether every edge links a project (first) and an organisation (second).
+    bipartite: bool
+
+
+def _graph_edges(g: nx.Graph, side: Mapping[Any, Any], rank: Mapping[Any, int]) -> _GraphEdges:
+    """Each edge of ``g`` once, from the project to the organisation, else from the end
+    with the smaller id; its sort key orders edges by their ends' ids (``rank`` is each
+    node's place in id order), as ints, which sort much faster than pairs of ids."""
+    n = len(rank)
+    sort_keys: list[int] = []
+    firsts: list[Any] = []
+    seconds: list[Any] = []
+    rows: list[Mapping[str, Any]] = []
+    bipartite = True
+    if g.is_directed() or g.is_multigraph():  # each edge as networkx gives it
+        for u, v, d in g.edges(data=True):
+            u_project, v_project = side[u] == PROJECT, side[v] == PROJECT
+            if (v_project and not u_project) or (u_project == v_project and rank[v] < rank[u]):
+                u, v = v, u
+            bipartite = bipartite and side[u] == PROJECT and side[v] == ORGANISATION
+            sort_keys.append(rank[u] * n + rank[v])
+            firsts.append(u)
+            seconds.append(v)
+            rows.append(d)
+    else:  # quicker: each edge is under both its ends in the adjacency; keep one of the two
+        for u, neighbours in g.adjacency():  # plain dicts, unlike g.adj
+            u_rank, u_side = rank[u], side[u]
+            u_project = u_side == PROJECT
+            for v, d in neighbours.items():
+                v_side = side[v]
+                if u_project if u_project != (v_side == PROJECT) else u_rank <= rank[v]:
+                    sort_keys.append(u_rank * n + rank[v])
+                    firsts.append(u)
+                    seconds.append(v)
+                    rows.append(d)
+                    bipartite = bipartite and u_project and v_side == ORGANISATION
+    return _GraphEdges(sort_keys, firsts, seconds, rows, bipartite)
+
+
 def _nodes(
     g: nx.Graph,
-    order: list[Any],
-    data: Mapping[Any, Mapping[str, Any]],
+    ids: dict[Any, str],
+    by_id: _Order,
     side: Mapping[Any, Any],
     interval: _Intervals,
     *,
     bipartite: bool,
-) -> tuple[list[Mapping[str, Any]], list[Interval], dict[Any, Interval]]:
-    """Each node's attributes and interval in ``order``, and each project's interval.
+) -> tuple[Nodes, dict[Any, Interval]]:
+    """The nodes of ``g`` put in id order by ``by_id``, and each project's interval.
 
     ``bipartite``: every edge links a project and an organisation, so every
     neighbour of a node is of the other side.
     """
-    adj = dict(g.adjacency())  # plain dicts, quicker than g.adj
-    projects = {n: interval(data[n]) for n in order if side[n] == PROJECT}
+    adj = dict(g.adjacency())  # plain dicts, far quicker than g.adj[...] on a large graph
+    projects = {
+        n: interval(d.get("start"), d.get("end"))
+        for n, d in g.nodes(data=True)
+        if d.get("bipartite") == PROJECT
+    }
+    keys: list[Any] = []
     records: list[Mapping[str, Any]] = []
     intervals: list[Interval] = []
-    for n in order:
-        d = data[n]
+    labels: list[str] = []
+    kinds: list[str] = []
+    for n, d in g.nodes(data=True):  # everything that needs the node's attributes
         mine = side[n]
+        keys.append(n)
+        labels.append(_node_label(d.get("label"), ids[n]))
+        kinds.append(str(d.get("kind", "")))
         # In the bipartite graph, how many of the other side each node is linked to
         # comes last among its attributes, unless the graph says already.
         if mine == PROJECT:
@@ -647,7 +773,7 @@ def _nodes(
                 )
                 d = {**d, "n_organisations": count}
         elif d.get("start") or d.get("end"):
-            intervals.append(interval(d))
+            intervals.append(interval(d.get("start"), d.get("end")))
         elif mine == ORGANISATION:
             linked = map(projects.__getitem__ if bipartite else projects.get, adj[n])
             intervals.append(_span([*filter(None, linked)]))
@@ -657,103 +783,76 @@ def _nodes(
             count = len(adj[n]) if bipartite else [*map(side.__getitem__, adj[n])].count(PROJECT)
             d = {**d, "n_projects": count}
         records.append(d)
-    return records, intervals, projects
-
-
-_Edge = tuple[int, Any, Any, Mapping[str, Any]]
-
-
-def _oriented(g: nx.Graph, side: Mapping[Any, Any], order: list[Any]) -> tuple[list[_Edge], bool]:
-    """Each edge once as (sort key, first end, second end, data), sorted by the key;
-    and whether every edge links a project and an organisation.
-
-    The first end is the project, else the end with the smaller id. The key
-    orders the edges by their ends' ids (``order`` is the nodes sorted by id);
-    ints sort much faster than pairs of ids.
-    """
-    rank = {node: i for i, node in enumerate(order)}
-    n = len(rank)
-    edges: list[_Edge] = []
-    bipartite = True
-    if g.is_directed() or g.is_multigraph():  # each edge as networkx gives it
-        for u, v, d in g.edges(data=True):
-            u_project, v_project = side[u] == PROJECT, side[v] == PROJECT
-            if (v_project and not u_project) or (u_project == v_project and rank[v] < rank[u]):
-                u, v = v, u
-            bipartite = bipartite and side[u] == PROJECT and side[v] == ORGANISATION
-            edges.append((rank[u] * n + rank[v], u, v, d))
-    else:  # quicker: each edge is under both its ends in the adjacency; keep one of the two
-        for u, neighbours in g.adjacency():  # plain dicts, unlike g.adj
-            u_rank, u_side = rank[u], side[u]
-            u_project = u_side == PROJECT
-            for v, d in neighbours.items():
-                v_side = side[v]
-                if u_project if u_project != (v_side == PROJECT) else u_rank <= rank[v]:
-                    edges.append((u_rank * n + rank[v], u, v, d))
-                    bipartite = bipartite and u_project and v_side == ORGANISATION
-    edges.sort(key=itemgetter(0))
-    return edges, bipartite
+    order = by_id(keys)
+    nodes = Nodes(
+        keys=order,
+        ids=[ids[n] for n in order],
+        labels=by_id(labels),
+        kinds=by_id(kinds),
+        is_project=[side[n] == PROJECT for n in order],
+        intervals=by_id(intervals),
+        attributes=_attributes(_raw(records).reordered(by_id), _NODE_SKIP),
+    )
+    return nodes, projects
 
 
 def _edges(
-    edges: list[_Edge],
+    found: _GraphEdges,
     ids: dict[Any, str],
     side: Mapping[Any, Any],
     projects: Mapping[Any, Interval],
     interval: _Intervals,
-    *,
-    bipartite: bool,
 ) -> Edges:
-    """The oriented ``edges`` (see :func:`_oriented`) laid out for writing."""
-    rows = [d for _, _, _, d in edges]
-    if bipartite:  # every edge without dates of its own spans its project, put first
+    """The edges ``found`` sorted by their keys, laid out for writing."""
+    by_ends = _Order(sorted(range(len(found.sort_keys)), key=found.sort_keys.__getitem__))
+    raw = _raw(found.rows).reordered(by_ends)
+    firsts, seconds = by_ends(found.firsts), by_ends(found.seconds)
+    starts, ends = raw.column("start"), raw.column("end")
+    if found.bipartite:  # every edge without dates of its own spans its project, put first
         intervals = [
-            interval(d) if d.get("start") or d.get("end") else projects[u] for _, u, _, d in edges
+            interval(start, end) if start or end else projects[u]
+            for u, start, end in zip(firsts, starts, ends, strict=True)
         ]
     else:
         intervals = [
-            interval(d)
-            if d.get("start") or d.get("end")
+            interval(start, end)
+            if start or end
             else projects[u]
             if side[u] == PROJECT and side[v] == ORGANISATION
             else _UNDATED
-            for _, u, v, d in edges
+            for u, v, start, end in zip(firsts, seconds, starts, ends, strict=True)
         ]
     if all(text is node for node, text in ids.items()):  # usually: no look-ups needed
-        sources = [u for _, u, _, _ in edges]
-        targets = [v for _, _, v, _ in edges]
+        sources, targets = firsts, seconds
     else:
-        sources = [ids[u] for _, u, _, _ in edges]
-        targets = [ids[v] for _, _, v, _ in edges]
+        sources, targets = [ids[u] for u in firsts], [ids[v] for v in seconds]
     return Edges(
         sources=sources,
         targets=targets,
-        labels=list(map(_edge_label, rows)),
+        labels=list(
+            map(
+                _edge_label,
+                raw.column("label"),
+                raw.column("role"),
+                raw.column("projects"),
+                raw.column("organisations"),
+            )
+        ),
         weights=[
             None if w is None else float(w) if type(w) is int else _weight(w)
-            for w in [d.get("weight") for d in rows]
+            for w in raw.column("weight")
         ],
         intervals=intervals,
-        attributes=_attributes(rows, _EDGE_SKIP),
+        attributes=_attributes(raw, _EDGE_SKIP),
     )
 
 
 def _table_from_graph(g: nx.Graph) -> Table:
-    ids = _ids(g)
-    order = sorted(g.nodes, key=ids.__getitem__)
-    # Plain dict look-ups: far quicker than g.nodes[...] a million times on a large graph.
-    data: dict[Any, Mapping[str, Any]] = dict(g.nodes(data=True))
-    side = {n: d.get("bipartite") for n, d in data.items()}
-    edges, bipartite = _oriented(g, side, order)
+    ids = _ids(g)  # in the graph's order
+    by_id = _Order(sorted(range(len(ids)), key=list(ids.values()).__getitem__))
+    rank = {node: i for i, node in enumerate(by_id(list(ids)))}
+    side = {n: d.get("bipartite") for n, d in g.nodes(data=True)}
+    found = _graph_edges(g, side, rank)
     interval = _Intervals()
-    records, intervals, projects = _nodes(g, order, data, side, interval, bipartite=bipartite)
-    nodes = Nodes(
-        keys=order,
-        ids=[ids[n] for n in order],
-        labels=[_node_label(data[n].get("label"), ids[n]) for n in order],
-        kinds=[str(d.get("kind", "")) for d in records],
-        is_project=[side[n] == PROJECT for n in order],
-        intervals=intervals,
-        attributes=_attributes(records, _NODE_SKIP),
-    )
-    return Table(nodes, _edges(edges, ids, side, projects, interval, bipartite=bipartite))
+    nodes, projects = _nodes(g, ids, by_id, side, interval, bipartite=found.bipartite)
+    return Table(nodes, _edges(found, ids, side, projects, interval))
