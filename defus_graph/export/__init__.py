@@ -5,7 +5,7 @@ graph of :func:`defus_graph.graph.graph_from_dataset`, a filtered view of it
 (:func:`defus_graph.views.filter_graph`) or one of its projections. Each
 format has its module (:mod:`.gexf`, :mod:`.graphml`, :mod:`.gephi_csv`,
 :mod:`.html`); what is written (types, names, dates) is decided once in
-:mod:`._table`.
+:mod:`._table` (attribute columns in :mod:`._columns`).
 
 Examples
 --------
@@ -21,8 +21,8 @@ from pathlib import Path
 import networkx as nx
 
 from ..layout import Positions
+from ._columns import ExportError
 from ._files import write_atomic
-from ._table import ExportError
 from .gephi_csv import gephi_csv_zip, write_gephi_csv
 from .gexf import gexf_bytes, write_gexf
 from .graphml import graphml_bytes

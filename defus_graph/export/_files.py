@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ._table import ExportError
+from ._columns import ExportError
 
 __all__ = ["write_atomic"]
 

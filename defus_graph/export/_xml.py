@@ -1,7 +1,7 @@
 """Escaping for the hand-written XML of the GEXF and GraphML writers.
 
 Text reaching these functions is already cleaned of the characters XML 1.0
-forbids (:func:`defus_graph.export._table.clean_text`); they only escape.
+forbids (:func:`defus_graph.export._columns.clean_text`); they only escape.
 """
 
 from __future__ import annotations

@@ -31,8 +31,9 @@ from pathlib import Path
 
 import networkx as nx
 
+from ._columns import Attributes, column_text
 from ._files import write_atomic
-from ._table import Attributes, Interval, Table, column_text, table_from_graph
+from ._table import Interval, Table, table_from_graph
 
 __all__ = [
     "EDGE_HEADER",

@@ -42,8 +42,9 @@ from .._bulk import paused_gc
 from ..layout import Positions, layout_positions
 from ..style import kind_colour, node_sizes
 from . import _xml
+from ._columns import Attributes, Column, column_text
 from ._files import write_atomic
-from ._table import Attributes, Column, Interval, Table, column_text, table_from_graph
+from ._table import Interval, Table, table_from_graph
 
 __all__ = ["GEXF_NAMESPACE", "VIZ_NAMESPACE", "gexf_bytes", "write_gexf"]
 

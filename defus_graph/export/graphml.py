@@ -15,8 +15,9 @@ from pathlib import Path
 import networkx as nx
 
 from . import _xml
+from ._columns import Attributes, Column, column_text
 from ._files import write_atomic
-from ._table import Attributes, Column, column_text, table_from_graph
+from ._table import table_from_graph
 
 __all__ = ["GRAPHML_NAMESPACE", "graphml_bytes", "write_graphml"]
 
