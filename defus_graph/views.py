@@ -128,7 +128,15 @@ def filter_graph(g: nx.Graph, filters: Filters) -> nx.Graph:
     if org_filter:
         org_set = set(orgs)
         projects = [p for p in projects if any(o in org_set for o in g[p])]
-    return g.subgraph(projects + orgs).copy()
+    # Built in the order of ``g`` (an induced subgraph iterates in set order,
+    # which changes with Python's hash seed), so the same data and filters give
+    # the same graph, and the same files, every time.
+    keep = {*projects, *orgs}
+    kept = nx.Graph()
+    kept.graph.update(g.graph)
+    kept.add_nodes_from((n, d) for n, d in g.nodes(data=True) if n in keep)
+    kept.add_edges_from((u, v, d) for u, v, d in g.edges(data=True) if u in keep and v in keep)
+    return kept
 
 
 def projection_pairs(g: nx.Graph, view: str) -> int:

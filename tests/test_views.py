@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -67,3 +70,27 @@ def test_the_cli_says_why_and_writes_nothing(
     assert status == 1
     assert "the project network of these" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_filtering_keeps_the_graph_s_order_whatever_the_hash_seed() -> None:
+    script = (
+        "from pathlib import Path\n"
+        "from defus_graph.graph import graph_from_dataset\n"
+        "from defus_graph.store import load_dataset\n"
+        "from defus_graph.views import Filters, filter_graph\n"
+        "g = graph_from_dataset(load_dataset(Path('data')))\n"
+        "h = filter_graph(g, Filters(shared_only=True))\n"
+        "print(list(h.nodes)); print(list(h.edges))\n"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1
