@@ -5,26 +5,25 @@ Above :data:`DRAW_LIMIT` nodes, :meth:`NetworkIndex.view` returns a focused
 view instead of the whole graph: the selected node's neighbourhood to depth
 two, capped at the limit and keeping the strongest links, or, with nothing
 selected, the most central organisations and the projects that link them;
-with a plain-language notice of what is hidden and how to see the rest.
+with a plain-language notice of what is hidden and how to see the rest. At
+most :data:`LINK_LIMIT` links are drawn, whatever the number of nodes.
 
 The heavy work (positions, ranking, the sparse adjacency) happens once, in
 :class:`NetworkIndex`; a click only walks the selected node's neighbourhood.
 
 How the dashboard calls it
 --------------------------
-Build the index once per graph and share it across reruns and sessions
-(``st.cache_resource``: it is never mutated after construction)::
+:mod:`defus_graph.dashboard.data` builds one index per network, filters and
+view, with the whole network's layout, and shares it across reruns and
+sessions (``st.cache_resource``; an index only ever adds its overview, built
+on first use)::
 
-    @st.cache_resource
-    def network_index(data_dir: str, filters: Filters) -> NetworkIndex:
-        g = filter_graph(graph_from_dataset(load_dataset(Path(data_dir))), filters)
-        return NetworkIndex(g)
-
-    view = network_index(data_dir, filters).view(selected)   # selected: node id or None
+    index = NetworkIndex(shown, positions=layout_positions(whole_view))
+    view = index.view(selected)   # selected: node id or None
     # draw view.graph at view.positions with physics off; show view.notice if it is not "".
 
-``view.graph`` is a subgraph (a copy) of the bipartite graph with all its
-attributes; ``view.positions`` has a position for each of its nodes.
+``view.graph`` is a copy of part of the graph with all its attributes;
+``view.positions`` has a position for each of its nodes.
 
 Examples
 --------
