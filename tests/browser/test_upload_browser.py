@@ -24,20 +24,21 @@ def choose_files(page: Any, *paths: Path) -> None:
     panel.locator("input[type=file]").set_input_files([str(p) for p in paths])
 
 
-def table_rows(page: Any, *, holding: str) -> list[list[str]]:
-    """The rows of every table in the upload panel, once a cell holds ``holding``.
+def table_rows(page: Any, *holding: str) -> list[list[str]]:
+    """The rows of every table in the upload panel, once cells hold each of ``holding``.
 
     The grid draws on a canvas; its cells are read from the accessible table
-    beside it, which is filled a moment after the grid appears.
+    beside it, which is filled a moment after the grid appears (one table
+    may be filled before the next, so wait for every value looked for).
     """
     handle = page.wait_for_function(
         """holding => {
             const rows = [...document.querySelectorAll(
                 '.st-key-panel_upload [data-testid=stDataFrame] tbody tr')]
               .map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent));
-            return rows.some(r => r.includes(holding)) ? rows : null;
+            return holding.every(h => rows.some(r => r.includes(h))) ? rows : null;
         }""",
-        arg=holding,
+        arg=list(holding),
         timeout=20_000,
     )
     return [list(map(str, r)) for r in handle.json_value()]
@@ -50,8 +51,9 @@ def test_a_german_excel_csv_is_previewed_added_and_explored(page: Any, app_url: 
     panel.get_by_text("New participations").wait_for(timeout=20_000)
     text = panel.inner_text()
     assert "read as cp1252" in text
-    firsts = {r[0] for r in table_rows(page, holding="STADTRAUM")}  # the tables of what is new
-    assert {"STADTRAUM", "NACHBARN", "Stadt Köln", "Landeshauptstadt Düsseldorf"} <= firsts
+    new = ("STADTRAUM", "NACHBARN", "Stadt Köln", "Landeshauptstadt Düsseldorf")
+    firsts = {r[0] for r in table_rows(page, *new)}  # the tables of what is new
+    assert set(new) <= firsts
     assert "Düsseldorf" in text  # already known, now in more projects
     assert page.locator(BANNER).count() == 0  # nothing applied yet
     panel.get_by_role("button", name="Explore the data with these files").click()
@@ -70,7 +72,7 @@ def test_a_german_excel_csv_is_previewed_added_and_explored(page: Any, app_url: 
     # A broken file: its problems with their lines, and the data shown stays.
     choose_files(page, TABLES / "bad_values.csv")
     panel.get_by_text("5 problems found in bad_values.csv").wait_for(timeout=20_000)
-    rows = table_rows(page, holding="Deutschlandd")
+    rows = table_rows(page, "Deutschlandd")
     row = next(r for r in rows if r[3] == "Deutschlandd")
     assert row[:3] == ["bad_values.csv", "2", "Land"]
     assert "32.13.2021" in {r[3] for r in rows if r[1] == "4"}
