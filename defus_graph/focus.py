@@ -55,6 +55,7 @@ import scipy.sparse as sp
 
 from .graph import ORGANISATION, PROJECT
 from .layout import Positions, layout_positions
+from .style import link_weight
 
 __all__ = ["DRAW_LIMIT", "LINK_LIMIT", "FocusedView", "NetworkIndex"]
 
@@ -151,7 +152,7 @@ class NetworkIndex:
         adj.sort_indices()
         self.adjacency: sp.csr_array = adj
         # A link's weight (shared projects on a projection; 1 on the bipartite graph).
-        weight = np.array([_weight(w) for _, _, w in links], dtype=np.float64)
+        weight = np.array([link_weight(w) for _, _, w in links], dtype=np.float64)
         self.weights: sp.csr_array = sp.coo_array(
             (np.r_[weight, weight], (both[:, 0], both[:, 1])), shape=(n, n)
         ).tocsr()
@@ -447,13 +448,6 @@ def _part(kept: int, total: int, word: str, whose: str) -> str:
     if kept == total:
         return f"{whose} {_plural(total, word)}"
     return f"{kept:,} of {whose} {_plural(total, word)}"
-
-
-def _weight(value: object) -> float:
-    """A link's weight for ranking: its ``weight`` if a positive number, else 1."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-        return float(value)
-    return 1.0
 
 
 def _side(value: object) -> int:

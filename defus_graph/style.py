@@ -9,7 +9,14 @@ import math
 
 import networkx as nx
 
-__all__ = ["KIND_COLOURS", "PROJECT_COLOUR", "kind_colour", "node_size", "node_sizes"]
+__all__ = [
+    "KIND_COLOURS",
+    "PROJECT_COLOUR",
+    "kind_colour",
+    "link_weight",
+    "node_size",
+    "node_sizes",
+]
 
 PROJECT_COLOUR = "#222222"
 
@@ -50,6 +57,22 @@ def node_size(centrality: float, *, smallest: float = 10.0, largest: float = 40.
     return round(smallest + (largest - smallest) * math.sqrt(c), 2)
 
 
+def link_weight(value: object) -> float:
+    """How much a link counts when sizing and ranking: its ``weight`` if that is a
+    positive finite number, else 1 (no weight, or one that is not a number).
+
+    Examples
+    --------
+    >>> link_weight(3), link_weight(None), link_weight(float("nan")), link_weight("2")
+    (3.0, 1.0, 1.0, 1.0)
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+        if math.isfinite(number) and number > 0:
+            return number
+    return 1.0
+
+
 def node_sizes(g: nx.Graph) -> dict[str, float]:
     """Drawn size of every node: area by degree, relative to the busiest node of its side.
 
@@ -57,12 +80,19 @@ def node_sizes(g: nx.Graph) -> dict[str, float]:
     (the bipartite normalisation), so one big consortium does not dwarf every
     city. The dashboard and the Gephi export both use this, so they agree.
     """
+    # Weighted degree, each link counted by link_weight (a weight that is not a
+    # number would otherwise make a size of NaN, which no GEXF reader accepts).
+    strength = dict.fromkeys(g, 0.0)
+    for u, v, w in g.edges(data="weight"):
+        x = link_weight(w)
+        strength[u] += x
+        strength[v] += x
     sides: dict[object, list[str]] = {}
     for n, side in g.nodes(data="bipartite"):
         sides.setdefault(side, []).append(n)
     sizes: dict[str, float] = {}
     for members in sides.values():
-        weights = {n: g.degree(n, weight="weight") for n in members}
+        weights = {n: strength[n] for n in members}
         top = max(weights.values(), default=0) or 1
         sizes.update({str(n): node_size(w / top) for n, w in weights.items()})
     return sizes

@@ -501,3 +501,19 @@ def test_mixed_values_column_by_column(rows: list[dict[str, object]]) -> None:
     for name, (_, values) in edge_columns.items():
         for i, value in enumerate(values):
             assert back.edges[f"n{i}", f"n{i + 1}"].get(name) == value
+
+
+@pytest.mark.parametrize("weight", [float("nan"), float("inf"), "3", None, -2])
+def test_a_weight_that_is_not_a_count_still_gives_a_valid_file(weight: object) -> None:
+    g = nx.Graph()
+    g.add_node("org:A", bipartite=1, kind="city", label="A")
+    g.add_node("org:B", bipartite=1, kind="city", label="B")
+    g.add_node("org:C", bipartite=1, kind="city", label="C")
+    g.add_edge("org:A", "org:B", weight=weight)
+    g.add_edge("org:B", "org:C", weight=2)
+    data = gexf_bytes(g)
+    assert_valid_gexf(data)
+    assert b'value="nan"' not in data and b'value="inf"' not in data
+    # The odd link counts as one: B is the busiest, A the least busy.
+    sizes = node_sizes(g)
+    assert sizes["org:B"] == max(sizes.values()) and sizes["org:A"] == min(sizes.values())
