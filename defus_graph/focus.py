@@ -53,9 +53,8 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from .graph import ORGANISATION, PROJECT
+from .graph import ORGANISATION, PROJECT, adjacency
 from .layout import Positions, layout_positions
-from .style import link_weight
 
 __all__ = ["DRAW_LIMIT", "LINK_LIMIT", "FocusedView", "NetworkIndex"]
 
@@ -135,27 +134,18 @@ class NetworkIndex:
         self.graph = g
         self.limit = limit
         self.link_limit = link_limit
-        self.nodes: list[str] = sorted(str(n) for n in g.nodes)
+        links = adjacency(g, weighted=True)
+        self.nodes: list[str] = links.nodes
+        self.index: dict[str, int] = links.index
         self._keys = {str(n): n for n in g.nodes}
         # Each node's place in ``g``: a part keeps it, so its links keep their direction.
         self._place = {name: i for i, name in enumerate(self._keys)}
-        self.index: dict[str, int] = {n: i for i, n in enumerate(self.nodes)}
         n = len(self.nodes)
-        index = self.index
-        links = [(index[str(u)], index[str(v)], w) for u, v, w in g.edges(data="weight") if u != v]
-        pairs = np.array([(i, j) for i, j, _ in links], dtype=np.int64).reshape(-1, 2)
-        both = np.r_[pairs, pairs[:, ::-1]]
-        adj = sp.coo_array(
-            (np.ones(len(both), dtype=np.int32), (both[:, 0], both[:, 1])), shape=(n, n)
-        ).tocsr()
-        adj.sum_duplicates()
-        adj.sort_indices()
+        adj = links.links
         self.adjacency: sp.csr_array = adj
         # A link's weight (shared projects on a projection; 1 on the bipartite graph).
-        weight = np.array([link_weight(w) for _, _, w in links], dtype=np.float64)
-        self.weights: sp.csr_array = sp.coo_array(
-            (np.r_[weight, weight], (both[:, 0], both[:, 1])), shape=(n, n)
-        ).tocsr()
+        assert links.weights is not None
+        self.weights: sp.csr_array = links.weights
         self.degree: npt.NDArray[np.int64] = np.diff(adj.indptr).astype(np.int64)
         self.side: npt.NDArray[np.int64] = np.array(
             [_side(g.nodes[self._keys[name]].get("bipartite")) for name in self.nodes],

@@ -26,6 +26,7 @@ Node attributes (projections)
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -43,10 +44,13 @@ from .model import Dataset, Participation, date_bounds
 __all__ = [
     "ORGANISATION",
     "PROJECT",
+    "Adjacency",
     "WeightMatrix",
+    "adjacency",
     "date_span",
     "graph_from_dataset",
     "is_project",
+    "link_weight",
     "node_label",
     "org_id",
     "organisation_nodes",
@@ -498,3 +502,62 @@ def project_projection(g: nx.Graph, *, with_names: bool = True) -> nx.Graph:
     leaves out the ``organisations`` list of every edge.
     """
     return _projection(g, PROJECT, "organisations", with_names=with_names)
+
+
+def link_weight(value: object) -> float:
+    """How much a link counts when sizing and ranking: its ``weight`` if that is a
+    positive finite number, else 1 (no weight, or one that is not a number).
+
+    Examples
+    --------
+    >>> link_weight(3), link_weight(None), link_weight(float("nan")), link_weight("2")
+    (3.0, 1.0, 1.0, 1.0)
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+        if math.isfinite(number) and number > 0:
+            return number
+    return 1.0
+
+
+@dataclass(frozen=True)
+class Adjacency:
+    """A graph's links as a symmetric sparse matrix over its node ids.
+
+    Row and column ``i`` are ``nodes[i]`` (the ids as text, sorted) and
+    ``index`` maps an id back to ``i``. ``links`` holds 1 for each link, both
+    ways, self-loops left out; ``weights``, when asked for, has the same
+    pattern holding each link's :func:`link_weight`.
+    """
+
+    nodes: list[str]
+    index: dict[str, int]
+    links: sp.csr_array
+    weights: sp.csr_array | None
+
+
+def adjacency(g: nx.Graph, *, weighted: bool = False) -> Adjacency:
+    """The links of ``g`` as an :class:`Adjacency` (with ``weights`` if ``weighted``).
+
+    Examples
+    --------
+    >>> a = adjacency(nx.Graph([("b", "a"), ("a", "a")]))
+    >>> a.nodes, a.links.toarray().tolist()
+    (['a', 'b'], [[0.0, 1.0], [1.0, 0.0]])
+    """
+    nodes = sorted(str(n) for n in g.nodes)
+    index = {name: i for i, name in enumerate(nodes)}
+    n = len(nodes)
+    found = [(index[str(u)], index[str(v)], w) for u, v, w in g.edges(data="weight") if u != v]
+    pairs = np.array([(i, j) for i, j, _ in found], dtype=np.int64).reshape(-1, 2)
+    rows, cols = np.r_[pairs[:, 0], pairs[:, 1]], np.r_[pairs[:, 1], pairs[:, 0]]
+    links = sp.coo_array((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
+    links.sum_duplicates()
+    links.data[:] = 1.0
+    links.sort_indices()
+    weights = None
+    if weighted:
+        weight = np.array([link_weight(w) for *_, w in found], dtype=np.float64)
+        weights = sp.coo_array((np.r_[weight, weight], (rows, cols)), shape=(n, n)).tocsr()
+        weights.sort_indices()
+    return Adjacency(nodes, index, links, weights)

@@ -14,6 +14,8 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from .graph import adjacency
+
 __all__ = ["LARGE_LAYOUT", "LAYOUT_SEED", "Positions", "layout_positions"]
 
 #: Above this many nodes, the anchored layout replaces the force layout of every node
@@ -117,20 +119,8 @@ def _anchored(
 
 def _large_positions(g: nx.Graph, seed: int) -> list[dict[str, tuple[float, float]]]:
     """Each connected component's positions, largest first, for a large graph."""
-    nodes = sorted(str(n) for n in g.nodes)
-    index = {n: i for i, n in enumerate(nodes)}
-    pairs = np.array([(index[str(u)], index[str(v)]) for u, v in g.edges if u != v], dtype=np.int64)
-    pairs = pairs.reshape(-1, 2)
-    size = len(nodes)
-    adj = sp.coo_array(
-        (
-            np.ones(2 * len(pairs)),
-            (np.r_[pairs[:, 0], pairs[:, 1]], np.r_[pairs[:, 1], pairs[:, 0]]),
-        ),
-        shape=(size, size),
-    ).tocsr()
-    adj.sum_duplicates()
-    adj.data[:] = 1.0
+    links = adjacency(g)
+    nodes, adj, size = links.nodes, links.links, len(links.nodes)
     _, labels = connected_components(adj, directed=False)
     order = np.argsort(labels, kind="stable")
     cuts = np.flatnonzero(np.diff(labels[order])) + 1

@@ -9,11 +9,12 @@ import math
 
 import networkx as nx
 
+from .graph import link_weight
+
 __all__ = [
     "KIND_COLOURS",
     "PROJECT_COLOUR",
     "kind_colour",
-    "link_weight",
     "node_size",
     "node_sizes",
 ]
@@ -55,22 +56,6 @@ def node_size(centrality: float, *, smallest: float = 10.0, largest: float = 40.
     """
     c = min(max(centrality, 0.0), 1.0)
     return round(smallest + (largest - smallest) * math.sqrt(c), 2)
-
-
-def link_weight(value: object) -> float:
-    """How much a link counts when sizing and ranking: its ``weight`` if that is a
-    positive finite number, else 1 (no weight, or one that is not a number).
-
-    Examples
-    --------
-    >>> link_weight(3), link_weight(None), link_weight(float("nan")), link_weight("2")
-    (3.0, 1.0, 1.0, 1.0)
-    """
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
-        if math.isfinite(number) and number > 0:
-            return number
-    return 1.0
 
 
 def node_sizes(g: nx.Graph) -> dict[str, float]:

@@ -138,16 +138,15 @@ class View:
     """The network on screen: what the filters keep, in the chosen view, and how to draw it.
 
     ``graph`` is everything the filters keep in the view shown (what downloads
-    hold); ``bipartite`` the filtered bipartite graph that tables and charts
-    describe; ``drawing`` picks what the browser draws of ``graph`` (all of it
-    up to :data:`~defus_graph.focus.DRAW_LIMIT` nodes); ``sizes`` are the drawn
-    sizes of its nodes, relative to all of ``graph``. ``name`` is the view shown,
+    hold; tables and charts describe the filtered bipartite graph); ``drawing``
+    picks what the browser draws of ``graph`` (all of it up to
+    :data:`~defus_graph.focus.DRAW_LIMIT` nodes); ``sizes`` are the drawn sizes
+    of its nodes, relative to all of ``graph``. ``name`` is the view shown,
     which is the bipartite one when the chosen projection is too large to build,
     and ``problem`` then says why.
     """
 
     graph: nx.Graph
-    bipartite: nx.Graph
     drawing: NetworkIndex
     sizes: dict[str, float]
     name: str
@@ -171,13 +170,12 @@ def _layout(key: str, view: str, _net: Network) -> Positions:
 
 @st.cache_resource(show_spinner="Preparing the view…", max_entries=16)
 def _view(key: str, filters: Filters, view: str, _net: Network) -> View:
-    kept = _filtered(key, filters, _net)
     problem = ""
     try:
         shown = _shown(key, filters, view, _net)
     except ViewTooLarge as err:
         problem, view = f"This view cannot be shown: {err}", VIEWS[0]
-        shown = kept
+        shown = _filtered(key, filters, _net)
     try:
         # Filtering never moves a node: positions come from the whole network's layout.
         positions = _layout(key, view, _net)
@@ -185,7 +183,6 @@ def _view(key: str, filters: Filters, view: str, _net: Network) -> View:
         positions = layout_positions(shown)  # only the filtered projection can be built
     return View(
         graph=shown,
-        bipartite=kept,
         drawing=NetworkIndex(shown, positions=positions),
         sizes=node_sizes(shown),
         name=view,
