@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ..errors import DataError, InputError
 from ..model import parse_partial_date
 from ..resolve_text import normalise
-from ..vocabulary import month_number, parse_amount
+from ..vocabulary import cell_problem, month_number, parse_amount
 from .decode import decode_text
 
 __all__ = [
@@ -80,6 +80,12 @@ def is_xlsx(data: bytes) -> bool:
     return data.startswith(_XLSX_MAGIC)
 
 
+def _blank(cell: str) -> bool:
+    """Whether a cell holds nothing: spaces only, and no control character (which
+    Python counts as space, but which makes a row a problem, never a blank line)."""
+    return not cell.strip() and cell_problem(cell) is None
+
+
 def _delimiter(first_line: str) -> str:
     counts = {d: len(next(csv.reader([first_line], delimiter=d), [])) for d in (";", ",", "\t")}
     best = max(counts, key=lambda d: (counts[d], d == ";"))
@@ -116,13 +122,13 @@ def csv_sheet(data: bytes, name: str, *, encoding: str | None = None) -> Sheet:
         for record in reader:
             line = previous_end + 1
             previous_end = reader.line_num
-            if not record or all(not v.strip() for v in record):
+            if all(map(_blank, record)):
                 continue
             if not sheet.header:
                 sheet.header = [h.strip() for h in record]
                 continue
-            if len(record) > len(sheet.header) and any(
-                v.strip() for v in record[len(sheet.header) :]
+            if len(record) > len(sheet.header) and not all(
+                map(_blank, record[len(sheet.header) :])
             ):
                 hint = (
                     "Put quotes around a value that holds a comma, or save the file with ';'."
@@ -203,7 +209,7 @@ def xlsx_sheets(data: bytes, name: str) -> list[Sheet]:
             sheet = Sheet(f"{name}[{ws.title}]", [])
             for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
                 cells = tuple(_cell_text(v) for v in values)
-                if not any(c.strip() for c in cells):
+                if all(map(_blank, cells)):
                     continue
                 if not sheet.header:
                     sheet.header = [c.strip() for c in cells]
