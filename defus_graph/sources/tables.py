@@ -21,12 +21,20 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
+from itertools import chain
 
 from ..countries import country_code
 from ..errors import DataError, InputError
 from ..model import KINDS, ROLES, Alias, Organisation, Participation, Project
 from ..store import FILES, NUMBER_RANGES, OPTIONAL_COLUMNS, records_from_rows
-from ..vocabulary import KIND_WORDS, cell_problem, programme_name, shown_value
+from ..vocabulary import (
+    KIND_WORDS,
+    MAX_NAME_LENGTH,
+    UNPRINTABLE,
+    cell_problem,
+    programme_name,
+    shown_value,
+)
 from .facts import Mention, SourceFacts
 from .sheets import (
     Row,
@@ -286,6 +294,12 @@ def _bad_cells(sheet: Sheet, row: Row, columns: Sequence[tuple[int, bool]]) -> l
     character at either end is found too. See :func:`defus_graph.vocabulary.cell_problem`.
     """
     found: list[InputError] = []
+    if not UNPRINTABLE.search("".join(row.cells)) and all(
+        len(row.cells[p]) <= MAX_NAME_LENGTH
+        for p, is_name in columns
+        if is_name and p < len(row.cells)
+    ):
+        return found  # the common row, checked at once
     for position, is_name in columns:
         if position >= len(row.cells):
             continue
@@ -549,10 +563,21 @@ def _own_bad_cells(table: str, sheet: Sheet) -> list[InputError]:
     names = _OWN_NAME_COLUMNS[table]
     columns = [(i, h in names) for i, h in enumerate(sheet.header) if h]
     required = [i for i, h in enumerate(sheet.header) if h in ("project", "organisation")]
+    if table != "participations.csv":
+        required = []
+    # One search over the whole table first: a large clean table costs little.
+    text = " ".join(chain.from_iterable(r.cells for r in sheet.rows))
+    clean = text.isprintable() or not UNPRINTABLE.search(text)  # the first test is quicker
+    long_names = any(
+        len(r.cells[i]) > MAX_NAME_LENGTH
+        for r in sheet.rows
+        for i, is_name in columns
+        if is_name and i < len(r.cells)
+    )
     found: list[InputError] = []
     for row in sheet.rows:
-        bad = _bad_cells(sheet, row, columns)
-        if not bad and table == "participations.csv":
+        bad = [] if clean and not long_names else _bad_cells(sheet, row, columns)
+        if not bad:
             bad = [
                 InputError(
                     sheet.name,
