@@ -34,6 +34,7 @@ from .records import (
     project_records,
 )
 from .store import DATA_ENV, FILES, default_data_dir, load_dataset, save_dataset
+from .vocabulary import escape_controls
 
 __all__ = ["build_parser", "main"]
 
@@ -236,7 +237,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _note(text: str) -> None:
-    sys.stderr.buffer.write(f"note: {text}\n".encode())
+    # A note may quote a name from an input: never let it drive the terminal.
+    sys.stderr.buffer.write(f"note: {escape_controls(text)}\n".encode())
     sys.stderr.flush()
 
 
