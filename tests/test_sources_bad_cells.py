@@ -242,3 +242,37 @@ def test_random_cells_are_read_or_located_never_dropped(
     assert not bad
     assert [m.line for m in facts.mentions] == lines
     assert [m.name for m in facts.mentions] == [row[1].strip() for row in rows]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(_CELL, _CELL, _CELL), min_size=1, max_size=6))
+def test_random_cells_in_own_participations_are_read_or_located(
+    rows: list[tuple[str, str, str]],
+) -> None:
+    rows = [r for r in rows if any(r)]
+    if not rows:
+        return
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["project", "organisation", "role", "name_as_written", "source", "line"])
+    lines: list[int] = []
+    line = 2
+    for project, organisation, written in rows:
+        writer.writerow([project, organisation, "partner", written, "", ""])
+        lines.append(line)
+        line += project.count("\n") + organisation.count("\n") + written.count("\n") + 1
+    sheet = csv_sheet(buffer.getvalue().encode("utf-8"), "participations.csv")
+    bad = {
+        at
+        for at, (project, organisation, written) in zip(lines, rows, strict=True)
+        if _expected_problem(project, organisation, written, "")
+    }
+    try:
+        (facts,) = facts_from_sheets([sheet])
+    except DataError as err:
+        assert {p.line for p in err.problems} == bad
+        assert all(p.column for p in err.problems)
+        assert not any(RAW.search(str(p)) for p in err.problems)
+        return
+    assert not bad
+    assert [m.line for m in facts.mentions] == lines
