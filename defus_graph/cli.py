@@ -208,6 +208,69 @@ def cmd_path(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from .errors import NotFoundError
+    from .graph import project_id
+    from .records import find_project
+    from .suggest import SuggestionIndex, country_filter
+
+    country = country_filter(args.country) if args.country else None
+    if args.top < 1:
+        raise DefusGraphError(f"--top must be 1 or more, not {args.top}.")
+    ds, g = _load(args)
+    try:
+        node = org_id(find_organisation(ds, args.name))
+    except NotFoundError as no_org:
+        try:
+            node = project_id(find_project(ds, args.name))
+        except NotFoundError as no_project:
+            closest = [*no_org.suggestions, *no_project.suggestions][:4]
+            raise NotFoundError("organisation or project", args.name, closest) from None
+    name, kind_of = node_label(node), "project" if is_project(node) else "organisation"
+    found = SuggestionIndex(g, ds.aliases).suggest(
+        node, kind=args.kind, country=country, top=args.top
+    )
+    if args.json:
+        _emit_json(
+            {
+                "for": name,
+                "type": kind_of,
+                "kind": args.kind,
+                "country": country,
+                "suggestions": [s.as_dict() for s in found],
+            }
+        )
+        return 0
+    among = " ".join(
+        part
+        for part in (
+            f"of kind {args.kind}" if args.kind else "",
+            f"in {country}" if country else "",
+        )
+        if part
+    )
+    partners = "members" if kind_of == "project" else "partners"
+    if not found:
+        _emit(
+            escape_controls(
+                f"No organisation{' ' + among if among else ''} has worked with {name}'s "
+                f"{partners} without being one of them."
+            )
+        )
+        return 0
+    _emit(
+        escape_controls(
+            f"Who to invite for {name} ({kind_of}): organisations{' ' + among if among else ''} "
+            f"that worked with its {partners} but not with it, strongest evidence first."
+        )
+    )
+    for rank, s in enumerate(found, 1):
+        facts = ", ".join(x for x in (s.kind, s.country) if x)
+        _emit(escape_controls(f"{rank:2}. {s.name} ({facts}), score {s.score:.3f}"))
+        _emit(escape_controls(f"    {s.reason}"))
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     directory = args.dir or args.data
     try:
@@ -422,6 +485,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a", help="first organisation")
     p.add_argument("b", help="second organisation")
     p.set_defaults(func=cmd_path)
+    p = listing("suggest", "who to invite: organisations that worked with the partners of NAME")
+    p.description = (
+        "Organisations that are not yet partners of NAME (an organisation, or a project's "
+        "consortium) but have worked with its partners, ranked so that a partner who works "
+        "with few others counts more than one who works with everyone; each with the "
+        "partners and projects that make the case."
+    )
+    p.add_argument("name", help="organisation (any of its names) or project acronym")
+    p.add_argument("--kind", choices=KINDS, help="only organisations of this kind")
+    p.add_argument(
+        "--country", metavar="CODE", help="only this country (ISO code such as DE, or a name)"
+    )
+    p.add_argument("--top", type=int, default=10, metavar="N", help="how many to list (default 10)")
+    p.set_defaults(func=cmd_suggest)
     p = listing("validate", "check a data directory and list every problem at once")
     p.add_argument("dir", nargs="?", type=Path, help="directory to check (default: --data)")
     p.set_defaults(func=cmd_validate)
