@@ -268,7 +268,10 @@ def structured_dataset(
 
 
 def _row(result: Backtest) -> str:
-    figures = " | ".join(f"{result.hit_rate[m]:.2f} / {result.recall[m]:.2f}" for m in METHODS)
+    figures = " | ".join(
+        f"{result.hit_rate[m]:.3f} / {result.recall[m]:.3f}" if result.tested else "n/a"
+        for m in METHODS
+    )
     return (
         f"| {result.name} | {result.tested:,} | {result.hidden:,} | {figures} | "
         f"{result.seconds:.1f} s |"
