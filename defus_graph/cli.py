@@ -217,7 +217,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     country = country_filter(args.country) if args.country else None
     if args.top < 1:
         raise DefusGraphError(f"--top must be 1 or more, not {args.top}.")
-    ds, g = _load(args)
+    # The index is built from the tables: no networkx graph is needed.
+    ds = load_dataset(args.data, encoding=args.encoding)
     try:
         node = org_id(find_organisation(ds, args.name))
     except NotFoundError as no_org:
@@ -227,7 +228,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             closest = [*no_org.suggestions, *no_project.suggestions][:4]
             raise NotFoundError("organisation or project", args.name, closest) from None
     name, kind_of = node_label(node), "project" if is_project(node) else "organisation"
-    found = SuggestionIndex(g, ds.aliases).suggest(
+    found = SuggestionIndex.from_dataset(ds).suggest(
         node, kind=args.kind, country=country, top=args.top
     )
     if args.json:

@@ -38,8 +38,8 @@ import scipy.sparse as sp
 
 from .countries import country_code
 from .errors import DefusGraphError
-from .graph import ORGANISATION, PROJECT, incidence_matrix, is_project, node_label
-from .model import Alias
+from .graph import ORGANISATION, incidence_matrix, is_project, node_label, org_id, project_id
+from .model import Alias, Dataset
 from .resolve_text import name_keys
 
 __all__ = [
@@ -197,7 +197,7 @@ def _as_set(value: str | Collection[str] | None) -> frozenset[str] | None:
 
 
 class SuggestionIndex:
-    """A graph's organisation projection, built once, that answers suggestions quickly.
+    """A network's organisation projection, built once, that answers suggestions quickly.
 
     Parameters
     ----------
@@ -205,19 +205,79 @@ class SuggestionIndex:
     aliases : other names of its organisations; a candidate whose name is one
         of them, for the asker or one of its partners, is never suggested.
 
-    The graph is read, never changed; keep it unchanged while the index is used.
+    :meth:`from_dataset` builds the same index straight from a dataset, without
+    the networkx graph (what ``defus-graph suggest`` does). Node ids are those
+    of the graph (``org:…``, ``project:…``).
     """
 
     def __init__(self, g: nx.Graph, aliases: Iterable[Alias] = ()) -> None:
-        self.graph = g
-        self.nodes, projects, bt = incidence_matrix(g, keep=ORGANISATION)
-        self.position = {n: i for i, n in enumerate(self.nodes)}
+        nodes, projects, bt = incidence_matrix(g, keep=ORGANISATION)
+        data = g.nodes
+        attrs = [data[n] for n in nodes]
+        self._build(
+            nodes,
+            projects,
+            bt,
+            labels=[
+                str(d["label"]) if "label" in d else node_label(n)
+                for n, d in zip(nodes, attrs, strict=True)
+            ],
+            project_labels=[
+                str(data[m]["label"]) if "label" in data[m] else node_label(m) for m in projects
+            ],
+            kinds=[str(d.get("kind", "unknown")) for d in attrs],
+            countries=[str(d.get("country") or "") for d in attrs],
+            aliases=aliases,
+        )
+
+    @classmethod
+    def from_dataset(cls, ds: Dataset) -> SuggestionIndex:
+        """The index of ``ds``'s network, built from its tables (aliases included)."""
+        self = cls.__new__(cls)
+        orgs = {o.name: i for i, o in enumerate(ds.organisations)}
+        projects = {p.acronym: j for j, p in enumerate(ds.projects)}
+        rows = np.array([projects[a.project] for a in ds.participations], dtype=np.int64)
+        cols = np.array([orgs[a.organisation] for a in ds.participations], dtype=np.int64)
+        bt = sp.csr_array(
+            (np.ones(len(rows), dtype=np.int32), (rows, cols)),
+            shape=(len(projects), len(orgs)),
+        )
+        bt.sum_duplicates()
+        bt.data[:] = 1  # one link, however many roles
+        self._build(
+            [org_id(o.name) for o in ds.organisations],
+            [project_id(p.acronym) for p in ds.projects],
+            bt,
+            labels=[o.name for o in ds.organisations],
+            project_labels=[p.acronym for p in ds.projects],
+            kinds=[o.kind or "unknown" for o in ds.organisations],
+            countries=[o.country or "" for o in ds.organisations],
+            aliases=ds.aliases,
+        )
+        return self
+
+    def _build(
+        self,
+        nodes: list[str],
+        projects: list[str],
+        bt: sp.csr_array,
+        *,
+        labels: list[str],
+        project_labels: list[str],
+        kinds: list[str],
+        countries: list[str],
+        aliases: Iterable[Alias],
+    ) -> None:
+        self.nodes = nodes
+        self.position = {n: i for i, n in enumerate(nodes)}
+        self.project_position = {m: j for j, m in enumerate(projects)}
         #: ``members[p, o]`` = 1 when organisation ``o`` is in project ``p``.
-        self.members = bt
+        self.members = sp.csr_array(bt)
+        self.members.sort_indices()
         #: ``involved[o, p]``: the same, by organisation.
-        self.involved = sp.csr_array(bt.T.tocsr())
+        self.involved = sp.csr_array(self.members.T.tocsr())
         self.involved.sort_indices()
-        shared = sp.csr_array(self.involved @ bt)
+        shared = sp.csr_array(self.involved @ self.members)
         shared.setdiag(0)
         shared.eliminate_zeros()
         shared.sort_indices()
@@ -225,40 +285,32 @@ class SuggestionIndex:
         self.shared = shared
         #: How many organisations each has worked with.
         self.degree = np.diff(shared.indptr).astype(np.int64)
-        # One pass over the attributes, in graph order as the incidence matrix has them.
-        projects_at = set(projects)
-        self.project_labels = [
-            str(d.get("label", node_label(n))) for n, d in g.nodes(data=True) if n in projects_at
-        ]
-        orgs = [
-            (str(d.get("label", node_label(n))), str(d.get("kind", "unknown")), d.get("country"))
-            for n, d in g.nodes(data=True)
-            if d.get("bipartite") == ORGANISATION
-        ]
-        self.labels = [label for label, _, _ in orgs]
-        self.kinds = np.array([kind for _, kind, _ in orgs])
-        self.countries = np.array([str(country or "") for *_, country in orgs])
-        self.name_rank = np.empty(len(self.nodes), dtype=np.int64)
-        by_name = sorted(range(len(self.nodes)), key=lambda i: self.labels[i].casefold())
-        self.name_rank[by_name] = np.arange(len(self.nodes))
+        self.labels = labels
+        self.project_labels = project_labels
+        self.kinds = np.array(kinds, dtype=str)
+        self.countries = np.array(countries, dtype=str)
+        self.name_rank = np.empty(len(nodes), dtype=np.int64)
+        by_name = sorted(range(len(nodes)), key=lambda i: labels[i].casefold())
+        self.name_rank[by_name] = np.arange(len(nodes))
         self._aliases: dict[str, list[str]] = {}
         for a in aliases:
             self._aliases.setdefault(a.organisation, []).append(a.alias)
 
     def _label(self, node: str) -> str:
-        return str(self.graph.nodes[node].get("label", node_label(node)))
+        if node in self.project_position:
+            return self.project_labels[self.project_position[node]]
+        return self.labels[self.position[node]]
 
     def partners(self, node: str) -> npt.NDArray[np.int64]:
         """Positions of the organisations ``node`` works with, or that a project ``node`` holds."""
-        if node not in self.graph:
-            raise KeyError(f"{node!r} is not in the graph")
-        side = self.graph.nodes[node].get("bipartite")
-        if side == PROJECT:
-            return np.array(sorted(self.position[o] for o in self.graph[node]), dtype=np.int64)
-        if side != ORGANISATION:
-            raise ValueError(f"{node!r} is neither a project nor an organisation")
-        i = self.position[node]
-        row = self.shared.indices[self.shared.indptr[i] : self.shared.indptr[i + 1]]
+        if node in self.project_position:
+            j = self.project_position[node]
+            row = self.members.indices[self.members.indptr[j] : self.members.indptr[j + 1]]
+        elif node in self.position:
+            i = self.position[node]
+            row = self.shared.indices[self.shared.indptr[i] : self.shared.indptr[i + 1]]
+        else:
+            raise KeyError(f"{node!r} is neither a project nor an organisation of this network")
         return np.asarray(row, dtype=np.int64)
 
     def scores(
@@ -272,7 +324,9 @@ class SuggestionIndex:
         score, count, together = scores_from_partner_rows(
             self.shared[partners], self.degree[partners], index
         )
-        own = partners if is_project(node) else np.append(partners, self.position[node])
+        own = (
+            partners if node in self.project_position else np.append(partners, self.position[node])
+        )
         score[own], count[own], together[own] = 0.0, 0, 0
         return score, count, together
 
