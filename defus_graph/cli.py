@@ -491,7 +491,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Organisations that are not yet partners of NAME (an organisation, or a project's "
         "consortium) but have worked with its partners, ranked so that a partner who works "
         "with few others counts more than one who works with everyone; each with the "
-        "partners and projects that make the case."
+        "partners and projects that make the case. A name that is both an organisation's "
+        "and a project's means the organisation."
     )
     p.add_argument("name", help="organisation (any of its names) or project acronym")
     p.add_argument("--kind", choices=KINDS, help="only organisations of this kind")

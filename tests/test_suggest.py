@@ -19,7 +19,13 @@ from defus_graph.errors import DefusGraphError
 from defus_graph.graph import graph_from_dataset, org_id, organisation_projection, project_id
 from defus_graph.model import Alias, Dataset, Organisation, Participation, Project
 from defus_graph.store import load_dataset
-from defus_graph.suggest import SuggestionIndex, country_filter, partner_suggestions
+from defus_graph.suggest import (
+    SuggestionIndex,
+    Via,
+    country_filter,
+    partner_suggestions,
+    reason_text,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,6 +98,13 @@ def test_the_partner_who_works_with_fewest_comes_first_and_long_lists_are_capped
     assert x.reason == ("worked with 5 of Z's partners: P (X1), Q (X2), R (X3) and 2 more")
     t = next(v for v in x.via if v.name == "T")
     assert t.projects == ("X5", "X6", "X7", "X8")
+
+
+def test_a_partner_with_many_projects_together_lists_three_and_says_how_many_more() -> None:
+    via = Via("org:Efus", "Efus", ("A", "B", "C", "D", "E"), 49, 1 / 49)
+    assert reason_text("Genk", False, [via]) == (
+        "worked with 1 of Genk's partners: Efus (A, B, C and 2 more)"
+    )
 
 
 def test_kind_country_and_top_filter_the_candidates_not_the_evidence() -> None:
