@@ -22,7 +22,7 @@ Computed with sparse matrices: the organisation projection ``B·Bᵀ`` once per
 graph (from :func:`defus_graph.graph.incidence_matrix`, the matrix behind
 :func:`defus_graph.graph.projection_matrix`), then sums over the partners' rows
 for each question, so a suggestion for the busiest organisation of a Horizon
-2020-sized network takes milliseconds once the projection is built.
+2020-sized network (9,000 partners) takes a few tenths of a second, index included.
 """
 
 from __future__ import annotations
@@ -360,10 +360,17 @@ class SuggestionIndex:
         for i in ranked(score, count, together, eligible, self.name_rank).tolist():
             if len(found) == top:
                 break
-            if name_keys(self.labels[i]) & excluded:
+            if self._name_keys(i) & excluded:
                 continue
             found.append(self._suggestion(node, i, partners, index))
         return found
+
+    def _name_keys(self, i: int) -> frozenset[str]:
+        """The name keys of organisation ``i``'s name and of its aliases."""
+        keys = set(name_keys(self.labels[i]))
+        for alias in self._aliases.get(self.labels[i], ()):
+            keys |= name_keys(alias)
+        return frozenset(keys)
 
     def _excluded_keys(self, node: str, partners: npt.NDArray[np.int64]) -> frozenset[str]:
         """Every name, alias included, of the asker and its partners, as name keys."""

@@ -168,8 +168,11 @@ def test_never_self_partner_or_alias_and_scores_match_networkx(ds: Dataset) -> N
     projection = organisation_projection(g, with_names=False)
     for node in g:
         own = {node, *projection[node]} if node.startswith("org:") else set(g[node])
-        own_names = {n[4:] for n in own}
+        own_names = {n[4:] for n in own if n.startswith("org:")}
+        # Names that are an alias of one of them, or have one of their names as an alias.
         aliased = {a.alias.casefold() for a in aliases if a.organisation in own_names}
+        lower = {n.casefold() for n in own_names}
+        aliased |= {a.organisation.casefold() for a in aliases if a.alias.casefold() in lower}
         found = index.suggest(node, top=100)
         assert from_tables.suggest(node, top=100) == found
         for s in found:
