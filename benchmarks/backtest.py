@@ -63,6 +63,7 @@ from defus_graph.suggest import INDICES, SuggestionIndex, ranked, scores_from_pa
 __all__ = [
     "METHODS",
     "Backtest",
+    "Timeline",
     "backtest",
     "main",
     "structured_dataset",
@@ -104,6 +105,63 @@ def _random_hit_chance(pool: int, targets: int, k: int) -> float:
     return 1.0 - math.comb(pool - targets, k) / math.comb(pool, k)
 
 
+class Timeline:
+    """The dated part of a dataset as matrices, projects in order of their start.
+
+    ``orgs`` are the organisations' names (sorted), ``start`` each dated
+    project's first day (an ordinal, ascending), ``b[o, p]`` 1 when
+    organisation ``o`` is in project ``p``, ``bt`` its transpose, and
+    ``name_rank`` each organisation's place in alphabetical order.
+    """
+
+    def __init__(self, ds: Dataset) -> None:
+        self.orgs = sorted(o.name for o in ds.organisations)
+        at = {n: i for i, n in enumerate(self.orgs)}
+        self.name_rank = np.empty(len(self.orgs), dtype=np.int64)
+        by_name = sorted(range(len(self.orgs)), key=lambda i: self.orgs[i].casefold())
+        self.name_rank[by_name] = np.arange(len(self.orgs))
+        dated = sorted(
+            (date_bounds(p.start)[0].toordinal(), p.acronym) for p in ds.projects if p.start
+        )
+        column = {acronym: j for j, (_, acronym) in enumerate(dated)}
+        self.start = np.array([d for d, _ in dated], dtype=np.int64)
+        pairs = {
+            (at[a.organisation], column[a.project])
+            for a in ds.participations
+            if a.project in column
+        }
+        rows = np.array([i for i, _ in pairs], dtype=np.int64)
+        cols = np.array([j for _, j in pairs], dtype=np.int64)
+        ones = np.ones(len(pairs), dtype=np.int32)
+        self.b = sp.csr_array((ones, (rows, cols)), shape=(len(self.orgs), len(dated)))
+        self.b.sort_indices()
+        self.bt = sp.csr_array(self.b.T.tocsr())
+        self.bt.sort_indices()
+
+    def suggested(
+        self,
+        partners: npt.NDArray[np.int64],
+        cut: int,
+        pool: npt.NDArray[np.bool_],
+        *,
+        index: str = "resource_allocation",
+        k: int = 10,
+    ) -> npt.NDArray[np.int64]:
+        """The ``k`` organisations of ``pool`` suggested from the first ``cut`` projects.
+
+        Ranked as ``defus-graph suggest`` ranks them, for an asker whose
+        partners in that network are ``partners``.
+        """
+        # The partners' links in the earlier network, without each partner's own entry.
+        links = sp.csr_array(self.b[partners][:, :cut] @ self.bt[:cut])
+        coo = links.tocoo()
+        keep = coo.col != partners[coo.row]
+        links = sp.csr_array((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=links.shape)
+        degree = np.diff(links.indptr).astype(np.int64)
+        score, count, together = scores_from_partner_rows(links, degree, index)
+        return ranked(score, count, together, pool & (score > 0), self.name_rank)[:k]
+
+
 def backtest(
     ds: Dataset, *, name: str = "", k: int = 10, sample: int | None = None, seed: int = 0
 ) -> Backtest:
@@ -113,26 +171,8 @@ def backtest(
     with two or more start dates (all of them when ``None``).
     """
     started = time.perf_counter()
-    orgs = sorted(o.name for o in ds.organisations)
-    at = {n: i for i, n in enumerate(orgs)}
-    name_rank = np.empty(len(orgs), dtype=np.int64)
-    name_rank[sorted(range(len(orgs)), key=lambda i: orgs[i].casefold())] = np.arange(len(orgs))
-    dated = sorted(
-        ((date_bounds(p.start)[0].toordinal(), p.acronym) for p in ds.projects if p.start),
-    )
-    column = {acronym: j for j, (_, acronym) in enumerate(dated)}
-    start = np.array([d for d, _ in dated], dtype=np.int64)
-    pairs = {
-        (at[a.organisation], column[a.project]) for a in ds.participations if a.project in column
-    }
-    rows = np.array([i for i, _ in pairs], dtype=np.int64)
-    cols = np.array([j for _, j in pairs], dtype=np.int64)
-    ones = np.ones(len(pairs), dtype=np.int32)
-    # b[o, p]: organisation o in project p; projects in order of their start.
-    b = sp.csr_array((ones, (rows, cols)), shape=(len(orgs), len(dated)))
-    b.sort_indices()
-    bt = sp.csr_array(b.T.tocsr())
-    bt.sort_indices()
+    tl = Timeline(ds)
+    orgs, start, b, bt, name_rank = tl.orgs, tl.start, tl.b, tl.bt, tl.name_rank
 
     candidates = [
         i
@@ -171,20 +211,13 @@ def backtest(
         tested += 1
         hidden_total += len(targets)
         unseen_total += len(new) - len(targets)
-        # The partners' links in the earlier network, without each partner's own entry.
-        links = sp.csr_array(b[partners][:, :cut] @ bt[:cut])
-        coo = links.tocoo()
-        keep = coo.col != partners[coo.row]
-        links = sp.csr_array((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=links.shape)
-        degree = np.diff(links.indptr).astype(np.int64)
         pool = seen.copy()
         pool[partners] = False
         pool[u] = False
         is_target = np.zeros(len(orgs), dtype=bool)
         is_target[targets] = True
         for index in INDICES:
-            score, count, together = scores_from_partner_rows(links, degree, index)
-            top = ranked(score, count, together, pool & (score > 0), name_rank)[:k]
+            top = tl.suggested(partners, cut, pool, index=index, k=k)
             found = int(is_target[top].sum())
             hits[index] += found > 0
             recall[index] += found / len(targets)

@@ -8,16 +8,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.backtest import METHODS, backtest, structured_dataset
+from benchmarks.backtest import METHODS, Timeline, backtest, structured_dataset
 from benchmarks.generate import SIZES, generate_dataset
 from defus_graph.cli import main
 from defus_graph.errors import DefusGraphError
 from defus_graph.graph import graph_from_dataset, org_id, organisation_projection, project_id
-from defus_graph.model import Alias, Dataset, Organisation, Participation, Project
+from defus_graph.model import Alias, Dataset, Organisation, Participation, Project, date_bounds
 from defus_graph.store import load_dataset
 from defus_graph.suggest import (
     SuggestionIndex,
@@ -288,3 +289,36 @@ def test_backtest_figures_are_shares_and_beat_random_on_a_structured_network() -
             assert 0.0 <= result.recall[m] <= 1.0
     assert result.recall["resource_allocation"] > 2 * result.recall["random"]
     assert result.hit_rate["resource_allocation"] > result.hit_rate["most_active"]
+
+
+def test_the_backtest_ranks_exactly_as_suggest_does_on_the_earlier_network() -> None:
+    ds = generate_dataset(SIZES["small"], seed=2020)
+    tl = Timeline(ds)
+    checked = 0
+    for u, name in enumerate(tl.orgs):
+        own = tl.b.indices[tl.b.indptr[u] : tl.b.indptr[u + 1]]
+        if len(set(tl.start[own].tolist())) < 2:
+            continue
+        t = int(tl.start[own].max())
+        cut = int(np.searchsorted(tl.start, t))
+        earlier = {
+            p.acronym for p in ds.projects if p.start and date_bounds(p.start)[0].toordinal() < t
+        }
+        before = replace(
+            ds,
+            projects=tuple(p for p in ds.projects if p.acronym in earlier),
+            participations=tuple(a for a in ds.participations if a.project in earlier),
+        )
+        expected = [s.name for s in SuggestionIndex.from_dataset(before).suggest(org_id(name))]
+        members = tl.bt[own[own < cut]].indices
+        partners = np.setdiff1d(members, [u]).astype(np.int64)
+        if len(partners) == 0:
+            continue
+        pool = np.diff(tl.b[:, :cut].tocsr().indptr) > 0
+        pool[partners] = False
+        pool[u] = False
+        assert [tl.orgs[i] for i in tl.suggested(partners, cut, pool).tolist()] == expected
+        checked += 1
+        if checked == 25:
+            break
+    assert checked == 25
