@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from defus_graph.errors import DataError
-from defus_graph.sources.page import parse_amount, parse_page, programme_name
+from defus_graph.sources.page import parse_page
+from defus_graph.vocabulary import parse_amount, programme_name
 
 
 @pytest.mark.parametrize(
