@@ -524,7 +524,8 @@ class _Reader:
                     f"missing above line {number}?",
                 )
             return
-        if block.links_line and (states or _is_sentence(line)):
+        # A short note after the links is no one's; a description there is a project's.
+        if block.links_line and (states or len(line.split()) >= _MIN_PROSE_WORDS):
             self.problem(
                 number,
                 f"text after the links that close project {block.acronym} (line "
