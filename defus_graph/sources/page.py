@@ -108,9 +108,8 @@ _FIELD = re.compile(
     r"^(?P<label>" + "|".join(sorted(_FIELD_LABELS, key=len, reverse=True)) + r")\s*:\s*"
     r"(?P<value>.*)$"
 )
-_LINK = re.compile(
-    r"^(?:" + "|".join(re.escape(w) for w in LINK_WORDS) + r")(?:\b|$)", re.IGNORECASE
-)
+# As pages write them: "FLYER - Title" is a project called FLYER.
+_LINK = re.compile(r"^(?:" + "|".join(re.escape(w) for w in LINK_WORDS) + r")(?:\b|$)")
 # "Zielgruppe: Jugendliche": a label of a few words; never a heading.
 _LABELLED = re.compile(r"^[^\W\d_][\w.()/-]*(?:\s+[\w.()/-]+){0,2}\s*:\s*\S")
 _SECTION_WORD = re.compile(r"\b(?:Projekte|Projects|Projets|Vorhaben)\b", re.IGNORECASE)
@@ -311,7 +310,7 @@ def _partner_groups(text: str) -> list[tuple[str, str, str]]:
                 found.append((f"{names[-1]} ({inner})", names[-1], f"abbr:{inner}"))
             continue
         found.extend((n, n, code) for n in _split_names(group))
-    rest = text[pos:].strip(" ,.;")
+    rest = re.sub(r"^[\s,.;]*(?:(?:and|und)\s+)?", "", text[pos:]).strip(" ,.;")
     if rest:
         found.extend((n, n, "") for n in _split_names(rest))
     return found
