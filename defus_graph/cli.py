@@ -35,6 +35,7 @@ from .records import (
     project_records,
 )
 from .store import DATA_ENV, FILES, default_data_dir, load_dataset, save_dataset
+from .vocabulary import escape_controls
 
 __all__ = ["build_parser", "main"]
 
@@ -237,7 +238,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _note(text: str) -> None:
-    sys.stderr.buffer.write(f"note: {text}\n".encode())
+    # A note may quote a name from an input: never let it drive the terminal.
+    sys.stderr.buffer.write(f"note: {escape_controls(text)}\n".encode())
     sys.stderr.flush()
 
 
@@ -254,7 +256,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     existing = Dataset()
     if out.exists() and any((out / name).exists() for name in FILES):
         existing = load_dataset(out, allow_missing=True)
-    # utf-8, the global default, lets tables be detected (UTF-8, else cp1252 with a note).
+    # utf-8, the global default, lets inputs be detected (UTF-8, else cp1252 with a note).
     encoding = (
         None if args.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else args.encoding
     )
