@@ -279,7 +279,8 @@ def sections(draw: st.DrawFn) -> PageSection:
     elif kind == "":
         words = draw(st.sampled_from(["Abgeschlossene Projekte", "Weitere Projekte:"]))
     else:
-        words = " ".join(draw(st.lists(st.sampled_from(NEUTRAL_SECTION_WORDS), min_size=1))) + ":"
+        free = st.lists(st.sampled_from(NEUTRAL_SECTION_WORDS), min_size=1, max_size=12)
+        words = " ".join(draw(free)) + ":"
     role = kind if kind in ("coordinator", "participant") else ""
     found = draw(st.lists(projects(section_org=org, section_role=role), min_size=1, max_size=3))
     return PageSection(words, role, org, tuple(found))

@@ -357,3 +357,27 @@ def test_hand_made_pages_without_any_one_heading_are_a_problem(name: str) -> Non
     for p in parse_page(text, name).projects:
         with pytest.raises(DataError, match="is a project heading missing above line"):
             parse_page("\n".join(lines[: p.line - 1] + lines[p.line :]), name)
+
+
+def test_a_heading_without_a_blank_line_above_is_named_in_the_hint() -> None:
+    page = "A1 - Erstes\n\nKoordinator: Lyon\nWeitere Informationen\nB1 - Zweites\nPartner: Gent\n"
+    with pytest.raises(DataError) as caught:
+        parse_page(page, "t.txt")
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.hint) == (
+        6,
+        'Line 5 ("B1 - Zweites") looks like a project heading: put a blank line above it.',
+    )
+
+
+@pytest.mark.parametrize("label", ["Koordinator", "Partner", "Förderung", "Laufzeit"])
+def test_an_empty_field_is_a_problem(label: str) -> None:
+    with pytest.raises(DataError, match=rf"line 3: .*'{label}:' is followed by nothing"):
+        parse_page(f"A1 - Erstes\n\n{label}:\n", "t.txt")
+
+
+def test_a_line_ending_in_a_colon_is_never_a_project() -> None:
+    long_intro = " ".join(["Wort"] * 21) + ":"
+    page = f"A1 - Erstes\n\nKoordinator: Lyon\n\n{long_intro}\n\nPartner: Gent\n"
+    facts = parse_page(page, "t.txt")
+    assert [(m.project, m.name) for m in facts.mentions] == [("A1", "Lyon"), ("A1", "Gent")]

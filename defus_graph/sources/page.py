@@ -246,8 +246,8 @@ def _kind(line: str, after_blank: bool) -> int:
     if not after_blank or _is_sentence(line):
         return _TEXT
     words = len(line.split())
-    if line.endswith(":") and words <= 20:
-        return _SECTION_LINE
+    if line.endswith(":"):  # a title never ends in a colon; a long one introduces prose
+        return _SECTION_LINE if words <= 20 else _TEXT
     heading = None
     if (
         words <= _MAX_HEADING_WORDS
@@ -258,6 +258,16 @@ def _kind(line: str, after_blank: bool) -> int:
     if _SECTION_WORD.search(line) and words <= 12 and (heading is None or not heading.shaped):
         return _SECTION_LINE
     return _HEADING_LINE if heading is not None else _TEXT
+
+
+def _looks_like_heading(line: str) -> bool:
+    """A line shaped like a project heading, wherever it stands."""
+    return (
+        not _is_sentence(line)
+        and len(line.split()) <= _MAX_HEADING_WORDS
+        and not _LABELLED.match(line)
+        and read_heading(line).shaped
+    )
 
 
 def _states_participation(line: str) -> bool:
@@ -421,9 +431,17 @@ class _Reader:
         self.section_role: tuple[str, str, int] | None = None
         self.block: _Block | None = None
         self.blocks: list[tuple[_Block, tuple[str, str, int] | None]] = []
+        self.unspaced_heading = 0  # the last line shaped like a heading but with no blank above
 
     def problem(self, number: int, message: str, hint: str = _MISSING_HEADING) -> None:
         value = shown_value(self.lines[number - 1])
+        start = self.block.line if self.block else 0
+        if hint is _MISSING_HEADING and start < self.unspaced_heading < number:
+            found = self.unspaced_heading
+            hint = (
+                f'Line {found} ("{shown_value(self.lines[found - 1])}") looks like a project '
+                "heading: put a blank line above it."
+            )
         self.problems.append(InputError(self.source, number, None, value, message, hint))
 
     def heads_project(self, index: int) -> bool:
@@ -458,6 +476,8 @@ class _Reader:
             elif kind == _LINK_LINE:
                 self.read_link(number)
             else:
+                if self.kinds[index - 1] != _BLANK and _looks_like_heading(line):
+                    self.unspaced_heading = number
                 self.read_text(line, number)
 
     def start_section(self, line: str, number: int) -> None:
@@ -497,6 +517,13 @@ class _Reader:
             )
             return
         block.field_lines[label] = number
+        if not match.group("value").strip():
+            self.problem(
+                number,
+                f"'{label}:' is followed by nothing.",
+                "Write what it states after the colon, or delete the line.",
+            )
+            return
         try:
             _read_field(block, label, match.group("value").strip(), number, self.source)
         except DataError as err:
