@@ -148,14 +148,15 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _member_text(m: Member) -> str:
+def _member_text(m: Member, source: str) -> str:
     text = escape_controls(m.name_as_written)
     bare = _BRACKET_END.sub("", m.name_as_written)  # "University of Warwick (UK)"
     if m.organisation not in (m.name_as_written, bare):
         text += f" → {escape_controls(m.organisation)}"
     if m.country:
         text += f", {m.country}"
-    return f"{text} (line {m.line})"
+    where = f"line {m.line}" if m.source == source else f"{m.source}, line {m.line}"
+    return f"{text} ({where})"
 
 
 def _money(p: Project) -> str:
@@ -188,15 +189,15 @@ def _project_lines(r: ProjectReading) -> list[str]:
         if role == "coordinator" and not members:
             lines.append("  coordinator: not stated")
         elif len(members) == 1 and role == "coordinator":
-            lines.append(f"  coordinator: {_member_text(members[0])}")
+            lines.append(f"  coordinator: {_member_text(members[0], p.source)}")
         elif members:
             lines.append(f"  {label} ({len(members)}):")
-            lines.extend(f"    {_member_text(m)}" for m in members)
+            lines.extend(f"    {_member_text(m, p.source)}" for m in members)
     others = sorted({m.role for m in r.members} - {role for role, _ in _ROLES})
     for role in others:
         members = [m for m in r.members if m.role == role]
         lines.append(f"  {escape_controls(role)} ({len(members)}):")
-        lines.extend(f"    {_member_text(m)}" for m in members)
+        lines.extend(f"    {_member_text(m, p.source)}" for m in members)
     if p.programme or p.funding_eur is not None:
         funding = ", ".join(x for x in (escape_controls(p.programme), _money(p)) if x)
         lines.append(

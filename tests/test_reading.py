@@ -80,7 +80,11 @@ def test_names_are_shown_as_text_not_as_terminal_codes() -> None:
         (
             FileReading(
                 "a.csv",
-                (ProjectReading(Project(red), (Member(red, "partner", red, "a.csv", 2),)),),
+                (
+                    ProjectReading(
+                        Project(red, source="a.csv"), (Member(red, "partner", red, "a.csv", 2),)
+                    ),
+                ),
             ),
         ),
         Ingested(Dataset()),
@@ -136,3 +140,12 @@ def test_a_missing_heading_exits_1_and_writes_nothing(
         ) in err
         assert "Traceback" not in err
     assert {name: (data_copy / name).read_bytes() for name in FILES} == before
+
+
+def test_a_cordis_pair_names_the_file_each_organisation_comes_from() -> None:
+    cordis = TESTS / "cordis"
+    inputs = [(n, (cordis / n).read_bytes()) for n in ("project.csv", "organization.csv")]
+    text = reading_report(inputs, Dataset()).text()
+    assert "CCI – Cutting Crime Impact (line 4)\n" in text
+    assert "  coordinator: UNIVERSITY OF SALFORD, GB (organization.csv, line 5)\n" in text
+    assert "Lines read as nothing" not in text
