@@ -381,3 +381,22 @@ def test_a_line_ending_in_a_colon_is_never_a_project() -> None:
     page = f"A1 - Erstes\n\nKoordinator: Lyon\n\n{long_intro}\n\nPartner: Gent\n"
     facts = parse_page(page, "t.txt")
     assert [(m.project, m.name) for m in facts.mentions] == [("A1", "Lyon"), ("A1", "Gent")]
+
+
+@pytest.mark.parametrize(
+    ("line", "is_section"),
+    [
+        ("Abgeschlossene Projekte", True),
+        ("Abgeschlossene Projekte – Archiv", True),
+        ("Weitere Vorhaben:", True),
+        ("SAFE-CITY - Projekte für sichere Plätze", False),
+    ],
+)
+def test_section_or_project(line: str, is_section: bool) -> None:
+    facts = parse_page(f"A1 - Erstes\n\nKoordinator: Lyon\n\n{line}\n\nB1 - Zweites\n", "t.txt")
+    acronyms = [p.acronym for p in facts.projects]
+    sections = [p.section for p in facts.projects]
+    if is_section:
+        assert (acronyms, sections) == (["A1", "B1"], ["", line.rstrip(":")])
+    else:
+        assert acronyms == ["A1", "SAFE-CITY", "B1"]

@@ -255,7 +255,12 @@ def _kind(line: str, after_blank: bool) -> int:
         and not _LABELLED.match(line)
     ):
         heading = read_heading(line)
-    if _SECTION_WORD.search(line) and words <= 12 and (heading is None or not heading.shaped):
+    # "Abgeschlossene Projekte – Archiv" is a section; "SAFE-CITY - Projekte für Plätze" is not.
+    if (
+        _SECTION_WORD.search(line)
+        and words <= 12
+        and (heading is None or not heading.shaped or _SECTION_WORD.search(heading.acronym))
+    ):
         return _SECTION_LINE
     return _HEADING_LINE if heading is not None else _TEXT
 
