@@ -35,8 +35,6 @@ from dataclasses import dataclass
 from ..countries import country_code
 from ..errors import DataError, InputError
 from ..model import Project
-
-# programme_name stays importable from here for the readers that import it (tables.py).
 from ..vocabulary import (
     cell_problem,
     find_amount,
@@ -52,7 +50,6 @@ __all__ = [
     "Mention",
     "PageFacts",
     "parse_page",
-    "programme_name",
     "read_heading",
 ]
 
