@@ -400,3 +400,16 @@ def test_section_or_project(line: str, is_section: bool) -> None:
         assert (acronyms, sections) == (["A1", "B1"], ["", line.rstrip(":")])
     else:
         assert acronyms == ["A1", "SAFE-CITY", "B1"]
+
+
+def test_the_rest_of_a_wrapped_partner_list_is_not_dropped() -> None:
+    page = "A1 - Erstes\n\nPartner: Lyon (FR), Gent (BE),\nMalmö (SE), Aarhus (DK)\n"
+    with pytest.raises(DataError) as caught:
+        parse_page(page, "t.txt")
+    assert [(p.line, p.message) for p in caught.value.problems] == [
+        (4, "a line with no label right under the 'Partner:' line 3: is it the rest of that line?")
+    ]
+    # A heading right under a field is caught as the heading it looks like.
+    page = "A1 - Erstes\n\nKoordinator: Lyon\nB1 - Zweites\nKoordinator: Gent\n"
+    with pytest.raises(DataError, match=r'Line 4 \("B1 - Zweites"\) looks like a project heading'):
+        parse_page(page, "t.txt")

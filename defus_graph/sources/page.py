@@ -19,8 +19,8 @@ Only what the page states is read: a project meeting in a city or a person
 interviewed does not make a partner. A line that could belong to two projects
 is a problem, never a guess: a second ``Koordinator:``, ``Partner:``,
 ``Laufzeit:`` or ``Förderung:`` in one project, a field or a statement after
-the links that close a project, a field or link outside any project, and
-dates that disagree.
+the links that close a project, a field or link outside any project, a line
+with no label right under a field, and dates that disagree.
 
 The parser does not decide which organisation a name stands for; it returns
 :class:`Mention` objects (the name as written, its country if the page gives
@@ -477,8 +477,10 @@ class _Reader:
                 self.read_field(line, number)
             elif kind == _LINK_LINE:
                 self.read_link(number)
+            elif index and self.kinds[index - 1] == _FIELD_LINE and not _is_sentence(line):
+                self.continued_field(line, number)
             else:
-                if self.kinds[index - 1] != _BLANK and _looks_like_heading(line):
+                if index and self.kinds[index - 1] != _BLANK and _looks_like_heading(line):
                     self.unspaced_heading = number
                 self.read_text(line, number)
 
@@ -530,6 +532,21 @@ class _Reader:
             _read_field(block, label, match.group("value").strip(), number, self.source)
         except DataError as err:
             self.problems.extend(err.problems)
+
+    def continued_field(self, line: str, number: int) -> None:
+        """A line with no label right under a field: the field's rest, never silently dropped."""
+        if _looks_like_heading(line):
+            self.unspaced_heading = number
+            self.read_text(line, number)
+            return
+        above = _FIELD.match(self.lines[number - 2])
+        assert above is not None  # the kind of the line above says so
+        self.problem(
+            number,
+            f"a line with no label right under the '{_FIELD_LABELS[above.group('label')]}:' "
+            f"line {number - 1}: is it the rest of that line?",
+            "Join it to the line above, or put a blank line between them if it is no part of it.",
+        )
 
     def read_link(self, number: int) -> None:
         if self.block is None:
