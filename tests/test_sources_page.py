@@ -413,3 +413,14 @@ def test_the_rest_of_a_wrapped_partner_list_is_not_dropped() -> None:
     page = "A1 - Erstes\n\nKoordinator: Lyon\nB1 - Zweites\nKoordinator: Gent\n"
     with pytest.raises(DataError, match=r'Line 4 \("B1 - Zweites"\) looks like a project heading'):
         parse_page(page, "t.txt")
+
+
+def test_a_title_over_no_fields_is_no_project_and_says_so() -> None:
+    prose = "Die Stadt arbeitet mit vielen Partnern an neuen Wegen der Prävention zusammen."
+    page = f"A1 - Erstes\n\nKoordinator: Lyon\n\nUnsere Arbeit\n\n{prose}\n"
+    facts = parse_page(page, "t.txt")
+    assert [p.acronym for p in facts.projects] == ["A1"]
+    assert facts.notes == [
+        't.txt, line 5: "Unsere Arbeit" stands like a title, but no Koordinator:, Partner:, '
+        "Förderung: or Laufzeit: follows it, so it is read as no project."
+    ]

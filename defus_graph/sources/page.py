@@ -434,6 +434,7 @@ class _Reader:
         self.block: _Block | None = None
         self.blocks: list[tuple[_Block, tuple[str, str, int] | None]] = []
         self.unspaced_heading = 0  # the last line shaped like a heading but with no blank above
+        self.untaken: list[int] = []  # title lines that head no project
 
     def problem(self, number: int, message: str, hint: str = _MISSING_HEADING) -> None:
         value = shown_value(self.lines[number - 1])
@@ -473,6 +474,9 @@ class _Reader:
             elif kind == _HEADING_LINE and self.heads_project(index):
                 self.block = _Block(read_heading(line), number, self.section)
                 self.blocks.append((self.block, self.section_role))
+            elif kind == _HEADING_LINE and not _is_sentence(line) and len(line.split()) < 12:
+                self.untaken.append(number)  # a title with no fields under it: say so
+                self.read_text(line, number)
             elif kind == _FIELD_LINE:
                 self.read_field(line, number)
             elif kind == _LINK_LINE:
@@ -581,6 +585,12 @@ class _Reader:
 
     def facts(self) -> PageFacts:
         facts = PageFacts(self.source, lines=tuple(self.lines))
+        facts.notes.extend(
+            f'{self.source}, line {n}: "{shown_value(self.lines[n - 1])}" stands like a title, '
+            "but no Koordinator:, Partner:, Förderung: or Laufzeit: follows it, so it is read "
+            "as no project."
+            for n in self.untaken
+        )
         for block, implied in self.blocks:
             start, end, dates_line = self.dates(block)
             if implied and implied[0] not in {m.name for m in block.mentions}:
