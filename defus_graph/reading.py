@@ -153,7 +153,7 @@ def _member_text(m: Member, source: str) -> str:
     bare = _BRACKET_END.sub("", m.name_as_written)  # "University of Warwick (UK)"
     if m.organisation not in (m.name_as_written, bare):
         text += f" → {escape_controls(m.organisation)}"
-    if m.country:
+    if m.country and bare == m.name_as_written:  # "(UK)" as written says it already
         text += f", {m.country}"
     where = f"line {m.line}" if m.source == source else f"{m.source}, line {m.line}"
     return f"{text} ({where})"

@@ -149,3 +149,18 @@ def test_a_cordis_pair_names_the_file_each_organisation_comes_from() -> None:
     assert "CCI – Cutting Crime Impact (line 4)\n" in text
     assert "  coordinator: UNIVERSITY OF SALFORD, GB (organization.csv, line 5)\n" in text
     assert "Lines read as nothing" not in text
+
+
+def test_ingest_json_says_what_was_written(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = TESTS / "pages" / "weitere_projekte.txt"
+    assert main(["ingest", str(page), "--out", str(data_copy), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "out": str(data_copy),
+        "written": True,
+        "projects": 15,
+        "organisations": 56,
+        "participations": 80,
+        "aliases": 20,
+    }
