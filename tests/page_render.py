@@ -62,7 +62,9 @@ PROSE_WORDS = (
 ).split()
 NEUTRAL_SECTION_WORDS = ["Laufende", "Weitere", "Frühere", "Europäische", "Initiativen", "2024"]
 
-HEADING_SHAPES = ("hyphen", "en", "em", "em_tight", "bracket", "projekt", "projekt_title", "alone")
+HEADING_SHAPES = (
+    "hyphen", "en", "em", "em_tight", "bracket", "projekt", "projekt_title", "bare", "alone",
+)  # fmt: skip
 FIELDS = ("Laufzeit", "Koordinator", "Partner", "Förderung")
 
 
@@ -189,6 +191,8 @@ def projects(draw: st.DrawFn, *, section_org: str, section_role: str) -> PagePro
     if shape == "alone":
         title = " ".join(w for w in title_words if w not in ("&", "+", "2.0")) or "Sicherheit"
         acronym = title
+    if shape == "bare":  # "BRIDGE Building resilience": one word of capitals or digits
+        acronym = draw(_word(UPPER, UPPER + "0123456789@", 2, 8))
     dates_as = draw(st.sampled_from(["laufzeit", "heading", "both", ""]))
     y1 = draw(st.integers(2000, 2030))
     y2 = y1 + draw(st.integers(0, 5))
@@ -205,7 +209,7 @@ def projects(draw: st.DrawFn, *, section_org: str, section_role: str) -> PagePro
         fields.add("Laufzeit")
     else:
         fields.discard("Laufzeit")
-    if shape == "alone" and not fields:
+    if shape in ("alone", "bare") and not fields:
         fields.add("Partner")  # a title alone heads a project only above its fields
     coordinator = None
     if "Koordinator" in fields:
@@ -328,6 +332,7 @@ def heading_line(p: PageProject) -> str:
         "bracket": f"{p.title} ({p.acronym})",
         "projekt": f"Projekt {p.acronym}",
         "projekt_title": f"Projekt {p.acronym} - {p.title}",
+        "bare": f"{p.acronym} {p.title}",
         "alone": p.title,
     }[p.shape] + years
 

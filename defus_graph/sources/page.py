@@ -186,14 +186,27 @@ def _acronym_in_brackets(text: str) -> bool:
     return upper >= 2 or any(ch.isdigit() or ch in "@+&" for ch in text)
 
 
+def _bare_acronym(word: str) -> bool:
+    """ "BRIDGE", "LouD", "Medi@4Sec", "X2" yes; "Sichere", "2024" no."""
+    return (
+        len(word) >= 2
+        and word[0].isalnum()
+        and not word.isdigit()
+        and (
+            sum(ch.isupper() for ch in word) >= 2 or any(ch.isdigit() or ch in "@+&" for ch in word)
+        )
+    )
+
+
 def read_heading(line: str) -> Heading:
     """The acronym, title and years a heading line states.
 
     Shapes, tried in this order after "(2017 - 2020)" at the end is taken as
     the years: "ACRONYM - Title" (hyphen with spaces, en dash, em dash; the
-    acronym up to three words), "Title (ACRONYM)", "Projekt ACRONYM"; anything
-    else is a title alone, which is also the project's name. "Projekt " before
-    an acronym and "-Project" after it are dropped.
+    acronym up to three words), "Title (ACRONYM)", "Projekt ACRONYM", "ACRONYM
+    Title" (no separator: one word with two capitals, a digit, "@", "+" or "&");
+    anything else is a title alone, which is also the project's name.
+    "Projekt " before an acronym and "-Project" after it are dropped.
 
     Examples
     --------
@@ -203,6 +216,8 @@ def read_heading(line: str) -> Heading:
     Heading(acronym='SAFER', title='Safer Streets Alliance', start='2019', end='2021', shaped=True)
     >>> read_heading("X 2 — Zweites Projekt").acronym, read_heading("Projekt Solidify").acronym
     ('X 2', 'Solidify')
+    >>> read_heading("BRIDGE Building resilience").title
+    'Building resilience'
     >>> read_heading("Sichere Plätze für alle")
     Heading(acronym='Sichere Plätze für alle', title='Sichere Plätze für alle', start='', end='', shaped=False)
     """  # noqa: E501
@@ -225,6 +240,12 @@ def read_heading(line: str) -> Heading:
         return Heading(bracket.group("inner").strip(), bracket.group("title"), start, end, True)
     if prefix and _acronym_like(body) and len(body.split()) <= 2:
         return Heading(body, "", start, end, shaped=True)
+    first, _, rest = body.partition(" ")
+    if rest.strip() and _bare_acronym(first):
+        # "BRIDGE Building resilience": no separator, so a title alone for deciding
+        # whether it heads a project (see _Reader.heads_project).
+        acronym = _PROJECT_SUFFIX.sub("", first) or first
+        return Heading(acronym, rest.strip(), start, end, shaped=bool(start))
     return Heading(text, text, start, end, shaped=bool(start))
 
 
