@@ -27,6 +27,7 @@ from .errors import DataError, DefusGraphError
 from .graph import graph_from_dataset, is_project, node_label, org_id
 from .ingest import FORMATS, ingest, read_paths
 from .model import KINDS, Dataset
+from .reading import reading_report
 from .records import (
     find_organisation,
     organisation_detail,
@@ -323,17 +324,56 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     encoding = (
         None if args.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else args.encoding
     )
-    result = ingest(read_paths(args.files), existing, fmt=args.format, encoding=encoding)
+    inputs = read_paths(args.files)
+    if args.dry_run:
+        return _dry_run(args, inputs, existing, encoding)
+    result = ingest(inputs, existing, fmt=args.format, encoding=encoding)
     for note in result.notes:
         _note(note)
     merged = result.dataset
     # Check the result exactly as it will be read back before touching ``out``.
     _save_checked(merged, out)
-    _emit(
-        f"{out}: {len(merged.projects)} projects, {len(merged.organisations)} "
-        f"organisations, {len(merged.participations)} participations, "
-        f"{len(merged.aliases)} aliases."
-    )
+    summary = _summary(merged)
+    if args.json:
+        _emit_json({"out": str(out), "written": True, **summary})
+        return 0
+    _emit(f"{out}: {_summary_text(summary)}.")
+    return 0
+
+
+def _summary(ds: Dataset) -> dict[str, int]:
+    return {
+        "projects": len(ds.projects),
+        "organisations": len(ds.organisations),
+        "participations": len(ds.participations),
+        "aliases": len(ds.aliases),
+    }
+
+
+def _summary_text(summary: dict[str, int]) -> str:
+    return ", ".join(f"{n} {name}" for name, n in summary.items())
+
+
+def _dry_run(
+    args: argparse.Namespace,
+    inputs: list[tuple[str, bytes]],
+    existing: Dataset,
+    encoding: str | None,
+) -> int:
+    """Read, resolve and merge as ingest does; print what was read; write nothing to --out."""
+    report = reading_report(inputs, existing, fmt=args.format, encoding=encoding)
+    merged = report.ingested.dataset
+    with tempfile.TemporaryDirectory() as staging:  # the check a real run makes, elsewhere
+        save_dataset(merged, Path(staging))
+        load_dataset(Path(staging))
+    summary = _summary(merged)
+    if args.json:
+        _emit_json({"out": str(args.out), "written": False, **summary, **report.as_dict()})
+        return 0
+    for note in report.ingested.notes:
+        _note(note)
+    _emit(report.text())
+    _emit(f"\nNothing written (--dry-run). {args.out} would hold {_summary_text(summary)}.")
     return 0
 
 
@@ -528,6 +568,15 @@ def build_parser() -> argparse.ArgumentParser:
         choices=FORMATS,
         help="read every FILE in this format (default: detect each from its content)",
     )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="read, resolve and merge as usual, but write nothing: print what each file "
+        "was read as (per project its heading line, dates, coordinator, partners with the "
+        "line each came from, funding) and the page lines that name a known organisation "
+        "or city but were read as nothing",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(func=cmd_ingest)
     p = listing("duplicates", "organisations that are likely one, with a score and the reason")
     p.add_argument(

@@ -38,6 +38,7 @@ __all__ = [
     "Ingested",
     "detect_format",
     "ingest",
+    "ingest_facts",
     "ingest_files",
     "kind_from_name",
     "merge_facts",
@@ -478,9 +479,20 @@ def ingest(
     DataError
         With every problem found in reading and merging; ``ds`` is untouched.
     """
+    return ingest_facts(read_inputs(inputs, fmt=fmt, encoding=encoding), ds)
+
+
+def ingest_facts(found: Sequence[SourceFacts], ds: Dataset) -> Ingested:
+    """``ds`` with the facts of every input (:func:`read_inputs`) merged in order.
+
+    Raises
+    ------
+    DataError
+        With every problem found in merging; ``ds`` is untouched.
+    """
     problems: list[InputError] = []
     notes: list[str] = []
-    for facts in read_inputs(inputs, fmt=fmt, encoding=encoding):
+    for facts in found:
         try:
             merged = merge_facts(ds, facts)
         except DataError as err:
