@@ -253,7 +253,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     existing = Dataset()
     if out.exists() and any((out / name).exists() for name in FILES):
         existing = load_dataset(out, allow_missing=True)
-    # utf-8, the global default, lets tables be detected (UTF-8, else cp1252 with a note).
+    # utf-8, the global default, lets inputs be detected (UTF-8, else cp1252 with a note).
     encoding = (
         None if args.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else args.encoding
     )

@@ -17,7 +17,6 @@ ingesting the same file twice changes nothing.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -27,10 +26,12 @@ from .errors import DataError, InputError
 from .model import Alias, Dataset, Organisation, Participation, Project
 from .resolve import Resolver
 from .sources import cordis
+from .sources.decode import decode_text
 from .sources.facts import Mention, SourceFacts
 from .sources.page import parse_page
-from .sources.sheets import Sheet, csv_sheet, decode_text, is_xlsx, xlsx_sheets
+from .sources.sheets import Sheet, csv_sheet, is_xlsx, xlsx_sheets
 from .sources.tables import facts_from_sheets, own_table_of, sheet_layout, table_sheets
+from .vocabulary import kind_from_name  # re-exported: it was defined here
 
 __all__ = [
     "FORMATS",
@@ -51,72 +52,12 @@ FORMATS: tuple[str, ...] = ("page", "table", "xlsx", "cordis")
 
 log = logging.getLogger(__name__)
 
-# Only words that make the kind certain; anything else stays unknown.
-_KIND_WORDS = [
-    (
-        re.compile(
-            r"^(?:Stadt|Landeshauptstadt|(?:Freie und )?Hansestadt|City of|Ville de|Comune di|"
-            r"Gemeente|Municipality of|C[aâ]mara Municipal d[eo]|Munic[ií]pio d[eo]|"
-            r"Ayuntamiento de|Ajuntament de)\b",
-            re.I,
-        ),
-        "city",
-    ),
-    (re.compile(r"\b(?:Universit(?:y|ät|é|à|at|eit)|Hochschule)\b", re.I), "university"),
-    (
-        re.compile(
-            r"\b(?:Ministry|Ministerium|Minist[eé]rio|Ministerio|Ministère|Ministero)\b", re.I
-        ),
-        "ministry",
-    ),
-    (re.compile(r"^(?:Region|Regione|Región|Région)\b", re.I), "region"),
-    (re.compile(r"\b(?:Foundation|Fondation|Stiftung|Fondazione|Fundación)\b", re.I), "foundation"),
-]
 
-
-def kind_from_name(name: str) -> str:
-    """The kind a name makes certain ("City of X" is a city), else "".
-
-    Examples
-    --------
-    >>> kind_from_name("University of Salford"), kind_from_name("Regione Emilia Romagna")
-    ('university', 'region')
-    >>> kind_from_name("Reggio Emilia")
-    ''
-    """
-    for pattern, kind in _KIND_WORDS:
-        if pattern.search(name):
-            return kind
-    return ""
-
-
-def _page_text(data: bytes, name: str, encoding: str) -> str:
-    try:
-        return data.decode(encoding).removeprefix("\ufeff")
-    except LookupError as err:
-        raise DataError(
-            [InputError(name, None, None, encoding, "is no known text encoding.", "Use cp1252.")]
-        ) from err
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise DataError(
-            [
-                InputError(
-                    name,
-                    line,
-                    None,
-                    None,
-                    f"cannot be read as {encoding} (byte {err.start}).",
-                    "Save it as UTF-8, or try --encoding cp1252.",
-                )
-            ]
-        ) from err
-
-
-def read_text(path: Path, *, encoding: str = "utf-8") -> str:
-    """A text file's content, or a :class:`DataError` that says how to fix it."""
+def read_text(path: Path, *, encoding: str | None = None) -> str:
+    """A text file's content (see :func:`.sources.decode.decode_text`), or a
+    :class:`DataError` that says how to fix it."""
     ((name, data),) = read_paths([path], names=[str(path)])
-    return _page_text(data, name, encoding)
+    return decode_text(data, name, encoding=encoding)[0]
 
 
 def read_paths(
@@ -207,8 +148,8 @@ def read_inputs(
     ----------
     inputs : ``(name, content)`` pairs, as :func:`read_paths` or an upload gives them.
     fmt : one of :data:`FORMATS`, or None to detect each input's format.
-    encoding : the text encoding of CSV files and pages; None detects it for
-        CSV files (UTF-8, else cp1252 with a note) and reads pages as UTF-8.
+    encoding : the text encoding of CSV files and pages; None detects it
+        (UTF-8, else cp1252 with a note).
 
     Raises
     ------
@@ -225,8 +166,10 @@ def read_inputs(
             if kind == "cordis":
                 cordis_files.append((position, name, data))
             elif kind == "page":
-                text = _page_text(data, name, encoding or "utf-8")
-                found.append((position, parse_page(text, name)))
+                text, notes = decode_text(data, name, encoding=encoding)
+                page = parse_page(text, name)
+                page.notes[:0] = notes
+                found.append((position, page))
             else:
                 for sheet in _table_sheets(name, data, kind, encoding):
                     if own_table_of(sheet.header):

@@ -61,7 +61,7 @@ _MB = 1024 * 1024
 
 #: Text encodings offered for uploads: label -> the ``encoding`` given to ingest.
 ENCODINGS: dict[str, str | None] = {
-    "Detect (UTF-8, else Windows cp1252 for CSV)": None,
+    "Detect (UTF-8, else Windows cp1252)": None,
     "UTF-8": "utf-8",
     "Windows (cp1252)": "cp1252",
 }

@@ -264,8 +264,8 @@ def upload_section(saved: Network, net: Network) -> None:
         "Text encoding",
         list(ENCODINGS),
         key=state.ENCODING,
-        help="Detect reads CSV as UTF-8, else as Windows cp1252 (German Excel), and tells you; "
-        "pages are read as UTF-8 unless you choose cp1252.",
+        help="Detect reads CSV files and pages as UTF-8, else as Windows cp1252 (German "
+        "Excel, Notepad), and tells you.",
     )
     if not files:
         return
