@@ -191,10 +191,6 @@ def _broken(old: bytes, new: bytes) -> tuple[str, bytes]:
             r'"latitude,longitude"',
         ),
         (
-            _broken(b'"ROTTERDAM";"NL"', b'"ROTTERDAM";"XX"'),
-            r'organization.csv, line 8, column "country": "XX": is no country code',
-        ),
-        (
             _broken(b'"organisationID"', b'"orgID"'),
             r"organization.csv, line 1: is not a CORDIS project or organization file",
         ),
@@ -203,6 +199,36 @@ def _broken(old: bytes, new: bytes) -> tuple[str, bytes]:
 def test_broken_cordis_files_are_located(org_file: tuple[str, bytes], pattern: str) -> None:
     with pytest.raises(DataError, match=pattern):
         ingest([("project.csv", PROJECT.read_bytes()), org_file], Dataset(), fmt="cordis")
+
+
+def test_an_unknown_country_is_a_located_warning_and_the_row_is_read(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = ORGANIZATION.read_bytes().replace(b'"ROTTERDAM";"NL"', b'"ROTTERDAM";"XX"', 1)
+    organization = data_copy / "organization.csv"
+    organization.write_bytes(broken)
+    assert main(["ingest", str(PROJECT), str(organization), "--out", str(data_copy)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        'note: organization.csv, line 8, column "country": "XX": is no country code I know; '
+        "the organisation is read without a country." in err
+    )
+    ds = load_dataset(data_copy)
+    rotterdam = [pa for pa in ds.participations if pa.source == "organization.csv" and pa.line == 8]
+    assert [(pa.project, pa.organisation) for pa in rotterdam] == [("IcARUS", "GEMEENTE ROTTERDAM")]
+    # Its other rows say NL; this one says nothing against them.
+    assert ds.organisation("GEMEENTE ROTTERDAM").country == "NL"
+
+
+def test_the_eu_country_codes_are_read() -> None:
+    data = ORGANIZATION.read_bytes()
+    for written, code in ((b"XK", "XK"), (b"EL", "GR"), (b"UK", "GB")):
+        changed = data.replace(b'"ROTTERDAM";"NL"', b'"ROTTERDAM";"' + written + b'"', 1)
+        facts = facts_from_cordis(
+            ("project.csv", PROJECT.read_bytes()), ("organization.csv", changed)
+        )
+        (rotterdam,) = [m for m in facts.mentions if m.line == 8]
+        assert rotterdam.country == code
 
 
 def test_one_file_of_a_pair_is_not_enough(
