@@ -16,8 +16,10 @@ ingesting the same file twice changes nothing.
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -522,6 +524,24 @@ def merge_page(ds: Dataset, facts: SourceFacts) -> Dataset:
     return merge_facts(ds, facts).dataset
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, and restore it as it was.
+
+    Reading an export builds hundreds of thousands of records that form no
+    cycles; the collector would walk all of them again and again as they are
+    made (a third of the merge's time at Horizon 2020 scale). Reference
+    counting still frees everything that is dropped.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def ingest(
     inputs: Sequence[tuple[str, bytes]],
     ds: Dataset,
@@ -541,14 +561,15 @@ def ingest(
     """
     problems: list[InputError] = []
     notes: list[str] = []
-    for facts in read_inputs(inputs, fmt=fmt, encoding=encoding):
-        try:
-            merged = merge_facts(ds, facts)
-        except DataError as err:
-            problems.extend(err.problems)
-            continue
-        ds = merged.dataset
-        notes.extend(merged.notes)
+    with _collector_paused():
+        for facts in read_inputs(inputs, fmt=fmt, encoding=encoding):
+            try:
+                merged = merge_facts(ds, facts)
+            except DataError as err:
+                problems.extend(err.problems)
+                continue
+            ds = merged.dataset
+            notes.extend(merged.notes)
     if problems:
         raise DataError(problems)
     return Ingested(ds, tuple(notes))

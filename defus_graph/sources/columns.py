@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -47,6 +48,7 @@ class Columns:
     lines : each row's line (CSV: the physical line it starts on; xlsx: its row).
     cells : the raw (unstripped) cells of the column at a position, one per row.
     notes : how the file was read (a guessed encoding).
+    arrays : the column at a position as a pyarrow array, when pyarrow read it.
     """
 
     def __init__(
@@ -56,12 +58,14 @@ class Columns:
         lines: list[int],
         cells: Callable[[int], list[str]],
         notes: list[str] | None = None,
+        arrays: Callable[[int], Any] | None = None,
     ) -> None:
         self.name = name
         self.header = header
         self.lines = lines
         self.notes = notes or []
         self._cells = cells
+        self._arrays = arrays
         self._cache: dict[int, list[str]] = {}
         self._stripped: dict[int, list[str]] = {}
 
@@ -81,21 +85,40 @@ class Columns:
         if position is None:
             return [""] * len(self.lines)
         if position not in self._stripped:
-            self._stripped[position] = [text.strip() for text in self.raw(position)]
+            cells = self.raw(position)
+            array = self.array(position)
+            if array is None or _any_match(array, _SPACE_AT_END):
+                cells = [text.strip() for text in cells]
+            self._stripped[position] = cells
         return self._stripped[position]
+
+    def array(self, position: int | None) -> Any:
+        """The column at ``position`` as a pyarrow array, or None (no such column, or
+        not read by pyarrow)."""
+        if self._arrays is None or position is None or position >= len(self.header):
+            return None
+        return self._arrays(position)
 
     def take(self, rows: Sequence[int]) -> Columns:
         """The same table with only ``rows`` (positions), in that order."""
         if len(rows) == len(self.lines):
             return self
         keep = list(rows)
+        arrays = self._arrays
         return Columns(
             self.name,
             self.header,
             [self.lines[i] for i in keep],
             lambda position: [cells[i] for cells in (self.raw(position),) for i in keep],
             self.notes,
+            None if arrays is None else lambda position: _take(arrays(position), keep),
         )
+
+
+def _take(array: Any, rows: list[int]) -> Any:
+    import pyarrow as pa
+
+    return array.take(pa.array(rows, type=pa.int64()))
 
 
 def columns_from_sheet(sheet: Sheet) -> Columns:
@@ -148,8 +171,8 @@ def _arrow_columns(body: bytes, name: str, notes: list[str]) -> Columns | None:
         header = next(csv.reader([first], delimiter=delimiter, strict=True))
     except (UnicodeDecodeError, csv.Error, StopIteration):
         return None
-    if all(map(_blank, header)) or _closes_early(body, delimiter):
-        return None
+    if all(map(_blank, header)) or body.count(b'"') % 2 or _closes_early(body, delimiter):
+        return None  # an odd quote leaves a cell open to the end: the row reader says where
     import pyarrow as pa  # imported here: only large tables need it
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
@@ -183,14 +206,33 @@ def _arrow_columns(body: bytes, name: str, notes: list[str]) -> Columns | None:
         starts.tolist(),
         lambda position: table.column(position).to_pylist(),
         notes,
+        table.column,
     )
     return columns.take(_not_blank(columns))
 
 
+# What str.strip() strips (str.isspace), as an RE2 class for pyarrow.
+_SPACE = (
+    "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
+    "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
+)
+_SPACE_AT_END = f"^[{_SPACE}]|[{_SPACE}]$"
+
+
+def _any_match(array: Any, pattern: str) -> bool:
+    """Whether any cell of a pyarrow ``array`` matches the RE2 ``pattern``."""
+    import pyarrow.compute as pc
+
+    return bool(pc.any(pc.match_substring_regex(array, pattern)).as_py())
+
+
 def _not_blank(columns: Columns) -> list[int]:
     """The positions of rows with something in them (csv_sheet skips the others)."""
-    first = columns.raw(0)
-    maybe = {i for i, text in enumerate(first) if _blank(text)}
+    first = columns.array(0)
+    if first is not None and not _any_match(first, f"^[{_SPACE}]*$"):
+        return list(range(len(columns)))  # the common case, told in C
+    cells = columns.raw(0)
+    maybe = {i for i, text in enumerate(cells) if _blank(text)}
     for position in range(1, len(columns.header)):
         if not maybe:
             break
@@ -199,47 +241,65 @@ def _not_blank(columns: Columns) -> list[int]:
     return [i for i in range(len(columns)) if i not in maybe]
 
 
+# Slices of a megabyte: arrays the size of the file cost more in fresh memory than
+# the comparisons themselves.
+_STEP = 1 << 20
+_QUOTE = ord('"')
+
+
 def _closes_early(body: bytes, delimiter: str) -> bool:
     """Whether a quote may close a cell before its end (``"a"b``), or stand in an unquoted one.
 
-    A run of quotes followed by ordinary text is fine when it is even (escaped
-    quotes inside a quoted cell) or, at a cell's start, odd (the opening quote
-    and escaped ones); anything else is for the row reader to judge.
+    Each run of quotes is judged by what surrounds it and by the quotes before
+    it (an odd number: inside a quoted cell). Inside a quoted cell a run is
+    fine when it is even (escaped quotes) or when the cell ends after it; at a
+    cell's start it is fine when it is odd (the opening quote and escaped
+    ones) or when the cell ends after it. A quote after other text outside
+    quotes is for the row reader to judge, as is everything else.
     """
     if b'"' not in body:
         return False
     raw = np.frombuffer(body, dtype=np.uint8)
-    # In slices of a megabyte: arrays the size of the file cost more in fresh memory
-    # than the comparisons themselves.
-    step = 1 << 20
-    return any(
-        _closes_early_in(body, raw, start, min(start + step, len(raw)), ord(delimiter))
-        for start in range(0, len(raw), step)
-    )
-
-
-def _closes_early_in(body: bytes, raw: np.ndarray, start: int, stop: int, delimiter: int) -> bool:
-    """:func:`_closes_early` for the quotes at ``start`` to ``stop`` (exclusive)."""
-    low, high = max(start - 1, 0), min(stop + 1, len(raw))
-    window = raw[low:high]
-    quote = window == ord('"')
-    special = quote | (window == delimiter) | (window == ord("\n")) | (window == ord("\r"))
-    followed = np.zeros(len(window), dtype=bool)  # by ordinary text
-    followed[:-1] = ~special[1:]
-    after = np.zeros(len(window), dtype=bool)  # ordinary text
-    after[1:] = ~special[:-1]
-    after_quote = np.zeros(len(window), dtype=bool)
-    after_quote[1:] = quote[:-1]
-    inside = slice(start - low, stop - low)
-    ends = (quote & followed)[inside]  # the last quote of a run, followed by text
-    if (ends & after[inside]).any():
-        return True  # a lone quote after text: it closes a cell early, or stands unquoted
-    cell_start = {delimiter, ord("\n"), ord("\r")}
-    for end in (np.flatnonzero(ends & after_quote[inside]) + start).tolist():
-        first = end
-        while first > 0 and body[first - 1] == ord('"'):
-            first -= 1
-        at_start = first == 0 or body[first - 1] in cell_start
-        if at_start == ((end - first + 1) % 2 == 0):
+    cell_ends = np.zeros(256, dtype=bool)  # by byte: whether it ends a cell
+    cell_ends[[ord(delimiter), ord("\n"), ord("\r")]] = True
+    before, start = 0, 0
+    while start < len(raw):
+        stop = min(start + _STEP, len(raw))
+        while stop < len(raw) and raw[stop] == _QUOTE and raw[stop - 1] == _QUOTE:
+            stop += 1  # a run of quotes stays in one slice
+        bad, count = _closes_early_in(raw, start, stop, cell_ends, before)
+        if bad:
             return True
+        before += count
+        start = stop
     return False
+
+
+def _closes_early_in(
+    raw: np.ndarray, start: int, stop: int, cell_ends: np.ndarray, before: int
+) -> tuple[bool, int]:
+    """:func:`_closes_early` for the runs of quotes in ``raw[start:stop]``, with
+    ``before`` quotes before it; also returns the number of quotes in the slice."""
+    size = stop - start
+    window = raw[start : min(stop + 1, len(raw))]  # one byte more: what follows the slice
+    quote = window == _QUOTE
+    edges = np.empty(len(window) + 1, dtype=bool)  # where a run of quotes starts or ends
+    edges[0], edges[-1] = quote[0], quote[-1]
+    np.not_equal(quote[1:], quote[:-1], out=edges[1:-1])
+    runs = np.flatnonzero(edges)
+    firsts, lasts = runs[0::2], runs[1::2] - 1  # each run of quotes: first and last position
+    inside = firsts < size
+    firsts, lasts = firsts[inside], lasts[inside]
+    if not len(firsts):
+        return False, 0
+    lengths = lasts - firsts + 1
+    count = int(lengths.sum())
+    quoted = (before + np.cumsum(lengths) - lengths) % 2 == 1  # inside a quoted cell
+    previous = np.where(start + firsts > 0, raw[np.maximum(start + firsts - 1, 0)], ord("\n"))
+    at_cell_start = cell_ends[previous]
+    after = lasts + 1
+    followed = after < len(window)
+    followed[followed] = ~cell_ends[window[after[followed]]]  # by more text
+    odd = lengths % 2 == 1
+    bad = (~quoted & ~at_cell_start) | (followed & np.where(quoted, odd, ~odd))
+    return bool(bad.any()), count

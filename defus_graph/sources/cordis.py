@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..countries import country_code
 from ..errors import DataError, InputError
@@ -150,6 +150,10 @@ class _Table:
     def raw(self, column: str) -> list[str]:
         """The cells of ``column`` as written."""
         return self.columns.raw(self.index.get(column.casefold()))
+
+    def array(self, column: str) -> Any:
+        """``column`` as a pyarrow array, or None."""
+        return self.columns.array(self.index.get(column.casefold()))
 
 
 def _columns(name: str, data: bytes, kind: str, encoding: str | None) -> Columns:
@@ -270,6 +274,38 @@ def _plain_number(text: str, decimal: str) -> float | None:
     return float(text.replace(",", ".")) if mark == "," else float(text)
 
 
+# Numbers pyarrow reads as float does: digits with at most the decimal mark, no sign.
+_ARROW_PLAIN = {
+    ".": r"^(?:[0-9]+\.?[0-9]*|\.[0-9]+)$",
+    ",": r"^(?:[0-9]+,?[0-9]*|,[0-9]+)$",
+}
+# In a file with decimal commas, a point is decimal too unless it may group thousands.
+_ARROW_POINT = r"^(?:[0-9]+\.[0-9]*|\.[0-9]+)$"
+_ARROW_GROUPED = r"^[1-9][0-9]{0,2}\.[0-9]{3}$"
+
+
+def _arrow_numbers(array: Any, decimal: str) -> list[float | None] | None:
+    """The plain numbers of a pyarrow column, read in C (None for other cells), or None."""
+    if array is None:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    plain = pc.match_substring_regex(array, _ARROW_PLAIN[decimal])
+    text = array
+    if decimal == ",":
+        point = pc.and_not(
+            pc.match_substring_regex(array, _ARROW_POINT),
+            pc.match_substring_regex(array, _ARROW_GROUPED),
+        )
+        plain = pc.or_(plain, point)
+        text = pc.replace_substring(array, ",", ".")
+    values: list[float | None] = pc.cast(
+        pc.if_else(plain, text, pa.scalar(None, pa.string())), pa.float64()
+    ).to_pylist()
+    return values
+
+
 def _numbers(
     table: _Table,
     column: str,
@@ -284,9 +320,12 @@ def _numbers(
     read by ``float``, which gives what :func:`.sheets.parse_number` gives
     them; any other text is read by :func:`.sheets.parse_number`.
     """
+    fast = _arrow_numbers(table.array(column), decimal)
     out: list[float | None] = []
     for i, text in enumerate(table.get(column)):
-        if not text:
+        if fast is not None and fast[i] is not None:
+            out.append(fast[i])
+        elif not text:
             out.append(None)
         elif (value := _plain_number(text, decimal)) is not None:
             out.append(value)
@@ -616,7 +655,9 @@ def _kind_of(name: str, data: bytes, encoding: str | None) -> str | None:
     if is_xlsx(data):
         kinds = {file_kind(s.header) for s in xlsx_sheets(data, name)} - {None}
         return kinds.pop() if len(kinds) == 1 else None
-    return file_kind(csv_sheet(data.split(b"\n", 1)[0], name, encoding=encoding).header)
+    end = data.find(b"\n")
+    first = data if end < 0 else data[:end]  # not split(): that copies the whole file
+    return file_kind(csv_sheet(first, name, encoding=encoding).header)
 
 
 def _folder(name: str) -> str:
