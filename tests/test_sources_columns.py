@@ -14,7 +14,7 @@ from defus_graph.sources.sheets import csv_sheet
 # Cells people and exports write: quotes, separators and line breaks inside quotes,
 # spaces around, umlauts, and now and then a stray quote or a blank line.
 _TEXT = st.text(
-    alphabet=st.sampled_from(list('abcäöü ß€;,"\n\r\t') + ["\u00a0", "\x1f", "x"]),
+    alphabet=st.sampled_from([*list('abcäöü ß€;,"\n\r\t'), "\xa0", "\x1f", "x"]),
     max_size=12,
 )
 
@@ -65,7 +65,7 @@ def test_columns_are_what_the_row_reader_reads(data: bytes, step: int) -> None:
 
 
 def test_pyarrow_reads_the_plain_cases_and_leaves_the_rest() -> None:
-    plain = '"a";"b"\n"x\ny";"1"\n"";""\n"z";"2"\n'.encode()
+    plain = b'"a";"b"\n"x\ny";"1"\n"";""\n"z";"2"\n'
     table = _arrow_columns(plain, "t.csv", [])
     assert table is not None
     assert (table.lines, table.raw(0)) == ([2, 5], ["x\ny", "z"])  # the blank row 4 is skipped

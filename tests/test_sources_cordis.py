@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from defus_graph.cli import main
@@ -14,6 +16,7 @@ from defus_graph.ingest import detect_format, ingest, read_paths
 from defus_graph.model import Dataset
 from defus_graph.sources.cordis import facts_from_cordis
 from defus_graph.store import FILES, load_dataset
+from defus_graph.vocabulary import MAX_NAME_LENGTH, cell_problem
 
 CORDIS = Path(__file__).resolve().parent / "data" / "cordis"
 PROJECT, ORGANIZATION = CORDIS / "project.csv", CORDIS / "organization.csv"
@@ -265,3 +268,75 @@ def test_the_benchmark_generator_writes_cordis_files_this_reader_reads(tmp_path:
     assert {m.role for m in facts.mentions} == {"coordinator", "partner", "participant"}
     roles = ("coordinator", "participant", "partner", "thirdParty", "associatedPartner")
     assert all(f'"{role}"' in text for role in roles)
+
+
+# --- bad cells and country codes, on generated rows -------------------------------------
+
+_CONTROLS = ["\x00", "\x1b[31m", "\x07", "\x7f", "\u202e", "\x9b"]
+_NAMES = st.one_of(
+    st.text(alphabet=st.sampled_from(list("abcäöüß ÉÑ-.&'()")), min_size=1, max_size=40).filter(
+        lambda t: t.strip() != ""
+    ),
+    st.sampled_from(["", "   "]),  # empty
+    st.tuples(
+        st.sampled_from(["Stadt Essen", "GEMEENTE ROTTERDAM"]), st.sampled_from(_CONTROLS)
+    ).map("".join),
+    st.sampled_from(["Stadt\nEssen", "Comune\tdi Roma"]),  # a name is one line
+    st.integers(MAX_NAME_LENGTH + 1, 2 * MAX_NAME_LENGTH).map(
+        lambda n: ("Essen ist schön. " * 40)[:n]
+    ),  # a pasted paragraph
+)
+_COUNTRIES = st.sampled_from(["DE", "NL", "EL", "UK", "XK", "FR", "", "XX", "ZZ", "EU", "Q1"])
+_KNOWN = {"DE": "DE", "NL": "NL", "EL": "GR", "UK": "GB", "XK": "XK", "FR": "FR", "": ""}
+
+
+def _cordis_csv(header: list[str], rows: list[list[str]]) -> bytes:
+    def quoted(cell: str) -> str:
+        return '"' + cell.replace('"', '""') + '"'
+
+    lines = [";".join(quoted(c) for c in row) for row in [header, *rows]]
+    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.tuples(_NAMES, _COUNTRIES), min_size=1, max_size=8))
+def test_bad_names_are_located_and_unknown_countries_are_warnings(
+    rows: list[tuple[str, str]],
+) -> None:
+    project = _cordis_csv(
+        ["id", "acronym", "title", "frameworkProgramme", "ecMaxContribution"],
+        [["1", "P", "A project", "H2020", "1000"]],
+    )
+    header = ["projectID", "organisationID", "name", "shortName", "role", "country"]
+    organization = _cordis_csv(
+        header,
+        [["1", str(900 + i), name, "", "participant", c] for i, (name, c) in enumerate(rows)],
+    )
+    lines, line = [], 2
+    for name, _ in rows:
+        lines.append(line)
+        line += 1 + name.count("\n")
+    bad = {}
+    for (name, _), at in zip(rows, lines, strict=True):
+        wrong = "is empty." if not name.strip() else cell_problem(name.strip(), name=True)
+        if wrong is not None:
+            bad[at] = wrong
+    try:
+        facts = facts_from_cordis(("project.csv", project), ("organization.csv", organization))
+    except DataError as err:
+        assert bad, f"no bad cell, yet: {err}"
+        found = {p.line: p for p in err.problems}
+        assert set(found) == set(bad)  # every bad row, and nothing else (a country is no problem)
+        for problem in err.problems:
+            assert (problem.file, problem.column) == ("organization.csv", "name")
+            text = str(problem)
+            assert f"organization.csv, line {problem.line}, column " in text
+            assert not any(c in text for c in ["\x00", "\x1b", "\x07", "\x7f", "\u202e", "\x9b"])
+            assert len(text) < 400  # a pasted paragraph is shown by its start
+        return
+    assert not bad
+    assert [m.line for m in facts.mentions] == lines
+    for m, (_, written) in zip(facts.mentions, rows, strict=True):
+        assert m.country == _KNOWN.get(written, "")
+        warned = [n for n in facts.notes if f'line {m.line}, column "country"' in n]
+        assert (written not in _KNOWN) == bool(warned)
