@@ -340,3 +340,31 @@ def test_bad_names_are_located_and_unknown_countries_are_warnings(
         assert m.country == _KNOWN.get(written, "")
         warned = [n for n in facts.notes if f'line {m.line}, column "country"' in n]
         assert (written not in _KNOWN) == bool(warned)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "pattern"),
+    [
+        (
+            b'"IcARUS"',
+            b'"IcA\x1b[31mRUS"',
+            r'project.csv, line 5, column "acronym": "IcA\\x1b\[31mRUS": holds the control',
+        ),
+        (
+            b'"Innovative AppRoaches',
+            b'"Innovative \x00AppRoaches',
+            r'project.csv, line 5, column "title": ".*\\x00.*": holds the control character',
+        ),
+        (
+            b'"IcARUS"',
+            b'"' + b"IcARUS " * 60 + b'"',
+            r'project.csv, line 5, column "acronym": "IcARUS IcARUS.*\u2026": is 419 characters '
+            r"long; a name has at most 300",
+        ),
+    ],
+)
+def test_bad_project_cells_are_located(old: bytes, new: bytes, pattern: str) -> None:
+    data = PROJECT.read_bytes()
+    assert old in data
+    with pytest.raises(DataError, match=pattern):
+        facts_from_cordis(("project.csv", data.replace(old, new, 1)), _pair()[1])

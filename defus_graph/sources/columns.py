@@ -193,10 +193,12 @@ def _arrow_columns(body: bytes, name: str, notes: list[str]) -> Columns | None:
         return None
     count = table.num_rows
     breaks = np.zeros(count, dtype=np.int64)
-    for column in table.columns:
-        breaks += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
     terminators = 1 + count - (0 if body.endswith(b"\n") or count == 0 else 1)
-    if body.count(b"\n") != terminators + int(breaks.sum()):
+    newlines = body.count(b"\n")
+    if newlines != terminators:  # line breaks inside cells, or blank lines
+        for column in table.columns:
+            breaks += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
+    if newlines != terminators + int(breaks.sum()):
         return None  # a blank line between rows: its lines are the row reader's to count
     starts = 2 + np.arange(count, dtype=np.int64)
     starts[1:] += np.cumsum(breaks[:-1])

@@ -14,9 +14,24 @@ The EU publishes each framework programme as ``project.csv`` and
 - ``organization.csv``: one row per organisation and project: ``projectID``,
   ``organisationID`` (the PIC, the organisation's identity across projects),
   ``name``, ``activityType``, ``city``, ``country`` (the EU's codes: ``EL`` is
-  GR, ``UK`` is GB), ``geolocation`` (``"lat,lon"``, may be empty), ``role``,
-  ``ecContribution`` (decimal point; ``totalCost`` may use a decimal comma,
-  both are read).
+  GR, ``UK`` is GB, ``XK`` is Kosovo), ``geolocation`` (``"lat,lon"``, may be
+  empty), ``role``, ``ecContribution`` (decimal point; ``totalCost`` may use a
+  decimal comma, both are read).
+
+The files are read column by column (:mod:`.columns`: pyarrow where it reads
+exactly what the row reader reads, which an export from CORDIS always is) and
+checked a column at a time, each problem still told with its file, line,
+column and value, in the order of the rows:
+
+- an empty ``id`` or organisation ``name`` (and ``shortName``), a ``role``
+  CORDIS does not have, an amount, date or geolocation that is none, are
+  problems, and nothing is read;
+- so are control characters in any text read, and a name (``acronym``,
+  ``title``, ``name``, ``shortName``, ``city``, ids) that is not one line of at
+  most :data:`~defus_graph.vocabulary.MAX_NAME_LENGTH` characters
+  (:func:`~defus_graph.vocabulary.cell_problem`); values are shown escaped;
+- a ``country`` that is no code the EU uses is a warning on its row, which
+  is read without a country: one row must not stop a whole programme's import.
 
 Roles become ours as follows:
 
