@@ -147,6 +147,25 @@ def _table_sheets(name: str, data: bytes, fmt: str, encoding: str | None) -> lis
     return table_sheets(data, name, encoding=encoding)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, and restore it as it was.
+
+    Reading an export builds hundreds of thousands of records that form no
+    cycles; the collector would walk all of them again and again as they are
+    made (a third of the merge's time at Horizon 2020 scale). Reference
+    counting still frees everything that is dropped.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_collector_paused()
 def read_inputs(
     inputs: Sequence[tuple[str, bytes]], *, fmt: str | None = None, encoding: str | None = None
 ) -> list[SourceFacts]:
@@ -238,6 +257,7 @@ def _project_name(
     return None
 
 
+@_collector_paused()
 def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
     """``ds`` with the facts of one input, replacing what that input said before.
 
@@ -524,24 +544,6 @@ def merge_page(ds: Dataset, facts: SourceFacts) -> Dataset:
     return merge_facts(ds, facts).dataset
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector, and restore it as it was.
-
-    Reading an export builds hundreds of thousands of records that form no
-    cycles; the collector would walk all of them again and again as they are
-    made (a third of the merge's time at Horizon 2020 scale). Reference
-    counting still frees everything that is dropped.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def ingest(
     inputs: Sequence[tuple[str, bytes]],
     ds: Dataset,
@@ -561,15 +563,14 @@ def ingest(
     """
     problems: list[InputError] = []
     notes: list[str] = []
-    with _collector_paused():
-        for facts in read_inputs(inputs, fmt=fmt, encoding=encoding):
-            try:
-                merged = merge_facts(ds, facts)
-            except DataError as err:
-                problems.extend(err.problems)
-                continue
-            ds = merged.dataset
-            notes.extend(merged.notes)
+    for facts in read_inputs(inputs, fmt=fmt, encoding=encoding):
+        try:
+            merged = merge_facts(ds, facts)
+        except DataError as err:
+            problems.extend(err.problems)
+            continue
+        ds = merged.dataset
+        notes.extend(merged.notes)
     if problems:
         raise DataError(problems)
     return Ingested(ds, tuple(notes))
