@@ -368,3 +368,12 @@ def test_bad_project_cells_are_located(old: bytes, new: bytes, pattern: str) -> 
     assert old in data
     with pytest.raises(DataError, match=pattern):
         facts_from_cordis(("project.csv", data.replace(old, new, 1)), _pair()[1])
+
+
+def test_a_cordis_file_saved_as_cp1252_reads_the_same_with_a_note() -> None:
+    text = ORGANIZATION.read_bytes().decode("utf-8-sig").replace("ROTTERDAM", "RÖTTERDAM")
+    utf8 = facts_from_cordis(_pair()[0], ("organization.csv", text.encode("utf-8")))
+    cp1252 = facts_from_cordis(_pair()[0], ("organization.csv", text.encode("cp1252")))
+    assert cp1252.mentions == utf8.mentions
+    assert "GEMEENTE RÖTTERDAM" in {m.name for m in cp1252.mentions}
+    assert any("organization.csv is not UTF-8, so it was read as cp1252" in n for n in cp1252.notes)
