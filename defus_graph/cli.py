@@ -385,6 +385,28 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backbone_of(shown: nx.Graph, view: str, alpha: float) -> nx.Graph:
+    """The disparity backbone of a projection, with a note of how many links it kept."""
+    from .backbone import backbone_graph
+
+    if view == "bipartite":
+        raise DefusGraphError(
+            "--backbone applies to a network of organisations or of projects: "
+            "add --view orgs or --view projects."
+        )
+    if not 0 < alpha <= 1:
+        raise DefusGraphError(
+            f"--backbone takes a significance level above 0 and at most 1 (such as 0.05), "
+            f"not {alpha:g}."
+        )
+    kept = backbone_graph(shown, alpha=alpha)
+    _note(
+        f"backbone at {alpha:g}: kept {kept.number_of_edges():,} of "
+        f"{shown.number_of_edges():,} links (all {kept.number_of_nodes():,} nodes stay)"
+    )
+    return kept
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import write_export
     from .layout import layout_positions
@@ -403,6 +425,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     positions = layout_positions(g)
     shown = view_graph(filter_graph(g, filters), args.view)
+    if args.backbone is not None:
+        shown = _backbone_of(shown, args.view, args.backbone)
     written = write_export(shown, args.format, args.output, positions=positions)
     for path in written:
         _emit(f"wrote {path} ({shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges)")
@@ -595,6 +619,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--shared-only", action="store_true", help="keep only organisations in two or more projects"
+    )
+    p.add_argument(
+        "--backbone",
+        type=float,
+        metavar="ALPHA",
+        help="with --view orgs or projects: keep only the links that are strong for at least "
+        "one of their ends (disparity filter at significance ALPHA, such as 0.05)",
     )
     p.add_argument("-o", "--output", type=Path, required=True, metavar="PATH", help="file to write")
     p.set_defaults(func=cmd_export)
