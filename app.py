@@ -31,9 +31,10 @@ ui.duplicates_panel(net)  # "Possible duplicates": each merged only when confirm
 with st.sidebar:
     ui.search_box(net.index)
     filters, view = ui.filter_controls(net)
+    backbone = ui.backbone_switch(view)  # linked views: only the significant links
 
 selection = ui.read_selection(net.index)
-shown = ui.current_view(net, filters, view)  # everything the filters keep
+shown = ui.current_view(net, filters, view, backbone=backbone)  # everything the filters keep
 drawn = ui.drawn_part(net, filters, shown, selection.node)  # what the browser can draw of it
 
 # The graph beside the story of the selected node.
@@ -55,7 +56,7 @@ with graph_column:
         )
         st.markdown("**Download what is shown** (filters applied)")
         ui.downloads(
-            lambda fmt: ui.export_file(net, filters, view, fmt),
+            lambda fmt: ui.export_file(net, filters, view, fmt, backbone=backbone),
             name=f"defus-network-{shown.name}",
         )
     else:

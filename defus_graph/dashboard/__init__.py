@@ -17,7 +17,14 @@
 from __future__ import annotations
 
 from .component import graph_payload, network_graph
-from .controls import VIEW_LABELS, filter_controls, on_graph_click, reset_filters, search_box
+from .controls import (
+    VIEW_LABELS,
+    backbone_switch,
+    filter_controls,
+    on_graph_click,
+    reset_filters,
+    search_box,
+)
 from .data import current_view, drawn_part, export_file, table_frame
 from .panels import empty_state, network_or_stop, story_panel, view_notices
 from .state import (
@@ -39,6 +46,7 @@ __all__ = [
     "SHARED_TABLE",
     "TABLE_TABS",
     "VIEW_LABELS",
+    "backbone_switch",
     "current_view",
     "data_banner",
     "downloads",

@@ -20,7 +20,9 @@ from .search import SearchIndex
 from .text import md
 
 __all__ = [
+    "BACKBONE_LEVELS",
     "VIEW_LABELS",
+    "backbone_switch",
     "filter_controls",
     "on_graph_click",
     "on_table_select",
@@ -34,6 +36,32 @@ VIEW_LABELS: dict[str, str] = {
     "orgs": "Organisations linked by shared projects",
     "projects": "Projects linked by shared organisations",
 }
+
+
+#: The significance levels the backbone switch offers.
+BACKBONE_LEVELS: tuple[float, ...] = (0.01, 0.05, 0.1, 0.2)
+
+
+def backbone_switch(view: str) -> float | None:
+    """In a linked view, the switch to show only its backbone; returns the level, or ``None``."""
+    if view == "bipartite":
+        return None
+    on = st.toggle(
+        "Backbone only",
+        key=state.BACKBONE,
+        help="Keep only the links that are strong for at least one of their two ends: "
+        "a larger share of that end's shared projects (or organisations) than its links "
+        "would have if spread evenly at random (the disparity filter). Every node stays.",
+    )
+    if not on:
+        return None
+    level: Any = st.select_slider(
+        "Significance level",
+        options=BACKBONE_LEVELS,
+        key=state.BACKBONE_LEVEL,
+        help="Smaller keeps fewer, stronger links.",
+    )
+    return float(level)
 
 
 def _select_and_clear_search(node: str) -> None:

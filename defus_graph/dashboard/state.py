@@ -17,6 +17,8 @@ from ..views import VIEWS
 from .search import SearchIndex
 
 __all__ = [
+    "BACKBONE",
+    "BACKBONE_LEVEL",
     "COUNTRIES",
     "DUPLICATES_PANEL",
     "ENCODING",
@@ -59,6 +61,8 @@ COUNTRIES = "filter_countries"
 PROGRAMMES = "filter_programmes"
 YEARS = "filter_years"
 SHARED_ONLY = "filter_shared_only"
+BACKBONE = "view_backbone"
+BACKBONE_LEVEL = "view_backbone_level"
 TABLE_TABS = "table_tabs"
 SHARED_TABLE = "table_shared"
 ORG_TABLE = "table_organisations"
@@ -96,6 +100,8 @@ def init_state(years: tuple[int, int] | None) -> None:
         COUNTRIES: [],
         PROGRAMMES: [],
         SHARED_ONLY: False,
+        BACKBONE: False,
+        BACKBONE_LEVEL: 0.05,
         SESSION_DATA: None,
         PREVIEW: None,
         UPLOAD_ROUND: 0,
