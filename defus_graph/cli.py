@@ -433,6 +433,85 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare_text(c: Any, top: int) -> list[str]:
+    """The comparison as lines of text, each list cut at ``top`` items."""
+
+    def listed(title: str, items: Sequence[str]) -> list[str]:
+        head = f"{title} ({len(items):,}):"
+        if not items:
+            return [f"{head} none"]
+        more = len(items) - top
+        tail = [f"  … and {more:,} more (--top or --json lists them)"] if more > 0 else []
+        return [head, *(f"  {item}" for item in items[:top]), *tail]
+
+    a, b = c.first, c.second
+    rows = [
+        ["projects", f"{len(a.projects):,}", f"{len(b.projects):,}"],
+        ["organisations", f"{a.organisations:,}", f"{b.organisations:,}"],
+        ["links", f"{a.links:,}", f"{b.links:,}"],
+        [
+            "funding, project totals",
+            _money(a.funding_total_eur, ""),
+            _money(b.funding_total_eur, ""),
+        ],
+        [
+            "funding, partners' shares",
+            _money(a.funding_shares_eur, ""),
+            _money(b.funding_shares_eur, ""),
+        ],
+        [
+            "projects without funding",
+            str(a.projects_without_funding),
+            str(b.projects_without_funding),
+        ],
+    ]
+    lines = [
+        f"{a.period} compared with {b.period}: a project counts in a period when it runs "
+        "at some time in it (a project running in both counts in both, with all its funding).",
+        "",
+        *_table(rows, ["", str(a.period), str(b.period)]).splitlines(),
+        "",
+    ]
+    if c.undated:
+        lines += [
+            f"Projects with no dates are in neither period ({len(c.undated)}): "
+            + ", ".join(c.undated),
+            "",
+        ]
+    lines += listed("Organisations that joined", c.joined)
+    lines += listed("Organisations that left", c.left)
+    lines += listed("Organisations in both periods", c.stayed)
+    lines += listed("Links gained", [f"{x} – {y}" for x, y in c.links_gained])
+    lines += listed("Links lost", [f"{x} – {y}" for x, y in c.links_lost])
+    lines += listed("Links in both periods", [f"{x} – {y}" for x, y in c.links_lasting])
+    lines += listed(
+        "Largest changes in degree centrality (the share of the period's other "
+        "organisations it shares a project with)",
+        [
+            f"{x.name}: {x.centrality_first:.3f} → {x.centrality_second:.3f} ({x.change:+.3f}); "
+            f"partners {x.partners_first:,} → {x.partners_second:,}"
+            for x in c.centrality
+            if x.change
+        ],
+    )
+    return lines
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare_periods, parse_period
+
+    first, second = parse_period(args.first), parse_period(args.second)
+    if args.top < 1:
+        raise DefusGraphError(f"--top must be 1 or more, not {args.top}.")
+    found = compare_periods(load_dataset(args.data, encoding=args.encoding), first, second)
+    if args.json:
+        _emit_json(found.as_dict())
+        return 0
+    # Names come from the data: never let one drive the terminal.
+    _emit("\n".join(escape_controls(line) for line in _compare_text(found, args.top)))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     app = Path(__file__).resolve().parent.parent / "app.py"
     if not app.exists():
@@ -525,6 +604,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--top", type=int, default=10, metavar="N", help="how many to list (default 10)")
     p.set_defaults(func=cmd_suggest)
+    p = listing("compare", "two periods compared: who joined, who left, links gained and lost")
+    p.description = (
+        "Compare the network of the projects running in period FROM with that of TO: "
+        "organisations that joined, left or stayed, links gained and lost, the largest "
+        "changes in degree centrality, projects and funding per period. A project counts "
+        "in a period when it runs at some time in it; projects with no dates are in neither."
+    )
+    p.add_argument("first", metavar="FROM", help="first period, such as 2014-2017 (or one year)")
+    p.add_argument("second", metavar="TO", help="second period, such as 2018-2021")
+    p.add_argument(
+        "--top", type=int, default=20, metavar="N", help="list at most N of each (default 20)"
+    )
+    p.set_defaults(func=cmd_compare)
     p = listing("validate", "check a data directory and list every problem at once")
     p.add_argument("dir", nargs="?", type=Path, help="directory to check (default: --data)")
     p.set_defaults(func=cmd_validate)
