@@ -65,8 +65,8 @@ with story_column:
     ui.story_panel(net, selection, shown.graph, filters)  # with "Who to invite"
 
 # Tables and charts of the projects and organisations shown, each computed when its tab opens.
-shared_tab, orgs_tab, projects_tab, funding_tab, timeline_tab = st.tabs(
-    ["Shared partners", "Organisations", "Projects", "Funding by programme", "Timeline"],
+shared_tab, orgs_tab, projects_tab, funding_tab, timeline_tab, compare_tab = st.tabs(
+    ["Shared partners", "Organisations", "Projects", "Funding by programme", "Timeline", "Compare"],
     key=ui.TABLE_TABS,
     on_change="rerun",
 )
@@ -95,3 +95,6 @@ with funding_tab:
 with timeline_tab:
     if timeline_tab.open:
         ui.timeline_chart(ui.table_frame(net, filters, "timeline"))
+with compare_tab:
+    if compare_tab.open:
+        ui.compare_tab(net)  # two periods: who joined, who left, links gained and lost
