@@ -1,4 +1,4 @@
-"""The backbone switch and the Compare tab, through Streamlit's AppTest."""
+"""The backbone switch, the Compare tab and the year steps, through Streamlit's AppTest."""
 
 from __future__ import annotations
 
@@ -8,14 +8,18 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from defus_graph.backbone import backbone_graph
 from defus_graph.compare import Period, compare_periods, comparison_graph
 from defus_graph.dashboard import state
 from defus_graph.dashboard.compare import STATUS_COLOURS, compare_payload
+from defus_graph.dashboard.controls import step_years
 from defus_graph.graph import organisation_projection
 from defus_graph.model import Dataset
+from tests.apptest import frame
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -119,3 +123,39 @@ def test_hostile_names_stay_text_in_the_compare_tab() -> None:
     payload = compare_payload(g, {})
     assert payload["nodes"][0]["label"] == name  # drawn on the canvas as text
     assert payload["nodes"][0]["title"] == f"{name}: joined"  # vis-network sets innerText
+
+
+def test_year_steps_play_through_the_years() -> None:
+    at = run()
+    at.button(key=state.YEAR_FORWARD).click().run()
+    assert tuple(at.slider(key=state.YEARS).value) == (2016, 2016)
+    assert set(frame(at, state.PROJECT_TABLE)["Project"]) == {"PRACTICIES"}
+    at.button(key=state.YEAR_FORWARD).click().run()
+    assert tuple(at.slider(key=state.YEARS).value) == (2017, 2017)
+    assert set(frame(at, state.PROJECT_TABLE)["Project"]) == {
+        "SiBa", "PREPARE", "Medi@4Sec", "PRACTICIES"
+    }  # fmt: skip
+    at.button(key=state.YEAR_BACK).click().run()
+    assert tuple(at.slider(key=state.YEARS).value) == (2016, 2016)
+    at.button(key=state.YEAR_BACK).click().run()  # the first year: it stays
+    assert tuple(at.slider(key=state.YEARS).value) == (2016, 2016)
+
+
+@given(
+    st.integers(2000, 2030),
+    st.integers(0, 10),
+    st.integers(0, 10),
+    st.integers(0, 10),
+    st.sampled_from([-1, 1]),
+)
+def test_a_year_step_keeps_the_range_inside_the_span(
+    first: int, length: int, offset: int, width: int, step: int
+) -> None:
+    span = (first, first + length)
+    start = first + min(offset, length)
+    chosen = (start, min(start + width, span[1]))
+    after = step_years(chosen, span, step)
+    assert span[0] <= after[0] <= after[1] <= span[1]
+    if chosen != span:
+        assert after[1] - after[0] == chosen[1] - chosen[0]  # the width is kept
+        assert after[0] - chosen[0] in (0, step)  # one year at most, and only that way

@@ -28,6 +28,7 @@ __all__ = [
     "on_table_select",
     "reset_filters",
     "search_box",
+    "step_years",
 ]
 
 #: What each view is called on screen.
@@ -135,6 +136,55 @@ def reset_filters(net: Network) -> None:
         st.session_state[state.YEARS] = net.years
 
 
+def step_years(chosen: tuple[int, int], span: tuple[int, int], step: int) -> tuple[int, int]:
+    """The year range one step later (``step`` = 1) or earlier (-1), its width kept.
+
+    From the whole span, a step goes to its first year (forward) or its last
+    (back), so that pressing "next" repeatedly plays the years one by one. A
+    range never leaves the span; at its end it stays where it is.
+
+    Examples
+    --------
+    >>> step_years((2016, 2021), (2016, 2021), 1), step_years((2016, 2017), (2016, 2021), 1)
+    ((2016, 2016), (2017, 2018))
+    >>> step_years((2020, 2021), (2016, 2021), 1), step_years((2016, 2021), (2016, 2021), -1)
+    ((2020, 2021), (2021, 2021))
+    """
+    first, last = span
+    if chosen == span:
+        return (first, first) if step > 0 else (last, last)
+    width = chosen[1] - chosen[0]
+    start = min(max(chosen[0] + step, first), last - width)
+    return start, start + width
+
+
+def _step(span: tuple[int, int], step: int) -> None:
+    chosen = st.session_state.get(state.YEARS, span)
+    st.session_state[state.YEARS] = step_years((int(chosen[0]), int(chosen[1])), span, step)
+
+
+def _year_steps(span: tuple[int, int]) -> None:
+    """Buttons that move the year range one year back or on; nodes keep their places."""
+    back, forward = st.columns(2)
+    back.button(
+        "◀ Year before",
+        key=state.YEAR_BACK,
+        on_click=_step,
+        args=(span, -1),
+        width="stretch",
+        help="Move the range one year earlier (from all years: the last year alone).",
+    )
+    forward.button(
+        "Year after ▶",
+        key=state.YEAR_FORWARD,
+        on_click=_step,
+        args=(span, 1),
+        width="stretch",
+        help="Move the range one year later (from all years: the first year alone). "
+        "Press again to play through the years; nodes keep their places.",
+    )
+
+
 def _keep_known(key: str, options: Sequence[str]) -> None:
     """Drop remembered choices the (possibly reloaded) data no longer offers."""
     chosen = st.session_state.get(key, [])
@@ -172,6 +222,7 @@ def filter_controls(net: Network) -> tuple[Filters, str]:
         )
         if tuple(picked) != net.years:
             years = (int(picked[0]), int(picked[1]))
+        _year_steps(net.years)
     shared_only = st.checkbox(
         "Shared partners only",
         key=state.SHARED_ONLY,

@@ -55,6 +55,8 @@ __all__ = [
     "VIEW",
     "YEARS",
     "YEARS_SPAN",
+    "YEAR_BACK",
+    "YEAR_FORWARD",
     "Selection",
     "init_state",
     "read_selection",
@@ -70,6 +72,8 @@ KINDS = "filter_kinds"
 COUNTRIES = "filter_countries"
 PROGRAMMES = "filter_programmes"
 YEARS = "filter_years"
+YEAR_BACK = "filter_year_back"
+YEAR_FORWARD = "filter_year_forward"
 SHARED_ONLY = "filter_shared_only"
 BACKBONE = "view_backbone"
 BACKBONE_LEVEL = "view_backbone_level"
