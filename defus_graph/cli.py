@@ -473,9 +473,11 @@ def _compare_text(c: Any, top: int) -> list[str]:
         "",
     ]
     if c.undated:
+        more = len(c.undated) - top
         lines += [
-            f"Projects with no dates are in neither period ({len(c.undated)}): "
-            + ", ".join(c.undated),
+            f"Projects with no dates are in neither period ({len(c.undated):,}): "
+            + ", ".join(c.undated[:top])
+            + (f" and {more:,} more" if more > 0 else ""),
             "",
         ]
     lines += listed("Organisations that joined", c.joined)
