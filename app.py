@@ -31,9 +31,10 @@ ui.duplicates_panel(net)  # "Possible duplicates": each merged only when confirm
 with st.sidebar:
     ui.search_box(net.index)
     filters, view = ui.filter_controls(net)
+    backbone = ui.backbone_switch(view)  # linked views: only the significant links
 
 selection = ui.read_selection(net.index)
-shown = ui.current_view(net, filters, view)  # everything the filters keep
+shown = ui.current_view(net, filters, view, backbone=backbone)  # everything the filters keep
 drawn = ui.drawn_part(net, filters, shown, selection.node)  # what the browser can draw of it
 
 # The graph beside the story of the selected node.
@@ -55,7 +56,7 @@ with graph_column:
         )
         st.markdown("**Download what is shown** (filters applied)")
         ui.downloads(
-            lambda fmt: ui.export_file(net, filters, view, fmt),
+            lambda fmt: ui.export_file(net, filters, view, fmt, backbone=backbone),
             name=f"defus-network-{shown.name}",
         )
     else:
@@ -64,8 +65,8 @@ with story_column:
     ui.story_panel(net, selection, shown.graph, filters)  # with "Who to invite"
 
 # Tables and charts of the projects and organisations shown, each computed when its tab opens.
-shared_tab, orgs_tab, projects_tab, funding_tab, timeline_tab = st.tabs(
-    ["Shared partners", "Organisations", "Projects", "Funding by programme", "Timeline"],
+shared_tab, orgs_tab, projects_tab, funding_tab, timeline_tab, compare_tab = st.tabs(
+    ["Shared partners", "Organisations", "Projects", "Funding by programme", "Timeline", "Compare"],
     key=ui.TABLE_TABS,
     on_change="rerun",
 )
@@ -94,3 +95,6 @@ with funding_tab:
 with timeline_tab:
     if timeline_tab.open:
         ui.timeline_chart(ui.table_frame(net, filters, "timeline"))
+with compare_tab:
+    if compare_tab.open:
+        ui.compare_tab(net)  # two periods: who joined, who left, links gained and lost

@@ -425,6 +425,28 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backbone_of(shown: nx.Graph, view: str, alpha: float) -> nx.Graph:
+    """The disparity backbone of a projection, with a note of how many links it kept."""
+    from .backbone import backbone_graph
+
+    if view == "bipartite":
+        raise DefusGraphError(
+            "--backbone applies to a network of organisations or of projects: "
+            "add --view orgs or --view projects."
+        )
+    if not 0 < alpha <= 1:
+        raise DefusGraphError(
+            f"--backbone takes a significance level above 0 and at most 1 (such as 0.05), "
+            f"not {alpha:g}."
+        )
+    kept = backbone_graph(shown, alpha=alpha)
+    _note(
+        f"backbone at {alpha:g}: kept {kept.number_of_edges():,} of "
+        f"{shown.number_of_edges():,} links (all {kept.number_of_nodes():,} nodes stay)"
+    )
+    return kept
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import write_export
     from .layout import layout_positions
@@ -443,9 +465,92 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     positions = layout_positions(g)
     shown = view_graph(filter_graph(g, filters), args.view)
+    if args.backbone is not None:
+        shown = _backbone_of(shown, args.view, args.backbone)
     written = write_export(shown, args.format, args.output, positions=positions)
     for path in written:
         _emit(f"wrote {path} ({shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges)")
+    return 0
+
+
+def _compare_text(c: Any, top: int) -> list[str]:
+    """The comparison as lines of text, each list cut at ``top`` items."""
+
+    def listed(title: str, items: Sequence[str]) -> list[str]:
+        head = f"{title} ({len(items):,}):"
+        if not items:
+            return [f"{head} none"]
+        more = len(items) - top
+        tail = [f"  … and {more:,} more (--top or --json lists them)"] if more > 0 else []
+        return [head, *(f"  {item}" for item in items[:top]), *tail]
+
+    a, b = c.first, c.second
+    rows = [
+        ["projects", f"{len(a.projects):,}", f"{len(b.projects):,}"],
+        ["organisations", f"{a.organisations:,}", f"{b.organisations:,}"],
+        ["links", f"{a.links:,}", f"{b.links:,}"],
+        [
+            "funding, project totals",
+            _money(a.funding_total_eur, ""),
+            _money(b.funding_total_eur, ""),
+        ],
+        [
+            "funding, partners' shares",
+            _money(a.funding_shares_eur, ""),
+            _money(b.funding_shares_eur, ""),
+        ],
+        [
+            "projects without funding",
+            str(a.projects_without_funding),
+            str(b.projects_without_funding),
+        ],
+    ]
+    lines = [
+        f"{a.period} compared with {b.period}: a project counts in a period when it runs "
+        "at some time in it (a project running in both counts in both, with all its funding).",
+        "",
+        *_table(rows, ["", str(a.period), str(b.period)]).splitlines(),
+        "",
+    ]
+    if c.undated:
+        more = len(c.undated) - top
+        lines += [
+            f"Projects with no dates are in neither period ({len(c.undated):,}): "
+            + ", ".join(c.undated[:top])
+            + (f" and {more:,} more" if more > 0 else ""),
+            "",
+        ]
+    lines += listed("Organisations that joined", c.joined)
+    lines += listed("Organisations that left", c.left)
+    lines += listed("Organisations in both periods", c.stayed)
+    lines += listed("Links gained", [f"{x} – {y}" for x, y in c.links_gained])
+    lines += listed("Links lost", [f"{x} – {y}" for x, y in c.links_lost])
+    lines += listed("Links in both periods", [f"{x} – {y}" for x, y in c.links_lasting])
+    lines += listed(
+        "Largest changes in degree centrality (the share of the period's other "
+        "organisations it shares a project with)",
+        [
+            f"{x.name}: {x.centrality_first:.3f} → {x.centrality_second:.3f} ({x.change:+.3f}); "
+            f"partners {x.partners_first:,} → {x.partners_second:,}"
+            for x in c.centrality
+            if x.change
+        ],
+    )
+    return lines
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare_periods, parse_period
+
+    first, second = parse_period(args.first), parse_period(args.second)
+    if args.top < 1:
+        raise DefusGraphError(f"--top must be 1 or more, not {args.top}.")
+    found = compare_periods(load_dataset(args.data, encoding=args.encoding), first, second)
+    if args.json:
+        _emit_json(found.as_dict())
+        return 0
+    # Names come from the data: never let one drive the terminal.
+    _emit("\n".join(escape_controls(line) for line in _compare_text(found, args.top)))
     return 0
 
 
@@ -541,6 +646,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--top", type=int, default=10, metavar="N", help="how many to list (default 10)")
     p.set_defaults(func=cmd_suggest)
+    p = listing("compare", "two periods compared: who joined, who left, links gained and lost")
+    p.description = (
+        "Compare the network of the projects running in period FROM with that of TO: "
+        "organisations that joined, left or stayed, links gained and lost, the largest "
+        "changes in degree centrality, projects and funding per period. A project counts "
+        "in a period when it runs at some time in it; projects with no dates are in neither."
+    )
+    p.add_argument("first", metavar="FROM", help="first period, such as 2014-2017 (or one year)")
+    p.add_argument("second", metavar="TO", help="second period, such as 2018-2021")
+    p.add_argument(
+        "--top", type=int, default=20, metavar="N", help="list at most N of each (default 20)"
+    )
+    p.set_defaults(func=cmd_compare)
     p = listing("validate", "check a data directory and list every problem at once")
     p.add_argument("dir", nargs="?", type=Path, help="directory to check (default: --data)")
     p.set_defaults(func=cmd_validate)
@@ -644,6 +762,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--shared-only", action="store_true", help="keep only organisations in two or more projects"
+    )
+    p.add_argument(
+        "--backbone",
+        type=float,
+        metavar="ALPHA",
+        help="with --view orgs or projects: keep only the links that are strong for at least "
+        "one of their ends (disparity filter at significance ALPHA, such as 0.05)",
     )
     p.add_argument("-o", "--output", type=Path, required=True, metavar="PATH", help="file to write")
     p.set_defaults(func=cmd_export)

@@ -7,6 +7,7 @@
 - :mod:`.component` is the clickable vis-network drawing;
 - :mod:`.panels` tells a selected node's story, lists data errors, says when nothing is left;
 - :mod:`.tables` holds the tables, the charts and the downloads;
+- :mod:`.compare` is the Compare tab (two periods side by side);
 - :mod:`.upload` shows which data is shown and lets a user add files, merge
   duplicates and save, with :mod:`.own_data` doing the work;
 - :mod:`.state` names every session-state key and keeps the selection in the URL.
@@ -16,8 +17,16 @@
 
 from __future__ import annotations
 
+from .compare import compare_tab
 from .component import graph_payload, network_graph
-from .controls import VIEW_LABELS, filter_controls, on_graph_click, reset_filters, search_box
+from .controls import (
+    VIEW_LABELS,
+    backbone_switch,
+    filter_controls,
+    on_graph_click,
+    reset_filters,
+    search_box,
+)
 from .data import current_view, drawn_part, export_file, table_frame
 from .panels import empty_state, network_or_stop, story_panel, view_notices
 from .state import (
@@ -39,6 +48,8 @@ __all__ = [
     "SHARED_TABLE",
     "TABLE_TABS",
     "VIEW_LABELS",
+    "backbone_switch",
+    "compare_tab",
     "current_view",
     "data_banner",
     "downloads",

@@ -20,12 +20,15 @@ from .search import SearchIndex
 from .text import md
 
 __all__ = [
+    "BACKBONE_LEVELS",
     "VIEW_LABELS",
+    "backbone_switch",
     "filter_controls",
     "on_graph_click",
     "on_table_select",
     "reset_filters",
     "search_box",
+    "step_years",
 ]
 
 #: What each view is called on screen.
@@ -34,6 +37,32 @@ VIEW_LABELS: dict[str, str] = {
     "orgs": "Organisations linked by shared projects",
     "projects": "Projects linked by shared organisations",
 }
+
+
+#: The significance levels the backbone switch offers.
+BACKBONE_LEVELS: tuple[float, ...] = (0.01, 0.05, 0.1, 0.2)
+
+
+def backbone_switch(view: str) -> float | None:
+    """In a linked view, the switch to show only its backbone; returns the level, or ``None``."""
+    if view == "bipartite":
+        return None
+    on = st.toggle(
+        "Backbone only",
+        key=state.BACKBONE,
+        help="Keep only the links that are strong for at least one of their two ends: "
+        "a larger share of that end's shared projects (or organisations) than its links "
+        "would have if spread evenly at random (the disparity filter). Every node stays.",
+    )
+    if not on:
+        return None
+    level: Any = st.select_slider(
+        "Significance level",
+        options=BACKBONE_LEVELS,
+        key=state.BACKBONE_LEVEL,
+        help="Smaller keeps fewer, stronger links.",
+    )
+    return float(level)
 
 
 def _select_and_clear_search(node: str) -> None:
@@ -107,6 +136,55 @@ def reset_filters(net: Network) -> None:
         st.session_state[state.YEARS] = net.years
 
 
+def step_years(chosen: tuple[int, int], span: tuple[int, int], step: int) -> tuple[int, int]:
+    """The year range one step later (``step`` = 1) or earlier (-1), its width kept.
+
+    From the whole span, a step goes to its first year (forward) or its last
+    (back), so that pressing "next" repeatedly plays the years one by one. A
+    range never leaves the span; at its end it stays where it is.
+
+    Examples
+    --------
+    >>> step_years((2016, 2021), (2016, 2021), 1), step_years((2016, 2017), (2016, 2021), 1)
+    ((2016, 2016), (2017, 2018))
+    >>> step_years((2020, 2021), (2016, 2021), 1), step_years((2016, 2021), (2016, 2021), -1)
+    ((2020, 2021), (2021, 2021))
+    """
+    first, last = span
+    if chosen == span:
+        return (first, first) if step > 0 else (last, last)
+    width = chosen[1] - chosen[0]
+    start = min(max(chosen[0] + step, first), last - width)
+    return start, start + width
+
+
+def _step(span: tuple[int, int], step: int) -> None:
+    chosen = st.session_state.get(state.YEARS, span)
+    st.session_state[state.YEARS] = step_years((int(chosen[0]), int(chosen[1])), span, step)
+
+
+def _year_steps(span: tuple[int, int]) -> None:
+    """Buttons that move the year range one year back or on; nodes keep their places."""
+    back, forward = st.columns(2)
+    back.button(
+        "◀ Year before",
+        key=state.YEAR_BACK,
+        on_click=_step,
+        args=(span, -1),
+        width="stretch",
+        help="Move the range one year earlier (from all years: the last year alone).",
+    )
+    forward.button(
+        "Year after ▶",
+        key=state.YEAR_FORWARD,
+        on_click=_step,
+        args=(span, 1),
+        width="stretch",
+        help="Move the range one year later (from all years: the first year alone). "
+        "Press again to play through the years; nodes keep their places.",
+    )
+
+
 def _keep_known(key: str, options: Sequence[str]) -> None:
     """Drop remembered choices the (possibly reloaded) data no longer offers."""
     chosen = st.session_state.get(key, [])
@@ -144,6 +222,7 @@ def filter_controls(net: Network) -> tuple[Filters, str]:
         )
         if tuple(picked) != net.years:
             years = (int(picked[0]), int(picked[1]))
+        _year_steps(net.years)
     shared_only = st.checkbox(
         "Shared partners only",
         key=state.SHARED_ONLY,

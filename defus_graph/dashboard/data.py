@@ -24,6 +24,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
+from ..backbone import backbone_graph
 from ..export import export_bytes
 from ..focus import FocusedView, NetworkIndex
 from ..graph import graph_from_dataset
@@ -150,7 +151,9 @@ class View:
     """The network on screen: what the filters keep, in the chosen view, and how to draw it.
 
     ``graph`` is everything the filters keep in the view shown (what downloads
-    hold; tables and charts describe the filtered bipartite graph); ``drawing``
+    hold; tables and charts describe the filtered bipartite graph), reduced to
+    its backbone at level ``backbone`` when one is asked for, in which case
+    ``links_before`` is how many links the view had before; ``drawing``
     picks what the browser draws of ``graph`` (all of it up to
     :data:`~defus_graph.focus.DRAW_LIMIT` nodes); ``sizes`` are the drawn sizes
     of its nodes, relative to all of ``graph``. ``name`` is the view shown,
@@ -163,6 +166,8 @@ class View:
     sizes: dict[str, float]
     name: str
     problem: str = ""
+    backbone: float | None = None
+    links_before: int = 0
 
 
 @st.cache_resource(show_spinner="Filtering the network…", max_entries=16)
@@ -180,8 +185,15 @@ def _layout(key: str, view: str, _net: Network) -> Positions:
     return layout_positions(_shown(key, Filters(), view, _net))
 
 
+@st.cache_resource(show_spinner="Finding the backbone…", max_entries=8)
+def _backbone(key: str, filters: Filters, view: str, alpha: float, _net: Network) -> nx.Graph:
+    return backbone_graph(_shown(key, filters, view, _net), alpha=alpha)
+
+
 @st.cache_resource(show_spinner="Preparing the view…", max_entries=16)
-def _view(key: str, filters: Filters, view: str, _net: Network) -> View:
+def _view(
+    key: str, filters: Filters, view: str, _net: Network, backbone: float | None = None
+) -> View:
     problem = ""
     try:
         shown = _shown(key, filters, view, _net)
@@ -193,22 +205,42 @@ def _view(key: str, filters: Filters, view: str, _net: Network) -> View:
         positions = _layout(key, view, _net)
     except ViewTooLarge:
         positions = layout_positions(shown)  # only the filtered projection can be built
+    links_before = shown.number_of_edges()
+    if backbone is not None and view != VIEWS[0]:
+        shown = _backbone(key, filters, view, backbone, _net)
+    else:
+        backbone = None
     return View(
         graph=shown,
         drawing=NetworkIndex(shown, positions=positions),
         sizes=node_sizes(shown),
         name=view,
         problem=problem,
+        backbone=backbone,
+        links_before=links_before,
     )
 
 
-def current_view(net: Network, filters: Filters, view: str) -> View:
-    """The filtered view of ``net``, ready to draw; built once per network, filters and view."""
-    return _view(net.key, filters, view, net)
+def current_view(
+    net: Network, filters: Filters, view: str, *, backbone: float | None = None
+) -> View:
+    """The filtered view of ``net``, ready to draw; built once per network, filters and view.
+
+    ``backbone`` (a significance level) keeps only the disparity backbone of a
+    linked view (see :mod:`defus_graph.backbone`); the bipartite view ignores it.
+    """
+    return _view(net.key, filters, view, net, backbone)
 
 
 @st.cache_resource(max_entries=64)
-def _drawn(key: str, filters: Filters, view: str, node: str | None, _of: View) -> FocusedView:
+def _drawn(
+    key: str,
+    filters: Filters,
+    view: str,
+    node: str | None,
+    _of: View,
+    backbone: float | None = None,
+) -> FocusedView:
     return _of.drawing.view(node)
 
 
@@ -219,7 +251,7 @@ def drawn_part(net: Network, filters: Filters, shown: View, selected: str | None
     organisations' view) is ignored.
     """
     node = selected if selected is not None and selected in shown.drawing.index else None
-    return _drawn(net.key, filters, shown.name, node, shown)
+    return _drawn(net.key, filters, shown.name, node, shown, shown.backbone)
 
 
 #: The tables and chart data below the graph, by name.
@@ -243,16 +275,20 @@ def table_frame(net: Network, filters: Filters, name: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _export(key: str, filters: Filters, view: str, fmt: str, _net: Network) -> bytes:
-    shown = _view(key, filters, view, _net)
+def _export(
+    key: str, filters: Filters, view: str, fmt: str, _net: Network, backbone: float | None = None
+) -> bytes:
+    shown = _view(key, filters, view, _net, backbone)
     return export_bytes(shown.graph, fmt, positions=shown.drawing.positions)
 
 
-def export_file(net: Network, filters: Filters, view: str, fmt: str) -> bytes:
+def export_file(
+    net: Network, filters: Filters, view: str, fmt: str, *, backbone: float | None = None
+) -> bytes:
     """The view on screen as a file in format ``fmt`` (see :mod:`defus_graph.export`).
 
     Every node and link the filters keep (a web page of a large view draws its
     overview, see :func:`defus_graph.export.html_bytes`). Runs when a download
     button is clicked, not on every rerun.
     """
-    return _export(net.key, filters, view, fmt, net)
+    return _export(net.key, filters, view, fmt, net, backbone)

@@ -74,6 +74,13 @@ def view_notices(shown: View, drawn: FocusedView) -> None:
     """Why the chosen view is not shown, and what part of a large network is drawn."""
     if shown.problem:
         st.warning(md(shown.problem))
+    if shown.backbone is not None:
+        st.info(
+            f"Backbone at significance {shown.backbone:g}: kept "
+            f"{shown.graph.number_of_edges():,} of {shown.links_before:,} links; "
+            "every node stays.",
+            icon=":material/share:",
+        )
     if drawn.notice:
         st.info(md(drawn.notice), icon=":material/filter_center_focus:")
 

@@ -17,6 +17,18 @@ from ..views import VIEWS
 from .search import SearchIndex
 
 __all__ = [
+    "BACKBONE",
+    "BACKBONE_LEVEL",
+    "COMPARE_CENTRALITY",
+    "COMPARE_FIRST",
+    "COMPARE_GAINED",
+    "COMPARE_GRAPH",
+    "COMPARE_JOINED",
+    "COMPARE_LEFT",
+    "COMPARE_LOST",
+    "COMPARE_SECOND",
+    "COMPARE_STAYED",
+    "COMPARE_SUMMARY",
     "COUNTRIES",
     "DUPLICATES_PANEL",
     "ENCODING",
@@ -43,6 +55,8 @@ __all__ = [
     "VIEW",
     "YEARS",
     "YEARS_SPAN",
+    "YEAR_BACK",
+    "YEAR_FORWARD",
     "Selection",
     "init_state",
     "read_selection",
@@ -58,7 +72,21 @@ KINDS = "filter_kinds"
 COUNTRIES = "filter_countries"
 PROGRAMMES = "filter_programmes"
 YEARS = "filter_years"
+YEAR_BACK = "filter_year_back"
+YEAR_FORWARD = "filter_year_forward"
 SHARED_ONLY = "filter_shared_only"
+BACKBONE = "view_backbone"
+BACKBONE_LEVEL = "view_backbone_level"
+COMPARE_FIRST = "compare_first"
+COMPARE_SECOND = "compare_second"
+COMPARE_SUMMARY = "compare_summary"
+COMPARE_JOINED = "compare_joined"
+COMPARE_LEFT = "compare_left"
+COMPARE_STAYED = "compare_stayed"
+COMPARE_GAINED = "compare_gained"
+COMPARE_LOST = "compare_lost"
+COMPARE_CENTRALITY = "compare_centrality"
+COMPARE_GRAPH = "compare_graph"
 TABLE_TABS = "table_tabs"
 SHARED_TABLE = "table_shared"
 ORG_TABLE = "table_organisations"
@@ -96,6 +124,8 @@ def init_state(years: tuple[int, int] | None) -> None:
         COUNTRIES: [],
         PROGRAMMES: [],
         SHARED_ONLY: False,
+        BACKBONE: False,
+        BACKBONE_LEVEL: 0.05,
         SESSION_DATA: None,
         PREVIEW: None,
         UPLOAD_ROUND: 0,
@@ -103,13 +133,25 @@ def init_state(years: tuple[int, int] | None) -> None:
         SAVE_PENDING: False,
         NOTICE: None,
     }
+    halves = _halves(years)
     if years is not None:
         defaults[YEARS] = years
+        defaults[COMPARE_FIRST], defaults[COMPARE_SECOND] = halves
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
     if st.session_state.get(YEARS_SPAN, years) != years and years is not None:
         st.session_state[YEARS] = years
+        st.session_state[COMPARE_FIRST], st.session_state[COMPARE_SECOND] = halves
     st.session_state[YEARS_SPAN] = years
+
+
+def _halves(years: tuple[int, int] | None) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The Compare tab's first periods: the data's years split in two (the earlier half first)."""
+    if years is None:
+        return (0, 0), (0, 0)
+    first, last = years
+    middle = (first + last) // 2
+    return (first, middle), (min(middle + 1, last), last)
 
 
 def uploader_key() -> str:
