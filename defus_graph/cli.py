@@ -13,27 +13,20 @@ import logging
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .analysis import network_stats, shared_partners, shortest_chain
-from .duplicates import merge_organisations, suggest_duplicates
 from .errors import DataError, DefusGraphError
-from .graph import graph_from_dataset, is_project, node_label, org_id
-from .ingest import FORMATS, ingest, read_paths
+from .ingest import FORMATS
 from .model import KINDS, Dataset
-from .records import (
-    find_organisation,
-    organisation_detail,
-    organisation_records,
-    project_records,
-)
 from .store import DATA_ENV, FILES, default_data_dir, load_dataset, save_dataset
+
+# The graph, its analysis and the exports pull in networkx, numpy and scipy:
+# each command imports what it uses, so that --help and small commands start fast.
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["build_parser", "main"]
 
@@ -67,11 +60,15 @@ def _money(amount: float | None, scope: str | None) -> str:
 
 
 def _load(args: argparse.Namespace) -> tuple[Dataset, nx.Graph]:
+    from .graph import graph_from_dataset
+
     ds = load_dataset(args.data, encoding=args.encoding)
     return ds, graph_from_dataset(ds)
 
 
 def cmd_projects(args: argparse.Namespace) -> int:
+    from .records import project_records
+
     ds, g = _load(args)
     records = project_records(ds, g)
     if args.json:
@@ -93,6 +90,8 @@ def cmd_projects(args: argparse.Namespace) -> int:
 
 
 def cmd_orgs(args: argparse.Namespace) -> int:
+    from .records import organisation_records
+
     ds, g = _load(args)
     records = [
         r
@@ -111,6 +110,8 @@ def cmd_orgs(args: argparse.Namespace) -> int:
 
 
 def cmd_org(args: argparse.Namespace) -> int:
+    from .records import organisation_detail
+
     ds, g = _load(args)
     record = organisation_detail(ds, g, args.name)
     if args.json:
@@ -136,6 +137,8 @@ def cmd_org(args: argparse.Namespace) -> int:
 
 
 def cmd_shared(args: argparse.Namespace) -> int:
+    from .analysis import shared_partners
+
     _, g = _load(args)
     found = shared_partners(g, min_projects=args.min, kind=args.kind)
     records: list[dict[str, Any]] = [
@@ -166,6 +169,8 @@ def cmd_shared(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from .analysis import network_stats
+
     _, g = _load(args)
     stats = network_stats(g)
     if args.json:
@@ -190,6 +195,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_path(args: argparse.Namespace) -> int:
+    from .analysis import shortest_chain
+    from .graph import is_project, node_label, org_id
+    from .records import find_organisation
+
     ds, g = _load(args)
     a, b = find_organisation(ds, args.a), find_organisation(ds, args.b)
     chain = shortest_chain(g, org_id(a), org_id(b))
@@ -242,13 +251,12 @@ def _note(text: str) -> None:
 
 def _save_checked(ds: Dataset, out: Path) -> None:
     """Write ``ds`` to ``out`` only if it reads back without a problem."""
-    with tempfile.TemporaryDirectory() as staging:
-        save_dataset(ds, Path(staging))
-        load_dataset(Path(staging))
-    save_dataset(ds, out)
+    save_dataset(ds, out, check=True)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest, read_paths
+
     out: Path = args.out
     existing = Dataset()
     if out.exists() and any((out / name).exists() for name in FILES):
@@ -272,6 +280,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
+    from .duplicates import suggest_duplicates
+
     ds = load_dataset(args.data, encoding=args.encoding)
     found = suggest_duplicates(ds, min_score=args.min_score)
     if args.json:
@@ -287,6 +297,9 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
+    from .duplicates import merge_organisations, suggest_duplicates
+    from .records import find_organisation
+
     ds = load_dataset(args.data, encoding=args.encoding)
     keep, other = find_organisation(ds, args.keep), find_organisation(ds, args.other)
     suggested = next(

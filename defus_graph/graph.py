@@ -102,49 +102,77 @@ def graph_from_dataset(ds: Dataset) -> nx.Graph:
     (['org:Genk', 'project:BRIDGE'], 'partner')
     """
     g = nx.Graph()
+    # Written into networkx's own node and adjacency dicts: what add_node and
+    # add_edges_from do, in the same order, without their checks per call.
+    nodes, adj = g._node, g._adj
     for p in ds.projects:
-        g.add_node(
+        _put_node(
+            nodes,
+            adj,
             project_id(p.acronym),
-            bipartite=PROJECT,
-            kind="project",
-            label=p.acronym,
-            **_present(
-                title=p.title,
-                description=p.description,
-                start=p.start,
-                end=p.end,
-                programme=p.programme,
-                funding_eur=p.funding_eur,
-                funding_scope=p.funding_scope,
-                funding_share_of=p.funding_share_of,
-                section=p.section,
-                external_id=p.external_id,
-                source=p.source,
-                line=p.line or None,
-            ),
+            {
+                "bipartite": PROJECT,
+                "kind": "project",
+                "label": p.acronym,
+                **_present(
+                    title=p.title,
+                    description=p.description,
+                    start=p.start,
+                    end=p.end,
+                    programme=p.programme,
+                    funding_eur=p.funding_eur,
+                    funding_scope=p.funding_scope,
+                    funding_share_of=p.funding_share_of,
+                    section=p.section,
+                    external_id=p.external_id,
+                    source=p.source,
+                    line=p.line or None,
+                ),
+            },
         )
     for o in ds.organisations:
-        g.add_node(
+        _put_node(
+            nodes,
+            adj,
             org_id(o.name),
-            bipartite=ORGANISATION,
-            kind=o.kind or "unknown",
-            label=o.name,
-            **_present(
-                country=o.country,
-                city=o.city,
-                pic=o.pic,
-                latitude=o.latitude,
-                longitude=o.longitude,
-                source=o.source,
-                line=o.line or None,
-            ),
+            {
+                "bipartite": ORGANISATION,
+                "kind": o.kind or "unknown",
+                "label": o.name,
+                **_present(
+                    country=o.country,
+                    city=o.city,
+                    pic=o.pic,
+                    latitude=o.latitude,
+                    longitude=o.longitude,
+                    source=o.source,
+                    line=o.line or None,
+                ),
+            },
         )
     with paused_gc():  # hundreds of thousands of acyclic edge dicts
-        g.add_edges_from(
-            (f"project:{a.project}", f"org:{a.organisation}", _participation_attrs(a))
-            for a in ds.participations
-        )
+        for a in ds.participations:
+            u, v = f"project:{a.project}", f"org:{a.organisation}"
+            if u not in nodes:
+                nodes[u], adj[u] = {}, {}
+            if v not in nodes:
+                nodes[v], adj[v] = {}, {}
+            attrs = adj[u].get(v)
+            if attrs is None:
+                attrs = adj[u][v] = adj[v][u] = {}
+            attrs.update(_participation_attrs(a))
+    nx._clear_cache(g)
     return g
+
+
+def _put_node(
+    nodes: dict[str, dict[str, Any]], adj: dict[str, dict[str, Any]], n: str, attrs: dict[str, Any]
+) -> None:
+    """``g.add_node(n, **attrs)`` on networkx's dicts: a node met again gains the attributes."""
+    if n in nodes:
+        nodes[n].update(attrs)
+    else:
+        nodes[n], adj[n] = attrs, {}
 
 
 def _participation_attrs(a: Participation) -> dict[str, Any]:

@@ -21,9 +21,6 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import pyarrow
-import pyarrow.csv as pa_csv
-
 from ._bulk import paused_gc
 from .countries import is_country_code
 from .errors import DataError, InputError
@@ -40,7 +37,6 @@ from .model import (
 )
 from .resolve import Resolver
 from .resolve_text import name_keys
-from .snapshot import content_key, read_snapshot, write_snapshot
 from .vocabulary import MAX_NAME_LENGTH, cell_problem, escape_controls, shown_value
 
 __all__ = [
@@ -668,6 +664,8 @@ def _read_contents(directory: Path) -> dict[str, bytes | None]:
 
 
 def _load(directory: Path, encoding: str, allow_missing: bool) -> Dataset:
+    from .snapshot import content_key, read_snapshot, write_snapshot
+
     contents = _read_contents(directory)
     present = {name: raw for name, raw in contents.items() if raw is not None}
     # Only whole folders are kept: a missing table is a problem, or an empty table to ingest into.
@@ -776,6 +774,9 @@ _Columns = dict[str, list[str]]
 
 def _csv_columns(raw: bytes, encoding: str, name: str) -> _Columns | None:
     """The stripped, unescaped cells of a table by column, or ``None`` if unsure."""
+    import pyarrow  # on first use: --help and commands that read no table start without it
+    import pyarrow.csv as pa_csv
+
     try:
         text = raw.decode(encoding).removeprefix("\ufeff")
     except (UnicodeDecodeError, LookupError):
@@ -1065,39 +1066,63 @@ def _rows(records: Sequence[Any], columns: list[str]) -> Iterator[list[str]]:
         yield [_cell(getattr(r, c), c) for c in columns]
 
 
-def save_dataset(ds: Dataset, directory: Path) -> None:
+def _table_bytes(records: Sequence[Any], name: str) -> bytes:
+    """One table as its file holds it: UTF-8 with BOM, a header, one line per record."""
+    columns = _columns(FILES[name])
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(_rows(records, columns))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def save_dataset(ds: Dataset, directory: Path, *, check: bool = False) -> None:
     """Write the four tables (UTF-8 with BOM, so Excel shows umlauts) atomically.
 
-    Each file is written beside its target and renamed over it, so a reader
-    never sees a half-written table. The tables replaced are kept in
+    Each file is written once, beside its target, and renamed over it, so a
+    reader never sees a half-written table. The tables replaced are kept in
     ``directory/.previous/`` (one version back). Text a spreadsheet would run
     as a formula is written with an apostrophe in front (:func:`escape_cell`);
     :func:`load_dataset` takes it off again.
+
+    With ``check``, the bytes about to be written are first read back in
+    memory exactly as :func:`load_dataset` reads the files, and nothing is
+    written if they hold a problem; the checked tables are then kept as the
+    folder's snapshot, so the next command does not read them again.
+
+    Raises
+    ------
+    DataError
+        With ``check``: every problem the written tables would have, each
+        located in the file and line it would be on.
     """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     tables = {
         "projects.csv": ds.projects,
         "organisations.csv": ds.organisations,
         "participations.csv": ds.participations,
         "aliases.csv": ds.aliases,
     }
+    contents = {name: _table_bytes(records, name) for name, records in tables.items()}
+    checked = _checked(directory, dict(contents), "utf-8", False) if check else None
+    directory.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
-        for name, records in tables.items():
-            columns = _columns(FILES[name])
+        for name, data in contents.items():
             fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
             staged.append((name, Path(tmp_name)))
-            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh, lineterminator="\n")
-                writer.writerow(columns)
-                writer.writerows(_rows(records, columns))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
         _keep_previous(directory)
         for name, staged_path in staged:
             os.replace(staged_path, directory / name)
     finally:
         for _, tmp in staged:
             tmp.unlink(missing_ok=True)
+    if checked is not None:
+        from .snapshot import content_key, write_snapshot
+
+        write_snapshot(directory, checked, content_key(contents, "utf-8"))
 
 
 def _keep_previous(directory: Path) -> None:
