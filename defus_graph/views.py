@@ -170,7 +170,7 @@ def _keeps_everything(g: nx.Graph) -> bool:
                 return False
             links += len(ranks)
     # With no link between organisations, this says none joins two projects either.
-    return links == g.number_of_edges()
+    return bool(links == g.number_of_edges())
 
 
 def projection_pairs(g: nx.Graph, view: str) -> int:
