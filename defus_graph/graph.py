@@ -496,7 +496,13 @@ def _projection_from(
         ]
     else:
         attrs = [{"weight": w, **span} for w, span in zip(weights, edge_spans, strict=True)]
-    proj.add_edges_from(zip(u_list, v_list, attrs, strict=True))
+    # Every pair is new and both ends are nodes already: written into networkx's
+    # adjacency directly, in add_edges_from's order, without its checks per edge.
+    padj = proj._adj
+    for u, v, a in zip(u_list, v_list, attrs, strict=True):
+        padj[u][v] = a
+        padj[v][u] = a
+    nx._clear_cache(proj)
     return proj
 
 
