@@ -40,8 +40,10 @@ __all__ = [
     "CACHE_DIR",
     "SCHEMA_VERSION",
     "content_key",
+    "read_positions",
     "read_snapshot",
     "snapshot_dirs",
+    "write_positions",
     "write_snapshot",
 ]
 
@@ -176,12 +178,73 @@ def write_snapshot(directory: Path, ds: Dataset, key: str) -> Path | None:
 def _write_to(folder: Path, tables: dict[str, pa.Table]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-        os.close(fd)
+        _write_table(folder, name, table)
+
+
+def _write_table(folder: Path, name: str, table: pa.Table) -> None:
+    """``folder/name.parquet``, replaced at once (a reader sees the old file or the new)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp_name, compression="zstd")
+        os.replace(tmp_name, folder / f"{name}.parquet")
+    except pa.ArrowException as err:
+        raise OSError(f"cannot write {name}.parquet: {err}") from err
+    finally:
+        Path(tmp_name).unlink(missing_ok=True)
+
+
+# Node positions (the dashboard's layout of a saved folder), kept the same way:
+# text and numbers only, taken only when their key matches.
+
+_POSITIONS = pa.schema(
+    [
+        pa.field("node", pa.string(), nullable=False),
+        pa.field("x", pa.float64(), nullable=False),
+        pa.field("y", pa.float64(), nullable=False),
+    ]
+)
+
+
+def read_positions(directory: Path, name: str, key: str) -> dict[str, tuple[float, float]] | None:
+    """The positions kept as ``name`` for ``key`` beside ``directory``'s snapshot, or ``None``."""
+    for folder in snapshot_dirs(directory):
+        path = folder / f"{name}.parquet"
+        if not path.is_file():
+            continue
         try:
-            pq.write_table(table, tmp_name, compression="zstd")
-            os.replace(tmp_name, folder / f"{name}.parquet")
-        except pa.ArrowException as err:
-            raise OSError(f"cannot write {name}.parquet: {err}") from err
-        finally:
-            Path(tmp_name).unlink(missing_ok=True)
+            table = pq.ParquetFile(path).read()
+        except (OSError, pa.ArrowException) as err:
+            log.info("ignoring the kept positions %s: %s", path, err)
+            continue
+        metadata = table.schema.metadata or {}
+        if metadata.get(_KEY_FIELD) != key.encode() or not table.schema.remove_metadata().equals(
+            _POSITIONS
+        ):
+            continue
+        nodes, xs, ys = (column.to_pylist() for column in table.columns)
+        return dict(zip(nodes, zip(xs, ys, strict=True), strict=True))
+    return None
+
+
+def write_positions(
+    directory: Path, name: str, key: str, positions: Mapping[str, tuple[float, float]]
+) -> Path | None:
+    """Keep ``positions`` as ``name`` for ``key``; the folder, or ``None`` (only logged)."""
+    table = pa.Table.from_pydict(
+        {
+            "node": list(positions),
+            "x": [p[0] for p in positions.values()],
+            "y": [p[1] for p in positions.values()],
+        },
+        schema=_POSITIONS.with_metadata({_KEY_FIELD: key.encode()}),
+    )
+    for folder in snapshot_dirs(directory):
+        try:
+            _write_table(folder, name, table)
+        except OSError as err:
+            log.info("cannot keep positions in %s: %s", folder, err)
+            continue
+        return folder
+    return None

@@ -48,6 +48,7 @@ __all__ = [
     "default_data_dir",
     "escape_cell",
     "load_dataset",
+    "load_with_key",
     "records_from_rows",
     "save_dataset",
     "unescape_cell",
@@ -634,6 +635,18 @@ def load_dataset(
     DataError
         With every problem found, each naming file, line, column and value.
     """
+    return load_with_key(directory, encoding=encoding, allow_missing=allow_missing)[0]
+
+
+def load_with_key(
+    directory: Path, *, encoding: str = "utf-8", allow_missing: bool = False
+) -> tuple[Dataset, str | None]:
+    """:func:`load_dataset`, and the content key of the tables it read.
+
+    The key (see :func:`defus_graph.snapshot.content_key`) names exactly the
+    bytes the dataset was read from, for whatever is kept beside the
+    snapshot; ``None`` when a table is missing.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         raise DataError(
@@ -663,7 +676,7 @@ def _read_contents(directory: Path) -> dict[str, bytes | None]:
     return contents
 
 
-def _load(directory: Path, encoding: str, allow_missing: bool) -> Dataset:
+def _load(directory: Path, encoding: str, allow_missing: bool) -> tuple[Dataset, str | None]:
     from .snapshot import content_key, read_snapshot, write_snapshot
 
     contents = _read_contents(directory)
@@ -673,11 +686,11 @@ def _load(directory: Path, encoding: str, allow_missing: bool) -> Dataset:
     if key is not None:
         kept = read_snapshot(directory, key)
         if kept is not None:
-            return kept
+            return kept, key
     ds = _checked(directory, contents, encoding, allow_missing)
     if key is not None:
         write_snapshot(directory, ds, key)
-    return ds
+    return ds, key
 
 
 def _checked(

@@ -255,3 +255,56 @@ def test_the_column_wise_reader_agrees_with_the_reference(contents: dict[str, by
     else:
         # Clean tables it reads itself (only cells over the csv module's limit go back).
         assert fast == reference
+
+
+# The dashboard reads a saved folder through the snapshot and keeps its layouts beside it.
+
+
+def test_the_key_of_a_load_names_the_bytes_it_read(data_copy: Path) -> None:
+    ds, key = store.load_with_key(_fresh(data_copy))
+    contents = {name: (data_copy / name).read_bytes() for name in FILES}
+    assert key == snapshot.content_key(contents, "utf-8")
+    assert ds == load_dataset(data_copy)
+
+
+def test_the_dashboard_lays_a_saved_folder_out_once(
+    data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from defus_graph.dashboard import data
+    from defus_graph.layout import layout_positions
+    from defus_graph.views import view_graph
+
+    def network() -> data.Network:
+        ds, content = store.load_with_key(data_copy)
+        return data._derive(ds, "k", (), str(data_copy), content or "")
+
+    net = network()
+    for view in ("bipartite", "orgs"):
+        shown = view_graph(net.graph, view)
+        fresh = layout_positions(shown)
+        assert data._kept_layout(shown, view, net) == fresh
+        assert (data_copy / CACHE_DIR / f"layout-{view}.parquet").is_file()
+
+    def refuse(g: object) -> None:
+        raise AssertionError("laid out again")
+
+    monkeypatch.setattr(data, "layout_positions", refuse)
+    again = network()
+    kept = data._kept_layout(again.graph, "bipartite", again)
+    assert list(kept.items()) == list(layout_positions(again.graph).items())
+
+    # An edit changes the content key: the layout is not taken for the new data.
+    _replace_in(data_copy / "organisations.csv", "Fryshuset,NGO,SE", "Fryshuset,NGO,FI")
+    edited = network()
+    with pytest.raises(AssertionError, match="laid out again"):
+        data._kept_layout(edited.graph, "bipartite", edited)
+
+
+def test_a_session_s_own_data_is_laid_out_without_keeping_anything(
+    tmp_path: Path, dataset: Dataset
+) -> None:
+    from defus_graph.dashboard import data
+
+    net = data._derive(dataset, "k", ())
+    assert data._kept_layout(net.graph, "bipartite", net)
+    assert not list(tmp_path.rglob("*.parquet"))
