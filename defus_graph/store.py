@@ -44,6 +44,7 @@ __all__ = [
     "FILES",
     "NUMBER_RANGES",
     "PREVIOUS_DIR",
+    "check_dataset",
     "dataset_from_columns",
     "default_data_dir",
     "escape_cell",
@@ -1089,6 +1090,29 @@ def _table_bytes(records: Sequence[Any], name: str) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def _tables_bytes(ds: Dataset) -> dict[str, bytes]:
+    tables = {
+        "projects.csv": ds.projects,
+        "organisations.csv": ds.organisations,
+        "participations.csv": ds.participations,
+        "aliases.csv": ds.aliases,
+    }
+    return {name: _table_bytes(records, name) for name, records in tables.items()}
+
+
+def check_dataset(ds: Dataset, directory: Path) -> Dataset:
+    """``ds`` as :func:`load_dataset` would read it once saved in ``directory``; nothing written.
+
+    The tables are rendered and read back in memory (a dry run's check).
+
+    Raises
+    ------
+    DataError
+        Every problem the saved tables would have, located in ``directory``'s files.
+    """
+    return _checked(Path(directory), dict(_tables_bytes(ds)), "utf-8", False)
+
+
 def save_dataset(ds: Dataset, directory: Path, *, check: bool = False) -> None:
     """Write the four tables (UTF-8 with BOM, so Excel shows umlauts) atomically.
 
@@ -1110,13 +1134,7 @@ def save_dataset(ds: Dataset, directory: Path, *, check: bool = False) -> None:
         located in the file and line it would be on.
     """
     directory = Path(directory)
-    tables = {
-        "projects.csv": ds.projects,
-        "organisations.csv": ds.organisations,
-        "participations.csv": ds.participations,
-        "aliases.csv": ds.aliases,
-    }
-    contents = {name: _table_bytes(records, name) for name, records in tables.items()}
+    contents = _tables_bytes(ds)
     checked = _checked(directory, dict(contents), "utf-8", False) if check else None
     directory.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []

@@ -308,3 +308,12 @@ def test_a_session_s_own_data_is_laid_out_without_keeping_anything(
     net = data._derive(dataset, "k", ())
     assert data._kept_layout(net.graph, "bipartite", net)
     assert not list(tmp_path.rglob("*.parquet"))
+
+
+def test_checking_a_dataset_writes_nothing(tmp_path: Path, dataset: Dataset) -> None:
+    target = tmp_path / "out"
+    assert store.check_dataset(dataset, target) == dataset
+    bad = Dataset(organisations=(Organisation("x" * 301),))
+    with pytest.raises(DataError, match=r'organisations.csv, line 2, column "name": .* is 301'):
+        store.check_dataset(bad, target)
+    assert not target.exists()
