@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import string
 from pathlib import Path
 
@@ -38,8 +39,8 @@ def _snapshot_files(directory: Path) -> list[Path]:
 
 def _fresh(data_copy: Path) -> Path:
     """``data_copy`` without the snapshot it may have been copied with."""
-    for path in _snapshot_files(data_copy):
-        path.unlink(missing_ok=True)
+    shutil.rmtree(data_copy / CACHE_DIR, ignore_errors=True)
+    (data_copy / CACHE_DIR).mkdir()
     return data_copy
 
 
