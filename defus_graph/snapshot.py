@@ -28,6 +28,7 @@ import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +149,7 @@ def _read_from(folder: Path, key: str) -> Dataset | None:
 
 def _table_of(records: Sequence[Any], name: str, key: str) -> pa.Table:
     schema = _SCHEMAS[name]
-    columns = {f: [getattr(r, f) for r in records] for f in schema.names}
+    columns = {f: list(map(attrgetter(f), records)) for f in schema.names}
     return pa.Table.from_pydict(columns, schema=schema.with_metadata({_KEY_FIELD: key.encode()}))
 
 

@@ -18,6 +18,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -1075,18 +1076,35 @@ def _cell(value: object, column: str) -> str:
     return escape_cell(str(value))
 
 
-def _rows(records: Sequence[Any], columns: list[str]) -> Iterator[list[str]]:
-    for r in records:
-        yield [_cell(getattr(r, c), c) for c in columns]
+#: A cell :func:`escape_cell` may change starts with one of these (behind the NUL joining cells).
+_MAY_ESCAPE = re.compile("\x00['=+\\-@]")
+
+
+def _column_cells(values: list[Any], column: str) -> list[str]:
+    """The cells of one column, each as :func:`_cell` writes it, a column at a time."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        # Only a cell starting with a formula sign or an apostrophe can need escaping.
+        if _MAY_ESCAPE.search("\x00" + "\x00".join(values)):
+            return [escape_cell(v) for v in values]
+        return values
+    if kinds <= {float, type(None)}:
+        if column in _MONEY_COLUMNS:
+            return ["" if v is None else f"{v:.2f}" for v in values]
+        return ["" if v is None else repr(v) for v in values]
+    if kinds <= {int}:
+        return [str(v) if v else "" for v in values]
+    return [_cell(v, column) for v in values]
 
 
 def _table_bytes(records: Sequence[Any], name: str) -> bytes:
     """One table as its file holds it: UTF-8 with BOM, a header, one line per record."""
     columns = _columns(FILES[name])
+    cells = [_column_cells(list(map(attrgetter(c), records)), c) for c in columns]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(_rows(records, columns))
+    writer.writerows(zip(*cells, strict=True))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
