@@ -61,7 +61,7 @@ with graph_column:
     else:
         ui.empty_state(lambda: ui.reset_filters(net))
 with story_column:
-    ui.story_panel(net, selection, shown.graph)
+    ui.story_panel(net, selection, shown.graph, filters)  # with "Who to invite"
 
 # Tables and charts of the projects and organisations shown, each computed when its tab opens.
 shared_tab, orgs_tab, projects_tab, funding_tab, timeline_tab = st.tabs(

@@ -21,7 +21,15 @@ from . import __version__
 from .errors import DataError, DefusGraphError
 from .ingest import FORMATS
 from .model import KINDS, Dataset
-from .store import DATA_ENV, FILES, default_data_dir, load_dataset, save_dataset
+from .store import (
+    DATA_ENV,
+    FILES,
+    check_dataset,
+    default_data_dir,
+    load_dataset,
+    save_dataset,
+)
+from .vocabulary import escape_controls
 
 # The graph, its analysis and the exports pull in networkx, numpy and scipy:
 # each command imports what it uses, so that --help and small commands start fast.
@@ -216,6 +224,70 @@ def cmd_path(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from .errors import NotFoundError
+    from .graph import is_project, node_label, org_id, project_id
+    from .records import find_organisation, find_project
+    from .suggest import SuggestionIndex, country_filter
+
+    country = country_filter(args.country) if args.country else None
+    if args.top < 1:
+        raise DefusGraphError(f"--top must be 1 or more, not {args.top}.")
+    # The index is built from the tables: no networkx graph is needed.
+    ds = load_dataset(args.data, encoding=args.encoding)
+    try:
+        node = org_id(find_organisation(ds, args.name))
+    except NotFoundError as no_org:
+        try:
+            node = project_id(find_project(ds, args.name))
+        except NotFoundError as no_project:
+            closest = [*no_org.suggestions, *no_project.suggestions][:4]
+            raise NotFoundError("organisation or project", args.name, closest) from None
+    name, kind_of = node_label(node), "project" if is_project(node) else "organisation"
+    found = SuggestionIndex.from_dataset(ds).suggest(
+        node, kind=args.kind, country=country, top=args.top
+    )
+    if args.json:
+        _emit_json(
+            {
+                "for": name,
+                "type": kind_of,
+                "kind": args.kind,
+                "country": country,
+                "suggestions": [s.as_dict() for s in found],
+            }
+        )
+        return 0
+    among = " ".join(
+        part
+        for part in (
+            f"of kind {args.kind}" if args.kind else "",
+            f"in {country}" if country else "",
+        )
+        if part
+    )
+    partners = "members" if kind_of == "project" else "partners"
+    if not found:
+        _emit(
+            escape_controls(
+                f"No organisation{' ' + among if among else ''} has worked with {name}'s "
+                f"{partners} without being one of them."
+            )
+        )
+        return 0
+    _emit(
+        escape_controls(
+            f"Who to invite for {name} ({kind_of}): organisations{' ' + among if among else ''} "
+            f"that worked with its {partners} but not with it, strongest evidence first."
+        )
+    )
+    for rank, s in enumerate(found, 1):
+        facts = ", ".join(x for x in (s.kind, s.country) if x)
+        _emit(escape_controls(f"{rank:2}. {s.name} ({facts}), score {s.score:.3f}"))
+        _emit(escape_controls(f"    {s.reason}"))
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     directory = args.dir or args.data
     try:
@@ -245,7 +317,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _note(text: str) -> None:
-    sys.stderr.buffer.write(f"note: {text}\n".encode())
+    # A note may quote a name from an input: never let it drive the terminal.
+    sys.stderr.buffer.write(f"note: {escape_controls(text)}\n".encode())
     sys.stderr.flush()
 
 
@@ -261,21 +334,60 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     existing = Dataset()
     if out.exists() and any((out / name).exists() for name in FILES):
         existing = load_dataset(out, allow_missing=True)
-    # utf-8, the global default, lets tables be detected (UTF-8, else cp1252 with a note).
+    # utf-8, the global default, lets inputs be detected (UTF-8, else cp1252 with a note).
     encoding = (
         None if args.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else args.encoding
     )
-    result = ingest(read_paths(args.files), existing, fmt=args.format, encoding=encoding)
+    inputs = read_paths(args.files)
+    if args.dry_run:
+        return _dry_run(args, inputs, existing, encoding)
+    result = ingest(inputs, existing, fmt=args.format, encoding=encoding)
     for note in result.notes:
         _note(note)
     merged = result.dataset
     # Check the result exactly as it will be read back before touching ``out``.
     _save_checked(merged, out)
-    _emit(
-        f"{out}: {len(merged.projects)} projects, {len(merged.organisations)} "
-        f"organisations, {len(merged.participations)} participations, "
-        f"{len(merged.aliases)} aliases."
-    )
+    summary = _summary(merged)
+    if args.json:
+        _emit_json({"out": str(out), "written": True, **summary})
+        return 0
+    _emit(f"{out}: {_summary_text(summary)}.")
+    return 0
+
+
+def _summary(ds: Dataset) -> dict[str, int]:
+    return {
+        "projects": len(ds.projects),
+        "organisations": len(ds.organisations),
+        "participations": len(ds.participations),
+        "aliases": len(ds.aliases),
+    }
+
+
+def _summary_text(summary: dict[str, int]) -> str:
+    return ", ".join(f"{n} {name}" for name, n in summary.items())
+
+
+def _dry_run(
+    args: argparse.Namespace,
+    inputs: list[tuple[str, bytes]],
+    existing: Dataset,
+    encoding: str | None,
+) -> int:
+    """Read, resolve and merge as ingest does; print what was read; write nothing to --out."""
+    from .reading import reading_report
+
+    report = reading_report(inputs, existing, fmt=args.format, encoding=encoding)
+    merged = report.ingested.dataset
+    check_dataset(merged, args.out)  # the check a real run makes, in memory
+    summary = _summary(merged)
+    if args.json:
+        _emit_json({"out": str(args.out), "written": False, **summary, **report.as_dict()})
+        return 0
+    for note in report.ingested.notes:
+        _note(note)
+    _emit(report.text())
+    _emit(f"\nNothing written (--dry-run). {args.out} would hold {_summary_text(summary)}.")
     return 0
 
 
@@ -433,6 +545,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a", help="first organisation")
     p.add_argument("b", help="second organisation")
     p.set_defaults(func=cmd_path)
+    p = listing("suggest", "who to invite: organisations that worked with the partners of NAME")
+    p.description = (
+        "Organisations that are not yet partners of NAME (an organisation, or a project's "
+        "consortium) but have worked with its partners, ranked so that a partner who works "
+        "with few others counts more than one who works with everyone; each with the "
+        "partners and projects that make the case. A name that is both an organisation's "
+        "and a project's means the organisation."
+    )
+    p.add_argument("name", help="organisation (any of its names) or project acronym")
+    p.add_argument("--kind", choices=KINDS, help="only organisations of this kind")
+    p.add_argument(
+        "--country", metavar="CODE", help="only this country (ISO code such as DE, or a name)"
+    )
+    p.add_argument("--top", type=int, default=10, metavar="N", help="how many to list (default 10)")
+    p.set_defaults(func=cmd_suggest)
     p = listing("validate", "check a data directory and list every problem at once")
     p.add_argument("dir", nargs="?", type=Path, help="directory to check (default: --data)")
     p.set_defaults(func=cmd_validate)
@@ -460,6 +587,15 @@ def build_parser() -> argparse.ArgumentParser:
         choices=FORMATS,
         help="read every FILE in this format (default: detect each from its content)",
     )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="read, resolve and merge as usual, but write nothing: print what each file "
+        "was read as (per project its heading line, dates, coordinator, partners with the "
+        "line each came from, funding) and the page lines that name a known organisation "
+        "or city but were read as nothing",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(func=cmd_ingest)
     p = listing("duplicates", "organisations that are likely one, with a score and the reason")
     p.add_argument(

@@ -13,6 +13,9 @@ country                                                    "Rotterdam"
 names alike, same country (difflib ratio ≥ 0.8)     ≤0.90  "The University of Warwick"
 ==================================================  =====  ==========================
 
+Municipal names are told by the prefixes and suffixes of
+:mod:`defus_graph.vocabulary` (:func:`municipal_core`, re-exported here).
+
 Two organisations of different known kinds are never proposed: a city and its
 region ("Reggio Emilia", "Regione Emilia Romagna") stay apart whatever their
 names. A kind is known from the data, or from a name that makes it certain
@@ -40,10 +43,10 @@ from functools import lru_cache
 from itertools import combinations
 
 from .errors import DefusGraphError, NotFoundError
-from .ingest import kind_from_name
 from .model import Alias, Dataset, Organisation
 from .resolve import Resolver
 from .resolve_text import name_keys, normalise
+from .vocabulary import kind_from_name, municipal_core
 
 __all__ = [
     "BLOCK_LIMIT",
@@ -69,30 +72,7 @@ BLOCK_LIMIT = 200
 
 _WORD = re.compile(r"[^\W_]{3,}")
 
-_PREFIX = re.compile(
-    r"^(?:the\s+)?(?:city of|town of|municipality of|stadt|landeshauptstadt|"
-    r"(?:freie und )?hansestadt|stadtverwaltung|ville de|ville d'|commune de|mairie de|"
-    r"comune di|gemeente|municipio de|municipio do|camara municipal de|camara municipal do|"
-    r"ayuntamiento de|ajuntament de|concello de|gmina|miasto|dimos|kommune)\s+"
-)
-_SUFFIX = re.compile(r"\s+(?:city council|council|municipality|kommune|kommun|stad)$")
 _NOISE = re.compile(r"^the\s+|[.,;:()\"']|\s+(?:e\.?\s?v|gmbh|ltd|sl|sa|bv|asbl|vzw|onlus)\.?$")
-
-
-@lru_cache(maxsize=1 << 17)
-def municipal_core(name: str) -> str | None:
-    """The place a municipal name stands for ("Stadt Köln" -> "koln"), else None.
-
-    Examples
-    --------
-    >>> municipal_core("GEMEENTE ROTTERDAM"), municipal_core("City of Malaga")
-    ('rotterdam', 'malaga')
-    >>> municipal_core("Rotterdam") is None
-    True
-    """
-    text = normalise(name)
-    core = _SUFFIX.sub("", _PREFIX.sub("", text))
-    return core if core != text and core else None
 
 
 @dataclass(frozen=True)

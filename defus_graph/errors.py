@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .vocabulary import escape_controls
+
 __all__ = ["DataError", "DefusGraphError", "InputError", "NotFoundError"]
 
 
@@ -28,6 +30,15 @@ class InputError:
     value : the offending value as found, or ``None``.
     message : what is wrong.
     hint : what to do about it.
+
+    Its text never holds a control character, line break or bidirectional
+    override raw (they are written as escapes such as ``\\x1b``), so printing
+    it cannot recolour or rearrange a terminal.
+
+    Examples
+    --------
+    >>> print(InputError("a.csv", 2, "Organisation", "Essen\\x1b[31m", "holds ...", ""))
+    a.csv, line 2, column "Organisation": "Essen\\x1b[31m": holds ...
     """
 
     file: str
@@ -49,7 +60,7 @@ class InputError:
         text += self.message
         if self.hint:
             text += f" {self.hint}"
-        return text
+        return escape_controls(text)
 
     def as_dict(self) -> dict[str, object]:
         """The problem as a JSON-ready mapping."""
@@ -79,7 +90,7 @@ class NotFoundError(DefusGraphError):
     def __init__(self, what: str, name: str, suggestions: Iterable[str] = ()) -> None:
         self.name = name
         self.suggestions: tuple[str, ...] = tuple(suggestions)
-        text = f'No {what} named "{name}".'
+        text = f'No {what} named "{escape_controls(name)}".'
         if self.suggestions:
             text += " Did you mean " + ", ".join(f'"{s}"' for s in self.suggestions) + "?"
         super().__init__(text)

@@ -49,6 +49,7 @@ __all__ = [
     "adjacency",
     "date_span",
     "graph_from_dataset",
+    "incidence_matrix",
     "is_project",
     "link_weight",
     "node_label",
@@ -376,6 +377,21 @@ def _incidence(g: nx.Graph, keep: int) -> _Incidence | None:
     )
     bt.sort_indices()
     return _Incidence(kept, middles, bt)
+
+
+def incidence_matrix(
+    g: nx.Graph, *, keep: int = ORGANISATION
+) -> tuple[list[str], list[str], sp.csr_array]:
+    """The nodes of side ``keep``, the other side's, and who links whom as a sparse matrix.
+
+    Returns ``(kept, middles, bt)`` where ``bt[m, k]`` is 1 when ``middles[m]``
+    is linked to ``kept[k]`` (both lists in graph order). Raises ``ValueError``
+    for a graph that is not cleanly bipartite.
+    """
+    inc = _incidence(g, keep)
+    if inc is None:
+        raise ValueError("the graph is not bipartite: some edge links two nodes of one side")
+    return inc.kept, inc.middles, inc.bt
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ ingesting the same file twice changes nothing.
 
 from __future__ import annotations
 
+import gc
 import logging
-import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -27,16 +28,19 @@ from .errors import DataError, InputError
 from .model import Alias, Dataset, Organisation, Participation, Project
 from .resolve import Resolver
 from .sources import cordis
+from .sources.decode import decode_text
 from .sources.facts import Mention, SourceFacts
 from .sources.page import parse_page
-from .sources.sheets import Sheet, csv_sheet, decode_text, is_xlsx, xlsx_sheets
+from .sources.sheets import Sheet, csv_sheet, is_xlsx, xlsx_sheets
 from .sources.tables import facts_from_sheets, own_table_of, sheet_layout, table_sheets
+from .vocabulary import kind_from_name  # re-exported: it was defined here
 
 __all__ = [
     "FORMATS",
     "Ingested",
     "detect_format",
     "ingest",
+    "ingest_facts",
     "ingest_files",
     "kind_from_name",
     "merge_facts",
@@ -51,72 +55,12 @@ FORMATS: tuple[str, ...] = ("page", "table", "xlsx", "cordis")
 
 log = logging.getLogger(__name__)
 
-# Only words that make the kind certain; anything else stays unknown.
-_KIND_WORDS = [
-    (
-        re.compile(
-            r"^(?:Stadt|Landeshauptstadt|(?:Freie und )?Hansestadt|City of|Ville de|Comune di|"
-            r"Gemeente|Municipality of|C[aâ]mara Municipal d[eo]|Munic[ií]pio d[eo]|"
-            r"Ayuntamiento de|Ajuntament de)\b",
-            re.I,
-        ),
-        "city",
-    ),
-    (re.compile(r"\b(?:Universit(?:y|ät|é|à|at|eit)|Hochschule)\b", re.I), "university"),
-    (
-        re.compile(
-            r"\b(?:Ministry|Ministerium|Minist[eé]rio|Ministerio|Ministère|Ministero)\b", re.I
-        ),
-        "ministry",
-    ),
-    (re.compile(r"^(?:Region|Regione|Región|Région)\b", re.I), "region"),
-    (re.compile(r"\b(?:Foundation|Fondation|Stiftung|Fondazione|Fundación)\b", re.I), "foundation"),
-]
 
-
-def kind_from_name(name: str) -> str:
-    """The kind a name makes certain ("City of X" is a city), else "".
-
-    Examples
-    --------
-    >>> kind_from_name("University of Salford"), kind_from_name("Regione Emilia Romagna")
-    ('university', 'region')
-    >>> kind_from_name("Reggio Emilia")
-    ''
-    """
-    for pattern, kind in _KIND_WORDS:
-        if pattern.search(name):
-            return kind
-    return ""
-
-
-def _page_text(data: bytes, name: str, encoding: str) -> str:
-    try:
-        return data.decode(encoding).removeprefix("\ufeff")
-    except LookupError as err:
-        raise DataError(
-            [InputError(name, None, None, encoding, "is no known text encoding.", "Use cp1252.")]
-        ) from err
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise DataError(
-            [
-                InputError(
-                    name,
-                    line,
-                    None,
-                    None,
-                    f"cannot be read as {encoding} (byte {err.start}).",
-                    "Save it as UTF-8, or try --encoding cp1252.",
-                )
-            ]
-        ) from err
-
-
-def read_text(path: Path, *, encoding: str = "utf-8") -> str:
-    """A text file's content, or a :class:`DataError` that says how to fix it."""
+def read_text(path: Path, *, encoding: str | None = None) -> str:
+    """A text file's content (see :func:`.sources.decode.decode_text`), or a
+    :class:`DataError` that says how to fix it."""
     ((name, data),) = read_paths([path], names=[str(path)])
-    return _page_text(data, name, encoding)
+    return decode_text(data, name, encoding=encoding)[0]
 
 
 def read_paths(
@@ -159,6 +103,9 @@ def read_paths(
     return out
 
 
+_HEAD = 1 << 16
+
+
 def detect_format(name: str, data: bytes) -> str:
     """The format of an input from its content: one of :data:`FORMATS`.
 
@@ -170,7 +117,10 @@ def detect_format(name: str, data: bytes) -> str:
     if is_xlsx(data):
         sheets = xlsx_sheets(data, name)
         return "cordis" if any(cordis.file_kind(s.header) for s in sheets) else "xlsx"
-    text, _ = decode_text(data, name)
+    # The first lines tell; decoding a whole export (70 MB) to read them is waste.
+    cut = data.rfind(b"\n", 0, _HEAD)
+    head = data[: cut + 1] if len(data) > _HEAD and cut > 0 else data
+    text, _ = decode_text(head, name)
     first = next((line for line in text.splitlines() if line.strip()), "")
     if first:
         header = csv_sheet(first.encode("utf-8"), name).header
@@ -198,6 +148,25 @@ def _table_sheets(name: str, data: bytes, fmt: str, encoding: str | None) -> lis
     return table_sheets(data, name, encoding=encoding)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, and restore it as it was.
+
+    Reading an export builds hundreds of thousands of records that form no
+    cycles; the collector would walk all of them again and again as they are
+    made (a third of the merge's time at Horizon 2020 scale). Reference
+    counting still frees everything that is dropped.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_collector_paused()
 def read_inputs(
     inputs: Sequence[tuple[str, bytes]], *, fmt: str | None = None, encoding: str | None = None
 ) -> list[SourceFacts]:
@@ -207,8 +176,8 @@ def read_inputs(
     ----------
     inputs : ``(name, content)`` pairs, as :func:`read_paths` or an upload gives them.
     fmt : one of :data:`FORMATS`, or None to detect each input's format.
-    encoding : the text encoding of CSV files and pages; None detects it for
-        CSV files (UTF-8, else cp1252 with a note) and reads pages as UTF-8.
+    encoding : the text encoding of CSV files and pages; None detects it
+        (UTF-8, else cp1252 with a note).
 
     Raises
     ------
@@ -225,8 +194,10 @@ def read_inputs(
             if kind == "cordis":
                 cordis_files.append((position, name, data))
             elif kind == "page":
-                text = _page_text(data, name, encoding or "utf-8")
-                found.append((position, parse_page(text, name)))
+                text, notes = decode_text(data, name, encoding=encoding)
+                page = parse_page(text, name)
+                page.notes[:0] = notes
+                found.append((position, page))
             else:
                 for sheet in _table_sheets(name, data, kind, encoding):
                     if own_table_of(sheet.header):
@@ -287,6 +258,7 @@ def _project_name(
     return None
 
 
+@_collector_paused()
 def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
     """``ds`` with the facts of one input, replacing what that input said before.
 
@@ -313,20 +285,92 @@ def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
         if name is None:
             continue
         renamed[p.acronym] = name
-        taken[name] = replace(p, acronym=name)
+        taken[name] = p if name == p.acronym else replace(p, acronym=name)
     projects = list(taken.values())
 
-    orgs: dict[str, Organisation] = {o.name: o for o in ds.organisations}
-    by_pic: dict[str, str] = {o.pic: o.name for o in orgs.values() if o.pic}
-    aliases = [a for a in ds.aliases if a.source not in replaced]
-    resolver = Resolver(orgs.values(), aliases)
+    merger = _Merger(ds, replaced, problems, notes)
     participations = [pa for pa in ds.participations if pa.source not in replaced]
-    placed: set[str] = set()
     pairs: set[tuple[str, str]] = {(pa.project, pa.organisation) for pa in participations}
+    # A mention that changed nothing (a known organisation, nothing to fill) changes
+    # nothing when repeated either: CORDIS repeats each organisation in every project.
+    settled: dict[tuple[object, ...], str] = {}
     for m in facts.mentions:
         source = m.source or facts.source
         project = renamed.get(m.project, m.project)
-        name = _resolve(m, source, orgs, by_pic, resolver, aliases, notes)
+        key = (
+            m.pic,
+            m.name,
+            m.abbreviation,
+            m.country,
+            m.kind,
+            m.note,
+            m.city,
+            m.latitude,
+            m.longitude,
+            source,
+        )
+        name = settled.get(key)
+        if name is None:
+            name, unchanged = merger.organisation_of(m, source)
+            if unchanged:
+                settled[key] = name
+        if (project, name) in pairs:
+            log.info("%s line %d: %s is already in %s", source, m.line, name, project)
+            if m.contribution_eur is not None:
+                notes.append(
+                    f"{source}, line {m.line}: {name} is already in {project}; this row "
+                    f"(contribution €{m.contribution_eur:,.2f}) is not added a second time."
+                )
+            continue
+        pairs.add((project, name))
+        participations.append(
+            Participation(
+                project, name, m.role, m.name_as_written, source, m.line, m.contribution_eur
+            )
+        )
+    orgs, aliases = merger.orgs, merger.aliases
+    _merge_aliases(facts, orgs, merger.resolver, aliases, problems)
+    if problems:
+        raise DataError(problems)
+    return Ingested(
+        Dataset(
+            projects=tuple(projects),
+            organisations=tuple(sorted(orgs.values(), key=lambda o: o.name.casefold())),
+            participations=tuple(participations),
+            aliases=tuple(
+                sorted(aliases, key=lambda a: (a.organisation.casefold(), a.alias.casefold()))
+            ),
+        ),
+        tuple(notes),
+    )
+
+
+class _Merger:
+    """The organisations while one input's mentions are merged, and what each mention adds."""
+
+    def __init__(
+        self,
+        ds: Dataset,
+        replaced: frozenset[str],
+        problems: list[InputError],
+        notes: list[str],
+    ) -> None:
+        self.orgs: dict[str, Organisation] = {o.name: o for o in ds.organisations}
+        self.by_pic: dict[str, str] = {o.pic: o.name for o in self.orgs.values() if o.pic}
+        self.aliases = [a for a in ds.aliases if a.source not in replaced]
+        self.resolver = Resolver(self.orgs.values(), self.aliases)
+        self.placed: set[str] = set()
+        self.problems = problems
+        self.notes = notes
+
+    def organisation_of(self, m: Mention, source: str) -> tuple[str, bool]:
+        """The organisation ``m`` stands for (found, filled in or new), and whether
+        ``m`` changed nothing, so that the same mention again would find the same
+        organisation and change nothing either."""
+        orgs, by_pic, resolver, notes = self.orgs, self.by_pic, self.resolver, self.notes
+        known_notes, known_aliases = len(notes), len(self.aliases)
+        name = _resolve(m, source, orgs, by_pic, resolver, self.aliases, notes)
+        unchanged = name is not None and not m.abbreviation
         if name is None:
             name = m.name
             clash = resolver.resolve(m.name)  # only when another PIC holds the name
@@ -354,10 +398,11 @@ def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
             resolver.add(name, name)
             if m.pic:
                 by_pic[m.pic] = name
-            placed.add(name)
+            self.placed.add(name)
         org = orgs[name]
         if m.country and org.country and m.country != org.country:
-            problems.append(
+            unchanged = False
+            self.problems.append(
                 InputError(
                     source,
                     m.line,
@@ -368,22 +413,23 @@ def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
                 )
             )
         updates: dict[str, Any] = _fill(org, m, by_pic)
-        if name not in placed and org.source in ("", source):
+        if name not in self.placed and org.source in ("", source):
             updates.update(source=source, line=m.line)
-            placed.add(name)
+            self.placed.add(name)
         if updates:
+            unchanged = False
             orgs[name] = replace(org, **updates)
             if orgs[name].pic:
                 by_pic.setdefault(orgs[name].pic, name)
         if m.abbreviation:
             known = resolver.resolve(m.abbreviation)
             if known is None:
-                aliases.append(
+                self.aliases.append(
                     Alias(m.abbreviation, name, source, m.line, "abbreviation given on the page")
                 )
                 resolver.add(m.abbreviation, name)
             elif known != name:
-                problems.append(
+                self.problems.append(
                     InputError(
                         source,
                         m.line,
@@ -393,34 +439,15 @@ def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
                         "Check aliases.csv.",
                     )
                 )
-        if (project, name) in pairs:
-            log.info("%s line %d: %s is already in %s", source, m.line, name, project)
-            if m.contribution_eur is not None:
-                notes.append(
-                    f"{source}, line {m.line}: {name} is already in {project}; this row "
-                    f"(contribution €{m.contribution_eur:,.2f}) is not added a second time."
-                )
-            continue
-        pairs.add((project, name))
-        participations.append(
-            Participation(
-                project, name, m.role, m.name_as_written, source, m.line, m.contribution_eur
-            )
+        # The same answer later needs every form of the name known now (a form added
+        # later could lead elsewhere), and nothing said about this mention.
+        unchanged = (
+            unchanged
+            and len(notes) == known_notes
+            and len(self.aliases) == known_aliases
+            and resolver.knows_every_form(m.name)
         )
-    _merge_aliases(facts, orgs, resolver, aliases, problems)
-    if problems:
-        raise DataError(problems)
-    return Ingested(
-        Dataset(
-            projects=tuple(projects),
-            organisations=tuple(sorted(orgs.values(), key=lambda o: o.name.casefold())),
-            participations=tuple(participations),
-            aliases=tuple(
-                sorted(aliases, key=lambda a: (a.organisation.casefold(), a.alias.casefold()))
-            ),
-        ),
-        tuple(notes),
-    )
+        return name, unchanged
 
 
 def _resolve(
@@ -535,9 +562,20 @@ def ingest(
     DataError
         With every problem found in reading and merging; ``ds`` is untouched.
     """
+    return ingest_facts(read_inputs(inputs, fmt=fmt, encoding=encoding), ds)
+
+
+def ingest_facts(found: Sequence[SourceFacts], ds: Dataset) -> Ingested:
+    """``ds`` with the facts of every input (:func:`read_inputs`) merged in order.
+
+    Raises
+    ------
+    DataError
+        With every problem found in merging; ``ds`` is untouched.
+    """
     problems: list[InputError] = []
     notes: list[str] = []
-    for facts in read_inputs(inputs, fmt=fmt, encoding=encoding):
+    for facts in found:
         try:
             merged = merge_facts(ds, facts)
         except DataError as err:

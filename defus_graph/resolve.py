@@ -51,6 +51,11 @@ class Resolver:
                 return self._canonical[key]
         return None
 
+    def knows_every_form(self, name: str) -> bool:
+        """Whether every normalised form of ``name`` is known, so that :meth:`resolve`
+        gives the same answer for it whatever is added later."""
+        return all(key in self._canonical for key in name_keys(name))
+
     def conflicts(self, name: str) -> set[str]:
         """Every canonical name ``name`` could stand for (more than one is ambiguous)."""
         return {self._canonical[key] for key in name_keys(name) if key in self._canonical}

@@ -32,6 +32,7 @@ __all__ = [
     "MUNICIPAL_PREFIXES",
     "MUNICIPAL_SUFFIXES",
     "PROGRAMMES",
+    "UNPRINTABLE",
     "Amount",
     "cell_problem",
     "escape_controls",
@@ -385,7 +386,11 @@ MAX_NAME_LENGTH = 300
 _CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
 _LINE_BREAKS = "\t\n\r\u2028\u2029"
 _CONTROL_CHARS = re.compile(f"[{_CONTROL}]")
-_NAME_CONTROL_CHARS = re.compile(f"[{_CONTROL}{_LINE_BREAKS}]")
+
+#: Every character a message never prints raw: controls, overrides, line breaks and tabs.
+#: A text without one needs no closer look for them (one search for a whole row).
+UNPRINTABLE = re.compile(f"[{_CONTROL}{_LINE_BREAKS}]")
+_NAME_CONTROL_CHARS = UNPRINTABLE
 _SHOWN = 80
 
 

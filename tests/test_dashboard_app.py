@@ -229,3 +229,39 @@ def test_a_view_too_large_to_build_falls_back_and_says_why(
     assert "This view cannot be shown" in warning and "Filter the data first" in warning
     assert any("Projects and organisations:" in c.value for c in at.caption)
     st.cache_resource.clear()
+
+
+def test_who_to_invite_lists_augsburgs_partners_partners_with_reasons() -> None:
+    text = story(run({"org": "Augsburg"}))
+    invite = text.split("**Who to invite (", 1)[1]
+    assert invite.startswith("10)")
+    assert "- **Generalitat de Catalunya** (region, ES): worked with 3 of Augsburg's" in invite
+    assert md("Efus (BRIDGE, PREPARE)") in invite
+    # Its own partners are in "Works with", never in "Who to invite".
+    assert "**Düsseldorf**" not in invite
+
+
+def test_who_to_invite_follows_the_sidebar_filters() -> None:
+    at = run({"project": "BRIDGE"})
+    at.multiselect(key=state.COUNTRIES).set_value(["FR"]).run()
+    invite = story(at).split("**Who to invite (", 1)[1]
+    assert "**Lille** (city, FR): worked with 3 members of the BRIDGE consortium" in invite
+    assert "ES)" not in invite and "NL)" not in invite
+    assert any("Only country FR" in c.value for c in at.caption)
+
+
+def test_who_to_invite_shows_names_as_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ds = load_dataset(ROOT / "data")
+    ds = replace(
+        ds,
+        organisations=(*ds.organisations, Organisation(HOSTILE, "NGO", "IS")),
+        participations=(*ds.participations, Participation("Solidify", HOSTILE, "partner")),
+    )
+    save_dataset(ds, tmp_path / "data")
+    monkeypatch.setenv(DATA_ENV, str(tmp_path / "data"))
+    at = run({"org": "Düsseldorf"})
+    at.multiselect(key=state.COUNTRIES).set_value(["IS"]).run()
+    invite = story(at).split("**Who to invite (", 1)[1]
+    assert invite.startswith("1)")
+    assert md(HOSTILE) in invite
+    assert HOSTILE not in invite

@@ -132,12 +132,13 @@ def test_hints_name_the_dashboards_controls_not_command_line_options(
     ds, key = seed
     # The seed page again, as Windows would save it: its facts replace the same source's.
     page = Upload("defus_projekte.txt", seed_text.encode("cp1252"))
-    (problem,) = preview_uploads([page], ds, key).problems
+    (problem,) = preview_uploads([page], ds, key, encoding="utf-8").problems
     assert "--encoding" not in problem.hint
-    assert '"Windows (cp1252)"' in problem.hint
-    # Following the hint works, and the page adds nothing that is not known already.
-    preview = preview_uploads([page], ds, key, encoding="cp1252")
+    assert 'Choose "Detect"' in problem.hint
+    # Following the hint works (read as cp1252, and told so); the page adds nothing new.
+    preview = preview_uploads([page], ds, key)
     assert preview.ok, preview.problems
+    assert any("read as cp1252" in n for n in preview.notes)
     assert not preview.new_projects and not preview.new_organisations
 
 

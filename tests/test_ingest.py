@@ -9,7 +9,7 @@ import pytest
 
 from defus_graph.cli import main
 from defus_graph.errors import DataError
-from defus_graph.ingest import ingest_files
+from defus_graph.ingest import ingest, ingest_files, read_paths
 from defus_graph.model import Dataset
 from defus_graph.store import FILES, load_dataset
 
@@ -89,13 +89,17 @@ def test_a_page_without_projects_is_an_error(tmp_path: Path) -> None:
         ingest_files([page], Dataset())
 
 
-def test_a_cp1252_page_says_how_to_read_it(tmp_path: Path) -> None:
+def test_a_cp1252_page_is_read_as_a_csv_file_is_and_says_so(tmp_path: Path) -> None:
     page = tmp_path / "excel.txt"
     page.write_bytes(
         "Projekte\n\nSiBa - Sicherheit in Bahnhofsvierteln für alle\n".encode("cp1252")
     )
-    with pytest.raises(DataError, match=r"line 3.*--encoding cp1252"):
-        ingest_files([page], Dataset())
+    result = ingest(read_paths([page]), Dataset())
+    assert result.dataset.projects[0].title == "Sicherheit in Bahnhofsvierteln für alle"
+    assert any("read as cp1252" in n and "line 3" in n for n in result.notes)
+    # An encoding the user names is honoured, never guessed past.
+    with pytest.raises(DataError, match=r"line 3.*cannot be read as utf-8.*Leave out --encoding"):
+        ingest_files([page], Dataset(), encoding="utf-8")
     ds = ingest_files([page], Dataset(), encoding="cp1252")
     assert ds.projects[0].title == "Sicherheit in Bahnhofsvierteln für alle"
 

@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from defus_graph.cli import main
@@ -14,6 +16,7 @@ from defus_graph.ingest import detect_format, ingest, read_paths
 from defus_graph.model import Dataset
 from defus_graph.sources.cordis import facts_from_cordis
 from defus_graph.store import FILES, load_dataset
+from defus_graph.vocabulary import MAX_NAME_LENGTH, cell_problem
 
 CORDIS = Path(__file__).resolve().parent / "data" / "cordis"
 PROJECT, ORGANIZATION = CORDIS / "project.csv", CORDIS / "organization.csv"
@@ -191,10 +194,6 @@ def _broken(old: bytes, new: bytes) -> tuple[str, bytes]:
             r'"latitude,longitude"',
         ),
         (
-            _broken(b'"ROTTERDAM";"NL"', b'"ROTTERDAM";"XX"'),
-            r'organization.csv, line 8, column "country": "XX": is no country code',
-        ),
-        (
             _broken(b'"organisationID"', b'"orgID"'),
             r"organization.csv, line 1: is not a CORDIS project or organization file",
         ),
@@ -203,6 +202,36 @@ def _broken(old: bytes, new: bytes) -> tuple[str, bytes]:
 def test_broken_cordis_files_are_located(org_file: tuple[str, bytes], pattern: str) -> None:
     with pytest.raises(DataError, match=pattern):
         ingest([("project.csv", PROJECT.read_bytes()), org_file], Dataset(), fmt="cordis")
+
+
+def test_an_unknown_country_is_a_located_warning_and_the_row_is_read(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = ORGANIZATION.read_bytes().replace(b'"ROTTERDAM";"NL"', b'"ROTTERDAM";"XX"', 1)
+    organization = data_copy / "organization.csv"
+    organization.write_bytes(broken)
+    assert main(["ingest", str(PROJECT), str(organization), "--out", str(data_copy)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        'note: organization.csv, line 8, column "country": "XX": is no country code I know; '
+        "the organisation is read without a country." in err
+    )
+    ds = load_dataset(data_copy)
+    rotterdam = [pa for pa in ds.participations if pa.source == "organization.csv" and pa.line == 8]
+    assert [(pa.project, pa.organisation) for pa in rotterdam] == [("IcARUS", "GEMEENTE ROTTERDAM")]
+    # Its other rows say NL; this one says nothing against them.
+    assert ds.organisation("GEMEENTE ROTTERDAM").country == "NL"
+
+
+def test_the_eu_country_codes_are_read() -> None:
+    data = ORGANIZATION.read_bytes()
+    for written, code in ((b"XK", "XK"), (b"EL", "GR"), (b"UK", "GB")):
+        changed = data.replace(b'"ROTTERDAM";"NL"', b'"ROTTERDAM";"' + written + b'"', 1)
+        facts = facts_from_cordis(
+            ("project.csv", PROJECT.read_bytes()), ("organization.csv", changed)
+        )
+        (rotterdam,) = [m for m in facts.mentions if m.line == 8]
+        assert rotterdam.country == code
 
 
 def test_one_file_of_a_pair_is_not_enough(
@@ -214,3 +243,137 @@ def test_one_file_of_a_pair_is_not_enough(
     assert "organization.csv: is a CORDIS organization file without its project.csv" in err
     assert "Traceback" not in err
     assert {name: (data_copy / name).read_bytes() for name in FILES} == before
+
+
+def test_the_benchmark_generator_writes_cordis_files_this_reader_reads(tmp_path: Path) -> None:
+    from benchmarks.generate import SIZES, generate_dataset, write_cordis
+
+    project, organization = write_cordis(SIZES["small"], tmp_path)
+    raw = project.read_bytes()
+    assert raw.startswith(b'\xef\xbb\xbf"id";"acronym";"status";"title";"startDate"')
+    assert organization.read_bytes().startswith(b'\xef\xbb\xbf"projectID";"projectAcronym"')
+    assert write_cordis(SIZES["small"], tmp_path / "again")[0].read_bytes() == raw  # seeded
+    facts = facts_from_cordis(("project.csv", raw), ("organization.csv", organization.read_bytes()))
+    ds = generate_dataset(SIZES["small"])
+    assert [p.acronym for p in facts.projects] == [p.acronym for p in ds.projects]
+    assert [(m.project, m.name) for m in facts.mentions] == [
+        (pa.project, pa.organisation.upper()) for pa in ds.participations
+    ]
+    # The quirks: objectives over several lines, the EU's country codes, all five roles.
+    assert any("\n" in p.description for p in facts.projects)
+    assert facts.projects[-1].line > len(facts.projects) + 1
+    text = organization.read_text(encoding="utf-8-sig")
+    assert all(f'"{code}"' in text for code in ("EL", "UK", "XK"))
+    assert {m.country for m in facts.mentions} >= {"GR", "GB", "XK"}
+    assert {m.role for m in facts.mentions} == {"coordinator", "partner", "participant"}
+    roles = ("coordinator", "participant", "partner", "thirdParty", "associatedPartner")
+    assert all(f'"{role}"' in text for role in roles)
+
+
+# --- bad cells and country codes, on generated rows -------------------------------------
+
+_CONTROLS = ["\x00", "\x1b[31m", "\x07", "\x7f", "\u202e", "\x9b"]
+_NAMES = st.one_of(
+    st.text(alphabet=st.sampled_from(list("abcäöüß ÉÑ-.&'()")), min_size=1, max_size=40).filter(
+        lambda t: t.strip() != ""
+    ),
+    st.sampled_from(["", "   "]),  # empty
+    st.tuples(
+        st.sampled_from(["Stadt Essen", "GEMEENTE ROTTERDAM"]), st.sampled_from(_CONTROLS)
+    ).map("".join),
+    st.sampled_from(["Stadt\nEssen", "Comune\tdi Roma"]),  # a name is one line
+    st.integers(MAX_NAME_LENGTH + 1, 2 * MAX_NAME_LENGTH).map(
+        lambda n: ("Essen ist schön. " * 40)[:n]
+    ),  # a pasted paragraph
+)
+_COUNTRIES = st.sampled_from(["DE", "NL", "EL", "UK", "XK", "FR", "", "XX", "ZZ", "EU", "Q1"])
+_KNOWN = {"DE": "DE", "NL": "NL", "EL": "GR", "UK": "GB", "XK": "XK", "FR": "FR", "": ""}
+
+
+def _cordis_csv(header: list[str], rows: list[list[str]]) -> bytes:
+    def quoted(cell: str) -> str:
+        return '"' + cell.replace('"', '""') + '"'
+
+    lines = [";".join(quoted(c) for c in row) for row in [header, *rows]]
+    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.tuples(_NAMES, _COUNTRIES), min_size=1, max_size=8))
+def test_bad_names_are_located_and_unknown_countries_are_warnings(
+    rows: list[tuple[str, str]],
+) -> None:
+    project = _cordis_csv(
+        ["id", "acronym", "title", "frameworkProgramme", "ecMaxContribution"],
+        [["1", "P", "A project", "H2020", "1000"]],
+    )
+    header = ["projectID", "organisationID", "name", "shortName", "role", "country"]
+    organization = _cordis_csv(
+        header,
+        [["1", str(900 + i), name, "", "participant", c] for i, (name, c) in enumerate(rows)],
+    )
+    lines, line = [], 2
+    for name, _ in rows:
+        lines.append(line)
+        line += 1 + name.count("\n")
+    bad = {}
+    for (name, _), at in zip(rows, lines, strict=True):
+        wrong = "is empty." if not name.strip() else cell_problem(name.strip(), name=True)
+        if wrong is not None:
+            bad[at] = wrong
+    try:
+        facts = facts_from_cordis(("project.csv", project), ("organization.csv", organization))
+    except DataError as err:
+        assert bad, f"no bad cell, yet: {err}"
+        found = {p.line: p for p in err.problems}
+        assert set(found) == set(bad)  # every bad row, and nothing else (a country is no problem)
+        for problem in err.problems:
+            assert (problem.file, problem.column) == ("organization.csv", "name")
+            text = str(problem)
+            assert f"organization.csv, line {problem.line}, column " in text
+            assert not any(c in text for c in ["\x00", "\x1b", "\x07", "\x7f", "\u202e", "\x9b"])
+            assert len(text) < 400  # a pasted paragraph is shown by its start
+        return
+    assert not bad
+    assert [m.line for m in facts.mentions] == lines
+    for m, (_, written) in zip(facts.mentions, rows, strict=True):
+        assert m.country == _KNOWN.get(written, "")
+        warned = [n for n in facts.notes if f'line {m.line}, column "country"' in n]
+        assert (written not in _KNOWN) == bool(warned)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "pattern"),
+    [
+        (
+            b'"IcARUS"',
+            b'"IcA\x1b[31mRUS"',
+            r'project.csv, line 5, column "acronym": "IcA\\x1b\[31mRUS": holds the control',
+        ),
+        (
+            b'"Innovative AppRoaches',
+            b'"Innovative \x00AppRoaches',
+            r'project.csv, line 5, column "title": ".*\\x00.*": holds the control character',
+        ),
+        (
+            b'"IcARUS"',
+            b'"' + b"IcARUS " * 60 + b'"',
+            r'project.csv, line 5, column "acronym": "IcARUS IcARUS.*\u2026": is 419 characters '
+            r"long; a name has at most 300",
+        ),
+    ],
+)
+def test_bad_project_cells_are_located(old: bytes, new: bytes, pattern: str) -> None:
+    data = PROJECT.read_bytes()
+    assert old in data
+    with pytest.raises(DataError, match=pattern):
+        facts_from_cordis(("project.csv", data.replace(old, new, 1)), _pair()[1])
+
+
+def test_a_cordis_file_saved_as_cp1252_reads_the_same_with_a_note() -> None:
+    text = ORGANIZATION.read_bytes().decode("utf-8-sig").replace("ROTTERDAM", "RÖTTERDAM")
+    utf8 = facts_from_cordis(_pair()[0], ("organization.csv", text.encode("utf-8")))
+    cp1252 = facts_from_cordis(_pair()[0], ("organization.csv", text.encode("cp1252")))
+    assert cp1252.mentions == utf8.mentions
+    assert "GEMEENTE RÖTTERDAM" in {m.name for m in cp1252.mentions}
+    assert any("organization.csv is not UTF-8, so it was read as cp1252" in n for n in cp1252.notes)

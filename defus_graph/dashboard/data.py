@@ -37,6 +37,7 @@ from ..model import Dataset
 from ..snapshot import read_positions, write_positions
 from ..store import FILES, load_with_key
 from ..style import node_sizes
+from ..suggest import SuggestionIndex
 from ..views import VIEWS, Filters, ViewTooLarge, filter_graph, view_graph, year_span
 from . import frames
 from .own_data import folder_key
@@ -52,6 +53,7 @@ __all__ = [
     "load_network",
     "network_of",
     "saved_key",
+    "suggestion_index",
     "table_frame",
 ]
 
@@ -144,6 +146,16 @@ def saved_key(directory: Path) -> str:
 def network_of(ds: Dataset, key: str) -> Network:
     """The network of a dataset held in memory, built once per ``key`` (a content hash)."""
     return _network_of(key, ds)
+
+
+@st.cache_resource(show_spinner="Finding who to invite…", max_entries=4)
+def _suggestion_index(key: str, _net: Network) -> SuggestionIndex:
+    return SuggestionIndex(_net.graph, _net.dataset.aliases)
+
+
+def suggestion_index(net: Network) -> SuggestionIndex:
+    """What answers "who to invite" for ``net``, built once per network."""
+    return _suggestion_index(net.key, net)
 
 
 @dataclass(frozen=True)

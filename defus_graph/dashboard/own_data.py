@@ -3,10 +3,11 @@
 No streamlit here, so each step can be checked in a test:
 
 1. :func:`preview_uploads` reads uploaded files with the core's
-   :func:`~defus_graph.ingest.ingest` and merges them, in memory, with the data
-   on screen. It returns a :class:`Preview`: what the files add and the notes,
-   or every problem found (file, line, column, value, what to do). Nothing is
-   applied yet.
+   :func:`~defus_graph.reading.reading_report` (ingest's reading and merging)
+   and merges them, in memory, with the data on screen. It returns a
+   :class:`Preview`: what the files add, the notes and the reading report
+   (``defus-graph ingest --dry-run`` prints the same), or every problem found
+   (file, line, column, value, what to do). Nothing is applied yet.
 2. :func:`with_uploads` and :func:`with_merge` give the session's new
    :class:`SessionData`: the saved folder's data plus the uploads and the
    merges the user confirmed, in order. It lives in the user's session only;
@@ -29,8 +30,8 @@ import pandas as pd
 
 from ..duplicates import Suggestion, merge_organisations, suggest_duplicates
 from ..errors import DataError, InputError
-from ..ingest import ingest
 from ..model import Dataset, Organisation, Project
+from ..reading import Reading, reading_report
 from ..viz import dates_text
 
 __all__ = [
@@ -61,7 +62,7 @@ _MB = 1024 * 1024
 
 #: Text encodings offered for uploads: label -> the ``encoding`` given to ingest.
 ENCODINGS: dict[str, str | None] = {
-    "Detect (UTF-8, else Windows cp1252 for CSV)": None,
+    "Detect (UTF-8, else Windows cp1252)": None,
     "UTF-8": "utf-8",
     "Windows (cp1252)": "cp1252",
 }
@@ -181,6 +182,7 @@ class Preview:
     new_organisations: tuple[Organisation, ...] = ()
     new_participations: int = 0
     known_in_new_projects: tuple[str, ...] = ()  # organisations already there, with more projects
+    reading: Reading | None = None  # what each file was read as (see defus_graph.reading)
 
     @property
     def ok(self) -> bool:
@@ -213,7 +215,7 @@ def preview_uploads(
     if too_big:
         return Preview(tuple(names), key, None, problems=tuple(too_big))
     try:
-        result = ingest(
+        reading = reading_report(
             [(n, u.data) for n, u in zip(names, uploads, strict=True)],
             current,
             encoding=encoding,
@@ -222,6 +224,7 @@ def preview_uploads(
         return Preview(
             tuple(names), key, None, problems=tuple(_for_screen(p) for p in err.problems)
         )
+    result = reading.ingested
     ds = result.dataset
     old_projects = {p.acronym for p in current.projects}
     old_orgs = {o.name for o in current.organisations}
@@ -241,6 +244,7 @@ def preview_uploads(
                 key=str.casefold,
             )
         ),
+        reading=reading,
     )
 
 

@@ -14,10 +14,18 @@ import streamlit as st
 from ..errors import DataError
 from ..focus import FocusedView
 from ..graph import is_project
-from .data import Network, View, load_network
+from ..suggest import Suggestion
+from ..views import Filters
+from .data import Network, View, load_network, suggestion_index
 from .own_data import problems_frame
 from .state import Selection
-from .story import OrganisationStory, ProjectStory, organisation_story, project_story
+from .story import (
+    OrganisationStory,
+    ProjectStory,
+    organisation_story,
+    project_story,
+    who_to_invite,
+)
 from .text import md
 
 __all__ = [
@@ -123,8 +131,36 @@ def _project(s: ProjectStory, shown: bool) -> None:
         st.markdown(md(s.description))
 
 
-def story_panel(net: Network, selection: Selection, drawn: Container[str]) -> None:
-    """The story of the selected node, or how to select one; ``drawn`` holds the nodes shown."""
+def _invite(found: list[Suggestion], filters: Filters) -> None:
+    st.markdown(f"**Who to invite ({len(found)})**")
+    among = []
+    if filters.kinds:
+        among.append("kind " + ", ".join(md(k) for k in filters.kinds))
+    if filters.countries:
+        among.append("country " + ", ".join(md(c) for c in filters.countries))
+    limited = f" Only {' and '.join(among)}, as chosen in the sidebar." if among else ""
+    st.caption(
+        "Organisations that have worked with its partners but not with it; a partner "
+        "who works with few others counts more than one who works with everyone." + limited
+    )
+    st.markdown(
+        "\n".join(
+            f"- **{md(s.name)}** ({md(s.kind)}{', ' + md(s.country) if s.country else ''}): "
+            f"{md(s.reason)}"
+            for s in found
+        )
+        or "No one to suggest: no other organisation has worked with its partners"
+        + (" among those chosen in the sidebar." if among else ".")
+    )
+
+
+def story_panel(
+    net: Network, selection: Selection, drawn: Container[str], filters: Filters | None = None
+) -> None:
+    """The story of the selected node, or how to select one; ``drawn`` holds the nodes shown.
+
+    "Who to invite" lists candidates of the kinds and countries ``filters`` keep.
+    """
     with st.container(key=STORY_KEY):
         if selection.problem:
             st.warning(md(selection.problem) + " Pick a name from the search box instead.")
@@ -139,3 +175,5 @@ def story_panel(net: Network, selection: Selection, drawn: Container[str]) -> No
             _project(project_story(net.graph, net.dataset, node), node in drawn)
         else:
             _organisation(organisation_story(net.graph, net.dataset, node), node in drawn)
+        chosen = filters or Filters()
+        _invite(who_to_invite(suggestion_index(net), node, chosen), chosen)

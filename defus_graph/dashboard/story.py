@@ -13,6 +13,8 @@ import networkx as nx
 from ..analysis import co_partners, organisation_projects, project_members
 from ..graph import is_project, node_label
 from ..model import Dataset
+from ..suggest import Suggestion, SuggestionIndex
+from ..views import Filters
 from ..viz import dates_text
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "funding_text",
     "organisation_story",
     "project_story",
+    "who_to_invite",
 ]
 
 
@@ -145,4 +148,17 @@ def project_story(g: nx.Graph, ds: Dataset, node: str) -> ProjectStory:
         description=str(g.nodes[node].get("description", "")),
         coordinators=tuple(m.name for m in members if m.role == "coordinator"),
         members=tuple((m.name, m.role or "not stated") for m in members),
+    )
+
+
+def who_to_invite(
+    index: SuggestionIndex, node: str, filters: Filters, *, top: int = 10
+) -> list[Suggestion]:
+    """Organisations to invite for ``node``, of the kinds and countries ``filters`` keep.
+
+    The evidence comes from the whole network (a partner of a filtered-out kind
+    still vouches for a candidate); only the candidates are filtered.
+    """
+    return index.suggest(
+        node, kind=filters.kinds or None, country=filters.countries or None, top=top
     )

@@ -16,6 +16,7 @@ import streamlit as st
 
 from ..errors import DataError, DefusGraphError
 from ..model import Dataset
+from ..reading import Reading
 from ..store import DATA_ENV, PREVIOUS_DIR, save_dataset
 from . import state
 from .data import Network, load_network, network_of, saved_key
@@ -39,6 +40,7 @@ from .text import md
 
 __all__ = [
     "DUPLICATES_SHOWN",
+    "READING_PROJECTS_SHOWN",
     "data_banner",
     "duplicates_panel",
     "duplicates_section",
@@ -49,6 +51,8 @@ __all__ = [
 
 #: How many suggested duplicates are listed at once, most likely first.
 DUPLICATES_SHOWN = 20
+#: How many projects of each added file the reading report shows (a CORDIS export has thousands).
+READING_PROJECTS_SHOWN = 200
 
 _TYPES = ["csv", "tsv", "txt", "xlsx"]
 
@@ -264,8 +268,8 @@ def upload_section(saved: Network, net: Network) -> None:
         "Text encoding",
         list(ENCODINGS),
         key=state.ENCODING,
-        help="Detect reads CSV as UTF-8, else as Windows cp1252 (German Excel), and tells you; "
-        "pages are read as UTF-8 unless you choose cp1252.",
+        help="Detect reads CSV files and pages as UTF-8, else as Windows cp1252 (German "
+        "Excel, Notepad), and tells you.",
     )
     if not files:
         return
@@ -317,6 +321,34 @@ def _what_it_adds(preview: Preview, saved: Network) -> None:
     if preview.new_organisations:
         st.markdown("**New organisations**")
         st.dataframe(new_organisations_frame(preview), hide_index=True, width="stretch")
+    if preview.reading is not None:
+        _reading(preview.reading)
+
+
+def _reading(reading: Reading) -> None:
+    """What each file was read as, line by line: the report ``ingest --dry-run`` prints."""
+    unread = sum(len(f.unread) for f in reading.files)
+    if unread:
+        st.warning(
+            f"{_count(unread, 'line')} {'names' if unread == 1 else 'name'} a known "
+            f"organisation or city but {'was' if unread == 1 else 'were'} read as nothing: "
+            "see the end of the reading below."
+        )
+    st.markdown("**What was read, line by line**")
+    st.caption(
+        "Hold this against your file: each project with the line of its heading, and every "
+        "organisation with the line it came from. defus-graph ingest FILE --out DIR --dry-run "
+        "prints the same."
+    )
+    # Inside the upload panel's expander, which cannot hold another: a scrolling box instead.
+    with st.container(height=420, key="upload_reading"):
+        # st.code shows text as it is: a name is never markup.
+        st.code(reading.text(max_projects=READING_PROJECTS_SHOWN), language=None)
+    if any(len(f.projects) > READING_PROJECTS_SHOWN for f in reading.files):
+        st.caption(
+            f"The first {READING_PROJECTS_SHOWN} projects of each file are shown; the command "
+            "above prints them all."
+        )
 
 
 # --- duplicates -----------------------------------------------------------------------------

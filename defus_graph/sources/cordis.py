@@ -14,9 +14,24 @@ The EU publishes each framework programme as ``project.csv`` and
 - ``organization.csv``: one row per organisation and project: ``projectID``,
   ``organisationID`` (the PIC, the organisation's identity across projects),
   ``name``, ``activityType``, ``city``, ``country`` (the EU's codes: ``EL`` is
-  GR, ``UK`` is GB), ``geolocation`` (``"lat,lon"``, may be empty), ``role``,
-  ``ecContribution`` (decimal point; ``totalCost`` may use a decimal comma,
-  both are read).
+  GR, ``UK`` is GB, ``XK`` is Kosovo), ``geolocation`` (``"lat,lon"``, may be
+  empty), ``role``, ``ecContribution`` (decimal point; ``totalCost`` may use a
+  decimal comma, both are read).
+
+The files are read column by column (:mod:`.columns`: pyarrow where it reads
+exactly what the row reader reads, which an export from CORDIS always is) and
+checked a column at a time, each problem still told with its file, line,
+column and value, in the order of the rows:
+
+- an empty ``id`` or organisation ``name`` (and ``shortName``), a ``role``
+  CORDIS does not have, an amount, date or geolocation that is none, are
+  problems, and nothing is read;
+- so are control characters in any text read, and a name (``acronym``,
+  ``title``, ``name``, ``shortName``, ``city``, ids) that is not one line of at
+  most :data:`~defus_graph.vocabulary.MAX_NAME_LENGTH` characters
+  (:func:`~defus_graph.vocabulary.cell_problem`); values are shown escaped;
+- a ``country`` that is no code the EU uses is a warning on its row, which
+  is read without a country: one row must not stop a whole programme's import.
 
 Roles become ours as follows:
 
@@ -39,15 +54,18 @@ in :func:`defus_graph.ingest.merge_facts`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from ..countries import country_code
 from ..errors import DataError, InputError
 from ..model import Project
+from ..vocabulary import MAX_NAME_LENGTH, cell_problem, shown_value
+from .columns import Columns, columns_from_sheet, csv_columns
 from .facts import Mention, SourceFacts
-from .sheets import Row, Sheet, csv_sheet, is_xlsx, parse_date, parse_number, xlsx_sheets
+from .sheets import csv_sheet, is_xlsx, parse_date, parse_number, xlsx_sheets
 
 __all__ = [
     "KINDS",
@@ -87,6 +105,22 @@ PROGRAMMES: dict[str, str] = {
 _PROJECT_REQUIRED = ("id", "acronym")
 _ORG_REQUIRED = ("projectID", "organisationID", "name", "role", "country")
 
+#: Columns read as text, and whether each is a name (one line, not too long).
+_PROJECT_TEXT = {
+    "id": True,
+    "acronym": True,
+    "title": True,
+    "frameworkProgramme": True,
+    "objective": False,
+}
+_ORG_TEXT = {
+    "projectID": True,
+    "organisationID": True,
+    "name": True,
+    "shortName": True,
+    "city": True,
+}
+
 
 def file_kind(header: Sequence[str]) -> str | None:
     """``"project"`` or ``"organization"`` for a CORDIS header row, else None.
@@ -106,28 +140,38 @@ def file_kind(header: Sequence[str]) -> str | None:
     return None
 
 
-@dataclass
 class _Table:
-    sheet: Sheet
-    index: dict[str, int]
-    repeated_headers: int = 0
+    """A CORDIS file's rows, column by column, without repeated header rows."""
 
-    def get(self, row: Row, column: str) -> str:
-        return self.sheet.cell(row, self.index.get(column.casefold()))
+    def __init__(self, columns: Columns, index: dict[str, int]) -> None:
+        header = [h.casefold() for h in columns.header]
+        first = columns.column(0)
+        repeated = {i for i, text in enumerate(first) if text.casefold() == header[0]}
+        for position in range(1, len(header)):
+            if not repeated:
+                break
+            cells = columns.raw(position)
+            repeated = {i for i in repeated if cells[i].strip().casefold() == header[position]}
+        self.repeated_headers = len(repeated)
+        self.columns = columns.take([i for i in range(len(columns)) if i not in repeated])
+        self.index = index
+        self.name = columns.name
+        self.lines = self.columns.lines
 
-    def rows(self) -> list[Row]:
-        header = [h.casefold() for h in self.sheet.header]
-        out = []
-        for row in self.sheet.rows:
-            cells = [c.strip().casefold() for c in row.cells[: len(header)]]
-            if cells == header:
-                self.repeated_headers += 1
-                continue
-            out.append(row)
-        return out
+    def get(self, column: str) -> list[str]:
+        """The stripped cells of ``column`` ("" everywhere when the file has no such column)."""
+        return self.columns.column(self.index.get(column.casefold()))
+
+    def raw(self, column: str) -> list[str]:
+        """The cells of ``column`` as written."""
+        return self.columns.raw(self.index.get(column.casefold()))
+
+    def array(self, column: str) -> Any:
+        """``column`` as a pyarrow array, or None."""
+        return self.columns.array(self.index.get(column.casefold()))
 
 
-def _sheet(name: str, data: bytes, kind: str, encoding: str | None) -> Sheet:
+def _columns(name: str, data: bytes, kind: str, encoding: str | None) -> Columns:
     if is_xlsx(data):
         sheets = [s for s in xlsx_sheets(data, name) if file_kind(s.header) == kind]
         if not sheets:
@@ -143,20 +187,20 @@ def _sheet(name: str, data: bytes, kind: str, encoding: str | None) -> Sheet:
                     )
                 ]
             )
-        return sheets[0]
-    return csv_sheet(data, name, encoding=encoding)
+        return columns_from_sheet(sheets[0])
+    return csv_columns(data, name, encoding=encoding)
 
 
-def _table(sheet: Sheet, required: Sequence[str]) -> _Table:
+def _table(columns: Columns, required: Sequence[str]) -> _Table:
     index: dict[str, int] = {}
-    for position, text in enumerate(sheet.header):
+    for position, text in enumerate(columns.header):
         index.setdefault(text.strip().casefold(), position)
     missing = [c for c in required if c.casefold() not in index]
     if missing:
         raise DataError(
             [
                 InputError(
-                    sheet.name,
+                    columns.name,
                     1,
                     column,
                     None,
@@ -166,233 +210,403 @@ def _table(sheet: Sheet, required: Sequence[str]) -> _Table:
                 for column in missing
             ]
         )
-    return _Table(sheet, index)
+    return _Table(columns, index)
 
 
-def _number(
-    table: _Table, row: Row, column: str, decimal: str, problems: list[InputError]
-) -> float | None:
-    text = table.get(row, column)
-    if not text:
-        return None
-    try:
-        return parse_number(text, decimal=decimal)
-    except ValueError:
-        problems.append(
-            InputError(
-                table.sheet.name,
-                row.line,
-                column,
-                text,
-                "is not an amount in euros.",
-                "CORDIS writes amounts as 123456.78; correct the value or clear it.",
+class _Problems:
+    """Problems found column by column, told in the order of the file's rows."""
+
+    def __init__(self) -> None:
+        self._found: list[tuple[int, int, InputError]] = []
+
+    def add(self, rank: int, problem: InputError) -> None:
+        """Add ``problem``; ``rank`` orders the problems of one line."""
+        self._found.append((problem.line or 0, rank, problem))
+
+    def __bool__(self) -> bool:
+        return bool(self._found)
+
+    def sorted(self) -> list[InputError]:
+        """Every problem, by line, then in the order the row is checked."""
+        return [p for _, _, p in sorted(self._found, key=lambda found: found[:2])]
+
+
+def _bad_text(
+    table: _Table, texts: dict[str, bool], problems: _Problems, rank: int, skip: set[int]
+) -> set[int]:
+    """Locate control characters, and names that are not one short line; the rows are returned.
+
+    Each column is searched whole first (C speed); only a column with a
+    suspect is checked cell by cell, as :func:`defus_graph.vocabulary.cell_problem` does.
+    """
+    bad: set[int] = set()
+    for offset, (column, is_name) in enumerate(texts.items()):
+        if table.index.get(column.casefold()) is None:
+            continue
+        cells = table.raw(column)
+        whole = " ".join(cells)
+        suspect = cell_problem(whole) is not None or (
+            is_name
+            and (
+                any(ch in whole for ch in "\t\n\r\u2028\u2029")
+                or max(map(len, cells), default=0) > MAX_NAME_LENGTH
             )
         )
+        if not suspect:
+            continue
+        for i, text in enumerate(cells):
+            if i in skip:
+                continue
+            text = text.strip(" \t\r\n")
+            wrong = cell_problem(text, name=is_name)
+            if wrong is not None:
+                bad.add(i)
+                problems.add(
+                    rank + offset,
+                    InputError(table.name, table.lines[i], column, shown_value(text), *wrong),
+                )
+    return bad
+
+
+_PLAIN = re.compile(r"[+-]?(?:[0-9]+([.,]?)[0-9]*|[.,][0-9]+)")
+
+
+def _plain_number(text: str, decimal: str) -> float | None:
+    """``text`` read by ``float`` where that gives what :func:`.sheets.parse_number` gives.
+
+    That is a number with at most one mark, which is the decimal mark: the
+    file's ``decimal``, or the other mark where it cannot group thousands
+    ("1234.5" in a file with decimal commas; "1.250" there is for the rules).
+    """
+    match = _PLAIN.fullmatch(text)
+    if match is None:
         return None
+    mark = match.group(1) or (text.lstrip("+-")[0] if text.lstrip("+-")[0] in ".," else "")
+    if mark and mark != decimal:
+        whole, _, fraction = text.lstrip("+-").partition(mark)
+        if len(fraction) == 3 and 1 <= len(whole) <= 3 and whole[0] != "0":
+            return None  # "1.250": a thousand and more in a file with decimal commas
+    return float(text.replace(",", ".")) if mark == "," else float(text)
 
 
-def _date(table: _Table, row: Row, column: str, problems: list[InputError]) -> str:
-    text = table.get(row, column)
-    if not text:
-        return ""
-    try:
-        return parse_date(text)
-    except ValueError as err:
-        problems.append(
-            InputError(
-                table.sheet.name,
-                row.line,
-                column,
-                text,
-                f"{err}.",
-                "CORDIS writes dates as 2018-10-01.",
-            )
+# Numbers pyarrow reads as float does: digits with at most the decimal mark, no sign.
+_ARROW_PLAIN = {
+    ".": r"^(?:[0-9]+\.?[0-9]*|\.[0-9]+)$",
+    ",": r"^(?:[0-9]+,?[0-9]*|,[0-9]+)$",
+}
+# In a file with decimal commas, a point is decimal too unless it may group thousands.
+_ARROW_POINT = r"^(?:[0-9]+\.[0-9]*|\.[0-9]+)$"
+_ARROW_GROUPED = r"^[1-9][0-9]{0,2}\.[0-9]{3}$"
+
+
+def _arrow_numbers(array: Any, decimal: str) -> list[float | None] | None:
+    """The plain numbers of a pyarrow column, read in C (None for other cells), or None."""
+    if array is None:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    plain = pc.match_substring_regex(array, _ARROW_PLAIN[decimal])
+    text = array
+    if decimal == ",":
+        point = pc.and_not(
+            pc.match_substring_regex(array, _ARROW_POINT),
+            pc.match_substring_regex(array, _ARROW_GROUPED),
         )
-        return ""
+        plain = pc.or_(plain, point)
+        text = pc.replace_substring(array, ",", ".")
+    values: list[float | None] = pc.cast(
+        pc.if_else(plain, text, pa.scalar(None, pa.string())), pa.float64()
+    ).to_pylist()
+    return values
+
+
+def _numbers(
+    table: _Table,
+    column: str,
+    decimal: str,
+    problems: _Problems,
+    rank: int,
+    skip: set[int] | None = None,
+) -> list[float | None]:
+    """The amounts in ``column`` (None where empty or wrong; a wrong one is a problem).
+
+    Plain numbers ("1234.5", or "1234,5" where the decimal is a comma) are
+    read by ``float``, which gives what :func:`.sheets.parse_number` gives
+    them; any other text is read by :func:`.sheets.parse_number`.
+    """
+    fast = _arrow_numbers(table.array(column), decimal)
+    out: list[float | None] = []
+    for i, text in enumerate(table.get(column)):
+        if fast is not None and fast[i] is not None:
+            out.append(fast[i])
+        elif not text:
+            out.append(None)
+        elif (value := _plain_number(text, decimal)) is not None:
+            out.append(value)
+        else:
+            try:
+                out.append(parse_number(text, decimal=decimal))
+            except ValueError:
+                out.append(None)
+                if skip is None or i not in skip:
+                    problems.add(
+                        rank,
+                        InputError(
+                            table.name,
+                            table.lines[i],
+                            column,
+                            shown_value(text),
+                            "is not an amount in euros.",
+                            "CORDIS writes amounts as 123456.78; correct the value or clear it.",
+                        ),
+                    )
+    return out
+
+
+_T = TypeVar("_T")
+
+
+def _each_distinct(cells: list[str], read: Callable[[str], _T]) -> dict[str, _T]:
+    """``read`` of every distinct cell once: CORDIS repeats codes and places thousands of times."""
+    return {text: read(text) for text in set(cells)}
+
+
+def _dates(table: _Table, column: str, problems: _Problems, rank: int, skip: set[int]) -> list[str]:
+    cells = table.get(column)
+    read: dict[str, str | ValueError] = {}
+    for text in set(cells):
+        try:
+            read[text] = parse_date(text) if text else ""
+        except ValueError as err:
+            read[text] = err
+    out: list[str] = []
+    for i, text in enumerate(cells):
+        value = read[text]
+        if isinstance(value, ValueError):
+            if i in skip:
+                out.append("")
+                continue
+            problems.add(
+                rank,
+                InputError(
+                    table.name,
+                    table.lines[i],
+                    column,
+                    shown_value(text),
+                    f"{value}.",
+                    "CORDIS writes dates as 2018-10-01.",
+                ),
+            )
+            value = ""
+        out.append(value)
+    return out
 
 
 def _projects(
-    table: _Table, problems: list[InputError], notes: list[str]
+    table: _Table, problems: _Problems, notes: list[str]
 ) -> tuple[list[Project], dict[str, str]]:
     """The projects and a map from CORDIS id to the acronym they are filed under."""
-    rows = table.rows()
+    ids, acronyms_written = table.get("id"), table.get("acronym")
+    lines = table.lines
     seen: dict[str, int] = {}
-    unique_rows: list[Row] = []
-    for row in rows:
-        pid = table.get(row, "id")
+    unique: list[int] = []
+    for i, pid in enumerate(ids):
         if not pid:
-            problems.append(
+            problems.add(
+                0,
                 InputError(
-                    table.sheet.name,
-                    row.line,
-                    "id",
-                    "",
-                    "is empty.",
-                    "Every CORDIS project has an id.",
-                )
+                    table.name, lines[i], "id", "", "is empty.", "Every CORDIS project has an id."
+                ),
             )
             continue
         if pid in seen:
             notes.append(
-                f"{table.sheet.name}, line {row.line}: project {pid} is already on line "
+                f"{table.name}, line {lines[i]}: project {shown_value(pid)} is already on line "
                 f"{seen[pid]}; the second row is not read."
             )
             continue
-        seen[pid] = row.line
-        unique_rows.append(row)
-    counts = Counter(table.get(r, "acronym").casefold() for r in unique_rows)
+        seen[pid] = lines[i]
+        unique.append(i)
+    counts = Counter(acronyms_written[i].casefold() for i in unique)
     shared = sorted(
-        {
-            table.get(r, "acronym")
-            for r in unique_rows
-            if counts[table.get(r, "acronym").casefold()] > 1
-        }
+        {acronyms_written[i] for i in unique if counts[acronyms_written[i].casefold()] > 1}
     )
     if shared:
         notes.append(
-            f"{table.sheet.name}: several CORDIS projects share the acronym "
+            f"{table.name}: several CORDIS projects share the acronym "
             + ", ".join(shared)
             + '; each is filed as "ACRONYM (cordis:ID)".'
         )
+    not_read = set(range(len(ids))) - set(unique)
+    _bad_text(table, _PROJECT_TEXT, problems, 1, not_read)
+    funding = _numbers(table, "ecMaxContribution", ".", problems, 10, not_read)
+    starts = _dates(table, "startDate", problems, 11, not_read)
+    ends = _dates(table, "endDate", problems, 12, not_read)
+    titles, frameworks = table.get("title"), table.get("frameworkProgramme")
+    descriptions, funding_texts = table.get("objective"), table.get("ecMaxContribution")
     projects: list[Project] = []
     acronyms: dict[str, str] = {}
-    for row in unique_rows:
-        pid = table.get(row, "id")
-        acronym = table.get(row, "acronym") or f"CORDIS {pid}"
+    for i in unique:
+        pid = ids[i]
+        acronym = acronyms_written[i] or f"CORDIS {pid}"
         if counts[acronym.casefold()] > 1:
             acronym = f"{acronym} (cordis:{pid})"
         acronyms[pid] = acronym
-        funding = _number(table, row, "ecMaxContribution", ".", problems)
-        framework = table.get(row, "frameworkProgramme")
-        description = table.get(row, "objective")
-        start = _date(table, row, "startDate", problems)
-        end = _date(table, row, "endDate", problems)
+        amount, description, start, end = funding[i], descriptions[i], starts[i], ends[i]
+        framework = frameworks[i]
         projects.append(
             Project(
                 acronym=acronym,
-                title=table.get(row, "title"),
+                title=titles[i],
                 description=description,
                 start=start,
                 end=end,
                 programme=PROGRAMMES.get(framework.upper(), framework),
-                funding_eur=funding,
-                funding_scope="total" if funding is not None else "",
+                funding_eur=amount,
+                funding_scope="total" if amount is not None else "",
                 funding_text=(
-                    "EU contribution (CORDIS ecMaxContribution): "
-                    + table.get(row, "ecMaxContribution")
-                    if funding is not None
+                    "EU contribution (CORDIS ecMaxContribution): " + funding_texts[i]
+                    if amount is not None
                     else ""
                 ),
-                source=table.sheet.name,
-                line=row.line,
-                description_line=row.line if description else 0,
-                dates_line=row.line if start or end else 0,
-                funding_line=row.line if funding is not None else 0,
+                source=table.name,
+                line=lines[i],
+                description_line=lines[i] if description else 0,
+                dates_line=lines[i] if start or end else 0,
+                funding_line=lines[i] if amount is not None else 0,
                 external_id=f"cordis:{pid}",
             )
         )
     return projects, acronyms
 
 
-def _geolocation(
-    table: _Table, row: Row, problems: list[InputError]
-) -> tuple[float | None, float | None]:
-    text = table.get(row, "geolocation").strip("()[] ")
-    if not text:
-        return None, None
-    parts = [p.strip() for p in text.split(",")]
+_NO_PLACE: tuple[float | None, float | None] = (None, None)
+
+
+def _geolocation(text: str) -> tuple[float | None, float | None] | None:
+    """``(lat, lon)`` of a CORDIS geolocation, ``(None, None)`` if empty, None if wrong."""
+    inner = text.strip("()[] ")
+    if not inner:
+        return _NO_PLACE
+    parts = [p.strip() for p in inner.split(",")]
     try:
         lat, lon = (float(p) for p in parts)
     except ValueError:
-        lat, lon = 999.0, 999.0
+        return None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        problems.append(
-            InputError(
-                table.sheet.name,
-                row.line,
-                "geolocation",
-                table.get(row, "geolocation"),
-                'is not "latitude,longitude".',
-                "CORDIS writes it as 51.9225,4.47917; correct it or clear it.",
-            )
-        )
-        return None, None
+        return None
     return lat, lon
 
 
 def _mentions(
     table: _Table,
     acronyms: dict[str, str],
-    problems: list[InputError],
+    problems: _Problems,
     notes: list[str],
 ) -> list[Mention]:
-    mentions: list[Mention] = []
-    elsewhere = 0
-    name = table.sheet.name
-    for row in table.rows():
-        pid = table.get(row, "projectID")
-        if pid not in acronyms:
-            elsewhere += 1
-            continue
-        org_name = table.get(row, "name") or table.get(row, "shortName")
-        if not org_name:
-            problems.append(
-                InputError(name, row.line, "name", "", "is empty.", "Fill in the name.")
+    name = table.name
+    lines = table.lines
+    pids = table.get("projectID")
+    rows = [i for i, pid in enumerate(pids) if pid in acronyms]
+    elsewhere = len(pids) - len(rows)
+    names, short = table.get("name"), table.get("shortName")
+    org_names = [names[i] or short[i] for i in range(len(names))]
+    skip: set[int] = set()  # rows whose organisation is not read: one problem each suffices
+    for i in rows:
+        if not org_names[i]:
+            problems.add(
+                0, InputError(name, lines[i], "name", "", "is empty.", "Fill in the name.")
             )
-            continue
-        written_role = table.get(row, "role")
-        role = ROLES.get(written_role.casefold())
-        if role is None:
-            problems.append(
+            skip.add(i)
+    written_roles = table.get("role")
+    role_of = _each_distinct(written_roles, lambda text: ROLES.get(text.casefold()))
+    for i in rows:
+        if i not in skip and role_of[written_roles[i]] is None:
+            problems.add(
+                1,
                 InputError(
                     name,
-                    row.line,
+                    lines[i],
                     "role",
-                    written_role,
+                    shown_value(written_roles[i]),
                     "is no CORDIS role I know.",
                     "CORDIS roles are coordinator, participant, partner, thirdParty, "
                     "associatedPartner.",
+                ),
+            )
+            skip.add(i)
+    rows = [i for i in rows if i not in skip]
+    keep = set(rows)
+    out_of_view = set(range(len(pids))) - keep
+    _bad_text(table, _ORG_TEXT, problems, 2, out_of_view)
+    written_countries = table.get("country")
+    country_of = _each_distinct(
+        written_countries, lambda text: (country_code(text) or "") if text else ""
+    )
+    for i in rows:
+        written = written_countries[i]
+        if written and not country_of[written]:
+            # One row's unknown code does not stop the import: the row is read without it.
+            notes.append(
+                str(
+                    InputError(
+                        name,
+                        lines[i],
+                        "country",
+                        shown_value(written),
+                        "is no country code I know; the organisation is read without a country.",
+                        "CORDIS writes two-letter codes such as DE, NL, EL, UK, XK.",
+                    )
                 )
             )
-            continue
-        written_country = table.get(row, "country")
-        country = (country_code(written_country) or "") if written_country else ""
-        if written_country and not country:
-            problems.append(
-                InputError(
-                    name,
-                    row.line,
-                    "country",
-                    written_country,
-                    "is no country code I know.",
-                    "CORDIS writes two-letter codes such as DE, NL, EL, UK.",
-                )
-            )
-        activity = table.get(row, "activityType").upper()
+    activities = [text.upper() for text in table.get("activityType")]
+    for i in rows:
+        activity = activities[i]
         if activity and activity not in KINDS:
             notes.append(
-                f'{name}, line {row.line}: activityType "{activity}" is not one I know; '
-                "kind left empty."
+                f'{name}, line {lines[i]}: activityType "{shown_value(activity)}" is not one '
+                "I know; kind left empty."
             )
-        lat, lon = _geolocation(table, row, problems)
+    geolocations = table.get("geolocation")
+    place_of = _each_distinct(geolocations, _geolocation)
+    for i in rows:
+        if place_of[geolocations[i]] is None:
+            problems.add(
+                20,
+                InputError(
+                    name,
+                    lines[i],
+                    "geolocation",
+                    shown_value(geolocations[i]),
+                    'is not "latitude,longitude".',
+                    "CORDIS writes it as 51.9225,4.47917; correct it or clear it.",
+                ),
+            )
+    contributions = _numbers(table, "ecContribution", ".", problems, 21, out_of_view)
+    _numbers(table, "totalCost", ",", problems, 22, out_of_view)
+    pics, cities = table.get("organisationID"), table.get("city")
+    mentions: list[Mention] = []
+    for i in rows:
+        org_name = org_names[i]
+        lat, lon = place_of[geolocations[i]] or _NO_PLACE
         mentions.append(
             Mention(
-                project=acronyms[pid],
+                project=acronyms[pids[i]],
                 name=org_name,
-                role=role,
-                line=row.line,
+                role=role_of[written_roles[i]] or "",
+                line=lines[i],
                 name_as_written=org_name,
-                country=country,
-                pic=table.get(row, "organisationID"),
-                kind=KINDS.get(activity, ""),
-                city=table.get(row, "city"),
+                country=country_of[written_countries[i]],
+                pic=pics[i],
+                kind=KINDS.get(activities[i], ""),
+                city=cities[i],
                 latitude=lat,
                 longitude=lon,
-                contribution_eur=_number(table, row, "ecContribution", ".", problems),
+                contribution_eur=contributions[i],
                 source=name,
             )
         )
-        _number(table, row, "totalCost", ",", problems)
     if elsewhere:
         notes.append(
             f"{name}: {elsewhere} row{'s belong' if elsewhere != 1 else ' belongs'} to projects "
@@ -419,38 +633,36 @@ def facts_from_cordis(
     DataError
         With every problem in both files, located by file, line and column.
     """
-    problems: list[InputError] = []
-    p_sheet = _sheet(project[0], project[1], "project", encoding)
-    o_sheet = _sheet(organization[0], organization[1], "organization", encoding)
-    notes = [*p_sheet.notes, *o_sheet.notes]
-    try:
-        p_table = _table(p_sheet, _PROJECT_REQUIRED)
-    except DataError as err:
-        problems.extend(err.problems)
-        p_table = None
-    try:
-        o_table = _table(o_sheet, _ORG_REQUIRED)
-    except DataError as err:
-        problems.extend(err.problems)
-        o_table = None
-    if p_table is None or o_table is None:
-        raise DataError(problems)
-    projects, acronyms = _projects(p_table, problems, notes)
-    mentions = _mentions(o_table, acronyms, problems, notes)
+    p_columns = _columns(project[0], project[1], "project", encoding)
+    o_columns = _columns(organization[0], organization[1], "organization", encoding)
+    notes = [*p_columns.notes, *o_columns.notes]
+    missing: list[InputError] = []
+    tables: list[_Table] = []
+    for columns, required in ((p_columns, _PROJECT_REQUIRED), (o_columns, _ORG_REQUIRED)):
+        try:
+            tables.append(_table(columns, required))
+        except DataError as err:
+            missing.extend(err.problems)
+    if missing:
+        raise DataError(missing)
+    p_table, o_table = tables
+    p_problems, o_problems = _Problems(), _Problems()
+    projects, acronyms = _projects(p_table, p_problems, notes)
+    mentions = _mentions(o_table, acronyms, o_problems, notes)
     for table in (p_table, o_table):
         if table.repeated_headers:
             notes.append(
-                f"{table.sheet.name}: {table.repeated_headers} repeated header "
+                f"{table.name}: {table.repeated_headers} repeated header "
                 f"row{'s' if table.repeated_headers != 1 else ''} skipped."
             )
-    if problems:
-        raise DataError(problems)
+    if p_problems or o_problems:
+        raise DataError([*p_problems.sorted(), *o_problems.sorted()])
     return SourceFacts(
-        p_sheet.name,
+        p_columns.name,
         projects=projects,
         mentions=mentions,
         notes=notes,
-        replaces=frozenset({p_sheet.name, o_sheet.name}),
+        replaces=frozenset({p_columns.name, o_columns.name}),
     )
 
 
@@ -458,7 +670,9 @@ def _kind_of(name: str, data: bytes, encoding: str | None) -> str | None:
     if is_xlsx(data):
         kinds = {file_kind(s.header) for s in xlsx_sheets(data, name)} - {None}
         return kinds.pop() if len(kinds) == 1 else None
-    return file_kind(csv_sheet(data.split(b"\n", 1)[0], name, encoding=encoding).header)
+    end = data.find(b"\n")
+    first = data if end < 0 else data[:end]  # not split(): that copies the whole file
+    return file_kind(csv_sheet(first, name, encoding=encoding).header)
 
 
 def _folder(name: str) -> str:

@@ -55,6 +55,8 @@ class SourceFacts:
     notes : things the user should hear about (a guessed encoding, skipped rows).
     replaces : every source name whose earlier facts this input replaces;
         ``{source}`` when left empty.
+    lines : the input's text, line by line, for a source read line by line (a
+        page), so that a reading report can show the lines read as nothing.
     """
 
     source: str
@@ -63,6 +65,7 @@ class SourceFacts:
     aliases: list[Alias] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     replaces: frozenset[str] = frozenset()
+    lines: tuple[str, ...] = ()
 
     def replaced_sources(self) -> frozenset[str]:
         """The source names whose earlier facts give way to these."""

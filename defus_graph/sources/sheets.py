@@ -4,10 +4,10 @@ A :class:`Sheet` is a header and rows of text cells, each row with the line
 (CSV: physical line; xlsx: the sheet's row number) a person finds it at.
 Readers of particular layouts (:mod:`.tables`, :mod:`.cordis`) build on it.
 
-CSV files are decoded as UTF-8 (with or without byte-order mark); a file that
-is not UTF-8 is read as cp1252, the encoding Excel uses on German Windows,
-and a note says so. The separator (``;``, ``,`` or tab) is taken from the
-header line. Numbers may use a decimal comma or a decimal point.
+CSV files are decoded by :func:`.decode.decode_text` (UTF-8, else cp1252 with
+a note). The separator (``;``, ``,`` or tab) is taken from the
+header line. Numbers, amounts and month names are read by :mod:`defus_graph.vocabulary`,
+as every other reader reads them.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from ..errors import DataError, InputError
 from ..model import parse_partial_date
 from ..resolve_text import normalise
+from ..vocabulary import cell_problem, month_number, parse_amount
+from .decode import decode_text
 
 __all__ = [
     "Row",
@@ -36,7 +38,6 @@ __all__ = [
 ]
 
 _XLSX_MAGIC = b"PK\x03\x04"
-_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 @dataclass(frozen=True)
@@ -79,66 +80,10 @@ def is_xlsx(data: bytes) -> bool:
     return data.startswith(_XLSX_MAGIC)
 
 
-def decode_text(data: bytes, name: str, *, encoding: str | None = None) -> tuple[str, list[str]]:
-    """The text of a CSV file and notes about how it was read.
-
-    With ``encoding`` None, UTF-8 is tried first and cp1252 second (with a note).
-
-    Examples
-    --------
-    >>> decode_text("Förderung".encode("cp1252"), "x.csv")[0]
-    'Förderung'
-    """
-    if data.startswith(_XLS_MAGIC):
-        raise _problem(
-            name,
-            None,
-            "is an old Excel file (.xls), which I cannot read.",
-            'Open it in Excel and save it as "Excel Workbook (.xlsx)" or "CSV UTF-8".',
-        )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _problem(
-            name,
-            None,
-            'is UTF-16 text (Excel\'s "Unicode Text").',
-            'Save it from Excel as "CSV UTF-8 (comma delimited)" instead.',
-        )
-    if encoding is not None:
-        try:
-            return data.decode(encoding).removeprefix("\ufeff"), []
-        except LookupError as err:
-            raise _problem(
-                name, None, "is no known text encoding.", "Use utf-8 or cp1252.", encoding
-            ) from err
-        except UnicodeDecodeError as err:
-            line = data[: err.start].count(b"\n") + 1
-            raise _problem(
-                name,
-                line,
-                f"cannot be read as {encoding} (byte {err.start}).",
-                "Leave out --encoding to let me detect it, or save the file as UTF-8.",
-            ) from err
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff"), []
-    except UnicodeDecodeError as err:
-        utf8_error = err
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as err:
-        line = data[: utf8_error.start].count(b"\n") + 1
-        raise _problem(
-            name,
-            line,
-            f"is neither UTF-8 nor cp1252 text (byte {utf8_error.start}).",
-            'Save it from Excel as "CSV UTF-8 (comma delimited)".',
-        ) from err
-    line = data[: utf8_error.start].count(b"\n") + 1
-    note = (
-        f"{name} is not UTF-8, so it was read as cp1252 (Windows, as Excel saves CSV in "
-        f"Germany); first such character on line {line}. Check that umlauts look right, "
-        'or save the file as "CSV UTF-8".'
-    )
-    return text, [note]
+def _blank(cell: str) -> bool:
+    """Whether a cell holds nothing: spaces only, and no control character (which
+    Python counts as space, but which makes a row a problem, never a blank line)."""
+    return not cell.strip() and cell_problem(cell) is None
 
 
 def _delimiter(first_line: str) -> str:
@@ -177,13 +122,13 @@ def csv_sheet(data: bytes, name: str, *, encoding: str | None = None) -> Sheet:
         for record in reader:
             line = previous_end + 1
             previous_end = reader.line_num
-            if not record or all(not v.strip() for v in record):
+            if all(map(_blank, record)):
                 continue
             if not sheet.header:
                 sheet.header = [h.strip() for h in record]
                 continue
-            if len(record) > len(sheet.header) and any(
-                v.strip() for v in record[len(sheet.header) :]
+            if len(record) > len(sheet.header) and not all(
+                map(_blank, record[len(sheet.header) :])
             ):
                 hint = (
                     "Put quotes around a value that holds a comma, or save the file with ';'."
@@ -203,16 +148,16 @@ def csv_sheet(data: bytes, name: str, *, encoding: str | None = None) -> Sheet:
                 continue
             sheet.rows.append(Row(line, tuple(record)))
     except csv.Error as err:
-        problems.append(
-            InputError(
-                name,
-                previous_end + 1,
-                None,
-                None,
-                f"is not valid CSV here: {err}.",
-                "Check the quotes on this line.",
+        limit = csv.field_size_limit()
+        if f"field larger than field limit ({limit})" in str(err):
+            message = f"has a cell over {limit:,} characters, starting on this line."
+            hint = (
+                "Is a quote missing (then the cell runs on to the end of the file), or is a "
+                "whole text pasted into one cell? Close the quote, or shorten the text."
             )
-        )
+        else:
+            message, hint = f"is not valid CSV here: {err}.", "Check the quotes on this line."
+        problems.append(InputError(name, previous_end + 1, None, None, message, hint))
     if problems:
         raise DataError(problems)
     return sheet
@@ -264,7 +209,7 @@ def xlsx_sheets(data: bytes, name: str) -> list[Sheet]:
             sheet = Sheet(f"{name}[{ws.title}]", [])
             for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
                 cells = tuple(_cell_text(v) for v in values)
-                if not any(c.strip() for c in cells):
+                if all(map(_blank, cells)):
                     continue
                 if not sheet.header:
                     sheet.header = [c.strip() for c in cells]
@@ -299,15 +244,11 @@ def header_key(text: str) -> str:
     return " ".join(key.split())
 
 
-_NUMBER = re.compile(r"^[+-]?[\d.,']+$")
-
-
 def parse_number(text: str, *, decimal: str = ".") -> float:
-    """A number written with a decimal comma or point, with or without thousands marks.
+    """A number in a sheet whose decimal mark is ``decimal``: see
+    :func:`defus_graph.vocabulary.parse_amount`, which holds the rules.
 
-    When both marks occur, the last one is the decimal mark. A lone mark is
-    decimal unless it groups thousands ambiguously ("1.250"), where the file's
-    ``decimal`` decides. Raises ``ValueError`` for anything else.
+    Raises ``ValueError`` for anything that is not a number.
 
     Examples
     --------
@@ -316,58 +257,9 @@ def parse_number(text: str, *, decimal: str = ".") -> float:
     >>> parse_number("1.250", decimal=","), parse_number("1.250"), parse_number("€ 12 000")
     (1250.0, 1.25, 12000.0)
     """
-    cleaned = re.sub(r"[\s\u00a0\u202f€]|EUR", "", text)
-    if not _NUMBER.match(cleaned) or not any(ch.isdigit() for ch in cleaned):
-        raise ValueError(f"{text!r} is not a number")
-    cleaned = cleaned.replace("'", "")
-    sign = -1.0 if cleaned.startswith("-") else 1.0
-    cleaned = cleaned.lstrip("+-")
-    marks = [ch for ch in cleaned if ch in ".,"]
-    if not marks:
-        return sign * float(cleaned)
-    if "." in marks and "," in marks:
-        mark = cleaned[max(cleaned.rfind("."), cleaned.rfind(","))]
-        group = "," if mark == "." else "."
-        whole_part = cleaned[: cleaned.rfind(mark)]
-        if marks.count(mark) > 1 or not re.fullmatch(rf"\d{{1,3}}(?:\{group}\d{{3}})+", whole_part):
-            raise ValueError(f"{text!r} is not a number")
-    elif len(marks) > 1:
-        mark = "" if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", cleaned) else "?"
-        if mark == "?":
-            raise ValueError(f"{text!r} is not a number")
-    else:
-        lone = marks[0]
-        after = len(cleaned) - cleaned.index(lone) - 1
-        grouped = after == 3 and cleaned.index(lone) <= 3
-        mark = (lone if decimal == lone else "") if grouped else lone
-    whole, _, frac = cleaned.rpartition(mark) if mark else (cleaned, "", "")
-    whole = whole.replace(".", "").replace(",", "")
-    if mark and not re.fullmatch(r"\d+", frac or "0"):
-        raise ValueError(f"{text!r} is not a number")
-    return sign * float(f"{whole or '0'}.{frac or '0'}")
+    return parse_amount(text, decimal=decimal)
 
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("januar", "january", "jan", "janvier", "jänner"),
-            ("februar", "february", "feb", "fevrier"),
-            ("marz", "maerz", "march", "mar", "mars", "mrz"),
-            ("april", "apr", "avril"),
-            ("mai", "may"),
-            ("juni", "june", "jun", "juin"),
-            ("juli", "july", "jul", "juillet"),
-            ("august", "aug", "aout"),
-            ("september", "sep", "sept", "septembre"),
-            ("oktober", "october", "okt", "oct", "octobre"),
-            ("november", "nov", "novembre"),
-            ("dezember", "december", "dez", "dec", "decembre"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 _DMY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
 _MY = re.compile(r"^(\d{1,2})[./](\d{4})$")
 _NAMED = re.compile(r"^([^\W\d_]+)\.?\s+(\d{4})$")
@@ -393,7 +285,7 @@ def parse_date(text: str) -> str:
     elif match := _MY.match(value):
         value = f"{match.group(2)}-{int(match.group(1)):02d}"
     elif match := _NAMED.match(value):
-        month = _MONTHS.get(normalise(match.group(1)))
+        month = month_number(match.group(1))
         if month is None:
             raise ValueError("has no month name I know")
         value = f"{match.group(2)}-{month:02d}"

@@ -21,13 +21,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
+from itertools import chain
 
 from ..countries import country_code
 from ..errors import DataError, InputError
 from ..model import KINDS, ROLES, Alias, Organisation, Participation, Project
 from ..store import FILES, NUMBER_RANGES, OPTIONAL_COLUMNS, records_from_rows
+from ..vocabulary import (
+    KIND_WORDS,
+    MAX_NAME_LENGTH,
+    UNPRINTABLE,
+    cell_problem,
+    programme_name,
+    shown_value,
+)
 from .facts import Mention, SourceFacts
-from .page import programme_name
 from .sheets import (
     Row,
     Sheet,
@@ -154,31 +162,6 @@ _ROLE_WORDS: dict[str, str] = {
     "associated partner": "participant",
     "assoziierter partner": "participant",
 }
-_KIND_WORDS: dict[str, str] = {
-    "stadt": "city",
-    "kommune": "city",
-    "gemeinde": "city",
-    "municipality": "city",
-    "ville": "city",
-    "region": "region",
-    "land": "region",
-    "bundesland": "region",
-    "ministerium": "ministry",
-    "behörde": "public body",
-    "public authority": "public body",
-    "polizei": "police",
-    "ngo": "NGO",
-    "verein": "NGO",
-    "stiftung": "foundation",
-    "universität": "university",
-    "hochschule": "university",
-    "forschungsinstitut": "research institute",
-    "netzwerk": "network",
-    "sportverband": "sports body",
-    "unternehmen": "company",
-    "firma": "company",
-    "sonstige": "other",
-}
 _SCOPE_WORDS = {
     "total": "total",
     "gesamt": "total",
@@ -199,7 +182,7 @@ _HEADER_INDEX: dict[str, str] = {
 _HEADER_INDEX.update({header_key(c): c for c in COLUMNS})
 _ROLES = {key: role for word, role in _ROLE_WORDS.items() for key in _keys(word)}
 _ROLES.update({r: r for r in ROLES})
-_KINDS = {key: kind for word, kind in _KIND_WORDS.items() for key in _keys(word)}
+_KINDS = {key: kind for word, kind in KIND_WORDS.items() for key in _keys(word)}
 _KINDS.update({header_key(k): k for k in KINDS})
 _SCOPES = {header_key(word): scope for word, scope in _SCOPE_WORDS.items()}
 
@@ -289,6 +272,44 @@ class _Problems:
         """Note that ``value`` in ``column`` on ``line`` is wrong: what, and what to do."""
         header = _header_of(self.sheet, column)
         self.found.append(InputError(self.sheet.name, line, header, value, message, hint))
+
+
+#: The columns of a participation sheet that name something: one line, not too long.
+_NAME_COLUMNS = frozenset({"project", "organisation", "city", "title"})
+
+#: The same for the project's own tables, by table.
+_OWN_NAME_COLUMNS: dict[str, frozenset[str]] = {
+    "projects.csv": frozenset({"acronym", "title"}),
+    "organisations.csv": frozenset({"name", "city"}),
+    "participations.csv": frozenset({"project", "organisation", "name_as_written"}),
+    "aliases.csv": frozenset({"alias", "organisation"}),
+}
+
+
+def _bad_cells(sheet: Sheet, row: Row, columns: Sequence[tuple[int, bool]]) -> list[InputError]:
+    """The problems of the cells of ``row`` at ``columns`` (position, whether a name).
+
+    Each cell is checked as it stands in the file, less the spaces and line
+    breaks around it (which are dropped when it is read), so a control
+    character at either end is found too. See :func:`defus_graph.vocabulary.cell_problem`.
+    """
+    found: list[InputError] = []
+    if not UNPRINTABLE.search("".join(row.cells)) and all(
+        len(row.cells[p]) <= MAX_NAME_LENGTH
+        for p, is_name in columns
+        if is_name and p < len(row.cells)
+    ):
+        return found  # the common row, checked at once
+    for position, is_name in columns:
+        if position >= len(row.cells):
+            continue
+        text = row.cells[position].strip(" \t\r\n")
+        wrong = cell_problem(text, name=is_name)
+        if wrong is not None:
+            found.append(
+                InputError(sheet.name, row.line, sheet.header[position], shown_value(text), *wrong)
+            )
+    return found
 
 
 class _ProjectFacts:
@@ -461,8 +482,13 @@ def _participation_facts(sheet: Sheet) -> SourceFacts:
     def cell(row: Row, column: str) -> str:
         return sheet.cell(row, cols.index.get(column))
 
+    read = sorted((position, column in _NAME_COLUMNS) for column, position in cols.index.items())
     for row in sheet.rows:
         line = row.line
+        bad = _bad_cells(sheet, row, read)
+        if bad:
+            problem.found.extend(bad)
+            continue
         acronym, name = cell(row, "project"), cell(row, "organisation")
         if not acronym:
             problem(line, "project", "", "is empty.", "Every row needs the project's acronym.")
@@ -471,6 +497,14 @@ def _participation_facts(sheet: Sheet) -> SourceFacts:
         for column in (*_PROJECT_COLUMNS, "funding_scope"):
             p.set(column, cell(row, column), line, problem)
         if not name:
+            problem(
+                line,
+                "organisation",
+                "",
+                "is empty.",
+                "Every row needs an organisation; write the project's facts on one of its "
+                "organisations' rows.",
+            )
             continue
         # Checked in this order, so that a row's problems are listed in it.
         country = _word("country", cell(row, "country"), line, problem)
@@ -520,11 +554,55 @@ def _participation_facts(sheet: Sheet) -> SourceFacts:
     return facts
 
 
+def _own_bad_cells(table: str, sheet: Sheet) -> list[InputError]:
+    """The bad cells of one of the project's own tables given as input.
+
+    A participation without its project or organisation is one too: the data
+    folder's cross-checks would find it, an input's are not run before merging.
+    """
+    names = _OWN_NAME_COLUMNS[table]
+    columns = [(i, h in names) for i, h in enumerate(sheet.header) if h]
+    required = [i for i, h in enumerate(sheet.header) if h in ("project", "organisation")]
+    if table != "participations.csv":
+        required = []
+    # One search over the whole table first: a large clean table costs little.
+    text = " ".join(chain.from_iterable(r.cells for r in sheet.rows))
+    clean = text.isprintable() or not UNPRINTABLE.search(text)  # the first test is quicker
+    long_names = any(
+        len(r.cells[i]) > MAX_NAME_LENGTH
+        for r in sheet.rows
+        for i, is_name in columns
+        if is_name and i < len(r.cells)
+    )
+    found: list[InputError] = []
+    for row in sheet.rows:
+        bad = [] if clean and not long_names else _bad_cells(sheet, row, columns)
+        if not bad:
+            bad = [
+                InputError(
+                    sheet.name,
+                    row.line,
+                    sheet.header[i],
+                    "",
+                    "is empty.",
+                    "Every participation needs its project and its organisation.",
+                )
+                for i in required
+                if not sheet.cell(row, i)
+            ]
+        found.extend(bad)
+    return found
+
+
 def _own_facts(sheets: dict[str, Sheet]) -> SourceFacts:
     """Facts from the project's own tables; each record keeps its stated provenance."""
     problems: list[InputError] = []
     records: dict[str, list[tuple[int, object]]] = {}
     for table, sheet in sheets.items():
+        bad = _own_bad_cells(table, sheet)
+        if bad:
+            problems.extend(bad)  # the rows are not read on: each problem is told once
+            continue
         try:
             records[table] = records_from_rows(
                 table, sheet.name, sheet.header, ((r.line, r.cells) for r in sheet.rows)
