@@ -13,29 +13,28 @@ import logging
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .analysis import network_stats, shared_partners, shortest_chain
-from .duplicates import merge_organisations, suggest_duplicates
 from .errors import DataError, DefusGraphError
-from .graph import graph_from_dataset, is_project, node_label, org_id
-from .ingest import FORMATS, ingest, read_paths
+from .ingest import FORMATS
 from .model import KINDS, Dataset
-from .reading import reading_report
-from .records import (
-    find_organisation,
-    organisation_detail,
-    organisation_records,
-    project_records,
+from .store import (
+    DATA_ENV,
+    FILES,
+    check_dataset,
+    default_data_dir,
+    load_dataset,
+    save_dataset,
 )
-from .store import DATA_ENV, FILES, default_data_dir, load_dataset, save_dataset
 from .vocabulary import escape_controls
+
+# The graph, its analysis and the exports pull in networkx, numpy and scipy:
+# each command imports what it uses, so that --help and small commands start fast.
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["build_parser", "main"]
 
@@ -69,11 +68,15 @@ def _money(amount: float | None, scope: str | None) -> str:
 
 
 def _load(args: argparse.Namespace) -> tuple[Dataset, nx.Graph]:
+    from .graph import graph_from_dataset
+
     ds = load_dataset(args.data, encoding=args.encoding)
     return ds, graph_from_dataset(ds)
 
 
 def cmd_projects(args: argparse.Namespace) -> int:
+    from .records import project_records
+
     ds, g = _load(args)
     records = project_records(ds, g)
     if args.json:
@@ -95,6 +98,8 @@ def cmd_projects(args: argparse.Namespace) -> int:
 
 
 def cmd_orgs(args: argparse.Namespace) -> int:
+    from .records import organisation_records
+
     ds, g = _load(args)
     records = [
         r
@@ -113,6 +118,8 @@ def cmd_orgs(args: argparse.Namespace) -> int:
 
 
 def cmd_org(args: argparse.Namespace) -> int:
+    from .records import organisation_detail
+
     ds, g = _load(args)
     record = organisation_detail(ds, g, args.name)
     if args.json:
@@ -138,6 +145,8 @@ def cmd_org(args: argparse.Namespace) -> int:
 
 
 def cmd_shared(args: argparse.Namespace) -> int:
+    from .analysis import shared_partners
+
     _, g = _load(args)
     found = shared_partners(g, min_projects=args.min, kind=args.kind)
     records: list[dict[str, Any]] = [
@@ -168,6 +177,8 @@ def cmd_shared(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from .analysis import network_stats
+
     _, g = _load(args)
     stats = network_stats(g)
     if args.json:
@@ -192,6 +203,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_path(args: argparse.Namespace) -> int:
+    from .analysis import shortest_chain
+    from .graph import is_project, node_label, org_id
+    from .records import find_organisation
+
     ds, g = _load(args)
     a, b = find_organisation(ds, args.a), find_organisation(ds, args.b)
     chain = shortest_chain(g, org_id(a), org_id(b))
@@ -211,8 +226,8 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     from .errors import NotFoundError
-    from .graph import project_id
-    from .records import find_project
+    from .graph import is_project, node_label, org_id, project_id
+    from .records import find_organisation, find_project
     from .suggest import SuggestionIndex, country_filter
 
     country = country_filter(args.country) if args.country else None
@@ -309,13 +324,12 @@ def _note(text: str) -> None:
 
 def _save_checked(ds: Dataset, out: Path) -> None:
     """Write ``ds`` to ``out`` only if it reads back without a problem."""
-    with tempfile.TemporaryDirectory() as staging:
-        save_dataset(ds, Path(staging))
-        load_dataset(Path(staging))
-    save_dataset(ds, out)
+    save_dataset(ds, out, check=True)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest, read_paths
+
     out: Path = args.out
     existing = Dataset()
     if out.exists() and any((out / name).exists() for name in FILES):
@@ -361,11 +375,11 @@ def _dry_run(
     encoding: str | None,
 ) -> int:
     """Read, resolve and merge as ingest does; print what was read; write nothing to --out."""
+    from .reading import reading_report
+
     report = reading_report(inputs, existing, fmt=args.format, encoding=encoding)
     merged = report.ingested.dataset
-    with tempfile.TemporaryDirectory() as staging:  # the check a real run makes, elsewhere
-        save_dataset(merged, Path(staging))
-        load_dataset(Path(staging))
+    check_dataset(merged, args.out)  # the check a real run makes, in memory
     summary = _summary(merged)
     if args.json:
         _emit_json({"out": str(args.out), "written": False, **summary, **report.as_dict()})
@@ -378,6 +392,8 @@ def _dry_run(
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
+    from .duplicates import suggest_duplicates
+
     ds = load_dataset(args.data, encoding=args.encoding)
     found = suggest_duplicates(ds, min_score=args.min_score)
     if args.json:
@@ -393,6 +409,9 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
+    from .duplicates import merge_organisations, suggest_duplicates
+    from .records import find_organisation
+
     ds = load_dataset(args.data, encoding=args.encoding)
     keep, other = find_organisation(ds, args.keep), find_organisation(ds, args.other)
     suggested = next(

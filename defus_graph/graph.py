@@ -39,7 +39,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from ._bulk import paused_gc
-from .model import Dataset, Participation, date_bounds
+from .model import Dataset, Organisation, Participation, Project, date_bounds
 
 __all__ = [
     "ORGANISATION",
@@ -103,49 +103,85 @@ def graph_from_dataset(ds: Dataset) -> nx.Graph:
     (['org:Genk', 'project:BRIDGE'], 'partner')
     """
     g = nx.Graph()
+    # Written into networkx's own node and adjacency dicts: what add_node and
+    # add_edges_from do, in the same order, without their checks per call.
+    nodes, adj = g._node, g._adj
     for p in ds.projects:
-        g.add_node(
-            project_id(p.acronym),
-            bipartite=PROJECT,
-            kind="project",
-            label=p.acronym,
-            **_present(
-                title=p.title,
-                description=p.description,
-                start=p.start,
-                end=p.end,
-                programme=p.programme,
-                funding_eur=p.funding_eur,
-                funding_scope=p.funding_scope,
-                funding_share_of=p.funding_share_of,
-                section=p.section,
-                external_id=p.external_id,
-                source=p.source,
-                line=p.line or None,
-            ),
-        )
+        _put_node(nodes, adj, project_id(p.acronym), _project_attrs(p))
     for o in ds.organisations:
-        g.add_node(
-            org_id(o.name),
-            bipartite=ORGANISATION,
-            kind=o.kind or "unknown",
-            label=o.name,
-            **_present(
-                country=o.country,
-                city=o.city,
-                pic=o.pic,
-                latitude=o.latitude,
-                longitude=o.longitude,
-                source=o.source,
-                line=o.line or None,
-            ),
-        )
+        _put_node(nodes, adj, org_id(o.name), _organisation_attrs(o))
     with paused_gc():  # hundreds of thousands of acyclic edge dicts
-        g.add_edges_from(
-            (f"project:{a.project}", f"org:{a.organisation}", _participation_attrs(a))
-            for a in ds.participations
-        )
+        for a in ds.participations:
+            u, v = f"project:{a.project}", f"org:{a.organisation}"
+            if u not in nodes:
+                nodes[u], adj[u] = {}, {}
+            if v not in nodes:
+                nodes[v], adj[v] = {}, {}
+            attrs = adj[u].get(v)
+            if attrs is None:
+                attrs = adj[u][v] = adj[v][u] = {}
+            attrs.update(_participation_attrs(a))
+    nx._clear_cache(g)
     return g
+
+
+def _put_node(
+    nodes: dict[str, dict[str, Any]], adj: dict[str, dict[str, Any]], n: str, attrs: dict[str, Any]
+) -> None:
+    """``g.add_node(n, **attrs)`` on networkx's dicts: a node met again gains the attributes."""
+    if n in nodes:
+        nodes[n].update(attrs)
+    else:
+        nodes[n], adj[n] = attrs, {}
+
+
+def _project_attrs(p: Project) -> dict[str, Any]:
+    """A project node's attributes: what :func:`_present` keeps, in its order, built directly."""
+    attrs: dict[str, Any] = {"bipartite": PROJECT, "kind": "project", "label": p.acronym}
+    for key, text in (
+        ("title", p.title),
+        ("description", p.description),
+        ("start", p.start),
+        ("end", p.end),
+        ("programme", p.programme),
+    ):
+        if text:
+            attrs[key] = text
+    if p.funding_eur is not None:
+        attrs["funding_eur"] = p.funding_eur
+    for key, text in (
+        ("funding_scope", p.funding_scope),
+        ("funding_share_of", p.funding_share_of),
+        ("section", p.section),
+        ("external_id", p.external_id),
+        ("source", p.source),
+    ):
+        if text:
+            attrs[key] = text
+    if p.line:
+        attrs["line"] = p.line
+    return attrs
+
+
+def _organisation_attrs(o: Organisation) -> dict[str, Any]:
+    """An organisation node's attributes, as :func:`_project_attrs` builds a project's."""
+    attrs: dict[str, Any] = {
+        "bipartite": ORGANISATION,
+        "kind": o.kind or "unknown",
+        "label": o.name,
+    }
+    for key, text in (("country", o.country), ("city", o.city), ("pic", o.pic)):
+        if text:
+            attrs[key] = text
+    if o.latitude is not None:
+        attrs["latitude"] = o.latitude
+    if o.longitude is not None:
+        attrs["longitude"] = o.longitude
+    if o.source:
+        attrs["source"] = o.source
+    if o.line:
+        attrs["line"] = o.line
+    return attrs
 
 
 def _participation_attrs(a: Participation) -> dict[str, Any]:
@@ -484,7 +520,13 @@ def _projection_from(
         ]
     else:
         attrs = [{"weight": w, **span} for w, span in zip(weights, edge_spans, strict=True)]
-    proj.add_edges_from(zip(u_list, v_list, attrs, strict=True))
+    # Every pair is new and both ends are nodes already: written into networkx's
+    # adjacency directly, in add_edges_from's order, without its checks per edge.
+    padj = proj._adj
+    for u, v, a in zip(u_list, v_list, attrs, strict=True):
+        padj[u][v] = a
+        padj[v][u] = a
+    nx._clear_cache(proj)
     return proj
 
 
@@ -564,16 +606,28 @@ def adjacency(g: nx.Graph, *, weighted: bool = False) -> Adjacency:
     nodes = sorted(str(n) for n in g.nodes)
     index = {name: i for i, name in enumerate(nodes)}
     n = len(nodes)
-    found = [(index[str(u)], index[str(v)], w) for u, v, w in g.edges(data="weight") if u != v]
-    pairs = np.array([(i, j) for i, j, _ in found], dtype=np.int64).reshape(-1, 2)
-    rows, cols = np.r_[pairs[:, 0], pairs[:, 1]], np.r_[pairs[:, 1], pairs[:, 0]]
-    links = sp.coo_array((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
+    # Read from networkx's adjacency dicts: each link once from either end.
+    adj = g._adj
+    position = {node: index[str(node)] for node in adj}
+    counts = np.fromiter((len(adj[u]) for u in adj), dtype=np.int64, count=len(adj))
+    rows = np.repeat(np.fromiter(position.values(), dtype=np.int64, count=len(adj)), counts)
+    cols = np.fromiter(
+        (position[v] for u in adj for v in adj[u]), dtype=np.int64, count=int(counts.sum())
+    )
+    loops = rows == cols
+    links = sp.coo_array(
+        (np.ones(int((~loops).sum())), (rows[~loops], cols[~loops])), shape=(n, n)
+    ).tocsr()
     links.sum_duplicates()
     links.data[:] = 1.0
     links.sort_indices()
     weights = None
     if weighted:
-        weight = np.array([link_weight(w) for *_, w in found], dtype=np.float64)
-        weights = sp.coo_array((np.r_[weight, weight], (rows, cols)), shape=(n, n)).tocsr()
+        weight = np.fromiter(
+            (link_weight(d.get("weight")) for u in adj for d in adj[u].values()),
+            dtype=np.float64,
+            count=len(rows),
+        )
+        weights = sp.coo_array((weight[~loops], (rows[~loops], cols[~loops])), shape=(n, n)).tocsr()
         weights.sort_indices()
     return Adjacency(nodes, index, links, weights)

@@ -14,7 +14,7 @@ import networkx as nx
 from .analysis import co_partners, organisation_projects, project_members
 from .errors import NotFoundError
 from .graph import org_id, project_id
-from .model import Dataset
+from .model import Dataset, Organisation
 from .resolve import Resolver
 from .resolve_text import name_keys
 
@@ -89,28 +89,33 @@ def _aliases_by_org(ds: Dataset) -> dict[str, list[str]]:
 def organisation_records(ds: Dataset, g: nx.Graph) -> list[dict[str, Any]]:
     """Every organisation with its kind, country, aliases and projects, by name."""
     aliases = _aliases_by_org(ds)
-    records = []
-    for o in sorted(ds.organisations, key=lambda o: o.name.casefold()):
-        involvement = organisation_projects(g, org_id(o.name))
-        records.append(
-            {
-                "name": o.name,
-                "kind": o.kind or None,
-                "country": o.country or None,
-                "projects": [i.name for i in involvement],
-                "roles": {i.name: i.role for i in involvement},
-                "aliases": aliases.get(o.name, []),
-                "source": o.source or None,
-                "line": o.line or None,
-            }
-        )
-    return records
+    return [
+        _organisation_record(o, g, aliases)
+        for o in sorted(ds.organisations, key=lambda o: o.name.casefold())
+    ]
+
+
+def _organisation_record(
+    o: Organisation, g: nx.Graph, aliases: dict[str, list[str]]
+) -> dict[str, Any]:
+    involvement = organisation_projects(g, org_id(o.name))
+    return {
+        "name": o.name,
+        "kind": o.kind or None,
+        "country": o.country or None,
+        "projects": [i.name for i in involvement],
+        "roles": {i.name: i.role for i in involvement},
+        "aliases": aliases.get(o.name, []),
+        "source": o.source or None,
+        "line": o.line or None,
+    }
 
 
 def organisation_detail(ds: Dataset, g: nx.Graph, name: str) -> dict[str, Any]:
     """One organisation (found by any name) with its projects and co-partners."""
     canonical = find_organisation(ds, name)
-    record = next(r for r in organisation_records(ds, g) if r["name"] == canonical)
+    # Only this organisation's record: building all of them took seconds at CORDIS scale.
+    record = _organisation_record(ds.organisation(canonical), g, _aliases_by_org(ds))
     record["co_partners"] = [
         {"name": c.name, "shared_projects": len(c.projects), "projects": list(c.projects)}
         for c in co_partners(g, org_id(canonical))

@@ -16,8 +16,9 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +38,19 @@ from .model import (
 )
 from .resolve import Resolver
 from .resolve_text import name_keys
+from .vocabulary import MAX_NAME_LENGTH, cell_problem, escape_controls, shown_value
 
 __all__ = [
     "DATA_ENV",
     "FILES",
     "NUMBER_RANGES",
     "PREVIOUS_DIR",
+    "check_dataset",
+    "dataset_from_columns",
     "default_data_dir",
     "escape_cell",
     "load_dataset",
+    "load_with_key",
     "records_from_rows",
     "save_dataset",
     "unescape_cell",
@@ -156,23 +161,23 @@ class _Table:
         self.problems.append(InputError(self.display, line, column, value, message, hint))
 
     @classmethod
-    def from_file(
+    def from_bytes(
         cls,
-        path: Path,
+        name: str,
+        raw: bytes | None,
         display: str,
         encoding: str,
         allow_missing: bool,
         problems: list[InputError],
     ) -> _Table:
-        table = cls(display, path.name, problems)
-        table._load(path, encoding, allow_missing)
+        """The table ``name`` read from its file's bytes (``None``: the file is missing)."""
+        table = cls(display, name, problems)
+        table._load(raw, encoding, allow_missing)
         return table
 
-    def _load(self, path: Path, encoding: str, allow_missing: bool) -> None:
+    def _load(self, raw: bytes | None, encoding: str, allow_missing: bool) -> None:
         columns = _columns(FILES[self.name])
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
+        if raw is None:
             if not allow_missing:
                 self.file_problem(
                     None, "is missing.", f"Create it with the header: {','.join(columns)}"
@@ -447,6 +452,12 @@ def _participations(t: _Table) -> list[Participation]:
     out = []
     for row in t.rows:
         v = row.values
+        for column, what in (
+            ("project", "project (its acronym)"),
+            ("organisation", "organisation"),
+        ):
+            if not v[column]:
+                t.problem(row, column, "", "is empty.", f"Name the {what}, or delete the row.")
         _choice(row, "role", t, required=True)
         out.append(
             Participation(
@@ -626,6 +637,18 @@ def load_dataset(
     DataError
         With every problem found, each naming file, line, column and value.
     """
+    return load_with_key(directory, encoding=encoding, allow_missing=allow_missing)[0]
+
+
+def load_with_key(
+    directory: Path, *, encoding: str = "utf-8", allow_missing: bool = False
+) -> tuple[Dataset, str | None]:
+    """:func:`load_dataset`, and the content key of the tables it read.
+
+    The key (see :func:`defus_graph.snapshot.content_key`) names exactly the
+    bytes the dataset was read from, for whatever is kept beside the
+    snapshot; ``None`` when a table is missing.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         raise DataError(
@@ -644,15 +667,63 @@ def load_dataset(
         return _load(directory, encoding, allow_missing)
 
 
-def _load(directory: Path, encoding: str, allow_missing: bool) -> Dataset:
+def _read_contents(directory: Path) -> dict[str, bytes | None]:
+    """The bytes of each table's file; ``None`` for a missing one."""
+    contents: dict[str, bytes | None] = {}
+    for name in FILES:
+        try:
+            contents[name] = (directory / name).read_bytes()
+        except FileNotFoundError:
+            contents[name] = None
+    return contents
+
+
+def _load(directory: Path, encoding: str, allow_missing: bool) -> tuple[Dataset, str | None]:
+    from .snapshot import content_key, read_snapshot, write_snapshot
+
+    contents = _read_contents(directory)
+    present = {name: raw for name, raw in contents.items() if raw is not None}
+    # Only whole folders are kept: a missing table is a problem, or an empty table to ingest into.
+    key = content_key(present, encoding) if len(present) == len(FILES) else None
+    if key is not None:
+        kept = read_snapshot(directory, key)
+        if kept is not None:
+            return kept, key
+    ds = _checked(directory, contents, encoding, allow_missing)
+    if key is not None:
+        write_snapshot(directory, ds, key)
+    return ds, key
+
+
+def _checked(
+    directory: Path, contents: dict[str, bytes | None], encoding: str, allow_missing: bool
+) -> Dataset:
+    """The dataset these file contents hold, checked; :class:`DataError` with every problem.
+
+    The column-wise reader proves clean tables clean. Anything it does not
+    accept (a problem, a line it cannot read alike) goes to the row-by-row
+    reader, the reference, which locates every problem with its physical line.
+    """
+    ds = dataset_from_columns(contents, encoding)
+    if ds is not None:
+        return ds
+    return _reference_load(directory, contents, encoding, allow_missing)
+
+
+def _reference_load(
+    directory: Path, contents: dict[str, bytes | None], encoding: str, allow_missing: bool
+) -> Dataset:
     problems: list[InputError] = []
     tables = {
-        name: _Table.from_file(
-            directory / name, str(directory / name), encoding, allow_missing, problems
+        name: _Table.from_bytes(
+            name, contents[name], str(directory / name), encoding, allow_missing, problems
         )
         for name in FILES
     }
-    records = {name: _READERS[name](tables[name]) for name in FILES}
+    records = {}
+    for name in FILES:
+        _cell_problems(tables[name])
+        records[name] = _READERS[name](tables[name])
     if problems:
         raise DataError(problems)
     ds = Dataset(
@@ -667,6 +738,334 @@ def _load(directory: Path, encoding: str, allow_missing: bool) -> Dataset:
     return ds
 
 
+# What a cell may hold (vocabulary.cell_problem): no control character in any
+# text, and a name is one line of at most MAX_NAME_LENGTH characters.
+
+#: The columns of each table that name something.
+_NAME_COLUMNS: dict[str, frozenset[str]] = {
+    "projects.csv": frozenset({"acronym", "title", "funding_share_of"}),
+    "organisations.csv": frozenset({"name", "city"}),
+    "participations.csv": frozenset({"project", "organisation", "name_as_written"}),
+    "aliases.csv": frozenset({"alias", "organisation"}),
+}
+
+
+def _column_is_clean(values: Sequence[str], name: bool) -> bool:
+    """Whether no cell of a column breaks :func:`cell_problem` (one regex pass over all)."""
+    if not values:
+        return True
+    # Cells joined by a space: the joint adds no control character, break or tab.
+    joined = " ".join(values)
+    if name:
+        return escape_controls(joined) == joined and max(map(len, values)) <= MAX_NAME_LENGTH
+    return cell_problem(joined) is None
+
+
+def _cell_problems(t: _Table) -> None:
+    """Note every cell of ``t`` holding what no cell may hold (see :func:`cell_problem`)."""
+    names = _NAME_COLUMNS[t.name]
+    for column in _column_names(FILES[t.name]):
+        name = column in names
+        if _column_is_clean([row.values[column] for row in t.rows], name):
+            continue
+        for row in t.rows:
+            value = row.values[column]
+            found = cell_problem(value, name=name)
+            if found:
+                t.problem(row, column, escape_controls(shown_value(value)), *found)
+
+
+# The column-wise reader: a whole table at a time, parsed by pyarrow's CSV
+# reader and checked a column at a time. It only ever says "these tables are
+# clean, here is their data" or "ask the reference reader" (None): every
+# problem is located by the row-by-row reader above, so messages stay exact.
+
+#: Cells longer than this go to the reference reader, which refuses those over
+#: the csv module's field limit (with pyarrow there is no such limit).
+_LONG_CELL = csv.field_size_limit() // 2
+
+_Columns = dict[str, list[str]]
+
+
+def _csv_columns(raw: bytes, encoding: str, name: str) -> _Columns | None:
+    """The stripped, unescaped cells of a table by column, or ``None`` if unsure."""
+    import pyarrow  # on first use: --help and commands that read no table start without it
+    import pyarrow.csv as pa_csv
+
+    try:
+        text = raw.decode(encoding).removeprefix("\ufeff")
+    except (UnicodeDecodeError, LookupError):
+        return None
+    try:
+        header = [h.strip() for h in next(csv.reader(io.StringIO(text, newline="")))]
+    except (StopIteration, csv.Error):
+        return None
+    columns = _columns(FILES[name])
+    if (
+        len(set(header)) != len(header)
+        or any(h not in columns for h in header)
+        or any(c not in header and c not in OPTIONAL_COLUMNS for c in columns)
+    ):
+        return None
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pyarrow.string() for i in range(len(header))},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pyarrow.ArrowException:
+        return None
+    if table.num_columns != len(header):
+        return None
+    cells = [column.to_pylist()[1:] for column in table.columns]
+    if any(max(map(len, column), default=0) > _LONG_CELL for column in cells):
+        return None
+    stripped = [list(map(str.strip, column)) for column in cells]
+    rows = len(stripped[0])
+    # A record whose cells are all blank is skipped, as the reference reader does.
+    blank = [i for i, v in enumerate(stripped[0]) if not v and not any(c[i] for c in stripped)]
+    if blank:
+        keep = sorted(set(range(rows)) - set(blank))
+        stripped = [[column[i] for i in keep] for column in stripped]
+        rows = len(keep)
+    by_header = dict(zip(header, stripped, strict=True))
+    out: _Columns = {}
+    for head in columns:
+        column = by_header.get(head, [""] * rows)
+        # Only a cell starting with an apostrophe can need unescaping.
+        if "\x00'" in "\x00" + "\x00".join(column):
+            column = [unescape_cell(v) for v in column]
+        out[head] = column
+    return out
+
+
+def _bounds_of(values: Sequence[str]) -> dict[str, tuple[dt.date, dt.date]] | None:
+    """The day bounds of each distinct date in ``values``; ``None`` if one is no date."""
+    bounds = {}
+    for value in set(values):
+        if value:
+            try:
+                bounds[value] = date_bounds(value)
+            except ValueError:
+                return None
+    return bounds
+
+
+def _numbers_of(values: Sequence[str], column: str) -> list[float | None] | None:
+    """The numbers of a column (``None`` where empty); ``None`` if one is out of range."""
+    low, high, _ = NUMBER_RANGES[column]
+    numbers: dict[str, float | None] = {"": None}
+    for value in set(values):
+        if value:
+            try:
+                number = float(value)
+            except ValueError:
+                return None
+            if not low <= number <= high:
+                return None
+            numbers[value] = number
+    return [numbers[v] for v in values]
+
+
+def _line_numbers_of(values: Sequence[str]) -> list[int] | None:
+    numbers = {"": 0}
+    for value in set(values):
+        if value:
+            if not value.isdecimal():
+                return None
+            numbers[value] = int(value)
+    return [numbers[v] for v in values]
+
+
+def _choices_ok(values: Sequence[str], column: str, *, required: bool = False) -> bool:
+    allowed = set(_CHOICES[column])
+    if not required:
+        allowed.add("")
+    return set(values) <= allowed
+
+
+def _projects_of(c: _Columns) -> list[Project] | None:
+    acronym, start, end = c["acronym"], c["start"], c["end"]
+    funding_text, scope, share_of = c["funding_eur"], c["funding_scope"], c["funding_share_of"]
+    starts, ends = _bounds_of(start), _bounds_of(end)
+    funding = _numbers_of(funding_text, "funding_eur")
+    lines = [_line_numbers_of(c[k]) for k in ("line", "description_line", "dates_line")]
+    funding_line = _line_numbers_of(c["funding_line"])
+    if (
+        not all(acronym)
+        or starts is None
+        or ends is None
+        or funding is None
+        or funding_line is None
+        or any(n is None for n in lines)
+        or any(s and e and ends[e][1] < starts[s][0] for s, e in zip(start, end, strict=True))
+        or not _choices_ok(scope, "funding_scope")
+        or any(bool(f) != bool(s) for f, s in zip(funding_text, scope, strict=True))
+        or any(s == "partner_share" and not o for s, o in zip(scope, share_of, strict=True))
+    ):
+        return None
+    line, description_line, dates_line = lines
+    return list(
+        map(
+            Project,
+            acronym,
+            c["title"],
+            c["description"],
+            start,
+            end,
+            c["programme"],
+            funding,
+            scope,
+            share_of,
+            c["funding_text"],
+            c["section"],
+            c["source"],
+            line,  # type: ignore[arg-type]
+            description_line,  # type: ignore[arg-type]
+            dates_line,  # type: ignore[arg-type]
+            funding_line,
+            c["external_id"],
+        )
+    )
+
+
+def _organisations_of(c: _Columns) -> list[Organisation] | None:
+    name, country = c["name"], c["country"]
+    line = _line_numbers_of(c["line"])
+    latitude, longitude = (
+        _numbers_of(c["latitude"], "latitude"),
+        _numbers_of(c["longitude"], "longitude"),
+    )
+    if (
+        not all(name)
+        or line is None
+        or latitude is None
+        or longitude is None
+        or not _choices_ok(c["kind"], "kind")
+        or not all(is_country_code(v) for v in set(country) if v)
+    ):
+        return None
+    return list(
+        map(
+            Organisation,
+            name,
+            c["kind"],
+            country,
+            c["source"],
+            line,
+            c["note"],
+            c["city"],
+            c["pic"],
+            latitude,
+            longitude,
+        )
+    )
+
+
+def _participations_of(c: _Columns) -> list[Participation] | None:
+    line = _line_numbers_of(c["line"])
+    contribution = _numbers_of(c["contribution_eur"], "contribution_eur")
+    if (
+        not all(c["project"])
+        or not all(c["organisation"])
+        or line is None
+        or contribution is None
+        or not _choices_ok(c["role"], "role", required=True)
+    ):
+        return None
+    return list(
+        map(
+            Participation,
+            c["project"],
+            c["organisation"],
+            c["role"],
+            c["name_as_written"],
+            c["source"],
+            line,
+            contribution,
+        )
+    )
+
+
+def _aliases_of(c: _Columns) -> list[Alias] | None:
+    line = _line_numbers_of(c["line"])
+    if not all(c["alias"]) or line is None:
+        return None
+    return list(map(Alias, c["alias"], c["organisation"], c["source"], line, c["note"]))
+
+
+_COLUMN_READERS: dict[str, Callable[[_Columns], list[Any] | None]] = {
+    "projects.csv": _projects_of,
+    "organisations.csv": _organisations_of,
+    "participations.csv": _participations_of,
+    "aliases.csv": _aliases_of,
+}
+
+
+def _crosses_ok(ds: Dataset) -> bool:
+    """Whether :func:`_cross_check` would find nothing, tested table by table."""
+    acronyms = {p.acronym for p in ds.projects}
+    if len(acronyms) != len(ds.projects):
+        return False
+    owner: dict[str, str] = {}
+    for o in ds.organisations:
+        keys = name_keys(o.name)
+        if any(k in owner for k in keys):
+            return False
+        owner.update(dict.fromkeys(keys, o.name))
+    orgs = {o.name for o in ds.organisations}
+    for a in ds.aliases:
+        keys = name_keys(a.alias)
+        if a.organisation not in orgs or any(
+            owner.get(k, a.organisation) != a.organisation for k in keys
+        ):
+            return False
+        for k in keys:
+            owner.setdefault(k, a.organisation)
+    pairs = {(pa.project, pa.organisation) for pa in ds.participations}
+    return (
+        len(pairs) == len(ds.participations)
+        and {p for p, _ in pairs} <= acronyms
+        and {o for _, o in pairs} <= orgs
+        and {p.funding_share_of for p in ds.projects} - {""} <= orgs
+    )
+
+
+def dataset_from_columns(contents: Mapping[str, bytes | None], encoding: str) -> Dataset | None:
+    """The dataset four tables' bytes hold if they are clean, read a column at a time.
+
+    ``None`` when a table is missing, has a problem, or holds something only the
+    row-by-row reader reads exactly alike; that reader then locates every problem.
+    """
+    records: dict[str, list[Any]] = {}
+    for name in FILES:
+        raw = contents.get(name)
+        if raw is None:
+            return None
+        columns = _csv_columns(raw, encoding, name)
+        if columns is None:
+            return None
+        names = _NAME_COLUMNS[name]
+        if not all(_column_is_clean(values, h in names) for h, values in columns.items()):
+            return None
+        found = _COLUMN_READERS[name](columns)
+        if found is None:
+            return None
+        records[name] = found
+    ds = Dataset(
+        projects=tuple(records["projects.csv"]),
+        organisations=tuple(records["organisations.csv"]),
+        participations=tuple(records["participations.csv"]),
+        aliases=tuple(records["aliases.csv"]),
+    )
+    return ds if _crosses_ok(ds) else None
+
+
 def _cell(value: object, column: str) -> str:
     if value is None:
         return ""
@@ -677,44 +1076,102 @@ def _cell(value: object, column: str) -> str:
     return escape_cell(str(value))
 
 
-def _rows(records: Sequence[Any], columns: list[str]) -> Iterator[list[str]]:
-    for r in records:
-        yield [_cell(getattr(r, c), c) for c in columns]
+#: A cell :func:`escape_cell` may change starts with one of these (behind the NUL joining cells).
+_MAY_ESCAPE = re.compile("\x00['=+\\-@]")
 
 
-def save_dataset(ds: Dataset, directory: Path) -> None:
-    """Write the four tables (UTF-8 with BOM, so Excel shows umlauts) atomically.
+def _column_cells(values: list[Any], column: str) -> list[str]:
+    """The cells of one column, each as :func:`_cell` writes it, a column at a time."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        # Only a cell starting with a formula sign or an apostrophe can need escaping.
+        if _MAY_ESCAPE.search("\x00" + "\x00".join(values)):
+            return [escape_cell(v) for v in values]
+        return values
+    if kinds <= {float, type(None)}:
+        if column in _MONEY_COLUMNS:
+            return ["" if v is None else f"{v:.2f}" for v in values]
+        return ["" if v is None else repr(v) for v in values]
+    if kinds <= {int}:
+        return [str(v) if v else "" for v in values]
+    return [_cell(v, column) for v in values]
 
-    Each file is written beside its target and renamed over it, so a reader
-    never sees a half-written table. The tables replaced are kept in
-    ``directory/.previous/`` (one version back). Text a spreadsheet would run
-    as a formula is written with an apostrophe in front (:func:`escape_cell`);
-    :func:`load_dataset` takes it off again.
-    """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+
+def _table_bytes(records: Sequence[Any], name: str) -> bytes:
+    """One table as its file holds it: UTF-8 with BOM, a header, one line per record."""
+    columns = _columns(FILES[name])
+    cells = [_column_cells(list(map(attrgetter(c), records)), c) for c in columns]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(zip(*cells, strict=True))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _tables_bytes(ds: Dataset) -> dict[str, bytes]:
     tables = {
         "projects.csv": ds.projects,
         "organisations.csv": ds.organisations,
         "participations.csv": ds.participations,
         "aliases.csv": ds.aliases,
     }
+    return {name: _table_bytes(records, name) for name, records in tables.items()}
+
+
+def check_dataset(ds: Dataset, directory: Path) -> Dataset:
+    """``ds`` as :func:`load_dataset` would read it once saved in ``directory``; nothing written.
+
+    The tables are rendered and read back in memory (a dry run's check).
+
+    Raises
+    ------
+    DataError
+        Every problem the saved tables would have, located in ``directory``'s files.
+    """
+    return _checked(Path(directory), dict(_tables_bytes(ds)), "utf-8", False)
+
+
+def save_dataset(ds: Dataset, directory: Path, *, check: bool = False) -> None:
+    """Write the four tables (UTF-8 with BOM, so Excel shows umlauts) atomically.
+
+    Each file is written once, beside its target, and renamed over it, so a
+    reader never sees a half-written table. The tables replaced are kept in
+    ``directory/.previous/`` (one version back). Text a spreadsheet would run
+    as a formula is written with an apostrophe in front (:func:`escape_cell`);
+    :func:`load_dataset` takes it off again.
+
+    With ``check``, the bytes about to be written are first read back in
+    memory exactly as :func:`load_dataset` reads the files, and nothing is
+    written if they hold a problem; the checked tables are then kept as the
+    folder's snapshot, so the next command does not read them again.
+
+    Raises
+    ------
+    DataError
+        With ``check``: every problem the written tables would have, each
+        located in the file and line it would be on.
+    """
+    directory = Path(directory)
+    contents = _tables_bytes(ds)
+    checked = _checked(directory, dict(contents), "utf-8", False) if check else None
+    directory.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
-        for name, records in tables.items():
-            columns = _columns(FILES[name])
+        for name, data in contents.items():
             fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
             staged.append((name, Path(tmp_name)))
-            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh, lineterminator="\n")
-                writer.writerow(columns)
-                writer.writerows(_rows(records, columns))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
         _keep_previous(directory)
         for name, staged_path in staged:
             os.replace(staged_path, directory / name)
     finally:
         for _, tmp in staged:
             tmp.unlink(missing_ok=True)
+    if checked is not None:
+        from .snapshot import content_key, write_snapshot
+
+        write_snapshot(directory, checked, content_key(contents, "utf-8"))
 
 
 def _keep_previous(directory: Path) -> None:

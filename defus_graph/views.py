@@ -7,9 +7,11 @@ a file always shows what the screen showed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 
 import networkx as nx
 
+from ._bulk import paused_gc
 from .errors import DefusGraphError
 from .graph import (
     ORGANISATION,
@@ -99,7 +101,12 @@ def filter_graph(g: nx.Graph, filters: Filters) -> nx.Graph:
     country), then, if asked, organisations in fewer than two kept projects.
     Projects that lose all their organisations to a filter stay visible only if
     no organisation filter is set.
+
+    When the filters keep everything and no organisation is alone, that is
+    ``g`` itself, not a copy: never mutate the result.
     """
+    if filters.is_empty() and _keeps_everything(g):
+        return g
     projects = []
     for n, d in g.nodes(data=True):
         if d.get("bipartite") != PROJECT:
@@ -137,6 +144,33 @@ def filter_graph(g: nx.Graph, filters: Filters) -> nx.Graph:
     kept.add_nodes_from((n, d) for n, d in g.nodes(data=True) if n in keep)
     kept.add_edges_from((u, v, d) for u, v, d in g.edges(data=True) if u in keep and v in keep)
     return kept
+
+
+def _keeps_everything(g: nx.Graph) -> bool:
+    """Whether empty filters keep all of ``g``, in its order: a copy would equal it.
+
+    They drop organisations in no project; and the copy lists each node's links
+    in the order the edges come up, which is ``g``'s own when every link joins a
+    project to an organisation and projects come first.
+    """
+    sides = [side for _, side in g.nodes(data="bipartite")]
+    first_org = sides.index(ORGANISATION) if ORGANISATION in sides else len(sides)
+    if sides[:first_org] != [PROJECT] * first_org or sides[first_org:] != [ORGANISATION] * (
+        len(sides) - first_org
+    ):
+        return False
+    rank = {n: i for i, n in enumerate(g)}.__getitem__
+    adj = g._adj  # the plain dicts: this walks every link
+    links = 0
+    with paused_gc():
+        for n in islice(g, first_org, None):
+            ranks = list(map(rank, adj[n]))
+            # Only links to projects, and in the copy they come in the projects' order.
+            if not ranks or ranks[-1] >= first_org or ranks != sorted(ranks):
+                return False
+            links += len(ranks)
+    # With no link between organisations, this says none joins two projects either.
+    return bool(links == g.number_of_edges())
 
 
 def projection_pairs(g: nx.Graph, view: str) -> int:

@@ -528,3 +528,70 @@ def test_a_path_that_is_no_directory_is_named(tmp_path: Path) -> None:
         f"{tmp_path / 'nowhere'}: is not a directory. "
         "Name the folder that holds projects.csv and the others."
     ]
+
+
+# What no cell may hold, and what a participation cannot do without.
+
+
+@pytest.mark.parametrize(
+    ("file", "row", "message"),
+    [
+        (
+            "organisations.csv",
+            "Nowhere\x1b[31m,city,DE,,,,,,,",
+            'line {line}, column "name": "Nowhere\\x1b[31m": holds the control character '
+            "\\x1b, which no text may hold. Delete it: it is invisible, often left over from "
+            "copying out of another program.",
+        ),
+        (
+            "aliases.csv",
+            "Augsburg Stadt,Augsburg,curated,,a\x00note",
+            'line {line}, column "note": "a\\x00note": holds the control character \\x00, '
+            "which no text may hold. Delete it: it is invisible, often left over from "
+            "copying out of another program.",
+        ),
+        (
+            "organisations.csv",
+            "Nowhere,city,DE,,,,Essen\tMitte,,,",
+            'line {line}, column "city": "Essen\\tMitte": holds a line break or tab (\\t); '
+            "a name is one line. Write the name on one line, without tabs.",
+        ),
+        (
+            "organisations.csv",
+            "N" + "o" * 300 + ",city,DE,,,,,,,",
+            'line {line}, column "name": "N' + "o" * 79 + '…": is 301 characters long; '
+            "a name has at most 300. Is a paragraph pasted into this cell? Keep only the "
+            "name here.",
+        ),
+        (
+            "participations.csv",
+            ",Augsburg,partner,,,,",
+            'line {line}, column "project": "": is empty. '
+            "Name the project (its acronym), or delete the row.",
+        ),
+        (
+            "participations.csv",
+            "BRIDGE,,partner,,,,",
+            'line {line}, column "organisation": "": is empty. '
+            "Name the organisation, or delete the row.",
+        ),
+    ],
+)
+def test_bad_cells_are_located(data_copy: Path, file: str, row: str, message: str) -> None:
+    path = data_copy / file
+    line = _append(path, row)
+    problems = [str(p) for p in validate_directory(data_copy)]
+    assert problems == [f"{path}, " + message.format(line=line)]
+
+
+def test_a_line_break_in_a_description_is_text_and_lines_stay_physical(data_copy: Path) -> None:
+    path = data_copy / "projects.csv"
+    _append(path, 'NEW,A title,"first line\nsecond line",,,,,,,,,,,,,,')
+    line = _append(path, "NEWER,,,2017-13,,,,,,,,,,,,,")
+    problems = [str(p) for p in validate_directory(data_copy)]
+    assert problems == [
+        f'{path}, line {line}, column "start": "2017-13": has month 13, which does not exist. '
+        "Write a date such as 2017, 2017-10 or 2017-10-01."
+    ]
+    _replace_in(path, "NEWER,,,2017-13,", "NEWER,,,2017-12,")
+    assert load_dataset(data_copy).project("NEW").description == "first line\nsecond line"

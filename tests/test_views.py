@@ -94,3 +94,47 @@ def test_filtering_keeps_the_graph_s_order_whatever_the_hash_seed() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(runs) == 1
+
+
+def _copy_as_filtered(g: nx.Graph) -> nx.Graph:
+    """What filtering with no filter built before it could hand back the graph itself."""
+    keep = {
+        n
+        for n, d in g.nodes(data=True)
+        if d.get("bipartite") == 0 or any(g.nodes[m].get("bipartite") == 0 for m in g[n])
+    }
+    kept = nx.Graph()
+    kept.graph.update(g.graph)
+    kept.add_nodes_from((n, d) for n, d in g.nodes(data=True) if n in keep)
+    kept.add_edges_from((u, v, d) for u, v, d in g.edges(data=True) if u in keep and v in keep)
+    return kept
+
+
+@st.composite
+def _shuffled_bipartite(draw: st.DrawFn) -> nx.Graph:
+    """Projects first, then organisations, links in any order, some organisations alone."""
+    projects, orgs = draw(st.integers(0, 6)), draw(st.integers(0, 8))
+    g = nx.Graph(name="g")
+    g.add_nodes_from((f"project:P{i}", {"bipartite": 0, "n": i}) for i in range(projects))
+    g.add_nodes_from((f"org:O{j}", {"bipartite": 1}) for j in range(orgs))
+    if projects and orgs:
+        pairs = draw(
+            st.lists(st.tuples(st.integers(0, projects - 1), st.integers(0, orgs - 1)), unique=True)
+        )
+        g.add_edges_from((f"project:P{i}", f"org:O{j}", {"role": "partner"}) for i, j in pairs)
+    return g
+
+
+@given(g=_shuffled_bipartite())
+@settings(max_examples=150, deadline=None)
+def test_no_filter_gives_the_graph_itself_only_when_a_copy_would_equal_it(g: nx.Graph) -> None:
+    shown = views.filter_graph(g, views.Filters())
+    copy = _copy_as_filtered(g)
+    assert list(shown.nodes(data=True)) == list(copy.nodes(data=True))
+    assert list(shown.edges(data=True)) == list(copy.edges(data=True))
+    assert all(list(shown[n]) == list(copy[n]) for n in copy)
+    assert shown.graph == copy.graph
+
+
+def test_exporting_everything_does_not_copy_the_graph(graph: nx.Graph) -> None:
+    assert views.filter_graph(graph, views.Filters()) is graph

@@ -16,21 +16,27 @@ notice saying what is hidden; tables and downloads always cover all of it.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
+import scipy
 import streamlit as st
 
+from .. import graph, layout, views
 from ..backbone import backbone_graph
 from ..export import export_bytes
 from ..focus import FocusedView, NetworkIndex
 from ..graph import graph_from_dataset
-from ..layout import Positions, layout_positions
+from ..layout import LAYOUT_SEED, Positions, layout_positions
 from ..model import Dataset
-from ..store import FILES, load_dataset
+from ..snapshot import read_positions, write_positions
+from ..store import FILES, load_with_key
 from ..style import node_sizes
 from ..suggest import SuggestionIndex
 from ..views import VIEWS, Filters, ViewTooLarge, filter_graph, view_graph, year_span
@@ -60,7 +66,9 @@ class Network:
     """A loaded dataset with everything the dashboard derives from it once.
 
     ``key`` identifies its content; ``stamp`` is the folder's state it was read
-    from (empty for data held in a session).
+    from (empty for data held in a session). A saved folder's network also
+    carries the ``folder`` and the ``content`` key of the tables it was read
+    from, under which its layouts are kept beside the folder's snapshot.
     """
 
     dataset: Dataset
@@ -72,6 +80,8 @@ class Network:
     programmes: tuple[str, ...]
     stamp: Stamp
     key: str
+    folder: str = ""
+    content: str = ""
 
 
 def _stamp(directory: Path) -> Stamp:
@@ -88,7 +98,7 @@ def _stamp(directory: Path) -> Stamp:
     return tuple(out)
 
 
-def _derive(ds: Dataset, key: str, stamp: Stamp) -> Network:
+def _derive(ds: Dataset, key: str, stamp: Stamp, folder: str = "", content: str = "") -> Network:
     g = graph_from_dataset(ds)
     return Network(
         dataset=ds,
@@ -102,12 +112,15 @@ def _derive(ds: Dataset, key: str, stamp: Stamp) -> Network:
         ),
         stamp=stamp,
         key=key,
+        folder=folder,
+        content=content,
     )
 
 
 @st.cache_resource(show_spinner="Reading the data…", max_entries=4)
 def _network(directory: str, stamp: Stamp) -> Network:
-    return _derive(load_dataset(Path(directory)), folder_key(directory, stamp), stamp)
+    ds, content = load_with_key(Path(directory))
+    return _derive(ds, folder_key(directory, stamp), stamp, directory, content or "")
 
 
 @st.cache_resource(show_spinner="Drawing the data…", max_entries=8)
@@ -182,7 +195,36 @@ def _shown(key: str, filters: Filters, view: str, _net: Network) -> nx.Graph:
 
 @st.cache_resource(show_spinner="Laying out the network…", max_entries=8)
 def _layout(key: str, view: str, _net: Network) -> Positions:
-    return layout_positions(_shown(key, Filters(), view, _net))
+    return _kept_layout(_shown(key, Filters(), view, _net), view, _net)
+
+
+@functools.cache
+def _layout_code() -> str:
+    """What a layout depends on besides the data: the code that builds and lays out views."""
+    digest = hashlib.sha256(f"{LAYOUT_SEED} {nx.__version__} {np.__version__}".encode())
+    digest.update(scipy.__version__.encode())
+    for module in (graph, views, layout):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
+
+
+def _kept_layout(g: nx.Graph, view: str, net: Network) -> Positions:
+    """The layout of a view of a saved folder, kept beside its snapshot: laid out once.
+
+    Keyed by the tables' content and the code that lays them out, so an edit or
+    a new version lays it out again; positions that do not cover exactly the
+    view's nodes are not taken.
+    """
+    if not net.folder or not net.content:
+        return layout_positions(g)
+    key = hashlib.sha256(f"{net.content}\0{view}\0{_layout_code()}".encode()).hexdigest()
+    name = f"layout-{view}"
+    kept = read_positions(Path(net.folder), name, key)
+    if kept is not None and len(kept) == g.number_of_nodes() and all(n in kept for n in g):
+        return kept
+    positions = layout_positions(g)
+    write_positions(Path(net.folder), name, key, positions)
+    return positions
 
 
 @st.cache_resource(show_spinner="Finding the backbone…", max_entries=8)

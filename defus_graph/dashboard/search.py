@@ -6,6 +6,7 @@ share one behaviour.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from ..graph import org_id, project_id
@@ -38,8 +39,25 @@ class SearchIndex:
     """
 
     def __init__(self, ds: Dataset) -> None:
-        self._resolver = Resolver(ds.organisations, ds.aliases)
+        # Built on the first look-up, not with the network: the first drawing needs none.
+        self._ds = ds
+        self._built = False
+        self._lock = threading.Lock()  # the index is shared by every session
+        self._resolver: Resolver
         self._projects: dict[str, str] = {}
+        self._labels: dict[str, str] = {}
+        self._entries: list[_Entry] = []
+
+    def _build(self) -> None:
+        if self._built:
+            return
+        with self._lock:
+            if not self._built:
+                self._fill()
+
+    def _fill(self) -> None:
+        ds = self._ds
+        self._resolver = Resolver(ds.organisations, ds.aliases)
         names: dict[str, list[str]] = {}
         labels: dict[str, str] = {}
         for p in ds.projects:
@@ -63,17 +81,21 @@ class SearchIndex:
             )
             for node, ns in names.items()
         ]
+        self._built = True
 
     def label(self, node: str) -> str:
         """The name or acronym a node is shown by."""
+        self._build()
         return self._labels.get(node, node)
 
     def organisation(self, name: str) -> str | None:
         """The canonical name of the organisation ``name`` stands for (alias, any accents)."""
+        self._build()
         return self._resolver.resolve(name)
 
     def project(self, acronym: str) -> str | None:
         """The acronym of the project ``acronym`` names, ignoring case and accents."""
+        self._build()
         for key in sorted(name_keys(acronym)):
             if key in self._projects:
                 return self._projects[key]
@@ -99,6 +121,7 @@ class SearchIndex:
         if exact is not None:
             return [exact]
         keys = name_keys(text)
+        self._build()
         starts: list[_Entry] = []
         contains: list[_Entry] = []
         for entry in self._entries:

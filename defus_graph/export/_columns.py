@@ -134,6 +134,10 @@ class Attributes:
 # --- single values ----------------------------------------------------------------------------
 
 
+#: The types of a list of plain text (an empty list's included).
+_TEXT = frozenset({str})
+
+
 def is_missing(value: Any) -> bool:
     """Whether ``value`` is left out: ``None``, ``""``, NaN, an infinity, an empty list.
 
@@ -152,6 +156,8 @@ def is_missing(value: Any) -> bool:
         return not math.isfinite(float(value))
     if value is None:
         return True
+    if kind is list and set(map(type, value)) <= _TEXT:
+        return not any(value)  # a projection's names: missing only when all are empty
     if isinstance(value, str):
         return value == ""
     if isinstance(value, numbers.Real) and not isinstance(value, bool | numbers.Integral):
@@ -168,6 +174,9 @@ def scalar(value: Any) -> Scalar:
         return clean_text(value)
     if kind is int or kind is float or kind is bool:
         return value  # type: ignore[no-any-return]
+    if kind is list and set(map(type, value)) <= _TEXT and "".join(value).isprintable():
+        # A projection's shared names, as the loop below writes them, at C speed.
+        return "; ".join(filter(None, value))
     if isinstance(value, bool):
         return value
     if isinstance(value, numbers.Integral):

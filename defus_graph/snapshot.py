@@ -1,0 +1,251 @@
+"""The checked tables of a data folder, kept as Parquet so that only the first command pays.
+
+The four CSV files stay the truth. After they have been read and checked (or
+written and checked), the records are kept as four Parquet files whose
+metadata holds the *content key*: a hash of the CSV files' bytes, the text
+encoding they were read with and :data:`SCHEMA_VERSION`. A later load computes
+the key of the files as they are now and takes the snapshot only when the keys
+match, so any edit to a CSV (in a spreadsheet, by hand) makes the next command
+read and check it again.
+
+Where: ``DIR/.cache/`` beside the tables (it moves and is deleted with them;
+``.gitignore`` covers it). When ``DIR`` cannot be written (a read-only share, a
+folder of another user), a folder per data directory under the user's cache
+(``$XDG_CACHE_HOME/defus-graph`` or ``~/.cache/defus-graph``). A snapshot that
+cannot be written is only logged: no command fails for it.
+
+Safety: Parquet holds columns of text and numbers only; nothing in a snapshot
+is run (never pickle, which would run code from a shared folder). A file whose
+key, columns or types are not exactly what this version writes is ignored and
+rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
+from operator import attrgetter
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .model import Alias, Dataset, Organisation, Participation, Project
+
+__all__ = [
+    "CACHE_DIR",
+    "SCHEMA_VERSION",
+    "content_key",
+    "read_positions",
+    "read_snapshot",
+    "snapshot_dirs",
+    "write_positions",
+    "write_snapshot",
+]
+
+log = logging.getLogger(__name__)
+
+#: Bumped whenever the records or their checks change, so that older snapshots are ignored.
+SCHEMA_VERSION = 1
+
+#: The folder inside a data directory that holds its snapshot.
+CACHE_DIR = ".cache"
+
+_KEY_FIELD = b"defus-graph-content-key"
+
+#: Each table's file and record type, in the order of :class:`~defus_graph.model.Dataset`.
+_TABLES: dict[str, type] = {
+    "projects": Project,
+    "organisations": Organisation,
+    "participations": Participation,
+    "aliases": Alias,
+}
+
+_ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "float | None": pa.float64()}
+
+
+def _schema(record_type: type) -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field(f.name, _ARROW_TYPES[str(f.type)], nullable=str(f.type).endswith("None"))
+            for f in fields(record_type)
+        ]
+    )
+
+
+_SCHEMAS = {name: _schema(record_type) for name, record_type in _TABLES.items()}
+
+
+def content_key(contents: Mapping[str, bytes], encoding: str) -> str:
+    """The key of tables with these bytes, read with ``encoding``, by this version.
+
+    Examples
+    --------
+    >>> content_key({"a.csv": b"x"}, "utf-8") == content_key({"a.csv": b"x"}, "utf-8")
+    True
+    >>> content_key({"a.csv": b"x"}, "utf-8") == content_key({"a.csv": b"y"}, "utf-8")
+    False
+    """
+    digest = hashlib.sha256(f"defus-graph {SCHEMA_VERSION}\0{encoding.lower()}\0".encode())
+    for name, data in contents.items():
+        # The length first, so that moving bytes from one file to the next changes the key.
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _user_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "defus-graph"
+
+
+def snapshot_dirs(directory: Path) -> list[Path]:
+    """Where the snapshot of ``directory`` may be, in the order they are tried."""
+    folder_id = hashlib.sha256(str(Path(directory).resolve()).encode()).hexdigest()[:24]
+    return [Path(directory) / CACHE_DIR, _user_cache() / folder_id]
+
+
+def read_snapshot(directory: Path, key: str) -> Dataset | None:
+    """The dataset kept for ``key``, or ``None`` when there is none or it is not exactly ours."""
+    for folder in snapshot_dirs(directory):
+        ds = _read_from(folder, key)
+        if ds is not None:
+            return ds
+    return None
+
+
+def _read_from(folder: Path, key: str) -> Dataset | None:
+    tables: dict[str, list[Any]] = {}
+    for name, record_type in _TABLES.items():
+        path = folder / f"{name}.parquet"
+        if not path.is_file():
+            return None
+        try:
+            # ParquetFile reads one file directly (read_table sets up a dataset scan).
+            table = pq.ParquetFile(path).read()
+        except (OSError, pa.ArrowException) as err:
+            log.info("ignoring the snapshot %s: %s", path, err)
+            return None
+        metadata = table.schema.metadata or {}
+        if metadata.get(_KEY_FIELD) != key.encode():
+            return None
+        if not table.schema.remove_metadata().equals(_SCHEMAS[name]):
+            log.info("ignoring the snapshot %s: its columns are not this version's", path)
+            return None
+        columns = [column.to_pylist() for column in table.columns]
+        tables[name] = list(map(record_type, *columns)) if columns else []
+    return Dataset(
+        projects=tuple(tables["projects"]),
+        organisations=tuple(tables["organisations"]),
+        participations=tuple(tables["participations"]),
+        aliases=tuple(tables["aliases"]),
+    )
+
+
+def _table_of(records: Sequence[Any], name: str, key: str) -> pa.Table:
+    schema = _SCHEMAS[name]
+    columns = {f: list(map(attrgetter(f), records)) for f in schema.names}
+    return pa.Table.from_pydict(columns, schema=schema.with_metadata({_KEY_FIELD: key.encode()}))
+
+
+def write_snapshot(directory: Path, ds: Dataset, key: str) -> Path | None:
+    """Keep ``ds`` (checked, read from tables whose key is ``key``); the folder, or ``None``.
+
+    Tries ``DIR/.cache/`` first, then the user's cache. A folder that cannot be
+    written is logged and skipped; this never raises for it.
+    """
+    records = {
+        "projects": ds.projects,
+        "organisations": ds.organisations,
+        "participations": ds.participations,
+        "aliases": ds.aliases,
+    }
+    tables = {name: _table_of(rows, name, key) for name, rows in records.items()}
+    for folder in snapshot_dirs(directory):
+        try:
+            _write_to(folder, tables)
+        except OSError as err:
+            log.info("cannot keep a snapshot in %s: %s", folder, err)
+            continue
+        return folder
+    return None
+
+
+def _write_to(folder: Path, tables: dict[str, pa.Table]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        _write_table(folder, name, table)
+
+
+def _write_table(folder: Path, name: str, table: pa.Table) -> None:
+    """``folder/name.parquet``, replaced at once (a reader sees the old file or the new)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp_name, compression="zstd")
+        os.replace(tmp_name, folder / f"{name}.parquet")
+    except pa.ArrowException as err:
+        raise OSError(f"cannot write {name}.parquet: {err}") from err
+    finally:
+        Path(tmp_name).unlink(missing_ok=True)
+
+
+# Node positions (the dashboard's layout of a saved folder), kept the same way:
+# text and numbers only, taken only when their key matches.
+
+_POSITIONS = pa.schema(
+    [
+        pa.field("node", pa.string(), nullable=False),
+        pa.field("x", pa.float64(), nullable=False),
+        pa.field("y", pa.float64(), nullable=False),
+    ]
+)
+
+
+def read_positions(directory: Path, name: str, key: str) -> dict[str, tuple[float, float]] | None:
+    """The positions kept as ``name`` for ``key`` beside ``directory``'s snapshot, or ``None``."""
+    for folder in snapshot_dirs(directory):
+        path = folder / f"{name}.parquet"
+        if not path.is_file():
+            continue
+        try:
+            table = pq.ParquetFile(path).read()
+        except (OSError, pa.ArrowException) as err:
+            log.info("ignoring the kept positions %s: %s", path, err)
+            continue
+        metadata = table.schema.metadata or {}
+        if metadata.get(_KEY_FIELD) != key.encode() or not table.schema.remove_metadata().equals(
+            _POSITIONS
+        ):
+            continue
+        nodes, xs, ys = (column.to_pylist() for column in table.columns)
+        return dict(zip(nodes, zip(xs, ys, strict=True), strict=True))
+    return None
+
+
+def write_positions(
+    directory: Path, name: str, key: str, positions: Mapping[str, tuple[float, float]]
+) -> Path | None:
+    """Keep ``positions`` as ``name`` for ``key``; the folder, or ``None`` (only logged)."""
+    table = pa.Table.from_pydict(
+        {
+            "node": list(positions),
+            "x": [p[0] for p in positions.values()],
+            "y": [p[1] for p in positions.values()],
+        },
+        schema=_POSITIONS.with_metadata({_KEY_FIELD: key.encode()}),
+    )
+    for folder in snapshot_dirs(directory):
+        try:
+            _write_table(folder, name, table)
+        except OSError as err:
+            log.info("cannot keep positions in %s: %s", folder, err)
+            continue
+        return folder
+    return None
