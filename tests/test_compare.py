@@ -267,9 +267,10 @@ def test_cli_compare_refuses_bad_periods(
     assert captured.out == ""
 
 
-def test_names_with_controls_are_escaped_in_text(
+def test_a_name_with_controls_never_reaches_the_terminal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A data folder whose name holds an escape sequence is refused, and the problem is escaped."""
     from defus_graph.store import save_dataset
 
     ds = Dataset(
@@ -278,11 +279,12 @@ def test_names_with_controls_are_escaped_in_text(
         participations=(Participation("A", "Essen\x1b[31m", "partner"),
                         Participation("A", "Köln", "partner")),
     )  # fmt: skip
-    save_dataset(ds, tmp_path)
-    assert main(["--data", str(tmp_path), "compare", "2014", "2019"]) == 0
-    out = capsys.readouterr().out
-    assert "\x1b" not in out
-    assert "  Essen\\x1b[31m – Köln\n" in out
+    save_dataset(ds, tmp_path, check=False)
+    assert main(["--data", str(tmp_path), "compare", "2014", "2019"]) == 1
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.out + captured.err
+    assert "organisations.csv, line 2" in captured.err
+    assert "Essen\\x1b[31m" in captured.err
 
 
 def _gaps() -> Dataset:
