@@ -1,4 +1,5 @@
-"""A seeded generator of CORDIS-like data, written as the project's own four CSV tables.
+"""A seeded generator of CORDIS-like data, written as the project's own four CSV tables
+or as CORDIS's own ``project.csv`` and ``organization.csv``.
 
 The shape follows Horizon 2020 as CORDIS publishes it: many single-beneficiary
 projects (fellowships, ERC grants, SME instrument), consortia up to about 80,
@@ -7,11 +8,25 @@ thousands of projects, most organisations in one), countries weighted like EU
 participation, kinds, programmes, dates, funding split into contributions, and
 a share of organisations with PICs and coordinates. The same size and seed
 always give the same files.
+
+:func:`write_cordis` writes the same data as a CORDIS export, with the
+quirks a user's download has: ``;``-separated, every field quoted, UTF-8 with
+a byte-order mark, CORDIS's columns in CORDIS's order, objectives spanning
+several lines with quotes and semicolons in them, the EU's country codes
+(``EL``, ``UK``, and ``XK`` for Kosovo), ``geolocation`` as ``"lat,lon"`` or
+empty, CORDIS's five roles and a decimal comma in some ``totalCost`` cells.
+From the command line::
+
+    python -m benchmarks.generate --size h2020 --cordis OUTDIR
+    python -m benchmarks.generate --size small --tables OUTDIR
 """
 
 from __future__ import annotations
 
+import argparse
+import csv
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +36,16 @@ import numpy.typing as npt
 from defus_graph.model import Alias, Dataset, Organisation, Participation, Project
 from defus_graph.store import save_dataset
 
-__all__ = ["SIZES", "Size", "generate_dataset", "write_dataset"]
+__all__ = [
+    "CORDIS_ORGANIZATION_COLUMNS",
+    "CORDIS_PROJECT_COLUMNS",
+    "SIZES",
+    "Size",
+    "generate_dataset",
+    "main",
+    "write_cordis",
+    "write_dataset",
+]
 
 
 @dataclass(frozen=True)
@@ -338,3 +362,251 @@ def write_dataset(size: Size, directory: Path, *, seed: int = 2020) -> Dataset:
     ds = generate_dataset(size, seed=seed)
     save_dataset(ds, directory)
     return ds
+
+
+#: CORDIS's ``project.csv`` columns, in CORDIS's order (Horizon 2020 and Horizon Europe).
+CORDIS_PROJECT_COLUMNS = (
+    "id",
+    "acronym",
+    "status",
+    "title",
+    "startDate",
+    "endDate",
+    "totalCost",
+    "ecMaxContribution",
+    "legalBasis",
+    "topics",
+    "ecSignatureDate",
+    "frameworkProgramme",
+    "masterCall",
+    "subCall",
+    "fundingScheme",
+    "nature",
+    "objective",
+    "contentUpdateDate",
+    "rcn",
+    "grantDoi",
+)
+
+#: CORDIS's ``organization.csv`` columns, in CORDIS's order.
+CORDIS_ORGANIZATION_COLUMNS = (
+    "projectID",
+    "projectAcronym",
+    "organisationID",
+    "vatNumber",
+    "name",
+    "shortName",
+    "SME",
+    "activityType",
+    "street",
+    "postCode",
+    "city",
+    "country",
+    "nutsCode",
+    "geolocation",
+    "organizationURL",
+    "contactForm",
+    "contentUpdateDate",
+    "rcn",
+    "order",
+    "role",
+    "ecContribution",
+    "netEcContribution",
+    "totalCost",
+    "endOfParticipation",
+    "active",
+)
+
+#: Our kind -> CORDIS ``activityType``.
+_ACTIVITY = {
+    "company": "PRC",
+    "university": "HES",
+    "research institute": "REC",
+    "public body": "PUB",
+    "city": "PUB",
+    "region": "PUB",
+    "ministry": "PUB",
+    "police": "PUB",
+    "NGO": "OTH",
+    "foundation": "OTH",
+    "network": "OTH",
+    "other": "OTH",
+}
+#: ISO code -> the code the EU writes.
+_EU_COUNTRY = {"GB": "UK", "GR": "EL"}
+#: CORDIS roles of members after the coordinator, with their shares.
+_OTHER_ROLES = {"participant": 88, "thirdParty": 5, "partner": 4, "associatedPartner": 3}
+#: Share of organisations CORDIS files under Kosovo (``XK``, no ISO code).
+_KOSOVO_SHARE = 0.003
+_SCHEMES = {
+    "Horizon 2020 – ERC": ("ERC-STG", "H2020-EU.1.1.", "ERC-2018-STG"),
+    "Horizon 2020 – MSCA": ("MSCA-IF-EF-ST", "H2020-EU.1.3.2.", "H2020-MSCA-IF-2018"),
+    "Horizon 2020 – SME Instrument": ("SME-1", "H2020-EU.2.3.", "H2020-SMEInst-2018-2020-1"),
+}
+
+
+def _amount(value: float, decimal: str = ".") -> str:
+    """An amount as CORDIS writes it: no thousands marks, no trailing zeros."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", decimal)
+
+
+def _objective(j: int, acronym: str, title: str) -> str:
+    """An objective; some span lines and hold quotes and semicolons, as CORDIS's do."""
+    text = f"{title}. {acronym} studies how partners in Europe work together"
+    if j % 7 == 0:
+        text += '; it builds a "living lab" with cities; results are open'
+    if j % 5 == 0:
+        text += ".\nA second paragraph of the objective;\nand a third line"
+    return text + "."
+
+
+def _write_csv(path: Path, header: Sequence[str], rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def write_cordis(size: Size, directory: Path, *, seed: int = 2020) -> tuple[Path, Path]:
+    """Write :func:`generate_dataset`'s data as CORDIS's ``project.csv`` and ``organization.csv``.
+
+    Returns the two paths. The organisations are those of the dataset, named
+    as CORDIS names them (upper case), every one with a PIC; projects get the
+    ids of their ``external_id``. The same size and seed give the same bytes.
+    """
+    ds = generate_dataset(size, seed=seed)
+    # A generator of its own, so that the dataset's draws stay as they are.
+    rng = np.random.default_rng([seed, 1])
+    directory.mkdir(parents=True, exist_ok=True)
+    orgs = ds.organisations
+    n_orgs = len(orgs)
+    index = {o.name: i for i, o in enumerate(orgs)}
+    kosovo = rng.random(n_orgs) < _KOSOVO_SHARE
+    sme = rng.random(n_orgs) < 0.3
+    vat = rng.random(n_orgs) < 0.6
+    no_activity = rng.random(n_orgs) < 0.002
+    street_no = rng.integers(1, 200, size=n_orgs).tolist()
+    postcode = rng.integers(1000, 99999, size=n_orgs).tolist()
+    org_cells: list[tuple[str, ...]] = []
+    for i, o in enumerate(orgs):
+        country = "XK" if kosovo[i] else _EU_COUNTRY.get(o.country, o.country)
+        pic = o.pic or str(995_000_000 + i)
+        stem = o.name.split()[0]
+        geo = "" if o.latitude is None else f"{o.latitude},{o.longitude}"
+        org_cells.append(
+            (
+                pic,
+                f"{country}{pic}" if vat[i] else "",
+                o.name.upper(),
+                stem.upper()[:10] if i % 3 == 0 else "",
+                "true" if sme[i] and o.kind == "company" else "false",
+                "" if no_activity[i] else _ACTIVITY[o.kind],
+                f"{stem}strasse {street_no[i]}",
+                str(postcode[i]),
+                o.city.upper(),
+                country,
+                f"{country}{i % 9 + 1}{i % 7 + 1}" if country != "XK" else "",
+                geo,
+                f"http://www.{stem.lower()}.example" if i % 4 == 0 else "",
+                pic,
+            )
+        )
+    ids = {p.acronym: p.external_id.removeprefix("cordis:") for p in ds.projects}
+    update = "2022-07-28 17:14:29"
+    project_rows: list[list[str]] = []
+    for j, p in enumerate(ds.projects):
+        pid = ids[p.acronym]
+        scheme, legal, call = _SCHEMES.get(
+            p.programme, ("RIA", "H2020-EU.3.7.", "H2020-SU-SEC-2018-2019-2020")
+        )
+        funding = p.funding_eur or 0.0
+        project_rows.append(
+            [
+                pid,
+                p.acronym,
+                "CLOSED" if p.end and p.end < "2023" else "SIGNED",
+                p.title,
+                p.start,
+                p.end,
+                _amount(funding * 1.1, "," if j % 3 == 0 else "."),
+                _amount(funding),
+                legal,
+                f"{call.removesuffix('-2018-2019-2020')}-TOPIC-{j % 40:02d}",
+                p.start,
+                "H2020",
+                call,
+                call,
+                scheme,
+                "",
+                _objective(j, p.acronym, p.title),
+                update,
+                str(200_000 + j),
+                f"10.3030/{pid}",
+            ]
+        )
+    roles = list(_OTHER_ROLES)
+    weights = np.array([_OTHER_ROLES[r] for r in roles], dtype=float)
+    drawn = rng.choice(len(roles), size=len(ds.participations), p=weights / weights.sum())
+    decimal_comma = rng.random(len(ds.participations)) < 0.3
+    org_rows: list[list[str]] = []
+    order = 0
+    previous = ""
+    for k, part in enumerate(ds.participations):
+        order = order + 1 if part.project == previous else 1
+        previous = part.project
+        cells = org_cells[index[part.organisation]]
+        role = "coordinator" if part.role == "coordinator" else roles[drawn[k]]
+        paid = role in ("coordinator", "participant")
+        share = part.contribution_eur or 0.0
+        contribution = _amount(share) if paid else ""
+        org_rows.append(
+            [
+                ids[part.project],
+                part.project,
+                *cells[:13],
+                f"https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/"
+                f"contact-form/PROJECT/{cells[13]}",
+                update,
+                str(300_000 + k),
+                str(order),
+                role,
+                contribution,
+                contribution,
+                _amount(share * 1.25, "," if decimal_comma[k] else "."),
+                "false",
+                "true",
+            ]
+        )
+    project_path = directory / "project.csv"
+    organization_path = directory / "organization.csv"
+    _write_csv(project_path, CORDIS_PROJECT_COLUMNS, project_rows)
+    _write_csv(organization_path, CORDIS_ORGANIZATION_COLUMNS, org_rows)
+    return project_path, organization_path
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m benchmarks.generate --size h2020 --cordis OUTDIR`` (or ``--tables OUTDIR``)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.generate", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--size", choices=list(SIZES), default="small")
+    parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument(
+        "--cordis", type=Path, help="write CORDIS's project.csv and organization.csv here"
+    )
+    parser.add_argument("--tables", type=Path, help="write the project's four tables here")
+    args = parser.parse_args(argv)
+    if args.cordis is None and args.tables is None:
+        parser.error("give --cordis OUTDIR or --tables OUTDIR (or both)")
+    size = SIZES[args.size]
+    if args.cordis is not None:
+        for path in write_cordis(size, args.cordis, seed=args.seed):
+            print(path)
+    if args.tables is not None:
+        write_dataset(size, args.tables, seed=args.seed)
+        print(args.tables)
+
+
+if __name__ == "__main__":
+    main()

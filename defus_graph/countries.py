@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .resolve_text import normalise
 
-__all__ = ["ISO_CODES", "country_code", "is_country_code"]
+__all__ = ["ISO_CODES", "OTHER_CODES", "country_code", "is_country_code"]
 
 #: Every officially assigned ISO 3166-1 alpha-2 code.
 ISO_CODES: frozenset[str] = frozenset(
@@ -21,6 +21,10 @@ ISO_CODES: frozenset[str] = frozenset(
     SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG
     VI VN VU WF WS YE YT ZA ZM ZW""".split()
 )
+
+#: Codes in use that ISO has not assigned: Kosovo's user-assigned ``XK``, which the EU
+#: (CORDIS, Eurostat) and many others write. Kept as written.
+OTHER_CODES: frozenset[str] = frozenset({"XK"})
 
 #: Codes the EU writes instead of ISO ones (CORDIS, Eurostat).
 _EU_CODES = {"UK": "GB", "EL": "GR"}
@@ -56,6 +60,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "IE": ("Ireland", "Irland", "Irlande"),
     "IS": ("Iceland", "Island", "Islande"),
     "IT": ("Italy", "Italien", "Italie", "Italia"),
+    "XK": ("Kosovo",),
     "LT": ("Lithuania", "Litauen", "Lituanie"),
     "LU": ("Luxembourg", "Luxemburg"),
     "LV": ("Latvia", "Lettland", "Lettonie"),
@@ -77,8 +82,8 @@ _BY_NAME = {normalise(name): code for code, names in _NAMES.items() for name in 
 
 
 def is_country_code(code: str) -> bool:
-    """Whether ``code`` is an assigned ISO 3166-1 alpha-2 code (upper case)."""
-    return code in ISO_CODES
+    """Whether ``code`` is an assigned ISO 3166-1 alpha-2 code or Kosovo's ``XK`` (upper case)."""
+    return code in ISO_CODES or code in OTHER_CODES
 
 
 def country_code(text: str) -> str | None:
@@ -88,10 +93,12 @@ def country_code(text: str) -> str | None:
     --------
     >>> country_code("Spain"), country_code("UK"), country_code("(DE)"), country_code("LPR")
     ('ES', 'GB', 'DE', None)
+    >>> country_code("EL"), country_code("XK"), country_code("Kosovo")
+    ('GR', 'XK', 'XK')
     """
     stripped = text.strip().strip("()").strip()
     upper = stripped.upper()
     if len(stripped) == 2 and stripped == upper:
         code = _EU_CODES.get(upper, upper)
-        return code if code in ISO_CODES else None
+        return code if is_country_code(code) else None
     return _BY_NAME.get(normalise(stripped))

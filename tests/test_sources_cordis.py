@@ -214,3 +214,28 @@ def test_one_file_of_a_pair_is_not_enough(
     assert "organization.csv: is a CORDIS organization file without its project.csv" in err
     assert "Traceback" not in err
     assert {name: (data_copy / name).read_bytes() for name in FILES} == before
+
+
+def test_the_benchmark_generator_writes_cordis_files_this_reader_reads(tmp_path: Path) -> None:
+    from benchmarks.generate import SIZES, generate_dataset, write_cordis
+
+    project, organization = write_cordis(SIZES["small"], tmp_path)
+    raw = project.read_bytes()
+    assert raw.startswith(b'\xef\xbb\xbf"id";"acronym";"status";"title";"startDate"')
+    assert organization.read_bytes().startswith(b'\xef\xbb\xbf"projectID";"projectAcronym"')
+    assert write_cordis(SIZES["small"], tmp_path / "again")[0].read_bytes() == raw  # seeded
+    facts = facts_from_cordis(("project.csv", raw), ("organization.csv", organization.read_bytes()))
+    ds = generate_dataset(SIZES["small"])
+    assert [p.acronym for p in facts.projects] == [p.acronym for p in ds.projects]
+    assert [(m.project, m.name) for m in facts.mentions] == [
+        (pa.project, pa.organisation.upper()) for pa in ds.participations
+    ]
+    # The quirks: objectives over several lines, the EU's country codes, all five roles.
+    assert any("\n" in p.description for p in facts.projects)
+    assert facts.projects[-1].line > len(facts.projects) + 1
+    text = organization.read_text(encoding="utf-8-sig")
+    assert all(f'"{code}"' in text for code in ("EL", "UK", "XK"))
+    assert {m.country for m in facts.mentions} >= {"GR", "GB", "XK"}
+    assert {m.role for m in facts.mentions} == {"coordinator", "partner", "participant"}
+    roles = ("coordinator", "participant", "partner", "thirdParty", "associatedPartner")
+    assert all(f'"{role}"' in text for role in roles)
