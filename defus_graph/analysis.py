@@ -10,7 +10,7 @@ import math
 import random
 import threading
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -48,6 +48,7 @@ __all__ = [
     "co_partners",
     "communities",
     "funding_totals",
+    "modularity",
     "network_stats",
     "organisation_projects",
     "project_members",
@@ -593,6 +594,34 @@ def communities(g: nx.Graph, *, seed: int = COMMUNITY_SEED) -> dict[str, int]:
     ordered = sorted(groups.values(), key=lambda c: (-len(c), min(c)))
     by_text = {n: i for i, group in enumerate(ordered) for n in group}
     return {n: by_text[str(n)] for n in g.nodes}
+
+
+def modularity(g: nx.Graph, groups: Mapping[str, int]) -> float:
+    """Newman's modularity of the partition ``groups`` (node → community) of ``g``.
+
+    Links weigh what they weigh in :func:`communities`; self-loops are left out.
+    The same figure as :func:`networkx.community.modularity` on such a graph,
+    computed on sparse arrays in a fraction of a second at Horizon 2020 scale.
+
+    Examples
+    --------
+    >>> g = nx.Graph([("a", "b"), ("c", "d")])
+    >>> modularity(g, {"a": 0, "b": 0, "c": 1, "d": 1})
+    0.5
+    """
+    adj = adjacency(g, weighted=True)
+    weights = adj.weights
+    if weights is None or weights.nnz == 0:
+        return 0.0
+    labels = np.array([groups[n] for n in g.nodes], dtype=np.int64)
+    by_text = dict(zip((str(n) for n in g.nodes), labels.tolist(), strict=True))
+    label = np.array([by_text[n] for n in adj.nodes], dtype=np.int64)
+    total = float(weights.sum())  # twice the links' weight: each link is stored both ways
+    coo = weights.tocoo()
+    inside = float(coo.data[label[coo.row] == label[coo.col]].sum())
+    degree = np.asarray(weights.sum(axis=1)).ravel()
+    per_group = np.bincount(label, weights=degree)
+    return inside / total - float(np.sum((per_group / total) ** 2))
 
 
 #: igraph draws from one process-wide random generator: a seeded run holds it.

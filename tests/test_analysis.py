@@ -24,6 +24,7 @@ from defus_graph.analysis import (
     co_partners,
     communities,
     funding_totals,
+    modularity,
     network_stats,
     organisation_projects,
     project_members,
@@ -336,9 +337,11 @@ def _small_generated() -> nx.Graph:
 )
 def test_communities_are_as_modular_as_networkx_louvain(graph: nx.Graph, make: object) -> None:
     g = make(graph)  # type: ignore[operator]
-    ours = nx.community.modularity(g, _groups(communities(g)))
+    found = communities(g)
+    ours = nx.community.modularity(g, _groups(found))
     reference = nx.community.modularity(g, nx.community.louvain_communities(g, seed=42))
     assert ours >= reference - 0.01, (ours, reference)
+    assert math.isclose(modularity(g, found), ours, abs_tol=1e-12)  # weights counted alike
 
 
 def test_communities_do_not_depend_on_the_order_the_graph_was_built_in(graph: nx.Graph) -> None:
@@ -359,3 +362,12 @@ def test_every_node_is_in_exactly_one_connected_community(g: nx.Graph) -> None:
     assert [len(c) for c in groups] == sorted((len(c) for c in groups), reverse=True)
     for group in groups:
         assert nx.is_connected(g.subgraph(group)), group
+
+
+@settings(max_examples=100, deadline=None)
+@given(g=st.one_of(bipartite_graphs(), bipartite_graphs(clean=False)), data=st.data())
+def test_modularity_is_networkx_modularity(g: nx.Graph, data: st.DataObject) -> None:
+    assume(g.number_of_edges() > 0)
+    groups = {n: data.draw(st.integers(0, 3)) for n in g.nodes}
+    partition = [{n for n in g if groups[n] == c} for c in set(groups.values())]
+    assert math.isclose(modularity(g, groups), nx.community.modularity(g, partition), abs_tol=1e-12)
