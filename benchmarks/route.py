@@ -192,6 +192,8 @@ def _measure(argv: Sequence[str], *, cwd: Path, timeout: float) -> tuple[float, 
         finally:
             killer.cancel()
         seconds = time.perf_counter() - start
+        if seconds >= timeout:
+            raise RouteError(f"{' '.join(argv)} was stopped after {timeout:.0f} s")
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -212,15 +214,19 @@ def _most_active(data: Path) -> str:
     return min(counts, key=lambda name: (-counts[name], name))
 
 
+#: Stands for the most active organisation, known only once the ingest has run.
+_BUSIEST = "<the organisation in the most projects>"
+
+
 def _commands(
-    project: Path, organization: Path, data: Path, work: Path, org: str | None
+    project: Path, organization: Path, data: Path, work: Path
 ) -> list[tuple[str, list[str]]]:
     d = ["--data", str(data)]
     return [
         ("ingest", ["ingest", str(project), str(organization), "--out", str(data)]),
         ("stats (first command)", [*d, "stats"]),
         ("stats (again)", [*d, "stats"]),
-        ("org (most active)", [*d, "org", org or "?"]),
+        ("org (most active)", [*d, "org", _BUSIEST]),
         ("shared", [*d, "shared"]),
         ("projects --json", [*d, "projects", "--json"]),
         (
@@ -237,7 +243,7 @@ def _commands(
 def _shown(argv: Sequence[str], data: Path, work: Path, cordis: Path) -> str:
     """The command as a user would type it in the CORDIS folder (paths shortened)."""
     text = " ".join(f'"{a}"' if " " in a else a for a in argv)
-    for path, short in ((work, "."), (data, "D"), (cordis, ".")):
+    for path, short in ((data, "D"), (work, "."), (cordis, ".")):
         text = text.replace(f"{path}/", "" if short == "." else f"{short}/")
         text = text.replace(str(path), short)
     return f"defus-graph {text}"
@@ -260,11 +266,9 @@ def run_route(
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         folder = Path(tmp)
         data = folder / "D"
-        org: str | None = None
-        for name, args in _commands(project, organization, data, folder, None):
-            if name == "org (most active)":
-                org = _most_active(data)
-                args = [*args[:-1], org]
+        for name, args in _commands(project, organization, data, folder):
+            if _BUSIEST in args:
+                args = [_most_active(data) if a == _BUSIEST else a for a in args]
             seconds, peak, _ = _measure([*tool, *args], cwd=cordis, timeout=timeout)
             result.steps[name] = Step(name, _shown(args, data, folder, cordis), seconds, peak)
             print(f"  {name:<40} {seconds:8.2f} s {peak:8.0f} MiB", file=sys.stderr)

@@ -50,8 +50,8 @@ def test_the_benchmark_runs_the_users_route_first_then_every_stage(
     argv = ["--size", "small", "--data", str(tmp_path / "small")]
     argv += ["--cordis", str(tmp_path / "cordis")]
     status = bench.main(argv if dashboard else [*argv, "--no-dashboard"])
-    out = capsys.readouterr().out
-    print(out)  # the timings, for the CI log
+    out, err = capsys.readouterr()
+    print(out, err)  # the timings, for the CI log, and why a run failed
     assert status == 0
     assert (tmp_path / "cordis" / "organization.csv").is_file()  # CORDIS's own files
     assert out.index("The user's route") < out.index("In-process stages")
