@@ -31,6 +31,7 @@ Chromium's own memory is not counted.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import os
 import re
 import signal
@@ -43,6 +44,7 @@ import time
 import urllib.request
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -377,10 +379,7 @@ _CLICKABLE = """() => {
 
 def _run_dashboard(tool: list[str], data: Path, result: RouteResult, *, timeout: float) -> None:
     """Cold server, first drawing, reload, click: timed in Debian's Chromium."""
-    try:
-        from playwright.sync_api import Error as BrowserError
-        from playwright.sync_api import sync_playwright
-    except ImportError:
+    if importlib.util.find_spec("playwright") is None:
         result.not_measured.append("the dashboard: the playwright package is not installed")
         return
     if not CHROMIUM.exists():
@@ -399,23 +398,10 @@ def _run_dashboard(tool: list[str], data: Path, result: RouteResult, *, timeout:
         _wait_healthy(url, server, timeout)
         up = time.perf_counter() - start
         _record(result, "dashboard: serve until it answers", shown, up, server.pid)
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(
-                    executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-                )
-                try:
-                    _browse(
-                        browser.new_page(viewport={"width": 1500, "height": 1000}),
-                        url,
-                        result,
-                        server.pid,
-                        timeout,
-                    )
-                finally:
-                    browser.close()
-        except BrowserError as err:  # a timeout too: the page never got there
-            raise RouteError(f"the dashboard in Chromium: {err}") from err
+        # A thread of its own: Playwright's sync API refuses to run where an event loop
+        # already runs (as in a test session that drives Chromium itself).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(_drive_chromium, url, result, server.pid, timeout).result()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -423,6 +409,24 @@ def _run_dashboard(tool: list[str], data: Path, result: RouteResult, *, timeout:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def _drive_chromium(url: str, result: RouteResult, pid: int, timeout: float) -> None:
+    from playwright.sync_api import Error as BrowserError
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
+            try:
+                page = browser.new_page(viewport={"width": 1500, "height": 1000})
+                _browse(page, url, result, pid, timeout)
+            finally:
+                browser.close()
+    except BrowserError as err:  # a timeout too: the page never got there
+        raise RouteError(f"the dashboard in Chromium: {err}") from err
 
 
 def _record(result: RouteResult, name: str, shown: str, seconds: float, pid: int) -> None:
