@@ -147,6 +147,8 @@ class Step:
     command: str
     seconds: float
     peak_mib: float | None
+    #: What the command said when it declined the task, as designed (else ``None``).
+    refused: str | None = None
 
 
 @dataclass
@@ -162,7 +164,7 @@ class RouteResult:
     def speedup(self) -> float | None:
         """Files → organisation-network GEXF: plain networkx's seconds over ours."""
         ours = [self.steps.get("ingest"), self.steps.get("export gexf --view orgs")]
-        if self.plain is None or None in ours:
+        if self.plain is None or None in ours or any(s and s.refused for s in ours):
             return None
         return self.plain.seconds / max(sum(s.seconds for s in ours if s), 1e-9)
 
@@ -182,8 +184,16 @@ def _defus_graph() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "defus_graph"]
 
 
-def _measure(argv: Sequence[str], *, cwd: Path, timeout: float) -> tuple[float, float, str]:
-    """Run ``argv`` to its end: (wall seconds, peak RSS in MiB, stdout); raises on failure."""
+#: How a command says it declines a task too large for the machine (exit status 1): the
+#: organisation network of a million participations, say. That is a result, not a failure.
+REFUSAL = "more than can be built here"
+
+
+def _measure(argv: Sequence[str], *, cwd: Path, timeout: float) -> tuple[float, float, str | None]:
+    """Run ``argv`` to its end: (wall seconds, peak RSS in MiB, its refusal or ``None``).
+
+    Raises :class:`RouteError` when it fails other than by a :data:`REFUSAL`.
+    """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(list(argv), cwd=cwd, stdout=out, stderr=err)
@@ -197,16 +207,17 @@ def _measure(argv: Sequence[str], *, cwd: Path, timeout: float) -> tuple[float, 
         if seconds >= timeout:
             raise RouteError(f"{' '.join(argv)} was stopped after {timeout:.0f} s")
         proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
         err.seek(0)
-        stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
+    peak = usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    if proc.returncode == 1 and REFUSAL in stderr:
+        return seconds, peak, stderr.strip()
     if proc.returncode != 0:
         raise RouteError(
             f"{' '.join(argv)} exited with {proc.returncode} after {seconds:.1f} s: "
             f"{stderr.strip()[-500:]}"
         )
-    return seconds, usage.ru_maxrss / 1024, stdout  # ru_maxrss is in KiB on Linux
+    return seconds, peak, None
 
 
 def _most_active(data: Path) -> str:
@@ -271,9 +282,12 @@ def run_route(
         for name, args in _commands(project, organization, data, folder):
             if _BUSIEST in args:
                 args = [_most_active(data) if a == _BUSIEST else a for a in args]
-            seconds, peak, _ = _measure([*tool, *args], cwd=cordis, timeout=timeout)
-            result.steps[name] = Step(name, _shown(args, data, folder, cordis), seconds, peak)
+            seconds, peak, refused = _measure([*tool, *args], cwd=cordis, timeout=timeout)
+            shown = _shown(args, data, folder, cordis)
+            result.steps[name] = Step(name, shown, seconds, peak, refused)
             print(f"  {name:<40} {seconds:8.2f} s {peak:8.0f} MiB", file=sys.stderr)
+            if refused:
+                result.notes.append(f"`{shown}` declined, as designed: {refused}")
         if networkx_script:
             script = folder / "plain_networkx.py"
             script.write_text(PLAIN_SCRIPT, encoding="utf-8")
@@ -290,7 +304,8 @@ def run_route(
             print(
                 f"  {'plain networkx script':<40} {seconds:8.2f} s {peak:8.0f} MiB", file=sys.stderr
             )
-            _compare_links(folder / "orgs.gexf", result, folder / "plain.gexf")
+            if (folder / "orgs.gexf").is_file():
+                _compare_links(folder / "orgs.gexf", result, folder / "plain.gexf")
         else:
             result.not_measured.append("the plain networkx script (--no-networkx)")
         if dashboard:
@@ -484,7 +499,9 @@ def route_table(result: RouteResult) -> str:
     for name, step in result.steps.items():
         target = TARGETS.get(name)
         mark = ""
-        if target is not None and factor is not None:
+        if step.refused:
+            mark = "declined"
+        elif target is not None and factor is not None:
             mark = f"≤ {target * factor:g}" + ("" if step.seconds <= target * factor else " ✗")
         peak = "" if step.peak_mib is None else f"{step.peak_mib:,.0f}"
         lines.append(f"| {name} | `{step.command}` | {step.seconds:.2f} | {peak} | {mark} |")

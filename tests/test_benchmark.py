@@ -111,3 +111,21 @@ def test_a_broken_stage_fails_the_run(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(bench.analysis, "communities", broken)
     argv = ["--size", "seed", "--data", str(tmp_path / "seed"), "--no-route"]
     assert bench.main(argv) == 2
+
+
+def test_a_command_that_declines_as_designed_is_a_result_not_a_failure(tmp_path: Path) -> None:
+    says = "import sys; print('defus-graph: {}; filter first', file=sys.stderr); exit(1)"
+    declined = [sys.executable, "-c", says.format(route.REFUSAL)]
+    _, _, refused = route._measure(declined, cwd=tmp_path, timeout=60)
+    assert refused is not None and "filter first" in refused
+    with pytest.raises(route.RouteError, match=r"exited with 1.*something else"):
+        route._measure(
+            [sys.executable, "-c", says.format("something else")], cwd=tmp_path, timeout=60
+        )
+    result = route.RouteResult("1m", plain=route.Step("plain", "python plain.py", 9.0, 99.0))
+    result.steps["ingest"] = route.Step("ingest", "defus-graph ingest", 1.0, 50.0)
+    view = route.Step("export gexf --view orgs", "defus-graph export", 2.0, 60.0, refused)
+    result.steps[view.name] = view
+    table = route.route_table(result)
+    assert "| 2.00 | 60 | declined |" in table
+    assert "Files → organisation-network GEXF" not in table  # no ratio without the file
