@@ -17,7 +17,7 @@ It writes the generated tables once to ``benchmarks/.data/<size>-<seed>/``
 
 1. defus-graph's route, stage by stage: load and validate the four CSV
    tables, build the bipartite graph, lay it out, write the GEXF (these four
-   are "the route from input files to GEXF"), the organisation projection (as
+   are "tables → GEXF", in one process), the organisation projection (as
    a sparse weight matrix, and as a networkx graph with the shared project
    names and dates), the analysis (shared partners, centralities,
    communities), building the dashboard's :class:`~defus_graph.focus.NetworkIndex`
@@ -31,7 +31,9 @@ It writes the generated tables once to ``benchmarks/.data/<size>-<seed>/``
 and prints a markdown table with each ratio and the machine. It checks that
 both routes give the same projection weights, and that the GEXF is valid
 against the GEXF 1.3 schema (``tests/data/gexf-1.3``, with lxml); it exits
-with status 1 on a mismatch or an invalid file, 2 when a stage fails.
+with status 1 on a mismatch or an invalid file, 2 when a stage or a command
+fails. ``--no-route``, ``--no-dashboard``, ``--no-networkx`` and
+``--no-stages`` leave parts out; what was not run or measured is printed.
 
 Memory is the peak resident set size (RSS) of the process during each
 stage: the kernel's high-water mark (``VmHWM``) is reset before the stage
