@@ -27,9 +27,9 @@ processes it waited for). The command is started by a small launcher
 (:data:`_LAUNCHER`), not by this process: the kernel counts the memory a child
 had before its ``exec`` (a copy of its parent's) in its peak, so a command
 started straight from a benchmark holding a large dataset would be charged
-with the benchmark's memory. The launcher's own few MiB are the floor. For the dashboard it is the Streamlit server's
-high-water mark (``VmHWM`` in ``/proc``) after each step, cumulative;
-Chromium's own memory is not counted.
+with the benchmark's memory. The launcher's own few MiB are the floor. For
+the dashboard it is the Streamlit server's high-water mark (``VmHWM`` in
+``/proc``) after each step, cumulative; Chromium's own memory is not counted.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections import Counter

@@ -429,17 +429,25 @@ def test_a_title_over_no_fields_is_no_project_and_says_so() -> None:
     ]
 
 
-_TWO_PROJECTS = """Projekte
+_ALPHA_TEXT = (
+    "Das Projekt untersucht die Sicherheit in Bahnhofsvierteln mehrerer europäischer Städte "
+    "und entwickelt neue Ansätze."
+)
+_BETA_TEXT = (
+    "Das Projekt stärkt die Zusammenarbeit von Kommunen und Polizei in der Prävention von "
+    "Gewalt im öffentlichen Raum."
+)
+_TWO_PROJECTS = f"""Projekte
 
 ALPHA - Erstes Projekt
 
-Das Projekt untersucht die Sicherheit in Bahnhofsvierteln mehrerer europäischer Städte und entwickelt neue Ansätze.
+{_ALPHA_TEXT}
 
 Koordinator: Efus
 
 BETA - Zweites Projekt
 
-Das Projekt stärkt die Zusammenarbeit von Kommunen und Polizei in der Prävention von Gewalt im öffentlichen Raum.
+{_BETA_TEXT}
 
 Partner: Augsburg (DE), Lille (FR)
 """

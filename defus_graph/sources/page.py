@@ -541,11 +541,11 @@ class _Reader:
             return
         if block.text_after_fields:
             # Text, fields, text, fields: the shape of two projects, not of one.
-            after = block.text_after_fields
+            after, fields = block.text_after_fields, min(block.field_lines.values())
             self.problem(
                 number,
                 f"a '{label}:' line in project {block.acronym} after its text (line "
-                f"{block.text_before_fields}), its fields (from line {min(block.field_lines.values())}) "
+                f"{block.text_before_fields}), its fields (from line {fields}) "
                 f"and more text (line {after}): is a project heading missing above line {after}?",
                 _MISSING_HEADING + " If it is one project, put its text together above "
                 "or between its fields, not both.",
