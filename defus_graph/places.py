@@ -30,8 +30,11 @@ the network. Its larger lists (``cities5000`` down to ``cities500``) would
 place small towns (Igoumenitsa, Maranello), but they hold several places of
 the common names a city partner has (two Essens in Germany, eleven Montreuils
 and five Valences in France), so Essen, Montreuil and Valence would become
-ambiguous; a small town absent from ``cities15000`` is listed as not placed and
-its coordinates can be written into ``data/organisations.csv`` with a note.
+ambiguous; a small town absent from ``cities15000`` is listed as not placed
+until its coordinates are written into ``data/organisations.csv`` with a note
+naming their source (the bundled Igoumenitsa and Maranello cite their GeoNames
+ids in ``cities5000``; Pella, a municipality named after a village, and Nea
+Propontida, in no list, stay unplaced).
 The gazetteer is loaded only when a command needs it (about 0.2 s).
 
 Examples
