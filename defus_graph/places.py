@@ -35,7 +35,8 @@ until its coordinates are written into ``data/organisations.csv`` with a note
 naming their source (the bundled Igoumenitsa and Maranello cite their GeoNames
 ids in ``cities5000``; Pella, a municipality named after a village, and Nea
 Propontida, in no list, stay unplaced).
-The gazetteer is loaded only when a command needs it (about 0.2 s).
+The gazetteer is loaded only when a command needs it, and indexed only for
+the countries asked for (about half a second for ten countries).
 
 Examples
 --------
@@ -51,6 +52,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -61,7 +63,7 @@ from typing import Any
 import networkx as nx
 
 from .model import Organisation
-from .resolve_text import name_keys
+from .resolve_text import name_keys, normalise
 from .vocabulary import municipal_core
 
 __all__ = [
@@ -82,6 +84,7 @@ GAZETTEER = "GeoNames cities of 15,000 inhabitants or more"
 NOT_PLACED = "not placed: "
 
 _REGION = "region centroid unknown (no offline source)"
+_UMLAUT = re.compile("[äöüÄÖÜ]")
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,11 @@ class Gazetteer:
         index: dict[tuple[str, str], dict[int, GazetteerPlace]] = defaultdict(dict)
         for place, names in places:
             for name in names:
-                for key in name_keys(name) if name else ():
+                if not name:
+                    continue
+                # name_keys spells umlauts out too; without one, its one key is normalise's.
+                keys = name_keys(name) if _UMLAUT.search(name) else (normalise(name),)
+                for key in keys:
                     index[key, place.country][place.geonameid] = place
         self._index = dict(index)
 
