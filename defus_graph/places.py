@@ -239,8 +239,7 @@ def _place(o: Organisation, gaz: Gazetteer) -> Place:
         return Place(o.name, o.kind, o.country, lat, lon, city, source)
 
     usable, why = _from_data(o)
-    if usable:
-        assert o.latitude is not None and o.longitude is not None
+    if usable and o.latitude is not None and o.longitude is not None:
         return placed(o.latitude, o.longitude, o.city, "data")
     reasons = [why] if why else []
     if o.kind == "region":
@@ -289,7 +288,8 @@ def place_organisations(
         and o.country
         and (o.kind == "city" or o.city)
     )
-    gaz = gaz or (gazetteer(countries) if countries else Gazetteer(()))
+    if gaz is None:
+        gaz = gazetteer(countries) if countries else Gazetteer(())
     return [_place(o, gaz) for o in orgs]
 
 

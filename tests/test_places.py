@@ -12,6 +12,7 @@ from defus_graph.places import (
     NOT_PLACED,
     Gazetteer,
     GazetteerPlace,
+    gazetteer,
     place_organisations,
 )
 from defus_graph.resolve_text import normalise
@@ -139,3 +140,21 @@ def test_the_order_of_sources_and_no_place_for_an_unknown_name(
         assert not p.placed and p.source.startswith(NOT_PLACED)
     if p.placed:
         assert (p.latitude, p.longitude) == (43.70, 7.27)
+
+
+def test_the_gazetteer_is_read_only_when_a_name_must_be_looked_up() -> None:
+    gazetteer.cache_clear()
+    place_organisations(
+        [
+            Organisation("Fryshuset", "NGO", "SE"),
+            Organisation("X", "city", "DE", latitude=1.0, longitude=2.0),
+        ]
+    )
+    assert gazetteer.cache_info().currsize == 0
+    place_organisations([Organisation("Genk", "city", "BE")])
+    assert gazetteer.cache_info().currsize == 1
+
+
+def test_half_a_coordinate_is_no_place_and_says_so() -> None:
+    p = _one(Organisation("Lab", "NGO", "DE", latitude=51.0))
+    assert not p.placed and "a latitude or a longitude, not both" in p.source
