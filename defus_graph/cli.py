@@ -495,6 +495,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .layout import layout_positions
     from .views import Filters, filter_graph, view_graph
 
+    if args.format == "geojson" and (args.view != "bipartite" or args.backbone is not None):
+        raise DefusGraphError(
+            "--view and --backbone do not apply to --format geojson: its points are places "
+            "and its lines the projects their organisations share; leave them out."
+        )
     ds, g = _load(args)
     if args.format in ("gexf", "graphml", "geojson"):
         from .places import place_organisations, with_coordinates
@@ -786,7 +791,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="gexf (Gephi, with timeline and layout), graphml, csv (Gephi's "
         "spreadsheet import: OUT.zip, or OUT.nodes.csv + OUT.edges.csv), "
         "html (a standalone page), geojson (cities and the links between them "
-        "for QGIS or kepler.gl; --view does not apply)",
+        "for QGIS or kepler.gl; without --view and --backbone)",
     )
     p.add_argument(
         "--view",

@@ -185,3 +185,14 @@ def test_random_networks_put_each_organisation_on_its_point(
     }
     assert weights == expected
     assert not any(math.isnan(v) for pt in where.values() for v in pt)
+
+
+@pytest.mark.parametrize("option", [["--view", "orgs"], ["--backbone", "0.05"]])
+def test_views_and_backbones_are_refused_for_geojson(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str]
+) -> None:
+    out = tmp_path / "map.geojson"
+    args = ["--data", str(DATA), "export", "--format", "geojson", *option, "-o", str(out)]
+    assert main(args) == 1
+    assert "do not apply to --format geojson" in capsys.readouterr().err
+    assert not out.exists()
