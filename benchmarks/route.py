@@ -10,7 +10,9 @@ each in a new process of the installed ``defus-graph`` console script (the
    (once whatever the first command caches exists);
 3. ``org NAME`` for the organisation in the most projects, ``shared``,
    ``projects --json``;
-4. ``export --format gexf -o network.gexf`` (bipartite) and ``--view orgs``;
+4. ``export --format gexf -o network.gexf`` (bipartite), ``--view orgs`` and its
+   disparity backbone (``--backbone 0.05``), ``suggest`` for the most active
+   organisation and ``compare 2014-2017 2018-2021``;
 5. the plain networkx script a user would write on the same two files
    (:data:`PLAIN_SCRIPT`: pandas reads them, ``nx.Graph.add_edges_from``,
    ``bipartite.weighted_projected_graph`` onto the organisations,
@@ -250,6 +252,7 @@ def _commands(
     project: Path, organization: Path, data: Path, work: Path
 ) -> list[tuple[str, list[str]]]:
     d = ["--data", str(data)]
+    orgs = [*d, "export", "--format", "gexf", "--view", "orgs"]
     return [
         ("ingest", ["ingest", str(project), str(organization), "--out", str(data)]),
         ("stats (first command)", [*d, "stats"]),
@@ -263,8 +266,14 @@ def _commands(
         ),
         (
             "export gexf --view orgs",
-            [*d, "export", "--format", "gexf", "--view", "orgs", "-o", str(work / "orgs.gexf")],
+            [*orgs, "-o", str(work / "orgs.gexf")],
         ),
+        (
+            "export gexf --view orgs --backbone 0.05",
+            [*orgs, "--backbone", "0.05", "-o", str(work / "backbone.gexf")],
+        ),
+        ("suggest (most active)", [*d, "suggest", _BUSIEST]),
+        ("compare 2014-2017 2018-2021", [*d, "compare", "2014-2017", "2018-2021"]),
     ]
 
 
