@@ -8,7 +8,6 @@ document on stdout).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import subprocess
@@ -44,7 +43,9 @@ log = logging.getLogger("defus_graph")
 
 
 def _emit_json(value: object) -> None:
-    text = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    from ._jsontext import indented_json
+
+    text = indented_json(value) + "\n"
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.flush()
 

@@ -1,0 +1,95 @@
+"""``json.dumps(value, ensure_ascii=False, indent=2)``, to the byte, a few times faster.
+
+Python's encoder takes its pure-Python route whenever ``indent`` is set; a
+listing of 35,000 projects then spends longer in JSON than in everything else.
+This writer handles the plain values the commands emit (dicts with text keys,
+lists, tuples, text, numbers, booleans, ``None``) with the C string escaper,
+and hands anything else to :func:`json.dumps` itself.
+"""
+
+from __future__ import annotations
+
+import json
+from json.encoder import encode_basestring
+from typing import Any
+
+__all__ = ["indented_json"]
+
+
+class _Unusual(Exception):
+    """A value this writer leaves to :func:`json.dumps`."""
+
+
+def indented_json(value: object) -> str:
+    """The text of ``json.dumps(value, ensure_ascii=False, indent=2)``.
+
+    Examples
+    --------
+    >>> print(indented_json({"a": [1, "ü"], "b": {}, "c": None}))
+    {
+      "a": [
+        1,
+        "ü"
+      ],
+      "b": {},
+      "c": null
+    }
+    """
+    out: list[str] = []
+    try:
+        _write(value, "\n", out)
+    except _Unusual:
+        return json.dumps(value, ensure_ascii=False, indent=2)
+    return "".join(out)
+
+
+def _scalar(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return str(encode_basestring(value))
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and value == value and value not in (float("inf"), float("-inf")):
+        return float.__repr__(value)
+    raise _Unusual
+
+
+def _write(value: Any, newline: str, out: list[str]) -> None:
+    """Append ``value``'s text; ``newline`` is a line break and the current indent."""
+    kind = type(value)
+    if kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        out.append("{")
+        first = True
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            out.append(inner if first else "," + inner)
+            first = False
+            out.append(encode_basestring(key))
+            out.append(": ")
+            _write(item, inner, out)
+        out.append(newline + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        out.append("[")
+        first = True
+        for item in value:
+            out.append(inner if first else "," + inner)
+            first = False
+            _write(item, inner, out)
+        out.append(newline + "]")
+    else:
+        out.append(_scalar(value))
