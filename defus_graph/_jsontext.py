@@ -35,12 +35,10 @@ def indented_json(value: object) -> str:
       "c": null
     }
     """
-    out: list[str] = []
     try:
-        _write(value, "\n", out)
-    except _Unusual:
+        return _text(value, "\n")
+    except (_Unusual, TypeError):  # TypeError: a key that is not text
         return json.dumps(value, ensure_ascii=False, indent=2)
-    return "".join(out)
 
 
 def _scalar(value: Any) -> str:
@@ -60,36 +58,27 @@ def _scalar(value: Any) -> str:
     raise _Unusual
 
 
-def _write(value: Any, newline: str, out: list[str]) -> None:
-    """Append ``value``'s text; ``newline`` is a line break and the current indent."""
+def _text(value: Any, newline: str) -> str:
+    """``value``'s text; ``newline`` is a line break and the current indent.
+
+    Text items, the most common, are escaped in place rather than through a call.
+    """
     kind = type(value)
+    enc = encode_basestring
     if kind is dict:
         if not value:
-            out.append("{}")
-            return
+            return "{}"
         inner = newline + "  "
-        out.append("{")
-        first = True
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _Unusual
-            out.append(inner if first else "," + inner)
-            first = False
-            out.append(encode_basestring(key))
-            out.append(": ")
-            _write(item, inner, out)
-        out.append(newline + "}")
+        items = [
+            enc(k) + ": " + (enc(v) if type(v) is str else _text(v, inner))
+            for k, v in value.items()
+        ]
     elif kind is list or kind is tuple:
         if not value:
-            out.append("[]")
-            return
+            return "[]"
         inner = newline + "  "
-        out.append("[")
-        first = True
-        for item in value:
-            out.append(inner if first else "," + inner)
-            first = False
-            _write(item, inner, out)
-        out.append(newline + "]")
+        items = [enc(v) if type(v) is str else _text(v, inner) for v in value]
     else:
-        out.append(_scalar(value))
+        return _scalar(value)
+    opening, closing = ("{", "}") if kind is dict else ("[", "]")
+    return opening + inner + ("," + inner).join(items) + newline + closing

@@ -87,25 +87,31 @@ def find_project(ds: Dataset, acronym: str) -> str:
 
 
 def _members_by_project(arrays: Participations) -> list[list[tuple[str, str]]]:
-    """Each project's (name, role) pairs ordered as :func:`project_members` orders them."""
-    order, ptr = arrays.edges_of_projects()
+    """Each project's (name, role) pairs ordered as :func:`project_members` orders them.
+
+    One sort of all edges: by project, role, name ignoring case, then edge order
+    (the order networkx lists a project's neighbours, which breaks ties there).
+    """
     names = [o.name for o in arrays.organisations]
+    folded = [n.casefold() for n in names]
+    rank_of = {f: i for i, f in enumerate(sorted(set(folded)))}
+    name_rank = np.array([rank_of[f] for f in folded], dtype=np.int64)
+    role_rank = np.array([ROLE_ORDER.get(r, 9) for r in arrays.roles], dtype=np.int64)
+    order = np.lexsort(
+        (
+            np.arange(len(arrays.project)),
+            name_rank[arrays.organisation],
+            role_rank,
+            arrays.project,
+        )
+    )
     roles = arrays.roles
-    edges = order.tolist()
-    orgs = arrays.organisation[order].tolist()
-    bounds = ptr.tolist()
-    rank = ROLE_ORDER.get
-    out = []
-    for i in range(len(arrays.projects)):
-        members = [
-            (names[o], roles[e])
-            for o, e in zip(
-                orgs[bounds[i] : bounds[i + 1]], edges[bounds[i] : bounds[i + 1]], strict=True
-            )
-        ]
-        members.sort(key=lambda m: (rank(m[1], 9), m[0].casefold()))
-        out.append(members)
-    return out
+    pairs = [
+        (names[o], roles[e])
+        for o, e in zip(arrays.organisation[order].tolist(), order.tolist(), strict=True)
+    ]
+    bounds = np.searchsorted(arrays.project[order], np.arange(len(arrays.projects) + 1)).tolist()
+    return [pairs[bounds[i] : bounds[i + 1]] for i in range(len(arrays.projects))]
 
 
 def project_records(
