@@ -839,6 +839,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DefusGraphError as err:
         print(f"defus-graph: {err}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (`defus-graph projects | head`): stop quietly, as cat does.
+        # Python's own flush at exit would fail again, so stdout points nowhere from here.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a pipe closed early
     return status
 
 
