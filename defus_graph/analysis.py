@@ -26,6 +26,7 @@ from .graph import (
     ORGANISATION,
     PROJECT,
     Adjacency,
+    Participations,
     WeightMatrix,
     adjacency,
     organisation_nodes,
@@ -37,6 +38,7 @@ from .graph import (
 __all__ = [
     "COMMUNITY_SEED",
     "LEIDEN_ITERATIONS",
+    "ROLE_ORDER",
     "Centrality",
     "CoPartner",
     "FundingTotal",
@@ -97,14 +99,17 @@ class SharedPartner:
 
 
 def shared_partners(
-    g: nx.Graph, *, min_projects: int = 2, kind: str | None = None
+    g: nx.Graph | Participations, *, min_projects: int = 2, kind: str | None = None
 ) -> list[SharedPartner]:
     """Organisations in at least ``min_projects`` projects, most projects first.
 
-    ``kind`` keeps only organisations of that kind (e.g. ``"city"``).
+    ``kind`` keeps only organisations of that kind (e.g. ``"city"``). ``g`` may
+    be the arrays of a dataset, which give the same answer without a networkx graph.
     """
     if min_projects < 1:
         raise ValueError("min_projects must be at least 1")
+    if isinstance(g, Participations):
+        return _shared_partners_of(g, min_projects, kind)
     found = []
     for node in organisation_nodes(g):
         data = g.nodes[node]
@@ -121,6 +126,26 @@ def shared_partners(
                     projects,
                 )
             )
+    return sorted(found, key=lambda s: (-len(s.projects), s.name.casefold()))
+
+
+def _shared_partners_of(
+    arrays: Participations, min_projects: int, kind: str | None
+) -> list[SharedPartner]:
+    order, ptr = arrays.edges_of_organisations()
+    acronyms = [p.acronym for p in arrays.projects]
+    projects = arrays.project[order].tolist()
+    bounds = ptr.tolist()
+    found = []
+    for i, o in enumerate(arrays.organisations):
+        start, end = bounds[i], bounds[i + 1]
+        o_kind = o.kind or "unknown"
+        if end - start < min_projects or (kind is not None and o_kind != kind):
+            continue
+        names = tuple(sorted([acronyms[p] for p in projects[start:end]]))
+        found.append(SharedPartner(f"org:{o.name}", o.name, o_kind, o.country, names))
+    # As the graph's route: by node id first, then (stably) most projects and name.
+    found.sort(key=lambda s: s.node)
     return sorted(found, key=lambda s: (-len(s.projects), s.name.casefold()))
 
 
@@ -142,7 +167,8 @@ def organisation_projects(g: nx.Graph, org: str) -> list[Involvement]:
     )
 
 
-_ROLE_ORDER = {"coordinator": 0, "partner": 1, "participant": 2}
+#: How a project's organisations are ordered by role (any other role comes last).
+ROLE_ORDER = {"coordinator": 0, "partner": 1, "participant": 2}
 
 
 def project_members(g: nx.Graph, project: str) -> list[Involvement]:
@@ -151,7 +177,7 @@ def project_members(g: nx.Graph, project: str) -> list[Involvement]:
     members = [
         Involvement(o, _label(g, o), str(g.edges[project, o].get("role", ""))) for o in g[project]
     ]
-    return sorted(members, key=lambda i: (_ROLE_ORDER.get(i.role, 9), i.name.casefold()))
+    return sorted(members, key=lambda i: (ROLE_ORDER.get(i.role, 9), i.name.casefold()))
 
 
 @dataclass(frozen=True)
@@ -380,30 +406,39 @@ def betweenness_centrality(
     if k is not None:
         rng = nx.utils.create_py_random_state(seed)
         sampled = rng.sample(nodes, k)
-    raw = np.zeros(n)
     if n == 0:
         return {}
-    a_out = _adjacency(g, nodes)
-    a_in = a_out.T.tocsr() if g.is_directed() else a_out
-    if sampled is None:
-        sources = np.arange(n, dtype=np.int64)
-    else:
+    sources: npt.NDArray[np.int64] | None = None
+    if sampled is not None:
         index = {node: i for i, node in enumerate(nodes)}
         sources = np.array([index[s] for s in sampled], dtype=np.int64)
+    raw = _betweenness_of(
+        _adjacency(g, nodes), sources, normalized=normalized, directed=g.is_directed()
+    )
+    return dict(zip(nodes, raw.tolist(), strict=True))
+
+
+def _betweenness_of(
+    a_out: sp.csr_array,
+    sampled: npt.NDArray[np.int64] | None,
+    *,
+    normalized: bool,
+    directed: bool,
+) -> npt.NDArray[np.float64]:
+    """:func:`betweenness_centrality` of the nodes of adjacency ``a_out``, from sources
+    ``sampled`` (every node when ``None``)."""
+    n = a_out.shape[0]
+    raw = np.zeros(n)
+    a_in = a_out.T.tocsr() if directed else a_out
+    sources = np.arange(n, dtype=np.int64) if sampled is None else sampled
     if a_out.nnz:
-        rank = _source_ranks(a_out if not g.is_directed() else (a_out + a_in).tocsr())
+        rank = _source_ranks(a_out if not directed else (a_out + a_in).tocsr())
         ordered = sources[np.argsort(rank[sources], kind="stable")]
         batch = _batch_size(n)
         for start in range(0, len(ordered), batch):
             _add_dependencies(a_in, a_out, ordered[start : start + batch], raw)
-    _rescale(
-        raw,
-        n,
-        normalized=normalized,
-        directed=g.is_directed(),
-        sources=None if sampled is None else sources,
-    )
-    return dict(zip(nodes, raw.tolist(), strict=True))
+    _rescale(raw, n, normalized=normalized, directed=directed, sources=sampled)
+    return raw
 
 
 #: Levels of the breadth-first search that groups sources by side (see _source_ranks).
@@ -739,8 +774,19 @@ def funding_totals(g: nx.Graph, *, by: str = "programme") -> list[FundingTotal]:
     )
 
 
-def network_stats(g: nx.Graph, *, top: int = 5) -> dict[str, object]:
-    """Counts, components, density and the most central organisations."""
+def network_stats(g: nx.Graph | Participations, *, top: int = 5) -> dict[str, object]:
+    """Counts, components, density and the most central organisations.
+
+    ``g`` may be the arrays of a dataset (:class:`~defus_graph.graph.Participations`):
+    a large network's figures then come from sparse matrices without building a
+    networkx graph, the same figures to the last digit.
+    """
+    if isinstance(g, Participations):
+        if g.n_nodes > BETWEENNESS_EXACT_LIMIT and g.projects and g.organisations:
+            return _network_stats_of(g, top=top)
+        from .graph import graph_from_dataset
+
+        g = graph_from_dataset(g.dataset)
     projects = project_nodes(g)
     orgs = organisation_nodes(g)
     components = list(nx.connected_components(g)) if g.number_of_nodes() else []
@@ -765,6 +811,55 @@ def network_stats(g: nx.Graph, *, top: int = 5) -> dict[str, object]:
             for n in ranked[:top]
         ],
         "betweenness_estimated": any(c.estimated for c in central.values()),
+    }
+
+
+def _network_stats_of(arrays: Participations, *, top: int) -> dict[str, object]:
+    """:func:`network_stats` of a large graph (estimated betweenness) from its arrays."""
+    n_p, n_o, n = len(arrays.projects), len(arrays.organisations), arrays.n_nodes
+    m = len(arrays.project)
+    a = arrays.adjacency()
+    count, labels = connected_components(a, directed=False)
+    density = m / (n_p * n_o) if m else 0.0
+    k = min(n, max(20, min(500, BETWEENNESS_SAMPLE_BUDGET // (n + m))))
+    sources = None
+    if k != n:  # as betweenness_centrality: networkx's sample, taken by position
+        rng = nx.utils.create_py_random_state(COMMUNITY_SEED)
+        sources = np.array(rng.sample(range(n), k), dtype=np.int64)
+    raw = _betweenness_of(a, sources, normalized=True, directed=False)
+    highest = max(raw.tolist()) or 1.0
+    betweenness = (raw[n_p:] / highest).tolist()
+    bt = arrays.incidence()
+    weights = sp.csr_array(bt.T.tocsr() @ bt)
+    weights.setdiag(0)
+    weights.eliminate_zeros()
+    eigen = _eigenvector_by_component(sp.csr_array(weights, dtype=np.float64)).tolist()
+    degrees = np.bincount(arrays.organisation, minlength=n_o).tolist()
+    scale = 1.0 / n_p
+    rows = [
+        (
+            round(float(b), 6),
+            round(float(d * scale), 6),
+            round(e, 6),
+            f"org:{o.name}",
+            o.name,
+            d,
+        )
+        for o, d, b, e in zip(arrays.organisations, degrees, betweenness, eigen, strict=True)
+    ]
+    rows.sort(key=lambda r: (-r[0], -r[1], r[3]))
+    return {
+        "projects": n_p,
+        "organisations": n_o,
+        "participations": m,
+        "components": count,
+        "largest_component": int(np.bincount(labels).max()),
+        "density": round(float(density), 4),
+        "most_central": [
+            {"name": name, "projects": d, "degree": deg, "betweenness": b, "eigenvector": e}
+            for b, deg, e, _, name, d in rows[:top]
+        ],
+        "betweenness_estimated": True,
     }
 
 

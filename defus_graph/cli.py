@@ -8,7 +8,6 @@ document on stdout).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import subprocess
@@ -36,13 +35,17 @@ from .vocabulary import escape_controls
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .graph import Participations
+
 __all__ = ["build_parser", "main"]
 
 log = logging.getLogger("defus_graph")
 
 
 def _emit_json(value: object) -> None:
-    text = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    from ._jsontext import indented_json
+
+    text = indented_json(value) + "\n"
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.flush()
 
@@ -56,7 +59,12 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    # The last cell is not padded: the line's trailing spaces are cut anyway, and
+    # one long last cell (2,000 acronyms) would otherwise pad every line to its width.
+    lines += [
+        "  ".join([*(str(c).ljust(w) for c, w in zip(r[:-1], widths, strict=False)), str(r[-1])])
+        for r in rows
+    ]
     return "\n".join(line.rstrip() for line in lines)
 
 
@@ -74,10 +82,23 @@ def _load(args: argparse.Namespace) -> tuple[Dataset, nx.Graph]:
     return ds, graph_from_dataset(ds)
 
 
+def _load_arrays(args: argparse.Namespace) -> tuple[Dataset, Participations | nx.Graph]:
+    """The dataset and its arrays: what the queries need, without a networkx graph.
+
+    A dataset the arrays cannot stand for (see ``Participations.from_dataset``)
+    gets its graph instead.
+    """
+    from .graph import Participations, graph_from_dataset
+
+    ds = load_dataset(args.data, encoding=args.encoding)
+    arrays = Participations.from_dataset(ds)
+    return ds, arrays if arrays is not None else graph_from_dataset(ds)
+
+
 def cmd_projects(args: argparse.Namespace) -> int:
     from .records import project_records
 
-    ds, g = _load(args)
+    ds, g = _load_arrays(args)
     records = project_records(ds, g)
     if args.json:
         _emit_json(records)
@@ -120,7 +141,7 @@ def cmd_orgs(args: argparse.Namespace) -> int:
 def cmd_org(args: argparse.Namespace) -> int:
     from .records import organisation_detail
 
-    ds, g = _load(args)
+    ds, g = _load_arrays(args)
     record = organisation_detail(ds, g, args.name)
     if args.json:
         _emit_json(record)
@@ -147,7 +168,7 @@ def cmd_org(args: argparse.Namespace) -> int:
 def cmd_shared(args: argparse.Namespace) -> int:
     from .analysis import shared_partners
 
-    _, g = _load(args)
+    _, g = _load_arrays(args)
     found = shared_partners(g, min_projects=args.min, kind=args.kind)
     records: list[dict[str, Any]] = [
         {"name": s.name, "kind": s.kind, "country": s.country or None, "projects": list(s.projects)}
@@ -179,7 +200,7 @@ def cmd_shared(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from .analysis import network_stats
 
-    _, g = _load(args)
+    _, g = _load_arrays(args)
     stats = network_stats(g)
     if args.json:
         _emit_json(stats)

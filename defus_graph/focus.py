@@ -135,6 +135,8 @@ class NetworkIndex:
         self.limit = limit
         self.link_limit = link_limit
         links = adjacency(g, weighted=True)
+        #: The weighted links, for whatever else needs them (e.g. the drawn sizes).
+        self.links = links
         self.nodes: list[str] = links.nodes
         self.index: dict[str, int] = links.index
         self._keys = {str(n): n for n in g.nodes}

@@ -49,6 +49,7 @@ __all__ = [
     "ORGANISATION",
     "PROJECT",
     "Adjacency",
+    "Participations",
     "WeightMatrix",
     "adjacency",
     "date_span",
@@ -746,3 +747,100 @@ def adjacency(g: nx.Graph, *, weighted: bool = False) -> Adjacency:
         weights = sp.coo_array((weight[~loops], (rows[~loops], cols[~loops])), shape=(n, n)).tocsr()
         weights.sort_indices()
     return Adjacency(nodes, index, links, weights)
+
+
+@dataclass(frozen=True, eq=False)
+class Participations:
+    """The bipartite graph of a dataset as arrays, for questions that need no networkx graph.
+
+    Node ``i`` is ``projects[i]`` for ``i < len(projects)``, then the
+    organisations: the order of ``list(graph_from_dataset(ds))``. Edge ``e``
+    links ``projects[project[e]]`` and ``organisations[organisation[e]]`` with
+    ``roles[e]``, in the order of the participations, so a node's edges come in
+    the order networkx lists its neighbours. Built by :meth:`from_dataset`.
+    """
+
+    dataset: Dataset
+    project: npt.NDArray[np.int64]
+    organisation: npt.NDArray[np.int64]
+    roles: tuple[str, ...]
+
+    @classmethod
+    def from_dataset(cls, ds: Dataset) -> Participations | None:
+        """The arrays of ``ds``; ``None`` for a dataset the graph would have to repair.
+
+        That is one with a repeated acronym or name, a participation naming an
+        unknown project or organisation, or one pair stated twice (the graph
+        merges those); a checked data folder has none of them.
+        """
+        p_index = {p.acronym: i for i, p in enumerate(ds.projects)}
+        o_index = {o.name: i for i, o in enumerate(ds.organisations)}
+        if len(p_index) != len(ds.projects) or len(o_index) != len(ds.organisations):
+            return None
+        try:
+            project = np.fromiter(
+                (p_index[a.project] for a in ds.participations), np.int64, len(ds.participations)
+            )
+            organisation = np.fromiter(
+                (o_index[a.organisation] for a in ds.participations),
+                np.int64,
+                len(ds.participations),
+            )
+        except KeyError:
+            return None
+        pairs = project * max(len(ds.organisations), 1) + organisation
+        if len(np.unique(pairs)) != len(pairs):
+            return None
+        roles = tuple(a.role for a in ds.participations)
+        return cls(ds, project, organisation, roles)
+
+    @property
+    def projects(self) -> tuple[Project, ...]:
+        """The dataset's projects (nodes ``0 … len(projects) - 1``)."""
+        return self.dataset.projects
+
+    @property
+    def organisations(self) -> tuple[Organisation, ...]:
+        """The dataset's organisations (the nodes after the projects)."""
+        return self.dataset.organisations
+
+    @property
+    def n_nodes(self) -> int:
+        """Projects and organisations."""
+        return len(self.projects) + len(self.organisations)
+
+    def incidence(self) -> sp.csr_array:
+        """``bt[p, o]`` = 1 when project ``p`` has organisation ``o``, as :func:`_incidence`."""
+        n_p, n_o = len(self.projects), len(self.organisations)
+        bt = sp.csr_array(
+            (np.ones(len(self.project), dtype=np.int32), (self.project, self.organisation)),
+            shape=(n_p, n_o),
+        )
+        bt.sort_indices()
+        return bt
+
+    def adjacency(self) -> sp.csr_array:
+        """Both directions of every edge over all nodes, as ``analysis._adjacency`` builds it."""
+        n_p, n = len(self.projects), self.n_nodes
+        rows = np.concatenate([self.project, self.organisation + n_p])
+        cols = np.concatenate([self.organisation + n_p, self.project])
+        a = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+        a.sort_indices()
+        return a
+
+    def edges_of_projects(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Edge numbers grouped by project (in edge order) and each project's offset."""
+        return _grouped(self.project, len(self.projects))
+
+    def edges_of_organisations(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Edge numbers grouped by organisation (in edge order) and each one's offset."""
+        return _grouped(self.organisation, len(self.organisations))
+
+
+def _grouped(
+    owner: npt.NDArray[np.int64], count: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    order = np.argsort(owner, kind="stable")
+    ptr = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=count), out=ptr[1:])
+    return order, ptr

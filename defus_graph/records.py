@@ -7,13 +7,16 @@ dashboard's tables show, so the two never disagree.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
-from .analysis import co_partners, organisation_projects, project_members
+from .analysis import ROLE_ORDER, co_partners, organisation_projects, project_members
 from .errors import NotFoundError
-from .graph import org_id, project_id
+from .graph import Participations, org_id, project_id
 from .model import Dataset, Organisation
 from .resolve import Resolver
 from .resolve_text import name_keys
@@ -32,11 +35,43 @@ def find_organisation(ds: Dataset, name: str) -> str:
 
     Raises :class:`NotFoundError` carrying the closest names.
     """
-    resolver = Resolver(ds.organisations, ds.aliases)
-    found = resolver.resolve(name)
+    found = _resolve(ds, name)
     if found is None:
+        resolver = Resolver(ds.organisations, ds.aliases)
         raise NotFoundError("organisation", name, resolver.suggest(name))
     return found
+
+
+def _resolve(ds: Dataset, name: str) -> str | None:
+    """``Resolver(ds.organisations, ds.aliases).resolve(name)`` without building the resolver.
+
+    Only the keys of ``name`` are looked for, so most names need no Unicode
+    normalisation (see :func:`_keys`); the first name or alias holding a key
+    owns it, as in the resolver.
+    """
+    wanted = sorted(name_keys(name))
+    looked_for = set(wanted)
+    owners: dict[str, str] = {}
+    named: Iterable[tuple[str, str]] = chain(
+        ((o.name, o.name) for o in ds.organisations),
+        ((a.alias, a.organisation) for a in ds.aliases),
+    )
+    for text, canonical in named:
+        for key in _keys(text):
+            if key in looked_for:
+                owners.setdefault(key, canonical)
+        if wanted[0] in owners:  # the first key wins: nothing later can change the answer
+            break
+    return next((owners[key] for key in wanted if key in owners), None)
+
+
+def _keys(text: str) -> Iterable[str]:
+    """:func:`name_keys` of ``text``; for plain ASCII (no backquote, which counts as an
+    apostrophe) that is its words joined by one space in lower case, found without
+    Unicode normalisation."""
+    if text.isascii() and "`" not in text:
+        return (" ".join(text.split()).lower(),)
+    return name_keys(text)
 
 
 def find_project(ds: Dataset, acronym: str) -> str:
@@ -51,12 +86,57 @@ def find_project(ds: Dataset, acronym: str) -> str:
     raise NotFoundError("project", acronym, resolver.suggest(acronym))
 
 
-def project_records(ds: Dataset, g: nx.Graph) -> list[dict[str, Any]]:
-    """Every project with its coordinator and organisations, in source order."""
+def _members_by_project(arrays: Participations) -> list[list[tuple[str, str]]]:
+    """Each project's (name, role) pairs ordered as :func:`project_members` orders them.
+
+    One sort of all edges: by project, role, name ignoring case, then edge order
+    (the order networkx lists a project's neighbours, which breaks ties there).
+    """
+    names = [o.name for o in arrays.organisations]
+    folded = [n.casefold() for n in names]
+    rank_of = {f: i for i, f in enumerate(sorted(set(folded)))}
+    name_rank = np.array([rank_of[f] for f in folded], dtype=np.int64)
+    role_rank = np.array([ROLE_ORDER.get(r, 9) for r in arrays.roles], dtype=np.int64)
+    order = np.lexsort(
+        (
+            np.arange(len(arrays.project)),
+            name_rank[arrays.organisation],
+            role_rank,
+            arrays.project,
+        )
+    )
+    roles = arrays.roles
+    pairs = [
+        (names[o], roles[e])
+        for o, e in zip(arrays.organisation[order].tolist(), order.tolist(), strict=True)
+    ]
+    bounds = np.searchsorted(arrays.project[order], np.arange(len(arrays.projects) + 1)).tolist()
+    return [pairs[bounds[i] : bounds[i + 1]] for i in range(len(arrays.projects))]
+
+
+def project_records(
+    ds: Dataset, g: nx.Graph | Participations | None = None
+) -> list[dict[str, Any]]:
+    """Every project with its coordinator and organisations, in source order.
+
+    ``g`` is the dataset's graph or its arrays (built from ``ds`` when left out).
+    """
+    arrays = Participations.from_dataset(ds) if g is None else g
+    if arrays is None:
+        from .graph import graph_from_dataset
+
+        arrays = graph_from_dataset(ds)
+    if isinstance(arrays, Participations):
+        by_project = _members_by_project(arrays)
+    else:
+        graph = arrays
+        by_project = [
+            [(m.name, m.role) for m in project_members(graph, project_id(p.acronym))]
+            for p in ds.projects
+        ]
     records = []
-    for p in ds.projects:
-        members = project_members(g, project_id(p.acronym))
-        coordinators = [m.name for m in members if m.role == "coordinator"]
+    for p, pairs in zip(ds.projects, by_project, strict=True):
+        coordinators = [name for name, role in pairs if role == "coordinator"]
         records.append(
             {
                 "acronym": p.acronym,
@@ -69,8 +149,8 @@ def project_records(ds: Dataset, g: nx.Graph) -> list[dict[str, Any]]:
                 "funding_scope": p.funding_scope or None,
                 "funding_share_of": p.funding_share_of or None,
                 "coordinator": coordinators[0] if coordinators else None,
-                "organisations": [m.name for m in members],
-                "roles": {m.name: m.role for m in members},
+                "organisations": [name for name, _ in pairs],
+                "roles": dict(pairs),
                 "section": p.section or None,
                 "source": p.source,
                 "line": p.line or None,
@@ -111,9 +191,21 @@ def _organisation_record(
     }
 
 
-def organisation_detail(ds: Dataset, g: nx.Graph, name: str) -> dict[str, Any]:
-    """One organisation (found by any name) with its projects and co-partners."""
+def organisation_detail(
+    ds: Dataset, g: nx.Graph | Participations | None, name: str
+) -> dict[str, Any]:
+    """One organisation (found by any name) with its projects and co-partners.
+
+    ``g`` is the dataset's graph or its arrays (built from ``ds`` when ``None``).
+    """
     canonical = find_organisation(ds, name)
+    arrays = Participations.from_dataset(ds) if g is None else g
+    if arrays is None:
+        from .graph import graph_from_dataset
+
+        arrays = graph_from_dataset(ds)
+    if isinstance(arrays, Participations):
+        return _organisation_detail_of(ds, arrays, canonical)
     # Only this organisation's record: building all of them took seconds at CORDIS scale.
     record = _organisation_record(ds.organisation(canonical), g, _aliases_by_org(ds))
     record["co_partners"] = [
@@ -121,3 +213,45 @@ def organisation_detail(ds: Dataset, g: nx.Graph, name: str) -> dict[str, Any]:
         for c in co_partners(g, org_id(canonical))
     ]
     return record
+
+
+def _organisation_detail_of(ds: Dataset, arrays: Participations, canonical: str) -> dict[str, Any]:
+    """:func:`organisation_detail` from the arrays: only this organisation's edges are read."""
+    names = [o.name for o in arrays.organisations]
+    acronyms = [p.acronym for p in arrays.projects]
+    index = names.index(canonical)
+    mine = np.flatnonzero(arrays.organisation == index).tolist()  # in edge order
+    project_edges, ptr = arrays.edges_of_projects()
+    bounds = ptr.tolist()
+    involvement = sorted(
+        (
+            (acronyms[p], arrays.roles[e])
+            for e, p in zip(mine, arrays.project[mine].tolist(), strict=True)
+        ),
+        key=lambda i: i[0].casefold(),
+    )
+    # Co-partners met project by project in edge order, as the graph lists neighbours.
+    shared: defaultdict[int, list[str]] = defaultdict(list)
+    for p in arrays.project[mine].tolist():
+        members = arrays.organisation[project_edges[bounds[p] : bounds[p + 1]]].tolist()
+        for other in members:
+            if other != index:
+                shared[other].append(acronyms[p])
+    partners = sorted(
+        ((names[o], tuple(sorted(ps))) for o, ps in shared.items()),
+        key=lambda c: (-len(c[1]), c[0].casefold()),
+    )
+    o = arrays.organisations[index]
+    return {
+        "name": o.name,
+        "kind": o.kind or None,
+        "country": o.country or None,
+        "projects": [a for a, _ in involvement],
+        "roles": dict(involvement),
+        "aliases": _aliases_by_org(ds).get(o.name, []),
+        "source": o.source or None,
+        "line": o.line or None,
+        "co_partners": [
+            {"name": n, "shared_projects": len(ps), "projects": list(ps)} for n, ps in partners
+        ],
+    }

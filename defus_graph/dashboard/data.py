@@ -252,10 +252,11 @@ def _view(
         shown = _backbone(key, filters, view, backbone, _net)
     else:
         backbone = None
+    drawing = NetworkIndex(shown, positions=positions)
     return View(
         graph=shown,
-        drawing=NetworkIndex(shown, positions=positions),
-        sizes=node_sizes(shown),
+        drawing=drawing,
+        sizes=node_sizes(shown, links=drawing.links),
         name=view,
         problem=problem,
         backbone=backbone,
