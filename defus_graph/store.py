@@ -881,6 +881,8 @@ def _numbers_of(values: Sequence[str], column: str) -> list[float | None] | None
 
 
 def _line_numbers_of(values: Sequence[str]) -> list[int] | None:
+    if all(values) and "".join(values).isdecimal():
+        return list(map(int, values))  # every cell a number (decimal digits only, as below)
     numbers = {"": 0}
     for value in set(values):
         if value:
@@ -1105,13 +1107,46 @@ def _cells_of(ds: Dataset) -> dict[str, list[list[str]]]:
     }
 
 
-def _table_bytes(cells: list[list[str]], name: str) -> bytes:
-    """One table as its file holds it: UTF-8 with BOM, a header, one line per record."""
+def _csv_line(cells: Sequence[str]) -> str:
+    """One row as ``csv.writer`` writes it (the tables' dialect)."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(_columns(FILES[name]))
-    writer.writerows(zip(*cells, strict=True))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()
+
+
+@functools.cache
+def _written_apart() -> re.Pattern[str]:
+    """The characters for which ``csv.writer`` writes a cell otherwise than as it is.
+
+    Asked of the csv module itself (first, inside and last in a cell), as
+    Python versions differ: 3.11 quotes a line feed but not a carriage return.
+    """
+    found = set()
+    for ch in [*map(chr, range(256)), "\u2028", "\u2029", "\ufeff"]:
+        for cell in (f"{ch}a", f"a{ch}a", f"a{ch}"):
+            if _csv_line([cell, "a"]) != f"{cell},a\n":
+                found.add(ch)
+    return re.compile(f"[{re.escape(''.join(sorted(found)))}]")
+
+
+def _written_column(cells: list[str]) -> list[str]:
+    """The cells of one column as ``csv.writer`` writes them (quoted where it quotes)."""
+    apart = _written_apart()
+    if not apart.search("\x00".join(cells)):
+        return cells
+    return [_csv_line([v, "a"])[:-3] if apart.search(v) else v for v in cells]
+
+
+def _table_bytes(cells: list[list[str]], name: str) -> bytes:
+    """One table as its file holds it: UTF-8 with BOM, a header, one line per record.
+
+    The bytes ``csv.writer`` writes (a cell written apart only where it would
+    be), joined a column at a time.
+    """
+    rows = "\n".join(map(",".join, zip(*map(_written_column, cells), strict=True)))
+    return ("\ufeff" + _csv_line(_columns(FILES[name])) + rows + ("\n" if rows else "")).encode(
+        "utf-8"
+    )
 
 
 def _tables_bytes(cells: Mapping[str, list[list[str]]]) -> dict[str, bytes]:
