@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import itertools
 import math
 import os
 import re
@@ -1134,6 +1135,13 @@ def _written_column(cells: list[str]) -> list[str]:
     apart = _written_apart()
     if not apart.search("\x00".join(cells)):
         return cells
+    # The whole column through csv.writer, each cell ended by a NUL cell: split at
+    # those ends, unless a cell holds one itself (one part too many).
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerows(zip(cells, itertools.repeat("\x00")))
+    parts = buffer.getvalue().split(",\x00\n")
+    if len(parts) == len(cells) + 1:
+        return parts[:-1]
     return [_csv_line([v, "a"])[:-3] if apart.search(v) else v for v in cells]
 
 
@@ -1153,18 +1161,21 @@ def _tables_bytes(cells: Mapping[str, list[list[str]]]) -> dict[str, bytes]:
     return {name: _table_bytes(cells[name], name) for name in FILES}
 
 
-def _read_back(cells: Mapping[str, list[list[str]]]) -> dict[str, _Fields] | None:
+def _read_back(
+    cells: Mapping[str, list[list[str]]], contents: Mapping[str, bytes]
+) -> dict[str, _Fields] | None:
     """What :func:`dataset_from_columns` reads from the tables these cells render to.
 
     The fields of the records, without rendering and parsing the bytes again:
     ``csv.writer`` quotes every cell holding a comma, a quote or a line feed,
     so parsing gives back each cell as it was, except one holding a carriage
-    return (written unquoted). ``None`` when a cell holds one, or a table is
-    not clean; the caller then reads the bytes themselves.
+    return (written unquoted). ``None`` when a cell holds one (its table's
+    bytes ``contents`` do), or a table is not clean; the caller then reads the
+    bytes themselves.
     """
     tables: dict[str, _Columns] = {}
     for name in FILES:
-        if any("\r" in "".join(column) for column in cells[name]):
+        if b"\r" in contents[name]:
             return None
         columns = _read_cells(_columns(FILES[name]), cells[name], name)
         if columns is None:
@@ -1214,7 +1225,9 @@ def save_dataset(ds: Dataset, directory: Path, *, check: bool = False) -> None:
         contents = _tables_bytes(cells)
         read_back: dict[str, _Fields] | Dataset | None = None
         if check:
-            read_back = _read_back(cells) or _checked(directory, dict(contents), "utf-8", False)
+            read_back = _read_back(cells, contents) or _checked(
+                directory, dict(contents), "utf-8", False
+            )
         del cells
     _write_tables(directory, contents)
     if read_back is not None:

@@ -290,8 +290,9 @@ def test_the_save_s_check_reads_the_cells_as_a_load_reads_the_bytes(ds: Dataset)
     # The save checks the cells it writes without parsing them again; what it
     # accepts, and the records it keeps as the snapshot, are what a load reads.
     cells = store._cells_of(ds)
-    read_back = store._read_back(cells)
-    from_bytes = store.dataset_from_columns(store._tables_bytes(cells), "utf-8")
+    contents = store._tables_bytes(cells)
+    read_back = store._read_back(cells, contents)
+    from_bytes = store.dataset_from_columns(contents, "utf-8")
     if read_back is None:
         assert from_bytes is None or any("\r" in "".join(c) for t in cells.values() for c in t)
     else:

@@ -624,3 +624,18 @@ def test_tables_are_written_as_csv_writer_writes_them(rows: list[list[str]]) -> 
     cells = [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * 5
     expected = ("\ufeff" + buffer.getvalue()).encode("utf-8")
     assert store._table_bytes(cells, "aliases.csv") == expected
+
+
+def test_a_cell_holding_the_column_writer_s_own_ending_is_written_as_csv_writer_writes_it() -> None:
+    import csv
+    import io
+
+    from defus_graph import store
+
+    rows = [["a,\x00\nb", "x", "", "", ""], ['"q",\x00', "y", "", "", "z"]]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(store._columns(Alias))
+    writer.writerows(rows)
+    cells = [list(column) for column in zip(*rows, strict=True)]
+    assert store._table_bytes(cells, "aliases.csv") == ("\ufeff" + buffer.getvalue()).encode()
