@@ -17,15 +17,19 @@ Edge attributes (projections)
     ``weight`` and the sorted names of what is shared: ``projects`` (acronyms)
     on the organisation projection, ``organisations`` on the project one; and
     ``start``/``end``, the :func:`date_span` of the projects involved (the
-    shared projects, or the two linked projects).
+    shared projects, or the two linked projects); ``spells``, their
+    :func:`date_spells`, only when these projects run in more than one stretch
+    of time (a gap of at least a day between them).
 Node attributes (projections)
     Those of the bipartite graph, plus the number of the other side's nodes
     each is linked to there: ``n_projects`` on organisations, with their
-    :func:`date_span` as ``start``/``end``; ``n_organisations`` on projects.
+    :func:`date_span` as ``start``/``end`` (and ``spells`` as on edges);
+    ``n_organisations`` on projects.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -48,6 +52,7 @@ __all__ = [
     "WeightMatrix",
     "adjacency",
     "date_span",
+    "date_spells",
     "graph_from_dataset",
     "incidence_matrix",
     "is_project",
@@ -236,6 +241,49 @@ def date_span(projects: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     return span
 
 
+_ONE_DAY = dt.timedelta(days=1)
+#: Day numbers (ordinals) before and after every date, for open bounds.
+_NO_DAY = dt.date.min.toordinal() - 2
+_ALL_DAYS = dt.date.max.toordinal() + 2
+
+
+def _day_bounds(d: Mapping[str, Any]) -> tuple[tuple[dt.date, str], tuple[dt.date, str]]:
+    """Sort keys of a project's stated start and end, as :func:`date_span` compares them;
+    an open bound is the earliest start or the latest end there is."""
+    start, end = str(d.get("start") or ""), str(d.get("end") or "")
+    return (
+        (date_bounds(start)[0], start) if start else (dt.date.min, ""),
+        (date_bounds(end)[1], end) if end else (dt.date.max, ""),
+    )
+
+
+def date_spells(projects: Iterable[Mapping[str, Any]]) -> list[tuple[str | None, str | None]]:
+    """The stretches of time in which some of the projects run, as stated bounds.
+
+    The projects' intervals (whole days, as :func:`defus_graph.model.date_bounds`
+    widens them) merged where they overlap or touch, in time order; each
+    stretch is ``(start, end)`` as stated, ``None`` where it is open. A project
+    without a start (or end) leaves its stretch open that way, so one with no
+    dates at all makes a single stretch that is always. The first start and the
+    last end are those of :func:`date_span`.
+
+    Examples
+    --------
+    >>> date_spells([{"start": "2014", "end": "2015"}, {"start": "2016-01", "end": "2016-06"},
+    ...              {"start": "2019", "end": "2020"}])
+    [('2014', '2016-06'), ('2019', '2020')]
+    >>> date_spells([{"start": "2019", "end": "2020"}, {"start": "2014"}])
+    [('2014', None)]
+    """
+    spells: list[tuple[tuple[dt.date, str], tuple[dt.date, str]]] = []
+    for start, end in sorted(map(_day_bounds, projects)):
+        if spells and (spells[-1][1][0] == dt.date.max or start[0] <= spells[-1][1][0] + _ONE_DAY):
+            spells[-1] = (spells[-1][0], max(spells[-1][1], end))
+        else:
+            spells.append((start, end))
+    return [(s[1] or None, e[1] or None) for s, e in spells]
+
+
 def _projection_by_pairs(
     g: nx.Graph, keep: int, shared_attr: str, *, with_names: bool = True
 ) -> nx.Graph:
@@ -250,6 +298,9 @@ def _projection_by_pairs(
         if keep == ORGANISATION:
             proj.nodes[n]["n_projects"] = len(g[n])
             proj.nodes[n].update(date_span(g.nodes[p] for p in g[n]))
+            spells = date_spells(g.nodes[p] for p in g[n])
+            if len(spells) > 1:
+                proj.nodes[n]["spells"] = spells
         else:
             proj.nodes[n]["n_organisations"] = len(g[n])
     shared: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
@@ -266,6 +317,9 @@ def _projection_by_pairs(
         if with_names:
             attrs[shared_attr] = names
         attrs.update(date_span(g.nodes[p] for p in dated))
+        spells = date_spells(g.nodes[p] for p in dated)
+        if len(spells) > 1:
+            attrs["spells"] = spells
         proj.add_edge(u, v, **attrs)
     return proj
 
@@ -287,10 +341,18 @@ class _Ranks:
         end_rank = {e: i for i, e in enumerate(self.end_text)}
         self.start = np.array([start_rank.get(s, -1) for s in starts], dtype=np.int64)
         self.end = np.array([end_rank.get(e, -1) for e in ends], dtype=np.int64)
+        # The day of each rank; an open start (rank -1) is the earliest day there is, an
+        # open end (rank len(end_text)) the latest.
+        self.start_day = np.array(
+            [date_bounds(s)[0].toordinal() for s in self.start_text] + [_NO_DAY], dtype=np.int64
+        )
+        self.end_day = np.array(
+            [date_bounds(e)[1].toordinal() for e in self.end_text] + [_ALL_DAYS], dtype=np.int64
+        )
 
     def spans(
         self, members: npt.NDArray[np.int64], offsets: npt.NDArray[np.int64]
-    ) -> list[dict[str, str]]:
+    ) -> list[dict[str, Any]]:
         """The :func:`date_span` of each group ``members[offsets[i]:offsets[i + 1]]``.
 
         Every group must be non-empty.
@@ -304,7 +366,7 @@ class _Ranks:
         first_ok = np.minimum.reduceat(start >= 0, bounds) if len(bounds) else start[:0] >= 0
         last_ok = np.minimum.reduceat(end >= 0, bounds) if len(bounds) else end[:0] >= 0
         start_text, end_text = self.start_text, self.end_text
-        out: list[dict[str, str]] = []
+        out: list[dict[str, Any]] = []
         for f, f_ok, la, la_ok in zip(
             first.tolist(), first_ok.tolist(), last.tolist(), last_ok.tolist(), strict=True
         ):
@@ -314,6 +376,51 @@ class _Ranks:
             if la_ok:
                 span["end"] = end_text[la]
             out.append(span)
+        return out
+
+    def spells(
+        self, members: npt.NDArray[np.int64], offsets: npt.NDArray[np.int64]
+    ) -> dict[int, list[tuple[str | None, str | None]]]:
+        """The :func:`date_spells` of each group ``members[offsets[i]:offsets[i + 1]]``
+        that runs in more than one stretch of time, by group index ``i``.
+
+        Vectorised: members are sorted by start within their group; a running
+        maximum of the ends (kept within each group by adding a group offset)
+        says where the stretch so far ends, and a stretch begins where a start
+        comes more than a day after it.
+        """
+        n_ends = len(self.end_text)
+        group = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
+        start = self.start[members]
+        end = self.end[members]
+        end = np.where(end < 0, n_ends, end)  # open: after every stated end
+        order = np.lexsort((end, start, group))
+        group, start, end = group[order], start[order], end[order]
+        if len(group) == 0:
+            return {}
+        stride = n_ends + 1
+        reach = np.maximum.accumulate(group * stride + end) - group * stride
+        begins = np.ones(len(group), dtype=bool)
+        begins[1:] = (group[1:] != group[:-1]) | (
+            self.start_day[start[1:]] > self.end_day[reach[:-1]] + 1
+        )
+        counts = np.bincount(group[begins], minlength=len(offsets) - 1)
+        at = np.flatnonzero(begins)
+        spell_group = group[at]
+        spell_start = start[at]
+        spell_end = np.maximum.reduceat(end, at)
+        many = counts[spell_group] > 1
+        out: dict[int, list[tuple[str | None, str | None]]] = {}
+        start_text, end_text = self.start_text, self.end_text
+        for g, f, la in zip(
+            spell_group[many].tolist(),
+            spell_start[many].tolist(),
+            spell_end[many].tolist(),
+            strict=True,
+        ):
+            out.setdefault(g, []).append(
+                (start_text[f] if f >= 0 else None, end_text[la] if la < n_ends else None)
+            )
         return out
 
 
@@ -475,14 +582,17 @@ def _projection_from(
         b.sort_indices()
         counts = np.diff(b.indptr)
         with_projects = np.flatnonzero(counts > 0)
-        spans: list[dict[str, str]] = [{} for _ in kept]
+        spans: list[dict[str, Any]] = [{} for _ in kept]
         if len(with_projects):
             starts = b.indptr[with_projects]
             offsets = np.append(starts, b.indptr[-1]).astype(np.int64)
             # Rows with projects are contiguous in b.indices once empty rows are skipped.
-            groups = ranks.spans(b.indices.astype(np.int64), offsets)
+            projects = b.indices.astype(np.int64)
+            groups = ranks.spans(projects, offsets)
             for i, span in zip(with_projects.tolist(), groups, strict=True):
                 spans[i] = span
+            for i, spells in ranks.spells(projects, offsets).items():
+                spans[int(with_projects[i])]["spells"] = spells
         proj.add_nodes_from(
             (n, {**node_data[n], "n_projects": len(adj[n]), **span})
             for n, span in zip(kept, spans, strict=True)
@@ -507,10 +617,15 @@ def _projection_from(
     v_list = [kept[i] for i in (edge_pairs % n_kept).tolist()]
     if keep == ORGANISATION:
         edge_spans = ranks.spans(ms, offsets)
+        edge_spells = ranks.spells(ms, offsets)
     else:
         kept_ranks = _Ranks([node_data[n] for n in kept])
         ends = np.stack([edge_pairs // n_kept, edge_pairs % n_kept], axis=1).ravel()
-        edge_spans = kept_ranks.spans(ends, np.arange(0, len(ends) + 1, 2, dtype=np.int64))
+        pairs = np.arange(0, len(ends) + 1, 2, dtype=np.int64)
+        edge_spans = kept_ranks.spans(ends, pairs)
+        edge_spells = kept_ranks.spells(ends, pairs)
+    for i, spells in edge_spells.items():
+        edge_spans[i]["spells"] = spells
     if with_names:
         names = [labels[m] for m in ms.tolist()]
         bounds = offsets.tolist()

@@ -24,6 +24,7 @@ from defus_graph.analysis import (
     co_partners,
     communities,
     funding_totals,
+    modularity,
     network_stats,
     organisation_projects,
     project_members,
@@ -306,3 +307,67 @@ def _batches_of(size: int | None) -> Iterator[None]:
         return
     with mock.patch.object(analysis, "_batch_size", lambda n: size):
         yield
+
+
+# --- Communities: igraph's Leiden, networkx's Louvain as the reference ----------------------
+
+
+def _groups(found: dict[str, int]) -> list[set[str]]:
+    by_label: dict[int, set[str]] = {}
+    for node, label in found.items():
+        by_label.setdefault(label, set()).add(node)
+    return [by_label[label] for label in sorted(by_label)]
+
+
+def _small_generated() -> nx.Graph:
+    from benchmarks.generate import SIZES, generate_dataset
+    from defus_graph.graph import graph_from_dataset
+
+    return graph_from_dataset(generate_dataset(SIZES["small"], seed=7))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda g: g, id="the real network"),
+        pytest.param(lambda g: organisation_projection(g), id="its weighted projection"),
+        pytest.param(lambda g: nx.karate_club_graph(), id="karate club"),
+        pytest.param(lambda g: _small_generated(), id="generated CORDIS, small"),
+    ],
+)
+def test_communities_are_as_modular_as_networkx_louvain(graph: nx.Graph, make: object) -> None:
+    g = make(graph)  # type: ignore[operator]
+    found = communities(g)
+    ours = nx.community.modularity(g, _groups(found))
+    reference = nx.community.modularity(g, nx.community.louvain_communities(g, seed=42))
+    assert ours >= reference - 0.01, (ours, reference)
+    assert math.isclose(modularity(g, found), ours, abs_tol=1e-12)  # weights counted alike
+
+
+def test_communities_do_not_depend_on_the_order_the_graph_was_built_in(graph: nx.Graph) -> None:
+    shuffled = nx.Graph()
+    shuffled.add_nodes_from(reversed(list(graph.nodes(data=True))))
+    shuffled.add_edges_from((v, u, d) for u, v, d in reversed(list(graph.edges(data=True))))
+    assert communities(shuffled) == communities(graph)
+    assert communities(graph, seed=1) == communities(graph, seed=1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(g=st.one_of(bipartite_graphs(), bipartite_graphs(clean=False)))
+def test_every_node_is_in_exactly_one_connected_community(g: nx.Graph) -> None:
+    found = communities(g)
+    assert set(found) == set(g.nodes)
+    groups = _groups(found)
+    assert set(found.values()) == set(range(len(groups)))  # numbered 0, 1, … without gaps
+    assert [len(c) for c in groups] == sorted((len(c) for c in groups), reverse=True)
+    for group in groups:
+        assert nx.is_connected(g.subgraph(group)), group
+
+
+@settings(max_examples=100, deadline=None)
+@given(g=st.one_of(bipartite_graphs(), bipartite_graphs(clean=False)), data=st.data())
+def test_modularity_is_networkx_modularity(g: nx.Graph, data: st.DataObject) -> None:
+    assume(g.number_of_edges() > 0)
+    groups = {n: data.draw(st.integers(0, 3)) for n in g.nodes}
+    partition = [{n for n in g if groups[n] == c} for c in set(groups.values())]
+    assert math.isclose(modularity(g, groups), nx.community.modularity(g, partition), abs_tol=1e-12)

@@ -267,9 +267,10 @@ def test_cli_compare_refuses_bad_periods(
     assert captured.out == ""
 
 
-def test_names_with_controls_are_escaped_in_text(
+def test_a_name_with_controls_never_reaches_the_terminal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A data folder whose name holds an escape sequence is refused, and the problem is escaped."""
     from defus_graph.store import save_dataset
 
     ds = Dataset(
@@ -278,8 +279,75 @@ def test_names_with_controls_are_escaped_in_text(
         participations=(Participation("A", "Essen\x1b[31m", "partner"),
                         Participation("A", "Köln", "partner")),
     )  # fmt: skip
-    save_dataset(ds, tmp_path)
-    assert main(["--data", str(tmp_path), "compare", "2014", "2019"]) == 0
-    out = capsys.readouterr().out
-    assert "\x1b" not in out
-    assert "  Essen\\x1b[31m – Köln\n" in out
+    save_dataset(ds, tmp_path, check=False)
+    assert main(["--data", str(tmp_path), "compare", "2014", "2019"]) == 1
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.out + captured.err
+    assert "organisations.csv, line 2" in captured.err
+    assert "Essen\\x1b[31m" in captured.err
+
+
+def _gaps() -> Dataset:
+    """Organisations whose projects leave years between them."""
+    return Dataset(
+        projects=(
+            Project("OLD", start="2014", end="2015-06"),
+            Project("MID", start="2017-03", end="2017-12"),
+            Project("NEW", start="2020-01", end="2021"),
+        ),
+        organisations=tuple(Organisation(o, "city") for o in ("Genk", "Liège", "Gent")),
+        participations=(
+            Participation("OLD", "Genk", "partner"),
+            Participation("NEW", "Genk", "partner"),
+            Participation("OLD", "Liège", "partner"),
+            Participation("MID", "Liège", "partner"),
+            Participation("NEW", "Liège", "partner"),
+            Participation("MID", "Gent", "partner"),
+        ),
+    )
+
+
+def _org_timelines(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """Each organisation node's intervals in a GEXF file: its spells, else start and end."""
+    ns = {"g": "http://gexf.net/1.3"}
+    out = {}
+    for n in ET.parse(path).getroot().iterfind(".//g:node", ns):
+        if n.get("id", "").startswith("org:"):
+            spells = n.findall("g:spells/g:spell", ns)
+            out[n.get("id", "")[4:]] = [
+                (s.get("start", ""), s.get("end", "")) for s in spells or [n]
+            ]
+    return out
+
+
+@pytest.mark.parametrize("bundled", [True, False])
+@pytest.mark.parametrize(
+    ("a", "b"), [(Period(2014, 2017), Period(2018, 2021)), (Period(2016, 2019), Period(2020, 2021))]
+)
+@pytest.mark.parametrize("view", ["bipartite", "orgs"])
+def test_organisation_spells_are_compares_presence(
+    dataset: Dataset, tmp_path: Path, bundled: bool, a: Period, b: Period, view: str
+) -> None:
+    """Gephi shows an organisation in a period exactly when compare counts it there, except
+    one with an undated project, which Gephi shows always (its spell is open)."""
+    ds = dataset if bundled else _gaps()
+    graph = graph_from_dataset(ds)
+    if view == "orgs":
+        graph = organisation_projection(graph)
+    (path,) = write_export(graph, "gexf", tmp_path / "net.gexf")
+    timelines = _org_timelines(path)
+    dated = {p.acronym for p in ds.projects if p.start and p.end}
+    always = {x.organisation for x in ds.participations if x.project not in dated}
+    c = compare_periods(ds, a, b)
+    for summary, orgs in ((c.first, {*c.stayed, *c.left}), (c.second, {*c.stayed, *c.joined})):
+        p = summary.period
+        shown = {
+            name
+            for name, spells in timelines.items()
+            if any(not (s and e) or _overlaps(s, e, p) for s, e in spells)
+        }
+        assert shown - always == orgs - always
+        assert all(timelines[name] == [("", "")] for name in always)
+    if not bundled:  # the gaps are there: Genk is gone in 2016-2019, Liège has three spells
+        assert len(timelines["Genk"]) == 2
+        assert len(timelines["Liège"]) == 3

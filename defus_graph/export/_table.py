@@ -29,9 +29,18 @@ Names
 Time
     A project spans its stated dates widened to whole days (``"2017-10"`` runs
     from 2017-10-01 to 2017-10-31). An organisation in the bipartite graph
-    spans its projects (:func:`defus_graph.graph.date_span`); on projections
-    the graph carries the span. A bipartite edge spans its project. A bound
-    that is not known is left open (``None``).
+    exists while one of its projects runs: its *spells* are its projects'
+    intervals merged where they overlap or touch (a gap of at least one whole
+    day parts two spells), and its interval is their cover
+    (:func:`defus_graph.graph.date_span`). On projections the graph carries
+    the cover as ``start``/``end`` and, when there are several, the spells as
+    ``spells`` (:func:`defus_graph.graph.date_spells`), for organisations and
+    links alike. A bipartite edge spans its project. A bound that is not
+    known is left open (``None``): a project without an end runs on for ever,
+    one without any date always, so an organisation with an undated project
+    has one spell that is always (as :mod:`defus_graph.compare` never puts
+    such a project in a period, Gephi shows more there). ``spells`` is empty
+    where there is one interval (or none): then ``intervals`` says it all.
 Errors
     :class:`ExportError` when two node ids become the same once cleaned, or
     when two attributes of one node or edge would be written under the same
@@ -67,8 +76,8 @@ from ._columns import (
 __all__ = ["Edges", "Interval", "Nodes", "Table", "table_from_graph"]
 
 #: Graph attributes that are not written as attributes (the writers place them).
-_NODE_SKIP = frozenset({"label", "viz"})
-_EDGE_SKIP = frozenset({"label", "weight", "viz", "id"})
+_NODE_SKIP = frozenset({"label", "viz", "spells"})
+_EDGE_SKIP = frozenset({"label", "weight", "viz", "id", "spells"})
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,10 @@ class Interval:
 
 
 _UNDATED = Interval()
+_NO_SPELLS: tuple[Interval, ...] = ()
+#: Day numbers before and after every date, for open bounds.
+_NO_DAY = dt.date.min.toordinal() - 2
+_ALL_DAYS = dt.date.max.toordinal() + 2
 _START = attrgetter("start")
 _END = attrgetter("end")
 
@@ -102,6 +115,7 @@ class Nodes:
     kinds: list[str]
     is_project: list[bool]
     intervals: list[Interval]
+    spells: list[tuple[Interval, ...]]
     attributes: Attributes
 
     def __len__(self) -> int:
@@ -120,6 +134,7 @@ class Edges:
     labels: list[str]
     weights: list[float | None]
     intervals: list[Interval]
+    spells: list[tuple[Interval, ...]]
     attributes: Attributes
 
     def __len__(self) -> int:
@@ -178,6 +193,64 @@ def _span(intervals: list[Interval]) -> Interval:
         start=None if None in starts else min(cast(list[dt.date], starts)),
         end=None if None in ends else max(cast(list[dt.date], ends)),
     )
+
+
+def _days(interval: Interval) -> tuple[int, int]:
+    start, end = interval.start, interval.end
+    return (
+        _NO_DAY if start is None else start.toordinal(),
+        _ALL_DAYS if end is None else end.toordinal(),
+    )
+
+
+def merged_intervals(intervals: list[Interval]) -> tuple[Interval, ...]:
+    """The fewest disjoint intervals covering the same days, in time order.
+
+    Intervals that overlap or touch (one ends the day before the other
+    starts) become one; an open bound reaches every day before (or after).
+
+    Examples
+    --------
+    >>> d = dt.date
+    >>> merged = merged_intervals([Interval(d(2019, 1, 1), d(2019, 12, 31)),
+    ...                            Interval(d(2014, 1, 1), d(2015, 6, 30)),
+    ...                            Interval(d(2015, 7, 1), d(2016, 12, 31))])
+    >>> [(str(i.start), str(i.end)) for i in merged]
+    [('2014-01-01', '2016-12-31'), ('2019-01-01', '2019-12-31')]
+    >>> merged_intervals([Interval(d(2019, 1, 1), None), Interval(None, d(2020, 1, 1))])
+    (Interval(start=None, end=None),)
+    """
+    if len(intervals) == 1:
+        return (intervals[0],)
+    out: list[Interval] = []
+    reach = _NO_DAY
+    # The position breaks ties, as intervals have no order of their own.
+    for start_day, end_day, _, interval in sorted(
+        (*_days(i), k, i) for k, i in enumerate(intervals)
+    ):
+        if out and start_day <= reach + 1:
+            if end_day > reach:
+                reach = end_day
+                out[-1] = Interval(out[-1].start, interval.end)
+        else:
+            reach = end_day
+            out.append(interval)
+    return tuple(out)
+
+
+def _spells(intervals: list[Interval]) -> tuple[Interval, ...]:
+    """:func:`merged_intervals` when there are more than one, else nothing."""
+    if len(intervals) < 2:
+        return _NO_SPELLS
+    merged = merged_intervals(intervals)
+    return merged if len(merged) > 1 else _NO_SPELLS
+
+
+def _stated_spells(spells: Any, interval: _Intervals) -> tuple[Interval, ...]:
+    """The spells a graph states (pairs of stated dates), merged."""
+    if not spells or isinstance(spells, str):
+        return _NO_SPELLS
+    return _spells([interval(start, end) for start, end in spells])
 
 
 # --- labels and weights -----------------------------------------------------------------------
@@ -329,6 +402,7 @@ def _nodes(
     keys: list[Any] = []
     records: list[Mapping[str, Any]] = []
     intervals: list[Interval] = []
+    spells: list[tuple[Interval, ...]] = []
     labels: list[str] = []
     kinds: list[str] = []
     for n, d in g.nodes(data=True):  # everything that needs the node's attributes
@@ -338,6 +412,7 @@ def _nodes(
         kinds.append(str(d.get("kind", "")))
         # In the bipartite graph, how many of the other side each node is linked to
         # comes last among its attributes, unless the graph says already.
+        spells.append(_NO_SPELLS if mine == PROJECT else _stated_spells(d.get("spells"), interval))
         if mine == PROJECT:
             intervals.append(projects[n])
             if "n_organisations" not in d:
@@ -350,8 +425,12 @@ def _nodes(
         elif d.get("start") or d.get("end"):
             intervals.append(interval(d.get("start"), d.get("end")))
         elif mine == ORGANISATION:
-            linked = map(projects.__getitem__ if bipartite else projects.get, adj[n])
-            intervals.append(_span([*filter(None, linked)]))
+            linked = [
+                *filter(None, map(projects.__getitem__ if bipartite else projects.get, adj[n]))
+            ]
+            intervals.append(_span(linked))
+            if not spells[-1]:
+                spells[-1] = _spells(linked)
         else:
             intervals.append(_UNDATED)
         if mine == ORGANISATION and "n_projects" not in d:
@@ -366,6 +445,7 @@ def _nodes(
         kinds=by_id(kinds),
         is_project=[side[n] == PROJECT for n in order],
         intervals=by_id(intervals),
+        spells=by_id(spells),
         attributes=typed_attributes(raw_columns(records).reordered(by_id), _NODE_SKIP),
     )
     return nodes, projects
@@ -397,6 +477,10 @@ def _edges(
             else _UNDATED
             for u, v, start, end in zip(firsts, seconds, starts, ends, strict=True)
         ]
+    spells = [
+        _NO_SPELLS if not stated else _stated_spells(stated, interval)
+        for stated in raw.column("spells")
+    ]
     if all(text is node for node, text in ids.items()):  # usually: no look-ups needed
         sources, targets = firsts, seconds
     else:
@@ -418,6 +502,7 @@ def _edges(
             for w in raw.column("weight")
         ],
         intervals=intervals,
+        spells=spells,
         attributes=typed_attributes(raw, _EDGE_SKIP),
     )
 

@@ -9,8 +9,10 @@
 
 Both are UTF-8 without a byte-order mark (Gephi would read a BOM into the
 first header and miss the ``Id`` column), comma-separated, quoted where
-needed. ``timeset`` is Gephi's interval set, ``<[2017-10-01, 2019-09-30]>``;
-an unknown bound is ``-Infinity`` or ``Infinity``, as Gephi's interval parser
+needed. ``timeset`` is Gephi's interval set, ``<[2017-10-01, 2019-09-30]>``, with
+one interval per spell where a row has several (``<[2014-01-01,
+2015-12-31]; [2019-01-01, 2020-12-31]>``, as the GEXF's ``<spells>``); an
+unknown bound is ``-Infinity`` or ``Infinity``, as Gephi's interval parser
 reads them; nothing is written for an undated row.
 
 Text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
@@ -76,6 +78,29 @@ def _cells(attributes: Attributes) -> list[list[str | None]]:
     return cells
 
 
+def _bounds(interval: Interval) -> str:
+    start = interval.start.isoformat() if interval.start else "-Infinity"
+    end = interval.end.isoformat() if interval.end else "Infinity"
+    return f"[{start}, {end}]"
+
+
+def timesets(intervals: list[Interval], spells: list[tuple[Interval, ...]]) -> list[str | None]:
+    """Each row's :func:`timeset`, or its spells as one interval set when it has several.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> timesets([Interval(dt.date(2014, 1, 1), dt.date(2020, 12, 31))],
+    ...          [(Interval(dt.date(2014, 1, 1), dt.date(2015, 12, 31)),
+    ...            Interval(dt.date(2019, 1, 1), dt.date(2020, 12, 31)))])
+    ['<[2014-01-01, 2015-12-31]; [2019-01-01, 2020-12-31]>']
+    """
+    return [
+        f"<{'; '.join(map(_bounds, several))}>" if several else timeset(interval)
+        for interval, several in zip(intervals, spells, strict=True)
+    ]
+
+
 def timeset(interval: Interval) -> str:
     """Gephi's text for an interval, or ``""`` when undated.
 
@@ -89,9 +114,7 @@ def timeset(interval: Interval) -> str:
     """
     if not interval.is_dated():
         return ""
-    start = interval.start.isoformat() if interval.start else "-Infinity"
-    end = interval.end.isoformat() if interval.end else "Infinity"
-    return f"<[{start}, {end}]>"
+    return f"<{_bounds(interval)}>"
 
 
 def _write(header: list[str], columns: list[list[str | None]]) -> bytes:
@@ -110,7 +133,7 @@ def _tables(table: Table) -> tuple[bytes, bytes]:
         [
             [_safe(id_) for id_ in nodes.ids],
             [_safe(label) for label in nodes.labels],
-            [timeset(interval) for interval in nodes.intervals],
+            timesets(nodes.intervals, nodes.spells),
             *_cells(nodes.attributes),
         ],
     )
@@ -123,7 +146,7 @@ def _tables(table: Table) -> tuple[bytes, bytes]:
             [str(i) for i in range(len(edges))],
             [_safe(label) for label in edges.labels],
             ["1.0" if w is None else repr(w) for w in edges.weights],
-            [timeset(interval) for interval in edges.intervals],
+            timesets(edges.intervals, edges.spells),
             *_cells(edges.attributes),
         ],
     )

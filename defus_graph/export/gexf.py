@@ -13,8 +13,11 @@ What the file holds
     ``viz:color`` (:func:`defus_graph.style.kind_colour`), ``viz:size``
     (:func:`defus_graph.style.node_sizes`), ``viz:position`` and
     ``viz:shape`` (``square`` for projects, ``disc`` for organisations);
-    ``start``/``end`` (YYYY-MM-DD) where known (see
-    :mod:`defus_graph.export._table` for the rules); edges with ``weight``
+    ``start``/``end`` (YYYY-MM-DD) where known, or, for an organisation or a
+    projection link whose projects run in separate stretches of time, a
+    ``<spells>`` element with one ``<spell start end>`` per stretch, in time
+    order, after the ``<attvalues>`` (see :mod:`defus_graph.export._table`
+    for the rules); edges with ``weight``
     where the graph has one. Lists (the shared projects on a projection edge)
     are written as one ``string`` joined with ``"; "``: every reader (Gephi,
     Gephi Lite, networkx) reads that the same way, which is not true of
@@ -104,6 +107,27 @@ def _times(intervals: Sequence[Interval], memo: dict[int, str]) -> list[str]:
     return out
 
 
+def _spells(spells: tuple[Interval, ...], memo: dict[int, str]) -> str:
+    """The ``<spells>`` element of some intervals (``""`` for none); ``memo`` as in
+    :func:`_times`."""
+    if not spells:
+        return ""
+    inner = "".join(f"<spell{_times((i,), memo)[0]}/>" for i in spells)
+    return f"<spells>{inner}</spells>"
+
+
+def _times_or_spells(
+    intervals: Sequence[Interval], spells: Sequence[tuple[Interval, ...]], memo: dict[int, str]
+) -> tuple[list[str], list[str]]:
+    """Each row's ``start``/``end`` attributes and its ``<spells>`` element: one of the
+    two is ``""``."""
+    times = _times(intervals, memo)
+    if not any(spells):
+        return times, [""] * len(times)
+    elements = [_spells(s, memo) for s in spells]
+    return [t if not e else "" for t, e in zip(times, elements, strict=True)], elements
+
+
 def _attvalues(attributes: Attributes, ids: list[str], rows: slice) -> list[str]:
     """Each row's ``<attvalues>`` element (``""`` when it has no value), for ``rows``.
 
@@ -185,15 +209,17 @@ class _Writer:
         """The ``<node>`` lines of ``rows``."""
         nodes = self.table.nodes
         keys = [str(key) for key in nodes.keys[rows]]
+        times, spells = _times_or_spells(nodes.intervals[rows], nodes.spells[rows], self.times)
         return _lines(
             [
                 f'      <node id="{id_}" label="{label}"{time}>'
-                f"{values}{colour}{position}{size}{shape}</node>"
-                for id_, label, time, values, colour, position, size, shape in zip(
+                f"{values}{spell}{colour}{position}{size}{shape}</node>"
+                for id_, label, time, values, spell, colour, position, size, shape in zip(
                     _xml.attrs(nodes.ids[rows]),
                     _xml.attrs(nodes.labels[rows]),
-                    _times(nodes.intervals[rows], self.times),
+                    times,
                     _attvalues(nodes.attributes, self.node_ids, rows),
+                    spells,
                     map(self._colour, nodes.kinds[rows]),
                     [_position(self.positions.get(key)) for key in keys],
                     [_size(self.sizes.get(key)) for key in keys],
@@ -213,6 +239,7 @@ class _Writer:
         escaped_labels = _xml.attrs(edges.labels[rows])
         labels = [f' label="{label}"' if label else "" for label in escaped_labels]
         weights = ["" if w is None else f' weight="{w!r}"' for w in edges.weights[rows]]
+        times, spells = _times_or_spells(edges.intervals[rows], edges.spells[rows], self.times)
         heads = [
             f'      <edge id="{i}" source="{source}" target="{target}"{label}{weight}{time}'
             for i, source, target, label, weight, time in zip(
@@ -221,11 +248,13 @@ class _Writer:
                 _xml.attrs(edges.targets[rows]),
                 labels,
                 weights,
-                _times(edges.intervals[rows], self.times),
+                times,
                 strict=True,
             )
         ]
         values = _attvalues(edges.attributes, self.edge_ids, rows)
+        if any(spells):
+            values = [cells + spell for cells, spell in zip(values, spells, strict=True)]
         return _lines(
             [
                 f"{head}>{cells}</edge>" if cells else f"{head}/>"
