@@ -1187,14 +1187,21 @@ def _read_back(
 def check_dataset(ds: Dataset, directory: Path) -> Dataset:
     """``ds`` as :func:`load_dataset` would read it once saved in ``directory``; nothing written.
 
-    The tables are rendered and read back in memory (a dry run's check).
+    The tables are rendered and checked in memory as :func:`save_dataset`
+    checks them (a dry run's check).
 
     Raises
     ------
     DataError
         Every problem the saved tables would have, located in ``directory``'s files.
     """
-    return _checked(Path(directory), _tables_bytes(_cells_of(ds)), "utf-8", False)
+    with paused_gc():
+        cells = _cells_of(ds)
+        contents = _tables_bytes(cells)
+        read_back = _read_back(cells, contents)
+        if read_back is not None:
+            return _dataset_of(read_back)
+        return _checked(Path(directory), contents, "utf-8", False)
 
 
 def save_dataset(ds: Dataset, directory: Path, *, check: bool = False) -> None:
