@@ -23,9 +23,13 @@ each in a new process of the installed ``defus-graph`` console script (the
 Seconds are wall-clock time of the process, from its start to its exit.
 Memory is each process's peak resident set size as the kernel accounted it
 when it ended (``ru_maxrss`` of ``os.wait4`` on that child, which includes the
-processes it waited for). For the dashboard it is the Streamlit server's
-high-water mark (``VmHWM`` in ``/proc``) after each step, cumulative;
-Chromium's own memory is not counted.
+processes it waited for). The command is started by a small launcher
+(:data:`_LAUNCHER`), not by this process: the kernel counts the memory a child
+had before its ``exec`` (a copy of its parent's) in its peak, so a command
+started straight from a benchmark holding a large dataset would be charged
+with the benchmark's memory. The launcher's own few MiB are the floor. For
+the dashboard it is the Streamlit server's high-water mark (``VmHWM`` in
+``/proc``) after each step, cumulative; Chromium's own memory is not counted.
 """
 
 from __future__ import annotations
@@ -39,7 +43,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections import Counter
@@ -189,33 +192,45 @@ def _defus_graph() -> list[str]:
 REFUSAL = "more than can be built here"
 
 
+#: Runs ``argv[3:]`` from a process of a few MiB, then writes its wall seconds,
+#: ``ru_maxrss`` (KiB) and exit code to the file ``argv[1]``; kills it after
+#: ``argv[2]`` seconds. Imports only what Python has loaded at start.
+_LAUNCHER = """
+import os, signal, sys, time
+out, limit, argv = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+start = time.perf_counter()
+pid = os.posix_spawnp(argv[0], argv, os.environ)
+signal.signal(signal.SIGALRM, lambda *_: os.kill(pid, signal.SIGKILL))
+signal.setitimer(signal.ITIMER_REAL, limit)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+with open(out, "w") as fh:
+    fh.write(f"{seconds} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
+
 def _measure(argv: Sequence[str], *, cwd: Path, timeout: float) -> tuple[float, float, str | None]:
     """Run ``argv`` to its end: (wall seconds, peak RSS in MiB, its refusal or ``None``).
 
     Raises :class:`RouteError` when it fails other than by a :data:`REFUSAL`.
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(list(argv), cwd=cwd, stdout=out, stderr=err)
-        killer = threading.Timer(timeout, proc.kill)
-        killer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            killer.cancel()
-        seconds = time.perf_counter() - start
-        if seconds >= timeout:
-            raise RouteError(f"{' '.join(argv)} was stopped after {timeout:.0f} s")
-        proc.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryFile() as err:
+        report = Path(tmp) / "measured"
+        launcher = [sys.executable, "-I", "-S", "-c", _LAUNCHER, str(report), str(timeout)]
+        subprocess.run([*launcher, *argv], cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
-    peak = usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
-    if proc.returncode == 1 and REFUSAL in stderr:
+        if not report.exists():
+            raise RouteError(f"{' '.join(argv)} could not be started: {stderr.strip()[-500:]}")
+        text_seconds, text_kib, text_code = report.read_text().split()
+    seconds, peak, code = float(text_seconds), int(text_kib) / 1024, int(text_code)
+    if seconds >= timeout:
+        raise RouteError(f"{' '.join(argv)} was stopped after {timeout:.0f} s")
+    if code == 1 and REFUSAL in stderr:
         return seconds, peak, stderr.strip()
-    if proc.returncode != 0:
+    if code != 0:
         raise RouteError(
-            f"{' '.join(argv)} exited with {proc.returncode} after {seconds:.1f} s: "
-            f"{stderr.strip()[-500:]}"
+            f"{' '.join(argv)} exited with {code} after {seconds:.1f} s: {stderr.strip()[-500:]}"
         )
     return seconds, peak, None
 

@@ -466,12 +466,45 @@ def _backbone_of(shown: nx.Graph, view: str, alpha: float) -> nx.Graph:
     return kept
 
 
+def cmd_places(args: argparse.Namespace) -> int:
+    from .places import place_organisations
+
+    ds = load_dataset(args.data, encoding=args.encoding)
+    places = place_organisations(ds.organisations)
+    if args.json:
+        _emit_json([p.record() for p in places])
+        return 0
+    rows = [
+        [
+            p.organisation,
+            f"{p.latitude:.5f}" if p.latitude is not None else "",
+            f"{p.longitude:.5f}" if p.longitude is not None else "",
+            p.city,
+            p.source,
+        ]
+        for p in places
+    ]
+    _emit(_table(rows, ["organisation", "latitude", "longitude", "city", "source"]))
+    unplaced = sum(1 for p in places if not p.placed)
+    _emit(f"{len(places) - unplaced} of {len(places)} organisations placed; {unplaced} not placed.")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import write_export
     from .layout import layout_positions
     from .views import Filters, filter_graph, view_graph
 
-    _, g = _load(args)
+    if args.format == "geojson" and (args.view != "bipartite" or args.backbone is not None):
+        raise DefusGraphError(
+            "--view and --backbone do not apply to --format geojson: its points are places "
+            "and its lines the projects their organisations share; leave them out."
+        )
+    ds, g = _load(args)
+    if args.format in ("gexf", "graphml", "geojson"):
+        from .places import place_organisations, with_coordinates
+
+        with_coordinates(g, place_organisations(ds.organisations))
     years = None
     if args.from_year is not None or args.to_year is not None:
         years = (args.from_year or 1, args.to_year or 9999)
@@ -482,6 +515,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         years=years,
         shared_only=args.shared_only,
     )
+    if args.format == "geojson":
+        from .export.geojson import write_geojson
+
+        # Places and the links between them come from the filtered bipartite graph.
+        shown = filter_graph(g, filters)
+        path = write_geojson(shown, args.output)
+        placed = sum(
+            1 for _, a in shown.nodes(data=True) if "latitude" in a and a.get("bipartite") == 1
+        )
+        _emit(f"wrote {path} ({placed} organisations placed; defus-graph places lists the others)")
+        return 0
     positions = layout_positions(g)
     shown = view_graph(filter_graph(g, filters), args.view)
     if args.backbone is not None:
@@ -743,10 +787,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format",
         required=True,
-        choices=("gexf", "graphml", "csv", "html"),
+        choices=("gexf", "graphml", "csv", "html", "geojson"),
         help="gexf (Gephi, with timeline and layout), graphml, csv (Gephi's "
         "spreadsheet import: OUT.zip, or OUT.nodes.csv + OUT.edges.csv), "
-        "html (a standalone page)",
+        "html (a standalone page), geojson (cities and the links between them "
+        "for QGIS or kepler.gl; without --view and --backbone)",
     )
     p.add_argument(
         "--view",
@@ -791,6 +836,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", type=Path, required=True, metavar="PATH", help="file to write")
     p.set_defaults(func=cmd_export)
+    p = listing("places", "where each organisation is, and where that comes from")
+    p.description = (
+        "Each organisation's latitude, longitude and city, with the source: 'data' (its own "
+        "coordinates), 'gazetteer: GeoNames ID NAME' (a city's name matched exactly, in its "
+        "country, on GeoNames cities of 15,000 inhabitants or more, offline), 'city: CITY, "
+        "GeoNames ID NAME' (its city column), or 'not placed: REASON'. Ambiguous names and "
+        "regions (whose centroid no offline source gives) are never guessed."
+    )
+    p.set_defaults(func=cmd_places)
     p = sub.add_parser(
         "serve",
         help="open the dashboard on --data",
@@ -818,6 +872,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DefusGraphError as err:
         print(f"defus-graph: {err}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (`defus-graph projects | head`): stop quietly, as cat does.
+        # Python's own flush at exit would fail again, so stdout points nowhere from here.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a pipe closed early
     return status
 
 

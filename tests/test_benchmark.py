@@ -72,9 +72,14 @@ def test_the_benchmark_runs_the_users_route_first_then_every_stage(
 def test_each_process_is_measured_on_its_own(tmp_path: Path) -> None:
     big = [sys.executable, "-c", "b = bytearray(300 * 2**20); b[::4096] = b'x' * len(b[::4096])"]
     small = [sys.executable, "-c", "pass"]
+    # This process holds more than either child: a child started straight from it
+    # would be charged with that memory (the kernel counts a child's pre-exec copy).
+    ballast = bytearray(400 * 2**20)
+    ballast[::4096] = b"x" * len(ballast[::4096])
     _, peak_big, _ = route._measure(big, cwd=tmp_path, timeout=60)
     _, peak_small, _ = route._measure(small, cwd=tmp_path, timeout=60)
-    assert peak_big > 300 > peak_small  # not the largest child so far
+    del ballast
+    assert peak_big > 300 > 100 > peak_small  # each its own, not ours nor the largest so far
 
 
 def test_a_failing_command_fails_the_run_and_says_which(

@@ -117,5 +117,21 @@ def test_help_lists_every_command() -> None:
         "ingest",
         "export",
         "serve",
+        "suggest",
+        "compare",
     ):
         assert command in out
+
+
+def test_a_reader_that_goes_away_gets_no_traceback() -> None:
+    """``defus-graph projects | head -1``: the pipe closes early; stop quietly."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "defus_graph", "projects"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before a line is written
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 141
+    assert "Traceback" not in err and err == ""

@@ -427,3 +427,57 @@ def test_a_title_over_no_fields_is_no_project_and_says_so() -> None:
         't.txt, line 5: "Unsere Arbeit" stands like a title, but no Koordinator:, Partner:, '
         "Förderung: or Laufzeit: follows it, so it is read as no project."
     ]
+
+
+_ALPHA_TEXT = (
+    "Das Projekt untersucht die Sicherheit in Bahnhofsvierteln mehrerer europäischer Städte "
+    "und entwickelt neue Ansätze."
+)
+_BETA_TEXT = (
+    "Das Projekt stärkt die Zusammenarbeit von Kommunen und Polizei in der Prävention von "
+    "Gewalt im öffentlichen Raum."
+)
+_TWO_PROJECTS = f"""Projekte
+
+ALPHA - Erstes Projekt
+
+{_ALPHA_TEXT}
+
+Koordinator: Efus
+
+BETA - Zweites Projekt
+
+{_BETA_TEXT}
+
+Partner: Augsburg (DE), Lille (FR)
+"""
+
+
+def test_two_projects_without_links_read_apart() -> None:
+    facts = parse_page(_TWO_PROJECTS, "p.txt")
+    assert [p.acronym for p in facts.projects] == ["ALPHA", "BETA"]
+    assert {(m.project, m.name) for m in facts.mentions} == {
+        ("ALPHA", "Efus"),
+        ("BETA", "Augsburg"),
+        ("BETA", "Lille"),
+    }
+
+
+def test_text_fields_text_fields_without_a_heading_is_a_problem() -> None:
+    """No link line closes ALPHA; its shape (text, field, text, field) shows BETA's heading gone."""
+    page = _TWO_PROJECTS.replace("BETA - Zweites Projekt\n", "")
+    with pytest.raises(DataError, match=r"line 12: .*project ALPHA.*heading missing above line 10"):
+        parse_page(page, "p.txt")
+
+
+def test_text_between_fields_alone_is_one_project() -> None:
+    """The seed's own shape (BRIDGE): a field, the text, more fields."""
+    page = "Projekte\n\nGAMMA - Drittes\n\nKoordinator: Efus\n\n" + (
+        "Das Projekt stärkt die Zusammenarbeit von Kommunen und Polizei in der Prävention "
+        "von Gewalt im öffentlichen Raum.\n\nPartner: Augsburg (DE)\n\nFörderung: Erasmus+\n"
+    )
+    facts = parse_page(page, "p.txt")
+    assert [(m.name, m.role) for m in facts.mentions] == [
+        ("Efus", "coordinator"),
+        ("Augsburg", "partner"),
+    ]

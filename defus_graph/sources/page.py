@@ -365,6 +365,8 @@ class _Block:
         self.description_line = 0
         self.field_lines: dict[str, int] = {}
         self.links_line = 0
+        self.text_before_fields = 0  # the first paragraph above the first field
+        self.text_after_fields = 0  # the first paragraph below a field, after text above one
         self.dates: list[tuple[str, str, int, str]] = []  # start, end, line, how stated
         self.programme = ""
         self.funding_eur: float | None = None
@@ -537,6 +539,18 @@ class _Reader:
                 f"(line {block.links_line}): is a project heading missing above line {number}?",
             )
             return
+        if block.text_after_fields:
+            # Text, fields, text, fields: the shape of two projects, not of one.
+            after, fields = block.text_after_fields, min(block.field_lines.values())
+            self.problem(
+                number,
+                f"a '{label}:' line in project {block.acronym} after its text (line "
+                f"{block.text_before_fields}), its fields (from line {fields}) "
+                f"and more text (line {after}): is a project heading missing above line {after}?",
+                _MISSING_HEADING + " If it is one project, put its text together above "
+                "or between its fields, not both.",
+            )
+            return
         first = block.field_lines.get(label)
         if first is not None:
             self.problem(
@@ -602,6 +616,11 @@ class _Reader:
                 f"{block.links_line}): is a project heading missing above line {number}?",
             )
             return
+        if len(line.split()) >= _MIN_PROSE_WORDS:
+            if not block.field_lines:
+                block.text_before_fields = block.text_before_fields or number
+            elif block.text_before_fields and not block.text_after_fields:
+                block.text_after_fields = number
         _read_prose(block, line, number)
 
     def facts(self) -> PageFacts:
