@@ -24,8 +24,10 @@ def normalise(name: str) -> str:
     >>> normalise("Agir Contre l’Exclusion") == normalise("agir contre l'exclusion")
     True
     """
-    text = unicodedata.normalize("NFKD", name.translate(_APOSTROPHES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = name.translate(_APOSTROPHES)
+    if not text.isascii():  # ASCII has no decomposition and no combining mark
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("ß", "ss")
     return _SPACE.sub(" ", text).strip().casefold()
 

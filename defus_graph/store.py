@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import itertools
 import math
 import os
 import re
@@ -696,7 +697,7 @@ def _load(directory: Path, encoding: str, allow_missing: bool) -> tuple[Dataset,
 
 
 def _checked(
-    directory: Path, contents: dict[str, bytes | None], encoding: str, allow_missing: bool
+    directory: Path, contents: Mapping[str, bytes | None], encoding: str, allow_missing: bool
 ) -> Dataset:
     """The dataset these file contents hold, checked; :class:`DataError` with every problem.
 
@@ -711,7 +712,7 @@ def _checked(
 
 
 def _reference_load(
-    directory: Path, contents: dict[str, bytes | None], encoding: str, allow_missing: bool
+    directory: Path, contents: Mapping[str, bytes | None], encoding: str, allow_missing: bool
 ) -> Dataset:
     problems: list[InputError] = []
     tables = {
@@ -822,7 +823,15 @@ def _csv_columns(raw: bytes, encoding: str, name: str) -> _Columns | None:
         return None
     if table.num_columns != len(header):
         return None
-    cells = [column.to_pylist()[1:] for column in table.columns]
+    return _read_cells(header, [column.to_pylist()[1:] for column in table.columns], name)
+
+
+def _read_cells(header: Sequence[str], cells: list[list[str]], name: str) -> _Columns | None:
+    """The columns the readers see in a table's cells as parsed: stripped, unescaped.
+
+    ``None`` (ask the reference reader) when a cell is too long to be sure.
+    """
+    columns = _columns(FILES[name])
     if any(max(map(len, column), default=0) > _LONG_CELL for column in cells):
         return None
     stripped = [list(map(str.strip, column)) for column in cells]
@@ -873,6 +882,8 @@ def _numbers_of(values: Sequence[str], column: str) -> list[float | None] | None
 
 
 def _line_numbers_of(values: Sequence[str]) -> list[int] | None:
+    if all(values) and "".join(values).isdecimal():
+        return list(map(int, values))  # every cell a number (decimal digits only, as below)
     numbers = {"": 0}
     for value in set(values):
         if value:
@@ -889,52 +900,36 @@ def _choices_ok(values: Sequence[str], column: str, *, required: bool = False) -
     return set(values) <= allowed
 
 
-def _projects_of(c: _Columns) -> list[Project] | None:
+_Fields = dict[str, list[Any]]
+
+
+_LINE_COLUMNS = ("line", "description_line", "dates_line", "funding_line")
+
+
+def _projects_of(c: _Columns) -> _Fields | None:
+    """The fields of each project, in :class:`Project`'s order; ``None`` on a problem."""
     acronym, start, end = c["acronym"], c["start"], c["end"]
     funding_text, scope, share_of = c["funding_eur"], c["funding_scope"], c["funding_share_of"]
     starts, ends = _bounds_of(start), _bounds_of(end)
     funding = _numbers_of(funding_text, "funding_eur")
-    lines = [_line_numbers_of(c[k]) for k in ("line", "description_line", "dates_line")]
-    funding_line = _line_numbers_of(c["funding_line"])
+    lines: dict[str, Any] = {k: _line_numbers_of(c[k]) for k in _LINE_COLUMNS}
     if (
         not all(acronym)
         or starts is None
         or ends is None
         or funding is None
-        or funding_line is None
-        or any(n is None for n in lines)
+        or any(n is None for n in lines.values())
         or any(s and e and ends[e][1] < starts[s][0] for s, e in zip(start, end, strict=True))
         or not _choices_ok(scope, "funding_scope")
         or any(bool(f) != bool(s) for f, s in zip(funding_text, scope, strict=True))
         or any(s == "partner_share" and not o for s, o in zip(scope, share_of, strict=True))
     ):
         return None
-    line, description_line, dates_line = lines
-    return list(
-        map(
-            Project,
-            acronym,
-            c["title"],
-            c["description"],
-            start,
-            end,
-            c["programme"],
-            funding,
-            scope,
-            share_of,
-            c["funding_text"],
-            c["section"],
-            c["source"],
-            line,  # type: ignore[arg-type]
-            description_line,  # type: ignore[arg-type]
-            dates_line,  # type: ignore[arg-type]
-            funding_line,
-            c["external_id"],
-        )
-    )
+    return {**c, "funding_eur": funding, **lines}
 
 
-def _organisations_of(c: _Columns) -> list[Organisation] | None:
+def _organisations_of(c: _Columns) -> _Fields | None:
+    """The fields of each organisation, in :class:`Organisation`'s order; ``None`` on a problem."""
     name, country = c["name"], c["country"]
     line = _line_numbers_of(c["line"])
     latitude, longitude = (
@@ -950,24 +945,11 @@ def _organisations_of(c: _Columns) -> list[Organisation] | None:
         or not all(is_country_code(v) for v in set(country) if v)
     ):
         return None
-    return list(
-        map(
-            Organisation,
-            name,
-            c["kind"],
-            country,
-            c["source"],
-            line,
-            c["note"],
-            c["city"],
-            c["pic"],
-            latitude,
-            longitude,
-        )
-    )
+    return {**c, "line": line, "latitude": latitude, "longitude": longitude}
 
 
-def _participations_of(c: _Columns) -> list[Participation] | None:
+def _participations_of(c: _Columns) -> _Fields | None:
+    """The fields of each participation, in :class:`Participation`'s order (``None``: a problem)."""
     line = _line_numbers_of(c["line"])
     contribution = _numbers_of(c["contribution_eur"], "contribution_eur")
     if (
@@ -978,28 +960,18 @@ def _participations_of(c: _Columns) -> list[Participation] | None:
         or not _choices_ok(c["role"], "role", required=True)
     ):
         return None
-    return list(
-        map(
-            Participation,
-            c["project"],
-            c["organisation"],
-            c["role"],
-            c["name_as_written"],
-            c["source"],
-            line,
-            contribution,
-        )
-    )
+    return {**c, "line": line, "contribution_eur": contribution}
 
 
-def _aliases_of(c: _Columns) -> list[Alias] | None:
+def _aliases_of(c: _Columns) -> _Fields | None:
+    """The fields of each alias, in :class:`Alias`'s order; ``None`` on a problem."""
     line = _line_numbers_of(c["line"])
     if not all(c["alias"]) or line is None:
         return None
-    return list(map(Alias, c["alias"], c["organisation"], c["source"], line, c["note"]))
+    return {**c, "line": line}
 
 
-_COLUMN_READERS: dict[str, Callable[[_Columns], list[Any] | None]] = {
+_COLUMN_READERS: dict[str, Callable[[_Columns], _Fields | None]] = {
     "projects.csv": _projects_of,
     "organisations.csv": _organisations_of,
     "participations.csv": _participations_of,
@@ -1007,32 +979,68 @@ _COLUMN_READERS: dict[str, Callable[[_Columns], list[Any] | None]] = {
 }
 
 
-def _crosses_ok(ds: Dataset) -> bool:
+def _typed_tables(tables: Mapping[str, _Columns]) -> dict[str, _Fields] | None:
+    """Each table's fields as the readers build records of them, if all are clean; else ``None``.
+
+    ``tables`` holds each table's cells as :func:`_read_cells` gives them. The
+    checks are those of the row-by-row reader, a column at a time, within each
+    table and between the tables (:func:`_crosses_ok`).
+    """
+    typed: dict[str, _Fields] = {}
+    for name in FILES:
+        columns = tables[name]
+        names = _NAME_COLUMNS[name]
+        if not all(_column_is_clean(values, h in names) for h, values in columns.items()):
+            return None
+        found = _COLUMN_READERS[name](columns)
+        if found is None:
+            return None
+        typed[name] = found
+    return typed if _crosses_ok(typed) else None
+
+
+def _crosses_ok(tables: Mapping[str, _Fields]) -> bool:
     """Whether :func:`_cross_check` would find nothing, tested table by table."""
-    acronyms = {p.acronym for p in ds.projects}
-    if len(acronyms) != len(ds.projects):
+    projects, organisations = tables["projects.csv"], tables["organisations.csv"]
+    participations, aliases = tables["participations.csv"], tables["aliases.csv"]
+    acronyms = set(projects["acronym"])
+    if len(acronyms) != len(projects["acronym"]):
         return False
     owner: dict[str, str] = {}
-    for o in ds.organisations:
-        keys = name_keys(o.name)
+    name: str
+    for name in organisations["name"]:
+        keys = name_keys(name)
         if any(k in owner for k in keys):
             return False
-        owner.update(dict.fromkeys(keys, o.name))
-    orgs = {o.name for o in ds.organisations}
-    for a in ds.aliases:
-        keys = name_keys(a.alias)
-        if a.organisation not in orgs or any(
-            owner.get(k, a.organisation) != a.organisation for k in keys
+        owner.update(dict.fromkeys(keys, name))
+    orgs = set(organisations["name"])
+    for alias, organisation in zip(aliases["alias"], aliases["organisation"], strict=True):
+        keys = name_keys(alias)
+        if organisation not in orgs or any(
+            owner.get(k, organisation) != organisation for k in keys
         ):
             return False
         for k in keys:
-            owner.setdefault(k, a.organisation)
-    pairs = {(pa.project, pa.organisation) for pa in ds.participations}
+            owner.setdefault(k, organisation)
+    pairs = set(zip(participations["project"], participations["organisation"], strict=True))
     return (
-        len(pairs) == len(ds.participations)
-        and {p for p, _ in pairs} <= acronyms
-        and {o for _, o in pairs} <= orgs
-        and {p.funding_share_of for p in ds.projects} - {""} <= orgs
+        len(pairs) == len(participations["project"])
+        and set(participations["project"]) <= acronyms
+        and set(participations["organisation"]) <= orgs
+        and set(projects["funding_share_of"]) - {""} <= orgs
+    )
+
+
+def _dataset_of(typed: Mapping[str, _Fields]) -> Dataset:
+    """The records of tables' fields (as :func:`_typed_tables` gives them)."""
+    records = {
+        name: tuple(map(record_type, *typed[name].values())) for name, record_type in FILES.items()
+    }
+    return Dataset(
+        projects=records["projects.csv"],
+        organisations=records["organisations.csv"],
+        participations=records["participations.csv"],
+        aliases=records["aliases.csv"],
     )
 
 
@@ -1042,7 +1050,7 @@ def dataset_from_columns(contents: Mapping[str, bytes | None], encoding: str) ->
     ``None`` when a table is missing, has a problem, or holds something only the
     row-by-row reader reads exactly alike; that reader then locates every problem.
     """
-    records: dict[str, list[Any]] = {}
+    tables: dict[str, _Columns] = {}
     for name in FILES:
         raw = contents.get(name)
         if raw is None:
@@ -1050,20 +1058,9 @@ def dataset_from_columns(contents: Mapping[str, bytes | None], encoding: str) ->
         columns = _csv_columns(raw, encoding, name)
         if columns is None:
             return None
-        names = _NAME_COLUMNS[name]
-        if not all(_column_is_clean(values, h in names) for h, values in columns.items()):
-            return None
-        found = _COLUMN_READERS[name](columns)
-        if found is None:
-            return None
-        records[name] = found
-    ds = Dataset(
-        projects=tuple(records["projects.csv"]),
-        organisations=tuple(records["organisations.csv"]),
-        participations=tuple(records["participations.csv"]),
-        aliases=tuple(records["aliases.csv"]),
-    )
-    return ds if _crosses_ok(ds) else None
+        tables[name] = columns
+    typed = _typed_tables(tables)
+    return None if typed is None else _dataset_of(typed)
 
 
 def _cell(value: object, column: str) -> str:
@@ -1097,38 +1094,114 @@ def _column_cells(values: list[Any], column: str) -> list[str]:
     return [_cell(v, column) for v in values]
 
 
-def _table_bytes(records: Sequence[Any], name: str) -> bytes:
-    """One table as its file holds it: UTF-8 with BOM, a header, one line per record."""
-    columns = _columns(FILES[name])
-    cells = [_column_cells(list(map(attrgetter(c), records)), c) for c in columns]
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(zip(*cells, strict=True))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _tables_bytes(ds: Dataset) -> dict[str, bytes]:
+def _cells_of(ds: Dataset) -> dict[str, list[list[str]]]:
+    """Each table's cells as its file holds them, column by column."""
     tables = {
         "projects.csv": ds.projects,
         "organisations.csv": ds.organisations,
         "participations.csv": ds.participations,
         "aliases.csv": ds.aliases,
     }
-    return {name: _table_bytes(records, name) for name, records in tables.items()}
+    return {
+        name: [_column_cells(list(map(attrgetter(c), records)), c) for c in _columns(FILES[name])]
+        for name, records in tables.items()
+    }
+
+
+def _csv_line(cells: Sequence[str]) -> str:
+    """One row as ``csv.writer`` writes it (the tables' dialect)."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()
+
+
+@functools.cache
+def _written_apart() -> re.Pattern[str]:
+    """The characters for which ``csv.writer`` writes a cell otherwise than as it is.
+
+    Asked of the csv module itself (first, inside and last in a cell), as
+    Python versions differ: 3.11 quotes a line feed but not a carriage return.
+    """
+    found = set()
+    for ch in [*map(chr, range(256)), "\u2028", "\u2029", "\ufeff"]:
+        for cell in (f"{ch}a", f"a{ch}a", f"a{ch}"):
+            if _csv_line([cell, "a"]) != f"{cell},a\n":
+                found.add(ch)
+    return re.compile(f"[{re.escape(''.join(sorted(found)))}]")
+
+
+def _written_column(cells: list[str]) -> list[str]:
+    """The cells of one column as ``csv.writer`` writes them (quoted where it quotes)."""
+    apart = _written_apart()
+    if not apart.search("\x00".join(cells)):
+        return cells
+    # The whole column through csv.writer, each cell ended by a NUL cell: split at
+    # those ends, unless a cell holds one itself (one part too many).
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerows(zip(cells, itertools.repeat("\x00")))
+    parts = buffer.getvalue().split(",\x00\n")
+    if len(parts) == len(cells) + 1:
+        return parts[:-1]
+    return [_csv_line([v, "a"])[:-3] if apart.search(v) else v for v in cells]
+
+
+def _table_bytes(cells: list[list[str]], name: str) -> bytes:
+    """One table as its file holds it: UTF-8 with BOM, a header, one line per record.
+
+    The bytes ``csv.writer`` writes (a cell written apart only where it would
+    be), joined a column at a time.
+    """
+    rows = "\n".join(map(",".join, zip(*map(_written_column, cells), strict=True)))
+    return ("\ufeff" + _csv_line(_columns(FILES[name])) + rows + ("\n" if rows else "")).encode(
+        "utf-8"
+    )
+
+
+def _tables_bytes(cells: Mapping[str, list[list[str]]]) -> dict[str, bytes]:
+    return {name: _table_bytes(cells[name], name) for name in FILES}
+
+
+def _read_back(
+    cells: Mapping[str, list[list[str]]], contents: Mapping[str, bytes]
+) -> dict[str, _Fields] | None:
+    """What :func:`dataset_from_columns` reads from the tables these cells render to.
+
+    The fields of the records, without rendering and parsing the bytes again:
+    ``csv.writer`` quotes every cell holding a comma, a quote or a line feed,
+    so parsing gives back each cell as it was, except one holding a carriage
+    return (written unquoted). ``None`` when a cell holds one (its table's
+    bytes ``contents`` do), or a table is not clean; the caller then reads the
+    bytes themselves.
+    """
+    tables: dict[str, _Columns] = {}
+    for name in FILES:
+        if b"\r" in contents[name]:
+            return None
+        columns = _read_cells(_columns(FILES[name]), cells[name], name)
+        if columns is None:
+            return None
+        tables[name] = columns
+    return _typed_tables(tables)
 
 
 def check_dataset(ds: Dataset, directory: Path) -> Dataset:
     """``ds`` as :func:`load_dataset` would read it once saved in ``directory``; nothing written.
 
-    The tables are rendered and read back in memory (a dry run's check).
+    The tables are rendered and checked in memory as :func:`save_dataset`
+    checks them (a dry run's check).
 
     Raises
     ------
     DataError
         Every problem the saved tables would have, located in ``directory``'s files.
     """
-    return _checked(Path(directory), dict(_tables_bytes(ds)), "utf-8", False)
+    with paused_gc():
+        cells = _cells_of(ds)
+        contents = _tables_bytes(cells)
+        read_back = _read_back(cells, contents)
+        if read_back is not None:
+            return _dataset_of(read_back)
+        return _checked(Path(directory), contents, "utf-8", False)
 
 
 def save_dataset(ds: Dataset, directory: Path, *, check: bool = False) -> None:
@@ -1140,10 +1213,12 @@ def save_dataset(ds: Dataset, directory: Path, *, check: bool = False) -> None:
     as a formula is written with an apostrophe in front (:func:`escape_cell`);
     :func:`load_dataset` takes it off again.
 
-    With ``check``, the bytes about to be written are first read back in
-    memory exactly as :func:`load_dataset` reads the files, and nothing is
-    written if they hold a problem; the checked tables are then kept as the
-    folder's snapshot, so the next command does not read them again.
+    With ``check``, the tables about to be written are first checked exactly
+    as :func:`load_dataset` reads them, and nothing is written if they hold a
+    problem; the checked tables are then kept as the folder's snapshot, so the
+    next command does not read them again. Clean tables are checked a column
+    at a time from the cells being written (:func:`_read_back`); only tables
+    with a problem are read back from their bytes, to locate every problem.
 
     Raises
     ------
@@ -1152,8 +1227,29 @@ def save_dataset(ds: Dataset, directory: Path, *, check: bool = False) -> None:
         located in the file and line it would be on.
     """
     directory = Path(directory)
-    contents = _tables_bytes(ds)
-    checked = _checked(directory, dict(contents), "utf-8", False) if check else None
+    with paused_gc():
+        cells = _cells_of(ds)
+        contents = _tables_bytes(cells)
+        read_back: dict[str, _Fields] | Dataset | None = None
+        if check:
+            read_back = _read_back(cells, contents) or _checked(
+                directory, dict(contents), "utf-8", False
+            )
+        del cells
+    _write_tables(directory, contents)
+    if read_back is not None:
+        from .snapshot import content_key, write_snapshot, write_snapshot_fields
+
+        key = content_key(contents, "utf-8")
+        if isinstance(read_back, Dataset):
+            write_snapshot(directory, read_back, key)
+        else:
+            fields_by_table = {name.removesuffix(".csv"): read_back[name] for name in FILES}
+            write_snapshot_fields(directory, fields_by_table, key)
+
+
+def _write_tables(directory: Path, contents: Mapping[str, bytes]) -> None:
+    """Write every table beside its target, keep the old ones, then rename all at once."""
     directory.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
@@ -1168,10 +1264,6 @@ def save_dataset(ds: Dataset, directory: Path, *, check: bool = False) -> None:
     finally:
         for _, tmp in staged:
             tmp.unlink(missing_ok=True)
-    if checked is not None:
-        from .snapshot import content_key, write_snapshot
-
-        write_snapshot(directory, checked, content_key(contents, "utf-8"))
 
 
 def _keep_previous(directory: Path) -> None:

@@ -603,3 +603,47 @@ def test_a_line_break_in_a_description_is_text_and_lines_stay_physical(data_copy
     ]
     _replace_in(path, "NEWER,,,2017-13,", "NEWER,,,2017-12,")
     assert load_dataset(data_copy).project("NEW").description == "first line\nsecond line"
+
+
+# The tables are written a column at a time; the bytes are those csv.writer writes.
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(
+            st.text(alphabet=st.sampled_from(list(" ,\"'\n\r\t;=aä\x00\u2028")), max_size=6),
+            min_size=5,
+            max_size=5,
+        ),
+        max_size=6,
+    )
+)
+def test_tables_are_written_as_csv_writer_writes_them(rows: list[list[str]]) -> None:
+    import csv
+    import io
+
+    from defus_graph import store
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(store._columns(Alias))
+    writer.writerows(rows)
+    cells = [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * 5
+    expected = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    assert store._table_bytes(cells, "aliases.csv") == expected
+
+
+def test_a_cell_holding_the_column_writer_s_own_ending_is_written_as_csv_writer_writes_it() -> None:
+    import csv
+    import io
+
+    from defus_graph import store
+
+    rows = [["a,\x00\nb", "x", "", "", ""], ['"q",\x00', "y", "", "", "z"]]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(store._columns(Alias))
+    writer.writerows(rows)
+    cells = [list(column) for column in zip(*rows, strict=True)]
+    assert store._table_bytes(cells, "aliases.csv") == ("\ufeff" + buffer.getvalue()).encode()

@@ -335,20 +335,18 @@ def _numbers(
     read by ``float``, which gives what :func:`.sheets.parse_number` gives
     them; any other text is read by :func:`.sheets.parse_number`.
     """
+    cells = table.get(column)
     fast = _arrow_numbers(table.array(column), decimal)
-    out: list[float | None] = []
-    for i, text in enumerate(table.get(column)):
-        if fast is not None and fast[i] is not None:
-            out.append(fast[i])
-        elif not text:
-            out.append(None)
-        elif (value := _plain_number(text, decimal)) is not None:
-            out.append(value)
+    out: list[float | None] = [None] * len(cells) if fast is None else fast
+    # Only the cells C did not read are read here, in the order of the rows.
+    for i in [i for i, value in enumerate(out) if value is None and cells[i]]:
+        text = cells[i]
+        if (value := _plain_number(text, decimal)) is not None:
+            out[i] = value
         else:
             try:
-                out.append(parse_number(text, decimal=decimal))
+                out[i] = parse_number(text, decimal=decimal)
             except ValueError:
-                out.append(None)
                 if skip is None or i not in skip:
                     problems.add(
                         rank,
