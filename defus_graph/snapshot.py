@@ -3,7 +3,9 @@
 The four CSV files stay the truth. After they have been read and checked (or
 written and checked), the records are kept as four Parquet files whose
 metadata holds the *content key*: a hash of the CSV files' bytes, the text
-encoding they were read with and :data:`SCHEMA_VERSION`. A later load computes
+encoding they were read with and the code that reads and checks them
+(:data:`CHECKING_MODULES`: a new version, or any edit to a check, makes every
+snapshot stale without anyone having to remember it). A later load computes
 the key of the files as they are now and takes the snapshot only when the keys
 match, so any edit to a CSV (in a spreadsheet, by hand) makes the next command
 read and check it again.
@@ -22,7 +24,9 @@ rebuilt.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import logging
 import os
 import tempfile
@@ -39,7 +43,7 @@ from .model import Alias, Dataset, Organisation, Participation, Project
 
 __all__ = [
     "CACHE_DIR",
-    "SCHEMA_VERSION",
+    "CHECKING_MODULES",
     "content_key",
     "read_positions",
     "read_snapshot",
@@ -51,8 +55,31 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Bumped whenever the records or their checks change, so that older snapshots are ignored.
-SCHEMA_VERSION = 1
+#: The modules whose code decides what a load accepts and what it returns; their
+#: source is part of every snapshot's key.
+CHECKING_MODULES = (
+    "defus_graph.countries",
+    "defus_graph.errors",
+    "defus_graph.model",
+    "defus_graph.resolve_text",
+    "defus_graph.snapshot",
+    "defus_graph.sources.decode",
+    "defus_graph.store",
+    "defus_graph.vocabulary",
+)
+
+
+@functools.cache
+def _checking_code() -> bytes:
+    """A digest of the source of :data:`CHECKING_MODULES`, read without importing them."""
+    digest = hashlib.sha256()
+    for name in CHECKING_MODULES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec else None
+        digest.update(name.encode() + b"\0")
+        digest.update(Path(origin).read_bytes() if origin else b"missing")
+    return digest.digest()
+
 
 #: The folder inside a data directory that holds its snapshot.
 CACHE_DIR = ".cache"
@@ -92,7 +119,8 @@ def content_key(contents: Mapping[str, bytes], encoding: str) -> str:
     >>> content_key({"a.csv": b"x"}, "utf-8") == content_key({"a.csv": b"y"}, "utf-8")
     False
     """
-    digest = hashlib.sha256(f"defus-graph {SCHEMA_VERSION}\0{encoding.lower()}\0".encode())
+    digest = hashlib.sha256(_checking_code())
+    digest.update(f"\0{encoding.lower()}\0".encode())
     for name, data in contents.items():
         # The length first, so that moving bytes from one file to the next changes the key.
         digest.update(f"{name}\0{len(data)}\0".encode())

@@ -359,3 +359,23 @@ def test_checking_a_dataset_writes_nothing(tmp_path: Path, dataset: Dataset) -> 
     with pytest.raises(DataError, match=r'organisations.csv, line 2, column "name": .* is 301'):
         store.check_dataset(bad, target)
     assert not target.exists()
+
+
+def test_an_edit_to_the_checking_code_makes_every_snapshot_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new check (a new version, a local edit) must never trust tables checked without it."""
+    from defus_graph import snapshot
+
+    probe = tmp_path / "defus_probe_checks.py"
+    probe.write_text("LIMIT = 300\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(snapshot, "CHECKING_MODULES", (*snapshot.CHECKING_MODULES, probe.stem))
+    tables = {"organisations.csv": b"name\nGenk\n"}
+    snapshot._checking_code.cache_clear()
+    before = snapshot.content_key(tables, "utf-8")
+    probe.write_text("LIMIT = 200\n")
+    snapshot._checking_code.cache_clear()
+    after = snapshot.content_key(tables, "utf-8")
+    snapshot._checking_code.cache_clear()
+    assert before != after
