@@ -16,14 +16,13 @@ ingesting the same file twice changes nothing.
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ._bulk import paused_gc
 from .errors import DataError, InputError
 from .model import Alias, Dataset, Organisation, Participation, Project
 from .resolve import Resolver
@@ -148,25 +147,7 @@ def _table_sheets(name: str, data: bytes, fmt: str, encoding: str | None) -> lis
     return table_sheets(data, name, encoding=encoding)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector, and restore it as it was.
-
-    Reading an export builds hundreds of thousands of records that form no
-    cycles; the collector would walk all of them again and again as they are
-    made (a third of the merge's time at Horizon 2020 scale). Reference
-    counting still frees everything that is dropped.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@_collector_paused()
+@paused_gc()  # records without cycles: the collector would only rescan them
 def read_inputs(
     inputs: Sequence[tuple[str, bytes]], *, fmt: str | None = None, encoding: str | None = None
 ) -> list[SourceFacts]:
@@ -258,7 +239,7 @@ def _project_name(
     return None
 
 
-@_collector_paused()
+@paused_gc()  # records without cycles: the collector would only rescan them
 def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
     """``ds`` with the facts of one input, replacing what that input said before.
 
