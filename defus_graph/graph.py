@@ -66,6 +66,7 @@ __all__ = [
     "project_nodes",
     "project_projection",
     "projection_matrix",
+    "projection_of_links",
 ]
 
 PROJECT = 0
@@ -451,6 +452,27 @@ def _pair_triples(
     return np.concatenate(us), np.concatenate(vs), np.concatenate(ms)
 
 
+def _link_triples(
+    bt: sp.csr_array, links: sp.sparray | sp.spmatrix
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Like :func:`_pair_triples`, for only the pairs ``u < v`` that ``links`` holds.
+
+    The middles a pair shares are where the rows of ``B`` for ``u`` and ``v``
+    overlap, so the cost follows the kept pairs, not every pair of every middle.
+    """
+    upper = sp.coo_array(sp.triu(sp.coo_array(links), k=1))
+    upper.sum_duplicates()
+    upper.eliminate_zeros()
+    u = upper.row.astype(np.int64)
+    v = upper.col.astype(np.int64)
+    b = bt.T.tocsr()
+    both = sp.csr_array(b[u].multiply(b[v]))
+    both.eliminate_zeros()
+    both.sort_indices()
+    at = np.repeat(np.arange(len(u), dtype=np.int64), np.diff(both.indptr))
+    return u[at], v[at], both.indices.astype(np.int64)
+
+
 @dataclass(frozen=True)
 class _Incidence:
     """A cleanly bipartite graph as a sparse matrix: ``bt[m, k]`` = 1 when middle m links kept k."""
@@ -568,7 +590,13 @@ def _projection(g: nx.Graph, keep: int, shared_attr: str, *, with_names: bool = 
 
 
 def _projection_from(
-    g: nx.Graph, inc: _Incidence, keep: int, shared_attr: str, *, with_names: bool
+    g: nx.Graph,
+    inc: _Incidence,
+    keep: int,
+    shared_attr: str,
+    *,
+    with_names: bool,
+    links: sp.sparray | sp.spmatrix | None = None,
 ) -> nx.Graph:
     kept, middles, bt = inc.kept, inc.middles, inc.bt
     n_kept, n_mid = len(kept), len(middles)
@@ -601,7 +629,10 @@ def _projection_from(
     else:
         proj.add_nodes_from((n, {**node_data[n], "n_organisations": len(adj[n])}) for n in kept)
 
-    us, vs, ms = _pair_triples(members_ptr, members)
+    if links is None:
+        us, vs, ms = _pair_triples(members_ptr, members)
+    else:
+        us, vs, ms = _link_triples(bt, links)
     if len(us) == 0:
         return proj
     labels = [str(node_data[m].get("label", node_label(m))) for m in middles]
@@ -643,6 +674,56 @@ def _projection_from(
         padj[u][v] = a
         padj[v][u] = a
     nx._clear_cache(proj)
+    return proj
+
+
+def projection_of_links(
+    g: nx.Graph,
+    links: sp.sparray | sp.spmatrix,
+    *,
+    keep: int = ORGANISATION,
+    with_names: bool = True,
+) -> nx.Graph:
+    """The projection onto side ``keep`` with only the links that ``links`` holds.
+
+    ``links`` is a matrix over the nodes of :func:`projection_matrix` (same
+    ``keep``, same order); its nonzero entries above the diagonal name the
+    links to build, each with the attributes :func:`organisation_projection`
+    or :func:`project_projection` would give it. Every node of that side
+    stays, with its attributes. So a backbone found on the sparse weights is
+    built without building the whole projection first. Raises ``ValueError``
+    for a graph that is not cleanly bipartite, and for a link between nodes
+    that share nothing.
+
+    Examples
+    --------
+    >>> from defus_graph.model import Dataset, Organisation, Participation, Project
+    >>> ds = Dataset(projects=(Project("A"), Project("B")),
+    ...              organisations=tuple(Organisation(n) for n in ("Genk", "Gent", "Leuven")),
+    ...              participations=(Participation("A", "Genk", "partner"),
+    ...                              Participation("A", "Gent", "partner"),
+    ...                              Participation("B", "Gent", "partner"),
+    ...                              Participation("B", "Leuven", "partner")))
+    >>> g = graph_from_dataset(ds)
+    >>> w = projection_matrix(g)
+    >>> only = w.weights.copy(); only[1, 2] = only[2, 1] = 0
+    >>> sorted(projection_of_links(g, only).edges(data="projects"))
+    [('org:Genk', 'org:Gent', ['A'])]
+    """
+    inc = _incidence(g, keep)
+    if inc is None:
+        raise ValueError("the graph is not bipartite: some edge links two nodes of one side")
+    n = len(inc.kept)
+    if links.shape != (n, n):
+        raise ValueError(f"the links must be a {n} × {n} matrix, not {links.shape}")
+    shared_attr = "projects" if keep == ORGANISATION else "organisations"
+    with paused_gc():
+        proj = _projection_from(g, inc, keep, shared_attr, with_names=with_names, links=links)
+    wanted = sp.coo_array(sp.triu(sp.coo_array(links), k=1))
+    wanted.sum_duplicates()
+    wanted.eliminate_zeros()
+    if proj.number_of_edges() != wanted.nnz:
+        raise ValueError("some of the links join nodes that share nothing")
     return proj
 
 
