@@ -453,24 +453,44 @@ def _pair_triples(
 
 
 def _link_triples(
-    bt: sp.csr_array, links: sp.sparray | sp.spmatrix
+    members_ptr: npt.NDArray[np.int64],
+    members: npt.NDArray[np.int64],
+    n_kept: int,
+    links: sp.sparray | sp.spmatrix,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Like :func:`_pair_triples`, for only the pairs ``u < v`` that ``links`` holds.
 
-    The middles a pair shares are where the rows of ``B`` for ``u`` and ``v``
-    overlap, so the cost follows the kept pairs, not every pair of every middle.
+    The pairs are met middle by middle as there, but each block keeps only the
+    wanted ones before the next is made, so memory follows the links kept (an
+    organisation in thousands of projects would make intersecting its row of
+    ``B`` with each partner's cost gigabytes).
     """
     upper = sp.coo_array(sp.triu(sp.coo_array(links), k=1))
     upper.sum_duplicates()
     upper.eliminate_zeros()
-    u = upper.row.astype(np.int64)
-    v = upper.col.astype(np.int64)
-    b = bt.T.tocsr()
-    both = sp.csr_array(b[u].multiply(b[v]))
-    both.eliminate_zeros()
-    both.sort_indices()
-    at = np.repeat(np.arange(len(u), dtype=np.int64), np.diff(both.indptr))
-    return u[at], v[at], both.indices.astype(np.int64)
+    wanted = np.sort(upper.row.astype(np.int64) * n_kept + upper.col.astype(np.int64))
+    sizes = np.diff(members_ptr)
+    us: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    vs: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    ms: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    if len(wanted) == 0:
+        return us[0], vs[0], ms[0]
+    for k in np.unique(sizes[sizes >= 2]).tolist():
+        mids = np.flatnonzero(sizes == k)
+        iu, ju = np.triu_indices(k, 1)
+        # A few million pairs at a time, so a large group never sits in memory whole.
+        step = max(1, 4_000_000 // len(iu))
+        for at in range(0, len(mids), step):
+            chunk = mids[at : at + step]
+            block = members[members_ptr[chunk][:, None] + np.arange(k)]
+            u, v = block[:, iu].ravel(), block[:, ju].ravel()
+            code = u * n_kept + v
+            where = np.minimum(np.searchsorted(wanted, code), len(wanted) - 1)
+            hit = wanted[where] == code
+            us.append(u[hit])
+            vs.append(v[hit])
+            ms.append(np.repeat(chunk, len(iu))[hit])
+    return np.concatenate(us), np.concatenate(vs), np.concatenate(ms)
 
 
 @dataclass(frozen=True)
@@ -632,7 +652,7 @@ def _projection_from(
     if links is None:
         us, vs, ms = _pair_triples(members_ptr, members)
     else:
-        us, vs, ms = _link_triples(bt, links)
+        us, vs, ms = _link_triples(members_ptr, members, n_kept, links)
     if len(us) == 0:
         return proj
     labels = [str(node_data[m].get("label", node_label(m))) for m in middles]
