@@ -25,6 +25,7 @@ from .graph import (
 from .model import date_bounds
 
 __all__ = [
+    "BACKBONE_PAIR_LIMIT",
     "PROJECTION_LIMIT",
     "VIEWS",
     "Filters",
@@ -45,6 +46,12 @@ VIEWS: tuple[str, ...] = ("bipartite", "orgs", "projects")
 #: is a few GB; Horizon 2020's organisation network (1.3 million pairs at most)
 #: fits, its project network (45 million) does not.
 PROJECTION_LIMIT = 3_000_000
+
+#: The most links a projection may have, at most, for its backbone to be found
+#: on its sparse weights (about 30 bytes a link while they are filtered): a
+#: million participations' organisation network (6.6 million) fits, its project
+#: network (900 million) does not.
+BACKBONE_PAIR_LIMIT = 10 * PROJECTION_LIMIT
 
 
 class ViewTooLarge(DefusGraphError):
@@ -229,13 +236,17 @@ def backbone_view(
     The same graph as ``backbone_graph(view_graph(g, view), alpha=alpha)``, but
     the backbone is found on the sparse weights (:func:`projection_matrix`) and
     only its links are built, so :class:`ViewTooLarge` (more than ``limit``
-    links) applies to the links kept, not to the whole projection. A graph
+    links) applies to the links kept, not to the whole projection; the whole
+    projection's bound must stay within :data:`BACKBONE_PAIR_LIMIT`. A graph
     that is not cleanly bipartite takes the route of the whole projection.
     """
     limit = PROJECTION_LIMIT if limit is None else limit
     if view not in VIEWS[1:]:
         raise ValueError(f"a backbone needs the view orgs or projects, not {view!r}")
     keep = ORGANISATION if view == "orgs" else PROJECT
+    pairs = projection_pairs(g, view)
+    if pairs > BACKBONE_PAIR_LIMIT:
+        raise _too_large(g, view, f"could have up to {pairs:,} links", BACKBONE_PAIR_LIMIT)
     try:
         weights = projection_matrix(g, keep=keep).weights
     except ValueError:  # not cleanly bipartite: build it whole, pair by pair, then filter

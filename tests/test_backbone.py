@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from defus_graph import views
 from defus_graph.backbone import backbone_graph, disparity_backbone, disparity_significance
 from defus_graph.cli import main
 from defus_graph.export import export_bytes, write_export
@@ -20,7 +21,7 @@ from defus_graph.graph import graph_from_dataset, organisation_projection, proje
 from defus_graph.layout import layout_positions
 from defus_graph.model import Dataset, Organisation, Participation, Project
 from defus_graph.places import place_organisations, with_coordinates
-from defus_graph.views import ViewTooLarge, backbone_view, view_graph
+from defus_graph.views import ViewTooLarge, backbone_view, projection_pairs, view_graph
 
 
 def direct_backbone(g: nx.Graph, alpha: float) -> set[frozenset[str]]:
@@ -252,3 +253,11 @@ def test_export_backbone_files_are_the_whole_projections_backbone_byte_for_byte(
     assert written == sorted(p.name for p in (tmp_path / "whole").iterdir())
     for name in written:
         assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
+
+
+def test_a_projection_too_large_even_for_its_sparse_weights_is_refused(
+    graph: nx.Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "BACKBONE_PAIR_LIMIT", projection_pairs(graph, "orgs") - 1)
+    with pytest.raises(ViewTooLarge, match=r"could have up to [\d,]+ links, more than"):
+        backbone_view(graph, "orgs", alpha=0.3)
