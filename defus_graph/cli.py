@@ -465,9 +465,10 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _backbone_of(shown: nx.Graph, view: str, alpha: float) -> nx.Graph:
-    """The disparity backbone of a projection, with a note of how many links it kept."""
-    from .backbone import backbone_graph
+def _backbone_of(g: nx.Graph, view: str, alpha: float) -> nx.Graph:
+    """The disparity backbone of the projection ``view`` of ``g``, with a note of how
+    many links it kept."""
+    from .views import backbone_view
 
     if view == "bipartite":
         raise DefusGraphError(
@@ -479,10 +480,10 @@ def _backbone_of(shown: nx.Graph, view: str, alpha: float) -> nx.Graph:
             f"--backbone takes a significance level above 0 and at most 1 (such as 0.05), "
             f"not {alpha:g}."
         )
-    kept = backbone_graph(shown, alpha=alpha)
+    kept, total = backbone_view(g, view, alpha=alpha)
     _note(
         f"backbone at {alpha:g}: kept {kept.number_of_edges():,} of "
-        f"{shown.number_of_edges():,} links (all {kept.number_of_nodes():,} nodes stay)"
+        f"{total:,} links (all {kept.number_of_nodes():,} nodes stay)"
     )
     return kept
 
@@ -548,9 +549,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         _emit(f"wrote {path} ({placed} organisations placed; defus-graph places lists the others)")
         return 0
     positions = layout_positions(g)
-    shown = view_graph(filter_graph(g, filters), args.view)
     if args.backbone is not None:
-        shown = _backbone_of(shown, args.view, args.backbone)
+        shown = _backbone_of(filter_graph(g, filters), args.view, args.backbone)
+    else:
+        shown = view_graph(filter_graph(g, filters), args.view)
     written = write_export(shown, args.format, args.output, positions=positions)
     for path in written:
         _emit(f"wrote {path} ({shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges)")

@@ -66,6 +66,7 @@ __all__ = [
     "project_nodes",
     "project_projection",
     "projection_matrix",
+    "projection_of_links",
 ]
 
 PROJECT = 0
@@ -451,6 +452,47 @@ def _pair_triples(
     return np.concatenate(us), np.concatenate(vs), np.concatenate(ms)
 
 
+def _link_triples(
+    members_ptr: npt.NDArray[np.int64],
+    members: npt.NDArray[np.int64],
+    n_kept: int,
+    links: sp.sparray | sp.spmatrix,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Like :func:`_pair_triples`, for only the pairs ``u < v`` that ``links`` holds.
+
+    The pairs are met middle by middle as there, but each block keeps only the
+    wanted ones before the next is made, so memory follows the links kept (an
+    organisation in thousands of projects would make intersecting its row of
+    ``B`` with each partner's cost gigabytes).
+    """
+    upper = sp.coo_array(sp.triu(sp.coo_array(links), k=1))
+    upper.sum_duplicates()
+    upper.eliminate_zeros()
+    wanted = np.sort(upper.row.astype(np.int64) * n_kept + upper.col.astype(np.int64))
+    sizes = np.diff(members_ptr)
+    us: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    vs: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    ms: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    if len(wanted) == 0:
+        return us[0], vs[0], ms[0]
+    for k in np.unique(sizes[sizes >= 2]).tolist():
+        mids = np.flatnonzero(sizes == k)
+        iu, ju = np.triu_indices(k, 1)
+        # A few million pairs at a time, so a large group never sits in memory whole.
+        step = max(1, 4_000_000 // len(iu))
+        for at in range(0, len(mids), step):
+            chunk = mids[at : at + step]
+            block = members[members_ptr[chunk][:, None] + np.arange(k)]
+            u, v = block[:, iu].ravel(), block[:, ju].ravel()
+            code = u * n_kept + v
+            where = np.minimum(np.searchsorted(wanted, code), len(wanted) - 1)
+            hit = wanted[where] == code
+            us.append(u[hit])
+            vs.append(v[hit])
+            ms.append(np.repeat(chunk, len(iu))[hit])
+    return np.concatenate(us), np.concatenate(vs), np.concatenate(ms)
+
+
 @dataclass(frozen=True)
 class _Incidence:
     """A cleanly bipartite graph as a sparse matrix: ``bt[m, k]`` = 1 when middle m links kept k."""
@@ -568,7 +610,13 @@ def _projection(g: nx.Graph, keep: int, shared_attr: str, *, with_names: bool = 
 
 
 def _projection_from(
-    g: nx.Graph, inc: _Incidence, keep: int, shared_attr: str, *, with_names: bool
+    g: nx.Graph,
+    inc: _Incidence,
+    keep: int,
+    shared_attr: str,
+    *,
+    with_names: bool,
+    links: sp.sparray | sp.spmatrix | None = None,
 ) -> nx.Graph:
     kept, middles, bt = inc.kept, inc.middles, inc.bt
     n_kept, n_mid = len(kept), len(middles)
@@ -601,7 +649,10 @@ def _projection_from(
     else:
         proj.add_nodes_from((n, {**node_data[n], "n_organisations": len(adj[n])}) for n in kept)
 
-    us, vs, ms = _pair_triples(members_ptr, members)
+    if links is None:
+        us, vs, ms = _pair_triples(members_ptr, members)
+    else:
+        us, vs, ms = _link_triples(members_ptr, members, n_kept, links)
     if len(us) == 0:
         return proj
     labels = [str(node_data[m].get("label", node_label(m))) for m in middles]
@@ -643,6 +694,56 @@ def _projection_from(
         padj[u][v] = a
         padj[v][u] = a
     nx._clear_cache(proj)
+    return proj
+
+
+def projection_of_links(
+    g: nx.Graph,
+    links: sp.sparray | sp.spmatrix,
+    *,
+    keep: int = ORGANISATION,
+    with_names: bool = True,
+) -> nx.Graph:
+    """The projection onto side ``keep`` with only the links that ``links`` holds.
+
+    ``links`` is a matrix over the nodes of :func:`projection_matrix` (same
+    ``keep``, same order); its nonzero entries above the diagonal name the
+    links to build, each with the attributes :func:`organisation_projection`
+    or :func:`project_projection` would give it. Every node of that side
+    stays, with its attributes. So a backbone found on the sparse weights is
+    built without building the whole projection first. Raises ``ValueError``
+    for a graph that is not cleanly bipartite, and for a link between nodes
+    that share nothing.
+
+    Examples
+    --------
+    >>> from defus_graph.model import Dataset, Organisation, Participation, Project
+    >>> ds = Dataset(projects=(Project("A"), Project("B")),
+    ...              organisations=tuple(Organisation(n) for n in ("Genk", "Gent", "Leuven")),
+    ...              participations=(Participation("A", "Genk", "partner"),
+    ...                              Participation("A", "Gent", "partner"),
+    ...                              Participation("B", "Gent", "partner"),
+    ...                              Participation("B", "Leuven", "partner")))
+    >>> g = graph_from_dataset(ds)
+    >>> w = projection_matrix(g)
+    >>> only = w.weights.copy(); only[1, 2] = only[2, 1] = 0
+    >>> sorted(projection_of_links(g, only).edges(data="projects"))
+    [('org:Genk', 'org:Gent', ['A'])]
+    """
+    inc = _incidence(g, keep)
+    if inc is None:
+        raise ValueError("the graph is not bipartite: some edge links two nodes of one side")
+    n = len(inc.kept)
+    if links.shape != (n, n):
+        raise ValueError(f"the links must be a {n} × {n} matrix, not {links.shape}")
+    shared_attr = "projects" if keep == ORGANISATION else "organisations"
+    with paused_gc():
+        proj = _projection_from(g, inc, keep, shared_attr, with_names=with_names, links=links)
+    wanted = sp.coo_array(sp.triu(sp.coo_array(links), k=1))
+    wanted.sum_duplicates()
+    wanted.eliminate_zeros()
+    if proj.number_of_edges() != wanted.nnz:
+        raise ValueError("some of the links join nodes that share nothing")
     return proj
 
 

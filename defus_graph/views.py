@@ -12,20 +12,25 @@ from itertools import islice
 import networkx as nx
 
 from ._bulk import paused_gc
+from .backbone import backbone_graph, disparity_backbone
 from .errors import DefusGraphError
 from .graph import (
     ORGANISATION,
     PROJECT,
     organisation_projection,
     project_projection,
+    projection_matrix,
+    projection_of_links,
 )
 from .model import date_bounds
 
 __all__ = [
+    "BACKBONE_PAIR_LIMIT",
     "PROJECTION_LIMIT",
     "VIEWS",
     "Filters",
     "ViewTooLarge",
+    "backbone_view",
     "filter_graph",
     "project_years",
     "projection_pairs",
@@ -41,6 +46,12 @@ VIEWS: tuple[str, ...] = ("bipartite", "orgs", "projects")
 #: is a few GB; Horizon 2020's organisation network (1.3 million pairs at most)
 #: fits, its project network (45 million) does not.
 PROJECTION_LIMIT = 3_000_000
+
+#: The most links a projection may have, at most, for its backbone to be found
+#: on its sparse weights (about 30 bytes a link while they are filtered): a
+#: million participations' organisation network (6.6 million) fits, its project
+#: network (900 million) does not.
+BACKBONE_PAIR_LIMIT = 10 * PROJECTION_LIMIT
 
 
 class ViewTooLarge(DefusGraphError):
@@ -201,12 +212,48 @@ def view_graph(g: nx.Graph, view: str, *, limit: int | None = None) -> nx.Graph:
         return g
     pairs = projection_pairs(g, view)
     if pairs > limit:
-        side, word = (ORGANISATION, "organisation") if view == "orgs" else (PROJECT, "project")
-        count = sum(1 for _, s in g.nodes(data="bipartite") if s == side)
-        raise ViewTooLarge(
-            f"the {word} network of these {count:,} {word}s could have up to {pairs:,} links, "
-            f"more than can be built here ({limit:,}). Filter the data first (programmes, "
-            "years, kinds or countries), or use the view of projects and organisations "
-            "(bipartite)."
-        )
+        raise _too_large(g, view, f"could have up to {pairs:,} links", limit)
     return organisation_projection(g) if view == "orgs" else project_projection(g)
+
+
+def _too_large(g: nx.Graph, view: str, links: str, limit: int) -> ViewTooLarge:
+    side, word = (ORGANISATION, "organisation") if view == "orgs" else (PROJECT, "project")
+    count = sum(1 for _, s in g.nodes(data="bipartite") if s == side)
+    return ViewTooLarge(
+        f"the {word} network of these {count:,} {word}s {links}, "
+        f"more than can be built here ({limit:,}). Filter the data first (programmes, "
+        "years, kinds or countries), or use the view of projects and organisations "
+        "(bipartite)."
+    )
+
+
+def backbone_view(
+    g: nx.Graph, view: str, *, alpha: float, limit: int | None = None
+) -> tuple[nx.Graph, int]:
+    """The disparity backbone of the projection ``view`` of ``g``, and how many links
+    the whole projection has.
+
+    The same graph as ``backbone_graph(view_graph(g, view), alpha=alpha)``, but
+    the backbone is found on the sparse weights (:func:`projection_matrix`) and
+    only its links are built, so :class:`ViewTooLarge` (more than ``limit``
+    links) applies to the links kept, not to the whole projection; the whole
+    projection's bound must stay within :data:`BACKBONE_PAIR_LIMIT`. A graph
+    that is not cleanly bipartite takes the route of the whole projection.
+    """
+    limit = PROJECTION_LIMIT if limit is None else limit
+    if view not in VIEWS[1:]:
+        raise ValueError(f"a backbone needs the view orgs or projects, not {view!r}")
+    keep = ORGANISATION if view == "orgs" else PROJECT
+    pairs = projection_pairs(g, view)
+    if pairs > BACKBONE_PAIR_LIMIT:
+        raise _too_large(g, view, f"could have up to {pairs:,} links", BACKBONE_PAIR_LIMIT)
+    try:
+        weights = projection_matrix(g, keep=keep).weights
+    except ValueError:  # not cleanly bipartite: build it whole, pair by pair, then filter
+        whole = view_graph(g, view, limit=limit)
+        return backbone_graph(whole, alpha=alpha), whole.number_of_edges()
+    kept = disparity_backbone(weights, alpha=alpha)
+    links, total = kept.nnz // 2, weights.nnz // 2
+    if links > limit:
+        raise _too_large(g, view, f"keeps {links:,} of {total:,} links in its backbone", limit)
+    return projection_of_links(g, kept, keep=keep), total

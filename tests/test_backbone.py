@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import string
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -11,9 +13,15 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from defus_graph import views
 from defus_graph.backbone import backbone_graph, disparity_backbone, disparity_significance
 from defus_graph.cli import main
-from defus_graph.graph import organisation_projection, projection_matrix
+from defus_graph.export import export_bytes, write_export
+from defus_graph.graph import graph_from_dataset, organisation_projection, projection_matrix
+from defus_graph.layout import layout_positions
+from defus_graph.model import Dataset, Organisation, Participation, Project
+from defus_graph.places import place_organisations, with_coordinates
+from defus_graph.views import ViewTooLarge, backbone_view, projection_pairs, view_graph
 
 
 def direct_backbone(g: nx.Graph, alpha: float) -> set[frozenset[str]]:
@@ -152,3 +160,104 @@ def test_export_backbone_refuses_what_it_cannot_do(
     assert main(["export", "--format", "gexf", *args, "-o", str(out)]) == 1
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+_names = st.text(string.ascii_letters + "äü'<& -", min_size=1, max_size=5)
+
+
+@st.composite
+def dated_datasets(draw: st.DrawFn) -> Dataset:
+    """Small datasets whose projects have open, partial and month dates (so spells arise)."""
+    acronyms = draw(st.lists(_names, min_size=1, max_size=9, unique=True))
+    orgs = draw(st.lists(_names, min_size=1, max_size=10, unique=True))
+    projects = []
+    for a in acronyms:
+        first = draw(st.integers(2010, 2020))
+        last = first + draw(st.integers(0, 3))
+        dated = draw(st.sampled_from(["both", "start", "end", "none"]))
+        projects.append(
+            Project(
+                a,
+                start=f"{first}-0{draw(st.integers(1, 9))}" if dated in ("both", "start") else "",
+                end=str(last) if dated in ("both", "end") else "",
+            )
+        )
+    pairs = draw(st.lists(st.tuples(st.sampled_from(acronyms), st.sampled_from(orgs)), unique=True))
+    return Dataset(
+        projects=tuple(projects),
+        organisations=tuple(Organisation(o) for o in orgs),
+        participations=tuple(Participation(p, o, "partner") for p, o in pairs),
+    )
+
+
+def _laid_out(g: nx.Graph) -> tuple[list[Any], list[Any], dict[str, Any]]:
+    """Everything a writer can see of a graph, in the order it sees it."""
+    return list(g.nodes(data=True)), list(g.edges(data=True)), dict(g.graph)
+
+
+@settings(max_examples=200, deadline=None)
+@given(dated_datasets(), st.sampled_from(["orgs", "projects"]), alphas)
+def test_the_sparse_backbone_route_builds_the_same_graph_as_filtering_the_whole_projection(
+    ds: Dataset, view: str, alpha: float
+) -> None:
+    g = graph_from_dataset(ds)
+    whole = view_graph(g, view)
+    expected = backbone_graph(whole, alpha=alpha)
+    found, total = backbone_view(g, view, alpha=alpha)
+    assert _laid_out(found) == _laid_out(expected)
+    assert total == whole.number_of_edges()
+    assert export_bytes(found, "gexf") == export_bytes(expected, "gexf")
+
+
+def test_a_backbone_too_large_to_build_is_refused_by_its_kept_links(graph: nx.Graph) -> None:
+    kept, total = backbone_view(graph, "orgs", alpha=0.3)
+    assert backbone_view(graph, "orgs", alpha=0.3, limit=kept.number_of_edges())[0].edges
+    with pytest.raises(ViewTooLarge, match=rf"keeps {kept.number_of_edges()} of {total} links"):
+        backbone_view(graph, "orgs", alpha=0.3, limit=kept.number_of_edges() - 1)
+    # The whole projection is over that limit; its backbone is not.
+    with pytest.raises(ViewTooLarge):
+        view_graph(graph, "orgs", limit=kept.number_of_edges())
+
+
+def test_a_graph_that_is_not_cleanly_bipartite_takes_the_whole_route() -> None:
+    g = nx.Graph()
+    g.add_node("project:A", bipartite=0, label="A")
+    g.add_node("project:B", bipartite=0, label="B")
+    for o in ("x", "y", "z"):
+        g.add_node(f"org:{o}", bipartite=1, label=o)
+        g.add_edge("project:A", f"org:{o}")
+    g.add_edge("project:B", "org:x")
+    g.add_edge("project:B", "org:y")
+    g.add_edge("project:A", "project:B")  # two projects linked: not cleanly bipartite
+    expected = backbone_graph(view_graph(g, "orgs"), alpha=0.5)
+    found, _ = backbone_view(g, "orgs", alpha=0.5)
+    assert _laid_out(found) == _laid_out(expected)
+
+
+@pytest.mark.parametrize("view", ["orgs", "projects"])
+@pytest.mark.parametrize("fmt", ["gexf", "graphml", "csv", "html"])
+def test_export_backbone_files_are_the_whole_projections_backbone_byte_for_byte(
+    tmp_path: Path, dataset: Dataset, view: str, fmt: str
+) -> None:
+    graph = graph_from_dataset(dataset)  # as the command builds it: places for Gephi's files
+    if fmt in ("gexf", "graphml"):
+        with_coordinates(graph, place_organisations(dataset.organisations))
+    (tmp_path / "cli").mkdir()
+    (tmp_path / "whole").mkdir()
+    assert main(["export", "--format", fmt, "--view", view, "--backbone", "0.3",
+                 "-o", str(tmp_path / "cli" / f"x.{fmt}")]) == 0  # fmt: skip
+    expected = backbone_graph(view_graph(graph, view), alpha=0.3)
+    assert 0 < expected.number_of_edges() < view_graph(graph, view).number_of_edges()
+    write_export(expected, fmt, tmp_path / "whole" / f"x.{fmt}", positions=layout_positions(graph))
+    written = sorted(p.name for p in (tmp_path / "cli").iterdir())
+    assert written == sorted(p.name for p in (tmp_path / "whole").iterdir())
+    for name in written:
+        assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
+
+
+def test_a_projection_too_large_even_for_its_sparse_weights_is_refused(
+    graph: nx.Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "BACKBONE_PAIR_LIMIT", projection_pairs(graph, "orgs") - 1)
+    with pytest.raises(ViewTooLarge, match=r"could have up to [\d,]+ links, more than"):
+        backbone_view(graph, "orgs", alpha=0.3)
