@@ -85,8 +85,35 @@ def test_a_hostile_name_is_text_and_runs_nothing(page: Any, hostile_url: str) ->
         f"org:{HOSTILE}",
     )
     page.mouse.move(where["x"], where["y"])
-    page.wait_for_timeout(800)
-    injected = page.evaluate(
+    # The tooltip shows the name as its text: wait for that, then look for what it would inject.
+    page.wait_for_function(
+        """name => {
+            const roots = [document];
+            for (const el of document.querySelectorAll('*')) {
+                if (el.shadowRoot) roots.push(el.shadowRoot);
+            }
+            return roots.some(r => [...r.querySelectorAll('.vis-tooltip')].some(
+                t => t.style.visibility !== 'hidden' && t.innerText.includes(name)));
+        }""",
+        arg=HOSTILE,
+    )
+    assert _injected_images(page) == 0
+    # The standalone page written from the same view runs nothing either.
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Web page (HTML)").click()
+    html = Path(info.value.path()).read_text(encoding="utf-8")
+    assert HOSTILE not in html
+    page.set_content(html)
+    # Once vis-network has drawn the page, anything the name could inject would be there.
+    page.wait_for_function(
+        "() => typeof network !== 'undefined' && !!document.querySelector('canvas')"
+    )
+    assert _injected_images(page) == 0
+
+
+def _injected_images(page: Any) -> int:
+    """How many ``<img src="x">`` the hostile name made, in the page and its shadow roots."""
+    count: int = page.evaluate(
         """() => {
             const roots = [document];
             for (const el of document.querySelectorAll('*')) {
@@ -95,11 +122,4 @@ def test_a_hostile_name_is_text_and_runs_nothing(page: Any, hostile_url: str) ->
             return roots.reduce((n, r) => n + r.querySelectorAll('img[src="x"]').length, 0);
         }"""
     )
-    assert injected == 0
-    # The standalone page written from the same view runs nothing either.
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Web page (HTML)").click()
-    html = Path(info.value.path()).read_text(encoding="utf-8")
-    assert HOSTILE not in html
-    page.set_content(html)
-    page.wait_for_timeout(1000)
+    return count
