@@ -361,21 +361,23 @@ def test_checking_a_dataset_writes_nothing(tmp_path: Path, dataset: Dataset) -> 
     assert not target.exists()
 
 
-def test_an_edit_to_the_checking_code_makes_every_snapshot_stale(
+def test_an_edit_to_the_code_makes_every_snapshot_stale(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A new check (a new version, a local edit) must never trust tables checked without it."""
     from defus_graph import snapshot
 
-    probe = tmp_path / "defus_probe_checks.py"
-    probe.write_text("LIMIT = 300\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(snapshot, "CHECKING_MODULES", (*snapshot.CHECKING_MODULES, probe.stem))
+    package = tmp_path / "defus_graph"
+    (package / "sources").mkdir(parents=True)
+    (package / "snapshot.py").write_text("")
+    check = package / "sources" / "checks.py"
+    check.write_text("LIMIT = 300\n")
+    monkeypatch.setattr(snapshot, "__file__", str(package / "snapshot.py"))
     tables = {"organisations.csv": b"name\nGenk\n"}
+    keys = []
+    for text in ("LIMIT = 300\n", "LIMIT = 200\n", "LIMIT = 300\n"):
+        check.write_text(text)
+        snapshot._checking_code.cache_clear()
+        keys.append(snapshot.content_key(tables, "utf-8"))
     snapshot._checking_code.cache_clear()
-    before = snapshot.content_key(tables, "utf-8")
-    probe.write_text("LIMIT = 200\n")
-    snapshot._checking_code.cache_clear()
-    after = snapshot.content_key(tables, "utf-8")
-    snapshot._checking_code.cache_clear()
-    assert before != after
+    assert keys[0] != keys[1] and keys[0] == keys[2]
