@@ -28,7 +28,6 @@ import pandas as pd
 import scipy
 import streamlit as st
 
-from .. import graph, layout, views
 from ..backbone import backbone_graph
 from ..export import export_bytes
 from ..focus import FocusedView, NetworkIndex
@@ -200,12 +199,12 @@ def _layout(key: str, view: str, _net: Network) -> Positions:
 
 @functools.cache
 def _layout_code() -> str:
-    """What a layout depends on besides the data: the code that builds and lays out views."""
-    digest = hashlib.sha256(f"{LAYOUT_SEED} {nx.__version__} {np.__version__}".encode())
-    digest.update(scipy.__version__.encode())
-    for module in (graph, views, layout):
-        digest.update(Path(str(module.__file__)).read_bytes())
-    return digest.hexdigest()
+    """What a layout depends on besides the data and our code: the seed and the libraries.
+
+    Our own code is in the content key already (:func:`defus_graph.snapshot.content_key`).
+    """
+    versions = f"{LAYOUT_SEED} {nx.__version__} {np.__version__} {scipy.__version__}"
+    return hashlib.sha256(versions.encode()).hexdigest()
 
 
 def _kept_layout(g: nx.Graph, view: str, net: Network) -> Positions:
