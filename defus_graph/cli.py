@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from ._bulk import paused_gc
 from .errors import DataError, DefusGraphError
 from .ingest import FORMATS
 from .model import KINDS, Dataset
@@ -891,7 +892,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s"
     )
     try:
-        status: int = args.func(args)
+        # A command is one short process that builds and drops millions of acyclic
+        # objects: the cycle collector would only rescan them (a tenth to a fifth of
+        # a command's time at H2020 scale); reference counting frees them, and peak
+        # memory stays the same. Switched back on when the command returns.
+        with paused_gc():
+            status: int = args.func(args)
     except DefusGraphError as err:
         print(f"defus-graph: {err}", file=sys.stderr)
         return 1
