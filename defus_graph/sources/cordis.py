@@ -60,7 +60,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from ..cells import MAX_NAME_LENGTH, cell_problem, shown_value
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, one_problem
 from ..model import Project
 from ..names.countries import country_code
 from .columns import Columns, columns_from_sheet, csv_columns
@@ -175,17 +175,11 @@ def _columns(name: str, data: bytes, kind: str, encoding: str | None) -> Columns
     if is_xlsx(data):
         sheets = [s for s in xlsx_sheets(data, name) if file_kind(s.header) == kind]
         if not sheets:
-            raise DataError(
-                [
-                    InputError(
-                        name,
-                        1,
-                        None,
-                        None,
-                        f"has no sheet with CORDIS's {kind} columns.",
-                        f"Pass CORDIS's {kind}.xlsx as it was downloaded.",
-                    )
-                ]
+            raise one_problem(
+                name,
+                f"has no sheet with CORDIS's {kind} columns.",
+                f"Pass CORDIS's {kind}.xlsx as it was downloaded.",
+                line=1,
             )
         return columns_from_sheet(sheets[0])
     return csv_columns(data, name, encoding=encoding)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, fields, replace
 from itertools import chain
 
 from ..cells import MAX_NAME_LENGTH, UNPRINTABLE, cell_problem, shown_value
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, one_problem
 from ..model import KINDS, ROLES, Alias, Organisation, Participation, Project
 from ..names.countries import country_code
 from ..names.vocabulary import KIND_WORDS, programme_name
@@ -528,17 +528,8 @@ def _participation_facts(sheet: Sheet) -> SourceFacts:
     if problem.found:
         raise DataError(problem.found)
     if not facts.projects:
-        raise DataError(
-            [
-                InputError(
-                    sheet.name,
-                    None,
-                    None,
-                    None,
-                    "has a header but no rows.",
-                    "Add one row per organisation and project.",
-                )
-            ]
+        raise one_problem(
+            sheet.name, "has a header but no rows.", "Add one row per organisation and project."
         )
     if no_role:
         facts.notes.append(
@@ -719,17 +710,11 @@ def table_sheets(data: bytes, name: str, *, encoding: str | None = None) -> list
     if not readable:
         first = sheets[0]
         found = ", ".join(h for h in first.header if h)
-        raise DataError(
-            [
-                InputError(
-                    first.name,
-                    1,
-                    None,
-                    None,
-                    f"has no column for the project and the organisation (found: {found}).",
-                    "The first row must name the columns, e.g. Projekt, Organisation, Land, Rolle.",
-                )
-            ]
+        raise one_problem(
+            first.name,
+            f"has no column for the project and the organisation (found: {found}).",
+            "The first row must name the columns, e.g. Projekt, Organisation, Land, Rolle.",
+            line=1,
         )
     skipped = [s.name for s in sheets if s not in readable]
     if skipped:

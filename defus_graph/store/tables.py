@@ -25,7 +25,7 @@ from typing import Any
 
 from .._bulk import paused_gc
 from ..cells import MAX_NAME_LENGTH, cell_problem, escape_controls, shown_value
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, one_problem
 from ..model import (
     FUNDING_SCOPES,
     KINDS,
@@ -652,17 +652,10 @@ def load_with_key(
     """
     directory = Path(directory)
     if not directory.is_dir():
-        raise DataError(
-            [
-                InputError(
-                    str(directory),
-                    None,
-                    None,
-                    None,
-                    "is not a directory.",
-                    "Name the folder that holds projects.csv and the others.",
-                )
-            ]
+        raise one_problem(
+            str(directory),
+            "is not a directory.",
+            "Name the folder that holds projects.csv and the others.",
         )
     with paused_gc():
         return _load(directory, encoding, allow_missing)
