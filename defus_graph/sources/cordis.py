@@ -401,25 +401,7 @@ def _projects(
     """The projects and a map from CORDIS id to the acronym they are filed under."""
     ids, acronyms_written = table.get("id"), table.get("acronym")
     lines = table.lines
-    seen: dict[str, int] = {}
-    unique: list[int] = []
-    for i, pid in enumerate(ids):
-        if not pid:
-            problems.add(
-                0,
-                InputError(
-                    table.name, lines[i], "id", "", "is empty.", "Every CORDIS project has an id."
-                ),
-            )
-            continue
-        if pid in seen:
-            notes.append(
-                f"{table.name}, line {lines[i]}: project {shown_value(pid)} is already on line "
-                f"{seen[pid]}; the second row is not read."
-            )
-            continue
-        seen[pid] = lines[i]
-        unique.append(i)
+    unique = _first_rows_of_ids(table, problems, notes)
     counts = Counter(acronyms_written[i].casefold() for i in unique)
     shared = sorted(
         {acronyms_written[i] for i in unique if counts[acronyms_written[i].casefold()] > 1}
@@ -471,6 +453,31 @@ def _projects(
             )
         )
     return projects, acronyms
+
+
+def _first_rows_of_ids(table: _Table, problems: _Problems, notes: list[str]) -> list[int]:
+    """The first row of each project id; an empty id is a problem, a repeated one a note."""
+    ids, lines = table.get("id"), table.lines
+    seen: dict[str, int] = {}
+    unique: list[int] = []
+    for i, pid in enumerate(ids):
+        if not pid:
+            problems.add(
+                0,
+                InputError(
+                    table.name, lines[i], "id", "", "is empty.", "Every CORDIS project has an id."
+                ),
+            )
+            continue
+        if pid in seen:
+            notes.append(
+                f"{table.name}, line {lines[i]}: project {shown_value(pid)} is already on line "
+                f"{seen[pid]}; the second row is not read."
+            )
+            continue
+        seen[pid] = lines[i]
+        unique.append(i)
+    return unique
 
 
 _NO_PLACE: tuple[float | None, float | None] = (None, None)
