@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from defus_graph.export._columns import is_missing, present_texts, raw_columns, scalar
 from defus_graph.export._table import _edge_labels, _graph_edges, _Intervals
-from defus_graph.graph import ORGANISATION, PROJECT
+from defus_graph.graph.bipartite import ORGANISATION, PROJECT
 
 
 class Name(str):

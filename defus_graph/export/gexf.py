@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import cast
 
 import networkx as nx
 
@@ -98,13 +99,19 @@ def _times(intervals: Sequence[Interval], memo: dict[int, str]) -> list[str]:
     so each object is formatted once; ``memo`` maps ``id(interval)`` to its
     text, which is safe because the table keeps every interval alive.
     """
-    out = []
-    for interval in intervals:
-        text = memo.get(id(interval))
-        if text is None:
-            text = memo[id(interval)] = _time(interval)
-        out.append(text)
-    return out
+    out: list[str | None] = list(map(memo.get, map(id, intervals)))
+    if None in out:  # intervals met for the first time
+        for k in [k for k, text in enumerate(out) if text is None]:
+            out[k] = _time_once(intervals[k], memo)
+    return cast(list[str], out)
+
+
+def _time_once(interval: Interval, memo: dict[int, str]) -> str:
+    """:func:`_time` of ``interval``, formatted once; ``memo`` as in :func:`_times`."""
+    text = memo.get(id(interval))
+    if text is None:
+        text = memo[id(interval)] = _time(interval)
+    return text
 
 
 def _spells(spells: tuple[Interval, ...], memo: dict[int, str]) -> str:
@@ -112,7 +119,7 @@ def _spells(spells: tuple[Interval, ...], memo: dict[int, str]) -> str:
     :func:`_times`."""
     if not spells:
         return ""
-    inner = "".join(f"<spell{_times((i,), memo)[0]}/>" for i in spells)
+    inner = "".join([f"<spell{_time_once(i, memo)}/>" for i in spells])
     return f"<spells>{inner}</spells>"
 
 
