@@ -75,10 +75,9 @@ def _strengths(g: nx.Graph, links: Adjacency | None) -> dict[Any, float]:
             sums = np.asarray(links.weights.sum(axis=1)).ravel().tolist()
             index = links.index
             return {n: sums[index[str(n)]] for n in g}
-    if plain:
-        whole = _whole_strengths(g)
-        if whole is not None:
-            return whole
+    summed = _whole_strengths(g) if plain else None
+    if summed is not None:
+        return summed
     strength = dict.fromkeys(g, 0.0)
     for u, v, w in g.edges(data="weight"):
         x = link_weight(w)
