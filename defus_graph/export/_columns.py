@@ -16,6 +16,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter, methodcaller
 from typing import Any, TypeVar, cast
 
@@ -208,6 +209,11 @@ def present_texts(raw: list[Any]) -> list[str | None]:
     if kinds == {str}:
         return _each_distinct(raw, lambda v: None if not v else clean_text(v))
     if kinds == {list}:
+        items = list(chain.from_iterable(v for v in raw if v is not None))
+        if set(map(type, items)) <= _TEXT and "".join(items).isprintable():
+            # Printable text only (told once for the column): each list is its
+            # non-empty items joined, and missing when that is empty.
+            return [None if v is None else "; ".join(filter(None, v)) or None for v in raw]
         return [_names_text(v) for v in raw]
     return [None if is_missing(v) else str(scalar(v)) for v in raw]
 
