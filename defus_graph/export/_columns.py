@@ -210,7 +210,7 @@ def present_texts(raw: list[Any]) -> list[str | None]:
         return _each_distinct(raw, lambda v: None if not v else clean_text(v))
     if kinds == {list}:
         items = list(chain.from_iterable(v for v in raw if v is not None))
-        if set(map(type, items)) <= _TEXT and "".join(items).isprintable():
+        if set(map(type, items)) <= _TEXT and all(map(str.isprintable, items)):
             # Printable text only (told once for the column): each list is its
             # non-empty items joined, and missing when that is empty.
             return [None if v is None else "; ".join(filter(None, v)) or None for v in raw]
