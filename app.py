@@ -30,6 +30,7 @@ ui.duplicates_panel(net)  # "Possible duplicates": each merged only when confirm
 # Sidebar: find a name, choose the view and the filters.
 with st.sidebar:
     ui.search_box(net.index)
+    on_map = ui.map_switch()  # partner cities on a map of Europe instead of the network
     filters, view = ui.filter_controls(net)
     backbone = ui.backbone_switch(view)  # linked views: only the significant links
 
@@ -37,10 +38,12 @@ selection = ui.read_selection(net.index)
 shown = ui.current_view(net, filters, view, backbone=backbone)  # everything the filters keep
 drawn = ui.drawn_part(net, filters, shown, selection.node)  # what the browser can draw of it
 
-# The graph beside the story of the selected node.
+# The graph (or the map) beside the story of the selected node (or city).
 graph_column, story_column = st.columns([3, 2], gap="medium")
 with graph_column:
-    if shown.graph.number_of_nodes():
+    if on_map:
+        ui.map_view(net, filters, selection)  # click a city; the unplaced are listed under it
+    elif shown.graph.number_of_nodes():
         ui.view_notices(shown, drawn)
         ui.network_graph(
             ui.graph_payload(

@@ -77,6 +77,25 @@ function pagePosition(inst, id) {
   return { x: rect.left + dom.x, y: rect.top + dom.y };
 }
 
+// The map (dashboard/map.py) prepends the country outlines, projected into the
+// drawing's own coordinates, as DG_OUTLINES: flat [x0, y0, x1, y1, ...] rings,
+// painted under the markers on every redraw. The network declares none.
+function drawOutlines(ctx, rings, scale) {
+  ctx.save();
+  ctx.lineWidth = 1 / scale;
+  ctx.fillStyle = "#f1f1ec";
+  ctx.strokeStyle = "#b4b4ad";
+  for (const ring of rings) {
+    ctx.beginPath();
+    ctx.moveTo(ring[0], ring[1]);
+    for (let i = 2; i < ring.length; i += 2) ctx.lineTo(ring[i], ring[i + 1]);
+    ctx.closePath();
+    ctx.fill();
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
 function create(parentElement, options) {
   const vis = globalThis.vis;
   if (!vis || !vis.Network) {
@@ -106,6 +125,12 @@ function create(parentElement, options) {
       inst.setTriggerValue("clicked", String(params.nodes[0]));
     }
   });
+  // typeof: only the map's module declares DG_OUTLINES.
+  // eslint-disable-next-line no-undef
+  const outlines = typeof DG_OUTLINES !== "undefined" ? DG_OUTLINES : null;
+  if (outlines) {
+    network.on("beforeDrawing", (ctx) => drawOutlines(ctx, outlines, network.getScale()));
+  }
   network.on("hoverNode", () => {
     canvasElement.style.cursor = "pointer";
   });
