@@ -18,7 +18,8 @@ Pure functions, no drawing library: the dashboard's map view
   city and country ("Düsseldorf", DE); one placed only by its own coordinates,
   without a city, gets a marker at its point. A marker sits at the mean of its
   organisations' points, is sized by the number of distinct projects they take
-  part in (area-proportional) and coloured by their kind (one colour per kind,
+  part in (area-proportional, in screen pixels: zooming in pulls neighbouring
+  cities apart rather than growing them) and coloured by their kind (one colour per kind,
   :data:`SEVERAL_KINDS` for a marker holding several kinds).
 - **Links.** Two markers are linked when their organisations share projects;
   the weight is the number of projects shared, counted once per project
@@ -145,7 +146,9 @@ class Marker:
     ``id`` is ``"city:<country>:<name>"``, ``"point:<lat>,<lon>"`` or
     ``"country:<code>"``; ``label`` is unique within a drawing (a city's name,
     with its country when two countries have a city of that name);
-    ``organisations`` are node ids (``org:<name>``) sorted by name.
+    ``organisations`` are node ids (``org:<name>``) sorted by name; ``x``, ``y``
+    are :func:`project`'s units; ``size`` is a radius in screen pixels, the same
+    at every zoom (4 to 16, by area, relative to the busiest marker).
     """
 
     id: str
@@ -305,7 +308,7 @@ def _marker(group: _Group, label: str, n_projects: int, top: int, g: nx.Graph) -
         organisations=orgs,
         kinds=kinds,
         n_projects=n_projects,
-        size=node_size(n_projects / top, smallest=5.0, largest=25.0),
+        size=node_size(n_projects / top, smallest=4.0, largest=16.0),
         colour=kind_colour(kinds[0]) if len(kinds) == 1 else SEVERAL_KINDS,
     )
 

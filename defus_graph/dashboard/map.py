@@ -143,7 +143,8 @@ def map_payload(
     (empty: nothing dims); ``selected`` is the marker drawn with a thick border.
     """
     nodes = []
-    for m in drawing.markers:
+    # The larger first, so that a small city is drawn over a large neighbour, not under it.
+    for m in sorted(drawing.markers, key=lambda m: -m.size):
         dim = bool(highlight) and m.id not in highlight
         colour = _rgba(m.colour, _DIM) if dim else m.colour
         node: dict[str, Any] = {
@@ -192,6 +193,7 @@ def map_payload(
         "and coloured by the kind of their organisations; a link's width grows with the "
         f"projects the two share. {OUTLINE_SOURCE}.",
         "selected": selected,
+        "screenSized": True,
         "signature": hashlib.sha256(ids.encode("utf-8")).hexdigest()[:16],
     }
 

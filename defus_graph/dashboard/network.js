@@ -96,6 +96,27 @@ function drawOutlines(ctx, rings, scale) {
   ctx.restore();
 }
 
+// On the map, markers, labels and links keep their size on screen whatever the
+// zoom (payload.screenSized): zooming in then pulls neighbouring cities apart
+// instead of growing them with the map. Sizes in the payload are pixels.
+function keepScreenSizes(inst) {
+  if (!inst.screenSized) return;
+  const scale = inst.network.getScale();
+  if (scale === inst.sizedAt) return;
+  inst.sizedAt = scale;
+  inst.nodes.update(
+    inst.baseNodes.map((n) => ({
+      id: n.id,
+      size: n.size / scale,
+      borderWidth: (n.borderWidth || 1) / scale,
+      font: { ...(n.font || {}), size: ((n.font && n.font.size) || 14) / scale },
+    })),
+  );
+  inst.edges.update(
+    inst.baseEdges.map((e) => ({ id: edgeId(e), width: (e.width || 1) / scale })),
+  );
+}
+
 function create(parentElement, options) {
   const vis = globalThis.vis;
   if (!vis || !vis.Network) {
@@ -131,6 +152,8 @@ function create(parentElement, options) {
   if (outlines) {
     network.on("beforeDrawing", (ctx) => drawOutlines(ctx, outlines, network.getScale()));
   }
+  // Any change of scale (wheel, fit, focus) is seen on the next drawing.
+  network.on("beforeDrawing", () => keepScreenSizes(inst));
   network.on("hoverNode", () => {
     canvasElement.style.cursor = "pointer";
   });
@@ -160,6 +183,11 @@ export default function (component) {
     inst.signature = payload.signature;
     inst.network.fit({ animation: false });
   }
+  inst.screenSized = Boolean(payload.screenSized);
+  inst.baseNodes = payload.nodes;
+  inst.baseEdges = payload.edges;
+  inst.sizedAt = null;
+  keepScreenSizes(inst);
   renderLegend(inst.legend, payload.legend, payload.legendNote);
   inst.root.dataset.selected = payload.selected || "";
   inst.root.dataset.nodes = String(payload.nodes.length);
