@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -64,6 +65,7 @@ __all__ = [
     "OUTLINE_SOURCE",
     "SEVERAL_KINDS",
     "MapDrawing",
+    "MapIndex",
     "MapLink",
     "Marker",
     "city_index",
@@ -71,7 +73,6 @@ __all__ = [
     "map_drawing",
     "outline_rings",
     "project",
-    "shared_projects",
 ]
 
 #: Kilometres per screen unit of the projected map.
@@ -107,7 +108,7 @@ def project(
     --------
     >>> x, y = project([52.0, 60.0], [20.0, 10.0])  # east, then north of the centre
     >>> round(float(x[0])), round(float(y[0])), round(float(x[1])), round(float(y[1]))
-    (171, -12, 0, -222)
+    (341, -24, 0, -444)
     """
     lat = np.radians(np.asarray(latitudes, dtype=float))
     lon = np.radians(np.asarray(longitudes, dtype=float))
@@ -183,7 +184,8 @@ class MapDrawing:
     ``level`` is ``"city"`` or ``"country"`` (countries, with the cities of
     ``expanded``); ``links_total`` counts every link before :data:`LINK_LIMIT`;
     ``unplaced`` are the places (with their reasons) of the organisations of
-    the graph that have no coordinates.
+    the graph that have no coordinates; ``marker_of`` maps each placed
+    organisation's node id to its marker's id.
     """
 
     markers: tuple[Marker, ...]
@@ -193,11 +195,24 @@ class MapDrawing:
     links_total: int
     unplaced: tuple[Place, ...]
     marker_of: dict[str, str] = field(repr=False)
-    projects_of: dict[str, tuple[str, ...]] = field(repr=False)
+    _matrix: sp.csr_array = field(repr=False)  # markers by projects, 1 where one takes part
+    _projects: tuple[str, ...] = field(repr=False)
+    _rows: dict[str, int] = field(repr=False, default_factory=dict)
 
     def marker(self, marker_id: str) -> Marker | None:
         """The marker ``marker_id``, or None."""
         return next((m for m in self.markers if m.id == marker_id), None)
+
+    def shared_projects(self, a: str, b: str, *, limit: int | None = None) -> list[str]:
+        """The project node ids markers ``a`` and ``b`` share (the first ``limit``, by id)."""
+        row = self._rows
+        if a not in row or b not in row:
+            return []
+        m = self._matrix
+        ra = m.indices[m.indptr[row[a]] : m.indptr[row[a] + 1]]
+        rb = m.indices[m.indptr[row[b]] : m.indptr[row[b] + 1]]
+        names = sorted(self._projects[j] for j in np.intersect1d(ra, rb, assume_unique=True))
+        return names if limit is None else names[:limit]
 
 
 def link_width(weight: int) -> float:
@@ -211,106 +226,189 @@ def link_width(weight: int) -> float:
     return round(1.0 + 2.0 * math.log2(max(weight, 1)), 2)
 
 
-def _city_key(p: Place) -> str:
-    if p.city:
-        return f"city:{p.country}:{p.city}"
-    return f"point:{p.latitude:.5f},{p.longitude:.5f}"
-
-
-@dataclass
-class _Group:
-    key: str
-    country: str
-    city: str
-    orgs: list[str]
-    points: list[tuple[float, float]]
-
-
-def _groups(
-    g: nx.Graph, places: Iterable[Place], expanded: str | None, by_country: bool
-) -> dict[str, _Group]:
-    nodes = g.nodes
-    groups: dict[str, _Group] = {}
-    for p in places:
-        node = f"org:{p.organisation}"
-        if not p.placed or node not in nodes or p.latitude is None or p.longitude is None:
-            continue
-        country = p.country or "?"
-        if by_country and country != expanded:
-            key, city = f"country:{country}", ""
-        else:
-            key, city = _city_key(p), p.city
-        group = groups.setdefault(key, _Group(key, country, city, [], []))
-        group.orgs.append(node)
-        group.points.append((p.latitude, p.longitude))
-    return groups
-
-
-def _ambiguous(places: Sequence[Place]) -> frozenset[str]:
-    """City names (normalised) that name places in more than one country."""
-    countries: dict[str, set[str]] = {}
-    for p in places:
-        if p.placed and p.city:
-            countries.setdefault(normalise(p.city), set()).add(p.country)
-    return frozenset(name for name, found in countries.items() if len(found) > 1)
-
-
-def _label(group: _Group, g: nx.Graph, ambiguous: frozenset[str]) -> str:
-    """A marker's label: its country, its city (with the country when the name is in several),
-    or the names of the organisations at its point."""
-    if group.key.startswith("country:"):
-        return group.country
-    if group.city:
-        return (
-            f"{group.city} ({group.country})" if normalise(group.city) in ambiguous else group.city
-        )
-    nodes = g.nodes
-    return " / ".join(sorted(str(nodes[n].get("label", n)) for n in group.orgs))
-
-
-def _incidence(g: nx.Graph, groups: Sequence[_Group]) -> tuple[sp.csr_array, list[str]]:
-    """Markers by projects: 1 where some organisation of the marker takes part."""
-    projects: dict[str, int] = {}
-    rows, cols = [], []
-    adj, nodes = g.adj, g.nodes
-    for i, group in enumerate(groups):
-        for org in group.orgs:
-            for p in adj[org]:
-                if nodes[p].get("bipartite") == PROJECT:
-                    rows.append(i)
-                    cols.append(projects.setdefault(p, len(projects)))
-    m = sp.csr_array(
-        (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(groups), len(projects))
-    )
+def _binary(m: sp.csr_array) -> sp.csr_array:
+    m = sp.csr_array(m)
     m.sum_duplicates()
     m.data[:] = 1
-    return m, list(projects)
+    return m
 
 
-def _marker(group: _Group, label: str, n_projects: int, top: int, g: nx.Graph) -> Marker:
-    nodes = g.nodes
-    orgs = tuple(sorted(group.orgs, key=lambda n: str(nodes[n].get("label", n))))
-    kinds = tuple(sorted({str(nodes[n].get("kind") or "unknown") for n in orgs}))
-    lats, lons = zip(*group.points, strict=True)
-    country_level = group.key.startswith("country:")
-    lat = float(np.median(lats) if country_level else np.mean(lats))
-    lon = float(np.median(lons) if country_level else np.mean(lons))
-    x, y = project([lat], [lon])
-    return Marker(
-        id=group.key,
-        label=label,
-        level="country" if country_level else "city",
-        country=group.country,
-        latitude=lat,
-        longitude=lon,
-        x=round(float(x[0]), 2),
-        y=round(float(y[0]), 2),
-        organisations=orgs,
-        kinds=kinds,
-        n_projects=n_projects,
-        size=node_size(n_projects / top, smallest=4.0, largest=16.0),
-        colour=kind_colour(kinds[0]) if len(kinds) == 1 else SEVERAL_KINDS,
-    )
+class MapIndex:
+    """The placed organisations of a graph, ready to be grouped into markers many times.
+
+    Built once per graph (a few tenths of a second for Horizon 2020's 30,000
+    organisations); each :meth:`drawing` then groups them with sparse
+    products, so a click that expands a country or selects a city is quick.
+
+    Parameters
+    ----------
+    g : a (filtered) bipartite graph.
+    places : :func:`defus_graph.places.place_organisations` of all the
+        organisations of the data (more than ``g``'s is fine: a city name is told
+        apart by its country when the data has it in several countries, and a
+        city is labelled with the spelling most of the data's organisations
+        there use, whatever ``g`` keeps).
+    """
+
+    def __init__(self, g: nx.Graph, places: Iterable[Place]) -> None:
+        nodes, adj = g.nodes, g.adj
+        every = list(places)
+        spellings: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        for p in every:
+            if p.placed and p.city:
+                spellings[p.country, normalise(p.city)][p.city] += 1
+        countries_of: dict[str, set[str]] = defaultdict(set)
+        for country, name in spellings:
+            countries_of[name].add(country)
+        self._city_label = {
+            key: (
+                f"{counts.most_common(1)[0][0]} ({key[0]})"
+                if len(countries_of[key[1]]) > 1
+                else counts.most_common(1)[0][0]
+            )
+            for key, counts in ((k, _ranked(c)) for k, c in spellings.items())
+        }
+        here = [p for p in every if f"org:{p.organisation}" in nodes]
+        self.unplaced = tuple(p for p in here if not p.placed)
+        placed = [p for p in here if p.placed]
+        self.orgs = [f"org:{p.organisation}" for p in placed]
+        self.names = [str(nodes[o].get("label", o)) for o in self.orgs]
+        self.kinds = [str(nodes[o].get("kind") or "unknown") for o in self.orgs]
+        self.countries = [p.country or "?" for p in placed]
+        self.latitudes = np.array([p.latitude for p in placed], dtype=float)
+        self.longitudes = np.array([p.longitude for p in placed], dtype=float)
+        self.city_keys = [
+            f"city:{p.country}:{normalise(p.city)}"
+            if p.city
+            else f"point:{p.latitude:.5f},{p.longitude:.5f}"
+            for p in placed
+        ]
+        self._city_of = {
+            f"city:{p.country}:{normalise(p.city)}": (p.country, normalise(p.city))
+            for p in placed
+            if p.city
+        }
+        projects: dict[str, int] = {}
+        rows, cols = [], []
+        for i, org in enumerate(self.orgs):
+            for q in adj[org]:
+                if nodes[q].get("bipartite") == PROJECT:
+                    rows.append(i)
+                    cols.append(projects.setdefault(q, len(projects)))
+        self.projects = tuple(projects)
+        self.incidence = _binary(
+            sp.csr_array(
+                (np.ones(len(rows), dtype=np.int32), (rows, cols)),
+                shape=(len(self.orgs), len(projects)),
+            )
+        )
+
+    def _label(self, key: str, members: Sequence[int]) -> str:
+        if key.startswith("country:"):
+            return key.split(":", 1)[1]
+        if key in self._city_of:
+            return self._city_label[self._city_of[key]]
+        return " / ".join(sorted(self.names[i] for i in members))
+
+    def keys(self, expanded: str | None = None, *, by_country: bool = False) -> list[str]:
+        """Each placed organisation's marker id: its city's, or its country's."""
+        if not by_country:
+            return self.city_keys
+        return [
+            key if country == expanded else f"country:{country}"
+            for key, country in zip(self.city_keys, self.countries, strict=True)
+        ]
+
+    def city_labels(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """Every city marker, at city level: label -> (marker id, organisation node ids)."""
+        groups = self._members(self.city_keys)
+        return {
+            self._label(key, members): (key, tuple(self.orgs[i] for i in members))
+            for key, members in groups.items()
+        }
+
+    def _members(self, keys: Sequence[str]) -> dict[str, list[int]]:
+        """Marker id -> the organisations in it (indices), sorted by name; markers by id."""
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, key in enumerate(keys):
+            groups[key].append(i)
+        return {
+            key: sorted(groups[key], key=lambda i: (self.names[i], i)) for key in sorted(groups)
+        }
+
+    def drawing(
+        self,
+        *,
+        expanded: str | None = None,
+        selected: str | None = None,
+        city_limit: int = CITY_LIMIT,
+        link_limit: int = LINK_LIMIT,
+    ) -> MapDrawing:
+        """The markers and links: see :func:`map_drawing`."""
+        level = "city"
+        if len(set(self.city_keys)) > city_limit:
+            level = "country"
+        else:
+            expanded = None
+        groups = self._members(self.keys(expanded, by_country=level == "country"))
+        ids = list(groups)
+        owner = np.empty(len(self.orgs), dtype=np.int64)
+        for row, members in enumerate(groups.values()):
+            owner[members] = row
+        pick = sp.csr_array(
+            (np.ones(len(owner), dtype=np.int32), (owner, np.arange(len(owner)))),
+            shape=(len(ids), len(self.orgs)),
+        )
+        matrix = _binary(pick @ self.incidence)
+        counts = np.diff(matrix.indptr)
+        top = int(counts.max(initial=0)) or 1
+        markers = tuple(
+            self._marker(key, members, int(n), top)
+            for (key, members), n in zip(groups.items(), counts, strict=True)
+        )
+        marker_of = {self.orgs[i]: key for key, members in groups.items() for i in members}
+        keep = marker_of.get(selected, selected) if selected else None
+        links, total = _links(matrix, markers, keep, link_limit)
+        return MapDrawing(
+            markers,
+            links,
+            level,
+            expanded,
+            total,
+            self.unplaced,
+            marker_of,
+            matrix,
+            self.projects,
+            {key: i for i, key in enumerate(ids)},
+        )
+
+    def _marker(self, key: str, members: list[int], n_projects: int, top: int) -> Marker:
+        country_level = key.startswith("country:")
+        average = np.median if country_level else np.mean
+        lat = float(average(self.latitudes[members]))
+        lon = float(average(self.longitudes[members]))
+        x, y = project([lat], [lon])
+        kinds = tuple(sorted({self.kinds[i] for i in members}))
+        return Marker(
+            id=key,
+            label=self._label(key, members),
+            level="country" if country_level else "city",
+            country=self.countries[members[0]],
+            latitude=lat,
+            longitude=lon,
+            x=round(float(x[0]), 2),
+            y=round(float(y[0]), 2),
+            organisations=tuple(self.orgs[i] for i in members),
+            kinds=kinds,
+            n_projects=n_projects,
+            size=node_size(n_projects / top, smallest=4.0, largest=16.0),
+            colour=kind_colour(kinds[0]) if len(kinds) == 1 else SEVERAL_KINDS,
+        )
+
+
+def _ranked(counts: Counter[str]) -> Counter[str]:
+    """``counts`` in a fixed order, so that a tie between spellings goes to the first by name."""
+    return Counter(dict(sorted(counts.items())))
 
 
 def _links(
@@ -320,15 +418,11 @@ def _links(
     weights = shared.data.astype(np.int64)
     order = np.lexsort((shared.col, shared.row, -weights))
     kept = [int(i) for i in order[:limit]]
-    if keep is not None:
-        at = next((i for i, mk in enumerate(markers) if mk.id == keep), None)
-        if at is not None:
-            chosen = set(kept)
-            kept.extend(
-                i
-                for i in order[limit:]
-                if (shared.row[i] == at or shared.col[i] == at) and i not in chosen
-            )
+    at = next((i for i, mk in enumerate(markers) if mk.id == keep), None) if keep else None
+    if at is not None:
+        rest = order[limit:]
+        touching = rest[(shared.row[rest] == at) | (shared.col[rest] == at)]
+        kept.extend(int(i) for i in touching)
     links = tuple(
         MapLink(
             markers[int(shared.row[i])].id,
@@ -361,6 +455,9 @@ def map_drawing(
     selected : a marker id or organisation node id whose links are all drawn.
     city_limit, link_limit : see :data:`CITY_LIMIT`, :data:`LINK_LIMIT`.
 
+    To draw one graph several times (other countries expanded, other
+    selections), build its :class:`MapIndex` once and call its ``drawing``.
+
     Examples
     --------
     >>> from defus_graph.graph import graph_from_dataset
@@ -375,56 +472,17 @@ def map_drawing(
     >>> [(m.label, m.organisations, m.n_projects) for m in d.markers]
     [('X', ('org:A', 'org:B'), 1), ('Y', ('org:C',), 1)]
     >>> [(k.a, k.b, k.weight) for k in d.links]
-    [('city:DE:X', 'city:FR:Y', 1)]
+    [('city:DE:x', 'city:FR:y', 1)]
     """
-    every = list(places)
-    ambiguous = _ambiguous(every)
-    places = [p for p in every if f"org:{p.organisation}" in g]
-    unplaced = tuple(p for p in places if not p.placed)
-    groups = _groups(g, places, None, by_country=False)
-    level = "city"
-    if len(groups) > city_limit:
-        groups = _groups(g, places, expanded, by_country=True)
-        level = "country"
-    else:
-        expanded = None
-    ordered = sorted(groups.values(), key=lambda grp: grp.key)
-    labels = [_label(grp, g, ambiguous) for grp in ordered]
-    m, projects = _incidence(g, ordered)
-    counts = np.asarray(m.sum(axis=1)).ravel().astype(int).tolist()
-    top = max(counts, default=0) or 1
-    markers = tuple(
-        _marker(grp, label, n, top, g)
-        for grp, label, n in zip(ordered, labels, counts, strict=True)
+    return MapIndex(g, places).drawing(
+        expanded=expanded, selected=selected, city_limit=city_limit, link_limit=link_limit
     )
-    marker_of = {org: mk.id for mk in markers for org in mk.organisations}
-    keep = marker_of.get(selected, selected) if selected else None
-    links, total = _links(m, markers, keep, link_limit)
-    projects_of = {
-        mk.id: tuple(projects[j] for j in m.indices[m.indptr[i] : m.indptr[i + 1]])
-        for i, mk in enumerate(markers)
-    }
-    return MapDrawing(markers, links, level, expanded, total, unplaced, marker_of, projects_of)
 
 
 def city_index(g: nx.Graph, places: Iterable[Place]) -> dict[str, tuple[str, tuple[str, ...]]]:
     """Every city marker of ``g``'s organisations, at city level: label -> (id, organisations).
 
-    The labels are the ones :func:`map_drawing` gives the same ``places`` (the
-    country is added to a city name found in several countries among them), so a
-    link to ``?city=<label>`` names the same city whatever the filters.
+    The labels are the ones :func:`map_drawing` gives with the same ``places``,
+    so a link to ``?city=<label>`` names the same city whatever the filters.
     """
-    every = list(places)
-    ambiguous = _ambiguous(every)
-    groups = _groups(g, (p for p in every if f"org:{p.organisation}" in g), None, by_country=False)
-    nodes = g.nodes
-    out = {}
-    for group in sorted(groups.values(), key=lambda grp: grp.key):
-        orgs = tuple(sorted(group.orgs, key=lambda n: str(nodes[n].get("label", n))))
-        out[_label(group, g, ambiguous)] = (group.key, orgs)
-    return out
-
-
-def shared_projects(drawing: MapDrawing, a: str, b: str) -> list[str]:
-    """The project node ids markers ``a`` and ``b`` share."""
-    return sorted(set(drawing.projects_of.get(a, ())) & set(drawing.projects_of.get(b, ())))
+    return MapIndex(g, places).city_labels()

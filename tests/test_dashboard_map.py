@@ -73,12 +73,12 @@ def test_a_searched_organisation_is_highlighted_on_the_map() -> None:
     g = graph_from_dataset(ds)
     drawing = map_drawing(g, place_organisations(ds.organisations))
     dus = drawing.marker_of["org:Düsseldorf"]
-    payload = map_payload(drawing, g, {dus, "city:BE:Leuven"}, dus)
+    payload = map_payload(drawing, g, {dus, "city:BE:leuven"}, dus)
     by_id = {n["id"]: n for n in payload["nodes"]}
     assert by_id[dus]["borderWidth"] == 4
-    assert not by_id["city:DE:Augsburg"]["color"]["background"].startswith("#")  # dimmed
-    assert by_id["city:BE:Leuven"]["color"]["background"].startswith("#")
-    shared = [e for e in payload["edges"] if {e["from"], e["to"]} == {dus, "city:BE:Leuven"}]
+    assert not by_id["city:DE:augsburg"]["color"]["background"].startswith("#")  # dimmed
+    assert by_id["city:BE:leuven"]["color"]["background"].startswith("#")
+    shared = [e for e in payload["edges"] if {e["from"], e["to"]} == {dus, "city:BE:leuven"}]
     assert "2 shared projects: BRIDGE; LouD" in shared[0]["title"]
 
 

@@ -160,7 +160,7 @@ def test_a_city_name_in_two_countries_is_told_apart_and_found_by_that_name() -> 
     )
     assert {m.label for m in only_p.markers} == {"Valence (FR)", "Gent"}
     index = city_index(graph_from_dataset(ds), place_organisations(orgs))
-    assert index["Valence (ES)"] == ("city:ES:Valence", ("org:València",))
+    assert index["Valence (ES)"] == ("city:ES:valence", ("org:València",))
 
 
 def test_unplaced_organisations_are_listed_with_their_reason_never_drawn() -> None:
@@ -195,7 +195,7 @@ def _networks(draw: st.DrawFn) -> tuple[list[Organisation], dict[str, list[str]]
 
 
 @settings(max_examples=60, deadline=None)
-@given(_networks(), st.sampled_from([None, 1]))
+@given(_networks(), st.sampled_from([None, 0]))
 def test_markers_and_link_weights_match_a_count_by_hand(
     network: tuple[list[Organisation], dict[str, list[str]]], city_limit: int | None
 ) -> None:
@@ -204,7 +204,7 @@ def test_markers_and_link_weights_match_a_count_by_hand(
     d = _drawing(orgs, members, **kw)
     key = {
         o.name: (
-            f"city:{o.country}:{o.city}"
+            f"city:{o.country}:{o.city.lower()}"
             if city_limit is None or o.country == "DE"
             else f"country:{o.country}"
         )
@@ -243,16 +243,16 @@ def test_only_the_strongest_links_are_drawn_but_all_of_the_selection() -> None:
     }
     d = _drawing(orgs, members, link_limit=2)
     assert [(k.a, k.b, k.weight) for k in d.links] == [
-        ("city:DE:T0", "city:DE:T1", 4),
-        ("city:DE:T1", "city:DE:T2", 3),
+        ("city:DE:t0", "city:DE:t1", 4),
+        ("city:DE:t1", "city:DE:t2", 3),
     ]
     assert d.links_total == 10
     chosen = _drawing(orgs, members, link_limit=2, selected="org:C4")
-    assert {k.a for k in chosen.links if k.b == "city:DE:T4"} == {
-        "city:DE:T0",
-        "city:DE:T1",
-        "city:DE:T2",
-        "city:DE:T3",
+    assert {k.a for k in chosen.links if k.b == "city:DE:t4"} == {
+        "city:DE:t0",
+        "city:DE:t1",
+        "city:DE:t2",
+        "city:DE:t3",
     }
 
 
@@ -275,5 +275,5 @@ def test_on_the_bundled_data_dusseldorf_is_on_its_city_linked_to_leuven_by_two_p
     assert (dus.latitude, dus.longitude) == pytest.approx((51.22, 6.78), abs=0.02)
     assert dus.organisations == ("org:Düsseldorf",) and dus.n_projects == 2
     weights = {(k.a, k.b): k.weight for k in d.links}
-    assert weights[("city:BE:Leuven", dus.id)] == 2
+    assert weights[("city:BE:leuven", dus.id)] == 2
     assert len(d.markers) == 31 and len(d.unplaced) == 22

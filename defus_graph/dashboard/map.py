@@ -36,11 +36,9 @@ from ..geo import (
     OUTLINE_SOURCE,
     SEVERAL_KINDS,
     MapDrawing,
+    MapIndex,
     Marker,
-    city_index,
-    map_drawing,
     outline_rings,
-    shared_projects,
 )
 from ..graph import is_project, node_label
 from ..places import NOT_PLACED, Place, place_organisations, with_coordinates
@@ -90,17 +88,21 @@ def _places(key: str, _net: Network) -> tuple[Place, ...]:
     return tuple(place_organisations(_net.dataset.organisations))
 
 
+@st.cache_resource(show_spinner="Placing the organisations…", max_entries=8)
+def _index(key: str, filters: Filters, _net: Network) -> MapIndex:
+    return MapIndex(filtered_graph(_net, filters), _places(key, _net))
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _cities(key: str, _net: Network) -> dict[str, tuple[str, tuple[str, ...]]]:
-    return city_index(_net.graph, _places(key, _net))
+    return _index(key, Filters(), _net).city_labels()
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=32)
 def _drawing(
     key: str, filters: Filters, expanded: str | None, keep: str | None, _net: Network
 ) -> MapDrawing:
-    g = filtered_graph(_net, filters)
-    return map_drawing(g, _places(key, _net), expanded=expanded, selected=keep)
+    return _index(key, filters, _net).drawing(expanded=expanded, selected=keep)
 
 
 def city_members(net: Network, label: str) -> tuple[str, tuple[str, ...]] | None:
@@ -171,7 +173,7 @@ def map_payload(
     for link in drawing.links:
         touches = link.a in highlight and link.b in highlight
         colour = _EDGE if not highlight else (_EDGE_HIGHLIGHT if touches else _rgba(_EDGE, _DIM))
-        projects = [node_label(p) for p in shared_projects(drawing, link.a, link.b)]
+        projects = [node_label(p) for p in drawing.shared_projects(link.a, link.b, limit=21)]
         edges.append(
             {
                 "from": link.a,
@@ -180,7 +182,7 @@ def map_payload(
                 "color": colour,
                 "title": f"{labels[link.a]} – {labels[link.b]}\n{link.weight} shared project"
                 f"{'s' if link.weight != 1 else ''}: {'; '.join(projects[:20])}"
-                + (" …" if len(projects) > 20 else ""),
+                + (" …" if link.weight > 20 else ""),
             }
         )
     ids = "\n".join(sorted(labels))
