@@ -59,6 +59,7 @@ from .resolve_text import normalise
 from .style import kind_colour, node_size
 
 __all__ = [
+    "BOX",
     "CITY_LIMIT",
     "KM_PER_UNIT",
     "LINK_LIMIT",
@@ -86,6 +87,9 @@ LINK_LIMIT = 1500
 
 #: The colour of a marker whose organisations are of several kinds.
 SEVERAL_KINDS = "#FFFFFF"
+
+#: The box the outlines cover (west, south, east, north, degrees); the map opens on it.
+BOX = (-30.0, 27.0, 50.0, 72.0)
 
 #: Where the outlines come from, for a caption or a file's notes.
 OUTLINE_SOURCE = (
@@ -199,6 +203,15 @@ class MapDrawing:
     _projects: tuple[str, ...] = field(repr=False)
     _rows: dict[str, int] = field(repr=False, default_factory=dict)
 
+    def in_box(self) -> list[str]:
+        """The ids of the markers inside :data:`BOX` (the rest are partners far from Europe)."""
+        west, south, east, north = BOX
+        return [
+            m.id
+            for m in self.markers
+            if west <= m.longitude <= east and south <= m.latitude <= north
+        ]
+
     def marker(self, marker_id: str) -> Marker | None:
         """The marker ``marker_id``, or None."""
         return next((m for m in self.markers if m.id == marker_id), None)
@@ -215,15 +228,21 @@ class MapDrawing:
         return names if limit is None else names[:limit]
 
 
-def link_width(weight: int) -> float:
-    """A link's drawn width: 1 for one shared project, growing with the log of more.
+def link_width(weight: int, strongest: int) -> float:
+    """A link's drawn width in pixels: 1 for one shared project, 8 for the strongest link.
+
+    The width grows with the logarithm of the weight, relative to the strongest
+    link drawn, so that a map of countries sharing thousands of projects stays
+    as readable as one of cities sharing two.
 
     Examples
     --------
-    >>> link_width(1), link_width(4)
-    (1.0, 5.0)
+    >>> link_width(1, 4), link_width(2, 4), link_width(4, 4), link_width(1, 1)
+    (1.0, 4.5, 8.0, 1.0)
     """
-    return round(1.0 + 2.0 * math.log2(max(weight, 1)), 2)
+    if strongest <= 1 or weight <= 1:
+        return 1.0
+    return round(1.0 + 7.0 * math.log(weight) / math.log(strongest), 2)
 
 
 def _binary(m: sp.csr_array) -> sp.csr_array:
@@ -423,12 +442,13 @@ def _links(
         rest = order[limit:]
         touching = rest[(shared.row[rest] == at) | (shared.col[rest] == at)]
         kept.extend(int(i) for i in touching)
+    strongest = int(weights.max(initial=1))
     links = tuple(
         MapLink(
             markers[int(shared.row[i])].id,
             markers[int(shared.col[i])].id,
             int(weights[i]),
-            link_width(int(weights[i])),
+            link_width(int(weights[i]), strongest),
         )
         for i in kept
     )

@@ -140,7 +140,7 @@ def test_organisations_of_one_city_share_its_marker_and_its_projects_count_once(
     assert koeln.size > lyon.size
     [link] = d.links
     assert (link.a, link.b, link.weight) == (koeln.id, lyon.id, 2)  # P1 and P2, each once
-    assert link.width == link_width(2) > link_width(1)
+    assert link.width == link_width(2, 2) == 8.0 > link_width(1, 2)
 
 
 def test_a_city_name_in_two_countries_is_told_apart_and_found_by_that_name() -> None:

@@ -196,6 +196,10 @@ def map_payload(
         f"projects the two share. {OUTLINE_SOURCE}.",
         "selected": selected,
         "screenSized": True,
+        # Opens on Europe; on the cities of a country just clicked.
+        "fitNodes": [m.id for m in drawing.markers if m.level == "city"]
+        if drawing.expanded
+        else drawing.in_box(),
         "signature": hashlib.sha256(ids.encode("utf-8")).hexdigest()[:16],
     }
 

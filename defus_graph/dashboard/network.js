@@ -99,17 +99,26 @@ function drawOutlines(ctx, rings, scale) {
 // On the map, markers, labels and links keep their size on screen whatever the
 // zoom (payload.screenSized): zooming in then pulls neighbouring cities apart
 // instead of growing them with the map. Sizes in the payload are pixels.
+// Markers come largest first; only the first LABELS are labelled at the
+// opening zoom, more as one zooms in (four times as many at twice the zoom).
+const LABELS = 40;
 function keepScreenSizes(inst) {
   if (!inst.screenSized) return;
   const scale = inst.network.getScale();
   if (scale === inst.sizedAt) return;
   inst.sizedAt = scale;
+  const labelled = LABELS * Math.pow(scale / (inst.fitScale || scale), 2);
   inst.nodes.update(
-    inst.baseNodes.map((n) => ({
+    inst.baseNodes.map((n, rank) => ({
       id: n.id,
       size: n.size / scale,
       borderWidth: (n.borderWidth || 1) / scale,
-      font: { ...(n.font || {}), size: ((n.font && n.font.size) || 14) / scale },
+      font: {
+        ...(n.font || {}),
+        size: rank < labelled || n.id === inst.root.dataset.selected
+          ? ((n.font && n.font.size) || 14) / scale
+          : 0,
+      },
     })),
   );
   inst.edges.update(
@@ -181,15 +190,18 @@ export default function (component) {
   );
   if (payload.signature !== inst.signature) {
     inst.signature = payload.signature;
-    inst.network.fit({ animation: false });
+    // The map opens on Europe, leaving partners far away (payload.fitNodes) aside.
+    const fitNodes = payload.fitNodes && payload.fitNodes.length ? payload.fitNodes : undefined;
+    inst.network.fit({ nodes: fitNodes, animation: false });
+    inst.fitScale = inst.network.getScale();
   }
+  renderLegend(inst.legend, payload.legend, payload.legendNote);
+  inst.root.dataset.selected = payload.selected || "";
   inst.screenSized = Boolean(payload.screenSized);
   inst.baseNodes = payload.nodes;
   inst.baseEdges = payload.edges;
   inst.sizedAt = null;
   keepScreenSizes(inst);
-  renderLegend(inst.legend, payload.legend, payload.legendNote);
-  inst.root.dataset.selected = payload.selected || "";
   inst.root.dataset.nodes = String(payload.nodes.length);
   inst.root.dataset.ready = "true";
   // For tests and for the curious: where a node is drawn on the page.
