@@ -13,6 +13,8 @@ from defus_graph.graph import graph_from_dataset
 from defus_graph.model import Dataset
 from defus_graph.store import DATA_ENV, load_dataset
 
+from .installed import Installed, install
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SEED = Path(__file__).resolve().parent / "data" / "defus_projekte.txt"
@@ -50,3 +52,9 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """defus-graph installed from its wheel (see tests/installed.py)."""
+    return install(tmp_path_factory.mktemp("installed"))
