@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from defus_graph import snapshot
 from defus_graph.cli import main
 from defus_graph.dashboard import state
 from defus_graph.dashboard.text import md
-from defus_graph.folders import default_data_dir, is_bundled, save_dir, user_data_dir
 from defus_graph.resources import bundled_data_dir
-from defus_graph.store import DATA_ENV, FILES, load_dataset
+from defus_graph.store import snapshot
+from defus_graph.store.folders import default_data_dir, is_bundled, save_dir, user_data_dir
+from defus_graph.store.tables import DATA_ENV, FILES, load_dataset
 from tests.test_dashboard_upload import GERMAN, banner, choose, rerun, start
 
 from .conftest import DATA

@@ -14,10 +14,10 @@ from pathlib import Path
 import streamlit as st
 
 from ..errors import DataError, DefusGraphError
-from ..folders import is_bundled, save_dir
 from ..model import Dataset
 from ..reading import Reading
-from ..store import FILES, PREVIOUS_DIR, save_dataset
+from ..store.folders import is_bundled, save_dir
+from ..store.tables import FILES, PREVIOUS_DIR, save_dataset
 from . import state
 from .data import Network, load_network, network_of, saved_key
 from .own_data import (
@@ -208,7 +208,7 @@ def _save(directory: Path, session: SessionData) -> None:
     """Write the session's data to the folder, then show the folder's data read back.
 
     ``directory`` is the folder the data was read from; the bundled example's data goes to
-    the user's data folder (:func:`~defus_graph.folders.save_dir`), which is read from then on.
+    the user's data folder (:func:`~defus_graph.store.folders.save_dir`), read from then on.
     """
     target = save_dir(directory)
     replaces = _holds_tables(target)

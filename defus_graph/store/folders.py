@@ -12,8 +12,8 @@ import os
 import sys
 from pathlib import Path
 
-from .resources import bundled_data_dir
-from .store import DATA_ENV, FILES
+from ..resources import bundled_data_dir
+from .tables import DATA_ENV, FILES
 
 __all__ = ["default_data_dir", "is_bundled", "save_dir", "user_data_dir"]
 
