@@ -917,7 +917,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "serve",
         help="open the dashboard on --data",
-        description="Run the Streamlit dashboard on the data directory.",
+        description="Run the dashboard on the data directory, with the project's settings "
+        "(this machine only, no usage statistics) from any directory; Ctrl-C or SIGTERM stops "
+        "it and its server.",
     )
     p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     p.add_argument(
