@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -17,25 +18,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .cells import escape_controls
 from .errors import DataError, DefusGraphError
-from .ingest import FORMATS
 from .model import KINDS, Dataset
-from .store import (
+from .sources.detect import FORMATS
+from .store.folders import default_data_dir, is_bundled, save_dir, user_data_dir
+from .store.tables import (
     DATA_ENV,
     FILES,
     check_dataset,
-    default_data_dir,
     load_dataset,
     save_dataset,
 )
-from .vocabulary import escape_controls
 
 # The graph, its analysis and the exports pull in networkx, numpy and scipy:
 # each command imports what it uses, so that --help and small commands start fast.
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .graph import Participations
+    from .graph.bipartite import Participations
 
 __all__ = ["build_parser", "main"]
 
@@ -76,7 +77,7 @@ def _money(amount: float | None, scope: str | None) -> str:
 
 
 def _load(args: argparse.Namespace) -> tuple[Dataset, nx.Graph]:
-    from .graph import graph_from_dataset
+    from .graph.bipartite import graph_from_dataset
 
     ds = load_dataset(args.data, encoding=args.encoding)
     return ds, graph_from_dataset(ds)
@@ -88,7 +89,7 @@ def _load_arrays(args: argparse.Namespace) -> tuple[Dataset, Participations | nx
     A dataset the arrays cannot stand for (see ``Participations.from_dataset``)
     gets its graph instead.
     """
-    from .graph import Participations, graph_from_dataset
+    from .graph.bipartite import Participations, graph_from_dataset
 
     ds = load_dataset(args.data, encoding=args.encoding)
     arrays = Participations.from_dataset(ds)
@@ -96,7 +97,7 @@ def _load_arrays(args: argparse.Namespace) -> tuple[Dataset, Participations | nx
 
 
 def cmd_projects(args: argparse.Namespace) -> int:
-    from .records import project_records
+    from .analysis.records import project_records
 
     ds, g = _load_arrays(args)
     records = project_records(ds, g)
@@ -119,7 +120,7 @@ def cmd_projects(args: argparse.Namespace) -> int:
 
 
 def cmd_orgs(args: argparse.Namespace) -> int:
-    from .records import organisation_records
+    from .analysis.records import organisation_records
 
     ds, g = _load(args)
     records = [
@@ -139,7 +140,7 @@ def cmd_orgs(args: argparse.Namespace) -> int:
 
 
 def cmd_org(args: argparse.Namespace) -> int:
-    from .records import organisation_detail
+    from .analysis.records import organisation_detail
 
     ds, g = _load_arrays(args)
     record = organisation_detail(ds, g, args.name)
@@ -166,7 +167,7 @@ def cmd_org(args: argparse.Namespace) -> int:
 
 
 def cmd_shared(args: argparse.Namespace) -> int:
-    from .analysis import shared_partners
+    from .analysis.queries import shared_partners
 
     _, g = _load_arrays(args)
     found = shared_partners(g, min_projects=args.min, kind=args.kind)
@@ -198,7 +199,7 @@ def cmd_shared(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .analysis import network_stats
+    from .analysis.centrality import network_stats
 
     _, g = _load_arrays(args)
     stats = network_stats(g)
@@ -224,9 +225,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_path(args: argparse.Namespace) -> int:
-    from .analysis import shortest_chain
-    from .graph import is_project, node_label, org_id
-    from .records import find_organisation
+    from .analysis.queries import shortest_chain
+    from .analysis.records import find_organisation
+    from .graph.bipartite import is_project, node_label, org_id
 
     ds, g = _load(args)
     a, b = find_organisation(ds, args.a), find_organisation(ds, args.b)
@@ -246,10 +247,10 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
+    from .analysis.records import find_organisation, find_project
+    from .analysis.suggest import SuggestionIndex, country_filter
     from .errors import NotFoundError
-    from .graph import is_project, node_label, org_id, project_id
-    from .records import find_organisation, find_project
-    from .suggest import SuggestionIndex, country_filter
+    from .graph.bipartite import is_project, node_label, org_id, project_id
 
     country = country_filter(args.country) if args.country else None
     if args.top < 1:
@@ -349,7 +350,8 @@ def _save_checked(ds: Dataset, out: Path) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import ingest, read_paths
+    from .ingest import ingest
+    from .sources.detect import read_paths
 
     out: Path = args.out
     existing = Dataset()
@@ -413,7 +415,7 @@ def _dry_run(
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
-    from .duplicates import suggest_duplicates
+    from .names.duplicates import suggest_duplicates
 
     ds = load_dataset(args.data, encoding=args.encoding)
     found = suggest_duplicates(ds, min_score=args.min_score)
@@ -430,8 +432,8 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from .duplicates import merge_organisations, suggest_duplicates
-    from .records import find_organisation
+    from .analysis.records import find_organisation
+    from .names.duplicates import merge_organisations, suggest_duplicates
 
     ds = load_dataset(args.data, encoding=args.encoding)
     keep, other = find_organisation(ds, args.keep), find_organisation(ds, args.other)
@@ -460,15 +462,23 @@ def cmd_merge(args: argparse.Namespace) -> int:
         if answer.strip().casefold() not in ("y", "yes", "j", "ja"):
             _emit("Nothing merged.")
             return 1
-    _save_checked(merged, args.data)
-    _emit(f'Merged "{other}" into "{keep}" in {args.data}; the previous tables are in .previous/.')
+    # The bundled example is never written: the merge goes to the user's data folder.
+    target = save_dir(args.data)
+    _save_checked(merged, target)
+    if target == args.data:
+        _emit(f'Merged "{other}" into "{keep}" in {target}; the previous tables are in .previous/.')
+    else:
+        _emit(
+            f'Merged "{other}" into "{keep}" and saved to your data folder {target}: the example '
+            "data bundled with defus-graph is never changed. Commands read your folder from now on."
+        )
     return 0
 
 
 def _backbone_of(g: nx.Graph, view: str, alpha: float) -> nx.Graph:
     """The disparity backbone of the projection ``view`` of ``g``, with a note of how
     many links it kept."""
-    from .views import backbone_view
+    from .graph.views import backbone_view
 
     if view == "bipartite":
         raise DefusGraphError(
@@ -489,7 +499,7 @@ def _backbone_of(g: nx.Graph, view: str, alpha: float) -> nx.Graph:
 
 
 def cmd_places(args: argparse.Namespace) -> int:
-    from .places import place_organisations
+    from .names.places import place_organisations
 
     ds = load_dataset(args.data, encoding=args.encoding)
     places = place_organisations(ds.organisations)
@@ -513,9 +523,9 @@ def cmd_places(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .draw.layout import layout_positions
     from .export import write_export
-    from .layout import layout_positions
-    from .views import Filters, filter_graph, view_graph
+    from .graph.views import Filters, filter_graph, view_graph
 
     if args.format == "geojson" and (args.view != "bipartite" or args.backbone is not None):
         raise DefusGraphError(
@@ -524,7 +534,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     ds, g = _load(args)
     if args.format in ("gexf", "graphml", "geojson"):
-        from .places import place_organisations, with_coordinates
+        from .names.places import place_organisations, with_coordinates
 
         with_coordinates(g, place_organisations(ds.organisations))
     years = None
@@ -626,7 +636,7 @@ def _compare_text(c: Any, top: int) -> list[str]:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .compare import compare_periods, parse_period
+    from .analysis.compare import compare_periods, parse_period
 
     first, second = parse_period(args.first), parse_period(args.second)
     if args.top < 1:
@@ -640,30 +650,65 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve_command(args: argparse.Namespace) -> list[str]:
+    """``streamlit run`` on the packaged screen, with every one of the project's settings.
+
+    The settings (offline, no usage statistics, upload limit, XSRF protection, no error
+    details) go as flags: they hold whatever directory serve starts in and whatever
+    Streamlit configuration the user has.
+    """
+    from .resources import screen_script, streamlit_settings
+
+    settings = streamlit_settings() | {
+        "server.port": str(args.port),
+        "server.address": args.address,
+    }
+    flags = [f"--{option}={value}" for option, value in settings.items()]
+    return [sys.executable, "-m", "streamlit", "run", str(screen_script()), *flags]
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    app = Path(__file__).resolve().parent.parent / "app.py"
-    if not app.exists():
-        raise DefusGraphError(
-            f"The dashboard's app.py is not at {app}. "
-            "Run from a checkout of defus-graph (pip install -e .)."
-        )
-    env = {**os.environ, DATA_ENV: str(Path(args.data).resolve())}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.port",
-        str(args.port),
-        "--server.address",
-        args.address,
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    # Run from the checkout so that its .streamlit/config.toml (no usage statistics,
-    # 127.0.0.1 only) applies whatever directory the user started in.
-    return subprocess.call(command, env=env, cwd=app.parent)
+    env = dict(os.environ)
+    if is_bundled(args.data):
+        # The default: the example until the first save, then the user's folder it went to.
+        env.pop(DATA_ENV, None)
+    else:
+        env[DATA_ENV] = str(Path(args.data).resolve())
+    return _run_forwarding(_serve_command(args), env)
+
+
+#: The signals that ask serve to stop: passed on to the server, so that it stops too.
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _run_forwarding(command: list[str], env: dict[str, str]) -> int:
+    """Run ``command`` until it ends, passing on every stop signal; its exit status.
+
+    A server killed by a signal gives 128 + its number, as a shell reports it.
+    """
+    child: subprocess.Popen[bytes] | None = None
+    early: list[int] = []  # a signal that came before the child existed
+
+    def forward(signum: int, _frame: object) -> None:
+        if child is None:
+            early.append(signum)
+        else:
+            child.send_signal(signum)
+
+    previous = {signum: signal.signal(signum, forward) for signum in _STOP_SIGNALS}
+    try:
+        # Its own process group: a Ctrl-C in the terminal reaches it once, through serve.
+        group = {"process_group": 0} if os.name == "posix" else {}
+        child = subprocess.Popen(command, env=env, **group)  # type: ignore[call-overload]
+        for signum in early:
+            child.send_signal(signum)
+        status = child.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return 128 - status if status < 0 else status
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -680,7 +725,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=default_data_dir(),
         metavar="DIR",
-        help=f"data directory (default: ${DATA_ENV} or the bundled data/)",
+        help=f"data directory (default: ${DATA_ENV}, else your data folder {user_data_dir()} "
+        "once something is saved there, else the example data bundled with defus-graph)",
     )
     parser.add_argument(
         "--encoding",
@@ -871,7 +917,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "serve",
         help="open the dashboard on --data",
-        description="Run the Streamlit dashboard on the data directory.",
+        description="Run the dashboard on the data directory, with the project's settings "
+        "(this machine only, no usage statistics) from any directory; Ctrl-C or SIGTERM stops "
+        "it and its server.",
     )
     p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     p.add_argument(

@@ -9,7 +9,7 @@ decides which organisation a mention stands for, in this order:
 2. the name or an alias, compared ignoring case, accents and spacing.
 
 Anything less certain is never merged: a name nobody knows becomes a new
-organisation, which :mod:`defus_graph.duplicates` may propose to merge with the
+organisation, which :mod:`defus_graph.names.duplicates` may propose to merge with the
 user's consent. Facts from a source replace that source's earlier facts, so
 ingesting the same file twice changes nothing.
 """
@@ -19,184 +19,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from ._bulk import paused_gc
 from .errors import DataError, InputError
 from .model import Alias, Dataset, Organisation, Participation, Project
-from .resolve import Resolver
-from .sources import cordis
-from .sources.decode import decode_text
+from .names.resolve import Resolver
+from .names.vocabulary import kind_from_name
+from .sources.detect import read_inputs, read_paths
 from .sources.facts import Mention, SourceFacts
-from .sources.page import parse_page
-from .sources.sheets import Sheet, csv_sheet, is_xlsx, xlsx_sheets
-from .sources.tables import facts_from_sheets, own_table_of, sheet_layout, table_sheets
-from .vocabulary import kind_from_name  # re-exported: it was defined here
 
-__all__ = [
-    "FORMATS",
-    "Ingested",
-    "detect_format",
-    "ingest",
-    "ingest_facts",
-    "ingest_files",
-    "kind_from_name",
-    "merge_facts",
-    "merge_page",
-    "read_inputs",
-    "read_paths",
-    "read_text",
-]
-
-#: The input formats ``--format`` can name.
-FORMATS: tuple[str, ...] = ("page", "table", "xlsx", "cordis")
+__all__ = ["Ingested", "ingest", "ingest_facts", "ingest_files", "merge_facts", "merge_page"]
 
 log = logging.getLogger(__name__)
-
-
-def read_text(path: Path, *, encoding: str | None = None) -> str:
-    """A text file's content (see :func:`.sources.decode.decode_text`), or a
-    :class:`DataError` that says how to fix it."""
-    ((name, data),) = read_paths([path], names=[str(path)])
-    return decode_text(data, name, encoding=encoding)[0]
-
-
-def read_paths(
-    paths: Sequence[Path], *, names: Sequence[str] | None = None
-) -> list[tuple[str, bytes]]:
-    """The bytes of each file with the name it is known by in provenance and messages.
-
-    A file is named by its file name; two files of the same name (two CORDIS
-    ``project.csv``) are named with their folder as well.
-
-    Raises
-    ------
-    DataError
-        For every file that cannot be read.
-    """
-    if names is None:
-        plain = [p.name for p in paths]
-        names = [
-            f"{p.parent.name}/{p.name}" if plain.count(p.name) > 1 and p.parent.name else p.name
-            for p in paths
-        ]
-    out: list[tuple[str, bytes]] = []
-    problems: list[InputError] = []
-    for path, name in zip(paths, names, strict=True):
-        try:
-            out.append((name, Path(path).read_bytes()))
-        except OSError as err:
-            problems.append(
-                InputError(
-                    str(path),
-                    None,
-                    None,
-                    None,
-                    f"cannot be read: {err.strerror}.",
-                    "Check the path and the file's permissions.",
-                )
-            )
-    if problems:
-        raise DataError(problems)
-    return out
-
-
-_HEAD = 1 << 16
-
-
-def detect_format(name: str, data: bytes) -> str:
-    """The format of an input from its content: one of :data:`FORMATS`.
-
-    A workbook is ``xlsx`` (or ``cordis`` if its header is CORDIS's); text
-    whose first line names CORDIS's columns is ``cordis``, one that names a
-    spreadsheet layout's columns (or a ``.csv`` file) is ``table``; any other
-    text is a ``page``.
-    """
-    if is_xlsx(data):
-        sheets = xlsx_sheets(data, name)
-        return "cordis" if any(cordis.file_kind(s.header) for s in sheets) else "xlsx"
-    # The first lines tell; decoding a whole export (70 MB) to read them is waste.
-    cut = data.rfind(b"\n", 0, _HEAD)
-    head = data[: cut + 1] if len(data) > _HEAD and cut > 0 else data
-    text, _ = decode_text(head, name)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if first:
-        header = csv_sheet(first.encode("utf-8"), name).header
-        if cordis.file_kind(header):
-            return "cordis"
-        if sheet_layout(header):
-            return "table"
-    return "table" if PurePosixPath(name).suffix.lower() in (".csv", ".tsv") else "page"
-
-
-def _table_sheets(name: str, data: bytes, fmt: str, encoding: str | None) -> list[Sheet]:
-    if fmt == "xlsx" and not is_xlsx(data):
-        raise DataError(
-            [
-                InputError(
-                    name,
-                    None,
-                    None,
-                    None,
-                    "is not an Excel workbook (.xlsx).",
-                    "Leave out --format to let me detect it, or use --format table for CSV.",
-                )
-            ]
-        )
-    return table_sheets(data, name, encoding=encoding)
-
-
-@paused_gc()  # records without cycles: the collector would only rescan them
-def read_inputs(
-    inputs: Sequence[tuple[str, bytes]], *, fmt: str | None = None, encoding: str | None = None
-) -> list[SourceFacts]:
-    """The facts of every input, in order; CORDIS files are read in pairs.
-
-    Parameters
-    ----------
-    inputs : ``(name, content)`` pairs, as :func:`read_paths` or an upload gives them.
-    fmt : one of :data:`FORMATS`, or None to detect each input's format.
-    encoding : the text encoding of CSV files and pages; None detects it
-        (UTF-8, else cp1252 with a note).
-
-    Raises
-    ------
-    DataError
-        With every problem of every input at once.
-    """
-    problems: list[InputError] = []
-    found: list[tuple[int, SourceFacts]] = []
-    cordis_files: list[tuple[int, str, bytes]] = []
-    own: list[tuple[int, Sheet]] = []  # the project's own tables, read together
-    for position, (name, data) in enumerate(inputs):
-        try:
-            kind = fmt or detect_format(name, data)
-            if kind == "cordis":
-                cordis_files.append((position, name, data))
-            elif kind == "page":
-                text, notes = decode_text(data, name, encoding=encoding)
-                page = parse_page(text, name)
-                page.notes[:0] = notes
-                found.append((position, page))
-            else:
-                for sheet in _table_sheets(name, data, kind, encoding):
-                    if own_table_of(sheet.header):
-                        own.append((position, sheet))
-                    else:
-                        found.extend((position, f) for f in facts_from_sheets([sheet]))
-        except DataError as err:
-            problems.extend(err.problems)
-    try:
-        if own:
-            facts = facts_from_sheets([sheet for _, sheet in own])
-            found.extend((own[0][0], f) for f in facts)
-        found.extend(cordis.facts_from_cordis_files(cordis_files, encoding=encoding))
-    except DataError as err:
-        problems.extend(err.problems)
-    if problems:
-        raise DataError(problems)
-    return [f for _, f in sorted(found, key=lambda pair: pair[0])]
 
 
 @dataclass(frozen=True)
@@ -258,6 +94,34 @@ def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
     replaced = facts.replaced_sources()
     problems: list[InputError] = []
     notes: list[str] = list(facts.notes)
+    projects, renamed = _merged_projects(ds, facts, replaced, problems, notes)
+    merger = _Merger(ds, replaced, problems, notes)
+    participations = _merged_participations(ds, facts, replaced, renamed, merger)
+    orgs, aliases = merger.orgs, merger.aliases
+    _merge_aliases(facts, orgs, merger.resolver, aliases, problems)
+    if problems:
+        raise DataError(problems)
+    return Ingested(
+        Dataset(
+            projects=tuple(projects),
+            organisations=tuple(sorted(orgs.values(), key=lambda o: o.name.casefold())),
+            participations=tuple(participations),
+            aliases=tuple(
+                sorted(aliases, key=lambda a: (a.organisation.casefold(), a.alias.casefold()))
+            ),
+        ),
+        tuple(notes),
+    )
+
+
+def _merged_projects(
+    ds: Dataset,
+    facts: SourceFacts,
+    replaced: frozenset[str],
+    problems: list[InputError],
+    notes: list[str],
+) -> tuple[list[Project], dict[str, str]]:
+    """The projects after this input, and the acronym each of its projects is filed under."""
     kept = [p for p in ds.projects if p.source not in replaced]
     taken = {p.acronym: p for p in kept}
     renamed: dict[str, str] = {}
@@ -267,9 +131,17 @@ def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
             continue
         renamed[p.acronym] = name
         taken[name] = p if name == p.acronym else replace(p, acronym=name)
-    projects = list(taken.values())
+    return list(taken.values()), renamed
 
-    merger = _Merger(ds, replaced, problems, notes)
+
+def _merged_participations(
+    ds: Dataset,
+    facts: SourceFacts,
+    replaced: frozenset[str],
+    renamed: dict[str, str],
+    merger: _Merger,
+) -> list[Participation]:
+    """The participations after this input, each mention resolved to its organisation."""
     participations = [pa for pa in ds.participations if pa.source not in replaced]
     pairs: set[tuple[str, str]] = {(pa.project, pa.organisation) for pa in participations}
     # A mention that changed nothing (a known organisation, nothing to fill) changes
@@ -298,7 +170,7 @@ def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
         if (project, name) in pairs:
             log.info("%s line %d: %s is already in %s", source, m.line, name, project)
             if m.contribution_eur is not None:
-                notes.append(
+                merger.notes.append(
                     f"{source}, line {m.line}: {name} is already in {project}; this row "
                     f"(contribution €{m.contribution_eur:,.2f}) is not added a second time."
                 )
@@ -309,21 +181,7 @@ def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
                 project, name, m.role, m.name_as_written, source, m.line, m.contribution_eur
             )
         )
-    orgs, aliases = merger.orgs, merger.aliases
-    _merge_aliases(facts, orgs, merger.resolver, aliases, problems)
-    if problems:
-        raise DataError(problems)
-    return Ingested(
-        Dataset(
-            projects=tuple(projects),
-            organisations=tuple(sorted(orgs.values(), key=lambda o: o.name.casefold())),
-            participations=tuple(participations),
-            aliases=tuple(
-                sorted(aliases, key=lambda a: (a.organisation.casefold(), a.alias.casefold()))
-            ),
-        ),
-        tuple(notes),
-    )
+    return participations
 
 
 class _Merger:
@@ -353,33 +211,7 @@ class _Merger:
         name = _resolve(m, source, orgs, by_pic, resolver, self.aliases, notes)
         unchanged = name is not None and not m.abbreviation
         if name is None:
-            name = m.name
-            clash = resolver.resolve(m.name)  # only when another PIC holds the name
-            if clash is not None:
-                name = f"{m.name} (PIC {m.pic})"
-                notes.append(
-                    f'{source}, line {m.line}: "{m.name}" has PIC {m.pic}, but that name is '
-                    f'already {clash} with PIC {orgs[clash].pic}; kept apart as "{name}".'
-                )
-            kind = m.kind
-            if kind in _VAGUE_KINDS:
-                kind = kind_from_name(name) or kind
-            orgs[name] = Organisation(
-                name=name,
-                kind=kind,
-                country=m.country,
-                source=source,
-                line=m.line,
-                note=m.note,
-                city=m.city,
-                pic=m.pic,
-                latitude=m.latitude,
-                longitude=m.longitude,
-            )
-            resolver.add(name, name)
-            if m.pic:
-                by_pic[m.pic] = name
-            self.placed.add(name)
+            name = self._new_organisation(m, source)
         org = orgs[name]
         if m.country and org.country and m.country != org.country:
             unchanged = False
@@ -403,32 +235,66 @@ class _Merger:
             if orgs[name].pic:
                 by_pic.setdefault(orgs[name].pic, name)
         if m.abbreviation:
-            known = resolver.resolve(m.abbreviation)
-            if known is None:
-                self.aliases.append(
-                    Alias(m.abbreviation, name, source, m.line, "abbreviation given on the page")
-                )
-                resolver.add(m.abbreviation, name)
-            elif known != name:
-                self.problems.append(
-                    InputError(
-                        source,
-                        m.line,
-                        None,
-                        m.abbreviation,
-                        f'already stands for "{known}", not "{name}".',
-                        "Check aliases.csv.",
-                    )
-                )
+            self._add_abbreviation(m, name, source)
         # The same answer later needs every form of the name known now (a form added
         # later could lead elsewhere), and nothing said about this mention.
-        unchanged = (
+        return name, (
             unchanged
             and len(notes) == known_notes
             and len(self.aliases) == known_aliases
             and resolver.knows_every_form(m.name)
         )
-        return name, unchanged
+
+    def _new_organisation(self, m: Mention, source: str) -> str:
+        """A new organisation for a mention nobody knows; kept apart if its name is taken."""
+        name = m.name
+        clash = self.resolver.resolve(m.name)  # only when another PIC holds the name
+        if clash is not None:
+            name = f"{m.name} (PIC {m.pic})"
+            self.notes.append(
+                f'{source}, line {m.line}: "{m.name}" has PIC {m.pic}, but that name is '
+                f'already {clash} with PIC {self.orgs[clash].pic}; kept apart as "{name}".'
+            )
+        kind = m.kind
+        if kind in _VAGUE_KINDS:
+            kind = kind_from_name(name) or kind
+        self.orgs[name] = Organisation(
+            name=name,
+            kind=kind,
+            country=m.country,
+            source=source,
+            line=m.line,
+            note=m.note,
+            city=m.city,
+            pic=m.pic,
+            latitude=m.latitude,
+            longitude=m.longitude,
+        )
+        self.resolver.add(name, name)
+        if m.pic:
+            self.by_pic[m.pic] = name
+        self.placed.add(name)
+        return name
+
+    def _add_abbreviation(self, m: Mention, name: str, source: str) -> None:
+        """The mention's abbreviation as an alias of ``name``, unless it is someone else's."""
+        known = self.resolver.resolve(m.abbreviation)
+        if known is None:
+            self.aliases.append(
+                Alias(m.abbreviation, name, source, m.line, "abbreviation given on the page")
+            )
+            self.resolver.add(m.abbreviation, name)
+        elif known != name:
+            self.problems.append(
+                InputError(
+                    source,
+                    m.line,
+                    None,
+                    m.abbreviation,
+                    f'already stands for "{known}", not "{name}".',
+                    "Check aliases.csv.",
+                )
+            )
 
 
 def _resolve(
