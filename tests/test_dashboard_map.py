@@ -12,10 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 from defus_graph.dashboard import state
 from defus_graph.dashboard.map import map_payload, unplaced_frame
-from defus_graph.geo import map_drawing
-from defus_graph.graph import graph_from_dataset
-from defus_graph.places import place_organisations
-from defus_graph.store import DATA_ENV, load_dataset
+from defus_graph.draw.geo import map_drawing
+from defus_graph.graph.bipartite import graph_from_dataset
+from defus_graph.names.places import place_organisations
+from defus_graph.store.tables import DATA_ENV, load_dataset
 from tests.test_dashboard_app import APP, story
 
 ROOT = Path(__file__).resolve().parent.parent

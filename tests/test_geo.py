@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from defus_graph.geo import (
+from defus_graph.draw.geo import (
     KM_PER_UNIT,
     SEVERAL_KINDS,
     city_index,
@@ -22,11 +22,11 @@ from defus_graph.geo import (
     outline_rings,
     project,
 )
-from defus_graph.graph import graph_from_dataset
+from defus_graph.draw.style import kind_colour
+from defus_graph.graph.bipartite import graph_from_dataset
 from defus_graph.model import Dataset, Organisation, Participation, Project
-from defus_graph.places import place_organisations
-from defus_graph.store import load_dataset
-from defus_graph.style import kind_colour
+from defus_graph.names.places import place_organisations
+from defus_graph.store.tables import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 R_KM = 6371.0088
@@ -79,7 +79,7 @@ def _inside(x: float, y: float, ring: np.ndarray) -> bool:
 
 
 def test_the_outlines_put_each_city_in_its_own_country() -> None:
-    text = resources.files("defus_graph").joinpath("draw/europe-50m.json").read_text("utf-8")
+    text = resources.files("defus_graph.draw").joinpath("europe-50m.json").read_text("utf-8")
     doc = json.loads(text)
     assert "Natural Earth" in doc["source"] and "public domain" in doc["source"]
 

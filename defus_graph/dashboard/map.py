@@ -12,11 +12,11 @@ path a click on a node takes (``setTriggerValue`` -> a callback before the
 rerun -> the URL), and the map zooms, pans, highlights and shows tooltips as
 the network does. Nothing is fetched: vis-network and the outlines are inlined.
 
-What is drawn comes from :func:`defus_graph.geo.map_drawing` of the filtered
+What is drawn comes from :func:`defus_graph.draw.geo.map_drawing` of the filtered
 bipartite graph, so the filters apply; a click on a city puts ``?city=<name>``
 in the URL and the story panel tells the story of its organisations; a search,
 a table row or ``?org=`` highlights the marker of the organisation chosen.
-Above :data:`~defus_graph.geo.CITY_LIMIT` cities the map shows countries, and
+Above :data:`~defus_graph.draw.geo.CITY_LIMIT` cities the map shows countries, and
 the cities of the country clicked (or of the selection's country).
 """
 
@@ -31,8 +31,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from ..export.geojson import geojson_bytes
-from ..geo import (
+from ..draw.geo import (
     OUTLINE_SOURCE,
     SEVERAL_KINDS,
     MapDrawing,
@@ -40,10 +39,11 @@ from ..geo import (
     Marker,
     outline_rings,
 )
-from ..graph import is_project, node_label
-from ..places import NOT_PLACED, Place, place_organisations, with_coordinates
-from ..style import KIND_COLOURS
-from ..views import Filters
+from ..draw.style import KIND_COLOURS
+from ..export.geojson import geojson_bytes
+from ..graph.bipartite import is_project, node_label
+from ..graph.views import Filters
+from ..names.places import NOT_PLACED, Place, place_organisations, with_coordinates
 from . import state
 from .component import _asset, clicked_node
 from .data import Network, filtered_graph
@@ -71,7 +71,7 @@ _DIM = 0.15
 @cache
 def _component() -> Any:
     """Register the map component once per process: the outlines, vis-network, network.js."""
-    from ..viz import vis_network_assets
+    from ..draw.vis import vis_network_assets
 
     rings = [ring.ravel().tolist() for ring in outline_rings()]
     js = (

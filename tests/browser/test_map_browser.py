@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from defus_graph.geo import project
+from defus_graph.draw.geo import project
 
 pytestmark = pytest.mark.browser
 

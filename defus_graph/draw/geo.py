@@ -14,7 +14,7 @@ Pure functions, no drawing library: the dashboard's map view
   thinned by ``tools/build_outlines.py`` into ``draw/europe-50m.json`` (160 KB),
   read from the installed package, never from the network.
 - **Markers.** Organisations are grouped by place (see
-  :mod:`defus_graph.places`): those whose place has a name share one marker per
+  :mod:`defus_graph.names.places`): those whose place has a name share one marker per
   city and country ("Düsseldorf", DE); one placed only by its own coordinates,
   without a city, gets a marker at its point. A marker sits at the mean of its
   organisations' points, is sized by the number of distinct projects they take
@@ -53,9 +53,9 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from .graph import PROJECT
-from .places import Place
-from .resolve_text import normalise
+from ..graph.bipartite import PROJECT
+from ..names.normal import normalise
+from ..names.places import Place
 from .style import kind_colour, node_size
 
 __all__ = [
@@ -98,7 +98,7 @@ OUTLINE_SOURCE = (
 
 _EARTH_KM = 6371.0088
 _CENTRE = (math.radians(52.0), math.radians(10.0))
-_OUTLINES = "draw/europe-50m.json"
+_OUTLINES = "europe-50m.json"
 
 
 def project(
@@ -134,7 +134,7 @@ def outline_rings() -> tuple[np.ndarray, ...]:
     Each ring is closed (its last point joins its first); fill them for land
     and stroke them for borders.
     """
-    text = resources.files("defus_graph").joinpath(_OUTLINES).read_text(encoding="utf-8")
+    text = resources.files("defus_graph.draw").joinpath(_OUTLINES).read_text(encoding="utf-8")
     rings = []
     for country in json.loads(text)["countries"]:
         for flat in country["rings"]:
@@ -262,7 +262,7 @@ class MapIndex:
     Parameters
     ----------
     g : a (filtered) bipartite graph.
-    places : :func:`defus_graph.places.place_organisations` of all the
+    places : :func:`defus_graph.names.places.place_organisations` of all the
         organisations of the data (more than ``g``'s is fine: a city name is told
         apart by its country when the data has it in several countries, and a
         city is labelled with the spelling most of the data's organisations
@@ -469,7 +469,7 @@ def map_drawing(
     Parameters
     ----------
     g : the (filtered) bipartite graph; only its organisations are drawn.
-    places : :func:`defus_graph.places.place_organisations` of (at least) its
+    places : :func:`defus_graph.names.places.place_organisations` of (at least) its
         organisations.
     expanded : at country level, the country (ISO code) whose cities are drawn.
     selected : a marker id or organisation node id whose links are all drawn.
@@ -480,9 +480,9 @@ def map_drawing(
 
     Examples
     --------
-    >>> from defus_graph.graph import graph_from_dataset
+    >>> from defus_graph.graph.bipartite import graph_from_dataset
     >>> from defus_graph.model import Dataset, Organisation, Participation, Project
-    >>> from defus_graph.places import place_organisations
+    >>> from defus_graph.names.places import place_organisations
     >>> orgs = (Organisation("A", "city", "DE", latitude=51.2, longitude=6.8, city="X"),
     ...         Organisation("B", "NGO", "DE", latitude=51.2, longitude=6.8, city="X"),
     ...         Organisation("C", "city", "FR", latitude=48.9, longitude=2.4, city="Y"))
