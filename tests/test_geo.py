@@ -261,7 +261,7 @@ def test_too_many_cities_become_countries_with_the_expanded_one_in_cities() -> N
     g = graph_from_dataset(ds)
     places = place_organisations(ds.organisations)
     d = map_drawing(g, places, city_limit=10, expanded="BE")
-    assert d.level == "country"
+    assert d.level == "country" and d.cities_total == 31
     labels = {m.label for m in d.markers}
     assert {"DE", "FR", "ES", "Charleroi", "Liège", "Leuven"} <= labels and "BE" not in labels
     de = next(m for m in d.markers if m.id == "country:DE")

@@ -28,7 +28,7 @@ from .controls import (
     reset_filters,
     search_box,
 )
-from .data import current_view, drawn_part, export_file, table_frame
+from .data import current_view, drawn_part, export_file, filtered_graph, table_frame
 from .map import map_switch, map_view
 from .panels import empty_state, network_or_stop, story_panel, view_notices
 from .state import (
@@ -60,6 +60,7 @@ __all__ = [
     "empty_state",
     "export_file",
     "filter_controls",
+    "filtered_graph",
     "funding_chart",
     "graph_payload",
     "init_state",

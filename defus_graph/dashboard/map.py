@@ -161,7 +161,7 @@ def map_payload(
             "borderWidth": 4 if m.id == selected else 1,
             "color": {
                 "background": colour,
-                "border": "#000000" if not dim else _rgba("#000000", _DIM),
+                "border": "#000000" if m.id == selected else _rgba("#333333", _DIM if dim else 0.7),
             },
             "font": {"size": _FONT, "color": "rgba(0,0,0,0.25)" if dim else "#222222"},
         }
@@ -281,7 +281,7 @@ def map_view(net: Network, filters: Filters, selection: state.Selection) -> None
     if drawing.level == "country":
         where = f"; the cities of {md(drawing.expanded)}" if drawing.expanded else ""
         st.info(
-            f"{len(drawing.markers):,} markers: too many cities to draw, so the map shows "
+            f"{drawing.cities_total:,} cities are too many to draw at once: the map shows "
             f"countries{where}. Click a country's square to see its cities.",
             icon=":material/public:",
         )

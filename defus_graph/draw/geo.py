@@ -187,6 +187,7 @@ class MapDrawing:
 
     ``level`` is ``"city"`` or ``"country"`` (countries, with the cities of
     ``expanded``); ``links_total`` counts every link before :data:`LINK_LIMIT`;
+    ``cities_total`` is how many city markers the graph's organisations make;
     ``unplaced`` are the places (with their reasons) of the organisations of
     the graph that have no coordinates; ``marker_of`` maps each placed
     organisation's node id to its marker's id.
@@ -202,6 +203,7 @@ class MapDrawing:
     _matrix: sp.csr_array = field(repr=False)  # markers by projects, 1 where one takes part
     _projects: tuple[str, ...] = field(repr=False)
     _rows: dict[str, int] = field(repr=False, default_factory=dict)
+    cities_total: int = 0
 
     def in_box(self) -> list[str]:
         """The ids of the markers inside :data:`BOX` (the rest are partners far from Europe)."""
@@ -365,7 +367,8 @@ class MapIndex:
     ) -> MapDrawing:
         """The markers and links: see :func:`map_drawing`."""
         level = "city"
-        if len(set(self.city_keys)) > city_limit:
+        cities = len(set(self.city_keys))
+        if cities > city_limit:
             level = "country"
         else:
             expanded = None
@@ -399,6 +402,7 @@ class MapIndex:
             matrix,
             self.projects,
             {key: i for i, key in enumerate(ids)},
+            cities,
         )
 
     def _marker(self, key: str, members: list[int], n_projects: int, top: int) -> Marker:
