@@ -277,3 +277,14 @@ def test_on_the_bundled_data_dusseldorf_is_on_its_city_linked_to_leuven_by_two_p
     weights = {(k.a, k.b): k.weight for k in d.links}
     assert weights[("city:BE:leuven", dus.id)] == 2
     assert len(d.markers) == 31 and len(d.unplaced) == 22
+
+
+def test_beyond_the_marker_limit_the_busiest_cities_are_drawn_and_the_selected_one() -> None:
+    orgs = [_org(f"C{i}", "city", "DE", f"T{i}", 48 + i * 0.5, 7 + i * 0.5) for i in range(5)]
+    members = {"X1": ["C0", "C1"], "X2": ["C0", "C1"], "Y": ["C2", "C3"], "Z": ["C4"]}
+    d = _drawing(orgs, members, marker_limit=2)
+    assert [m.id for m in d.markers] == ["city:DE:t0", "city:DE:t1"]
+    assert d.markers_total == 5 and d.marker_of["org:C4"] == "city:DE:t4"
+    assert [(k.a, k.b, k.weight) for k in d.links] == [("city:DE:t0", "city:DE:t1", 2)]
+    chosen = _drawing(orgs, members, marker_limit=2, selected="org:C3")
+    assert [m.id for m in chosen.markers] == ["city:DE:t0", "city:DE:t1", "city:DE:t3"]

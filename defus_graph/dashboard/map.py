@@ -285,6 +285,11 @@ def map_view(net: Network, filters: Filters, selection: state.Selection) -> None
             f"countries{where}. Click a country's square to see its cities.",
             icon=":material/public:",
         )
+    if len(drawing.markers) < drawing.markers_total:
+        st.caption(
+            f"The {len(drawing.markers):,} markers with most projects of "
+            f"{drawing.markers_total:,} are drawn; search a name to show any other."
+        )
     if len(drawing.links) < drawing.links_total:
         st.caption(
             f"The {len(drawing.links):,} strongest of {drawing.links_total:,} links are drawn "

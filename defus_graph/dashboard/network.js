@@ -102,28 +102,31 @@ function drawOutlines(ctx, rings, scale) {
 // Markers come largest first; only the first LABELS are labelled at the
 // opening zoom, more as one zooms in (four times as many at twice the zoom).
 const LABELS = 40;
+function scaledNodes(inst, scale) {
+  const labelled = LABELS * Math.pow(scale / (inst.fitScale || scale), 2);
+  const selected = inst.root.dataset.selected;
+  return inst.baseNodes.map((n, rank) => ({
+    ...n,
+    size: n.size / scale,
+    borderWidth: (n.borderWidth || 1) / scale,
+    font: {
+      ...(n.font || {}),
+      size: rank < labelled || n.id === selected ? ((n.font && n.font.size) || 14) / scale : 0,
+    },
+  }));
+}
+
+function scaledEdges(inst, scale) {
+  return inst.baseEdges.map((e) => ({ ...e, id: edgeId(e), width: (e.width || 1) / scale }));
+}
+
 function keepScreenSizes(inst) {
   if (!inst.screenSized) return;
   const scale = inst.network.getScale();
   if (scale === inst.sizedAt) return;
   inst.sizedAt = scale;
-  const labelled = LABELS * Math.pow(scale / (inst.fitScale || scale), 2);
-  inst.nodes.update(
-    inst.baseNodes.map((n, rank) => ({
-      id: n.id,
-      size: n.size / scale,
-      borderWidth: (n.borderWidth || 1) / scale,
-      font: {
-        ...(n.font || {}),
-        size: rank < labelled || n.id === inst.root.dataset.selected
-          ? ((n.font && n.font.size) || 14) / scale
-          : 0,
-      },
-    })),
-  );
-  inst.edges.update(
-    inst.baseEdges.map((e) => ({ id: edgeId(e), width: (e.width || 1) / scale })),
-  );
+  inst.nodes.update(scaledNodes(inst, scale));
+  inst.edges.update(scaledEdges(inst, scale));
 }
 
 function create(parentElement, options) {
@@ -174,6 +177,7 @@ function create(parentElement, options) {
 
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
+  const started = performance.now();
   let inst = INSTANCES.get(parentElement);
   const payload = data || { nodes: [], edges: [], legend: [], selected: null, signature: "" };
   if (!inst || !inst.root.isConnected) {
@@ -183,26 +187,32 @@ export default function (component) {
   inst.setTriggerValue = setTriggerValue;
   inst.generation = (inst.generation || 0) + 1;
   const generation = inst.generation;
-  syncDataSet(inst.nodes, payload.nodes);
-  syncDataSet(
-    inst.edges,
-    payload.edges.map((edge) => ({ ...edge, id: edgeId(edge) })),
-  );
-  if (payload.signature !== inst.signature) {
-    inst.signature = payload.signature;
-    // The map opens on Europe, leaving partners far away (payload.fitNodes) aside.
-    const fitNodes = payload.fitNodes && payload.fitNodes.length ? payload.fitNodes : undefined;
-    inst.network.fit({ nodes: fitNodes, animation: false });
-    inst.fitScale = inst.network.getScale();
-  }
-  renderLegend(inst.legend, payload.legend, payload.legendNote);
   inst.root.dataset.selected = payload.selected || "";
   inst.screenSized = Boolean(payload.screenSized);
   inst.baseNodes = payload.nodes;
   inst.baseEdges = payload.edges;
-  inst.sizedAt = null;
-  keepScreenSizes(inst);
+  // Items go in once, already at their size on screen for the current zoom.
+  const scale = inst.network.getScale();
+  syncDataSet(inst.nodes, inst.screenSized ? scaledNodes(inst, scale) : payload.nodes);
+  syncDataSet(
+    inst.edges,
+    inst.screenSized
+      ? scaledEdges(inst, scale)
+      : payload.edges.map((edge) => ({ ...edge, id: edgeId(edge) })),
+  );
+  inst.sizedAt = scale;
+  if (payload.signature !== inst.signature) {
+    inst.signature = payload.signature;
+    // The map opens on Europe, leaving partners far away (payload.fitNodes) aside.
+    const fitNodes = payload.fitNodes && payload.fitNodes.length ? payload.fitNodes : null;
+    inst.network.fit(fitNodes ? { nodes: fitNodes, animation: false } : { animation: false });
+    inst.fitScale = inst.network.getScale();
+  }
+  renderLegend(inst.legend, payload.legend, payload.legendNote);
+  keepScreenSizes(inst); // after a fit, the zoom changed
   inst.root.dataset.nodes = String(payload.nodes.length);
+  // How long this update took in the browser (ms), for benchmarks.
+  inst.root.dataset.renderMs = String(Math.round(performance.now() - started));
   inst.root.dataset.ready = "true";
   // For tests and for the curious: where a node is drawn on the page.
   globalThis.defusGraph = {
