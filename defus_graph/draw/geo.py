@@ -32,8 +32,8 @@ Pure functions, no drawing library: the dashboard's map view
   median of its organisations' points) and the cities of one ``expanded``
   country only; of more than :data:`MARKER_LIMIT` markers, the countries and
   the cities with most projects are drawn (and the selected one), and the
-  drawing says how many it leaves out. Both keep a click on Horizon 2020's data
-  (30,000 organisations) near a second in Chromium on a busy 2-core machine.
+  drawing says how many it leaves out (the README gives the time of a click on
+  Horizon 2020-size data).
 
 Examples
 --------
