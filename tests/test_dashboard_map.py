@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from defus_graph.cli import main as cli_main
 from defus_graph.dashboard import state
-from defus_graph.dashboard.map import map_payload, unplaced_frame
+from defus_graph.dashboard.data import load_network
+from defus_graph.dashboard.map import map_geojson, map_payload, unplaced_frame
 from defus_graph.draw.geo import map_drawing
 from defus_graph.graph.bipartite import graph_from_dataset
+from defus_graph.graph.views import Filters
 from defus_graph.names.places import place_organisations
 from defus_graph.store.tables import DATA_ENV, load_dataset
 from tests.test_dashboard_app import APP, story
@@ -87,3 +90,22 @@ def test_unplaced_frame_gives_the_reason_without_its_prefix() -> None:
     unplaced = tuple(p for p in place_organisations(ds.organisations) if not p.placed)
     frame = unplaced_frame(unplaced)
     assert not frame["Why it is not on the map"].str.startswith("not placed").any()
+
+
+def test_the_map_s_geojson_download_is_what_the_command_line_exports(tmp_path: Path) -> None:
+    net = load_network(ROOT / "data")
+    out = tmp_path / "be.geojson"
+    assert cli_main(
+        [
+            "--data",
+            str(ROOT / "data"),
+            "export",
+            "--format",
+            "geojson",
+            "--country",
+            "BE",
+            "-o",
+            str(out),
+        ]
+    ) in (0, None)
+    assert map_geojson(net, Filters(countries=("BE",))) == out.read_bytes()

@@ -51,6 +51,7 @@ from .text import md
 
 __all__ = [
     "city_members",
+    "map_geojson",
     "map_payload",
     "map_switch",
     "map_view",
@@ -315,7 +316,7 @@ def map_view(net: Network, filters: Filters, selection: state.Selection) -> None
     )
     st.download_button(
         "Download the map as GeoJSON (QGIS, kepler.gl)",
-        data=lambda: geojson_bytes(with_coordinates(g.copy(), _places(net.key, net))),
+        data=lambda: map_geojson(net, filters),
         file_name="defus-map.geojson",
         mime="application/geo+json",
         key="download_geojson",
@@ -328,6 +329,12 @@ def map_view(net: Network, filters: Filters, selection: state.Selection) -> None
                 hide_index=True,
                 width="stretch",
             )
+
+
+def map_geojson(net: Network, filters: Filters) -> bytes:
+    """The places and links the filters keep, as ``export --format geojson`` writes them."""
+    g = with_coordinates(filtered_graph(net, filters).copy(), _places(net.key, net))
+    return geojson_bytes(g)
 
 
 def unplaced_frame(unplaced: tuple[Place, ...]) -> pd.DataFrame:
