@@ -8,13 +8,16 @@ document on stdout).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .errors import DataError, DefusGraphError
@@ -22,10 +25,11 @@ from .ingest import FORMATS
 from .model import KINDS, Dataset
 from .store import (
     DATA_ENV,
-    FILES,
+    NO_TABLES,
     check_dataset,
     default_data_dir,
     load_dataset,
+    load_folder,
     save_dataset,
 )
 from .vocabulary import escape_controls
@@ -343,18 +347,20 @@ def _note(text: str) -> None:
     sys.stderr.flush()
 
 
-def _save_checked(ds: Dataset, out: Path) -> None:
-    """Write ``ds`` to ``out`` only if it reads back without a problem."""
-    save_dataset(ds, out, check=True)
+def _save_checked(ds: Dataset, out: Path, since: str) -> None:
+    """Write ``ds`` to ``out`` only if it reads back without a problem and no one saved
+    ``out`` since its tables were read (their state ``since``)."""
+    save_dataset(ds, out, check=True, since=since)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest, read_paths
 
     out: Path = args.out
-    existing = Dataset()
-    if out.exists() and any((out / name).exists() for name in FILES):
-        existing = load_dataset(out, allow_missing=True)
+    existing, since = Dataset(), NO_TABLES
+    if out.is_dir():
+        loaded = load_folder(out, allow_missing=True)
+        existing, since = loaded.dataset, loaded.state
     # utf-8, the global default, lets inputs be detected (UTF-8, else cp1252 with a note).
     encoding = (
         None if args.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else args.encoding
@@ -367,7 +373,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         _note(note)
     merged = result.dataset
     # Check the result exactly as it will be read back before touching ``out``.
-    _save_checked(merged, out)
+    _save_checked(merged, out, since)
     summary = _summary(merged)
     if args.json:
         _emit_json({"out": str(out), "written": True, **summary})
@@ -433,7 +439,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from .duplicates import merge_organisations, suggest_duplicates
     from .records import find_organisation
 
-    ds = load_dataset(args.data, encoding=args.encoding)
+    loaded = load_folder(args.data, encoding=args.encoding)
+    ds = loaded.dataset
     keep, other = find_organisation(ds, args.keep), find_organisation(ds, args.other)
     suggested = next(
         (s for s in suggest_duplicates(ds, min_score=0.0) if {s.keep, s.other} == {keep, other}),
@@ -460,7 +467,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         if answer.strip().casefold() not in ("y", "yes", "j", "ja"):
             _emit("Nothing merged.")
             return 1
-    _save_checked(merged, args.data)
+    _save_checked(merged, args.data, loaded.state)
     _emit(f'Merged "{other}" into "{keep}" in {args.data}; the previous tables are in .previous/.')
     return 0
 
@@ -883,6 +890,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """SIGTERM ends a command as Ctrl-C would: what it was writing is removed on the way out.
+
+    Python's default dies on the spot, leaving a save's temporary files behind.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_signal(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
@@ -891,7 +918,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s"
     )
     try:
-        status: int = args.func(args)
+        with _sigterm_as_exit():
+            status: int = args.func(args)
     except DefusGraphError as err:
         print(f"defus-graph: {err}", file=sys.stderr)
         return 1
