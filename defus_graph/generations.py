@@ -116,23 +116,49 @@ def _lock_fd(fd: int, *, exclusive: bool) -> None:
     fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
 
 
-@contextlib.contextmanager
-def _locked(directory: Path, *, exclusive: bool) -> Iterator[bool]:
-    """Hold the folder's lock; yields False (unlocked) when a reader finds no lock file.
+#: How a folder was held: under its lock, without (it has no lock file), or without (denied).
+_LOCKED, _NO_LOCK_FILE, _DENIED = "locked", "no lock file", "denied"
 
-    Closing the file releases the lock, as does the end of the process.
+
+def _open_lock(directory: Path, *, create: bool) -> int:
+    """The lock file, opened for reading (enough to lock it); created if asked and missing.
+
+    A new lock file can be opened by whoever can list the folder (its mode is
+    the folder's without the execute bits), so readers who may not write still
+    take turns with the saves.
     """
-    flags = os.O_RDONLY | (os.O_CREAT if exclusive else 0)
+    path = directory / LOCK
     try:
-        fd = os.open(directory / LOCK, flags, 0o666)
+        return os.open(path, os.O_RDONLY)
     except FileNotFoundError:
+        if not create:
+            raise
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:  # another save created it meanwhile
+        return os.open(path, os.O_RDONLY)
+    mode = stat.S_IMODE(os.stat(directory).st_mode) & 0o666
+    os.chmod(fd if os.chmod in os.supports_fd else path, mode)
+    return fd
+
+
+@contextlib.contextmanager
+def _locked(directory: Path, *, exclusive: bool) -> Iterator[str]:
+    """Hold the folder's lock; a reader goes on without it when there is none or it may not.
+
+    Yields how the folder is held. Closing the file releases the lock, as does
+    the end of the process.
+    """
+    try:
+        fd = _open_lock(directory, create=exclusive)
+    except (FileNotFoundError, PermissionError) as err:
         if exclusive:
             raise
-        yield False
+        yield _NO_LOCK_FILE if isinstance(err, FileNotFoundError) else _DENIED
         return
     try:
         _lock_fd(fd, exclusive=exclusive)
-        yield True
+        yield _LOCKED
     finally:
         os.close(fd)
 
@@ -297,13 +323,12 @@ def read_generation(directory: Path, names: Iterable[str]) -> dict[str, bytes | 
     """
     names = list(names)
     while True:
-        with _locked(directory, exclusive=False) as locked:
-            journal = (directory / JOURNAL).exists()
-            if not journal:
+        with _locked(directory, exclusive=False) as held:
+            if not (directory / JOURNAL).exists():
                 contents = _read(directory, names, {})
-                # Unlocked, the read holds only if no save began meanwhile (each creates
-                # the lock file before it touches a table).
-                if locked or not (directory / LOCK).exists():
+                # Without a lock file, the read holds only if no save began meanwhile
+                # (each creates the lock file before it touches a table): else read again.
+                if held != _NO_LOCK_FILE or not (directory / LOCK).exists():
                     return contents
                 continue
         return _read_interrupted(directory, names)

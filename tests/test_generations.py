@@ -81,6 +81,25 @@ def test_new_tables_and_their_snapshot_get_the_umask_s_default(
     )
 
 
+def test_the_lock_opens_to_whoever_can_list_the_folder(data_copy: Path, umask: None) -> None:
+    os.umask(0o077)
+    data_copy.chmod(0o750)
+    save_dataset(load_dataset(data_copy), data_copy)
+    assert (data_copy / LOCK).stat().st_mode & 0o777 == 0o640
+
+
+def test_a_reader_that_may_not_open_the_lock_still_reads(
+    data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save_dataset(load_dataset(data_copy), data_copy)  # the folder has a lock file now
+
+    def denied(directory: Path, *, create: bool) -> int:
+        raise PermissionError(13, "Permission denied", str(directory / LOCK))
+
+    monkeypatch.setattr(generations, "_open_lock", denied)
+    assert load_dataset(data_copy) == load_dataset(ROOT / "data")
+
+
 # --- leftovers ------------------------------------------------------------------------------
 
 
