@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from defus_graph import generations
 from defus_graph.cli import main
-from defus_graph.generations import JOURNAL, LOCK
 from defus_graph.model import Dataset
-from defus_graph.store import (
+from defus_graph.store import generations
+from defus_graph.store.generations import JOURNAL, LOCK
+from defus_graph.store.tables import (
     FILES,
     PREVIOUS_DIR,
     StaleDataError,
@@ -148,7 +148,7 @@ _KILLED_SAVE = textwrap.dedent(
     import os, sys
     from pathlib import Path
     from defus_graph.model import Dataset
-    from defus_graph.store import load_dataset, save_dataset
+    from defus_graph.store.tables import load_dataset, save_dataset
 
     folder, call, when = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     ds = load_dataset(folder)
@@ -320,7 +320,7 @@ def test_ingest_refuses_a_folder_saved_while_it_read(
 _TERMINATED_INGEST = textwrap.dedent(
     """
     import os, signal, sys
-    from defus_graph import generations
+    from defus_graph.store import generations
     from defus_graph.cli import main
 
     real, count = os.fsync, 0

@@ -47,7 +47,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
-from .errors import DefusGraphError
+from ..errors import DefusGraphError
 
 __all__ = [
     "JOURNAL",

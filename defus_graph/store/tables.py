@@ -3,7 +3,7 @@
 ``load_dataset`` reads and validates a data directory and either returns a
 whole Dataset or raises :class:`DataError` listing every problem at once; it
 never returns half-loaded data. ``save_dataset`` replaces every table at once
-or none (a journal, see :mod:`defus_graph.generations` for the design and why),
+or none (a journal, see :mod:`defus_graph.store.generations` for the design and why),
 keeps the files' permissions, and with ``since`` refuses to overwrite tables
 someone saved after they were loaded (:func:`load_folder` gives that state).
 """
@@ -24,17 +24,10 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from ._bulk import paused_gc
-from .countries import is_country_code
-from .errors import DataError, InputError
-from .generations import (
-    PREVIOUS_DIR,
-    StaleDataError,
-    read_generation,
-    tables_state,
-    write_generation,
-)
-from .model import (
+from .._bulk import paused_gc
+from ..cells import MAX_NAME_LENGTH, cell_problem, escape_controls, shown_value
+from ..errors import DataError, InputError
+from ..model import (
     FUNDING_SCOPES,
     KINDS,
     ROLES,
@@ -45,9 +38,16 @@ from .model import (
     Project,
     date_bounds,
 )
-from .resolve import Resolver
-from .resolve_text import name_keys
-from .vocabulary import MAX_NAME_LENGTH, cell_problem, escape_controls, shown_value
+from ..names.countries import is_country_code
+from ..names.normal import name_keys
+from ..names.resolve import Resolver
+from .generations import (
+    PREVIOUS_DIR,
+    StaleDataError,
+    read_generation,
+    tables_state,
+    write_generation,
+)
 
 __all__ = [
     "DATA_ENV",
@@ -81,7 +81,7 @@ FILES: dict[str, type] = {
     "aliases.csv": Alias,
 }
 
-#: The state (:func:`~defus_graph.generations.tables_state`) of a folder without tables.
+#: The state (:func:`~defus_graph.store.generations.tables_state`) of a folder without tables.
 NO_TABLES = tables_state(dict.fromkeys(FILES))
 
 
@@ -103,7 +103,7 @@ OPTIONAL_COLUMNS = frozenset(
 #: Columns holding euros, written with two decimals.
 _MONEY_COLUMNS = frozenset({"funding_eur", "contribution_eur"})
 
-_REPO_DATA = Path(__file__).resolve().parent.parent / "data"
+_REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def default_data_dir() -> Path:
@@ -669,7 +669,7 @@ def load_with_key(
 ) -> tuple[Dataset, str | None]:
     """:func:`load_dataset`, and the content key of the tables it read.
 
-    The key (see :func:`defus_graph.snapshot.content_key`) names exactly the
+    The key (see :func:`defus_graph.store.snapshot.content_key`) names exactly the
     bytes the dataset was read from, for whatever is kept beside the
     snapshot; ``None`` when a table is missing.
     """
@@ -1227,7 +1227,7 @@ def save_dataset(
 
     The tables replace those of ``directory`` as one generation: a reader sees
     the old tables or the new, never some of each, even when the save is
-    killed halfway (:func:`defus_graph.generations.write_generation`). Each
+    killed halfway (:func:`defus_graph.store.generations.write_generation`). Each
     file keeps its permissions; the tables replaced are kept in
     ``directory/.previous/`` (one version back). Text a spreadsheet would run
     as a formula is written with an apostrophe in front (:func:`escape_cell`);

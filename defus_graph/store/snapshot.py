@@ -9,7 +9,7 @@ it). A later load computes
 the key of the files as they are now and takes the snapshot only when the keys
 match, so any edit to a CSV (in a spreadsheet, by hand) makes the next command
 read and check it again. The key names one generation of the tables (as
-:func:`defus_graph.generations.read_generation` reads them), and a snapshot is
+:func:`defus_graph.store.generations.read_generation` reads them), and a snapshot is
 taken only when every file holds the same key: a snapshot written halfway, or
 files of two generations, are never taken.
 
@@ -40,9 +40,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..model import Dataset
 from .generations import tables_state, temporary_beside
-from .model import Dataset
-from .store import FILES
+from .tables import FILES
 
 __all__ = [
     "CACHE_DIR",
@@ -69,7 +69,7 @@ def _checking_code() -> bytes:
     The price is one fresh check of each data folder after the code changes.
     """
     digest = hashlib.sha256()
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # defus_graph/, not only store/
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
@@ -113,7 +113,7 @@ def content_key(contents: Mapping[str, bytes], encoding: str) -> str:
 
 
 def key_of_state(state: str, encoding: str) -> str:
-    """The key of tables whose :func:`~defus_graph.generations.tables_state` is ``state``."""
+    """The key of tables whose :func:`~defus_graph.store.generations.tables_state` is ``state``."""
     digest = hashlib.sha256(_checking_code())
     digest.update(f"\0{encoding.lower()}\0{state}".encode())
     return digest.hexdigest()
