@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from defus_graph.cli import main
+from defus_graph.errors import DataError
 from defus_graph.model import Dataset
 from defus_graph.store import generations
 from defus_graph.store.generations import JOURNAL, LOCK
@@ -230,9 +231,24 @@ def test_a_reader_that_cannot_write_reads_the_interrupted_generation(
 def test_a_journal_that_moves_other_files_is_refused(data_copy: Path) -> None:
     (data_copy / "secret.txt").write_text("mine")
     (data_copy / JOURNAL).write_text('{"renames": [["secret.txt", "projects.csv"]]}')
-    with pytest.raises(Exception, match=r"journal is not one this program wrote"):
+    with pytest.raises(DataError, match=r"journal of an interrupted save, but not one"):
         load_dataset(data_copy)
     assert (data_copy / "secret.txt").read_text() == "mine"
+
+
+def test_an_edit_after_an_interrupted_save_is_not_overwritten(data_copy: Path) -> None:
+    old = load_dataset(data_copy)
+    assert _killed_save(data_copy, "replace", 7) == 9  # journal, .previous/, one table renamed
+    edited = data_copy / "aliases.csv"  # not renamed yet: the old table, edited by hand
+    edited.write_bytes(edited.read_bytes() + b"Augsburg city,Augsburg,by hand,,\n")
+    mine = edited.read_bytes()
+    with pytest.raises(DataError, match=r"aliases.csv: changed after a save .* interrupted"):
+        load_dataset(data_copy)
+    with pytest.raises(DataError, match=r"To keep the tables as they are now, delete"):
+        save_dataset(old, data_copy)
+    assert edited.read_bytes() == mine
+    (data_copy / JOURNAL).unlink()  # the user keeps the tables as they are
+    assert "Augsburg city" in {a.alias for a in load_dataset(data_copy).aliases}
 
 
 # --- two people saving ----------------------------------------------------------------------

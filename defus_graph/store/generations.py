@@ -47,7 +47,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
-from ..errors import DefusGraphError
+from ..errors import DataError, DefusGraphError, InputError
 
 __all__ = [
     "JOURNAL",
@@ -233,12 +233,22 @@ def remove_leftovers(folder: Path) -> list[Path]:
 _Renames = list[tuple[str, str]]
 
 
+def _digest(path: Path) -> str | None:
+    """The SHA-256 of a file's bytes; ``None`` when it does not exist."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
 def _journal_renames(directory: Path, names: Iterable[str]) -> _Renames | None:
     """The renames of an interrupted save's journal, checked; ``None`` when there is none.
 
     Each one must move a hidden temporary file onto a table of ``names``, in the
     folder or in ``.previous/``: a journal in a shared folder never moves
-    anything else.
+    anything else. A table edited since the save was interrupted (its bytes
+    are no longer those the save replaced) is not overwritten: that is an error
+    saying how to choose.
     """
     path = directory / JOURNAL
     try:
@@ -247,8 +257,10 @@ def _journal_renames(directory: Path, names: Iterable[str]) -> _Renames | None:
         return None
     allowed = set(names)
     try:
-        renames = [(str(s), str(t)) for s, t in json.loads(text)["renames"]]
-    except (ValueError, KeyError, TypeError) as err:
+        journal = json.loads(text)
+        renames = [(str(s), str(t)) for s, t in journal["renames"]]
+        replaces = {str(k): v for k, v in journal.get("replaces", {}).items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
         raise _bad_journal(path, f"it cannot be read ({err})") from err
     for source, target in renames:
         s, t = PurePosixPath(source), PurePosixPath(target)
@@ -259,13 +271,49 @@ def _journal_renames(directory: Path, names: Iterable[str]) -> _Renames | None:
             or not (s.name.startswith(f".{t.name}.") and s.name.endswith(".tmp"))
         ):
             raise _bad_journal(path, f"it names {source} -> {target}")
+    _refuse_edited(directory, renames, replaces)
     return renames
 
 
-def _bad_journal(path: Path, why: str) -> DefusGraphError:
-    return DefusGraphError(
-        f"{path}: a save into this folder was interrupted, and its journal is not one this "
-        f"program wrote: {why}. Check that the tables are as you want them, then delete {path}."
+def _refuse_edited(directory: Path, renames: _Renames, replaces: Mapping[str, object]) -> None:
+    """Raise if a table still to be replaced was edited after the save was interrupted."""
+    edited = [
+        (source, target)
+        for source, target in renames
+        if target in replaces
+        and (directory / source).is_file()
+        and (directory / target).exists()
+        and _digest(directory / target) != replaces[target]
+    ]
+    if edited:
+        raise DataError(
+            InputError(
+                str(directory / target),
+                None,
+                None,
+                None,
+                "changed after a save into this folder was interrupted (edited by hand?), so "
+                "the save cannot be finished without undoing that change.",
+                f"To keep the tables as they are now, delete {directory / JOURNAL}. To finish "
+                f"the save instead, delete {target}: the save's version ({directory / source}) "
+                "then takes its place.",
+            )
+            for source, target in edited
+        )
+
+
+def _bad_journal(path: Path, why: str) -> DataError:
+    return DataError(
+        [
+            InputError(
+                str(path),
+                None,
+                None,
+                None,
+                f"is the journal of an interrupted save, but not one this program wrote: {why}.",
+                f"Check that the tables are as you want them, then delete {path}.",
+            )
+        ]
     )
 
 
@@ -280,9 +328,13 @@ def _roll_forward(directory: Path, renames: _Renames) -> None:
     _sync_directory(directory)
 
 
-def _write_journal(directory: Path, renames: _Renames) -> None:
-    """Write the journal in one rename: from then on, the new generation is the folder's."""
-    data = json.dumps({"renames": renames}, indent=1).encode("utf-8")
+def _write_journal(directory: Path, renames: _Renames, replaces: Mapping[str, str | None]) -> None:
+    """Write the journal in one rename: from then on, the new generation is the folder's.
+
+    ``replaces`` holds the digest of each table the save replaces (``None``:
+    it had none), so that completing it never overwrites a later edit.
+    """
+    data = json.dumps({"renames": renames, "replaces": replaces}, indent=1).encode("utf-8")
     staged = _staged(directory / JOURNAL, data)
     os.replace(staged, directory / JOURNAL)
     _sync_directory(directory)
@@ -382,7 +434,11 @@ def write_generation(
             raise StaleDataError(directory)
         renames = _stage_all(directory, contents, current)
         try:
-            _write_journal(directory, renames)
+            replaces = {
+                name: None if data is None else hashlib.sha256(data).hexdigest()
+                for name, data in current.items()
+            }
+            _write_journal(directory, renames, replaces)
         except BaseException:
             for source, _ in renames:
                 (directory / source).unlink(missing_ok=True)
