@@ -23,15 +23,25 @@ during step 4 leaves a journal, and whoever next reads or saves the folder
 completes the renames before reading anything. Readers hold the lock shared, so
 they never see a folder halfway through step 4. A reader that cannot write the
 folder (a read-only share) reads the tables the journal names instead. A table
-edited by hand while no save runs is simply the folder's new content.
+edited by hand while no save runs is simply the folder's new content; one edited
+after a save was interrupted and before it was completed is never overwritten
+(the journal holds the digest of each table it replaces): the user is told how
+to keep either version.
+
+Rejected: one directory per generation behind a symbolic link or a pointer
+file (users and spreadsheets would have to find the tables in a changing
+folder, and Windows links need rights), and a manifest of digests written last
+(it cannot tell a crash from a user's edit, which also changes the digests).
 
 The lock is ``.lock`` in the folder (``flock``, released by the system when a
-process dies, so a crash never leaves the folder locked). A folder without one
-has never been saved by this version; readers do not create it, so reading
-writes nothing.
+process dies, so a crash never leaves the folder locked; on Windows
+``msvcrt.locking``, exclusive for readers too). A folder without one has never
+been saved by this version; readers do not create it (they re-read if a save
+created it meanwhile), so looking at a folder leaves no lock file in it.
 
 Each file written keeps the permissions of the file it replaces (a table one
 shares as 644 stays 644); a new file gets the umask's default, as any program's.
+Its owner is whoever saved it, as with any program that replaces a file.
 """
 
 from __future__ import annotations
