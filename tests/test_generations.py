@@ -274,6 +274,34 @@ def test_a_save_is_refused_after_an_edit_in_a_spreadsheet(data_copy: Path) -> No
     assert "Augsburg city" in (data_copy / "aliases.csv").read_text(encoding="utf-8")
 
 
+def test_two_sessions_of_one_dashboard_saving_at_once_lose_nothing(data_copy: Path) -> None:
+    """Streamlit runs each session in a thread of one process: they take turns too."""
+    import threading
+
+    loaded = load_folder(data_copy)
+    ds = loaded.dataset
+    versions = [_smaller(ds), Dataset(ds.projects, ds.organisations, ds.participations, ())]
+    barrier = threading.Barrier(2)
+    outcome: dict[int, str] = {}
+
+    def save(i: int) -> None:
+        barrier.wait()
+        try:
+            save_dataset(versions[i], data_copy, since=loaded.state)
+            outcome[i] = "saved"
+        except StaleDataError:
+            outcome[i] = "refused"
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcome.values()) == ["refused", "saved"]
+    winner = next(i for i, o in outcome.items() if o == "saved")
+    assert load_dataset(data_copy) == versions[winner]
+
+
 def _merging(folder: Path, keep: str, other: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "defus_graph", "--data", str(folder), "merge", keep, other],
