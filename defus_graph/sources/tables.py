@@ -622,29 +622,10 @@ def _own_facts(sheets: dict[str, Sheet]) -> SourceFacts:
     for _, rec in records.get("organisations.csv", []):
         assert isinstance(rec, Organisation)
         orgs[rec.name] = rec
-    used: set[str] = set()
-    for line, rec in records.get("participations.csv", []):
-        assert isinstance(rec, Participation)
-        org = orgs.get(rec.organisation, Organisation(rec.organisation))
-        used.add(org.name)
-        facts.mentions.append(
-            Mention(
-                project=rec.project,
-                name=rec.organisation,
-                role=rec.role,
-                line=rec.line or line,
-                name_as_written=rec.name_as_written or rec.organisation,
-                country=org.country,
-                pic=org.pic,
-                kind=org.kind,
-                city=org.city,
-                latitude=org.latitude,
-                longitude=org.longitude,
-                contribution_eur=rec.contribution_eur,
-                source=rec.source or sheets["participations.csv"].name,
-                note=org.note,
-            )
-        )
+    if "participations.csv" in sheets:
+        name = sheets["participations.csv"].name
+        facts.mentions.extend(_own_mentions(records.get("participations.csv", []), orgs, name))
+    used = {m.name for m in facts.mentions}
     for line, rec in records.get("aliases.csv", []):
         assert isinstance(rec, Alias)
         facts.aliases.append(
@@ -659,6 +640,35 @@ def _own_facts(sheets: dict[str, Sheet]) -> SourceFacts:
             + "."
         )
     return facts
+
+
+def _own_mentions(
+    participations: list[tuple[int, object]], orgs: dict[str, Organisation], name: str
+) -> list[Mention]:
+    """A mention per participation row, with its organisation's facts from its own table."""
+    mentions: list[Mention] = []
+    for line, rec in participations:
+        assert isinstance(rec, Participation)
+        org = orgs.get(rec.organisation, Organisation(rec.organisation))
+        mentions.append(
+            Mention(
+                project=rec.project,
+                name=rec.organisation,
+                role=rec.role,
+                line=rec.line or line,
+                name_as_written=rec.name_as_written or rec.organisation,
+                country=org.country,
+                pic=org.pic,
+                kind=org.kind,
+                city=org.city,
+                latitude=org.latitude,
+                longitude=org.longitude,
+                contribution_eur=rec.contribution_eur,
+                source=rec.source or name,
+                note=org.note,
+            )
+        )
+    return mentions
 
 
 def facts_from_sheets(sheets: Sequence[Sheet]) -> list[SourceFacts]:
