@@ -16,7 +16,6 @@ import functools
 import io
 import itertools
 import math
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -59,7 +58,6 @@ __all__ = [
     "StaleDataError",
     "check_dataset",
     "dataset_from_columns",
-    "default_data_dir",
     "escape_cell",
     "load_dataset",
     "load_folder",
@@ -102,16 +100,6 @@ OPTIONAL_COLUMNS = frozenset(
 
 #: Columns holding euros, written with two decimals.
 _MONEY_COLUMNS = frozenset({"funding_eur", "contribution_eur"})
-
-_REPO_DATA = Path(__file__).resolve().parents[2] / "data"
-
-
-def default_data_dir() -> Path:
-    """The data directory to use: ``$DEFUS_GRAPH_DATA``, else the bundled ``data/``."""
-    env = os.environ.get(DATA_ENV)
-    if env:
-        return Path(env)
-    return _REPO_DATA
 
 
 # A cell a spreadsheet would run as a formula: "=", "+", "-" or "@" first,
