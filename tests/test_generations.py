@@ -397,3 +397,23 @@ def test_an_ingest_ended_by_sigterm_leaves_nothing(data_copy: Path) -> None:
     assert b"Traceback" not in done.stderr
     assert {name: (data_copy / name).read_bytes() for name in FILES} == before
     assert _leftovers(data_copy) == []
+
+
+def test_a_first_save_to_the_users_folder_refuses_tables_saved_there_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The example is shown while the user's folder has no tables; a merge of it goes there,
+    but not over tables another process saved there while the question was asked."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    monkeypatch.delenv("DEFUS_GRAPH_DATA", raising=False)
+    mine = tmp_path / "share" / "defus-graph"
+    theirs = _smaller(load_dataset(ROOT / "data"))
+
+    def someone_saves_first() -> str:
+        save_dataset(theirs, mine)
+        return "y"
+
+    monkeypatch.setattr("builtins.input", someone_saves_first)
+    assert main(["merge", "DEFUS", "Augsburg"]) == 1
+    assert "the data changed since you opened it: reload" in capsys.readouterr().err
+    assert load_dataset(mine) == theirs
