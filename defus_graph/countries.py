@@ -5,9 +5,20 @@ Kept in the package so that nothing is looked up on the network.
 
 from __future__ import annotations
 
+import difflib
+
+from .errors import DefusGraphError
 from .resolve_text import normalise
 
-__all__ = ["ISO_CODES", "OTHER_CODES", "country_code", "is_country_code"]
+__all__ = [
+    "ISO_CODES",
+    "OTHER_CODES",
+    "closest_countries",
+    "country_code",
+    "country_filter",
+    "country_name",
+    "is_country_code",
+]
 
 #: Every officially assigned ISO 3166-1 alpha-2 code.
 ISO_CODES: frozenset[str] = frozenset(
@@ -102,3 +113,57 @@ def country_code(text: str) -> str | None:
         code = _EU_CODES.get(upper, upper)
         return code if is_country_code(code) else None
     return _BY_NAME.get(normalise(stripped))
+
+
+def country_name(code: str) -> str:
+    """The English name of the country ``code`` stands for, or ``code`` itself if none is kept.
+
+    Examples
+    --------
+    >>> country_name("DE"), country_name("XK"), country_name("ZZ")
+    ('Germany', 'Kosovo', 'ZZ')
+    """
+    names = _NAMES.get(code)
+    return names[0] if names else code
+
+
+def closest_countries(text: str, *, limit: int = 3) -> list[str]:
+    """Countries written like ``text``, closest first, as ``"Germany (DE)"``: for "did you mean".
+
+    Examples
+    --------
+    >>> closest_countries("Germny"), closest_countries("Deutchland")
+    (['Germany (DE)'], ['Germany (DE)'])
+    >>> closest_countries("zzzzzz")
+    []
+    """
+    close = difflib.get_close_matches(normalise(text), list(_BY_NAME), n=limit * 3, cutoff=0.6)
+    found: list[str] = []
+    for key in close:
+        label = f"{country_name(_BY_NAME[key])} ({_BY_NAME[key]})"
+        if label not in found:
+            found.append(label)
+    return found[:limit]
+
+
+def country_filter(text: str) -> str:
+    """The ISO code a user means by ``text``: a code in any case (``DE``, ``de``, ``UK``) or a
+    name (``Germany``, ``Deutschland``), as a ``--country`` option or a filter takes it.
+
+    Raises :class:`DefusGraphError` saying what was expected, with the closest names.
+
+    Examples
+    --------
+    >>> country_filter("de"), country_filter("Germany"), country_filter("Spanien")
+    ('DE', 'DE', 'ES')
+    """
+    stripped = text.strip()
+    code = country_code(stripped.upper() if len(stripped) == 2 else stripped)
+    if code is not None:
+        return code
+    close = closest_countries(stripped)
+    guess = f" Did you mean {' or '.join(close)}?" if close else ""
+    raise DefusGraphError(
+        f'"{stripped}" is neither a country code nor a country name this tool knows.{guess} '
+        "Give a two-letter ISO code such as DE, FR or NL, or a name such as Germany."
+    )
