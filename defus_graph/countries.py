@@ -130,6 +130,8 @@ def country_name(code: str) -> str:
 def closest_countries(text: str, *, limit: int = 3) -> list[str]:
     """Countries written like ``text``, closest first, as ``"Germany (DE)"``: for "did you mean".
 
+    Only names nearly as close as the closest count, so that a typo gets one answer.
+
     Examples
     --------
     >>> closest_countries("Germny"), closest_countries("Deutchland")
@@ -137,11 +139,18 @@ def closest_countries(text: str, *, limit: int = 3) -> list[str]:
     >>> closest_countries("zzzzzz")
     []
     """
-    close = difflib.get_close_matches(normalise(text), list(_BY_NAME), n=limit * 3, cutoff=0.6)
+    key = normalise(text)
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, key, name).ratio(), name) for name in _BY_NAME),
+        reverse=True,
+    )
+    if not scored or scored[0][0] < 0.75:
+        return []
+    floor = max(0.75, scored[0][0] - 0.1)
     found: list[str] = []
-    for key in close:
-        label = f"{country_name(_BY_NAME[key])} ({_BY_NAME[key]})"
-        if label not in found:
+    for ratio, name in scored:
+        label = f"{country_name(_BY_NAME[name])} ({_BY_NAME[name]})"
+        if ratio >= floor and label not in found:
             found.append(label)
     return found[:limit]
 
