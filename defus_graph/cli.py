@@ -362,6 +362,7 @@ def _save_checked(ds: Dataset, out: Path) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest, read_paths
+    from .sources.archive import expand_archives
 
     out: Path = args.out
     existing = Dataset()
@@ -371,7 +372,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     encoding = (
         None if args.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else args.encoding
     )
-    inputs = read_paths(args.files)
+    # A CORDIS archive gives its project.csv and organization.csv, with a note of the rest.
+    expanded = expand_archives(read_paths(args.files))
+    for note in expanded.notes:
+        _note(note)
+    inputs = list(expanded.files)
     if args.dry_run:
         return _dry_run(args, inputs, existing, encoding)
     result = ingest(inputs, existing, fmt=args.format, encoding=encoding)

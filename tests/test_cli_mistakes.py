@@ -66,7 +66,7 @@ def _count_wrongs(kind: Callable[[str], object]) -> list[Wrong]:
     ]
 
 
-_PATH_KINDS = {
+_PATH_KINDS: dict[object, list[Wrong]] = {
     arguments.output_file: [
         Wrong(A_FOLDER, 2, "a folder where a file is to be written"),
         Wrong(MISSING, 2, "in a folder that does not exist"),
