@@ -22,11 +22,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .countries import country_filter
 from .errors import DefusGraphError
+from .names.countries import country_filter
 
 if TYPE_CHECKING:
-    from .compare import Period
+    from .analysis.compare import Period
 
 __all__ = [
     "alpha",
@@ -142,7 +142,7 @@ def country(text: str) -> str:
 def period(text: str) -> Period:
     """A period of years, ``2014-2017``, or one year, ``2019``."""
     # compare pulls in networkx and scipy: imported only when a period is read.
-    from .compare import parse_period
+    from .analysis.compare import parse_period
 
     try:
         return parse_period(text)

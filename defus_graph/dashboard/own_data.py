@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..duplicates import Suggestion, merge_organisations, suggest_duplicates
+from ..analysis.records import dates_text
 from ..errors import DataError, InputError
 from ..model import Dataset, Organisation, Project
+from ..names.duplicates import Suggestion, merge_organisations, suggest_duplicates
 from ..reading import Reading, reading_report
 from ..sources.archive import expand_archives
-from ..viz import dates_text
 
 __all__ = [
     "ENCODINGS",
@@ -212,7 +212,7 @@ def preview_uploads(
     uploads : the files, in the order they were chosen.
     current : the dataset on screen; it is not changed.
     current_key : its key (see :class:`SessionData`).
-    encoding : None detects it (see :func:`defus_graph.ingest.read_inputs`).
+    encoding : None detects it (see :func:`defus_graph.sources.detect.read_inputs`).
     progress : called with the share done (0 to 1) and what is being done, as a
         large file takes a while: archives are unpacked (CORDIS ZIPs give their
         project.csv and organization.csv), then the files read and merged.
@@ -405,7 +405,7 @@ def with_merge(
     ------
     DefusGraphError
         When the core refuses the merge (see
-        :func:`defus_graph.duplicates.merge_organisations`); nothing changes.
+        :func:`defus_graph.names.duplicates.merge_organisations`); nothing changes.
     """
     day = today or dt.date.today()
     merged = merge_organisations(current, keep, other, reason=reason, today=day)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import difflib
 
-from .errors import DefusGraphError
-from .resolve_text import normalise
+from ..errors import DefusGraphError
+from .normal import normalise
 
 __all__ = [
     "ISO_CODES",
