@@ -256,7 +256,8 @@ CASES = _all_cases()
 
 def _folder(tmp: Path) -> None:
     """The paths the placeholders name, each case in its own folder."""
-    shutil.copytree(DATA, tmp / "data")
+    # The tables only: a snapshot left in data/ by other runs would make cases differ.
+    shutil.copytree(DATA, tmp / "data", ignore=shutil.ignore_patterns(".*"))
     (tmp / "a-file.txt").write_text("a file, not a folder\n", encoding="utf-8")
     (tmp / "a-folder").mkdir()
     (tmp / "read-only").mkdir()
@@ -265,7 +266,13 @@ def _folder(tmp: Path) -> None:
 
 
 def _tree(tmp: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(tmp)): p.read_bytes() for p in tmp.rglob("*") if p.is_file()}
+    """Every file under ``tmp`` but the data folder's snapshot (a cache of what was read,
+    which reading may write; see defus_graph.store.snapshot)."""
+    return {
+        str(p.relative_to(tmp)): p.read_bytes()
+        for p in tmp.rglob("*")
+        if p.is_file() and ".cache" not in p.relative_to(tmp).parts
+    }
 
 
 def _run(argv: list[str]) -> int:

@@ -18,7 +18,7 @@ from defus_graph.dashboard.own_data import Upload, preview_uploads
 from defus_graph.errors import DataError
 from defus_graph.model import Dataset
 from defus_graph.sources.archive import archive_members, expand_archives, is_archive
-from defus_graph.store import load_dataset
+from defus_graph.store.tables import load_dataset
 
 ARCHIVE = "cordis-h2020projects-csv.zip"
 OTHERS = {"euroSciVoc.csv": b"projectID;euroSciVocCode\n1;/23\n", "legalBasis.csv": b"a;b\n"}
