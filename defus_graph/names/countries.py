@@ -16,6 +16,7 @@ __all__ = [
     "closest_countries",
     "country_code",
     "country_filter",
+    "country_label",
     "country_name",
     "is_country_code",
 ]
@@ -125,6 +126,18 @@ def country_name(code: str) -> str:
     """
     names = _NAMES.get(code)
     return names[0] if names else code
+
+
+def country_label(code: str) -> str:
+    """How a filter shows the country ``code``: its name with the code, or the code alone.
+
+    Examples
+    --------
+    >>> country_label("DE"), country_label("ZZ")
+    ('Germany (DE)', 'ZZ')
+    """
+    name = country_name(code)
+    return f"{name} ({code})" if name != code else code
 
 
 def closest_countries(text: str, *, limit: int = 3) -> list[str]:
