@@ -240,6 +240,13 @@ def preview_uploads(
         return Preview(
             tuple(names), key, None, problems=tuple(_for_screen(p) for p in err.problems)
         )
+    return _what_is_new(current, reading, tuple(names), key, expanded.notes)
+
+
+def _what_is_new(
+    current: Dataset, reading: Reading, names: tuple[str, ...], key: str, notes: Sequence[str]
+) -> Preview:
+    """The preview of a reading that succeeded: what it adds to ``current``."""
     result = reading.ingested
     ds = result.dataset
     old_projects = {p.acronym for p in current.projects}
@@ -247,10 +254,10 @@ def preview_uploads(
     old_pairs = {(pa.project, pa.organisation) for pa in current.participations}
     new_pairs = [pa for pa in ds.participations if (pa.project, pa.organisation) not in old_pairs]
     return Preview(
-        files=tuple(names),
+        files=names,
         key=key,
         dataset=ds,
-        notes=(*expanded.notes, *result.notes),
+        notes=(*notes, *result.notes),
         new_projects=tuple(p for p in ds.projects if p.acronym not in old_projects),
         new_organisations=tuple(o for o in ds.organisations if o.name not in old_orgs),
         new_participations=len(new_pairs),
