@@ -247,3 +247,16 @@ def test_the_dashboard_says_when_an_archive_cannot_be_read() -> None:
     assert not preview.ok
     assert "cannot be read" in str(preview.problems[0])
     assert json.dumps([p.as_dict() for p in preview.problems])
+
+
+def test_the_upload_limit_fits_a_whole_programme() -> None:
+    """Streamlit refuses a file above server.maxUploadSize before the app sees it: the
+    setting and the app's own check agree, and both take Horizon 2020's project.csv
+    (about 70 MB with every abstract)."""
+    import tomllib
+
+    from defus_graph.dashboard.own_data import MAX_FILE_MB
+
+    config = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
+    setting = tomllib.loads(config.read_text(encoding="utf-8"))["server"]["maxUploadSize"]
+    assert setting == MAX_FILE_MB >= 70
