@@ -260,3 +260,16 @@ def test_the_upload_limit_fits_a_whole_programme() -> None:
     config = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
     setting = tomllib.loads(config.read_text(encoding="utf-8"))["server"]["maxUploadSize"]
     assert setting == MAX_FILE_MB >= 70
+
+
+def test_the_library_reads_the_archive_as_the_command_does(
+    tmp_path: Path, cordis: dict[str, bytes]
+) -> None:
+    from defus_graph.ingest import ingest_files
+
+    for name, data in cordis.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / ARCHIVE).write_bytes(_zip({**OTHERS, **cordis}))
+    from_archive = ingest_files([tmp_path / ARCHIVE], Dataset())
+    from_files = ingest_files([tmp_path / "project.csv", tmp_path / "organization.csv"], Dataset())
+    assert _facts(from_archive) == _facts(from_files)
