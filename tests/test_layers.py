@@ -17,7 +17,7 @@ PACKAGE = Path(defus_graph.__file__).parent
 
 #: Lowest first. A name is a module or a subpackage, relative to ``defus_graph``.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("", "model", "errors", "cells", "_bulk", "_jsontext"),
+    ("", "model", "errors", "cells", "_bulk", "_jsontext", "resources"),
     ("names",),
     ("store",),
     ("sources",),
@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("analysis",),
     ("draw",),
     ("export",),
-    ("cli", "__main__", "dashboard"),
+    ("cli", "arguments", "__main__", "dashboard"),
 )
 
 
