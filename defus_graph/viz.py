@@ -23,6 +23,7 @@ import html
 import json
 import math
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -49,8 +50,19 @@ __all__ = [
 
 DEFAULT_HEIGHT = "750px"
 
-_ORG_FONT = 30
-_PROJECT_FONT = 40
+#: Height in pixels of a label shown at the first view (the drawing fitted to its frame).
+LABEL_PX = 12.0
+
+#: The drawing's usual frame in pixels: the dashboard's, in a window 1,500 pixels wide.
+_FRAME_PX = (610.0, 570.0)
+
+#: Labels drawn smaller than this many pixels are left out (vis-network's drawThreshold);
+#: the small labels of the first view are a quarter of LABEL_PX, so they appear on zooming in.
+_DRAW_THRESHOLD = 8
+
+#: Width of a label per character, in font sizes: generous for sans-serif, so that
+#: labels judged apart do not touch on screen.
+_CHAR_EM = 0.62
 
 #: vis-network options of the drawing: positions are fixed, nothing moves on its own.
 VIS_OPTIONS: dict[str, Any] = {
@@ -58,9 +70,11 @@ VIS_OPTIONS: dict[str, Any] = {
     "physics": {"enabled": False},
     "layout": {"improvedLayout": False, "randomSeed": 7},
     "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
-    # Positions span about a thousand units, so at "fit" zoom the default 14 px
-    # labels shrink below vis-network's draw threshold and vanish.
-    "nodes": {"font": {"face": "sans-serif", "size": _ORG_FONT}},
+    # Fonts are per node (label_fonts); a zoomed-in label stops growing at 16 px.
+    "nodes": {
+        "font": {"face": "sans-serif"},
+        "scaling": {"label": {"drawThreshold": _DRAW_THRESHOLD, "maxVisible": 16}},
+    },
     "edges": {"smooth": False},
 }
 
@@ -159,6 +173,105 @@ def edge_tooltip(g: nx.Graph, u: str, v: str) -> str:
     return head
 
 
+_Box = tuple[float, float, float, float]  # left, top, right, bottom in drawing units
+
+
+def _label_boxes(
+    x: float, y: float, size: float, text: str, font: float, bold: bool
+) -> Iterator[tuple[_Box, float]]:
+    """Where vis-network draws a label of ``font`` under a node, then over it, with the
+    ``vadjust`` that puts it there; each box has a little room around it."""
+    half = len(text) * (_CHAR_EM + (0.08 if bold else 0.0)) * font / 2 + 0.2 * font
+    under = y + size + 0.6 * font  # measured: vis-network leaves 0.6 font sizes under the node
+    over = y - size - 1.3 * font
+    for top, vadjust in ((under, 0.0), (over, over - under)):
+        yield (x - half, top - 0.15 * font, x + half, top + 1.15 * font), vadjust
+
+
+def _overlap(a: _Box, b: _Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _fit_scale(boxes: list[_Box]) -> float:
+    """Pixels per drawing unit when vis-network fits ``boxes`` into the usual frame."""
+    if not boxes:
+        return 1.0
+    width = max(b[2] for b in boxes) - min(b[0] for b in boxes)
+    height = max(b[3] for b in boxes) - min(b[1] for b in boxes)
+    return min(_FRAME_PX[0] / (1.1 * width), _FRAME_PX[1] / (1.1 * height))
+
+
+def label_fonts(
+    g: nx.Graph, positions: Positions, sizes: dict[str, float], *, labels: dict[str, str]
+) -> dict[str, dict[str, float]]:
+    """vis-network font options (``size``, ``vadjust``) of each node's label, so that the
+    first view is readable.
+
+    The busiest nodes (largest first) get labels :data:`LABEL_PX` pixels high
+    at the first view, under the node or else over it, each only where it
+    covers no label given before and no node as large as its own; every other
+    node gets a label a quarter of that size, below vis-network's draw
+    threshold until the user zooms in. Sizes follow the layout's extent, so a
+    large network shows the labels of its hubs too.
+
+    Examples
+    --------
+    >>> g = nx.Graph([("org:A", "org:B"), ("org:B", "org:C")])
+    >>> xy = {"org:A": (0, 0), "org:B": (1, 0), "org:C": (2, 0)}
+    >>> fonts = label_fonts(g, xy, dict.fromkeys(xy, 10.0), labels={"org:A": "A long name",
+    ...                     "org:B": "Another", "org:C": "Third"})
+    >>> [round(fonts[n]["size"] / fonts["org:B"]["size"]) for n in xy]  # B is the busiest
+    [1, 1, 0]
+    >>> [fonts[n]["vadjust"] < 0 for n in xy]  # B under, A over, C waits for a zoom
+    [True, False, False]
+    """
+    placed = sorted(
+        (str(n) for n in g.nodes if str(n) in positions),
+        key=lambda n: (-sizes.get(n, 10.0), -g.degree(n), n),
+    )
+    discs = {}
+    for n in placed:
+        (x, y), r = positions[n], sizes.get(n, 10.0)
+        discs[n] = (x - r, y - r, x + r, y + r)
+    # The frame fits the nodes and the labels drawn: guess from the nodes, refine twice.
+    chosen: dict[str, tuple[_Box, float]] = {}
+    for _ in range(3):
+        big = LABEL_PX / _fit_scale([*discs.values(), *(b for b, _ in chosen.values())])
+        chosen = _uncovered(g, placed, positions, sizes, labels, discs, big)
+    fonts = {str(n): {"size": big / 4, "vadjust": 0.0} for n in g.nodes}
+    fonts.update({n: {"size": big, "vadjust": v} for n, (_, v) in chosen.items()})
+    return fonts
+
+
+def _uncovered(
+    g: nx.Graph,
+    placed: list[str],
+    positions: Positions,
+    sizes: dict[str, float],
+    labels: dict[str, str],
+    discs: dict[str, _Box],
+    font: float,
+) -> dict[str, tuple[_Box, float]]:
+    """Nodes whose label of ``font`` (under, else over) covers no label chosen before it
+    and no node as large as its own, with that label's box and ``vadjust``."""
+    chosen: dict[str, tuple[_Box, float]] = {}
+    boxes: list[_Box] = []
+    for n in placed:
+        (x, y), size = positions[n], sizes.get(n, 10.0)
+        bold = g.nodes[n].get("bipartite") == PROJECT
+        for box, vadjust in _label_boxes(x, y, size, labels.get(n, n), font, bold):
+            if any(_overlap(box, o) for o in boxes):
+                continue
+            if any(
+                _overlap(box, d) for m, d in discs.items() if m != n and sizes.get(m, 10.0) >= size
+            ):
+                continue
+            chosen[n] = (box, vadjust)
+            boxes.append(box)
+            break
+    return chosen
+
+
 def _rgba(hex_colour: str, alpha: float) -> str:
     r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
@@ -196,6 +309,11 @@ def pyvis_network(
     """
     if sizes is None:
         sizes = node_sizes(g)
+    labels = {
+        str(n): str(d.get("label", str(n).split(":", 1)[-1])) or str(n)
+        for n, d in g.nodes(data=True)
+    }
+    fonts = label_fonts(g, positions, sizes, labels=labels)
     focus: set[str] | None = None
     if selected is not None and selected in g:
         focus = {selected, *g[selected]}
@@ -213,7 +331,7 @@ def pyvis_network(
             x, y = positions[str(node)]
             options.update(x=float(x), y=float(y), physics=False)
         is_project = data.get("bipartite") == PROJECT
-        font: dict[str, Any] = {"size": _PROJECT_FONT if is_project else _ORG_FONT}
+        font: dict[str, Any] = {k: round(v, 1) for k, v in fonts[str(node)].items()}
         if is_project:
             font["bold"] = True
         dimmed = focus is not None and node not in focus
@@ -222,10 +340,18 @@ def pyvis_network(
             font["color"] = "rgba(0,0,0,0.25)"
         options["font"] = font
         if node == selected and focus is not None:
-            options.update(borderWidth=4, font={"bold": True, "size": _PROJECT_FONT + 4})
+            options.update(
+                borderWidth=4,
+                font={
+                    "bold": True,
+                    "size": round(max(f["size"] for f in fonts.values()), 1),
+                    "vadjust": font["vadjust"],
+                },
+            )
             options["color"] = {"background": colour, "border": "#000000"}
-        label = str(data.get("label", str(node).split(":", 1)[-1])) or str(node)
-        _append_node(net, str(node), label, "square" if is_project else "dot", options, colour)
+        _append_node(
+            net, str(node), labels[str(node)], "square" if is_project else "dot", options, colour
+        )
     for u, v, data in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
         weight = data.get("weight")
         width = (

@@ -1,0 +1,66 @@
+"""The first view in a real browser: labels that can be read, buttons that say all they do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+GRAPH = ".dg-root[data-ready=true]"
+
+#: vis-network draws a label once it is this many pixels high (drawThreshold 8, less its
+#: one-pixel fade), and the organisations a reader looks for first in the bundled data.
+DRAWN_PX = 7.0
+MAIN = [
+    "org:Augsburg",
+    "org:Düsseldorf",
+    "org:Leuven",
+    "org:Rotterdam",
+    "org:Efus",
+    "project:BRIDGE",
+    "project:LouD",
+    "project:MATCH-SPORT",
+    "project:PREPARE",
+]
+
+# Each label as drawn: its box on the page (canvas boxes through canvasToDOM, moved by
+# the label's vadjust) and its height on screen.
+LABELS_JS = """() => {
+    const net = window.defusGraph.network;
+    const scale = net.getScale();
+    const out = [];
+    for (const id of net.body.nodeIndices) {
+        const node = net.body.nodes[id];
+        const size = node.labelModule.size;
+        const px = Math.min(node.options.font.size * scale, 16);
+        const shift = node.options.font.vadjust || 0;
+        const a = net.canvasToDOM({x: size.left, y: size.top + shift});
+        const b = net.canvasToDOM({x: size.left + size.width, y: size.top + shift + size.height});
+        out.push({id, text: node.options.label, px, box: [a.x, a.y, b.x, b.y]});
+    }
+    return out;
+}"""
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_first_view_labels_are_readable_and_never_overlap(page: Any, app_url: str) -> None:
+    page.goto(app_url)
+    page.wait_for_selector(GRAPH, timeout=30_000)
+    page.wait_for_function("() => window.defusGraph && window.defusGraph.network.getScale() > 0")
+    labels = page.evaluate(LABELS_JS)
+    drawn = [lab for lab in labels if lab["px"] >= DRAWN_PX]
+    assert {lab["id"] for lab in drawn} >= set(MAIN)
+    small = [(lab["text"], round(lab["px"], 1)) for lab in drawn if lab["px"] < 10]
+    assert small == [], "labels drawn too small to read"
+    clashes = [
+        (a["text"], b["text"])
+        for i, a in enumerate(drawn)
+        for b in drawn[i + 1 :]
+        if _overlap(a["box"], b["box"])
+    ]
+    assert clashes == []
