@@ -29,6 +29,7 @@ from .own_data import (
     Upload,
     data_label,
     duplicates,
+    folder_name,
     new_organisations_frame,
     new_projects_frame,
     preview_uploads,
@@ -110,10 +111,16 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
     )
     session = _session()
     if session is None:
-        st.markdown(f"Showing: **{md(label)}** ({counts}), saved in {md(directory)}.")
+        line, where = st.columns([5, 1], vertical_alignment="center")
+        line.markdown(f"Showing: **{md(label)}** ({counts}).")
+        with where:
+            _full_path(directory)
         return
     with st.container(border=True, key="data_banner"):
-        st.warning(f"Showing: {md(session.describe(label))}: {counts}.")
+        line, where = st.columns([5, 1], vertical_alignment="center")
+        line.warning(f"Showing: {md(session.describe(label))}: {counts}.")
+        with where:
+            _full_path(directory)
         details = []
         if session.files:
             details.append("Files added: " + ", ".join(md(f) for f in session.files) + ".")
@@ -123,13 +130,14 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
             )
         details.append(
             "This is held in this browser tab only: closing it or going back loses it, "
-            f"and {md(directory)} changes only if you save."
+            f"and the folder “{md(folder_name(str(directory)))}” changes only if you save."
         )
         st.caption("  \n".join(details))
         stale = session.base_key != saved.key
         if stale:
             st.error(
-                f"The files in {md(directory)} changed since you started adding data, so "
+                f"The files in the folder “{md(folder_name(str(directory)))}” changed since you "
+                "started adding data, so "
                 "saving would undo those changes. Go back to the saved data and add your "
                 "files again."
             )
@@ -138,7 +146,7 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
             "Back to the saved data", key="back_to_saved", on_click=_back_to_saved, width="stretch"
         )
         save.button(
-            f"Save to {md(directory)}…",
+            f"Save to the folder “{md(folder_name(str(directory)))}”…",
             key="save_ask",
             disabled=stale,
             on_click=st.session_state.__setitem__,
@@ -147,6 +155,13 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
         )
         if st.session_state.get(state.SAVE_PENDING) and not stale:
             _confirm_save(directory, session)
+
+
+def _full_path(directory: Path) -> None:
+    """The folder's full path on the server, shown only when asked (a server path says
+    little to most readers and much to an onlooker)."""
+    with st.popover("Full path", type="tertiary", help="Where the data is kept on the server"):
+        st.code(str(directory), language=None, wrap_lines=True)
 
 
 def _confirm_save(directory: Path, session: SessionData) -> None:
