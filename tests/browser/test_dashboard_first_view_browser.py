@@ -48,7 +48,11 @@ def _overlap(a: list[float], b: list[float]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def test_first_view_labels_are_readable_and_never_overlap(page: Any, app_url: str) -> None:
+@pytest.mark.parametrize("width", [1280, 1500])
+def test_first_view_labels_are_readable_and_never_overlap(
+    page: Any, app_url: str, width: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto(app_url)
     page.wait_for_selector(GRAPH, timeout=30_000)
     page.wait_for_function("() => window.defusGraph && window.defusGraph.network.getScale() > 0")
@@ -64,3 +68,25 @@ def test_first_view_labels_are_readable_and_never_overlap(page: Any, app_url: st
         if _overlap(a["box"], b["box"])
     ]
     assert clashes == []
+
+
+# Buttons whose label does not fit: some element inside clips what it holds (an icon
+# overhanging a button that clips nothing is fine).
+CUT_BUTTONS_JS = """() => [...document.querySelectorAll('button')]
+    .filter(b => b.offsetParent !== null && b.innerText.trim())
+    .filter(b => [b, ...b.querySelectorAll('*')].some(e =>
+        getComputedStyle(e).overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1))
+    .map(b => b.innerText.trim())"""
+
+
+@pytest.mark.parametrize("width", [1024, 1280, 1500])
+def test_every_button_shows_its_whole_label(page: Any, app_url: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})  # 1280: Chromium's default window
+    page.goto(app_url)
+    page.wait_for_selector(GRAPH, timeout=30_000)
+    page.get_by_role("button", name="Web page (HTML)").wait_for()
+    # Until the icon font arrives, an icon is the width of its name ("expand_more").
+    page.wait_for_function("() => document.fonts.status === 'loaded'")
+    labels = page.evaluate("() => [...document.querySelectorAll('button')].map(b => b.innerText)")
+    assert any("Web page (HTML)" in t for t in labels)
+    assert page.evaluate(CUT_BUTTONS_JS) == []
