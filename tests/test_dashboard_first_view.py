@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from defus_graph.cli import main
 from defus_graph.dashboard import state
-from defus_graph.store import DATA_ENV
+from defus_graph.store.tables import DATA_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
