@@ -20,6 +20,7 @@ from ..reading import Reading
 from ..store.tables import DATA_ENV, PREVIOUS_DIR, save_dataset
 from . import state
 from .data import Network, load_network, network_of, saved_key
+from .leave_guard import leave_guard
 from .own_data import (
     ENCODINGS,
     MAX_FILE_MB,
@@ -115,12 +116,14 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
         line.markdown(f"Showing: **{md(label)}** ({counts}).")
         with where:
             _full_path(directory)
+            leave_guard(unsaved=bool(st.session_state.get(state.uploader_key())))
         return
     with st.container(border=True, key="data_banner"):
         line, where = st.columns([5, 1], vertical_alignment="center")
         line.warning(f"Showing: {md(session.describe(label))}: {counts}.")
         with where:
             _full_path(directory)
+            leave_guard(unsaved=True)
         details = []
         if session.files:
             details.append("Files added: " + ", ".join(md(f) for f in session.files) + ".")

@@ -1,7 +1,9 @@
-"""The first view in a real browser: labels that can be read, buttons that say all they do."""
+"""The dashboard's details in a real browser: readable labels, whole button labels, a warning
+before unsaved data is lost."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 GRAPH = ".dg-root[data-ready=true]"
+TABLES = Path(__file__).resolve().parents[1] / "data" / "tables"
 
 #: vis-network draws a label once it is this many pixels high (drawThreshold 8, less its
 #: one-pixel fade), and the organisations a reader looks for first in the bundled data.
@@ -90,3 +93,41 @@ def test_every_button_shows_its_whole_label(page: Any, app_url: str, width: int)
     labels = page.evaluate("() => [...document.querySelectorAll('button')].map(b => b.innerText)")
     assert any("Web page (HTML)" in t for t in labels)
     assert page.evaluate(CUT_BUTTONS_JS) == []
+
+
+def _reload_asks(page: Any) -> bool:
+    """Reload the page, leaving whatever it asks; whether it asked first."""
+    asked: list[str] = []
+
+    def leave(dialog: Any) -> None:
+        asked.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", leave)
+    page.reload()
+    page.remove_listener("dialog", leave)
+    return asked == ["beforeunload"]
+
+
+def test_a_reload_asks_first_while_added_files_are_unsaved(browser: Any, app_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(app_url)
+        page.wait_for_selector(GRAPH, timeout=30_000)
+        page.get_by_text("Add your own data").click()  # a click: browsers ask only after one
+        page.wait_for_selector('.dg-leave-guard[data-unsaved="false"]', state="attached")
+        assert not _reload_asks(page)  # nothing to lose yet
+
+        page.wait_for_selector(GRAPH, timeout=30_000)
+        page.get_by_text("Add your own data").click()
+        page.locator(".st-key-panel_upload input[type=file]").set_input_files(
+            str(TABLES / "projekte_excel_de.csv")
+        )
+        explore = page.get_by_role("button", name="Explore the data with these files")
+        explore.click()
+        page.get_by_text("1 uploaded file (not saved)").wait_for(timeout=20_000)
+        page.wait_for_selector('.dg-leave-guard[data-unsaved="true"]', state="attached")
+        assert _reload_asks(page)
+    finally:
+        context.close()
