@@ -132,7 +132,8 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
                 "Merged: " + "; ".join(f"{md(o)} into {md(k)}" for k, o in session.merges) + "."
             )
         details.append(
-            "This is held in this browser tab only: closing it or going back loses it, "
+            "This is held in this browser tab only: closing or reloading it loses it (the browser "
+            "asks first), "
             f"and the folder “{md(folder_name(str(directory)))}” changes only if you save."
         )
         st.caption("  \n".join(details))
