@@ -133,9 +133,9 @@ def downloads(file_bytes: Callable[[str], bytes], *, name: str) -> None:
     ``file_bytes(fmt)`` gives the file's content for a format of :data:`DOWNLOADS`;
     it runs only when its button is clicked (a large network's files take seconds).
     """
-    columns = st.columns(len(DOWNLOADS))
-    for column, (fmt, label, ext, mime) in zip(columns, DOWNLOADS, strict=True):
-        with column:
+    # A row that wraps, each button as wide as its label: equal columns cut labels short.
+    with st.container(horizontal=True, wrap=True, key="downloads"):
+        for fmt, label, ext, mime in DOWNLOADS:
             st.download_button(
                 label,
                 data=functools.partial(file_bytes, fmt),
@@ -143,5 +143,5 @@ def downloads(file_bytes: Callable[[str], bytes], *, name: str) -> None:
                 mime=mime,
                 key=f"download_{fmt}",
                 on_click="ignore",
-                width="stretch",
+                width="content",
             )
