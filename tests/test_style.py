@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from defus_graph.draw.style import _strengths, node_sizes
@@ -18,6 +20,7 @@ _WEIGHTS = st.one_of(
 
 
 @settings(max_examples=300, deadline=None)
+@example(edges=[(0, 0, 8.98846567431158e307)], sides=[0] * 10, directed=False)  # overflows
 @given(
     st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9), _WEIGHTS), max_size=30),
     st.lists(st.sampled_from([0, 1, None]), min_size=10, max_size=10),
@@ -34,6 +37,7 @@ def test_sizes_from_the_adjacency_are_the_edge_by_edge_sizes(
     expected = node_sizes(g)
     got = node_sizes(g, links=adjacency(g, weighted=True))
     assert list(got.items()) == list(expected.items())
+    assert not any(math.isnan(size) for size in got.values())
 
 
 def _strengths_edge_by_edge(g: nx.Graph) -> dict[object, float]:

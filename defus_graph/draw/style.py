@@ -128,5 +128,12 @@ def node_sizes(g: nx.Graph, *, links: Adjacency | None = None) -> dict[str, floa
     for members in sides.values():
         weights = {n: strength[n] for n in members}
         top = max(weights.values(), default=0) or 1
-        sizes.update({str(n): node_size(w / top) for n, w in weights.items()})
+        sizes.update({str(n): node_size(_share(w, top)) for n, w in weights.items()})
     return sizes
+
+
+def _share(strength: float, top: float) -> float:
+    """``strength / top``, also when a sum of huge weights overflowed to infinity."""
+    if math.isinf(top):  # inf / inf would be NaN, a size no GEXF reader accepts
+        return 1.0 if math.isinf(strength) else 0.0
+    return strength / top
