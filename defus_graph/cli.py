@@ -465,6 +465,76 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_members(args: argparse.Namespace) -> int:
+    if args.add is not None:
+        return _add_members(args)
+    from .membership import member_overview
+
+    if args.top < 1:
+        raise DefusGraphError(f"--top must be 1 or more, not {args.top}.")
+    ds = load_dataset(args.data, encoding=args.encoding)
+    overview = member_overview(ds, top=args.top)
+    if args.json:
+        _emit_json({"members": len(ds.members), **overview.as_dict()})
+        return 0
+    if not ds.members:
+        _emit(f"{args.data} has no member list. Add one: defus-graph members --add FILE")
+        return 0
+    _emit(f"Members with projects ({len(overview.active)}):")
+    for a in overview.active:
+        _emit(escape_controls(f"  {a.organisation}: {', '.join(a.projects)}"))
+    _emit(f"\nMembers without projects ({len(overview.idle)}):")
+    for i in overview.idle:
+        m = i.listed[0]
+        where = f"{m.source}, line {m.line}"
+        text = (
+            f"  {i.organisation} (in no project; {where})"
+            if i.organisation
+            else f'  "{m.name}" (matched no organisation; {where})'
+        )
+        _emit(escape_controls(text))
+    _emit(f"\nNon-members with the most projects with members (top {args.top}):")
+    for c in overview.candidates:
+        _emit(
+            escape_controls(
+                f"  {c.organisation}: {len(c.projects)} project(s) with members "
+                f"({', '.join(c.projects)}), with {', '.join(c.members)}"
+            )
+        )
+    return 0
+
+
+def _add_members(args: argparse.Namespace) -> int:
+    """Read a member list, match it to --data, report, and (unless --dry-run) save it there."""
+    from .ingest import read_paths
+    from .member_list import match_members, with_members
+    from .sources.members import member_list
+
+    ((name, data),) = read_paths([args.add])
+    encoding = (
+        None if args.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else args.encoding
+    )
+    ds = load_dataset(args.data)
+    listed = member_list(data, name, encoding=encoding)
+    report = match_members(listed.members, ds)
+    merged = with_members(ds, report.members, name)
+    if args.dry_run:
+        check_dataset(merged, args.data)  # the check a real run makes, in memory
+    else:
+        _save_checked(merged, args.data)
+    written = not args.dry_run
+    if args.json:
+        _emit_json({"data": str(args.data), "written": written, **report.as_dict()})
+        return 0
+    for note in listed.notes:
+        _note(note)
+    for line in report.text().splitlines():
+        _emit(escape_controls(line))
+    done = "written to" if written else "nothing written (--dry-run); would be in"
+    _emit(f"Member list {done} {args.data / 'members.csv'} ({len(merged.members)} members).")
+    return 0
+
+
 def _backbone_of(g: nx.Graph, view: str, alpha: float) -> nx.Graph:
     """The disparity backbone of the projection ``view`` of ``g``, with a note of how
     many links it kept."""
@@ -664,6 +734,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Run from the checkout so that its .streamlit/config.toml (no usage statistics,
     # 127.0.0.1 only) applies whatever directory the user started in.
     return subprocess.call(command, env=env, cwd=app.parent)
+
+
+def _members_parser(sub: Any) -> None:
+    """``defus-graph members``: list the member network, or add a member list."""
+    help_text = "members with their projects, members with none, and non-members to invite"
+    p = sub.add_parser(
+        "members",
+        help=help_text,
+        description=help_text.capitalize() + " (the non-members with the most projects "
+        "with members). With --add FILE, read a member list (CSV or .xlsx: a name column, "
+        "optionally kind, country, member since) into --data: each name is matched to an "
+        "organisation by its name or an alias (case and accents ignored), nothing less "
+        "certain; names that match none are kept as members without projects and listed, "
+        "never made organisations. Adding a file again replaces what it listed before.",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.add_argument("--add", type=Path, metavar="FILE", help="read this member list into --data")
+    p.add_argument(
+        "--dry-run", action="store_true", help="with --add: match and report, write nothing"
+    )
+    p.add_argument(
+        "--top", type=int, default=10, metavar="N", help="non-members to list (default 10)"
+    )
+    p.set_defaults(func=cmd_members)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -868,6 +962,7 @@ def build_parser() -> argparse.ArgumentParser:
         "regions (whose centroid no offline source gives) are never guessed."
     )
     p.set_defaults(func=cmd_places)
+    _members_parser(sub)
     p = sub.add_parser(
         "serve",
         help="open the dashboard on --data",

@@ -117,6 +117,11 @@ def graph_from_dataset(ds: Dataset) -> nx.Graph:
         _put_node(nodes, adj, project_id(p.acronym), _project_attrs(p))
     for o in ds.organisations:
         _put_node(nodes, adj, org_id(o.name), _organisation_attrs(o))
+    for m in ds.members:
+        # Only members that name an organisation: the others are no node (and a
+        # dataset without members gains no attribute, so its files stay as they were).
+        if m.organisation and org_id(m.organisation) in nodes:
+            nodes[org_id(m.organisation)]["member"] = True
     with paused_gc():  # hundreds of thousands of acyclic edge dicts
         for a in ds.participations:
             u, v = f"project:{a.project}", f"org:{a.organisation}"

@@ -1,7 +1,7 @@
 """The checked tables of a data folder, kept as Parquet so that only the first command pays.
 
-The four CSV files stay the truth. After they have been read and checked (or
-written and checked), the records are kept as four Parquet files whose
+The CSV files stay the truth. After they have been read and checked (or
+written and checked), the records are kept as one Parquet file per table whose
 metadata holds the *content key*: a hash of the CSV files' bytes, the text
 encoding they were read with and the package's source (a new version, or any
 edit to a check, makes every snapshot stale without anyone having to remember
@@ -38,7 +38,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .model import Alias, Dataset, Organisation, Participation, Project
+from .model import Alias, Dataset, Member, Organisation, Participation, Project
 
 __all__ = [
     "CACHE_DIR",
@@ -82,6 +82,7 @@ _TABLES: dict[str, type] = {
     "organisations": Organisation,
     "participations": Participation,
     "aliases": Alias,
+    "members": Member,
 }
 
 _ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "float | None": pa.float64()}
@@ -158,12 +159,7 @@ def _read_from(folder: Path, key: str) -> Dataset | None:
             return None
         columns = [column.to_pylist() for column in table.columns]
         tables[name] = list(map(record_type, *columns)) if columns else []
-    return Dataset(
-        projects=tuple(tables["projects"]),
-        organisations=tuple(tables["organisations"]),
-        participations=tuple(tables["participations"]),
-        aliases=tuple(tables["aliases"]),
-    )
+    return Dataset(**{name: tuple(rows) for name, rows in tables.items()})
 
 
 def _table_of(columns: Mapping[str, Sequence[Any]], name: str, key: str) -> pa.Table:
@@ -180,12 +176,7 @@ def write_snapshot(directory: Path, ds: Dataset, key: str) -> Path | None:
     Tries ``DIR/.cache/`` first, then the user's cache. A folder that cannot be
     written is logged and skipped; this never raises for it.
     """
-    records = {
-        "projects": ds.projects,
-        "organisations": ds.organisations,
-        "participations": ds.participations,
-        "aliases": ds.aliases,
-    }
+    records = {name: getattr(ds, name) for name in _TABLES}
     columns = {
         name: {f: list(map(attrgetter(f), rows)) for f in _SCHEMAS[name].names}
         for name, rows in records.items()
@@ -199,7 +190,7 @@ def write_snapshot_fields(
     """:func:`write_snapshot` of the records' fields, column by column.
 
     ``columns`` maps each table (``projects``, ``organisations``,
-    ``participations``, ``aliases``) to its fields by name, each a sequence of
+    ``participations``, ``aliases``, ``members``) to its fields by name, each a sequence of
     the values the checked records hold.
     """
     tables = {name: _table_of(columns[name], name, key) for name in _TABLES}

@@ -22,7 +22,7 @@ from defus_graph.store import FILES, load_dataset, save_dataset
 
 from .test_store import _append, _replace_in, datasets
 
-TABLES = ("projects", "organisations", "participations", "aliases")
+TABLES = ("projects", "organisations", "participations", "aliases", "members")
 
 
 @pytest.fixture(autouse=True)

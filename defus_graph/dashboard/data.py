@@ -35,7 +35,8 @@ from ..graph import graph_from_dataset
 from ..layout import LAYOUT_SEED, Positions, layout_positions
 from ..model import Dataset
 from ..snapshot import read_positions, write_positions
-from ..store import FILES, load_with_key
+from ..store import TABLES as DATA_TABLES
+from ..store import load_with_key
 from ..style import node_sizes
 from ..suggest import SuggestionIndex
 from ..views import VIEWS, Filters, ViewTooLarge, filter_graph, view_graph, year_span
@@ -86,7 +87,7 @@ class Network:
 def _stamp(directory: Path) -> Stamp:
     """What identifies the data's current content: each file's size and modification time."""
     out = []
-    for name in FILES:
+    for name in DATA_TABLES:
         path = directory / name
         try:
             info = path.stat()
