@@ -8,6 +8,7 @@
 - :mod:`.panels` tells a selected node's story, lists data errors, says when nothing is left;
 - :mod:`.tables` holds the tables, the charts and the downloads;
 - :mod:`.compare` is the Compare tab (two periods side by side);
+- :mod:`.members` is the Members tab (shown when the data has a member list);
 - :mod:`.upload` shows which data is shown and lets a user add files, merge
   duplicates and save, with :mod:`.own_data` doing the work;
 - :mod:`.state` names every session-state key and keeps the selection in the URL.
@@ -28,6 +29,7 @@ from .controls import (
     search_box,
 )
 from .data import current_view, drawn_part, export_file, table_frame
+from .members import has_members, members_tab
 from .panels import empty_state, network_or_stop, story_panel, view_notices
 from .state import (
     GRAPH,
@@ -60,7 +62,9 @@ __all__ = [
     "filter_controls",
     "funding_chart",
     "graph_payload",
+    "has_members",
     "init_state",
+    "members_tab",
     "network_graph",
     "network_in_use",
     "network_or_stop",

@@ -51,6 +51,7 @@ __all__ = [
     "current_view",
     "drawn_part",
     "export_file",
+    "filtered_graph",
     "load_network",
     "network_of",
     "saved_key",
@@ -310,6 +311,11 @@ TABLES: dict[str, Callable[[nx.Graph], pd.DataFrame]] = {
 @st.cache_data(max_entries=64, show_spinner="Computing the table…")
 def _table(key: str, filters: Filters, name: str, _net: Network) -> pd.DataFrame:
     return TABLES[name](_filtered(key, filters, _net))
+
+
+def filtered_graph(net: Network, filters: Filters) -> nx.Graph:
+    """The bipartite graph ``filters`` keep of ``net`` (shared, cached: never mutate it)."""
+    return _filtered(net.key, filters, net)
 
 
 def table_frame(net: Network, filters: Filters, name: str) -> pd.DataFrame:
