@@ -326,13 +326,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
         "participations": len(ds.participations),
         "aliases": len(ds.aliases),
     }
+    if ds.members:  # a folder without a member list reports as it always did
+        summary["members"] = len(ds.members)
     if args.json:
         _emit_json({**summary, "problems": []})
     else:
+        members = f", {len(ds.members)} members" if ds.members else ""
         _emit(
             f"{directory}: no problems ({summary['projects']} projects, "
             f"{summary['organisations']} organisations, {summary['participations']} "
-            f"participations, {summary['aliases']} aliases)."
+            f"participations, {summary['aliases']} aliases{members})."
         )
     return 0
 

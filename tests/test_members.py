@@ -74,6 +74,8 @@ def test_a_member_list_round_trips_through_the_data_folder_with_a_report(
     # The snapshot carries them: a second load (from Parquet) gives the same.
     assert load_dataset(data_copy) == ds
     assert validate_directory(data_copy) == []
+    assert main(["validate", str(data_copy), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["members"] == 4
 
 
 def test_the_report_in_words_names_each_unmatched_line(
