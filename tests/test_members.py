@@ -336,3 +336,31 @@ def test_any_member_list_is_kept_line_by_line_and_matched_exactly(
     o = member_overview(merged)
     assert sum(len(i.listed) for i in o.idle) == len(names)  # no projects: all idle
     shutil.rmtree(folder)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    pairs=st.sets(st.tuples(st.sampled_from("PQRS"), st.sampled_from("ABCDEFG")), max_size=20),
+    listed=st.lists(st.sampled_from([*"ABCDEFG", ""]), max_size=8),
+)
+def test_every_member_is_listed_once_and_no_member_is_to_be_invited(
+    pairs: set[tuple[str, str]], listed: list[str]
+) -> None:
+    from defus_graph.membership import overview_of_pairs
+
+    members = [Member(f"name {i}", org, line=i) for i, org in enumerate(listed, 2)]
+    o = overview_of_pairs(sorted(pairs), members, top=100)
+    shown = [m for a in o.active for m in a.listed] + [m for i in o.idle for m in i.listed]
+    assert sorted(shown, key=lambda m: m.line) == members
+    in_projects = {org for _, org in pairs}
+    assert {a.organisation for a in o.active} == set(listed) & in_projects - {""}
+    member_orgs = set(listed) - {""}
+    expected = {
+        org
+        for p, org in pairs
+        if org not in member_orgs and any((p, m) in pairs for m in member_orgs)
+    }
+    assert {c.organisation for c in o.candidates} == expected
+    for c in o.candidates:
+        assert all((p, c.organisation) in pairs for p in c.projects)
+        assert all(any((p, m) in pairs for p in c.projects) for m in c.members)
