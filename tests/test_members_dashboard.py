@@ -96,3 +96,23 @@ def test_members_only_keeps_members_and_their_projects(
     at.run()
     orgs = next(d.value for d in at.dataframe if d.key == state.ORG_TABLE)
     assert set(orgs["node"]) == {"org:Augsburg", "org:Efus"}
+
+
+def test_a_members_story_says_since_when_and_where_that_is_written(
+    member_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from defus_graph.dashboard.story import organisation_story
+
+    ds = load_dataset(member_data)
+    g = graph_from_dataset(ds)
+    assert organisation_story(g, ds, "org:Augsburg").membership == (
+        "member (mitglieder.csv, line 2)"
+    )
+    assert organisation_story(g, ds, "org:Düsseldorf").membership == ""
+    monkeypatch.setenv(DATA_ENV, str(member_data))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["org"] = "Augsburg"
+    at.run()
+    from defus_graph.dashboard.text import md
+
+    assert any(md("member (mitglieder.csv, line 2)") in m.value for m in at.markdown)
