@@ -13,17 +13,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from defus_graph.analysis.membership import member_overview
 from defus_graph.cli import main
-from defus_graph.duplicates import merge_organisations
 from defus_graph.errors import DataError
-from defus_graph.graph import graph_from_dataset, org_id
-from defus_graph.member_list import match_members, with_members
-from defus_graph.membership import member_overview
+from defus_graph.graph.bipartite import graph_from_dataset, org_id
+from defus_graph.graph.views import Filters, filter_graph
 from defus_graph.model import Alias, Dataset, Member, Organisation, Participation, Project
-from defus_graph.resolve import Resolver
+from defus_graph.names.duplicates import merge_organisations
+from defus_graph.names.members import match_members, with_members
+from defus_graph.names.resolve import Resolver
 from defus_graph.sources.members import member_list
-from defus_graph.store import FILES, load_dataset, save_dataset, validate_directory
-from defus_graph.views import Filters, filter_graph
+from defus_graph.store.tables import FILES, load_dataset, save_dataset, validate_directory
 
 from .conftest import DATA
 
@@ -346,7 +346,7 @@ def test_any_member_list_is_kept_line_by_line_and_matched_exactly(
 def test_every_member_is_listed_once_and_no_member_is_to_be_invited(
     pairs: set[tuple[str, str]], listed: list[str]
 ) -> None:
-    from defus_graph.membership import overview_of_pairs
+    from defus_graph.analysis.membership import overview_of_pairs
 
     members = [Member(f"name {i}", org, line=i) for i, org in enumerate(listed, 2)]
     o = overview_of_pairs(sorted(pairs), members, top=100)

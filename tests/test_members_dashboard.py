@@ -10,12 +10,12 @@ from streamlit.testing.v1 import AppTest
 
 from defus_graph.dashboard import state
 from defus_graph.dashboard.component import graph_payload, legend_items
-from defus_graph.graph import graph_from_dataset
-from defus_graph.layout import layout_positions
+from defus_graph.draw.layout import layout_positions
+from defus_graph.draw.style import MEMBER_RING
+from defus_graph.draw.vis import node_tooltip
+from defus_graph.graph.bipartite import graph_from_dataset
 from defus_graph.model import Member
-from defus_graph.store import DATA_ENV, load_dataset, save_dataset
-from defus_graph.style import MEMBER_RING
-from defus_graph.viz import node_tooltip
+from defus_graph.store.tables import DATA_ENV, load_dataset, save_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -1,6 +1,6 @@
 """The Members tab: members with their projects, members with none, non-members to invite.
 
-The three lists of :mod:`defus_graph.membership`, for the projects the filters
+The three lists of :mod:`defus_graph.analysis.membership`, for the projects the filters
 keep. The tab is there only when the data has a member list.
 """
 
@@ -12,10 +12,10 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from ..graph import ORGANISATION, PROJECT, node_label, org_id
-from ..membership import MemberOverview, overview_of_pairs
+from ..analysis.membership import MemberOverview, overview_of_pairs
+from ..graph.bipartite import ORGANISATION, PROJECT, node_label, org_id
+from ..graph.views import Filters
 from ..model import Dataset, Member
-from ..views import Filters
 from . import state
 from .data import Network, filtered_graph
 from .tables import node_table

@@ -4,13 +4,13 @@ A member list has a column with the member's name and, if it likes, the
 member's kind, country and the date it joined ("member since"). Columns are
 found by name in English or German, ignoring case and accents, as in any
 other sheet (:mod:`.tables`); cells are read by the same rules (kinds and
-countries by :mod:`defus_graph.vocabulary` and :mod:`defus_graph.countries`,
+countries by :mod:`defus_graph.names.vocabulary` and :mod:`defus_graph.names.countries`,
 dates by :func:`.sheets.parse_date`). Every problem is located (file, line,
 column, value, what to do) and raised at once; nothing is read from a list
 with a problem.
 
 The members read here name no organisation yet (``organisation == ""``):
-matching them to the network is :func:`defus_graph.member_list.match_members`.
+matching them to the network is :func:`defus_graph.names.members.match_members`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..countries import country_code
+from ..cells import cell_problem, shown_value
 from ..errors import DataError, InputError
 from ..model import KINDS, Member
-from ..vocabulary import KIND_WORDS, cell_problem, shown_value
+from ..names.countries import country_code
+from ..names.vocabulary import KIND_WORDS
 from .sheets import Row, Sheet, csv_sheet, header_key, is_xlsx, parse_date, xlsx_sheets
 
 __all__ = ["MEMBER_COLUMNS", "MemberList", "member_list"]

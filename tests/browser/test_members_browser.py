@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from defus_graph.graph import graph_from_dataset
+from defus_graph.draw.style import MEMBER_RING
+from defus_graph.graph.bipartite import graph_from_dataset
+from defus_graph.graph.views import Filters, filter_graph
 from defus_graph.model import Member
-from defus_graph.store import load_dataset, save_dataset
-from defus_graph.style import MEMBER_RING
-from defus_graph.views import Filters, filter_graph
+from defus_graph.store.tables import load_dataset, save_dataset
 
 from .conftest import HOSTILE, ROOT
 from .test_dashboard_browser import GRAPH, open_dashboard

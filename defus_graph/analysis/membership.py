@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Dataset, Member
+from ..model import Dataset, Member
 
 __all__ = ["MemberOverview", "member_overview", "overview_of_pairs"]
 

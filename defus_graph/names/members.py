@@ -2,7 +2,7 @@
 
 Each listed name is matched to an organisation by its name or one of its
 aliases, after normalisation only (case, accents, spacing, apostrophes: see
-:class:`defus_graph.resolve.Resolver`). A name that matches nothing is kept
+:class:`defus_graph.names.resolve.Resolver`). A name that matches nothing is kept
 as a member *without an organisation* (``organisation == ""``), with its
 line: it shows as a member with no project and is never made an
 organisation. Close names are offered in the report ("did you mean"), never
@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .model import Dataset, Member
+from ..model import Dataset, Member
+from .normal import normalise
 from .resolve import Resolver
-from .resolve_text import normalise
 
 __all__ = ["MemberReport", "match_members", "with_members"]
 
