@@ -364,3 +364,13 @@ def test_every_member_is_listed_once_and_no_member_is_to_be_invited(
     for c in o.candidates:
         assert all((p, c.organisation) in pairs for p in c.projects)
         assert all(any((p, m) in pairs for p in c.projects) for m in c.members)
+
+
+def test_a_member_list_given_to_ingest_is_refused_with_the_way_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mitglieder.csv"
+    path.write_text("Mitglied;Land\nAugsburg;DE\n", encoding="utf-8")
+    assert main(["ingest", str(path), "--out", str(tmp_path / "out")]) == 1
+    assert "defus-graph members --add FILE" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
