@@ -267,7 +267,8 @@ def test_the_overview_lists_members_idle_members_and_whom_to_invite() -> None:
 
 def test_members_are_marked_in_the_graph_and_filtered(capsys: pytest.CaptureFixture[str]) -> None:
     g = graph_from_dataset(_small())
-    assert g.nodes[org_id("A")]["member"] is True and "member" not in g.nodes[org_id("B")]
+    assert g.nodes[org_id("A")]["member"] is True and g.nodes[org_id("B")]["member"] is False
+    assert "member" not in g.nodes["project:P"]
     kept = filter_graph(g, Filters(members_only=True))
     assert sorted(kept) == ["org:A", "project:P"]
 
