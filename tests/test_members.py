@@ -375,3 +375,26 @@ def test_a_member_list_given_to_ingest_is_refused_with_the_way_in(
     assert main(["ingest", str(path), "--out", str(tmp_path / "out")]) == 1
     assert "defus-graph members --add FILE" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "says"),
+    [
+        (["members", "--dry-run"], 2, "--dry-run goes with --add"),
+        (["members", "--top", "0"], 2, "--top"),
+        (["members", "--add", "no-such-list.csv"], 1, "no-such-list.csv: cannot be read"),
+    ],
+)
+def test_mistakes_get_a_message_and_their_status(
+    args: list[str],
+    status: int,
+    says: str,
+    data_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        raise SystemExit(main(["--data", str(data_copy), *args]))
+    assert exit_.value.code == status  # 2: the arguments, 1: the data
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err
+    assert not (data_copy / "members.csv").exists()
