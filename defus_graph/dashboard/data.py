@@ -198,6 +198,11 @@ def _filtered(key: str, filters: Filters, _net: Network) -> nx.Graph:
     return filter_graph(_net.graph, filters)
 
 
+def filtered_graph(net: Network, filters: Filters) -> nx.Graph:
+    """The bipartite graph the filters keep, built once per network and filters (never mutate)."""
+    return _filtered(net.key, filters, net)
+
+
 @st.cache_resource(show_spinner="Building the linked view…", max_entries=8)
 def _shown(key: str, filters: Filters, view: str, _net: Network) -> nx.Graph:
     return view_graph(_filtered(key, filters, _net), view)
@@ -320,11 +325,6 @@ TABLES: dict[str, Callable[[nx.Graph], pd.DataFrame]] = {
 @st.cache_data(max_entries=64, show_spinner="Computing the table…")
 def _table(key: str, filters: Filters, name: str, _net: Network) -> pd.DataFrame:
     return TABLES[name](_filtered(key, filters, _net))
-
-
-def filtered_graph(net: Network, filters: Filters) -> nx.Graph:
-    """The bipartite graph ``filters`` keep of ``net`` (shared, cached: never mutate it)."""
-    return _filtered(net.key, filters, net)
 
 
 def table_frame(net: Network, filters: Filters, name: str) -> pd.DataFrame:
