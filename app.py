@@ -70,11 +70,10 @@ with story_column:
     ui.story_panel(net, selection, on_screen, filters)  # with "Who to invite"
 
 # Tables and charts of the projects and organisations shown, each computed when its tab opens.
-shared_tab, orgs_tab, projects_tab, funding_tab, timeline_tab, compare_tab = st.tabs(
-    ["Shared partners", "Organisations", "Projects", "Funding by programme", "Timeline", "Compare"],
-    key=ui.TABLE_TABS,
-    on_change="rerun",
-)
+tab_names = ["Shared partners", "Organisations", "Projects", "Funding by programme", "Timeline"]
+tab_names += ["Compare", *(["Members"] if ui.has_members(net) else [])]  # with a member list
+tabs = st.tabs(tab_names, key=ui.TABLE_TABS, on_change="rerun")
+shared_tab, orgs_tab, projects_tab, funding_tab, timeline_tab, compare_tab = tabs[:6]
 with shared_tab:
     if shared_tab.open:
         ui.node_table(
@@ -103,3 +102,7 @@ with timeline_tab:
 with compare_tab:
     if compare_tab.open:
         ui.compare_tab(net)  # two periods: who joined, who left, links gained and lost
+if ui.has_members(net):
+    with tabs[6]:
+        if tabs[6].open:
+            ui.members_tab(net, filters)  # members, members without projects, whom to invite

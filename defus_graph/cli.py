@@ -343,13 +343,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
         "participations": len(ds.participations),
         "aliases": len(ds.aliases),
     }
+    if ds.members:  # a folder without a member list reports as it always did
+        summary["members"] = len(ds.members)
     if args.json:
         _emit_json({**summary, "problems": []})
     else:
+        members = f", {len(ds.members)} members" if ds.members else ""
         _emit(
             f"{directory}: no problems ({summary['projects']} projects, "
             f"{summary['organisations']} organisations, {summary['participations']} "
-            f"participations, {summary['aliases']} aliases)."
+            f"participations, {summary['aliases']} aliases{members})."
         )
     return 0
 
@@ -364,6 +367,79 @@ def _save_checked(ds: Dataset, out: Path, since: str) -> None:
     """Write ``ds`` to ``out`` only if it reads back without a problem and no one saved
     ``out`` since its tables were read (their state ``since``)."""
     save_dataset(ds, out, check=True, since=since)
+
+
+def cmd_members(args: argparse.Namespace) -> int:
+    if args.dry_run and args.add is None:
+        raise UsageError("--dry-run goes with --add FILE (it reads a list without saving it).")
+    if args.add is not None:
+        return _read_member_list(args)
+    from .analysis.membership import member_overview
+
+    ds = load_dataset(args.data, encoding=args.encoding)
+    overview = member_overview(ds, top=args.top)
+    if args.json:
+        _emit_json({"members": len(ds.members), **overview.as_dict()})
+        return 0
+    if not ds.members:
+        _emit(f"{args.data} has no member list. Add one: defus-graph members --add FILE")
+        return 0
+    _emit(f"Members with projects ({len(overview.active)}):")
+    for a in overview.active:
+        _emit(escape_controls(f"  {a.organisation}: {', '.join(a.projects)}"))
+    _emit(f"\nMembers without projects ({len(overview.idle)}):")
+    for i in overview.idle:
+        m = i.listed[0]
+        where = f"{m.source}, line {m.line}"
+        text = (
+            f"  {i.organisation} (in no project; {where})"
+            if i.organisation
+            else f'  "{m.name}" (matched no organisation; {where})'
+        )
+        _emit(escape_controls(text))
+    _emit(f"\nNon-members with the most projects with members (top {args.top}):")
+    for c in overview.candidates:
+        _emit(
+            escape_controls(
+                f"  {c.organisation}: {len(c.projects)} project(s) with members "
+                f"({', '.join(c.projects)}), with {', '.join(c.members)}"
+            )
+        )
+    return 0
+
+
+def _read_member_list(args: argparse.Namespace) -> int:
+    """Read a member list, match it to --data, report, and (unless --dry-run) save it."""
+    from .names.members import match_members, with_members
+    from .sources.detect import read_paths
+    from .sources.members import member_list
+
+    ((name, data),) = read_paths([args.add])
+    encoding = (
+        None if args.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else args.encoding
+    )
+    loaded = load_folder(args.data)
+    ds = loaded.dataset
+    listed = member_list(data, name, encoding=encoding)
+    report = match_members(listed.members, ds)
+    merged = with_members(ds, report.members, name)
+    # The bundled example is never written: the list goes to the user's data folder.
+    target = save_dir(args.data)
+    if args.dry_run:
+        check_dataset(merged, target)  # the check a real run makes, in memory
+    else:
+        _save_checked(merged, target, loaded.state if target == args.data else NO_TABLES)
+    written = not args.dry_run
+    if args.json:
+        _emit_json({"data": str(target), "written": written, **report.as_dict()})
+        return 0
+    for note in listed.notes:
+        _note(note)
+    for line in report.text().splitlines():
+        _emit(escape_controls(line))
+    done = "written to" if written else "nothing written (--dry-run); would be in"
+    _emit(f"Member list {done} {target / 'members.csv'} ({len(merged.members)} members).")
+    return 0
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -997,6 +1073,35 @@ def _export_filters(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_members(sub: Any) -> None:
+    help_text = "members with their projects, members with none, and non-members to invite"
+    p = _listing(
+        sub,
+        "members",
+        help_text,
+        help_text.capitalize() + " (the non-members with the most projects with members). "
+        "With --add FILE, read a member list (CSV or .xlsx: a name column, optionally kind, "
+        "country, member since) into --data: each name is matched to an organisation by its "
+        "name or an alias (case and accents ignored), nothing less certain; names that match "
+        "none are kept as members without projects and listed, never made organisations. "
+        "Adding a file again replaces what it listed before.",
+    )
+    p.add_argument(
+        "--add", type=arguments.input_file, metavar="FILE", help="read this member list into --data"
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="with --add: match and report, write nothing"
+    )
+    p.add_argument(
+        "--top",
+        type=arguments.at_least(1),
+        default=10,
+        metavar="N",
+        help="non-members to list (default 10)",
+    )
+    p.set_defaults(func=cmd_members)
+
+
 def _add_export(sub: Any) -> None:
     p = sub.add_parser(
         "export",
@@ -1083,6 +1188,7 @@ _COMMANDS: tuple[Callable[[Any], None], ...] = (
     _add_ingest,
     _add_duplicates,
     _add_merge,
+    _add_members,
     _add_export,
     _add_places,
     _add_serve,

@@ -110,6 +110,7 @@ def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
             aliases=tuple(
                 sorted(aliases, key=lambda a: (a.organisation.casefold(), a.alias.casefold()))
             ),
+            members=ds.members,  # a member list is no input of ingest: kept as it is
         ),
         tuple(notes),
     )

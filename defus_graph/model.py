@@ -18,6 +18,7 @@ __all__ = [
     "ROLES",
     "Alias",
     "Dataset",
+    "Member",
     "Organisation",
     "Participation",
     "Project",
@@ -170,13 +171,33 @@ class Alias:
 
 
 @dataclass(frozen=True)
+class Member:
+    """One line of a member list: a name as written and the organisation it names.
+
+    ``organisation`` is the canonical name the member's name resolved to
+    exactly (by name or alias), or ``""`` when it matched none: such a member
+    is kept as a member without projects, never made an organisation.
+    ``kind``, ``country`` and ``since`` are what the member list says.
+    """
+
+    name: str
+    organisation: str = ""
+    kind: str = ""
+    country: str = ""
+    since: str = ""
+    source: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Dataset:
-    """The four tables, in the order they are written."""
+    """The tables, in the order they are written; ``members`` is optional (may be empty)."""
 
     projects: tuple[Project, ...] = ()
     organisations: tuple[Organisation, ...] = ()
     participations: tuple[Participation, ...] = ()
     aliases: tuple[Alias, ...] = ()
+    members: tuple[Member, ...] = ()
     _project_index: dict[str, Project] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )

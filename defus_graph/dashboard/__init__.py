@@ -9,6 +9,7 @@
 - :mod:`.panels` tells a selected node's story, lists data errors, says when nothing is left;
 - :mod:`.tables` holds the tables, the charts and the downloads;
 - :mod:`.compare` is the Compare tab (two periods side by side);
+- :mod:`.members` is the Members tab (shown when the data has a member list);
 - :mod:`.upload` shows which data is shown and lets a user add files, merge
   duplicates and save, with :mod:`.own_data` doing the work;
 - :mod:`.state` names every session-state key and keeps the selection in the URL.
@@ -30,6 +31,7 @@ from .controls import (
 )
 from .data import current_view, drawn_part, export_file, filtered_graph, table_frame
 from .map import map_switch, map_view
+from .members import has_members, members_tab
 from .panels import empty_state, network_or_stop, story_panel, view_notices
 from .state import (
     GRAPH,
@@ -63,9 +65,11 @@ __all__ = [
     "filtered_graph",
     "funding_chart",
     "graph_payload",
+    "has_members",
     "init_state",
     "map_switch",
     "map_view",
+    "members_tab",
     "network_graph",
     "network_in_use",
     "network_or_stop",

@@ -24,7 +24,7 @@ import networkx as nx
 import streamlit as st
 
 from ..draw.layout import Positions
-from ..draw.style import KIND_COLOURS
+from ..draw.style import KIND_COLOURS, MEMBER_RING
 from ..draw.vis import VIS_OPTIONS, pyvis_network, vis_network_assets
 
 __all__ = ["clicked_node", "graph_payload", "legend_items", "legend_note", "network_graph"]
@@ -47,6 +47,8 @@ def _component() -> Any:
 def legend_items(g: nx.Graph) -> list[dict[str, str]]:
     """Legend entries for the kinds drawn in ``g``, in palette order; projects are squares.
 
+    Members of the network drawn in ``g`` add a last entry: a ring.
+
     Organisations are labelled by their kind alone ("city"); the legend's note
     says that colour is the kind and size the number of links.
     """
@@ -57,6 +59,8 @@ def legend_items(g: nx.Graph) -> list[dict[str, str]]:
             label = "project" if kind == "project" else kind
             shape = "square" if kind == "project" else "dot"
             items.append({"label": label, "colour": colour, "shape": shape})
+    if any(member for _, member in g.nodes(data="member")):
+        items.append({"label": "member (ring)", "colour": MEMBER_RING, "shape": "ring"})
     return items
 
 

@@ -144,6 +144,7 @@ def reset_filters(net: Network) -> None:
     st.session_state[state.COUNTRIES] = []
     st.session_state[state.PROGRAMMES] = []
     st.session_state[state.SHARED_ONLY] = False
+    st.session_state[state.MEMBERS_ONLY] = False
     if net.years is not None:
         st.session_state[state.YEARS] = net.years
 
@@ -243,6 +244,14 @@ def filter_controls(net: Network) -> tuple[Filters, str]:
         key=state.SHARED_ONLY,
         help="Keep only organisations that take part in two or more of the projects shown.",
     )
+    members_only = False
+    if any(m.organisation for m in net.dataset.members):  # no member list: no checkbox
+        members_only = st.checkbox(
+            "Members only",
+            key=state.MEMBERS_ONLY,
+            help="Keep only organisations on the member list (drawn with a ring), and "
+            "their projects.",
+        )
     st.button("Clear all filters", on_click=reset_filters, args=(net,), key="sidebar_reset")
     filters = Filters(
         kinds=tuple(kinds),
@@ -250,5 +259,6 @@ def filter_controls(net: Network) -> tuple[Filters, str]:
         programmes=tuple(programmes),
         years=years,
         shared_only=shared_only,
+        members_only=members_only,
     )
     return filters, str(view)

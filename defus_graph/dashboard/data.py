@@ -40,7 +40,8 @@ from ..graph.bipartite import graph_from_dataset
 from ..graph.views import VIEWS, Filters, ViewTooLarge, filter_graph, view_graph, year_span
 from ..model import Dataset
 from ..store.snapshot import read_positions, write_positions
-from ..store.tables import FILES, load_folder
+from ..store.tables import TABLES as DATA_TABLES
+from ..store.tables import load_folder
 from . import frames
 from .own_data import folder_key
 from .search import SearchIndex
@@ -92,7 +93,7 @@ class Network:
 def _stamp(directory: Path) -> Stamp:
     """What identifies the data's current content: each file's size and modification time."""
     out = []
-    for name in FILES:
+    for name in DATA_TABLES:
         path = directory / name
         try:
             info = path.stat()

@@ -60,8 +60,10 @@ function renderLegend(element, items, text) {
     const row = document.createElement("div");
     row.className = "dg-legend-row";
     const swatch = document.createElement("span");
-    swatch.className = `dg-swatch dg-${item.shape === "square" ? "square" : "dot"}`;
-    swatch.style.backgroundColor = item.colour;
+    const shape = ["square", "ring"].includes(item.shape) ? item.shape : "dot";
+    swatch.className = `dg-swatch dg-${shape}`;
+    if (shape === "ring") swatch.style.borderColor = item.colour;
+    else swatch.style.backgroundColor = item.colour;
     const label = document.createElement("span");
     label.textContent = item.label;
     row.append(swatch, label);

@@ -83,6 +83,8 @@ def view_notices(shown: View, drawn: FocusedView) -> None:
 def _organisation(s: OrganisationStory, shown: bool) -> None:
     st.subheader(md(s.name), anchor=False)
     facts = f"Organisation · kind: {md(s.kind)} · country: {md(s.country)}"
+    if s.membership:
+        facts += f" · {md(s.membership)}"
     st.markdown(facts)
     if s.aliases:
         st.markdown("Also known as: " + "; ".join(md(a) for a in s.aliases))

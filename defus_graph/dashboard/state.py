@@ -39,6 +39,8 @@ __all__ = [
     "MAP_COUNTRY",
     "MAP_LABELS",
     "MAP_ON",
+    "MEMBERS_ONLY",
+    "MEMBERS_TABLES",
     "MERGE_KEEP",
     "MERGE_PENDING",
     "NOTICE",
@@ -85,6 +87,8 @@ YEARS = "filter_years"
 YEAR_BACK = "filter_year_back"
 YEAR_FORWARD = "filter_year_forward"
 SHARED_ONLY = "filter_shared_only"
+MEMBERS_ONLY = "filter_members_only"
+MEMBERS_TABLES = "members_table"
 BACKBONE = "view_backbone"
 BACKBONE_LEVEL = "view_backbone_level"
 COMPARE_FIRST = "compare_first"
@@ -135,6 +139,7 @@ def init_state(years: tuple[int, int] | None) -> None:
         COUNTRIES: [],
         PROGRAMMES: [],
         SHARED_ONLY: False,
+        MEMBERS_ONLY: False,
         BACKBONE: False,
         BACKBONE_LEVEL: 0.05,
         SESSION_DATA: None,

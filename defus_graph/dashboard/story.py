@@ -76,6 +76,7 @@ class OrganisationStory:
     aliases: tuple[str, ...]
     projects: tuple[ProjectRow, ...]
     co_partners: tuple[tuple[str, tuple[str, ...]], ...]  # (name, shared acronyms)
+    membership: str = ""  # "member since 2015 (mitglieder.csv, line 2)"; "" for no member
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,11 @@ def organisation_story(g: nx.Graph, ds: Dataset, node: str) -> OrganisationStory
             for i in organisation_projects(g, node)
         ),
         co_partners=tuple((c.name, c.projects) for c in co_partners(g, node)),
+        membership="; ".join(
+            f"member{' since ' + m.since if m.since else ''} ({m.source}, line {m.line})"
+            for m in ds.members
+            if m.organisation == name
+        ),
     )
 
 

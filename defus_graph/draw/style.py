@@ -15,6 +15,8 @@ from ..graph.bipartite import Adjacency, link_weight
 
 __all__ = [
     "KIND_COLOURS",
+    "MEMBER_RING",
+    "MEMBER_RING_WIDTH",
     "PROJECT_COLOUR",
     "kind_colour",
     "node_size",
@@ -41,6 +43,12 @@ KIND_COLOURS: dict[str, str] = {
     "other": "#B0B0B0",
     "unknown": "#D0D0D0",
 }
+
+
+#: The ring around a member of the network (an organisation on the member list):
+#: its border, in this colour and width, whatever the kind's colour inside.
+MEMBER_RING = "#000000"
+MEMBER_RING_WIDTH = 3
 
 
 def kind_colour(kind: str) -> str:

@@ -36,7 +36,7 @@ from ..analysis.records import dates_text
 from ..graph.bipartite import ORGANISATION, PROJECT
 from .labels import DRAW_THRESHOLD, label_fonts
 from .layout import Positions
-from .style import kind_colour, node_sizes
+from .style import MEMBER_RING, MEMBER_RING_WIDTH, kind_colour, node_sizes
 
 __all__ = [
     "DEFAULT_HEIGHT",
@@ -109,6 +109,7 @@ def node_tooltip(g: nx.Graph, node: str) -> str:
             [
                 kind if kind != "unknown" else "kind not known",
                 *([str(data["country"])] if data.get("country") else []),
+                *(["member"] if data.get("member") else []),
             ]
         ),
     ]
@@ -209,6 +210,11 @@ def pyvis_network(
             colour = _rgba(colour, _DIM_ALPHA)
             font["color"] = "rgba(0,0,0,0.25)"
         options["font"] = font
+        if data.get("member"):
+            # "member" rides along on the node for whoever draws it (the dashboard's map).
+            ring = _rgba(MEMBER_RING, _DIM_ALPHA) if dimmed else MEMBER_RING
+            options.update(borderWidth=MEMBER_RING_WIDTH, member=True)
+            options["color"] = {"background": colour, "border": ring}
         if node == selected and focus is not None:
             options.update(
                 borderWidth=4,

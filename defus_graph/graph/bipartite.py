@@ -117,6 +117,7 @@ def graph_from_dataset(ds: Dataset) -> nx.Graph:
         _put_node(nodes, adj, project_id(p.acronym), _project_attrs(p))
     for o in ds.organisations:
         _put_node(nodes, adj, org_id(o.name), _organisation_attrs(o))
+    _mark_members(nodes, ds)
     with paused_gc():  # hundreds of thousands of acyclic edge dicts
         for a in ds.participations:
             u, v = f"project:{a.project}", f"org:{a.organisation}"
@@ -130,6 +131,22 @@ def graph_from_dataset(ds: Dataset) -> nx.Graph:
             attrs.update(_participation_attrs(a))
     nx._clear_cache(g)
     return g
+
+
+def _mark_members(nodes: dict[str, dict[str, Any]], ds: Dataset) -> None:
+    """``member`` on every organisation node once there is a member list: true for those
+    a member names, false for the others (so Gephi and the map can filter on it).
+
+    Without a member list no node gains the attribute, so files stay as they were.
+    """
+    if not ds.members:
+        return
+    for o in ds.organisations:
+        nodes[org_id(o.name)]["member"] = False
+    for m in ds.members:
+        node = org_id(m.organisation)
+        if m.organisation and node in nodes:  # a member that matched none is no node
+            nodes[node]["member"] = True
 
 
 def _put_node(

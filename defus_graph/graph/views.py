@@ -68,6 +68,8 @@ class Filters:
     years : keep projects running at some time in [first, last]; projects with no
         dates are kept only when no year range is set.
     shared_only : keep only organisations in two or more (kept) projects.
+    members_only : keep only organisations on the member list (node attribute
+        ``member``), and the projects they are in.
     """
 
     kinds: tuple[str, ...] = ()
@@ -75,6 +77,7 @@ class Filters:
     programmes: tuple[str, ...] = ()
     years: tuple[int, int] | None = None
     shared_only: bool = False
+    members_only: bool = False
 
     def is_empty(self) -> bool:
         """Whether these filters keep everything."""
@@ -138,11 +141,15 @@ def filter_graph(g: nx.Graph, filters: Filters) -> nx.Graph:
             continue
         if filters.countries and d.get("country") not in filters.countries:
             continue
+        if filters.members_only and not d.get("member"):
+            continue
         in_kept = sum(1 for p in g[n] if p in kept_projects)
         if in_kept == 0 or (filters.shared_only and in_kept < 2):
             continue
         orgs.append(n)
-    org_filter = bool(filters.kinds or filters.countries or filters.shared_only)
+    org_filter = bool(
+        filters.kinds or filters.countries or filters.shared_only or filters.members_only
+    )
     if org_filter:
         org_set = set(orgs)
         projects = [p for p in projects if any(o in org_set for o in g[p])]

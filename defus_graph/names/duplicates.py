@@ -282,6 +282,10 @@ def merge_organisations(
         aliases=tuple(
             sorted(aliases, key=lambda x: (x.organisation.casefold(), x.alias.casefold()))
         ),
+        # A member's line still names what it named; it now stands for ``keep``.
+        members=tuple(
+            replace(m, organisation=keep) if m.organisation == other else m for m in ds.members
+        ),
     )
 
 

@@ -247,7 +247,13 @@ def _columns(sheet: Sheet) -> _Columns:
                     None,
                     f"column is missing (found: {', '.join(h for h in sheet.header if h)}).",
                     f"Name a column {names} (case does not matter); the first row must "
-                    "hold the column names.",
+                    "hold the column names."
+                    + (
+                        " A member list (names without projects) is added with: "
+                        "defus-graph members --add FILE"
+                        if column == "project"
+                        else ""
+                    ),
                 )
             )
     if problems:

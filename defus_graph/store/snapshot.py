@@ -44,7 +44,7 @@ import pyarrow.parquet as pq
 from ..model import Dataset
 from ..resources import bundled_data_dir
 from .generations import tables_state, temporary_beside
-from .tables import FILES
+from .tables import TABLES
 
 __all__ = [
     "CACHE_DIR",
@@ -84,7 +84,7 @@ CACHE_DIR = ".cache"
 _KEY_FIELD = b"defus-graph-content-key"
 
 #: Each table's name (its field of :class:`~defus_graph.model.Dataset`) and record type.
-_TABLES: dict[str, type] = {name.removesuffix(".csv"): kind for name, kind in FILES.items()}
+_TABLES: dict[str, type] = {name.removesuffix(".csv"): kind for name, kind in TABLES.items()}
 
 _ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "float | None": pa.float64()}
 
@@ -101,8 +101,8 @@ def _schema(record_type: type) -> pa.Schema:
 _SCHEMAS = {name: _schema(record_type) for name, record_type in _TABLES.items()}
 
 
-def content_key(contents: Mapping[str, bytes], encoding: str) -> str:
-    """The key of tables with these bytes, read with ``encoding``, by this version.
+def content_key(contents: Mapping[str, bytes | None], encoding: str) -> str:
+    """The key of tables with these bytes (``None``: missing), read with ``encoding``.
 
     Examples
     --------

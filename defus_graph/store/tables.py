@@ -1,5 +1,8 @@
 """The project's own tables on disk: UTF-8 CSV files a person can edit, one per table.
 
+Four tables are always there; ``members.csv`` (a member list, see
+:data:`OPTIONAL_TABLES`) only once one has been added.
+
 ``load_dataset`` reads and validates a data directory and either returns a
 whole Dataset or raises :class:`DataError` listing every problem at once; it
 never returns half-loaded data. ``save_dataset`` replaces every table at once
@@ -32,6 +35,7 @@ from ..model import (
     ROLES,
     Alias,
     Dataset,
+    Member,
     Organisation,
     Participation,
     Project,
@@ -53,7 +57,9 @@ __all__ = [
     "FILES",
     "NO_TABLES",
     "NUMBER_RANGES",
+    "OPTIONAL_TABLES",
     "PREVIOUS_DIR",
+    "TABLES",
     "Loaded",
     "StaleDataError",
     "check_dataset",
@@ -71,7 +77,7 @@ __all__ = [
 #: Environment variable naming the data directory the dashboard and CLI use.
 DATA_ENV = "DEFUS_GRAPH_DATA"
 
-#: File name of each table, in the order they are checked.
+#: File name of each table every data folder has, in the order they are checked.
 FILES: dict[str, type] = {
     "projects.csv": Project,
     "organisations.csv": Organisation,
@@ -79,18 +85,28 @@ FILES: dict[str, type] = {
     "aliases.csv": Alias,
 }
 
+#: Every table a data folder may have, in the order they are checked: :data:`FILES`
+#: and the optional ones. Each table's records are the :class:`Dataset` field
+#: named as the file without ``.csv``.
+TABLES: dict[str, type] = {**FILES, "members.csv": Member}
+
+#: Tables a data folder may go without: a missing one reads as empty, and one
+#: with no record is written only where its file already is, so a folder
+#: without a member list stays byte for byte what it was.
+OPTIONAL_TABLES = frozenset(TABLES.keys() - FILES.keys())
+
 #: The state (:func:`~defus_graph.store.generations.tables_state`) of a folder without tables.
-NO_TABLES = tables_state(dict.fromkeys(FILES))
+NO_TABLES = tables_state(dict.fromkeys(TABLES))
 
 
 def _records_of(ds: Dataset) -> dict[str, tuple[Any, ...]]:
     """Each table's records, by file name (the Dataset's field is the file's stem)."""
-    return {name: getattr(ds, name.removesuffix(".csv")) for name in FILES}
+    return {name: getattr(ds, name.removesuffix(".csv")) for name in TABLES}
 
 
 def _dataset_from(records: Mapping[str, Iterable[Any]]) -> Dataset:
-    """The Dataset of each table's records, by file name."""
-    return Dataset(**{name.removesuffix(".csv"): tuple(records[name]) for name in FILES})
+    """The Dataset of each table's records, by file name (an optional table may be left out)."""
+    return Dataset(**{name.removesuffix(".csv"): tuple(records.get(name, ())) for name in TABLES})
 
 
 #: Columns added after the first release: a table without them still loads.
@@ -184,11 +200,11 @@ class _Table:
     ) -> _Table:
         """The table ``name`` read from its file's bytes (``None``: the file is missing)."""
         table = cls(display, name, problems)
-        table._load(raw, encoding, allow_missing)
+        table._load(raw, encoding, allow_missing or name in OPTIONAL_TABLES)
         return table
 
     def _load(self, raw: bytes | None, encoding: str, allow_missing: bool) -> None:
-        columns = _columns(FILES[self.name])
+        columns = _columns(TABLES[self.name])
         if raw is None:
             if not allow_missing:
                 self.file_problem(
@@ -261,7 +277,7 @@ class _Table:
                 "Check for an unquoted comma or a missing field.",
             )
             return
-        values = dict.fromkeys(_column_names(FILES[self.name]), "")
+        values = dict.fromkeys(_column_names(TABLES[self.name]), "")
         stripped = list(map(str.strip, record))
         values.update(zip(header, stripped, strict=True))
         # Only a cell starting with an apostrophe can need unescaping, so look cell
@@ -280,6 +296,7 @@ _NAMES: dict[str, tuple[str, str]] = {
     "projects.csv": ("acronym", "Every project needs an acronym."),
     "organisations.csv": ("name", "Every organisation needs a name."),
     "aliases.csv": ("alias", "Write the other name, or delete the row."),
+    "members.csv": ("name", "Write the member's name as the member list has it."),
 }
 
 #: Number columns: the range a value must lie in, and what a value outside it is not.
@@ -435,14 +452,7 @@ def _organisations(t: _Table) -> list[Organisation]:
     for row in _named(t):
         v = row.values
         _choice(row, "kind", t)
-        if v["country"] and not is_country_code(v["country"]):
-            t.problem(
-                row,
-                "country",
-                v["country"],
-                "is no ISO 3166 country code.",
-                "Use two capital letters, e.g. DE, FR, GB (not UK), GR (not EL).",
-            )
+        _country(row, t)
         out.append(
             Organisation(
                 name=v["name"],
@@ -455,6 +465,39 @@ def _organisations(t: _Table) -> list[Organisation]:
                 pic=v["pic"],
                 latitude=_number(row, "latitude", t),
                 longitude=_number(row, "longitude", t),
+            )
+        )
+    return out
+
+
+def _country(row: _Row, t: _Table) -> None:
+    value = row.values["country"]
+    if value and not is_country_code(value):
+        t.problem(
+            row,
+            "country",
+            value,
+            "is no ISO 3166 country code.",
+            "Use two capital letters, e.g. DE, FR, GB (not UK), GR (not EL).",
+        )
+
+
+def _members(t: _Table) -> list[Member]:
+    out = []
+    for row in _named(t):
+        v = row.values
+        _choice(row, "kind", t)
+        _country(row, t)
+        _dates(row, "since", t)
+        out.append(
+            Member(
+                name=v["name"],
+                organisation=v["organisation"],
+                kind=v["kind"],
+                country=v["country"],
+                since=v["since"],
+                source=v["source"],
+                line=_line_number(row, "line", t),
             )
         )
     return out
@@ -504,6 +547,7 @@ _READERS: dict[str, Callable[[_Table], list[Any]]] = {
     "organisations.csv": _organisations,
     "participations.csv": _participations,
     "aliases.csv": _aliases,
+    "members.csv": _members,
 }
 
 
@@ -549,6 +593,25 @@ def _cross_check(tables: dict[str, _Table], ds: Dataset) -> None:
     for p, row in zip(ds.projects, projects.rows, strict=True):
         if p.funding_share_of and p.funding_share_of not in known:
             _unknown_org(projects, row, "funding_share_of", p.funding_share_of, resolver)
+    _check_members(tables["members.csv"], organisations.display, ds, known, resolver)
+
+
+def _check_members(
+    members: _Table, orgs_file: str, ds: Dataset, known: set[str], resolver: _LazyResolver
+) -> None:
+    """A member names a known organisation, or none (a member without projects)."""
+    for m, row in zip(ds.members, _kept_rows(members), strict=True):
+        if m.organisation and m.organisation not in known:
+            close = resolver.suggest(m.organisation)
+            members.problem(
+                row,
+                "organisation",
+                m.organisation,
+                "is no known organisation.",
+                (f'Did you mean "{close[0]}"? ' if close else "")
+                + f"Write a name from {orgs_file}, or leave the cell empty for a member "
+                "without projects.",
+            )
 
 
 def _check_acronyms(projects: _Table, ds: Dataset) -> dict[str, int]:
@@ -708,10 +771,10 @@ def load_folder(directory: Path, *, encoding: str = "utf-8", allow_missing: bool
 def _load(directory: Path, encoding: str, allow_missing: bool) -> Loaded:
     from .snapshot import key_of_state, read_snapshot, write_snapshot
 
-    contents = read_generation(directory, FILES)
+    contents = read_generation(directory, TABLES)
     state = tables_state(contents)
     # Only whole folders are kept: a missing table is a problem, or an empty table to ingest into.
-    present = all(raw is not None for raw in contents.values())
+    present = all(contents[name] is not None for name in FILES)  # members.csv may be missing
     key = key_of_state(state, encoding) if present else None
     if key is not None:
         kept = read_snapshot(directory, key)
@@ -744,12 +807,12 @@ def _reference_load(
     problems: list[InputError] = []
     tables = {
         name: _Table.from_bytes(
-            name, contents[name], str(directory / name), encoding, allow_missing, problems
+            name, contents.get(name), str(directory / name), encoding, allow_missing, problems
         )
-        for name in FILES
+        for name in TABLES
     }
     records = {}
-    for name in FILES:
+    for name in TABLES:
         _cell_problems(tables[name])
         records[name] = _READERS[name](tables[name])
     if problems:
@@ -770,6 +833,7 @@ _NAME_COLUMNS: dict[str, frozenset[str]] = {
     "organisations.csv": frozenset({"name", "city"}),
     "participations.csv": frozenset({"project", "organisation", "name_as_written"}),
     "aliases.csv": frozenset({"alias", "organisation"}),
+    "members.csv": frozenset({"name", "organisation"}),
 }
 
 
@@ -787,7 +851,7 @@ def _column_is_clean(values: Sequence[str], name: bool) -> bool:
 def _cell_problems(t: _Table) -> None:
     """Note every cell of ``t`` holding what no cell may hold (see :func:`cell_problem`)."""
     names = _NAME_COLUMNS[t.name]
-    for column in _column_names(FILES[t.name]):
+    for column in _column_names(TABLES[t.name]):
         name = column in names
         if _column_is_clean([row.values[column] for row in t.rows], name):
             continue
@@ -823,7 +887,7 @@ def _csv_columns(raw: bytes, encoding: str, name: str) -> _Columns | None:
         header = [h.strip() for h in next(csv.reader(io.StringIO(text, newline="")))]
     except (StopIteration, csv.Error):
         return None
-    columns = _columns(FILES[name])
+    columns = _columns(TABLES[name])
     if (
         len(set(header)) != len(header)
         or any(h not in columns for h in header)
@@ -853,7 +917,7 @@ def _read_cells(header: Sequence[str], cells: list[list[str]], name: str) -> _Co
 
     ``None`` (ask the reference reader) when a cell is too long to be sure.
     """
-    columns = _columns(FILES[name])
+    columns = _columns(TABLES[name])
     if any(max(map(len, column), default=0) > _LONG_CELL for column in cells):
         return None
     stripped = [list(map(str.strip, column)) for column in cells]
@@ -993,12 +1057,32 @@ def _aliases_of(c: _Columns) -> _Fields | None:
     return {**c, "line": line}
 
 
+def _members_of(c: _Columns) -> _Fields | None:
+    """The fields of each member, in :class:`Member`'s order; ``None`` on a problem."""
+    line = _line_numbers_of(c["line"])
+    if (
+        not all(c["name"])
+        or line is None
+        or _bounds_of(c["since"]) is None
+        or not _choices_ok(c["kind"], "kind")
+        or not all(is_country_code(v) for v in set(c["country"]) if v)
+    ):
+        return None
+    return {**c, "line": line}
+
+
 _COLUMN_READERS: dict[str, Callable[[_Columns], _Fields | None]] = {
     "projects.csv": _projects_of,
     "organisations.csv": _organisations_of,
     "participations.csv": _participations_of,
     "aliases.csv": _aliases_of,
+    "members.csv": _members_of,
 }
+
+
+def _no_rows(name: str) -> _Columns:
+    """The columns of a table with no record (an optional table left out)."""
+    return {column: [] for column in _columns(TABLES[name])}
 
 
 def _typed_tables(tables: Mapping[str, _Columns]) -> dict[str, _Fields] | None:
@@ -1009,7 +1093,7 @@ def _typed_tables(tables: Mapping[str, _Columns]) -> dict[str, _Fields] | None:
     table and between the tables (:func:`_crosses_ok`).
     """
     typed: dict[str, _Fields] = {}
-    for name in FILES:
+    for name in TABLES:
         columns = tables[name]
         names = _NAME_COLUMNS[name]
         if not all(_column_is_clean(values, h in names) for h, values in columns.items()):
@@ -1050,13 +1134,14 @@ def _crosses_ok(tables: Mapping[str, _Fields]) -> bool:
         and set(participations["project"]) <= acronyms
         and set(participations["organisation"]) <= orgs
         and set(projects["funding_share_of"]) - {""} <= orgs
+        and set(tables["members.csv"]["organisation"]) - {""} <= orgs
     )
 
 
 def _dataset_of(typed: Mapping[str, _Fields]) -> Dataset:
     """The records of tables' fields (as :func:`_typed_tables` gives them)."""
     return _dataset_from(
-        {name: map(record_type, *typed[name].values()) for name, record_type in FILES.items()}
+        {name: map(record_type, *typed[name].values()) for name, record_type in TABLES.items()}
     )
 
 
@@ -1067,8 +1152,11 @@ def dataset_from_columns(contents: Mapping[str, bytes | None], encoding: str) ->
     row-by-row reader reads exactly alike; that reader then locates every problem.
     """
     tables: dict[str, _Columns] = {}
-    for name in FILES:
+    for name in TABLES:
         raw = contents.get(name)
+        if raw is None and name in OPTIONAL_TABLES:
+            tables[name] = _no_rows(name)
+            continue
         if raw is None:
             return None
         columns = _csv_columns(raw, encoding, name)
@@ -1110,11 +1198,17 @@ def _column_cells(values: list[Any], column: str) -> list[str]:
     return [_cell(v, column) for v in values]
 
 
-def _cells_of(ds: Dataset) -> dict[str, list[list[str]]]:
-    """Each table's cells as its file holds them, column by column."""
+def _cells_of(ds: Dataset, present: Iterable[str] = ()) -> dict[str, list[list[str]]]:
+    """Each table's cells as its file holds them, column by column.
+
+    An optional table is left out when it has no record, unless it is in
+    ``present`` (its file is there, and must not keep records ``ds`` dropped).
+    """
+    keep = set(present)
     return {
-        name: [_column_cells(list(map(attrgetter(c), records)), c) for c in _columns(FILES[name])]
+        name: [_column_cells(list(map(attrgetter(c), records)), c) for c in _columns(TABLES[name])]
         for name, records in _records_of(ds).items()
+        if name not in OPTIONAL_TABLES or records or name in keep
     }
 
 
@@ -1162,13 +1256,13 @@ def _table_bytes(cells: list[list[str]], name: str) -> bytes:
     be), joined a column at a time.
     """
     rows = "\n".join(map(",".join, zip(*map(_written_column, cells), strict=True)))
-    return ("\ufeff" + _csv_line(_columns(FILES[name])) + rows + ("\n" if rows else "")).encode(
+    return ("\ufeff" + _csv_line(_columns(TABLES[name])) + rows + ("\n" if rows else "")).encode(
         "utf-8"
     )
 
 
 def _tables_bytes(cells: Mapping[str, list[list[str]]]) -> dict[str, bytes]:
-    return {name: _table_bytes(cells[name], name) for name in FILES}
+    return {name: _table_bytes(cells[name], name) for name in TABLES if name in cells}
 
 
 def _read_back(
@@ -1184,10 +1278,13 @@ def _read_back(
     bytes themselves.
     """
     tables: dict[str, _Columns] = {}
-    for name in FILES:
+    for name in TABLES:
+        if name not in cells:
+            tables[name] = _no_rows(name)
+            continue
         if b"\r" in contents[name]:
             return None
-        columns = _read_cells(_columns(FILES[name]), cells[name], name)
+        columns = _read_cells(_columns(TABLES[name]), cells[name], name)
         if columns is None:
             return None
         tables[name] = columns
@@ -1247,7 +1344,7 @@ def save_dataset(
     """
     directory = Path(directory)
     with paused_gc():
-        cells = _cells_of(ds)
+        cells = _cells_of(ds, [n for n in OPTIONAL_TABLES if (directory / n).is_file()])
         contents = _tables_bytes(cells)
         read_back: dict[str, _Fields] | Dataset | None = None
         if check:
@@ -1259,23 +1356,23 @@ def save_dataset(
 
     # The snapshot's own leftovers too: a snapshot is written by loads, which can lose one.
     state = write_generation(
-        directory, contents, since=since, names=FILES, also_clean=snapshot_dirs(directory)
+        directory, contents, since=since, names=TABLES, also_clean=snapshot_dirs(directory)
     )
     if read_back is not None:
         key = key_of_state(state, "utf-8")
         if isinstance(read_back, Dataset):
             write_snapshot(directory, read_back, key)
         else:
-            fields_by_table = {name.removesuffix(".csv"): read_back[name] for name in FILES}
+            fields_by_table = {name.removesuffix(".csv"): read_back[name] for name in TABLES}
             write_snapshot_fields(directory, fields_by_table, key)
 
 
 def records_from_rows(
     table: str, display: str, header: Sequence[str], rows: Iterable[tuple[int, Sequence[str]]]
 ) -> list[tuple[int, Any]]:
-    """Records of one of the four tables from rows read elsewhere (CSV dialects, a sheet).
+    """Records of one of the tables from rows read elsewhere (CSV dialects, a sheet).
 
-    ``table`` is a key of :data:`FILES`; each row comes with its line. Returns
+    ``table`` is a key of :data:`TABLES`; each row comes with its line. Returns
     ``(line, record)`` pairs; the cross-table checks are left to the caller.
 
     Raises
@@ -1285,7 +1382,7 @@ def records_from_rows(
     """
     t = _Table(display, table)
     head = list(header)
-    if t.take_header(head, _columns(FILES[table])):
+    if t.take_header(head, _columns(TABLES[table])):
         for line, record in rows:
             t.take_row(line, list(record) + [""] * (len(head) - len(record)), head)
     records = _READERS[table](t) if not t.problems else []
