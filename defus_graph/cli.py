@@ -512,6 +512,28 @@ def cmd_places(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_png(args: argparse.Namespace, g: nx.Graph, shown: nx.Graph, filters: Any) -> int:
+    """Write the picture of ``shown`` the dashboard would draw: its layout, legend, caption."""
+    from .export._files import write_atomic
+    from .export.png import png_bytes
+    from .layout import layout_positions
+    from .scene import About, files_dated, picture_title
+    from .views import ViewTooLarge, view_graph
+
+    # The dashboard's positions: the layout of the whole view, before any filter
+    # (or of the filtered view, when the whole one is too large to build).
+    try:
+        positions = layout_positions(view_graph(g, args.view))
+    except ViewTooLarge:
+        positions = layout_positions(shown)
+    times = [(args.data / name).stat().st_mtime_ns for name in FILES if (args.data / name).exists()]
+    about = About(args.view, filters, str(args.data), files_dated(times), args.backbone)
+    picture = png_bytes(shown, positions=positions, about=about, title=picture_title(args.view))
+    path = write_atomic(args.output, picture)
+    _emit(f"wrote {path} ({shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges)")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import write_export
     from .layout import layout_positions
@@ -548,11 +570,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
         _emit(f"wrote {path} ({placed} organisations placed; defus-graph places lists the others)")
         return 0
-    positions = layout_positions(g)
     if args.backbone is not None:
         shown = _backbone_of(filter_graph(g, filters), args.view, args.backbone)
     else:
         shown = view_graph(filter_graph(g, filters), args.view)
+    if args.format == "png":
+        return _export_png(args, g, shown, filters)
+    positions = layout_positions(g)
     written = write_export(shown, args.format, args.output, positions=positions)
     for path in written:
         _emit(f"wrote {path} ({shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges)")
@@ -810,11 +834,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format",
         required=True,
-        choices=("gexf", "graphml", "csv", "html", "geojson"),
+        choices=("gexf", "graphml", "csv", "html", "geojson", "png"),
         help="gexf (Gephi, with timeline and layout), graphml, csv (Gephi's "
         "spreadsheet import: OUT.zip, or OUT.nodes.csv + OUT.edges.csv), "
         "html (a standalone page), geojson (cities and the links between them "
-        "for QGIS or kepler.gl; without --view and --backbone)",
+        "for QGIS or kepler.gl; without --view and --backbone), png (the dashboard's "
+        "drawing for reports: A4 landscape at 300 dpi, with legend and the filters)",
     )
     p.add_argument(
         "--view",

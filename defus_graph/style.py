@@ -1,4 +1,4 @@
-"""How nodes look, by kind: one palette for the dashboard, the legend and Gephi.
+"""How nodes look, by kind: one palette and one legend for the dashboard, pictures and Gephi.
 
 Colours are chosen to stay apart for colour-blind readers (Okabe–Ito based).
 """
@@ -17,6 +17,8 @@ __all__ = [
     "KIND_COLOURS",
     "PROJECT_COLOUR",
     "kind_colour",
+    "legend_items",
+    "legend_note",
     "node_size",
     "node_sizes",
 ]
@@ -104,3 +106,29 @@ def node_sizes(g: nx.Graph, *, links: Adjacency | None = None) -> dict[str, floa
         top = max(weights.values(), default=0) or 1
         sizes.update({str(n): node_size(w / top) for n, w in weights.items()})
     return sizes
+
+
+def legend_items(g: nx.Graph) -> list[dict[str, str]]:
+    """Legend entries for the kinds drawn in ``g``, in palette order; projects are squares.
+
+    Organisations are labelled by their kind alone ("city"); the legend's note
+    says that colour is the kind and size the number of links.
+    """
+    present = {str(k) for _, k in g.nodes(data="kind")}
+    items = []
+    for kind, colour in KIND_COLOURS.items():
+        if kind in present:
+            label = "project" if kind == "project" else kind
+            shape = "square" if kind == "project" else "dot"
+            items.append({"label": label, "colour": colour, "shape": shape})
+    return items
+
+
+def legend_note(g: nx.Graph) -> str:
+    """What shapes, sizes and edge widths mean in the drawing of ``g``."""
+    kinds = {str(k) for _, k in g.nodes(data="kind")}
+    if kinds == {"project"}:
+        return "Projects; an edge's width grows with the organisations the two share."
+    if "project" not in kinds:
+        return "Organisations coloured by kind; an edge's width grows with the projects shared."
+    return "Squares are projects, circles organisations coloured by kind; size = links."

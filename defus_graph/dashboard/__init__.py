@@ -7,6 +7,7 @@
 - :mod:`.component` is the clickable vis-network drawing;
 - :mod:`.panels` tells a selected node's story, lists data errors, says when nothing is left;
 - :mod:`.tables` holds the tables, the charts and the downloads;
+- :mod:`.picture` makes the PNG the picture download gives;
 - :mod:`.compare` is the Compare tab (two periods side by side);
 - :mod:`.upload` shows which data is shown and lets a user add files, merge
   duplicates and save, with :mod:`.own_data` doing the work;
@@ -29,6 +30,7 @@ from .controls import (
 )
 from .data import current_view, drawn_part, export_file, table_frame
 from .panels import empty_state, network_or_stop, story_panel, view_notices
+from .picture import picture_file
 from .state import (
     GRAPH,
     ORG_TABLE,
@@ -67,6 +69,7 @@ __all__ = [
     "node_table",
     "on_graph_click",
     "organisations_caption",
+    "picture_file",
     "read_selection",
     "reset_filters",
     "search_box",

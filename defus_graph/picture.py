@@ -1,0 +1,453 @@
+"""Pictures for reports: a drawing on a printable page, with title, legend and caption, as PNG.
+
+Rendered here, on the server, with Pillow, from the very positions, colours
+and sizes the dashboard hands to vis-network (see :mod:`defus_graph.scene`),
+rather than by asking the browser to redraw its canvas at a larger scale:
+
+- it is testable without a browser (the page's layout is a plain function,
+  the pixels are checked where the nodes are), and the same code serves
+  ``defus-graph export --format png`` for reports made without the dashboard;
+- Pillow is already installed (Streamlit depends on it) and its FreeType
+  text is antialiased; matplotlib would add some 30 MB for what a few dozen
+  lines of drawing do;
+- names need a font that has their letters on every machine, offline: DejaVu
+  Sans (Latin with accents, Greek, Cyrillic, ...) is bundled in ``fonts/``
+  with its licence, instead of whatever fonts a browser or system happens to
+  have. Letters it lacks (Chinese, for one) come out as boxes.
+
+Names are drawn as text: nothing in a label is interpreted as markup.
+
+The renderer knows nothing of graphs: it draws a :class:`Scene` of points
+(size, colour, shape, label), lines (width, colour) and outlines (polylines
+such as country borders, drawn first), in drawing units with y pointing down,
+so a map plugs in by giving its projected cities, links and borders.
+
+The drawing is fitted to its box the way vis-network's "fit" is (never more
+than one screen pixel per unit), and scaled from screen to print pixels
+(``dpi / 96``): line widths, label sizes and the labels too small to read
+are those of the screen, at print resolution.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import io
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from PIL import Image, ImageDraw, ImageFont
+
+__all__ = [
+    "A4_LANDSCAPE",
+    "Box",
+    "Legend",
+    "Line",
+    "Page",
+    "PageLayout",
+    "Point",
+    "Scene",
+    "Swatch",
+    "TextBox",
+    "Transform",
+    "encode_png",
+    "font",
+    "page_layout",
+    "render",
+]
+
+#: Screen pixels per inch, as browsers count them (CSS pixels).
+SCREEN_DPI = 96
+
+_FONTS = Path(__file__).parent / "fonts"
+
+RGBA = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A picture's size in pixels and the resolution it prints at."""
+
+    width: int
+    height: int
+    dpi: int
+
+    def points(self, pt: float) -> int:
+        """A length in typographic points (1/72 inch) in this page's pixels."""
+        return max(1, round(pt * self.dpi / 72))
+
+
+#: An A4 sheet in landscape at 300 dpi (297 × 210 mm).
+A4_LANDSCAPE = Page(3508, 2480, 300)
+
+
+@dataclass(frozen=True)
+class Point:
+    """A marker: a dot or square centred on (x, y) with ``radius`` (half its width), in units.
+
+    ``fill`` and ``border`` are ``#rrggbb`` or ``rgba(r,g,b,a)`` (a in 0..1);
+    ``border_width`` is in screen pixels, as vis-network draws it whatever the
+    zoom. ``label`` is written under the marker at ``label_size`` units.
+    """
+
+    x: float
+    y: float
+    radius: float
+    fill: str
+    border: str
+    border_width: float = 1.0
+    shape: Literal["dot", "square"] = "dot"
+    label: str = ""
+    label_size: float = 0.0
+    label_colour: str = "#343434"
+
+
+@dataclass(frozen=True)
+class Line:
+    """A polyline through ``points`` (two for a link), ``width`` in units."""
+
+    points: tuple[tuple[float, float], ...]
+    width: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What to draw, in drawing units (y down): outlines, then lines, then points in order."""
+
+    points: tuple[Point, ...] = ()
+    lines: tuple[Line, ...] = ()
+    outlines: tuple[Line, ...] = ()
+
+
+@dataclass(frozen=True)
+class Swatch:
+    """A legend entry: a coloured dot or square and its label."""
+
+    label: str
+    colour: str
+    shape: Literal["dot", "square"] = "dot"
+
+
+@dataclass(frozen=True)
+class Legend:
+    """The legend under the drawing: a note, then the swatches."""
+
+    note: str
+    swatches: tuple[Swatch, ...]
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in page pixels."""
+
+    left: int
+    top: int
+    width: int
+    height: int
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """One line of text on the page: its top-left corner, size in pixels and weight."""
+
+    text: str
+    left: int
+    top: int
+    size: int
+    bold: bool = False
+    colour: str = "#222222"
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """Where everything goes on the page: the texts, the legend's swatches, the drawing."""
+
+    texts: tuple[TextBox, ...]
+    swatches: tuple[tuple[Swatch, Box], ...]
+    drawing: Box
+
+
+@cache
+def font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
+    """The bundled DejaVu Sans at ``size`` pixels."""
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return ImageFont.truetype(str(_FONTS / name), size)
+
+
+def _wrap(text: str, size: int, width: int, *, bold: bool = False) -> list[str]:
+    """``text`` cut into lines no wider than ``width`` pixels, between words where it can."""
+    face = font(size, bold=bold)
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}" if current else word
+        if face.getlength(trial) <= width:
+            current = trial
+            continue
+        if current:
+            lines.append(current)
+        current = word
+        while face.getlength(current) > width and len(current) > 1:  # a word wider than a line
+            cut = len(current) - 1
+            while cut > 1 and face.getlength(current[:cut]) > width:
+                cut -= 1
+            lines.append(current[:cut])
+            current = current[cut:]
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _legend_rows(
+    legend: Legend, page: Page, box: Box, top: int
+) -> tuple[list[TextBox], list[tuple[Swatch, Box]], int]:
+    """The legend's note and swatches from ``top`` down; returns them and the next free line."""
+    size = page.points(10)
+    step = round(size * 1.5)
+    texts = [
+        TextBox(line, box.left, top + i * step, size, colour="#555555")
+        for i, line in enumerate(_wrap(legend.note, size, box.width))
+    ]
+    y = top + len(texts) * step
+    x = box.left
+    square = round(size * 0.8)
+    gap = round(size * 1.2)
+    swatches: list[tuple[Swatch, Box]] = []
+    for swatch in legend.swatches:
+        entry = square + size // 3 + math.ceil(font(size).getlength(swatch.label))
+        if x > box.left and x + entry > box.right:
+            x, y = box.left, y + step
+        mark = Box(x, y + (size - square) // 2 + size // 8, square, square)
+        swatches.append((swatch, mark))
+        texts.append(TextBox(swatch.label, x + square + size // 3, y, size))
+        x += entry + gap
+    if swatches:
+        y += step
+    return texts, swatches, y
+
+
+def page_layout(title: str, legend: Legend, caption: Sequence[str], page: Page) -> PageLayout:
+    """Where the title, the drawing, the legend and the caption go on ``page``.
+
+    From the top: the title (bold, 18 pt, wrapped), the drawing, then the
+    legend (its note and swatches, 10 pt) and the caption (each of its
+    paragraphs wrapped, 9 pt). Margins are 0.4 inch.
+
+    Examples
+    --------
+    >>> legend = Legend("Colour = kind.", (Swatch("city", "#0072B2"),))
+    >>> layout = page_layout("Network", legend, ["Filters: none."], A4_LANDSCAPE)
+    >>> [t.text for t in layout.texts]
+    ['Network', 'Colour = kind.', 'city', 'Filters: none.']
+    >>> layout.drawing.top > layout.texts[0].top and layout.drawing.width == 3508 - 2 * 120
+    True
+    """
+    margin = round(page.dpi * 0.4)
+    inner = Box(margin, margin, page.width - 2 * margin, page.height - 2 * margin)
+    title_size = page.points(18)
+    texts = [
+        TextBox(line, inner.left, inner.top + i * round(title_size * 1.3), title_size, bold=True)
+        for i, line in enumerate(_wrap(title, title_size, inner.width, bold=True))
+    ]
+    drawing_top = inner.top + len(texts) * round(title_size * 1.3) + page.points(6)
+    # The bottom block (legend, caption) is laid out from 0, then moved under the drawing.
+    below, swatches, y = _legend_rows(legend, page, inner, 0)
+    size = page.points(9)
+    y += page.points(4)
+    for paragraph in caption:
+        for line in _wrap(paragraph, size, inner.width):
+            below.append(TextBox(line, inner.left, y, size))
+            y += round(size * 1.4)
+    shift = inner.bottom - y
+    drawing = Box(inner.left, drawing_top, inner.width, shift - page.points(6) - drawing_top)
+    if drawing.height < inner.height // 4:
+        raise ValueError("the caption leaves too little room for the drawing; shorten it")
+    texts += [TextBox(t.text, t.left, t.top + shift, t.size, t.bold, t.colour) for t in below]
+    moved = [(s, Box(b.left, b.top + shift, b.width, b.height)) for s, b in swatches]
+    return PageLayout(tuple(texts), tuple(moved), drawing)
+
+
+_RGBA = re.compile(r"^rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)$")
+
+
+def rgba(colour: str) -> RGBA:
+    """A colour as vis-network reads it (``#rrggbb``, ``rgb(...)``, ``rgba(..., a)``).
+
+    Examples
+    --------
+    >>> rgba("#0072B2"), rgba("rgba(0,114,178,0.15)")
+    ((0, 114, 178, 255), (0, 114, 178, 38))
+    """
+    if re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16), 255)
+    found = _RGBA.match(colour.strip())
+    if not found:
+        raise ValueError(f"not a colour vis-network reads: {colour!r}")
+    r, g, b, a = found.groups()
+    alpha = 255 if a is None else round(min(max(float(a), 0.0), 1.0) * 255)
+    return (int(r), int(g), int(b), alpha)
+
+
+def darker(colour: str) -> str:
+    """The border vis-network gives a node of one plain ``#rrggbb`` colour (its ``parseColor``).
+
+    Examples
+    --------
+    >>> darker("#0072B2")
+    '#005b8e'
+    """
+    r, g, b, _ = rgba(colour)
+    h, s, v = colorsys.rgb_to_hsv(r / 255, g / 255, b / 255)
+    out = colorsys.hsv_to_rgb(h, min(1.0, 1.25 * s), 0.8 * v)
+    return "#" + "".join(f"{math.floor(c * 255):02x}" for c in out)  # vis-network floors
+
+
+@dataclass(frozen=True)
+class Transform:
+    """From drawing units to page pixels: ``pixel = offset + unit * scale``."""
+
+    scale: float
+    dx: float
+    dy: float
+    screen: float  # print pixels per screen pixel
+
+    def __call__(self, x: float, y: float) -> tuple[float, float]:
+        return (self.dx + x * self.scale, self.dy + y * self.scale)
+
+
+def _label_width(point: Point) -> float:
+    """How wide ``point``'s label is, in drawing units (text width grows with its size)."""
+    if not point.label or point.label_size <= 0:
+        return 0.0
+    return font(100).getlength(point.label) / 100 * point.label_size
+
+
+def fit(scene: Scene, box: Box, page: Page) -> Transform:
+    """The transform that fits the scene, labels included, in ``box``, centred.
+
+    Like vis-network's ``fit``: never closer than one screen pixel per unit.
+    """
+    screen = page.dpi / SCREEN_DPI
+    xs: list[float] = []
+    ys: list[float] = []
+    for p in scene.points:
+        half = max(p.radius, _label_width(p) / 2)
+        xs += [p.x - half, p.x + half]
+        ys += [p.y - p.radius, p.y + p.radius + (4 + 1.3 * p.label_size if p.label else 0)]
+    for line in (*scene.lines, *scene.outlines):
+        xs += [x for x, _ in line.points]
+        ys += [y for _, y in line.points]
+    if not xs:
+        return Transform(screen, box.left + box.width / 2, box.top + box.height / 2, screen)
+    span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
+    scale = min(
+        box.width / span_x if span_x > 0 else math.inf,
+        box.height / span_y if span_y > 0 else math.inf,
+        screen,
+    )
+    dx = box.left + box.width / 2 - (min(xs) + max(xs)) / 2 * scale
+    dy = box.top + box.height / 2 - (min(ys) + max(ys)) / 2 * scale
+    return Transform(scale, dx, dy, screen)
+
+
+def _draw_lines(draw: ImageDraw.ImageDraw, lines: Sequence[Line], at: Transform) -> None:
+    for line in lines:
+        # vis-network keeps a link at least 0.3 screen pixels wide, whatever the zoom.
+        width = max(1, round(max(line.width * at.scale, 0.3 * at.screen)))
+        draw.line([at(x, y) for x, y in line.points], fill=rgba(line.colour), width=width)
+
+
+def _draw_point(image: Image.Image, draw: ImageDraw.ImageDraw, p: Point, at: Transform) -> None:
+    x, y = at(p.x, p.y)
+    r = max(p.radius * at.scale, 1.0)
+    border = max(1, round(p.border_width * at.screen)) if p.border_width > 0 else 0
+    shape = [x - r, y - r, x + r, y + r]
+    if p.shape == "square":
+        draw.rectangle(shape, fill=rgba(p.fill), outline=rgba(p.border), width=border)
+    else:
+        draw.ellipse(shape, fill=rgba(p.fill), outline=rgba(p.border), width=border)
+    size = p.label_size * at.scale
+    # vis-network leaves out labels under 4 screen pixels and caps them at 30.
+    if p.label and size >= 4 * at.screen:
+        size = min(size, 30 * at.screen)
+        top = y + r + 4 * at.scale
+        _text(image, draw, (x, top), p.label, font(round(size)), p.label_colour, "ma")
+
+
+def _text(
+    image: Image.Image,
+    draw: ImageDraw.ImageDraw,
+    xy: tuple[float, float],
+    text: str,
+    face: ImageFont.FreeTypeFont,
+    colour: str,
+    anchor: str,
+) -> None:
+    """Write ``text`` (never read as markup) at ``xy``; a translucent colour is blended.
+
+    Pillow writes text opaque even on a blending drawing, so translucent text
+    (a dimmed label) is written on a clear layer first, then laid over.
+    """
+    fill = rgba(colour)
+    if fill[3] == 255:
+        draw.text(xy, text, font=face, fill=fill, anchor=anchor)
+        return
+    left, top, right, bottom = (round(v) for v in draw.textbbox(xy, text, font=face, anchor=anchor))
+    layer = Image.new("RGBA", (max(1, right - left), max(1, bottom - top)), (0, 0, 0, 0))
+    ImageDraw.Draw(layer).text(
+        (xy[0] - left, xy[1] - top), text, font=face, fill=fill, anchor=anchor
+    )
+    image.paste(layer, (left, top), layer)
+
+
+def render(
+    scene: Scene, title: str, legend: Legend, caption: Sequence[str], page: Page = A4_LANDSCAPE
+) -> tuple[Image.Image, Transform]:
+    """The page as an image, and where the scene's units went on it.
+
+    Parameters
+    ----------
+    scene : what to draw, fitted into the drawing box.
+    title : the heading; legend : the note and swatches under the drawing;
+    caption : paragraphs under the legend (filters, data, date).
+    page : size and resolution.
+    """
+    layout = page_layout(title, legend, caption, page)
+    image = Image.new("RGB", (page.width, page.height), "white")
+    draw = ImageDraw.Draw(image, "RGBA")  # RGBA fills blend onto the white page
+    at = fit(scene, layout.drawing, page)
+    _draw_lines(draw, scene.outlines, at)
+    _draw_lines(draw, scene.lines, at)
+    for point in scene.points:
+        _draw_point(image, draw, point, at)
+    for text in layout.texts:
+        face = font(text.size, bold=text.bold)
+        _text(image, draw, (text.left, text.top), text.text, face, text.colour, "la")
+    for swatch, box in layout.swatches:
+        shape = [box.left, box.top, box.right, box.bottom]
+        fill, border = rgba(swatch.colour), (0, 0, 0, 90)
+        if swatch.shape == "square":
+            draw.rectangle(shape, fill=fill, outline=border, width=max(1, page.dpi // 96))
+        else:
+            draw.ellipse(shape, fill=fill, outline=border, width=max(1, page.dpi // 96))
+    return image, at
+
+
+def encode_png(image: Image.Image, page: Page = A4_LANDSCAPE) -> bytes:
+    """``image`` as PNG, saying its resolution so that it prints at its size."""
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(page.dpi, page.dpi), optimize=False)
+    return out.getvalue()
