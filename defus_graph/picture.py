@@ -42,6 +42,8 @@ from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
+from .vocabulary import escape_controls
+
 __all__ = [
     "A4_LANDSCAPE",
     "Box",
@@ -242,7 +244,9 @@ def _legend_rows(
 def page_layout(title: str, legend: Legend, caption: Sequence[str], page: Page) -> PageLayout:
     """Where the title, the drawing, the legend and the caption go on ``page``.
 
-    From the top: the title (bold, 18 pt, wrapped), the drawing, then the
+    Control characters and line breaks in any text are written as escapes
+    (``\\n``), as everywhere names are shown. From the top: the title (bold,
+    18 pt, wrapped), the drawing, then the
     legend (its note and swatches, 10 pt) and the caption (each of its
     paragraphs wrapped, 9 pt). Margins are 0.4 inch.
 
@@ -255,6 +259,11 @@ def page_layout(title: str, legend: Legend, caption: Sequence[str], page: Page) 
     >>> layout.drawing.top > layout.texts[0].top and layout.drawing.width == 3508 - 2 * 120
     True
     """
+    title, caption = escape_controls(title), [escape_controls(p) for p in caption]
+    legend = Legend(
+        escape_controls(legend.note),
+        tuple(Swatch(escape_controls(s.label), s.colour, s.shape) for s in legend.swatches),
+    )
     margin = round(page.dpi * 0.4)
     inner = Box(margin, margin, page.width - 2 * margin, page.height - 2 * margin)
     title_size = page.points(18)
@@ -332,7 +341,7 @@ def _label_width(point: Point) -> float:
     """How wide ``point``'s label is, in drawing units (text width grows with its size)."""
     if not point.label or point.label_size <= 0:
         return 0.0
-    return font(100).getlength(point.label) / 100 * point.label_size
+    return font(100).getlength(escape_controls(point.label)) / 100 * point.label_size
 
 
 def fit(scene: Scene, box: Box, page: Page) -> Transform:
@@ -384,7 +393,8 @@ def _draw_point(image: Image.Image, draw: ImageDraw.ImageDraw, p: Point, at: Tra
     if p.label and size >= 4 * at.screen:
         size = min(size, 30 * at.screen)
         top = y + r + 4 * at.scale
-        _text(image, draw, (x, top), p.label, font(round(size)), p.label_colour, "ma")
+        label = escape_controls(p.label)
+        _text(image, draw, (x, top), label, font(round(size)), p.label_colour, "ma")
 
 
 def _text(

@@ -1,0 +1,268 @@
+"""Pictures for reports: the PNG decodes at print size, its text is placed, its nodes are where
+and how the dashboard draws them, and the CLI and the dashboard offer it."""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageDraw
+
+from defus_graph.cli import main
+from defus_graph.export.png import png_bytes
+from defus_graph.graph import graph_from_dataset
+from defus_graph.layout import layout_positions
+from defus_graph.picture import (
+    A4_LANDSCAPE,
+    Legend,
+    Page,
+    Point,
+    Scene,
+    Swatch,
+    font,
+    page_layout,
+    render,
+    rgba,
+)
+from defus_graph.scene import About, caption, network_legend, network_scene
+from defus_graph.store import load_dataset
+from defus_graph.style import kind_colour, legend_items, node_sizes
+from defus_graph.views import Filters, view_graph
+from defus_graph.vocabulary import escape_controls
+
+ROOT = Path(__file__).resolve().parent.parent
+NAMES = ["Düsseldorf", "Łódź", "Θεσσαλονίκη", "Liège", "Fondation Agir Contre l’Exclusion"]
+
+
+@pytest.fixture(scope="module")
+def bundled() -> nx.Graph:
+    return graph_from_dataset(load_dataset(ROOT / "data"))
+
+
+def _scene_of(g: nx.Graph, selected: str | None = None) -> Scene:
+    return network_scene(g, layout_positions(g), sizes=node_sizes(g), selected=selected)
+
+
+def test_png_decodes_at_a4_landscape_300_dpi(bundled: nx.Graph) -> None:
+    data = png_bytes(bundled, made="2026-12-03")
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "PNG"
+    assert image.size == (3508, 2480)  # 297 x 210 mm at 300 dpi
+    assert all(math.isclose(d, 300, abs_tol=0.01) for d in image.info["dpi"])
+
+
+def test_other_page_sizes() -> None:
+    g = nx.Graph()
+    g.add_node("org:Genk", bipartite=1, kind="city", label="Genk")
+    image = Image.open(io.BytesIO(png_bytes(g, page=Page(3000, 2000, 200))))
+    assert image.size == (3000, 2000)
+    assert math.isclose(image.info["dpi"][0], 200, abs_tol=0.01)
+
+
+def _covered(points: tuple[Point, ...], i: int) -> bool:
+    """Whether a node drawn after point ``i`` (or a label) may cover its centre."""
+    p = points[i]
+    for q in points[i + 1 :]:
+        if math.hypot(q.x - p.x, q.y - p.y) <= q.radius + 2:
+            return True
+    for q in points:
+        below = q.y + q.radius
+        half = font(100).getlength(q.label) / 100 * q.label_size / 2
+        if abs(p.x - q.x) <= half and below <= p.y <= below + 2 * q.label_size:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("view", ["bipartite", "orgs"])
+def test_nodes_have_their_kind_colour_where_the_dashboard_puts_them(
+    bundled: nx.Graph, view: str
+) -> None:
+    g = view_graph(bundled, view)
+    scene = _scene_of(g)
+    image, at = render(scene, "t", network_legend(g), ["c"])
+    checked = 0
+    for i, p in enumerate(scene.points):
+        if _covered(scene.points, i):
+            continue
+        x, y = at(p.x, p.y)
+        assert image.getpixel((round(x), round(y))) == rgba(p.fill)[:3], p.label
+        checked += 1
+    assert checked >= 0.6 * len(scene.points)
+    # Named nodes, by the palette itself, not only by the scene.
+    for node, kind in (("org:Düsseldorf", "city"), ("org:Efus", "network")):
+        p = next(q for q in scene.points if q.label == g.nodes[node]["label"])
+        x, y = at(p.x, p.y)
+        assert image.getpixel((round(x), round(y))) == rgba(kind_colour(kind))[:3]
+
+
+def test_selection_is_highlighted_and_the_rest_dimmed_as_on_screen(bundled: nx.Graph) -> None:
+    g = view_graph(bundled, "orgs")
+    scene = _scene_of(g, selected="org:Düsseldorf")
+    image, at = render(scene, "t", network_legend(g), ["c"])
+    chosen = scene.points[-1]  # drawn last, over its neighbours
+    assert chosen.label == "Düsseldorf" and chosen.border == "#000000"
+    x, y = at(chosen.x, chosen.y)
+    assert image.getpixel((round(x), round(y))) == rgba(kind_colour("city"))[:3]
+    # A node away from the selection is drawn translucent over the white page.
+    small = nx.Graph()
+    for node, kind in (("org:A", "city"), ("org:B", "city"), ("org:C", "NGO")):
+        small.add_node(node, bipartite=1, kind=kind, label=node[4:])
+    small.add_edge("org:A", "org:B")
+    positions = {"org:A": (0.0, 0.0), "org:B": (300.0, 0.0), "org:C": (0.0, 300.0)}
+    scene = network_scene(small, positions, selected="org:A")
+    image, at = render(scene, "t", network_legend(small), ["c"])
+    r, gr, b, a = rgba(next(p.fill for p in scene.points if p.label == "C"))
+    assert a < 255
+    blended = tuple(round(c * a / 255 + 255 * (1 - a / 255)) for c in (r, gr, b))
+    x, y = at(*positions["org:C"])
+    got = image.getpixel((round(x), round(y)))
+    assert all(abs(u - v) <= 2 for u, v in zip(got, blended, strict=True)), (got, blended)
+
+
+def test_scene_is_what_the_dashboard_draws(bundled: nx.Graph) -> None:
+    from defus_graph.dashboard.component import graph_payload
+
+    g = view_graph(bundled, "bipartite")
+    positions = layout_positions(g)
+    sizes = node_sizes(g)
+    payload = graph_payload(g, positions, selected=None, sizes=sizes)
+    scene = network_scene(g, positions, sizes=sizes)
+    drawn = {(n["label"], n["x"], n["y"], n["size"], n["color"]) for n in payload["nodes"]}
+    assert {(p.label, p.x, p.y, p.radius, p.fill) for p in scene.points} == drawn
+    assert len(scene.lines) == len(payload["edges"]) == g.number_of_edges()
+    legend = network_legend(g)
+    assert [(s.label, s.colour, s.shape) for s in legend.swatches] == [
+        (i["label"], i["colour"], i["shape"]) for i in payload["legend"]
+    ]
+    assert legend.note == payload["legendNote"]
+    assert payload["legend"] == legend_items(g)
+
+
+def test_page_layout_places_title_legend_and_caption() -> None:
+    legend = Legend("Squares are projects.", (Swatch("project", "#222222", "square"),))
+    words = caption(
+        About("orgs", Filters(kinds=("city",), countries=("DE",)), "Bundled data", "not saved"),
+        nodes=20,
+        links=31,
+        made="2026-12-03",
+        selected="Düsseldorf",
+    )
+    layout = page_layout("DEFUS partner network", legend, words, A4_LANDSCAPE)
+    texts = [t.text for t in layout.texts]
+    assert texts[0] == "DEFUS partner network" and layout.texts[0].bold
+    assert "Squares are projects." in texts and "project" in texts
+    joined = " ".join(texts)
+    assert "Filters: kind of organisation city; country DE." in joined
+    assert "Data: Bundled data, not saved." in joined
+    assert "Selected: Düsseldorf" in joined
+    # Title above the drawing, legend and caption below it, in that order.
+    drawing = layout.drawing
+    assert layout.texts[0].top + layout.texts[0].size <= drawing.top
+    below = layout.texts[1:]
+    assert all(t.top >= drawing.bottom for t in below)
+    assert [t.top for t in below] == sorted(t.top for t in below)
+    assert all(b.top >= drawing.bottom for _, b in layout.swatches)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    title=st.text(min_size=1, max_size=200),
+    paragraphs=st.lists(st.text(min_size=1, max_size=400), max_size=6),
+    labels=st.lists(st.text(min_size=1, max_size=30), max_size=15),
+)
+def test_every_text_stays_on_the_page_and_off_the_drawing(
+    title: str, paragraphs: list[str], labels: list[str]
+) -> None:
+    legend = Legend("note", tuple(Swatch(label, "#0072B2") for label in labels))
+    page = A4_LANDSCAPE
+    layout = page_layout(title, legend, paragraphs, page)
+    margin = round(page.dpi * 0.4)
+    for t in layout.texts:
+        width = font(t.size, bold=t.bold).getlength(t.text)
+        assert t.left >= margin and t.left + width <= page.width - margin + 1, t.text
+        assert margin <= t.top and t.top + t.size <= page.height - margin + t.size // 2
+        assert t.top + t.size <= layout.drawing.top or t.top >= layout.drawing.bottom
+    # Nothing written is lost: the caption ends the page, every letter in order
+    # (control characters written as escapes).
+    written = "".join("".join(t.text.split()) for t in layout.texts)
+    wanted = "".join("".join(escape_controls(p).split()) for p in paragraphs)
+    assert written.endswith(wanted)
+
+
+def test_names_are_drawn_in_a_font_that_has_their_letters() -> None:
+    def glyph(letter: str) -> bytes:
+        image = Image.new("L", (100, 100))
+        ImageDraw.Draw(image).text((20, 10), letter, font=font(60), fill=255)
+        return image.tobytes()
+
+    missing = glyph("\U0010fffd")  # a code point no font has: the empty box
+    assert missing != glyph(" ")
+    for name in NAMES:
+        for letter in set(name) - {" "}:
+            assert glyph(letter) != missing, (name, letter)
+
+
+def test_names_are_text_never_markup() -> None:
+    g = nx.Graph()
+    g.add_node("org:x", bipartite=1, kind="city", label="<b>Łódź</b> &amp;")
+    (point,) = network_scene(g, {"org:x": (0.0, 0.0)}).points
+    assert point.label == "<b>Łódź</b> &amp;"
+    layout = page_layout("<i>Title</i>", Legend("", ()), [], A4_LANDSCAPE)
+    assert layout.texts[0].text == "<i>Title</i>"
+
+
+def test_a_network_too_large_to_draw_says_what_it_leaves_out() -> None:
+    g = nx.Graph()
+    for p in range(40):
+        g.add_node(f"project:P{p}", bipartite=0, kind="project", label=f"P{p}")
+        for o in range(50):
+            g.add_node(f"org:O{p}-{o}", bipartite=1, kind="city", label=f"O{p}-{o}")
+            g.add_edge(f"project:P{p}", f"org:O{p}-{o}")
+            g.add_edge(f"project:P{(p + 1) % 40}", f"org:O{p}-{o}")
+    image = Image.open(io.BytesIO(png_bytes(g)))
+    assert image.size == (3508, 2480)
+
+
+def test_cli_writes_the_picture(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "orgs.png"
+    args = ["--data", str(ROOT / "data"), "export", "--format", "png", "--view", "orgs"]
+    assert main([*args, "--country", "DE", "-o", str(out)]) == 0
+    assert f"wrote {out}" in capsys.readouterr().out
+    assert Image.open(out).size == (3508, 2480)
+    assert main([*args, "-o", str(tmp_path / "missing" / "x.png")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "missing").exists()
+
+
+def test_dashboard_picture_is_the_view_on_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    from defus_graph.dashboard.data import current_view, drawn_part, load_network
+    from defus_graph.dashboard.picture import data_about, picture_file
+
+    monkeypatch.delenv("DEFUS_GRAPH_DATA", raising=False)
+    net = load_network(ROOT / "data")
+    filters = Filters(countries=("DE",))
+    shown = current_view(net, filters, "orgs")
+    drawn = drawn_part(net, filters, shown, "org:Düsseldorf")
+    image = Image.open(io.BytesIO(picture_file(net, filters, shown, drawn, "org:Düsseldorf")))
+    assert image.size == (3508, 2480)
+    name, dated = data_about(net)
+    assert name == "Bundled data" and dated.startswith("files last changed 20")
+
+
+def test_dashboard_offers_the_picture_beside_the_other_downloads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DEFUS_GRAPH_DATA", str(ROOT / "data"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    buttons = {b.key: b.label for b in at.download_button}
+    assert buttons["download_png"] == "Picture (PNG)"
+    assert {"download_gexf", "download_html"} <= set(buttons)
