@@ -110,11 +110,15 @@ class Point:
 
 @dataclass(frozen=True)
 class Line:
-    """A polyline through ``points`` (two for a link), ``width`` in units."""
+    """A polyline through ``points`` (two for a link), ``width`` in units.
+
+    ``fill``, when given, fills the polygon the points close (a country's area).
+    """
 
     points: tuple[tuple[float, float], ...]
     width: float
     colour: str
+    fill: str = ""
 
 
 @dataclass(frozen=True)
@@ -376,7 +380,10 @@ def _draw_lines(draw: ImageDraw.ImageDraw, lines: Sequence[Line], at: Transform)
     for line in lines:
         # vis-network keeps a link at least 0.3 screen pixels wide, whatever the zoom.
         width = max(1, round(max(line.width * at.scale, 0.3 * at.screen)))
-        draw.line([at(x, y) for x, y in line.points], fill=rgba(line.colour), width=width)
+        xy = [at(x, y) for x, y in line.points]
+        if line.fill and len(xy) >= 3:
+            draw.polygon(xy, fill=rgba(line.fill))
+        draw.line(xy, fill=rgba(line.colour), width=width)
 
 
 def _draw_point(image: Image.Image, draw: ImageDraw.ImageDraw, p: Point, at: Transform) -> None:

@@ -20,6 +20,7 @@ from defus_graph.layout import layout_positions
 from defus_graph.picture import (
     A4_LANDSCAPE,
     Legend,
+    Line,
     Page,
     Point,
     Scene,
@@ -266,3 +267,17 @@ def test_dashboard_offers_the_picture_beside_the_other_downloads(
     buttons = {b.key: b.label for b in at.download_button}
     assert buttons["download_png"] == "Picture (PNG)"
     assert {"download_gexf", "download_html"} <= set(buttons)
+
+
+def test_outlines_are_drawn_under_the_points_for_a_map() -> None:
+    """The renderer takes a map's drawing too: filled outlines (countries), links, markers."""
+    square = ((0.0, 0.0), (400.0, 0.0), (400.0, 400.0), (0.0, 400.0), (0.0, 0.0))
+    scene = Scene(
+        points=(Point(100.0, 100.0, 20.0, "#0072B2", "#00598e", label="Liège", label_size=20),),
+        lines=(Line(((100.0, 100.0), (300.0, 300.0)), 4.0, "#A0A0A0"),),
+        outlines=(Line(square, 1.0, "#808080", fill="#EEEEEE"),),
+    )
+    image, at = render(scene, "Map", Legend("", ()), [], Page(1200, 900, 100))
+    assert image.getpixel(tuple(round(v) for v in at(300.0, 100.0))) == (238, 238, 238)
+    assert image.getpixel(tuple(round(v) for v in at(100.0, 100.0))) == (0, 114, 178)
+    assert image.getpixel(tuple(round(v) for v in at(200.0, 200.0))) == (160, 160, 160)
