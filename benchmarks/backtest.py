@@ -9,8 +9,8 @@ For every organisation with dated projects on at least two start dates, the
 projects that started on its latest start date are hidden, and so is every
 project that started on or after it: the suggester sees only the network as it
 was before. It then lists 10 organisations to invite, exactly as ``defus-graph
-suggest`` ranks them (:func:`defus_graph.suggest.scores_from_partner_rows` and
-:func:`defus_graph.suggest.ranked`). The organisations it should have found are
+suggest`` ranks them (:func:`defus_graph.analysis.suggest.scores_from_partner_rows` and
+:func:`defus_graph.analysis.suggest.ranked`). The organisations it should have found are
 the new partners of the hidden projects: not the organisation itself, not one
 of its earlier partners, and present in the earlier network (someone who had
 never taken part in a project cannot be found by any method; they are counted
@@ -55,10 +55,10 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from benchmarks.generate import SIZES, generate_dataset
-from defus_graph.graph import graph_from_dataset, org_id
+from defus_graph.analysis.suggest import INDICES, SuggestionIndex, ranked, scores_from_partner_rows
+from defus_graph.graph.bipartite import graph_from_dataset, org_id
 from defus_graph.model import Dataset, Participation, date_bounds
-from defus_graph.store import load_dataset, save_dataset
-from defus_graph.suggest import INDICES, SuggestionIndex, ranked, scores_from_partner_rows
+from defus_graph.store.tables import load_dataset, save_dataset
 
 __all__ = [
     "METHODS",

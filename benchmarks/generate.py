@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from defus_graph.model import Alias, Dataset, Organisation, Participation, Project
-from defus_graph.store import save_dataset
+from defus_graph.store.tables import save_dataset
 
 __all__ = [
     "CORDIS_ORGANIZATION_COLUMNS",
@@ -358,7 +358,10 @@ def generate_dataset(size: Size, *, seed: int = 2020) -> Dataset:
 
 
 def write_dataset(size: Size, directory: Path, *, seed: int = 2020) -> Dataset:
-    """Generate ``size`` and write it to ``directory`` (:func:`defus_graph.store.save_dataset`)."""
+    """Generate ``size`` and write it to ``directory``.
+
+    See :func:`defus_graph.store.tables.save_dataset`.
+    """
     ds = generate_dataset(size, seed=seed)
     save_dataset(ds, directory)
     return ds

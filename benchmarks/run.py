@@ -20,7 +20,7 @@ It writes the generated tables once to ``benchmarks/.data/<size>-<seed>/``
    are "tables → GEXF", in one process), the organisation projection (as
    a sparse weight matrix, and as a networkx graph with the shared project
    names and dates), the analysis (shared partners, centralities,
-   communities), building the dashboard's :class:`~defus_graph.focus.NetworkIndex`
+   communities), building the dashboard's :class:`~defus_graph.draw.focus.NetworkIndex`
    and answering clicks with it, and the same for its linked view of
    organisations;
 2. the plain networkx route on the same files: the graph built row by row
@@ -66,12 +66,13 @@ from networkx.algorithms import bipartite
 
 from benchmarks.generate import SIZES, write_dataset
 from benchmarks.route import RouteError, route_table, run_route
-from defus_graph import analysis
-from defus_graph.backbone import disparity_backbone
-from defus_graph.compare import compare_periods, parse_period
+from defus_graph.analysis import centrality, communities, queries
+from defus_graph.analysis.compare import compare_periods, parse_period
+from defus_graph.draw.focus import NetworkIndex
+from defus_graph.draw.layout import layout_positions
 from defus_graph.export import write_export
-from defus_graph.focus import NetworkIndex
-from defus_graph.graph import (
+from defus_graph.graph.backbone import disparity_backbone
+from defus_graph.graph.bipartite import (
     ORGANISATION,
     WeightMatrix,
     graph_from_dataset,
@@ -80,9 +81,8 @@ from defus_graph.graph import (
     project_id,
     projection_matrix,
 )
-from defus_graph.layout import layout_positions
-from defus_graph.store import load_dataset
-from defus_graph.views import PROJECTION_LIMIT, projection_pairs, view_graph
+from defus_graph.graph.views import PROJECTION_LIMIT, projection_pairs, view_graph
+from defus_graph.store.tables import load_dataset
 
 __all__ = ["Result", "Stage", "main", "run"]
 
@@ -268,10 +268,10 @@ def _our_route(
     )
     result.counts["projection_edges"] = edges
     gc.collect()
-    timer(ours, "shared partners", lambda: analysis.shared_partners(g))
-    central = timer(ours, "centralities", lambda: analysis.centralities(g))
+    timer(ours, "shared partners", lambda: queries.shared_partners(g))
+    central = timer(ours, "centralities", lambda: centrality.centralities(g))
     if any(c.estimated for c in central.values()):
-        k = analysis.betweenness_sample_size(g)
+        k = centrality.betweenness_sample_size(g)
         result.notes.append(f"Betweenness is estimated from a seeded sample of {k} sources.")
     backbone = timer(
         ours,
@@ -281,8 +281,8 @@ def _our_route(
     result.counts["backbone_edges"] = backbone.nnz // 2
     first, second = parse_period("2014-2017"), parse_period("2018-2021")
     timer(ours, "compare 2014-2017 with 2018-2021", lambda: compare_periods(ds, first, second))
-    groups = timer(ours, "communities", lambda: analysis.communities(g))
-    result.modularity["ours"] = analysis.modularity(g, groups)
+    groups = timer(ours, "communities", lambda: communities.communities(g))
+    result.modularity["ours"] = communities.modularity(g, groups)
     result.modularity["ours, by networkx"] = nx.community.modularity(g, _partition(groups))
     result.counts["communities"] = len(set(groups.values()))
     scores = {n: c.betweenness for n, c in central.items()}
@@ -343,7 +343,7 @@ def _networkx_route(
     louvain = timer(
         theirs,
         "communities (Louvain)",
-        lambda: nx.community.louvain_communities(g, seed=analysis.COMMUNITY_SEED),
+        lambda: nx.community.louvain_communities(g, seed=communities.COMMUNITY_SEED),
     )
     result.modularity["networkx Louvain"] = nx.community.modularity(g, louvain)
     result.counts["networkx_communities"] = len(louvain)

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .cells import escape_controls
 from .errors import DataError, DefusGraphError
-from .ingest import FORMATS
 from .model import KINDS, Dataset
-from .store import (
+from .sources.detect import FORMATS
+from .store.tables import (
     DATA_ENV,
     FILES,
     check_dataset,
@@ -28,14 +29,13 @@ from .store import (
     load_dataset,
     save_dataset,
 )
-from .vocabulary import escape_controls
 
 # The graph, its analysis and the exports pull in networkx, numpy and scipy:
 # each command imports what it uses, so that --help and small commands start fast.
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .graph import Participations
+    from .graph.bipartite import Participations
 
 __all__ = ["build_parser", "main"]
 
@@ -76,7 +76,7 @@ def _money(amount: float | None, scope: str | None) -> str:
 
 
 def _load(args: argparse.Namespace) -> tuple[Dataset, nx.Graph]:
-    from .graph import graph_from_dataset
+    from .graph.bipartite import graph_from_dataset
 
     ds = load_dataset(args.data, encoding=args.encoding)
     return ds, graph_from_dataset(ds)
@@ -88,7 +88,7 @@ def _load_arrays(args: argparse.Namespace) -> tuple[Dataset, Participations | nx
     A dataset the arrays cannot stand for (see ``Participations.from_dataset``)
     gets its graph instead.
     """
-    from .graph import Participations, graph_from_dataset
+    from .graph.bipartite import Participations, graph_from_dataset
 
     ds = load_dataset(args.data, encoding=args.encoding)
     arrays = Participations.from_dataset(ds)
@@ -96,7 +96,7 @@ def _load_arrays(args: argparse.Namespace) -> tuple[Dataset, Participations | nx
 
 
 def cmd_projects(args: argparse.Namespace) -> int:
-    from .records import project_records
+    from .analysis.records import project_records
 
     ds, g = _load_arrays(args)
     records = project_records(ds, g)
@@ -119,7 +119,7 @@ def cmd_projects(args: argparse.Namespace) -> int:
 
 
 def cmd_orgs(args: argparse.Namespace) -> int:
-    from .records import organisation_records
+    from .analysis.records import organisation_records
 
     ds, g = _load(args)
     records = [
@@ -139,7 +139,7 @@ def cmd_orgs(args: argparse.Namespace) -> int:
 
 
 def cmd_org(args: argparse.Namespace) -> int:
-    from .records import organisation_detail
+    from .analysis.records import organisation_detail
 
     ds, g = _load_arrays(args)
     record = organisation_detail(ds, g, args.name)
@@ -166,7 +166,7 @@ def cmd_org(args: argparse.Namespace) -> int:
 
 
 def cmd_shared(args: argparse.Namespace) -> int:
-    from .analysis import shared_partners
+    from .analysis.queries import shared_partners
 
     _, g = _load_arrays(args)
     found = shared_partners(g, min_projects=args.min, kind=args.kind)
@@ -198,7 +198,7 @@ def cmd_shared(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .analysis import network_stats
+    from .analysis.centrality import network_stats
 
     _, g = _load_arrays(args)
     stats = network_stats(g)
@@ -224,9 +224,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_path(args: argparse.Namespace) -> int:
-    from .analysis import shortest_chain
-    from .graph import is_project, node_label, org_id
-    from .records import find_organisation
+    from .analysis.queries import shortest_chain
+    from .analysis.records import find_organisation
+    from .graph.bipartite import is_project, node_label, org_id
 
     ds, g = _load(args)
     a, b = find_organisation(ds, args.a), find_organisation(ds, args.b)
@@ -246,10 +246,10 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
+    from .analysis.records import find_organisation, find_project
+    from .analysis.suggest import SuggestionIndex, country_filter
     from .errors import NotFoundError
-    from .graph import is_project, node_label, org_id, project_id
-    from .records import find_organisation, find_project
-    from .suggest import SuggestionIndex, country_filter
+    from .graph.bipartite import is_project, node_label, org_id, project_id
 
     country = country_filter(args.country) if args.country else None
     if args.top < 1:
@@ -349,7 +349,8 @@ def _save_checked(ds: Dataset, out: Path) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import ingest, read_paths
+    from .ingest import ingest
+    from .sources.detect import read_paths
 
     out: Path = args.out
     existing = Dataset()
@@ -413,7 +414,7 @@ def _dry_run(
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
-    from .duplicates import suggest_duplicates
+    from .names.duplicates import suggest_duplicates
 
     ds = load_dataset(args.data, encoding=args.encoding)
     found = suggest_duplicates(ds, min_score=args.min_score)
@@ -430,8 +431,8 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from .duplicates import merge_organisations, suggest_duplicates
-    from .records import find_organisation
+    from .analysis.records import find_organisation
+    from .names.duplicates import merge_organisations, suggest_duplicates
 
     ds = load_dataset(args.data, encoding=args.encoding)
     keep, other = find_organisation(ds, args.keep), find_organisation(ds, args.other)
@@ -468,7 +469,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def _backbone_of(g: nx.Graph, view: str, alpha: float) -> nx.Graph:
     """The disparity backbone of the projection ``view`` of ``g``, with a note of how
     many links it kept."""
-    from .views import backbone_view
+    from .graph.views import backbone_view
 
     if view == "bipartite":
         raise DefusGraphError(
@@ -489,7 +490,7 @@ def _backbone_of(g: nx.Graph, view: str, alpha: float) -> nx.Graph:
 
 
 def cmd_places(args: argparse.Namespace) -> int:
-    from .places import place_organisations
+    from .names.places import place_organisations
 
     ds = load_dataset(args.data, encoding=args.encoding)
     places = place_organisations(ds.organisations)
@@ -514,11 +515,11 @@ def cmd_places(args: argparse.Namespace) -> int:
 
 def _export_png(args: argparse.Namespace, g: nx.Graph, shown: nx.Graph, filters: Any) -> int:
     """Write the picture of ``shown`` the dashboard would draw: its layout, legend, caption."""
+    from .draw.layout import layout_positions
+    from .draw.scene import About, files_dated, picture_title
     from .export._files import write_atomic
     from .export.png import png_bytes
-    from .layout import layout_positions
-    from .scene import About, files_dated, picture_title
-    from .views import ViewTooLarge, view_graph
+    from .graph.views import ViewTooLarge, view_graph
 
     # The dashboard's positions: the layout of the whole view, before any filter
     # (or of the filtered view, when the whole one is too large to build).
@@ -535,9 +536,9 @@ def _export_png(args: argparse.Namespace, g: nx.Graph, shown: nx.Graph, filters:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .draw.layout import layout_positions
     from .export import write_export
-    from .layout import layout_positions
-    from .views import Filters, filter_graph, view_graph
+    from .graph.views import Filters, filter_graph, view_graph
 
     if args.format == "geojson" and (args.view != "bipartite" or args.backbone is not None):
         raise DefusGraphError(
@@ -546,7 +547,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     ds, g = _load(args)
     if args.format in ("gexf", "graphml", "geojson"):
-        from .places import place_organisations, with_coordinates
+        from .names.places import place_organisations, with_coordinates
 
         with_coordinates(g, place_organisations(ds.organisations))
     years = None
@@ -650,7 +651,7 @@ def _compare_text(c: Any, top: int) -> list[str]:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .compare import compare_periods, parse_period
+    from .analysis.compare import compare_periods, parse_period
 
     first, second = parse_period(args.first), parse_period(args.second)
     if args.top < 1:

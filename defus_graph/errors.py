@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .vocabulary import escape_controls
+from .cells import escape_controls
 
 __all__ = ["DataError", "DefusGraphError", "InputError", "NotFoundError"]
 

@@ -18,10 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .ingest import Ingested, ingest_facts, read_inputs
+from .cells import escape_controls
+from .ingest import Ingested, ingest_facts
 from .model import Dataset, Project
+from .sources.detect import read_inputs
 from .sources.facts import SourceFacts
-from .vocabulary import escape_controls
 
 __all__ = ["FileReading", "Member", "ProjectReading", "Reading", "Unread", "reading_report"]
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from defus_graph.graph import graph_from_dataset
+from defus_graph.graph.bipartite import graph_from_dataset
 from defus_graph.model import Dataset
-from defus_graph.store import load_dataset
+from defus_graph.store.tables import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

@@ -9,7 +9,11 @@ from pathlib import Path
 import networkx as nx
 from lxml import etree
 
-from defus_graph.graph import graph_from_dataset, organisation_projection, project_projection
+from defus_graph.graph.bipartite import (
+    graph_from_dataset,
+    organisation_projection,
+    project_projection,
+)
 from defus_graph.model import Dataset, Organisation, Participation, Project
 
 SCHEMA_PATH = Path(__file__).parent / "data" / "gexf-1.3" / "gexf.rng"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
 
-from defus_graph.countries import country_code
+from defus_graph.names.countries import country_code
 
 # --- vocabulary the renderer draws on ---------------------------------------------------------
 

@@ -14,24 +14,25 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from networkx.algorithms import bipartite
 
-from defus_graph import analysis
-from defus_graph.analysis import (
+from defus_graph.analysis import centrality
+from defus_graph.analysis.centrality import (
     _bipartite_betweenness,
     _organisation_eigenvector,
     betweenness_centrality,
     betweenness_sample_size,
     centralities,
-    co_partners,
-    communities,
-    funding_totals,
-    modularity,
     network_stats,
+)
+from defus_graph.analysis.communities import communities, modularity
+from defus_graph.analysis.queries import (
+    co_partners,
+    funding_totals,
     organisation_projects,
     project_members,
     shared_partners,
     shortest_chain,
 )
-from defus_graph.graph import (
+from defus_graph.graph.bipartite import (
     ORGANISATION,
     PROJECT,
     org_id,
@@ -247,7 +248,7 @@ def _reference_eigenvector(proj: nx.Graph) -> dict[str, float]:
 @settings(max_examples=150, deadline=None)
 @given(g=st.one_of(bipartite_graphs(), bipartite_graphs(clean=False)))
 def test_eigenvector_equals_the_networkx_route(dense_limit: int, g: nx.Graph) -> None:
-    with mock.patch.object(analysis, "_DENSE_EIGEN_LIMIT", dense_limit):
+    with mock.patch.object(centrality, "_DENSE_EIGEN_LIMIT", dense_limit):
         ours = _organisation_eigenvector(g)
     theirs = _reference_eigenvector(organisation_projection(g, with_names=False))
     assert ours.keys() == theirs.keys()
@@ -279,8 +280,8 @@ def test_sampled_centralities_use_networkx_sources(graph: nx.Graph) -> None:
     # Force the sampled branch on the bundled data: 20 sources, seeded.
     size = graph.number_of_nodes() + graph.number_of_edges()
     with (
-        mock.patch.object(analysis, "BETWEENNESS_EXACT_LIMIT", 10),
-        mock.patch.object(analysis, "BETWEENNESS_SAMPLE_BUDGET", 20 * size),
+        mock.patch.object(centrality, "BETWEENNESS_EXACT_LIMIT", 10),
+        mock.patch.object(centrality, "BETWEENNESS_SAMPLE_BUDGET", 20 * size),
     ):
         assert betweenness_sample_size(graph) == 20
         found = centralities(graph, seed=7)
@@ -305,7 +306,7 @@ def _batches_of(size: int | None) -> Iterator[None]:
     if size is None:
         yield
         return
-    with mock.patch.object(analysis, "_batch_size", lambda n: size):
+    with mock.patch.object(centrality, "_batch_size", lambda n: size):
         yield
 
 
@@ -321,7 +322,7 @@ def _groups(found: dict[str, int]) -> list[set[str]]:
 
 def _small_generated() -> nx.Graph:
     from benchmarks.generate import SIZES, generate_dataset
-    from defus_graph.graph import graph_from_dataset
+    from defus_graph.graph.bipartite import graph_from_dataset
 
     return graph_from_dataset(generate_dataset(SIZES["small"], seed=7))
 

@@ -13,15 +13,19 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from defus_graph import views
-from defus_graph.backbone import backbone_graph, disparity_backbone, disparity_significance
 from defus_graph.cli import main
+from defus_graph.draw.layout import layout_positions
 from defus_graph.export import export_bytes, write_export
-from defus_graph.graph import graph_from_dataset, organisation_projection, projection_matrix
-from defus_graph.layout import layout_positions
+from defus_graph.graph import views
+from defus_graph.graph.backbone import backbone_graph, disparity_backbone, disparity_significance
+from defus_graph.graph.bipartite import (
+    graph_from_dataset,
+    organisation_projection,
+    projection_matrix,
+)
+from defus_graph.graph.views import ViewTooLarge, backbone_view, projection_pairs, view_graph
 from defus_graph.model import Dataset, Organisation, Participation, Project
-from defus_graph.places import place_organisations, with_coordinates
-from defus_graph.views import ViewTooLarge, backbone_view, projection_pairs, view_graph
+from defus_graph.names.places import place_organisations, with_coordinates
 
 
 def direct_backbone(g: nx.Graph, alpha: float) -> set[frozenset[str]]:

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from benchmarks import route
 from benchmarks import run as bench
-from defus_graph.graph import WeightMatrix
+from defus_graph.graph.bipartite import WeightMatrix
 
 COMMANDS = (
     "ingest",
@@ -113,7 +113,7 @@ def test_a_broken_stage_fails_the_run(tmp_path: Path, monkeypatch: pytest.Monkey
     def broken(g: nx.Graph) -> None:
         raise RuntimeError("no communities today")
 
-    monkeypatch.setattr(bench.analysis, "communities", broken)
+    monkeypatch.setattr(bench.communities, "communities", broken)
     argv = ["--size", "seed", "--data", str(tmp_path / "seed"), "--no-route"]
     assert bench.main(argv) == 2
 

@@ -15,18 +15,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from defus_graph.cli import main
-from defus_graph.compare import (
+from defus_graph.analysis.compare import (
     Period,
     PeriodError,
     compare_periods,
     comparison_graph,
     parse_period,
 )
+from defus_graph.cli import main
 from defus_graph.export import write_export
-from defus_graph.graph import graph_from_dataset, org_id, organisation_projection
+from defus_graph.graph.bipartite import graph_from_dataset, org_id, organisation_projection
+from defus_graph.graph.views import Filters, filter_graph
 from defus_graph.model import Dataset, Organisation, Participation, Project
-from defus_graph.views import Filters, filter_graph
 
 #: Read by hand from data/projects.csv and data/participations.csv: MATCH-SPORT (2019-01 to
 #: 2020-12) is the only project starting in 2019 or later, and these take part in nothing else.
@@ -271,7 +271,7 @@ def test_a_name_with_controls_never_reaches_the_terminal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A data folder whose name holds an escape sequence is refused, and the problem is escaped."""
-    from defus_graph.store import save_dataset
+    from defus_graph.store.tables import save_dataset
 
     ds = Dataset(
         projects=(Project("A", start="2019", end="2020"),),

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from defus_graph.dashboard import state
 from defus_graph.dashboard.text import md
 from defus_graph.model import Organisation, Participation
-from defus_graph.store import DATA_ENV, load_dataset, save_dataset
+from defus_graph.store.tables import DATA_ENV, load_dataset, save_dataset
 from tests.apptest import TAB_OF, frame
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,7 +217,7 @@ def test_only_the_open_tab_is_computed() -> None:
 def test_a_view_too_large_to_build_falls_back_and_says_why(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from defus_graph import views
+    from defus_graph.graph import views
 
     monkeypatch.setattr(views, "PROJECTION_LIMIT", 3)
     st.cache_resource.clear()

@@ -12,12 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from defus_graph.backbone import backbone_graph
-from defus_graph.compare import Period, compare_periods, comparison_graph
+from defus_graph.analysis.compare import Period, compare_periods, comparison_graph
 from defus_graph.dashboard import state
 from defus_graph.dashboard.compare import STATUS_COLOURS, compare_payload
 from defus_graph.dashboard.controls import step_years
-from defus_graph.graph import organisation_projection
+from defus_graph.graph.backbone import backbone_graph
+from defus_graph.graph.bipartite import organisation_projection
 from defus_graph.model import Dataset
 from tests.apptest import frame
 

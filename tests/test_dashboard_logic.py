@@ -12,7 +12,7 @@ from defus_graph.dashboard import frames, search, story, text
 from defus_graph.dashboard.search import SearchIndex
 from defus_graph.dashboard.story import organisation_story, project_story
 from defus_graph.dashboard.text import md
-from defus_graph.graph import graph_from_dataset
+from defus_graph.graph.bipartite import graph_from_dataset
 from defus_graph.model import Alias, Dataset, Organisation, Participation, Project
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -179,10 +179,10 @@ def test_the_organisations_table_says_when_betweenness_is_estimated(
 ) -> None:
     import pickle
 
-    from defus_graph import analysis
+    from defus_graph.analysis import centrality
 
     assert frames.organisations_frame(graph).attrs["estimated"] is False
-    monkeypatch.setattr(analysis, "BETWEENNESS_EXACT_LIMIT", 10)
+    monkeypatch.setattr(centrality, "BETWEENNESS_EXACT_LIMIT", 10)
     estimated = frames.organisations_frame(graph)
     assert estimated.attrs["estimated"] is True
     # Streamlit's cache pickles the frame: the flag must survive that.

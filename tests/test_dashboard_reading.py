@@ -9,7 +9,7 @@ import pytest
 
 from defus_graph.dashboard.own_data import Upload, folder_key, preview_uploads
 from defus_graph.model import Dataset
-from defus_graph.store import DATA_ENV
+from defus_graph.store.tables import DATA_ENV
 from tests.test_dashboard_upload import contents, rerun, start
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -33,10 +33,10 @@ from defus_graph.dashboard.own_data import (
     with_merge,
     with_uploads,
 )
-from defus_graph.duplicates import MERGE_SOURCE
 from defus_graph.errors import DefusGraphError
 from defus_graph.model import Dataset, Organisation, Participation
-from defus_graph.store import DATA_ENV, FILES, PREVIOUS_DIR, load_dataset, save_dataset
+from defus_graph.names.duplicates import MERGE_SOURCE
+from defus_graph.store.tables import DATA_ENV, FILES, PREVIOUS_DIR, load_dataset, save_dataset
 from tests.apptest import frame
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from defus_graph.cli import main
-from defus_graph.duplicates import merge_organisations, municipal_core, suggest_duplicates
 from defus_graph.errors import DefusGraphError, NotFoundError
-from defus_graph.ingest import ingest, read_paths
+from defus_graph.ingest import ingest
 from defus_graph.model import Alias, Dataset, Organisation, Participation, Project
-from defus_graph.store import FILES, PREVIOUS_DIR, load_dataset
+from defus_graph.names.duplicates import merge_organisations, municipal_core, suggest_duplicates
+from defus_graph.sources.detect import read_paths
+from defus_graph.store.tables import FILES, PREVIOUS_DIR, load_dataset
 
 CORDIS = Path(__file__).resolve().parent / "data" / "cordis"
 TABLES = Path(__file__).resolve().parent / "data" / "tables"
@@ -250,7 +251,7 @@ def test_cli_merge_with_yes_and_a_refusal(
 
 def test_large_countries_are_blocked_but_still_find_the_likely_pairs() -> None:
     """Above EXHAUSTIVE_LIMIT only names sharing a word start are compared."""
-    from defus_graph.duplicates import EXHAUSTIVE_LIMIT
+    from defus_graph.names.duplicates import EXHAUSTIVE_LIMIT
 
     rng = random.Random(7)
     filler = tuple(

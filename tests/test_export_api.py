@@ -140,10 +140,10 @@ def test_real_data_in_every_format(view: str) -> None:
     import csv
     import zipfile
 
-    from defus_graph.graph import graph_from_dataset
-    from defus_graph.layout import layout_positions
-    from defus_graph.store import load_dataset
-    from defus_graph.views import view_graph
+    from defus_graph.draw.layout import layout_positions
+    from defus_graph.graph.bipartite import graph_from_dataset
+    from defus_graph.graph.views import view_graph
+    from defus_graph.store.tables import load_dataset
     from tests.export_graphs import assert_valid_gexf
 
     g = graph_from_dataset(load_dataset(data_dir))

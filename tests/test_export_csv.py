@@ -11,7 +11,7 @@ import networkx as nx
 
 from defus_graph.export import gephi_csv_zip, write_export
 from defus_graph.export.gephi_csv import csv_tables
-from defus_graph.graph import org_id, project_id
+from defus_graph.graph.bipartite import org_id, project_id
 from tests.export_graphs import DUSSELDORF, EFUS, FORMULA, GENK, bipartite, views
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from defus_graph.cli import main
 from defus_graph.export.geojson import geojson_bytes, geojson_document
-from defus_graph.graph import graph_from_dataset
+from defus_graph.graph.bipartite import graph_from_dataset
 from defus_graph.model import Dataset, Organisation, Participation, Project
 from tests.export_graphs import assert_valid_gexf
 

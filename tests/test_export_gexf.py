@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from defus_graph.draw.layout import layout_positions
+from defus_graph.draw.style import kind_colour, node_sizes
 from defus_graph.export import gexf_bytes
-from defus_graph.graph import graph_from_dataset, org_id, project_id
-from defus_graph.layout import layout_positions
+from defus_graph.graph.bipartite import graph_from_dataset, org_id, project_id
+from defus_graph.graph.views import Filters, filter_graph, view_graph
 from defus_graph.model import Dataset, Organisation, Participation, Project
-from defus_graph.style import kind_colour, node_sizes
-from defus_graph.views import Filters, filter_graph, view_graph
 from tests.export_graphs import (
     AQUILA,
     CONTROL,
@@ -343,7 +343,7 @@ def test_real_data_exports_in_every_view() -> None:
     data_dir = Path(__file__).parent.parent / "data"
     if not (data_dir / "projects.csv").exists():
         pytest.skip("no data/projects.csv")
-    from defus_graph.store import load_dataset
+    from defus_graph.store.tables import load_dataset
 
     g = graph_from_dataset(load_dataset(data_dir))
     positions = layout_positions(g)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from defus_graph.export import graphml_bytes
-from defus_graph.graph import org_id, project_id
+from defus_graph.graph.bipartite import org_id, project_id
 from defus_graph.model import Dataset, Organisation, Participation, Project
 from tests.export_graphs import AQUILA, DUSSELDORF, EFUS, EMOJI, XSS, bipartite, views
 
@@ -88,7 +88,7 @@ def test_hostile_names_round_trip(names: list[str]) -> None:
         organisations=tuple(Organisation(n, "NGO") for n in names),
         participations=tuple(Participation("P", n, "partner") for n in names),
     )
-    from defus_graph.graph import graph_from_dataset
+    from defus_graph.graph.bipartite import graph_from_dataset
 
     g = graph_from_dataset(ds)
     back = _read(graphml_bytes(g))

@@ -8,12 +8,12 @@ import re
 import networkx as nx
 import pytest
 
+from defus_graph.draw.focus import DRAW_LIMIT
+from defus_graph.draw.layout import layout_positions
+from defus_graph.draw.style import kind_colour
+from defus_graph.draw.vis import network_html, pyvis_network
 from defus_graph.export import html_bytes
-from defus_graph.focus import DRAW_LIMIT
-from defus_graph.graph import org_id, project_id
-from defus_graph.layout import layout_positions
-from defus_graph.style import kind_colour
-from defus_graph.viz import network_html, pyvis_network
+from defus_graph.graph.bipartite import org_id, project_id
 from tests.export_graphs import DUSSELDORF, EFUS, GENK, XSS, bipartite, views
 
 _TAG_URL = re.compile(r"<(script|link|img|iframe)\b[^>]*\b(src|href)\s*=", re.IGNORECASE)

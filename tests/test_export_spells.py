@@ -15,7 +15,7 @@ from lxml import etree
 
 from defus_graph.export import export_bytes, gexf_bytes
 from defus_graph.export._table import Interval, merged_intervals
-from defus_graph.graph import graph_from_dataset, org_id, organisation_projection
+from defus_graph.graph.bipartite import graph_from_dataset, org_id, organisation_projection
 from defus_graph.model import Dataset, Organisation, Participation, Project
 from tests.export_graphs import assert_valid_gexf, read_gexf
 

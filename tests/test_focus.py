@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from defus_graph.focus import NetworkIndex
-from defus_graph.graph import graph_from_dataset, org_id, organisation_projection
+from defus_graph.draw.focus import NetworkIndex
+from defus_graph.graph.bipartite import graph_from_dataset, org_id, organisation_projection
 from defus_graph.model import Dataset, Organisation, Participation, Project
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from networkx.algorithms import bipartite
 
-from defus_graph.graph import (
+from defus_graph.graph.bipartite import (
     ORGANISATION,
     PROJECT,
     _projection_by_pairs,

@@ -9,9 +9,10 @@ import pytest
 
 from defus_graph.cli import main
 from defus_graph.errors import DataError
-from defus_graph.ingest import ingest, ingest_files, read_paths
+from defus_graph.ingest import ingest, ingest_files
 from defus_graph.model import Dataset
-from defus_graph.store import FILES, load_dataset
+from defus_graph.sources.detect import read_paths
+from defus_graph.store.tables import FILES, load_dataset
 
 from .conftest import DATA, SEED
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from defus_graph.errors import DataError
 from defus_graph.ingest import merge_facts
 from defus_graph.model import Alias, Dataset, Organisation, Project
-from defus_graph.resolve import Resolver
+from defus_graph.names.resolve import Resolver
 from defus_graph.sources.facts import Mention, SourceFacts
 
 # Few names, PICs and places, so that mentions meet: the same organisation under

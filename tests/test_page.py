@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from defus_graph.graph import org_id
+from defus_graph.graph.bipartite import org_id
 from defus_graph.model import Dataset
 
 # What the page states, written out by hand from ../shared/seed/defus_projekte.txt.

@@ -13,11 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
+from defus_graph.cells import escape_controls
 from defus_graph.cli import main
-from defus_graph.export.png import png_bytes
-from defus_graph.graph import graph_from_dataset
-from defus_graph.layout import layout_positions
-from defus_graph.picture import (
+from defus_graph.draw.layout import layout_positions
+from defus_graph.draw.picture import (
     A4_LANDSCAPE,
     Legend,
     Line,
@@ -30,11 +29,12 @@ from defus_graph.picture import (
     render,
     rgba,
 )
-from defus_graph.scene import About, caption, network_legend, network_scene
-from defus_graph.store import load_dataset
-from defus_graph.style import kind_colour, legend_items, node_sizes
-from defus_graph.views import Filters, view_graph
-from defus_graph.vocabulary import escape_controls
+from defus_graph.draw.scene import About, caption, network_legend, network_scene
+from defus_graph.draw.style import kind_colour, legend_items, node_sizes
+from defus_graph.export.png import png_bytes
+from defus_graph.graph.bipartite import graph_from_dataset
+from defus_graph.graph.views import Filters, view_graph
+from defus_graph.store.tables import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ["Düsseldorf", "Łódź", "Θεσσαλονίκη", "Liège", "Fondation Agir Contre l’Exclusion"]

@@ -8,15 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from defus_graph.model import KINDS, Organisation
-from defus_graph.places import (
+from defus_graph.names.normal import normalise
+from defus_graph.names.places import (
     NOT_PLACED,
     Gazetteer,
     GazetteerPlace,
     gazetteer,
     place_organisations,
 )
-from defus_graph.resolve_text import normalise
-from defus_graph.vocabulary import municipal_core
+from defus_graph.names.vocabulary import municipal_core
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

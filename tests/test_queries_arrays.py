@@ -9,13 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from defus_graph import analysis
-from defus_graph.analysis import network_stats, shared_partners
+from defus_graph.analysis import centrality
+from defus_graph.analysis.centrality import network_stats
+from defus_graph.analysis.queries import shared_partners
+from defus_graph.analysis.records import find_organisation, organisation_detail, project_records
 from defus_graph.errors import NotFoundError
-from defus_graph.graph import Participations, graph_from_dataset
+from defus_graph.graph.bipartite import Participations, graph_from_dataset
 from defus_graph.model import Alias, Dataset, Organisation, Participation, Project
-from defus_graph.records import find_organisation, organisation_detail, project_records
-from defus_graph.resolve import Resolver
+from defus_graph.names.resolve import Resolver
 
 # Names that collide once case and accents are dropped, so that ties in every sort show.
 _NAMES = [
@@ -80,7 +81,7 @@ def test_queries_match_the_graph(seed: int, n_projects: int, n_orgs: int, per: i
 
 def test_large_network_stats_match_the_graph(monkeypatch: pytest.MonkeyPatch) -> None:
     # Above the exact limit the arrays take their own (sampled, sparse) route.
-    monkeypatch.setattr(analysis, "BETWEENNESS_EXACT_LIMIT", 50)
+    monkeypatch.setattr(centrality, "BETWEENNESS_EXACT_LIMIT", 50)
     ds = _dataset(7, 120, 60, 6)
     arrays = Participations.from_dataset(ds)
     assert arrays is not None and arrays.n_nodes > 50

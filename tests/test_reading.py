@@ -11,7 +11,7 @@ from defus_graph.cli import main
 from defus_graph.ingest import Ingested, ingest
 from defus_graph.model import Dataset, Project
 from defus_graph.reading import FileReading, Member, ProjectReading, Reading, reading_report
-from defus_graph.store import FILES
+from defus_graph.store.tables import FILES
 
 from .conftest import SEED
 

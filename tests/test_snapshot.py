@@ -13,12 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from defus_graph import snapshot, store
 from defus_graph.cli import main
 from defus_graph.errors import DataError
 from defus_graph.model import Dataset, Organisation, Participation, Project
-from defus_graph.snapshot import CACHE_DIR
-from defus_graph.store import FILES, load_dataset, save_dataset
+from defus_graph.store import snapshot
+from defus_graph.store import tables as store
+from defus_graph.store.snapshot import CACHE_DIR
+from defus_graph.store.tables import FILES, load_dataset, save_dataset
 
 from .test_store import _append, _replace_in, datasets
 
@@ -313,8 +314,8 @@ def test_the_dashboard_lays_a_saved_folder_out_once(
     data_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from defus_graph.dashboard import data
-    from defus_graph.layout import layout_positions
-    from defus_graph.views import view_graph
+    from defus_graph.draw.layout import layout_positions
+    from defus_graph.graph.views import view_graph
 
     def network() -> data.Network:
         ds, content = store.load_with_key(data_copy)
@@ -365,14 +366,15 @@ def test_an_edit_to_the_code_makes_every_snapshot_stale(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A new check (a new version, a local edit) must never trust tables checked without it."""
-    from defus_graph import snapshot
+    from defus_graph.store import snapshot
 
     package = tmp_path / "defus_graph"
     (package / "sources").mkdir(parents=True)
-    (package / "snapshot.py").write_text("")
+    (package / "store").mkdir()
+    (package / "store" / "snapshot.py").write_text("")
     check = package / "sources" / "checks.py"
     check.write_text("LIMIT = 300\n")
-    monkeypatch.setattr(snapshot, "__file__", str(package / "snapshot.py"))
+    monkeypatch.setattr(snapshot, "__file__", str(package / "store" / "snapshot.py"))
     tables = {"organisations.csv": b"name\nGenk\n"}
     keys = []
     for text in ("LIMIT = 300\n", "LIMIT = 200\n", "LIMIT = 300\n"):

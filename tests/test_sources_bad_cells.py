@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from defus_graph.cells import MAX_NAME_LENGTH
 from defus_graph.cli import main
 from defus_graph.errors import DataError
 from defus_graph.sources.sheets import csv_sheet
 from defus_graph.sources.tables import facts_from_csv, facts_from_sheets, facts_from_xlsx
-from defus_graph.store import FILES
-from defus_graph.vocabulary import MAX_NAME_LENGTH
+from defus_graph.store.tables import FILES
 
 from .conftest import DATA
 

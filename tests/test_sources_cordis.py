@@ -10,13 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from defus_graph.cells import MAX_NAME_LENGTH, cell_problem
 from defus_graph.cli import main
 from defus_graph.errors import DataError
-from defus_graph.ingest import detect_format, ingest, read_paths
+from defus_graph.ingest import ingest
 from defus_graph.model import Dataset
 from defus_graph.sources.cordis import facts_from_cordis
-from defus_graph.store import FILES, load_dataset
-from defus_graph.vocabulary import MAX_NAME_LENGTH, cell_problem
+from defus_graph.sources.detect import detect_format, read_paths
+from defus_graph.store.tables import FILES, load_dataset
 
 CORDIS = Path(__file__).resolve().parent / "data" / "cordis"
 PROJECT, ORGANIZATION = CORDIS / "project.csv", CORDIS / "organization.csv"

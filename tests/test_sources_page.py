@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from defus_graph.errors import DataError
+from defus_graph.names.vocabulary import parse_amount, programme_name
 from defus_graph.sources.page import parse_page, read_heading
-from defus_graph.vocabulary import parse_amount, programme_name
 
 
 @pytest.mark.parametrize(

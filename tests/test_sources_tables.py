@@ -11,11 +11,12 @@ from openpyxl import Workbook
 
 from defus_graph.cli import main
 from defus_graph.errors import DataError
-from defus_graph.ingest import detect_format, ingest, read_paths
+from defus_graph.ingest import ingest
 from defus_graph.model import Dataset
+from defus_graph.sources.detect import detect_format, read_paths
 from defus_graph.sources.sheets import csv_sheet, parse_date, parse_number
 from defus_graph.sources.tables import facts_from_csv, facts_from_sheets, facts_from_xlsx
-from defus_graph.store import FILES, load_dataset
+from defus_graph.store.tables import FILES, load_dataset
 
 from .conftest import DATA
 

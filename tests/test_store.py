@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from defus_graph.cli import main
 from defus_graph.errors import DataError
 from defus_graph.model import Alias, Dataset, Organisation, Participation, Project
-from defus_graph.store import (
+from defus_graph.store.tables import (
     FILES,
     PREVIOUS_DIR,
     load_dataset,
@@ -239,7 +239,7 @@ _name = (
 @st.composite
 def datasets(draw: st.DrawFn) -> Dataset:
     names = draw(st.lists(_name, min_size=1, max_size=6, unique_by=lambda n: n.casefold()))
-    from defus_graph.resolve_text import name_keys
+    from defus_graph.names.normal import name_keys
 
     seen: set[str] = set()
     orgs = []
@@ -623,7 +623,7 @@ def test_tables_are_written_as_csv_writer_writes_them(rows: list[list[str]]) -> 
     import csv
     import io
 
-    from defus_graph import store
+    from defus_graph.store import tables as store
 
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
@@ -638,7 +638,7 @@ def test_a_cell_holding_the_column_writer_s_own_ending_is_written_as_csv_writer_
     import csv
     import io
 
-    from defus_graph import store
+    from defus_graph.store import tables as store
 
     rows = [["a,\x00\nb", "x", "", "", ""], ['"q",\x00', "y", "", "", "z"]]
     buffer = io.StringIO(newline="")

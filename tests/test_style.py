@@ -6,8 +6,8 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from defus_graph.graph import adjacency
-from defus_graph.style import node_sizes
+from defus_graph.draw.style import node_sizes
+from defus_graph.graph.bipartite import adjacency
 
 _WEIGHTS = st.one_of(
     st.none(),

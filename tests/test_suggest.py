@@ -15,18 +15,23 @@ from hypothesis import strategies as st
 
 from benchmarks.backtest import METHODS, Timeline, backtest, structured_dataset
 from benchmarks.generate import SIZES, generate_dataset
-from defus_graph.cli import main
-from defus_graph.errors import DefusGraphError
-from defus_graph.graph import graph_from_dataset, org_id, organisation_projection, project_id
-from defus_graph.model import Alias, Dataset, Organisation, Participation, Project, date_bounds
-from defus_graph.store import load_dataset
-from defus_graph.suggest import (
+from defus_graph.analysis.suggest import (
     SuggestionIndex,
     Via,
     country_filter,
     partner_suggestions,
     reason_text,
 )
+from defus_graph.cli import main
+from defus_graph.errors import DefusGraphError
+from defus_graph.graph.bipartite import (
+    graph_from_dataset,
+    org_id,
+    organisation_projection,
+    project_id,
+)
+from defus_graph.model import Alias, Dataset, Organisation, Participation, Project, date_bounds
+from defus_graph.store.tables import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 

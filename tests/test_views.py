@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from defus_graph import views
 from defus_graph.cli import main
-from defus_graph.graph import graph_from_dataset
-from defus_graph.store import load_dataset
-from defus_graph.views import ViewTooLarge, projection_pairs, view_graph
+from defus_graph.graph import views
+from defus_graph.graph.bipartite import graph_from_dataset
+from defus_graph.graph.views import ViewTooLarge, projection_pairs, view_graph
+from defus_graph.store.tables import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,9 +75,9 @@ def test_the_cli_says_why_and_writes_nothing(
 def test_filtering_keeps_the_graph_s_order_whatever_the_hash_seed() -> None:
     script = (
         "from pathlib import Path\n"
-        "from defus_graph.graph import graph_from_dataset\n"
-        "from defus_graph.store import load_dataset\n"
-        "from defus_graph.views import Filters, filter_graph\n"
+        "from defus_graph.graph.bipartite import graph_from_dataset\n"
+        "from defus_graph.store.tables import load_dataset\n"
+        "from defus_graph.graph.views import Filters, filter_graph\n"
         "g = graph_from_dataset(load_dataset(Path('data')))\n"
         "h = filter_graph(g, Filters(shared_only=True))\n"
         "print(list(h.nodes)); print(list(h.edges))\n"

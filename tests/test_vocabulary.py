@@ -6,16 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from defus_graph.duplicates import municipal_core as duplicates_core
+from defus_graph.cells import MAX_NAME_LENGTH, cell_problem, escape_controls
 from defus_graph.errors import InputError, NotFoundError
-from defus_graph.ingest import kind_from_name as ingest_kind
-from defus_graph.sources.sheets import parse_date, parse_number
-from defus_graph.sources.tables import facts_from_csv
-from defus_graph.vocabulary import (
-    MAX_NAME_LENGTH,
+from defus_graph.names.vocabulary import (
     MUNICIPAL_PREFIXES,
-    cell_problem,
-    escape_controls,
     find_amount,
     kind_from_name,
     month_number,
@@ -23,6 +17,8 @@ from defus_graph.vocabulary import (
     parse_amount,
     programme_name,
 )
+from defus_graph.sources.sheets import parse_date, parse_number
+from defus_graph.sources.tables import facts_from_csv
 
 # (as written, the file's decimal mark, euros). The decimal mark is what a CSV
 # file's separator says: ";" files write a decimal comma, "," files a point.
@@ -162,11 +158,6 @@ def test_every_municipal_prefix_makes_a_city_and_names_its_place(prefix: str) ->
 )
 def test_a_name_without_a_municipal_prefix_is_no_city(name: str) -> None:
     assert kind_from_name(name) == ""
-
-
-def test_the_old_homes_give_the_vocabularys_answers() -> None:
-    assert ingest_kind is kind_from_name
-    assert duplicates_core is municipal_core
 
 
 @pytest.mark.parametrize(

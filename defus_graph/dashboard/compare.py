@@ -1,6 +1,6 @@
 """The Compare tab: two periods chosen by sliders, what changed between them, and its drawing.
 
-The comparison itself is :func:`defus_graph.compare.compare_periods` on the whole
+The comparison itself is :func:`defus_graph.analysis.compare.compare_periods` on the whole
 data (the sidebar's filters do not apply); this module only lays it out. The
 drawing reuses the clickable network component with its own styling: organisations
 that joined and links gained in green, those that left and links lost in
@@ -17,11 +17,11 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from ..compare import Period, PeriodComparison, compare_periods, comparison_graph
-from ..focus import DRAW_LIMIT, LINK_LIMIT
-from ..graph import node_label
-from ..layout import Positions, layout_positions
-from ..viz import VIS_OPTIONS
+from ..analysis.compare import Period, PeriodComparison, compare_periods, comparison_graph
+from ..draw.focus import DRAW_LIMIT, LINK_LIMIT
+from ..draw.layout import Positions, layout_positions
+from ..draw.vis import VIS_OPTIONS
+from ..graph.bipartite import node_label
 from . import state
 from .component import network_graph
 from .data import Network
@@ -49,7 +49,10 @@ _LINK_WORDS = {"gained": "link gained", "lost": "link lost", "lasting": "link in
 
 
 def compare_payload(g: nx.Graph, positions: Positions) -> dict[str, Any]:
-    """What the network component draws of a :func:`~defus_graph.compare.comparison_graph`."""
+    """What the network component draws of a comparison.
+
+    ``g`` is a :func:`~defus_graph.analysis.compare.comparison_graph`.
+    """
     nodes = []
     for node in sorted(g, key=str):
         status = str(g.nodes[node]["status"])

@@ -9,7 +9,7 @@ node id from ``st.session_state[key]["clicked"]``.
 vis-network is read from the copy bundled in the installed pyvis package and
 inlined into the component's ES module, so the browser fetches nothing from
 anywhere else. The drawing's styling (colours, shapes, sizes, tooltips,
-highlight) comes from :mod:`defus_graph.viz`, shared with the HTML export.
+highlight) comes from :mod:`defus_graph.draw.vis`, shared with the HTML export.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from typing import Any
 import networkx as nx
 import streamlit as st
 
-from ..layout import Positions
-from ..style import legend_items, legend_note
-from ..viz import VIS_OPTIONS, pyvis_network, vis_network_assets
+from ..draw.layout import Positions
+from ..draw.style import legend_items, legend_note
+from ..draw.vis import VIS_OPTIONS, pyvis_network, vis_network_assets
 
 __all__ = ["clicked_node", "graph_payload", "network_graph"]
 
@@ -58,7 +58,7 @@ def _plain(value: Any) -> Any:
 def graph_payload(
     g: nx.Graph, positions: Positions, *, selected: str | None, sizes: dict[str, float] | None
 ) -> dict[str, Any]:
-    """What the component draws: vis-network nodes and edges styled by :mod:`defus_graph.viz`.
+    """What the component draws: vis-network nodes and edges styled by :mod:`defus_graph.draw.vis`.
 
     ``signature`` changes exactly when the set of nodes changes, which is when
     the drawing re-fits its viewport.

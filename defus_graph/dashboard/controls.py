@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from ..views import VIEW_LABELS, VIEWS, Filters
+from ..graph.views import VIEW_LABELS, VIEWS, Filters
 from . import state
 from .component import clicked_node
 from .data import Network

@@ -8,9 +8,9 @@ Views, tables and files are keyed by the network's ``key``. Results of
 ``st.cache_resource`` are shared between sessions and are never mutated.
 
 The heavy work is done once per network, filters and view: the filtered graph,
-the layout of the whole network, and the :class:`~defus_graph.focus.NetworkIndex`
+the layout of the whole network, and the :class:`~defus_graph.draw.focus.NetworkIndex`
 that answers a click by walking only the clicked node's neighbourhood. A view
-larger than :data:`~defus_graph.focus.DRAW_LIMIT` nodes is drawn in part, with a
+larger than :data:`~defus_graph.draw.focus.DRAW_LIMIT` nodes is drawn in part, with a
 notice saying what is hidden; tables and downloads always cover all of it.
 """
 
@@ -28,17 +28,17 @@ import pandas as pd
 import scipy
 import streamlit as st
 
-from ..backbone import backbone_graph
+from ..analysis.suggest import SuggestionIndex
+from ..draw.focus import FocusedView, NetworkIndex
+from ..draw.layout import LAYOUT_SEED, Positions, layout_positions
+from ..draw.style import node_sizes
 from ..export import export_bytes
-from ..focus import FocusedView, NetworkIndex
-from ..graph import graph_from_dataset
-from ..layout import LAYOUT_SEED, Positions, layout_positions
+from ..graph.backbone import backbone_graph
+from ..graph.bipartite import graph_from_dataset
+from ..graph.views import VIEWS, Filters, ViewTooLarge, filter_graph, view_graph, year_span
 from ..model import Dataset
-from ..snapshot import read_positions, write_positions
-from ..store import FILES, load_with_key
-from ..style import node_sizes
-from ..suggest import SuggestionIndex
-from ..views import VIEWS, Filters, ViewTooLarge, filter_graph, view_graph, year_span
+from ..store.snapshot import read_positions, write_positions
+from ..store.tables import FILES, load_with_key
 from . import frames
 from .own_data import folder_key
 from .search import SearchIndex
@@ -167,7 +167,7 @@ class View:
     its backbone at level ``backbone`` when one is asked for, in which case
     ``links_before`` is how many links the view had before; ``drawing``
     picks what the browser draws of ``graph`` (all of it up to
-    :data:`~defus_graph.focus.DRAW_LIMIT` nodes); ``sizes`` are the drawn sizes
+    :data:`~defus_graph.draw.focus.DRAW_LIMIT` nodes); ``sizes`` are the drawn sizes
     of its nodes, relative to all of ``graph``. ``name`` is the view shown,
     which is the bipartite one when the chosen projection is too large to build,
     and ``problem`` then says why.
@@ -201,7 +201,7 @@ def _layout(key: str, view: str, _net: Network) -> Positions:
 def _layout_code() -> str:
     """What a layout depends on besides the data and our code: the seed and the libraries.
 
-    Our own code is in the content key already (:func:`defus_graph.snapshot.content_key`).
+    Our own code is in the content key already (:func:`defus_graph.store.snapshot.content_key`).
     """
     versions = f"{LAYOUT_SEED} {nx.__version__} {np.__version__} {scipy.__version__}"
     return hashlib.sha256(versions.encode()).hexdigest()
@@ -269,7 +269,7 @@ def current_view(
     """The filtered view of ``net``, ready to draw; built once per network, filters and view.
 
     ``backbone`` (a significance level) keeps only the disparity backbone of a
-    linked view (see :mod:`defus_graph.backbone`); the bipartite view ignores it.
+    linked view (see :mod:`defus_graph.graph.backbone`); the bipartite view ignores it.
     """
     return _view(net.key, filters, view, net, backbone)
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from ..analysis import centralities, communities, funding_totals, shared_partners
-from ..graph import organisation_nodes, project_nodes
+from ..analysis.centrality import centralities
+from ..analysis.communities import communities
+from ..analysis.queries import funding_totals, shared_partners
+from ..analysis.records import dates_text
+from ..graph.bipartite import organisation_nodes, project_nodes
 from ..model import date_bounds
-from ..viz import dates_text
 from .story import funding_text
 
 __all__ = [
@@ -53,7 +55,7 @@ def organisations_frame(g: nx.Graph) -> pd.DataFrame:
     """Every organisation of ``g`` with its network metrics, most central first.
 
     ``frame.attrs["estimated"]`` is true when betweenness was estimated from a
-    sample of the network (see :func:`defus_graph.analysis.centralities`).
+    sample of the network (see :func:`defus_graph.analysis.centrality.centralities`).
     """
     central = centralities(g)
     groups = communities(g)

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..duplicates import Suggestion, merge_organisations, suggest_duplicates
+from ..analysis.records import dates_text
 from ..errors import DataError, InputError
 from ..model import Dataset, Organisation, Project
+from ..names.duplicates import Suggestion, merge_organisations, suggest_duplicates
 from ..reading import Reading, reading_report
-from ..viz import dates_text
 
 __all__ = [
     "ENCODINGS",
@@ -200,7 +200,7 @@ def preview_uploads(
     uploads : the files, in the order they were chosen.
     current : the dataset on screen; it is not changed.
     current_key : its key (see :class:`SessionData`).
-    encoding : None detects it (see :func:`defus_graph.ingest.read_inputs`).
+    encoding : None detects it (see :func:`defus_graph.sources.detect.read_inputs`).
 
     Returns
     -------
@@ -389,7 +389,7 @@ def with_merge(
     ------
     DefusGraphError
         When the core refuses the merge (see
-        :func:`defus_graph.duplicates.merge_organisations`); nothing changes.
+        :func:`defus_graph.names.duplicates.merge_organisations`); nothing changes.
     """
     day = today or dt.date.today()
     merged = merge_organisations(current, keep, other, reason=reason, today=day)

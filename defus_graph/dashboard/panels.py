@@ -11,21 +11,15 @@ from pathlib import Path
 
 import streamlit as st
 
+from ..analysis.suggest import Suggestion
+from ..draw.focus import FocusedView
 from ..errors import DataError
-from ..focus import FocusedView
-from ..graph import is_project
-from ..suggest import Suggestion
-from ..views import Filters
+from ..graph.bipartite import is_project
+from ..graph.views import Filters
 from .data import Network, View, load_network, suggestion_index
 from .own_data import problems_frame
 from .state import Selection
-from .story import (
-    OrganisationStory,
-    ProjectStory,
-    organisation_story,
-    project_story,
-    who_to_invite,
-)
+from .story import OrganisationStory, ProjectStory, organisation_story, project_story, who_to_invite
 from .text import md
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""The picture download: the network on screen as a PNG for reports (see defus_graph.picture).
+"""The picture download: the network on screen as a PNG for reports (draw.picture draws it).
 
 Drawn on the server from what the screen draws (the same part of the view,
 positions, sizes and selection), with the sidebar's filters and the data's
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 
+from ..draw.focus import FocusedView
+from ..draw.scene import About, files_dated, picture_title
 from ..export.png import drawn_png
-from ..focus import FocusedView
-from ..scene import About, files_dated, picture_title
-from ..store import DATA_ENV
-from ..views import Filters
+from ..graph.views import Filters
+from ..store.tables import DATA_ENV
 from .data import Network, View
 
 __all__ = ["data_about", "picture_file"]

@@ -9,10 +9,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from ..graph import org_id, project_id
+from ..graph.bipartite import org_id, project_id
 from ..model import Dataset
-from ..resolve import Resolver
-from ..resolve_text import name_keys, normalise
+from ..names.normal import name_keys, normalise
+from ..names.resolve import Resolver
 
 __all__ = ["SearchIndex"]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ..graph import is_project, node_label, org_id, project_id
-from ..views import VIEWS
+from ..graph.bipartite import is_project, node_label, org_id, project_id
+from ..graph.views import VIEWS
 from .search import SearchIndex
 
 __all__ = [

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ..analysis import co_partners, organisation_projects, project_members
-from ..graph import is_project, node_label
+from ..analysis.queries import co_partners, organisation_projects, project_members
+from ..analysis.records import dates_text
+from ..analysis.suggest import Suggestion, SuggestionIndex
+from ..graph.bipartite import is_project, node_label
+from ..graph.views import Filters
 from ..model import Dataset
-from ..suggest import Suggestion, SuggestionIndex
-from ..views import Filters
-from ..viz import dates_text
 
 __all__ = [
     "OrganisationStory",

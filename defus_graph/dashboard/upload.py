@@ -17,7 +17,7 @@ import streamlit as st
 from ..errors import DataError, DefusGraphError
 from ..model import Dataset
 from ..reading import Reading
-from ..store import DATA_ENV, PREVIOUS_DIR, save_dataset
+from ..store.tables import DATA_ENV, PREVIOUS_DIR, save_dataset
 from . import state
 from .data import Network, load_network, network_of, saved_key
 from .own_data import (

@@ -1,8 +1,8 @@
 """Writers of the network for Gephi and the browser: GEXF, GraphML, CSV tables and HTML.
 
 Used by ``defus-graph export`` and the dashboard's downloads, on the bipartite
-graph of :func:`defus_graph.graph.graph_from_dataset`, a filtered view of it
-(:func:`defus_graph.views.filter_graph`) or one of its projections. Each
+graph of :func:`defus_graph.graph.bipartite.graph_from_dataset`, a filtered view of it
+(:func:`defus_graph.graph.views.filter_graph`) or one of its projections. Each
 format has its module (:mod:`.gexf`, :mod:`.graphml`, :mod:`.gephi_csv`,
 :mod:`.html`); what is written (types, names, dates) is decided once in
 :mod:`._table` (attribute columns in :mod:`._columns`).
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from ..layout import Positions
+from ..draw.layout import Positions
 from ._columns import ExportError
 from ._files import write_atomic
 from .gephi_csv import gephi_csv_zip, write_gephi_csv

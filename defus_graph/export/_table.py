@@ -32,13 +32,13 @@ Time
     exists while one of its projects runs: its *spells* are its projects'
     intervals merged where they overlap or touch (a gap of at least one whole
     day parts two spells), and its interval is their cover
-    (:func:`defus_graph.graph.date_span`). On projections the graph carries
+    (:func:`defus_graph.graph.bipartite.date_span`). On projections the graph carries
     the cover as ``start``/``end`` and, when there are several, the spells as
-    ``spells`` (:func:`defus_graph.graph.date_spells`), for organisations and
+    ``spells`` (:func:`defus_graph.graph.bipartite.date_spells`), for organisations and
     links alike. A bipartite edge spans its project. A bound that is not
     known is left open (``None``): a project without an end runs on for ever,
     one without any date always, so an organisation with an undated project
-    has one spell that is always (as :mod:`defus_graph.compare` never puts
+    has one spell that is always (as :mod:`defus_graph.analysis.compare` never puts
     such a project in a period, Gephi shows more there). ``spells`` is empty
     where there is one interval (or none): then ``intervals`` says it all.
 Errors
@@ -60,7 +60,7 @@ from typing import Any, cast
 import networkx as nx
 
 from .._bulk import paused_gc
-from ..graph import ORGANISATION, PROJECT
+from ..graph.bipartite import ORGANISATION, PROJECT
 from ..model import date_bounds
 from ._columns import (
     Attributes,
@@ -183,7 +183,7 @@ class _Intervals:
 def _span(intervals: list[Interval]) -> Interval:
     """The interval covering some projects'; a bound stays open if any project's is.
 
-    The same as the interval of :func:`defus_graph.graph.date_span` of the projects.
+    The same as the interval of :func:`defus_graph.graph.bipartite.date_span` of the projects.
     """
     if not intervals:
         return _UNDATED

@@ -1,6 +1,6 @@
 """The partner network on a map: GeoJSON (RFC 7946) for QGIS, kepler.gl or geojson.io.
 
-Written from the bipartite graph once :func:`defus_graph.places.with_coordinates`
+Written from the bipartite graph once :func:`defus_graph.names.places.with_coordinates`
 has set ``latitude``/``longitude`` on its organisations:
 
 - one ``Point`` per place: the organisations at exactly those coordinates
@@ -21,7 +21,7 @@ places`` lists them with the reason). Names are text: JSON escapes what needs it
 Examples
 --------
 >>> import json
->>> from defus_graph.graph import graph_from_dataset
+>>> from defus_graph.graph.bipartite import graph_from_dataset
 >>> from defus_graph.model import Dataset, Organisation, Participation, Project
 >>> ds = Dataset(projects=(Project("P"),),
 ...     organisations=(Organisation("A", "city", latitude=51.2, longitude=6.8),),
@@ -72,7 +72,7 @@ def geojson_document(g: nx.Graph) -> dict[str, Any]:
 
     Parameters
     ----------
-    g : a bipartite graph (:func:`defus_graph.graph.graph_from_dataset`, or a
+    g : a bipartite graph (:func:`defus_graph.graph.bipartite.graph_from_dataset`, or a
         filtered view of it) whose organisations carry ``latitude`` and
         ``longitude``.
     """

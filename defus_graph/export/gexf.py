@@ -10,8 +10,8 @@ grammar of GEXF 1.3 (``tests/data/gexf-1.3/``).
 What the file holds
     ``<graph mode="dynamic" timeformat="date" defaultedgetype="undirected">``;
     at most one ``<attributes>`` block per class; every node with
-    ``viz:color`` (:func:`defus_graph.style.kind_colour`), ``viz:size``
-    (:func:`defus_graph.style.node_sizes`), ``viz:position`` and
+    ``viz:color`` (:func:`defus_graph.draw.style.kind_colour`), ``viz:size``
+    (:func:`defus_graph.draw.style.node_sizes`), ``viz:position`` and
     ``viz:shape`` (``square`` for projects, ``disc`` for organisations);
     ``start``/``end`` (YYYY-MM-DD) where known, or, for an organisation or a
     projection link whose projects run in separate stretches of time, a
@@ -42,8 +42,8 @@ from pathlib import Path
 import networkx as nx
 
 from .._bulk import paused_gc
-from ..layout import Positions, layout_positions
-from ..style import kind_colour, node_sizes
+from ..draw.layout import Positions, layout_positions
+from ..draw.style import kind_colour, node_sizes
 from . import _xml
 from ._columns import Attributes, Column, column_text
 from ._files import write_atomic
@@ -267,7 +267,7 @@ def _document_chunks(table: Table, positions: Positions, sizes: dict[str, float]
     """The GEXF document of ``table`` as consecutive pieces of text.
 
     ``positions`` and ``sizes`` are keyed by ``str`` of the graph's nodes
-    (:func:`defus_graph.style.node_sizes`); a node missing from either gets
+    (:func:`defus_graph.draw.style.node_sizes`); a node missing from either gets
     no ``viz:position`` or ``viz:size``.
     """
     writer = _Writer(table, positions, sizes)
@@ -293,10 +293,10 @@ def gexf_bytes(g: nx.Graph, *, positions: Positions | None = None) -> bytes:
 
     Parameters
     ----------
-    g : the bipartite graph of :func:`defus_graph.graph.graph_from_dataset`, a
+    g : the bipartite graph of :func:`defus_graph.graph.bipartite.graph_from_dataset`, a
         filtered view of it, or one of its projections.
     positions : node id -> (x, y) in screen coordinates; default: the seeded
-        :func:`defus_graph.layout.layout_positions` of ``g``. Nodes missing
+        :func:`defus_graph.draw.layout.layout_positions` of ``g``. Nodes missing
         from it get no ``viz:position``.
 
     Examples

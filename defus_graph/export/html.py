@@ -1,9 +1,9 @@
 """A standalone web page of the network: opens in any browser, offline.
 
-The drawing is :func:`defus_graph.viz.network_html`, the dashboard's styling
+The drawing is :func:`defus_graph.draw.vis.network_html`, the dashboard's styling
 with vis-network inlined; positions are the seeded layout, physics is off.
 A network larger than a browser can draw is drawn as the dashboard draws it
-(:mod:`defus_graph.focus`): its most central part, with a note on the page
+(:mod:`defus_graph.draw.focus`): its most central part, with a note on the page
 saying what is hidden.
 """
 
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import networkx as nx
 
-from ..focus import NetworkIndex
-from ..layout import Positions, layout_positions
-from ..style import node_sizes
-from ..viz import network_html
+from ..draw.focus import NetworkIndex
+from ..draw.layout import Positions, layout_positions
+from ..draw.style import node_sizes
+from ..draw.vis import network_html
 from ._files import write_atomic
 
 __all__ = ["DEFAULT_TITLE", "html_bytes", "write_html"]
@@ -29,10 +29,10 @@ def html_bytes(
 ) -> bytes:
     """``g`` as a standalone HTML page, UTF-8.
 
-    ``positions`` defaults to :func:`defus_graph.layout.layout_positions` of ``g``.
-    Above :data:`defus_graph.focus.DRAW_LIMIT` nodes or
-    :data:`defus_graph.focus.LINK_LIMIT` links, the page draws the overview of
-    :meth:`defus_graph.focus.NetworkIndex.view` and says what it leaves out.
+    ``positions`` defaults to :func:`defus_graph.draw.layout.layout_positions` of ``g``.
+    Above :data:`defus_graph.draw.focus.DRAW_LIMIT` nodes or
+    :data:`defus_graph.draw.focus.LINK_LIMIT` links, the page draws the overview of
+    :meth:`defus_graph.draw.focus.NetworkIndex.view` and says what it leaves out.
     """
     if positions is None:
         positions = layout_positions(g)

@@ -1,10 +1,10 @@
 """A picture of the network for reports: PNG at print resolution, with title, legend and caption.
 
-The drawing is the dashboard's (:func:`defus_graph.scene.network_scene`):
+The drawing is the dashboard's (:func:`defus_graph.draw.scene.network_scene`):
 the same nodes, positions, colours, sizes and selection; a network larger than
-a browser can draw is drawn as the dashboard draws it (:mod:`defus_graph.focus`),
+a browser can draw is drawn as the dashboard draws it (:mod:`defus_graph.draw.focus`),
 and the caption says what is left out. Rendering is
-:mod:`defus_graph.picture` (Pillow, with a bundled font).
+:mod:`defus_graph.draw.picture` (Pillow, with a bundled font).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 
 import networkx as nx
 
-from ..focus import FocusedView, NetworkIndex
-from ..layout import Positions, layout_positions
-from ..picture import A4_LANDSCAPE, Page, encode_png, render
-from ..scene import About, caption, network_legend, network_scene
-from ..style import node_sizes
+from ..draw.focus import FocusedView, NetworkIndex
+from ..draw.layout import Positions, layout_positions
+from ..draw.picture import A4_LANDSCAPE, Page, encode_png, render
+from ..draw.scene import About, caption, network_legend, network_scene
+from ..draw.style import node_sizes
 
 __all__ = ["DEFAULT_TITLE", "drawn_png", "png_bytes"]
 
@@ -40,8 +40,9 @@ def png_bytes(
     Parameters
     ----------
     g : the view the filters keep (what the dashboard shows).
-    positions : node id -> (x, y); default :func:`defus_graph.layout.layout_positions` of ``g``.
-    sizes : drawn sizes; default :func:`defus_graph.style.node_sizes` of ``g``.
+    positions : node id -> (x, y); default
+        :func:`defus_graph.draw.layout.layout_positions` of ``g``.
+    sizes : drawn sizes; default :func:`defus_graph.draw.style.node_sizes` of ``g``.
     selected : a node highlighted with its neighbours (ignored when not in ``g``); a
         network too large to draw whole is drawn around it, as on screen.
     about : the view, filters and data named in the caption.

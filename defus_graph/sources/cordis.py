@@ -28,8 +28,8 @@ column and value, in the order of the rows:
   problems, and nothing is read;
 - so are control characters in any text read, and a name (``acronym``,
   ``title``, ``name``, ``shortName``, ``city``, ids) that is not one line of at
-  most :data:`~defus_graph.vocabulary.MAX_NAME_LENGTH` characters
-  (:func:`~defus_graph.vocabulary.cell_problem`); values are shown escaped;
+  most :data:`~defus_graph.cells.MAX_NAME_LENGTH` characters
+  (:func:`~defus_graph.cells.cell_problem`); values are shown escaped;
 - a ``country`` that is no code the EU uses is a warning on its row, which
   is read without a country: one row must not stop a whole programme's import.
 
@@ -59,10 +59,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from ..countries import country_code
+from ..cells import MAX_NAME_LENGTH, cell_problem, shown_value
 from ..errors import DataError, InputError
 from ..model import Project
-from ..vocabulary import MAX_NAME_LENGTH, cell_problem, shown_value
+from ..names.countries import country_code
 from .columns import Columns, columns_from_sheet, csv_columns
 from .facts import Mention, SourceFacts
 from .sheets import csv_sheet, is_xlsx, parse_date, parse_number, xlsx_sheets
@@ -237,7 +237,7 @@ def _bad_text(
     """Locate control characters, and names that are not one short line; the rows are returned.
 
     Each column is searched whole first (C speed); only a column with a
-    suspect is checked cell by cell, as :func:`defus_graph.vocabulary.cell_problem` does.
+    suspect is checked cell by cell, as :func:`defus_graph.cells.cell_problem` does.
     """
     bad: set[int] = set()
     for offset, (column, is_name) in enumerate(texts.items()):

@@ -32,16 +32,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..countries import country_code
+from ..cells import cell_problem, shown_value
 from ..errors import DataError, InputError
 from ..model import Project
-from ..vocabulary import (
-    cell_problem,
-    find_amount,
-    month_number,
-    programme_name,
-    shown_value,
-)
+from ..names.countries import country_code
+from ..names.vocabulary import find_amount, month_number, programme_name
 from .facts import Mention, SourceFacts
 
 __all__ = [

@@ -6,7 +6,7 @@ Readers of particular layouts (:mod:`.tables`, :mod:`.cordis`) build on it.
 
 CSV files are decoded by :func:`.decode.decode_text` (UTF-8, else cp1252 with
 a note). The separator (``;``, ``,`` or tab) is taken from the
-header line. Numbers, amounts and month names are read by :mod:`defus_graph.vocabulary`,
+header line. Numbers, amounts and month names are read by :mod:`defus_graph.names.vocabulary`,
 as every other reader reads them.
 """
 
@@ -19,10 +19,11 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from ..cells import cell_problem
 from ..errors import DataError, InputError
 from ..model import parse_partial_date
-from ..resolve_text import normalise
-from ..vocabulary import cell_problem, month_number, parse_amount
+from ..names.normal import normalise
+from ..names.vocabulary import month_number, parse_amount
 from .decode import decode_text
 
 __all__ = [
@@ -246,7 +247,7 @@ def header_key(text: str) -> str:
 
 def parse_number(text: str, *, decimal: str = ".") -> float:
     """A number in a sheet whose decimal mark is ``decimal``: see
-    :func:`defus_graph.vocabulary.parse_amount`, which holds the rules.
+    :func:`defus_graph.names.vocabulary.parse_amount`, which holds the rules.
 
     Raises ``ValueError`` for anything that is not a number.
 

@@ -23,18 +23,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from itertools import chain
 
-from ..countries import country_code
+from ..cells import MAX_NAME_LENGTH, UNPRINTABLE, cell_problem, shown_value
 from ..errors import DataError, InputError
 from ..model import KINDS, ROLES, Alias, Organisation, Participation, Project
-from ..store import FILES, NUMBER_RANGES, OPTIONAL_COLUMNS, records_from_rows
-from ..vocabulary import (
-    KIND_WORDS,
-    MAX_NAME_LENGTH,
-    UNPRINTABLE,
-    cell_problem,
-    programme_name,
-    shown_value,
-)
+from ..names.countries import country_code
+from ..names.vocabulary import KIND_WORDS, programme_name
+from ..store.tables import FILES, NUMBER_RANGES, OPTIONAL_COLUMNS, records_from_rows
 from .facts import Mention, SourceFacts
 from .sheets import (
     Row,
@@ -291,7 +285,7 @@ def _bad_cells(sheet: Sheet, row: Row, columns: Sequence[tuple[int, bool]]) -> l
 
     Each cell is checked as it stands in the file, less the spaces and line
     breaks around it (which are dropped when it is read), so a control
-    character at either end is found too. See :func:`defus_graph.vocabulary.cell_problem`.
+    character at either end is found too. See :func:`defus_graph.cells.cell_problem`.
     """
     found: list[InputError] = []
     if not UNPRINTABLE.search("".join(row.cells)) and all(

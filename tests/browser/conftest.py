@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from defus_graph.model import Organisation, Participation
-from defus_graph.store import DATA_ENV, load_dataset, save_dataset
+from defus_graph.store.tables import DATA_ENV, load_dataset, save_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from defus_graph.focus import DRAW_LIMIT, LINK_LIMIT
+from defus_graph.draw.focus import DRAW_LIMIT, LINK_LIMIT
 
 from .test_dashboard_browser import GRAPH, STORY, open_dashboard
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from .model import Alias, Organisation
-from .resolve_text import name_keys, normalise
+from ..model import Alias, Organisation
+from .normal import name_keys, normalise
 
 __all__ = ["Resolver"]
 

@@ -19,8 +19,8 @@ allocation does not (``0.02`` against ``0.05``), and "also worked with Efus" is
 weak evidence. ``index="adamic_adar"`` gives the other ranking.
 
 Computed with sparse matrices: the organisation projection ``B·Bᵀ`` once per
-graph (from :func:`defus_graph.graph.incidence_matrix`, the matrix behind
-:func:`defus_graph.graph.projection_matrix`), then sums over the partners' rows
+graph (from :func:`defus_graph.graph.bipartite.incidence_matrix`, the matrix behind
+:func:`defus_graph.graph.bipartite.projection_matrix`), then sums over the partners' rows
 for each question, so a suggestion for the busiest organisation of a Horizon
 2020-sized network (9,000 partners) takes a few tenths of a second, index included.
 """
@@ -36,11 +36,18 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from .countries import country_code
-from .errors import DefusGraphError
-from .graph import ORGANISATION, incidence_matrix, is_project, node_label, org_id, project_id
-from .model import Alias, Dataset
-from .resolve_text import name_keys
+from ..errors import DefusGraphError
+from ..graph.bipartite import (
+    ORGANISATION,
+    incidence_matrix,
+    is_project,
+    node_label,
+    org_id,
+    project_id,
+)
+from ..model import Alias, Dataset
+from ..names.countries import country_code
+from ..names.normal import name_keys
 
 __all__ = [
     "INDICES",
@@ -201,7 +208,7 @@ class SuggestionIndex:
 
     Parameters
     ----------
-    g : the bipartite graph of :func:`defus_graph.graph.graph_from_dataset`.
+    g : the bipartite graph of :func:`defus_graph.graph.bipartite.graph_from_dataset`.
     aliases : other names of its organisations; a candidate whose name is one
         of them, for the asker or one of its partners, is never suggested.
 
@@ -488,7 +495,7 @@ def partner_suggestions(
 
     Examples
     --------
-    >>> from defus_graph.graph import graph_from_dataset
+    >>> from defus_graph.graph.bipartite import graph_from_dataset
     >>> from defus_graph.model import Dataset, Organisation, Participation, Project
     >>> ds = Dataset(
     ...     projects=(Project("A"), Project("B")),

@@ -14,14 +14,15 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from .analysis import ROLE_ORDER, co_partners, organisation_projects, project_members
-from .errors import NotFoundError
-from .graph import Participations, org_id, project_id
-from .model import Dataset, Organisation
-from .resolve import Resolver
-from .resolve_text import name_keys
+from ..errors import NotFoundError
+from ..graph.bipartite import Participations, org_id, project_id
+from ..model import Dataset, Organisation
+from ..names.normal import name_keys
+from ..names.resolve import Resolver
+from .queries import ROLE_ORDER, co_partners, organisation_projects, project_members
 
 __all__ = [
+    "dates_text",
     "find_organisation",
     "find_project",
     "organisation_detail",
@@ -123,7 +124,7 @@ def project_records(
     """
     arrays = Participations.from_dataset(ds) if g is None else g
     if arrays is None:
-        from .graph import graph_from_dataset
+        from ..graph.bipartite import graph_from_dataset
 
         arrays = graph_from_dataset(ds)
     if isinstance(arrays, Participations):
@@ -201,7 +202,7 @@ def organisation_detail(
     canonical = find_organisation(ds, name)
     arrays = Participations.from_dataset(ds) if g is None else g
     if arrays is None:
-        from .graph import graph_from_dataset
+        from ..graph.bipartite import graph_from_dataset
 
         arrays = graph_from_dataset(ds)
     if isinstance(arrays, Participations):
@@ -255,3 +256,20 @@ def _organisation_detail_of(ds: Dataset, arrays: Participations, canonical: str)
             {"name": n, "shared_projects": len(ps), "projects": list(ps)} for n, ps in partners
         ],
     }
+
+
+def dates_text(start: str, end: str) -> str:
+    """A project's period in words, saying which bound the source leaves open.
+
+    Examples
+    --------
+    >>> dates_text("2017-10", "2019-09"), dates_text("2019", ""), dates_text("", "")
+    ('2017-10 – 2019-09', 'from 2019, end not stated', 'dates not stated')
+    """
+    if start and end:
+        return f"{start} – {end}"
+    if start:
+        return f"from {start}, end not stated"
+    if end:
+        return f"until {end}, start not stated"
+    return "dates not stated"

@@ -8,8 +8,8 @@ the result says which it was:
    ``data/organisations.csv``);
 2. ``gazetteer: GeoNames <id> <name>``: for an organisation whose kind is
    ``city``, its own name (or the place a municipal name stands for, "Stadt
-   Nizza" -> "Nizza", see :func:`defus_graph.vocabulary.municipal_core`)
-   matched exactly, after :func:`defus_graph.resolve_text.normalise`, on a
+   Nizza" -> "Nizza", see :func:`defus_graph.names.vocabulary.municipal_core`)
+   matched exactly, after :func:`defus_graph.names.normal.normalise`, on a
    GeoNames place's name or one of its alternate names ("Lüttich" is one of
    Liège's), in the organisation's own country;
 3. ``city: <city>, GeoNames <id> <name>``: its ``city`` (from CORDIS, or
@@ -62,9 +62,9 @@ from typing import Any
 
 import networkx as nx
 
-from ._bulk import paused_gc
-from .model import Organisation
-from .resolve_text import name_keys, normalise
+from .._bulk import paused_gc
+from ..model import Organisation
+from .normal import name_keys, normalise
 from .vocabulary import municipal_core
 
 __all__ = [

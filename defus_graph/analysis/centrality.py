@@ -1,17 +1,11 @@
-"""Questions asked of the network: plain functions over the bipartite graph.
-
-Every function takes the graph from :func:`defus_graph.graph.graph_from_dataset`
-(or a subgraph of it) and node ids (``org:…``, ``project:…``).
-"""
+"""Centralities of every node: degree, betweenness (vectorised, sampled at scale), eigenvector."""
 
 from __future__ import annotations
 
 import math
 import random
-import threading
-from collections import defaultdict
-from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Hashable
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -21,50 +15,26 @@ from networkx.algorithms import bipartite
 from scipy.sparse.csgraph import connected_components, reverse_cuthill_mckee
 from scipy.sparse.linalg import eigsh
 
-from ._bulk import paused_gc
-from .graph import (
-    ORGANISATION,
-    PROJECT,
-    Adjacency,
+from .._bulk import paused_gc
+from ..graph.bipartite import (
     Participations,
     WeightMatrix,
-    adjacency,
     organisation_nodes,
     organisation_projection,
     project_nodes,
     projection_matrix,
 )
+from .communities import COMMUNITY_SEED
 
 __all__ = [
-    "COMMUNITY_SEED",
-    "LEIDEN_ITERATIONS",
-    "ROLE_ORDER",
+    "BETWEENNESS_EXACT_LIMIT",
+    "BETWEENNESS_SAMPLE_BUDGET",
     "Centrality",
-    "CoPartner",
-    "FundingTotal",
-    "Involvement",
-    "SharedPartner",
     "betweenness_centrality",
     "betweenness_sample_size",
     "centralities",
-    "co_partners",
-    "communities",
-    "funding_totals",
-    "modularity",
     "network_stats",
-    "organisation_projects",
-    "project_members",
-    "shared_partners",
-    "shortest_chain",
 ]
-
-#: Seed of community detection, so the same data always gives the same groups.
-COMMUNITY_SEED = 42
-
-#: Passes of the Leiden algorithm. At Horizon 2020 scale (65,000 nodes, 200,000 links)
-#: 2 passes reach modularity 0.373 in 0.3 s, 5 passes 0.376 in 0.6 s, iterating until
-#: nothing moves 0.377 in 4.6 s; networkx's Louvain reaches 0.365 in 16 s.
-LEIDEN_ITERATIONS = 5
 
 #: Above this many nodes betweenness is estimated from a sample of sources.
 BETWEENNESS_EXACT_LIMIT = 3000
@@ -81,126 +51,6 @@ BETWEENNESS_EXACT_LIMIT = 3000
 #: (38 sources: 40-65 %) and a correlation of 0.98 over all nodes (38: 0.89);
 #: the error shrinks only as one over the square root of the sources.
 BETWEENNESS_SAMPLE_BUDGET = 80_000_000
-
-
-def _label(g: nx.Graph, node: str) -> str:
-    return str(g.nodes[node].get("label", node))
-
-
-@dataclass(frozen=True)
-class SharedPartner:
-    """An organisation that takes part in several projects."""
-
-    node: str
-    name: str
-    kind: str
-    country: str
-    projects: tuple[str, ...]
-
-
-def shared_partners(
-    g: nx.Graph | Participations, *, min_projects: int = 2, kind: str | None = None
-) -> list[SharedPartner]:
-    """Organisations in at least ``min_projects`` projects, most projects first.
-
-    ``kind`` keeps only organisations of that kind (e.g. ``"city"``). ``g`` may
-    be the arrays of a dataset, which give the same answer without a networkx graph.
-    """
-    if min_projects < 1:
-        raise ValueError("min_projects must be at least 1")
-    if isinstance(g, Participations):
-        return _shared_partners_of(g, min_projects, kind)
-    found = []
-    for node in organisation_nodes(g):
-        data = g.nodes[node]
-        if kind is not None and data.get("kind") != kind:
-            continue
-        projects = tuple(sorted(_label(g, p) for p in g[node]))
-        if len(projects) >= min_projects:
-            found.append(
-                SharedPartner(
-                    node,
-                    _label(g, node),
-                    str(data.get("kind", "unknown")),
-                    str(data.get("country", "")),
-                    projects,
-                )
-            )
-    return sorted(found, key=lambda s: (-len(s.projects), s.name.casefold()))
-
-
-def _shared_partners_of(
-    arrays: Participations, min_projects: int, kind: str | None
-) -> list[SharedPartner]:
-    order, ptr = arrays.edges_of_organisations()
-    acronyms = [p.acronym for p in arrays.projects]
-    projects = arrays.project[order].tolist()
-    bounds = ptr.tolist()
-    found = []
-    for i, o in enumerate(arrays.organisations):
-        start, end = bounds[i], bounds[i + 1]
-        o_kind = o.kind or "unknown"
-        if end - start < min_projects or (kind is not None and o_kind != kind):
-            continue
-        names = tuple(sorted([acronyms[p] for p in projects[start:end]]))
-        found.append(SharedPartner(f"org:{o.name}", o.name, o_kind, o.country, names))
-    # As the graph's route: by node id first, then (stably) most projects and name.
-    found.sort(key=lambda s: s.node)
-    return sorted(found, key=lambda s: (-len(s.projects), s.name.casefold()))
-
-
-@dataclass(frozen=True)
-class Involvement:
-    """One side of a participation: the other node and the role on the edge."""
-
-    node: str
-    name: str
-    role: str
-
-
-def organisation_projects(g: nx.Graph, org: str) -> list[Involvement]:
-    """The projects an organisation takes part in, with its role, by acronym."""
-    _require(g, org, ORGANISATION)
-    return sorted(
-        (Involvement(p, _label(g, p), str(g.edges[org, p].get("role", ""))) for p in g[org]),
-        key=lambda i: i.name.casefold(),
-    )
-
-
-#: How a project's organisations are ordered by role (any other role comes last).
-ROLE_ORDER = {"coordinator": 0, "partner": 1, "participant": 2}
-
-
-def project_members(g: nx.Graph, project: str) -> list[Involvement]:
-    """A project's organisations: coordinator first, then by role and name."""
-    _require(g, project, PROJECT)
-    members = [
-        Involvement(o, _label(g, o), str(g.edges[project, o].get("role", ""))) for o in g[project]
-    ]
-    return sorted(members, key=lambda i: (ROLE_ORDER.get(i.role, 9), i.name.casefold()))
-
-
-@dataclass(frozen=True)
-class CoPartner:
-    """An organisation that shares projects with another."""
-
-    node: str
-    name: str
-    projects: tuple[str, ...]
-
-
-def co_partners(g: nx.Graph, org: str) -> list[CoPartner]:
-    """Organisations sharing a project with ``org``, most shared projects first."""
-    _require(g, org, ORGANISATION)
-    shared: defaultdict[str, list[str]] = defaultdict(list)
-    for project in g[org]:
-        for other in g[project]:
-            if other != org:
-                shared[other].append(_label(g, project))
-    return sorted(
-        (CoPartner(o, _label(g, o), tuple(sorted(ps))) for o, ps in shared.items()),
-        key=lambda c: (-len(c.projects), c.name.casefold()),
-    )
 
 
 @dataclass(frozen=True)
@@ -287,9 +137,9 @@ def _organisation_eigenvector(g: nx.Graph) -> dict[Hashable, float]:
     scaled so that its largest value is 1 and then by the component's share of
     the projection's nodes; both organisations of a linked pair get 1 (times
     their share), one linked to no one 0. The projection is the sparse ``B·Bᵀ``
-    (:func:`defus_graph.graph.projection_matrix`); a graph with an edge inside
+    (:func:`defus_graph.graph.bipartite.projection_matrix`); a graph with an edge inside
     one side takes the pair-by-pair projection of
-    :func:`defus_graph.graph.organisation_projection` instead, whatever nodes
+    :func:`defus_graph.graph.bipartite.organisation_projection` instead, whatever nodes
     it links.
     """
     try:
@@ -598,193 +448,17 @@ def _rescale(
     raw *= np.where(is_source, scale_source, scale_other)
 
 
-def communities(g: nx.Graph, *, seed: int = COMMUNITY_SEED) -> dict[str, int]:
-    """Communities of the graph by modularity, numbered from 0 by size.
-
-    The Leiden algorithm of igraph (C) on ``g``'s links, weighted by their
-    ``weight`` where they have one (see :func:`defus_graph.graph.link_weight`),
-    optimising modularity in :data:`LEIDEN_ITERATIONS` passes. It finds
-    partitions at least as modular as networkx's Louvain (``louvain_communities``,
-    the reference the tests compare against on small graphs) with every
-    community connected, in about a second at Horizon 2020 scale, where
-    networkx takes 15 seconds. Each node is in exactly one community; an isolated node is
-    a community of its own. The same graph and seed always give the same
-    numbering.
-
-    Examples
-    --------
-    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("x", "y"), ("y", "z"), ("x", "z")])
-    >>> g.add_edge("c", "x")
-    >>> groups = communities(g)
-    >>> groups["a"] == groups["b"] == groups["c"], groups["a"] != groups["x"]
-    (True, True)
-    """
-    if g.number_of_nodes() == 0:
-        return {}
-    adj = adjacency(g, weighted=True)
-    membership = _leiden_membership(adj, seed=seed)
-    groups: dict[int, list[str]] = defaultdict(list)
-    for node, label in zip(adj.nodes, membership, strict=True):
-        groups[label].append(node)
-    ordered = sorted(groups.values(), key=lambda c: (-len(c), min(c)))
-    by_text = {n: i for i, group in enumerate(ordered) for n in group}
-    return {n: by_text[str(n)] for n in g.nodes}
-
-
-def modularity(g: nx.Graph, groups: Mapping[str, int]) -> float:
-    """Newman's modularity of the partition ``groups`` (node → community) of ``g``.
-
-    Links weigh what they weigh in :func:`communities`; self-loops are left out.
-    The same figure as :func:`networkx.community.modularity` on such a graph,
-    computed on sparse arrays in a fraction of a second at Horizon 2020 scale.
-
-    Examples
-    --------
-    >>> g = nx.Graph([("a", "b"), ("c", "d")])
-    >>> modularity(g, {"a": 0, "b": 0, "c": 1, "d": 1})
-    0.5
-    """
-    adj = adjacency(g, weighted=True)
-    weights = adj.weights
-    if weights is None or weights.nnz == 0:
-        return 0.0
-    labels = np.array([groups[n] for n in g.nodes], dtype=np.int64)
-    by_text = dict(zip((str(n) for n in g.nodes), labels.tolist(), strict=True))
-    label = np.array([by_text[n] for n in adj.nodes], dtype=np.int64)
-    total = float(weights.sum())  # twice the links' weight: each link is stored both ways
-    coo = weights.tocoo()
-    inside = float(coo.data[label[coo.row] == label[coo.col]].sum())
-    degree = np.asarray(weights.sum(axis=1)).ravel()
-    per_group = np.bincount(label, weights=degree)
-    return inside / total - float(np.sum((per_group / total) ** 2))
-
-
-#: igraph draws from one process-wide random generator: a seeded run holds it.
-_IGRAPH_RANDOM = threading.Lock()
-
-
-def _leiden_membership(adj: Adjacency, *, seed: int) -> list[int]:
-    """igraph's Leiden on ``adj`` (modularity, :data:`LEIDEN_ITERATIONS` passes): a label each."""
-    import igraph  # a C library loaded only when communities are asked for
-
-    weights = sp.triu(adj.weights, k=1, format="coo") if adj.weights is not None else None
-    if weights is None:  # pragma: no cover - adjacency(weighted=True) always has weights
-        raise ValueError("communities need the links' weights")
-    edges = np.column_stack([weights.row, weights.col])
-    ig = igraph.Graph(n=len(adj.nodes), edges=edges.tolist(), directed=False)
-    with _IGRAPH_RANDOM:
-        igraph.set_random_number_generator(random.Random(seed))
-        try:
-            found = ig.community_leiden(
-                objective_function="modularity",
-                weights=weights.data.tolist(),
-                n_iterations=LEIDEN_ITERATIONS,
-            )
-        finally:
-            igraph.set_random_number_generator(random)
-    return list(found.membership)
-
-
-def shortest_chain(g: nx.Graph, source: str, target: str) -> list[str] | None:
-    """The shortest alternating chain organisation–project–…–organisation, or ``None``.
-
-    Ties are broken by node id, so the answer is the same every time.
-    """
-    _require(g, source, None)
-    _require(g, target, None)
-    if source == target:
-        return [source]
-    ordered = nx.Graph()
-    ordered.add_nodes_from(sorted(g.nodes))
-    ordered.add_edges_from(sorted(tuple(sorted(e)) for e in g.edges))
-    try:
-        return [str(n) for n in nx.shortest_path(ordered, source, target)]
-    except nx.NetworkXNoPath:
-        return None
-
-
-@dataclass
-class FundingTotal:
-    """Money by one key, never mixing whole-project totals with partners' shares.
-
-    ``project_totals_eur`` sums the total funding of the projects the key is
-    involved in, each project once. ``partner_shares_eur`` sums amounts stated as
-    one partner's share. ``projects_without_amount`` counts projects with no
-    stated amount.
-    """
-
-    key: str
-    project_totals_eur: float = 0.0
-    partner_shares_eur: float = 0.0
-    projects_with_total: list[str] = field(default_factory=list)
-    projects_with_share: list[str] = field(default_factory=list)
-    projects_without_amount: list[str] = field(default_factory=list)
-
-
-def funding_totals(g: nx.Graph, *, by: str = "programme") -> list[FundingTotal]:
-    """Funding grouped ``by`` "programme", "country" or "organisation", largest first.
-
-    By country and organisation, a project counts once for every country or
-    organisation taking part in it: these totals say how much funding the
-    projects someone works in have, not how much they received, and they do not
-    add up to the grand total. A partner's share counts only for that partner
-    (and its country).
-    """
-    if by not in ("programme", "country", "organisation"):
-        raise ValueError('by must be "programme", "country" or "organisation"')
-    rows: dict[str, FundingTotal] = {}
-    for p in project_nodes(g):
-        data = g.nodes[p]
-        label = _label(g, p)
-        amount = data.get("funding_eur")
-        scope = data.get("funding_scope")
-        if by == "programme":
-            keys = {str(data.get("programme") or "unknown")}
-            share_keys = keys
-        else:
-            members = list(g[p])
-            if by == "country":
-                keys = {str(g.nodes[o].get("country") or "unknown") for o in members}
-            else:
-                keys = {_label(g, o) for o in members}
-            share_of = str(data.get("funding_share_of", ""))
-            owner = [o for o in members if _label(g, o) == share_of]
-            if by == "country":
-                share_keys = {str(g.nodes[o].get("country") or "unknown") for o in owner}
-            else:
-                share_keys = {_label(g, o) for o in owner}
-        for key in sorted(keys | share_keys):
-            row = rows.setdefault(key, FundingTotal(key))
-            if amount is None:
-                if key in keys:
-                    row.projects_without_amount.append(label)
-            elif scope == "partner_share":
-                if key in share_keys:
-                    row.partner_shares_eur += float(amount)
-                    row.projects_with_share.append(label)
-            elif key in keys:
-                row.project_totals_eur += float(amount)
-                row.projects_with_total.append(label)
-    for row in rows.values():
-        row.project_totals_eur = round(row.project_totals_eur, 2)
-        row.partner_shares_eur = round(row.partner_shares_eur, 2)
-    return sorted(
-        rows.values(),
-        key=lambda r: (-r.project_totals_eur, -r.partner_shares_eur, r.key.casefold()),
-    )
-
-
 def network_stats(g: nx.Graph | Participations, *, top: int = 5) -> dict[str, object]:
     """Counts, components, density and the most central organisations.
 
-    ``g`` may be the arrays of a dataset (:class:`~defus_graph.graph.Participations`):
+    ``g`` may be the arrays of a dataset (:class:`~defus_graph.graph.bipartite.Participations`):
     a large network's figures then come from sparse matrices without building a
     networkx graph, the same figures to the last digit.
     """
     if isinstance(g, Participations):
         if g.n_nodes > BETWEENNESS_EXACT_LIMIT and g.projects and g.organisations:
             return _network_stats_of(g, top=top)
-        from .graph import graph_from_dataset
+        from ..graph.bipartite import graph_from_dataset
 
         g = graph_from_dataset(g.dataset)
     projects = project_nodes(g)
@@ -802,7 +476,7 @@ def network_stats(g: nx.Graph | Participations, *, top: int = 5) -> dict[str, ob
         "density": round(float(density), 4),
         "most_central": [
             {
-                "name": _label(g, n),
+                "name": str(g.nodes[n].get("label", n)),
                 "projects": g.degree(n),
                 "degree": central[n].degree,
                 "betweenness": central[n].betweenness,
@@ -861,11 +535,3 @@ def _network_stats_of(arrays: Participations, *, top: int) -> dict[str, object]:
         ],
         "betweenness_estimated": True,
     }
-
-
-def _require(g: nx.Graph, node: str, side: int | None) -> None:
-    if node not in g:
-        raise KeyError(f"{node!r} is not in the graph")
-    if side is not None and g.nodes[node].get("bipartite") != side:
-        wanted = "a project" if side == PROJECT else "an organisation"
-        raise ValueError(f"{node!r} is not {wanted}")

@@ -42,8 +42,8 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from ._bulk import paused_gc
-from .model import Dataset, Organisation, Participation, Project, date_bounds
+from .._bulk import paused_gc
+from ..model import Dataset, Organisation, Participation, Project, date_bounds
 
 __all__ = [
     "ORGANISATION",

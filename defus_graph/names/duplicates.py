@@ -14,7 +14,7 @@ names alike, same country (difflib ratio ≥ 0.8)     ≤0.90  "The University o
 ==================================================  =====  ==========================
 
 Municipal names are told by the prefixes and suffixes of
-:mod:`defus_graph.vocabulary` (:func:`municipal_core`, re-exported here).
+:mod:`defus_graph.names.vocabulary` (:func:`municipal_core`, re-exported here).
 
 Two organisations of different known kinds are never proposed: a city and its
 region ("Reggio Emilia", "Regione Emilia Romagna") stay apart whatever their
@@ -42,10 +42,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import combinations
 
-from .errors import DefusGraphError, NotFoundError
-from .model import Alias, Dataset, Organisation
+from ..errors import DefusGraphError, NotFoundError
+from ..model import Alias, Dataset, Organisation
+from .normal import name_keys, normalise
 from .resolve import Resolver
-from .resolve_text import name_keys, normalise
 from .vocabulary import kind_from_name, municipal_core
 
 __all__ = [

@@ -14,7 +14,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from .graph import adjacency
+from ..graph.bipartite import adjacency
 
 __all__ = ["LARGE_LAYOUT", "LAYOUT_SEED", "Positions", "layout_positions"]
 

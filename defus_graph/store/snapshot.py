@@ -38,7 +38,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .model import Alias, Dataset, Organisation, Participation, Project
+from ..model import Alias, Dataset, Organisation, Participation, Project
 
 __all__ = [
     "CACHE_DIR",
@@ -64,7 +64,7 @@ def _checking_code() -> bytes:
     The price is one fresh check of each data folder after the code changes.
     """
     digest = hashlib.sha256()
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # defus_graph/, not only store/
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())

@@ -26,8 +26,8 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from ._bulk import paused_gc
-from .graph import link_weight
+from .._bulk import paused_gc
+from .bipartite import link_weight
 
 __all__ = ["backbone_graph", "disparity_backbone", "disparity_significance"]
 
@@ -89,7 +89,7 @@ def disparity_backbone(weights: sp.sparray | sp.spmatrix, *, alpha: float) -> sp
     """The links of a symmetric weight matrix that the disparity filter keeps at ``alpha``.
 
     ``weights`` is read from its upper triangle (self-links ignored), so the
-    output of :func:`defus_graph.graph.projection_matrix` is used as it is.
+    output of :func:`defus_graph.graph.bipartite.projection_matrix` is used as it is.
     Returns a symmetric matrix of the same shape holding the kept links' weights.
 
     Examples
@@ -115,7 +115,7 @@ def backbone_graph(g: nx.Graph, *, alpha: float) -> nx.Graph:
     """The disparity backbone of a weighted networkx graph (a projection) at ``alpha``.
 
     Every node stays, with its attributes; the links kept keep theirs. A link's
-    weight is its :func:`~defus_graph.graph.link_weight` (its ``weight`` when a
+    weight is its :func:`~defus_graph.graph.bipartite.link_weight` (its ``weight`` when a
     positive number, else 1). Self-links are dropped.
 
     Examples

@@ -1,7 +1,7 @@
 """Pictures for reports: a drawing on a printable page, with title, legend and caption, as PNG.
 
 Rendered here, on the server, with Pillow, from the very positions, colours
-and sizes the dashboard hands to vis-network (see :mod:`defus_graph.scene`),
+and sizes the dashboard hands to vis-network (see :mod:`defus_graph.draw.scene`),
 rather than by asking the browser to redraw its canvas at a larger scale:
 
 - it is testable without a browser (the page's layout is a plain function,
@@ -42,7 +42,7 @@ from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .vocabulary import escape_controls
+from ..cells import escape_controls
 
 __all__ = [
     "A4_LANDSCAPE",

@@ -23,10 +23,10 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from ._bulk import paused_gc
-from .countries import is_country_code
-from .errors import DataError, InputError
-from .model import (
+from .._bulk import paused_gc
+from ..cells import MAX_NAME_LENGTH, cell_problem, escape_controls, shown_value
+from ..errors import DataError, InputError
+from ..model import (
     FUNDING_SCOPES,
     KINDS,
     ROLES,
@@ -37,9 +37,9 @@ from .model import (
     Project,
     date_bounds,
 )
-from .resolve import Resolver
-from .resolve_text import name_keys
-from .vocabulary import MAX_NAME_LENGTH, cell_problem, escape_controls, shown_value
+from ..names.countries import is_country_code
+from ..names.normal import name_keys
+from ..names.resolve import Resolver
 
 __all__ = [
     "DATA_ENV",
@@ -77,7 +77,7 @@ OPTIONAL_COLUMNS = frozenset(
 #: Columns holding euros, written with two decimals.
 _MONEY_COLUMNS = frozenset({"funding_eur", "contribution_eur"})
 
-_REPO_DATA = Path(__file__).resolve().parent.parent / "data"
+_REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def default_data_dir() -> Path:
@@ -646,7 +646,7 @@ def load_with_key(
 ) -> tuple[Dataset, str | None]:
     """:func:`load_dataset`, and the content key of the tables it read.
 
-    The key (see :func:`defus_graph.snapshot.content_key`) names exactly the
+    The key (see :func:`defus_graph.store.snapshot.content_key`) names exactly the
     bytes the dataset was read from, for whatever is kept beside the
     snapshot; ``None`` when a table is missing.
     """

@@ -5,7 +5,7 @@ Kept in the package so that nothing is looked up on the network.
 
 from __future__ import annotations
 
-from .resolve_text import normalise
+from .normal import normalise
 
 __all__ = ["ISO_CODES", "OTHER_CODES", "country_code", "is_country_code"]
 

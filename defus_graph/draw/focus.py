@@ -53,7 +53,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from .graph import ORGANISATION, PROJECT, adjacency
+from ..graph.bipartite import ORGANISATION, PROJECT, adjacency
 from .layout import Positions, layout_positions
 
 __all__ = ["DRAW_LIMIT", "LINK_LIMIT", "FocusedView", "NetworkIndex"]
@@ -105,14 +105,14 @@ class NetworkIndex:
 
     Parameters
     ----------
-    g : the bipartite graph of :func:`defus_graph.graph.graph_from_dataset`,
+    g : the bipartite graph of :func:`defus_graph.graph.bipartite.graph_from_dataset`,
         or a filtered view of it. It must not change while the index is used.
     positions : node id -> (x, y) for the whole network; default
-        :func:`defus_graph.layout.layout_positions` (about a second at
+        :func:`defus_graph.draw.layout.layout_positions` (about a second at
         Horizon 2020 scale).
     scores : node id -> centrality, used to rank organisations in the
         overview and to break ties; default the number of projects (degree).
-        Pass e.g. the betweenness of :func:`defus_graph.analysis.centralities`
+        Pass e.g. the betweenness of :func:`defus_graph.analysis.centrality.centralities`
         if it is already computed.
     limit : the most nodes a view holds (default :data:`DRAW_LIMIT`).
 

@@ -11,10 +11,11 @@ from itertools import islice
 
 import networkx as nx
 
-from ._bulk import paused_gc
+from .._bulk import paused_gc
+from ..errors import DefusGraphError
+from ..model import date_bounds
 from .backbone import backbone_graph, disparity_backbone
-from .errors import DefusGraphError
-from .graph import (
+from .bipartite import (
     ORGANISATION,
     PROJECT,
     organisation_projection,
@@ -22,7 +23,6 @@ from .graph import (
     projection_matrix,
     projection_of_links,
 )
-from .model import date_bounds
 
 __all__ = [
     "BACKBONE_PAIR_LIMIT",

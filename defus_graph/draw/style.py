@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from .graph import Adjacency, link_weight
+from ..graph.bipartite import Adjacency, link_weight
 
 __all__ = [
     "KIND_COLOURS",
@@ -91,7 +91,7 @@ def node_sizes(g: nx.Graph, *, links: Adjacency | None = None) -> dict[str, floa
     Projects are compared with projects and organisations with organisations
     (the bipartite normalisation), so one big consortium does not dwarf every
     city. The dashboard and the Gephi export both use this, so they agree.
-    ``links``, the weighted :func:`~defus_graph.graph.adjacency` of ``g`` when
+    ``links``, the weighted :func:`~defus_graph.graph.bipartite.adjacency` of ``g`` when
     already built, saves a pass over the edges where it gives the same sums.
     """
     # Weighted degree, each link counted by link_weight (a weight that is not a

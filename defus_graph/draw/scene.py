@@ -1,10 +1,10 @@
 """What a picture of the network shows: the drawing the dashboard shows, and the words around it.
 
 :func:`network_scene` turns the very nodes and edges the dashboard hands to
-vis-network (:func:`defus_graph.viz.pyvis_network`: positions, colours,
+vis-network (:func:`defus_graph.draw.vis.pyvis_network`: positions, colours,
 shapes, sizes, the selection's highlight and dimming) into a
-:class:`~defus_graph.picture.Scene`; :func:`network_legend` is the
-dashboard's legend (:func:`defus_graph.style.legend_items`); :func:`caption`
+:class:`~defus_graph.draw.picture.Scene`; :func:`network_legend` is the
+dashboard's legend (:func:`defus_graph.draw.style.legend_items`); :func:`caption`
 says what is shown: the view, the filters, the selection, what a large
 network's drawing leaves out, and which data of which date.
 """
@@ -18,11 +18,11 @@ from typing import Any
 
 import networkx as nx
 
+from ..graph.views import VIEW_LABELS, Filters
 from .layout import Positions
 from .picture import Legend, Line, Point, Scene, Swatch, darker
 from .style import legend_items, legend_note
-from .views import VIEW_LABELS, Filters
-from .viz import VIS_OPTIONS, pyvis_network
+from .vis import VIS_OPTIONS, pyvis_network
 
 __all__ = [
     "About",
@@ -162,7 +162,7 @@ def files_dated(mtimes_ns: Iterable[int]) -> str:
 class About:
     """What a picture is of, besides its graph: the view, the filters and the data.
 
-    view : one of :data:`~defus_graph.views.VIEWS`; filters : the sidebar's.
+    view : one of :data:`~defus_graph.graph.views.VIEWS`; filters : the sidebar's.
     data : the data's name, e.g. "Bundled data" ("" leaves the data unnamed);
     dated : what its date is, e.g. "files last changed 2026-12-01" or "not saved".
     backbone : the backbone's significance level, when only it is shown.
@@ -181,7 +181,7 @@ def caption(
     """The caption's paragraphs: the view and its size, the filters, what is left out, the data.
 
     ``nodes`` and ``links`` count the view the filters keep; ``notice`` says
-    what its drawing leaves out (:attr:`~defus_graph.focus.FocusedView.notice`);
+    what its drawing leaves out (:attr:`~defus_graph.draw.focus.FocusedView.notice`);
     ``selected`` is the name of the node highlighted; ``made`` when the
     picture was made.
 

@@ -2,8 +2,8 @@
 
 One function styles nodes and edges (:func:`pyvis_network`), so the dashboard's
 drawing and the standalone page look alike: colour by kind
-(:func:`defus_graph.style.kind_colour`), squares for projects and dots for
-organisations, size by :func:`defus_graph.style.node_sizes`, fixed positions
+(:func:`defus_graph.draw.style.kind_colour`), squares for projects and dots for
+organisations, size by :func:`defus_graph.draw.style.node_sizes`, fixed positions
 with physics off, edge width by weight on projections, and an optional
 selected node that is highlighted with its neighbours while the rest dims.
 
@@ -32,14 +32,14 @@ from pyvis.edge import Edge
 from pyvis.network import Network
 from pyvis.node import Node
 
-from .graph import ORGANISATION, PROJECT
+from ..analysis.records import dates_text
+from ..graph.bipartite import ORGANISATION, PROJECT
 from .layout import Positions
 from .style import kind_colour, node_sizes
 
 __all__ = [
     "DEFAULT_HEIGHT",
     "VIS_OPTIONS",
-    "dates_text",
     "edge_tooltip",
     "network_html",
     "node_tooltip",
@@ -68,23 +68,6 @@ _EDGE_COLOUR = "#A0A0A0"
 _EDGE_HIGHLIGHT = "#444444"
 _DIM_ALPHA = 0.15
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
-
-
-def dates_text(start: str, end: str) -> str:
-    """A project's period in words, saying which bound the source leaves open.
-
-    Examples
-    --------
-    >>> dates_text("2017-10", "2019-09"), dates_text("2019", ""), dates_text("", "")
-    ('2017-10 – 2019-09', 'from 2019, end not stated', 'dates not stated')
-    """
-    if start and end:
-        return f"{start} – {end}"
-    if start:
-        return f"from {start}, end not stated"
-    if end:
-        return f"until {end}, start not stated"
-    return "dates not stated"
 
 
 def _dates(data: dict[str, Any]) -> str:
@@ -179,7 +162,7 @@ def pyvis_network(
     g : the bipartite graph or a projection (possibly filtered).
     positions : node id -> (x, y) in screen coordinates (y down); nodes missing
         from it are left for vis-network to place.
-    sizes : node id -> drawn size; default :func:`defus_graph.style.node_sizes`.
+    sizes : node id -> drawn size; default :func:`defus_graph.draw.style.node_sizes`.
     selected : a node id to highlight with its neighbours (everything else is
         dimmed); ``None`` or an id not in ``g`` highlights nothing.
     height : CSS height of the drawing.

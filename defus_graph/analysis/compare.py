@@ -2,7 +2,7 @@
 
 A project belongs to a period when it runs at some time in it: its dates, widened
 to whole years, overlap the period's years (the rule of the dashboard's year
-filter, :func:`defus_graph.views.project_years`; a project with only a start or
+filter, :func:`defus_graph.graph.views.project_years`; a project with only a start or
 only an end runs in that year). A project with no dates at all is in neither
 period, and the comparison lists it. An organisation is in a period when it
 takes part in a project of that period; two organisations are linked in a period
@@ -27,10 +27,10 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from .errors import DefusGraphError
-from .graph import org_id
-from .model import Dataset, Project
-from .views import project_years
+from ..errors import DefusGraphError
+from ..graph.bipartite import org_id
+from ..graph.views import project_years
+from ..model import Dataset, Project
 
 __all__ = [
     "CentralityChange",
@@ -78,7 +78,7 @@ def parse_period(text: str) -> Period:
     >>> parse_period("2017-2014")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    defus_graph.compare.PeriodError: The period "2017-2014" ends before it starts; ...
+    defus_graph.analysis.compare.PeriodError: The period "2017-2014" ends before it starts; ...
     """
     match = _PERIOD.match(text)
     if not match:

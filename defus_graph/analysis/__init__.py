@@ -1,0 +1,1 @@
+"""Questions asked of the network: queries, centralities, communities, suggestions, periods."""

@@ -1,0 +1,251 @@
+"""Questions asked of the network: plain functions over the bipartite graph.
+
+Every function takes the graph from :func:`defus_graph.graph.bipartite.graph_from_dataset`
+(or a subgraph of it) and node ids (``org:…``, ``project:…``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from ..graph.bipartite import (
+    ORGANISATION,
+    PROJECT,
+    Participations,
+    organisation_nodes,
+    project_nodes,
+)
+
+__all__ = [
+    "ROLE_ORDER",
+    "CoPartner",
+    "FundingTotal",
+    "Involvement",
+    "SharedPartner",
+    "co_partners",
+    "funding_totals",
+    "organisation_projects",
+    "project_members",
+    "shared_partners",
+    "shortest_chain",
+]
+
+
+def _label(g: nx.Graph, node: str) -> str:
+    return str(g.nodes[node].get("label", node))
+
+
+@dataclass(frozen=True)
+class SharedPartner:
+    """An organisation that takes part in several projects."""
+
+    node: str
+    name: str
+    kind: str
+    country: str
+    projects: tuple[str, ...]
+
+
+def shared_partners(
+    g: nx.Graph | Participations, *, min_projects: int = 2, kind: str | None = None
+) -> list[SharedPartner]:
+    """Organisations in at least ``min_projects`` projects, most projects first.
+
+    ``kind`` keeps only organisations of that kind (e.g. ``"city"``). ``g`` may
+    be the arrays of a dataset, which give the same answer without a networkx graph.
+    """
+    if min_projects < 1:
+        raise ValueError("min_projects must be at least 1")
+    if isinstance(g, Participations):
+        return _shared_partners_of(g, min_projects, kind)
+    found = []
+    for node in organisation_nodes(g):
+        data = g.nodes[node]
+        if kind is not None and data.get("kind") != kind:
+            continue
+        projects = tuple(sorted(_label(g, p) for p in g[node]))
+        if len(projects) >= min_projects:
+            found.append(
+                SharedPartner(
+                    node,
+                    _label(g, node),
+                    str(data.get("kind", "unknown")),
+                    str(data.get("country", "")),
+                    projects,
+                )
+            )
+    return sorted(found, key=lambda s: (-len(s.projects), s.name.casefold()))
+
+
+def _shared_partners_of(
+    arrays: Participations, min_projects: int, kind: str | None
+) -> list[SharedPartner]:
+    order, ptr = arrays.edges_of_organisations()
+    acronyms = [p.acronym for p in arrays.projects]
+    projects = arrays.project[order].tolist()
+    bounds = ptr.tolist()
+    found = []
+    for i, o in enumerate(arrays.organisations):
+        start, end = bounds[i], bounds[i + 1]
+        o_kind = o.kind or "unknown"
+        if end - start < min_projects or (kind is not None and o_kind != kind):
+            continue
+        names = tuple(sorted([acronyms[p] for p in projects[start:end]]))
+        found.append(SharedPartner(f"org:{o.name}", o.name, o_kind, o.country, names))
+    # As the graph's route: by node id first, then (stably) most projects and name.
+    found.sort(key=lambda s: s.node)
+    return sorted(found, key=lambda s: (-len(s.projects), s.name.casefold()))
+
+
+@dataclass(frozen=True)
+class Involvement:
+    """One side of a participation: the other node and the role on the edge."""
+
+    node: str
+    name: str
+    role: str
+
+
+def organisation_projects(g: nx.Graph, org: str) -> list[Involvement]:
+    """The projects an organisation takes part in, with its role, by acronym."""
+    _require(g, org, ORGANISATION)
+    return sorted(
+        (Involvement(p, _label(g, p), str(g.edges[org, p].get("role", ""))) for p in g[org]),
+        key=lambda i: i.name.casefold(),
+    )
+
+
+#: How a project's organisations are ordered by role (any other role comes last).
+ROLE_ORDER = {"coordinator": 0, "partner": 1, "participant": 2}
+
+
+def project_members(g: nx.Graph, project: str) -> list[Involvement]:
+    """A project's organisations: coordinator first, then by role and name."""
+    _require(g, project, PROJECT)
+    members = [
+        Involvement(o, _label(g, o), str(g.edges[project, o].get("role", ""))) for o in g[project]
+    ]
+    return sorted(members, key=lambda i: (ROLE_ORDER.get(i.role, 9), i.name.casefold()))
+
+
+@dataclass(frozen=True)
+class CoPartner:
+    """An organisation that shares projects with another."""
+
+    node: str
+    name: str
+    projects: tuple[str, ...]
+
+
+def co_partners(g: nx.Graph, org: str) -> list[CoPartner]:
+    """Organisations sharing a project with ``org``, most shared projects first."""
+    _require(g, org, ORGANISATION)
+    shared: defaultdict[str, list[str]] = defaultdict(list)
+    for project in g[org]:
+        for other in g[project]:
+            if other != org:
+                shared[other].append(_label(g, project))
+    return sorted(
+        (CoPartner(o, _label(g, o), tuple(sorted(ps))) for o, ps in shared.items()),
+        key=lambda c: (-len(c.projects), c.name.casefold()),
+    )
+
+
+def shortest_chain(g: nx.Graph, source: str, target: str) -> list[str] | None:
+    """The shortest alternating chain organisation–project–…–organisation, or ``None``.
+
+    Ties are broken by node id, so the answer is the same every time.
+    """
+    _require(g, source, None)
+    _require(g, target, None)
+    if source == target:
+        return [source]
+    ordered = nx.Graph()
+    ordered.add_nodes_from(sorted(g.nodes))
+    ordered.add_edges_from(sorted(tuple(sorted(e)) for e in g.edges))
+    try:
+        return [str(n) for n in nx.shortest_path(ordered, source, target)]
+    except nx.NetworkXNoPath:
+        return None
+
+
+@dataclass
+class FundingTotal:
+    """Money by one key, never mixing whole-project totals with partners' shares.
+
+    ``project_totals_eur`` sums the total funding of the projects the key is
+    involved in, each project once. ``partner_shares_eur`` sums amounts stated as
+    one partner's share. ``projects_without_amount`` counts projects with no
+    stated amount.
+    """
+
+    key: str
+    project_totals_eur: float = 0.0
+    partner_shares_eur: float = 0.0
+    projects_with_total: list[str] = field(default_factory=list)
+    projects_with_share: list[str] = field(default_factory=list)
+    projects_without_amount: list[str] = field(default_factory=list)
+
+
+def funding_totals(g: nx.Graph, *, by: str = "programme") -> list[FundingTotal]:
+    """Funding grouped ``by`` "programme", "country" or "organisation", largest first.
+
+    By country and organisation, a project counts once for every country or
+    organisation taking part in it: these totals say how much funding the
+    projects someone works in have, not how much they received, and they do not
+    add up to the grand total. A partner's share counts only for that partner
+    (and its country).
+    """
+    if by not in ("programme", "country", "organisation"):
+        raise ValueError('by must be "programme", "country" or "organisation"')
+    rows: dict[str, FundingTotal] = {}
+    for p in project_nodes(g):
+        data = g.nodes[p]
+        label = _label(g, p)
+        amount = data.get("funding_eur")
+        scope = data.get("funding_scope")
+        if by == "programme":
+            keys = {str(data.get("programme") or "unknown")}
+            share_keys = keys
+        else:
+            members = list(g[p])
+            if by == "country":
+                keys = {str(g.nodes[o].get("country") or "unknown") for o in members}
+            else:
+                keys = {_label(g, o) for o in members}
+            share_of = str(data.get("funding_share_of", ""))
+            owner = [o for o in members if _label(g, o) == share_of]
+            if by == "country":
+                share_keys = {str(g.nodes[o].get("country") or "unknown") for o in owner}
+            else:
+                share_keys = {_label(g, o) for o in owner}
+        for key in sorted(keys | share_keys):
+            row = rows.setdefault(key, FundingTotal(key))
+            if amount is None:
+                if key in keys:
+                    row.projects_without_amount.append(label)
+            elif scope == "partner_share":
+                if key in share_keys:
+                    row.partner_shares_eur += float(amount)
+                    row.projects_with_share.append(label)
+            elif key in keys:
+                row.project_totals_eur += float(amount)
+                row.projects_with_total.append(label)
+    for row in rows.values():
+        row.project_totals_eur = round(row.project_totals_eur, 2)
+        row.partner_shares_eur = round(row.partner_shares_eur, 2)
+    return sorted(
+        rows.values(),
+        key=lambda r: (-r.project_totals_eur, -r.partner_shares_eur, r.key.casefold()),
+    )
+
+
+def _require(g: nx.Graph, node: str, side: int | None) -> None:
+    if node not in g:
+        raise KeyError(f"{node!r} is not in the graph")
+    if side is not None and g.nodes[node].get("bipartite") != side:
+        wanted = "a project" if side == PROJECT else "an organisation"
+        raise ValueError(f"{node!r} is not {wanted}")

@@ -1,0 +1,1 @@
+"""The network: the bipartite graph and its projections, views and the backbone."""

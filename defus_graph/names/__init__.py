@@ -1,0 +1,1 @@
+"""Names: normalising, the shared vocabulary, countries, resolving, duplicates, places."""

@@ -1,0 +1,1 @@
+"""The data folder on disk: the CSV tables and their checked Parquet snapshot."""
