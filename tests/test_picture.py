@@ -29,7 +29,14 @@ from defus_graph.draw.picture import (
     render,
     rgba,
 )
-from defus_graph.draw.scene import About, caption, network_legend, network_scene
+from defus_graph.draw.scene import (
+    About,
+    caption,
+    network_legend,
+    network_scene,
+    outline_lines,
+    payload_picture,
+)
 from defus_graph.draw.style import kind_colour, legend_items, node_sizes
 from defus_graph.export.png import png_bytes
 from defus_graph.graph.bipartite import graph_from_dataset
@@ -281,3 +288,40 @@ def test_outlines_are_drawn_under_the_points_for_a_map() -> None:
     assert image.getpixel(tuple(round(v) for v in at(300.0, 100.0))) == (238, 238, 238)
     assert image.getpixel(tuple(round(v) for v in at(100.0, 100.0))) == (0, 114, 178)
     assert image.getpixel(tuple(round(v) for v in at(200.0, 200.0))) == (160, 160, 160)
+
+
+def _map_payload() -> dict[str, object]:
+    """A payload as the map view hands its component: markers sized in screen pixels."""
+    marker = {"shape": "dot", "borderWidth": 1, "font": {"size": 14, "color": "#222222"}}
+    return {
+        "nodes": [
+            {**marker, "id": "city:DE:dusseldorf", "label": "Düsseldorf", "x": 0.0, "y": 0.0,
+             "size": 16.0, "color": {"background": "#0072B2", "border": "#000000"}},
+            {**marker, "id": "city:PL:lodz", "label": "Łódź", "x": 600.0, "y": 100.0,
+             "size": 4.0, "color": {"background": "#E69F00", "border": "#000000"}},
+        ],
+        "edges": [{"from": "city:DE:dusseldorf", "to": "city:PL:lodz", "width": 3.0,
+                   "color": "#8A8A8A"}],
+        "options": {"nodes": {"font": {"size": 14}}},
+        "legend": [{"label": "city", "colour": "#0072B2", "shape": "dot"}],
+        "legendNote": "Markers are cities. Country outlines: Natural Earth.",
+        "selected": "city:DE:dusseldorf",
+        "screenSized": True,
+    }  # fmt: skip
+
+
+def test_a_map_payload_becomes_a_picture_with_markers_sized_in_screen_pixels() -> None:
+    far = ((-5000.0, -5000.0), (5000.0, -5000.0), (5000.0, 5000.0), (-5000.0, 5000.0))
+    scene, legend = payload_picture(_map_payload(), outlines=outline_lines([far]))
+    assert scene.screen_sized and [p.label for p in scene.points] == ["Łódź", "Düsseldorf"]
+    assert legend.swatches == (Swatch("city", "#0072B2"),) and "Natural Earth" in legend.note
+    page = A4_LANDSCAPE
+    image, at = render(scene, "Map", legend, ["caption"], page)
+    screen = page.dpi / 96
+    x, y = (round(v) for v in at(0.0, 0.0))
+    inside, outside = round(16 * screen) - 4, round(16 * screen) + 6
+    assert image.getpixel((x, y)) == image.getpixel((x + inside, y)) == (0, 114, 178)
+    assert image.getpixel((x + outside, y)) == (241, 241, 236)  # the land around it
+    # The outline reaches far past the drawing, but is cut at its edge.
+    assert image.getpixel((5, 5)) == (255, 255, 255)
+    assert image.getpixel((page.width // 2, page.height - 5)) == (255, 255, 255)

@@ -123,11 +123,18 @@ class Line:
 
 @dataclass(frozen=True)
 class Scene:
-    """What to draw, in drawing units (y down): outlines, then lines, then points in order."""
+    """What to draw, in drawing units (y down): outlines, then lines, then points in order.
+
+    Outlines are a backdrop (a map's countries): the picture is fitted to the
+    points and lines, and outlines are cut at the drawing's edge. In a
+    ``screen_sized`` scene (the map, whose markers keep their size at every
+    zoom) radii, label sizes and line widths are screen pixels, not units.
+    """
 
     points: tuple[Point, ...] = ()
     lines: tuple[Line, ...] = ()
     outlines: tuple[Line, ...] = ()
+    screen_sized: bool = False
 
 
 @dataclass(frozen=True)
@@ -330,15 +337,24 @@ def darker(colour: str) -> str:
 
 @dataclass(frozen=True)
 class Transform:
-    """From drawing units to page pixels: ``pixel = offset + unit * scale``."""
+    """From drawing units to page pixels: ``pixel = offset + unit * scale``.
+
+    ``screen`` is print pixels per screen pixel; ``size`` print pixels per unit
+    of a radius, label or width (``scale``, or ``screen`` in a screen-sized scene).
+    """
 
     scale: float
     dx: float
     dy: float
-    screen: float  # print pixels per screen pixel
+    screen: float
+    size: float
 
     def __call__(self, x: float, y: float) -> tuple[float, float]:
         return (self.dx + x * self.scale, self.dy + y * self.scale)
+
+    def moved(self, left: float, top: float) -> Transform:
+        """The same transform with the page's origin moved to (left, top)."""
+        return Transform(self.scale, self.dx - left, self.dy - top, self.screen, self.size)
 
 
 def _label_width(point: Point) -> float:
@@ -348,38 +364,58 @@ def _label_width(point: Point) -> float:
     return font(100).getlength(escape_controls(point.label)) / 100 * point.label_size
 
 
-def fit(scene: Scene, box: Box, page: Page) -> Transform:
-    """The transform that fits the scene, labels included, in ``box``, centred.
+def _extent(p: Point) -> tuple[float, float, float]:
+    """How far ``p`` reaches from its centre: sideways, up and down (label included)."""
+    side = max(p.radius, _label_width(p) / 2)
+    return side, p.radius, p.radius + (4 + 1.3 * p.label_size if p.label else 0)
 
-    Like vis-network's ``fit``: never closer than one screen pixel per unit.
+
+def fit(scene: Scene, box: Box, page: Page) -> Transform:
+    """The transform that fits the scene's points and lines, labels included, in ``box``.
+
+    Like vis-network's ``fit``: centred, never closer than one screen pixel per
+    unit. Outlines count only when there is nothing else.
     """
     screen = page.dpi / SCREEN_DPI
+    sized = scene.screen_sized
     xs: list[float] = []
     ys: list[float] = []
+    side = up = down = 0.0  # room for screen-sized markers, in screen pixels
     for p in scene.points:
-        half = max(p.radius, _label_width(p) / 2)
-        xs += [p.x - half, p.x + half]
-        ys += [p.y - p.radius, p.y + p.radius + (4 + 1.3 * p.label_size if p.label else 0)]
-    for line in (*scene.lines, *scene.outlines):
+        reach = _extent(p)
+        if sized:
+            xs.append(p.x)
+            ys.append(p.y)
+            side, up, down = max(side, reach[0]), max(up, reach[1]), max(down, reach[2])
+        else:
+            xs += [p.x - reach[0], p.x + reach[0]]
+            ys += [p.y - reach[1], p.y + reach[2]]
+    for line in scene.lines or (() if xs else scene.outlines):
         xs += [x for x, _ in line.points]
         ys += [y for _, y in line.points]
+    room = Box(
+        box.left + round(side * screen),
+        box.top + round(up * screen),
+        max(1, box.width - round(2 * side * screen)),
+        max(1, box.height - round((up + down) * screen)),
+    )
     if not xs:
-        return Transform(screen, box.left + box.width / 2, box.top + box.height / 2, screen)
+        xs, ys = [0.0], [0.0]
     span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
     scale = min(
-        box.width / span_x if span_x > 0 else math.inf,
-        box.height / span_y if span_y > 0 else math.inf,
+        room.width / span_x if span_x > 0 else math.inf,
+        room.height / span_y if span_y > 0 else math.inf,
         screen,
     )
-    dx = box.left + box.width / 2 - (min(xs) + max(xs)) / 2 * scale
-    dy = box.top + box.height / 2 - (min(ys) + max(ys)) / 2 * scale
-    return Transform(scale, dx, dy, screen)
+    dx = room.left + room.width / 2 - (min(xs) + max(xs)) / 2 * scale
+    dy = room.top + room.height / 2 - (min(ys) + max(ys)) / 2 * scale
+    return Transform(scale, dx, dy, screen, screen if sized else scale)
 
 
 def _draw_lines(draw: ImageDraw.ImageDraw, lines: Sequence[Line], at: Transform) -> None:
     for line in lines:
         # vis-network keeps a link at least 0.3 screen pixels wide, whatever the zoom.
-        width = max(1, round(max(line.width * at.scale, 0.3 * at.screen)))
+        width = max(1, round(max(line.width * at.size, 0.3 * at.screen)))
         xy = [at(x, y) for x, y in line.points]
         if line.fill and len(xy) >= 3:
             draw.polygon(xy, fill=rgba(line.fill))
@@ -388,18 +424,18 @@ def _draw_lines(draw: ImageDraw.ImageDraw, lines: Sequence[Line], at: Transform)
 
 def _draw_point(image: Image.Image, draw: ImageDraw.ImageDraw, p: Point, at: Transform) -> None:
     x, y = at(p.x, p.y)
-    r = max(p.radius * at.scale, 1.0)
+    r = max(p.radius * at.size, 1.0)
     border = max(1, round(p.border_width * at.screen)) if p.border_width > 0 else 0
     shape = [x - r, y - r, x + r, y + r]
     if p.shape == "square":
         draw.rectangle(shape, fill=rgba(p.fill), outline=rgba(p.border), width=border)
     else:
         draw.ellipse(shape, fill=rgba(p.fill), outline=rgba(p.border), width=border)
-    size = p.label_size * at.scale
+    size = p.label_size * at.size
     # vis-network leaves out labels under 4 screen pixels and caps them at 30.
     if p.label and size >= 4 * at.screen:
         size = min(size, 30 * at.screen)
-        top = y + r + 4 * at.scale
+        top = y + r + 4 * at.size
         label = escape_controls(p.label)
         _text(image, draw, (x, top), label, font(round(size)), p.label_colour, "ma")
 
@@ -444,12 +480,18 @@ def render(
     """
     layout = page_layout(title, legend, caption, page)
     image = Image.new("RGB", (page.width, page.height), "white")
-    draw = ImageDraw.Draw(image, "RGBA")  # RGBA fills blend onto the white page
-    at = fit(scene, layout.drawing, page)
-    _draw_lines(draw, scene.outlines, at)
-    _draw_lines(draw, scene.lines, at)
+    box = layout.drawing
+    at = fit(scene, box, page)
+    # The drawing is made on its own canvas, so that nothing reaches past its box.
+    canvas = Image.new("RGB", (box.width, box.height), "white")
+    pen = ImageDraw.Draw(canvas, "RGBA")  # RGBA fills blend onto the white page
+    inside = at.moved(box.left, box.top)
+    _draw_lines(pen, scene.outlines, inside)
+    _draw_lines(pen, scene.lines, inside)
     for point in scene.points:
-        _draw_point(image, draw, point, at)
+        _draw_point(canvas, pen, point, inside)
+    image.paste(canvas, (box.left, box.top))
+    draw = ImageDraw.Draw(image, "RGBA")
     for text in layout.texts:
         face = font(text.size, bold=text.bold)
         _text(image, draw, (text.left, text.top), text.text, face, text.colour, "la")

@@ -11,7 +11,7 @@ network's drawing leaves out, and which data of which date.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -31,11 +31,15 @@ __all__ = [
     "filters_text",
     "network_legend",
     "network_scene",
+    "outline_lines",
+    "payload_picture",
     "picture_title",
+    "vis_scene",
 ]
 
-#: vis-network's default label colour.
+#: vis-network's default label and edge colours.
 _LABEL_COLOUR = "#343434"
+_EDGE_DEFAULT = "#848484"
 
 
 def _node_colours(colour: Any) -> tuple[str, str]:
@@ -46,9 +50,14 @@ def _node_colours(colour: Any) -> tuple[str, str]:
     return text, darker(text) if text.startswith("#") else text
 
 
-def _point(node: Mapping[str, Any]) -> Point:
+def _colour(edge: Mapping[str, Any]) -> str:
+    """An edge's colour: a string, or vis-network's ``{"color": ...}``; else its default grey."""
+    colour = edge.get("color", _EDGE_DEFAULT)
+    return str(colour.get("color", _EDGE_DEFAULT)) if isinstance(colour, dict) else str(colour)
+
+
+def _point(node: Mapping[str, Any], default_font: float) -> Point:
     fill, border = _node_colours(node["color"])
-    default = VIS_OPTIONS["nodes"]["font"]["size"]
     font = node.get("font") or {}
     return Point(
         x=float(node["x"]),
@@ -59,8 +68,73 @@ def _point(node: Mapping[str, Any]) -> Point:
         border_width=float(node.get("borderWidth", 1)),
         shape="square" if node.get("shape") == "square" else "dot",
         label=str(node.get("label", "")),
-        label_size=float(font.get("size", default)),
+        label_size=float(font.get("size", default_font)),
         label_colour=str(font.get("color", _LABEL_COLOUR)),
+    )
+
+
+def vis_scene(
+    nodes: Sequence[Mapping[str, Any]],
+    edges: Sequence[Mapping[str, Any]],
+    *,
+    selected: str | None = None,
+    default_font: float = VIS_OPTIONS["nodes"]["font"]["size"],
+    outlines: Sequence[Line] = (),
+    screen_sized: bool = False,
+) -> Scene:
+    """A scene of vis-network nodes and edges, as a drawing component is handed them.
+
+    Every node needs ``x`` and ``y``; an edge whose ends are not both among the
+    nodes is left out (vis-network does not draw it either). Nodes are drawn in
+    their order, ``selected`` last (vis-network draws a clicked node on top).
+    ``outlines`` and ``screen_sized`` are the map's (see :class:`Scene`).
+    """
+    where = {str(n["id"]): (float(n["x"]), float(n["y"])) for n in nodes}
+    lines = tuple(
+        Line((where[str(e["from"])], where[str(e["to"])]), float(e.get("width", 1)), _colour(e))
+        for e in edges
+        if str(e["from"]) in where and str(e["to"]) in where
+    )
+    order = sorted(nodes, key=lambda n: str(n["id"]) == selected)
+    points = tuple(_point(n, default_font) for n in order)
+    return Scene(points, lines, tuple(outlines), screen_sized)
+
+
+def payload_picture(
+    payload: Mapping[str, Any], *, outlines: Sequence[Line] = ()
+) -> tuple[Scene, Legend]:
+    """The scene and legend of a drawing component's payload (the network's or the map's).
+
+    ``payload`` has the component's ``nodes``, ``edges``, ``options``,
+    ``legend``, ``legendNote``, ``selected`` and, for the map, ``screenSized``.
+    """
+    options = payload.get("options") or VIS_OPTIONS
+    font = float(options.get("nodes", {}).get("font", {}).get("size", 14))
+    scene = vis_scene(
+        payload["nodes"],
+        payload["edges"],
+        selected=payload.get("selected"),
+        default_font=font,
+        outlines=outlines,
+        screen_sized=bool(payload.get("screenSized")),
+    )
+    swatches = tuple(
+        Swatch(str(i["label"]), str(i["colour"]), "square" if i.get("shape") == "square" else "dot")
+        for i in payload.get("legend", ())
+    )
+    return scene, Legend(str(payload.get("legendNote", "")), swatches)
+
+
+def outline_lines(
+    rings: Iterable[Sequence[Sequence[float]]], *, fill: str = "#f1f1ec", colour: str = "#b4b4ad"
+) -> tuple[Line, ...]:
+    """A map's country rings (each a sequence of (x, y), projected) as filled outlines.
+
+    The colours are the map view's (land ``#f1f1ec``, borders ``#b4b4ad``, one
+    screen pixel wide).
+    """
+    return tuple(
+        Line(tuple((float(x), float(y)) for x, y in ring), 1.0, colour, fill) for ring in rings
     )
 
 
@@ -73,8 +147,9 @@ def network_scene(
 ) -> Scene:
     """The drawing of ``g`` as the dashboard shows it, as a picture's scene.
 
-    Every node of ``g`` needs a position. Nodes are drawn in the dashboard's
-    order (sorted by id), after all edges, as vis-network draws them.
+    Every node of ``g`` needs a position. Nodes are styled by
+    :func:`defus_graph.draw.vis.pyvis_network`, as the dashboard's, and drawn in
+    its order (sorted by id), after all edges, as vis-network draws them.
 
     Examples
     --------
@@ -88,14 +163,7 @@ def network_scene(
     if missing:
         raise ValueError(f"{len(missing)} nodes have no position, e.g. {missing[0]!r}")
     net = pyvis_network(g, positions=positions, sizes=sizes, selected=selected)
-    where = {str(n["id"]): (float(n["x"]), float(n["y"])) for n in net.nodes}
-    lines = tuple(
-        Line((where[str(e["from"])], where[str(e["to"])]), float(e["width"]), str(e["color"]))
-        for e in net.edges
-    )
-    # vis-network draws a clicked (selected) node over the others.
-    order = sorted(net.nodes, key=lambda n: str(n["id"]) == selected)
-    return Scene(points=tuple(_point(n) for n in order), lines=lines)
+    return vis_scene(net.nodes, net.edges, selected=selected)
 
 
 def network_legend(g: nx.Graph) -> Legend:
