@@ -37,7 +37,7 @@ from defus_graph.draw.scene import (
     outline_lines,
     payload_picture,
 )
-from defus_graph.draw.style import kind_colour, legend_items, node_sizes
+from defus_graph.draw.style import KIND_COLOURS, kind_colour, legend_items, node_sizes
 from defus_graph.export.png import png_bytes
 from defus_graph.graph.bipartite import graph_from_dataset
 from defus_graph.graph.views import Filters, view_graph
@@ -195,11 +195,14 @@ def test_every_text_stays_on_the_page_and_off_the_drawing(
         assert t.left >= margin and t.left + width <= page.width - margin + 1, t.text
         assert margin <= t.top and t.top + t.size <= page.height - margin + t.size // 2
         assert t.top + t.size <= layout.drawing.top or t.top >= layout.drawing.bottom
-    # Nothing written is lost: the caption ends the page, every letter in order
-    # (control characters written as escapes).
-    written = "".join("".join(t.text.split()) for t in layout.texts)
+    # Nothing written is lost: the caption's lines (under 10 pt) hold every letter in order
+    # (control characters written as escapes), unless so long that its end is cut ("…").
     wanted = "".join("".join(escape_controls(p).split()) for p in paragraphs)
-    assert written.endswith(wanted)
+    lines = [t.text for t in layout.texts if t.size < page.points(10)]
+    written = "".join("".join(line.split()) for line in lines)
+    if written != wanted:
+        assert lines[-1].endswith(" …") and wanted.startswith(written.removesuffix("…"))
+    assert layout.drawing.height >= page.height // 2
 
 
 def test_names_are_drawn_in_a_font_that_has_their_letters() -> None:
@@ -325,3 +328,20 @@ def test_a_map_payload_becomes_a_picture_with_markers_sized_in_screen_pixels() -
     # The outline reaches far past the drawing, but is cut at its edge.
     assert image.getpixel((5, 5)) == (255, 255, 255)
     assert image.getpixel((page.width // 2, page.height - 5)) == (255, 255, 255)
+
+
+def test_the_longest_caption_leaves_the_drawing_its_room() -> None:
+    filters = Filters(
+        kinds=tuple(KIND_COLOURS),
+        countries=tuple(f"C{i}" for i in range(60)),
+        programmes=tuple(f"Programme number {i} " + "x" * 60 for i in range(300)),
+        years=(1990, 2030),
+        shared_only=True,
+    )
+    about = About("orgs", filters, "/a/very/long/folder/" * 10, "not saved", 0.05)
+    words = caption(about, nodes=10**6, links=10**7, made="now", notice="Showing " * 80,
+                    selected="N" * 300)  # fmt: skip
+    assert "and 288 more" in " ".join(words)
+    legend = Legend("note " * 40, tuple(Swatch(k, c) for k, c in KIND_COLOURS.items()))
+    layout = page_layout("T" * 300, legend, words, A4_LANDSCAPE)
+    assert layout.drawing.height >= A4_LANDSCAPE.height // 3

@@ -252,14 +252,40 @@ def _legend_rows(
     return texts, swatches, y
 
 
+def _fitted(line: str, size: int, width: int, *, bold: bool = False) -> str:
+    """``line`` ending in " …" (what follows it is cut), shortened to fit ``width``."""
+    face = font(size, bold=bold)
+    while line and face.getlength(line + " …") > width:
+        line = line[:-1]
+    return line + " …"
+
+
+def _caption_lines(caption: Sequence[str], page: Page, width: int, room: int) -> list[TextBox]:
+    """The caption's lines from y = 0, at 9 pt, or smaller (down to 6 pt) to fit ``room``.
+
+    A caption that does not fit even at 6 pt keeps the lines that do, the last
+    ending in "…", so the drawing always keeps its room.
+    """
+    for points in (9, 8, 7, 6):
+        size = page.points(points)
+        step = round(size * 1.4)
+        lines = [line for paragraph in caption for line in _wrap(paragraph, size, width)]
+        if len(lines) * step <= room:
+            break
+    else:
+        lines = lines[: max(1, room // step)]
+        lines[-1] = _fitted(lines[-1], size, width)
+    return [TextBox(line, 0, i * step, size) for i, line in enumerate(lines)]
+
+
 def page_layout(title: str, legend: Legend, caption: Sequence[str], page: Page) -> PageLayout:
     """Where the title, the drawing, the legend and the caption go on ``page``.
 
     Control characters and line breaks in any text are written as escapes
     (``\\n``), as everywhere names are shown. From the top: the title (bold,
-    18 pt, wrapped), the drawing, then the
+    18 pt, wrapped), the drawing (at least half the page's height), then the
     legend (its note and swatches, 10 pt) and the caption (each of its
-    paragraphs wrapped, 9 pt). Margins are 0.4 inch.
+    paragraphs wrapped, 9 pt, smaller if it is long). Margins are 0.4 inch.
 
     Examples
     --------
@@ -278,23 +304,25 @@ def page_layout(title: str, legend: Legend, caption: Sequence[str], page: Page) 
     margin = round(page.dpi * 0.4)
     inner = Box(margin, margin, page.width - 2 * margin, page.height - 2 * margin)
     title_size = page.points(18)
+    step = round(title_size * 1.3)
+    lines = _wrap(title, title_size, inner.width, bold=True)
+    if len(lines) > 2:  # a title of two lines at most
+        lines = [lines[0], _fitted(lines[1], title_size, inner.width, bold=True)]
     texts = [
-        TextBox(line, inner.left, inner.top + i * round(title_size * 1.3), title_size, bold=True)
-        for i, line in enumerate(_wrap(title, title_size, inner.width, bold=True))
+        TextBox(line, inner.left, inner.top + i * step, title_size, bold=True)
+        for i, line in enumerate(lines)
     ]
-    drawing_top = inner.top + len(texts) * round(title_size * 1.3) + page.points(6)
+    drawing_top = inner.top + len(texts) * step + page.points(6)
     # The bottom block (legend, caption) is laid out from 0, then moved under the drawing.
     below, swatches, y = _legend_rows(legend, page, inner, 0)
-    size = page.points(9)
     y += page.points(4)
-    for paragraph in caption:
-        for line in _wrap(paragraph, size, inner.width):
-            below.append(TextBox(line, inner.left, y, size))
-            y += round(size * 1.4)
+    room = inner.bottom - drawing_top - page.points(6) - page.height // 2 - y
+    lines_below = _caption_lines(caption, page, inner.width, room)
+    below += [TextBox(t.text, inner.left, y + t.top, t.size) for t in lines_below]
+    if lines_below:
+        y += lines_below[-1].top + round(lines_below[-1].size * 1.4)
     shift = inner.bottom - y
     drawing = Box(inner.left, drawing_top, inner.width, shift - page.points(6) - drawing_top)
-    if drawing.height < inner.height // 4:
-        raise ValueError("the caption leaves too little room for the drawing; shorten it")
     texts += [TextBox(t.text, t.left, t.top + shift, t.size, t.bold, t.colour) for t in below]
     moved = [(s, Box(b.left, b.top + shift, b.width, b.height)) for s, b in swatches]
     return PageLayout(tuple(texts), tuple(moved), drawing)

@@ -175,8 +175,19 @@ def network_legend(g: nx.Graph) -> Legend:
     return Legend(legend_note(g), swatches)
 
 
+#: The most values of one filter a caption names; it counts the others.
+LISTED = 12
+
+
+def _listed(values: Sequence[str]) -> str:
+    """Values joined by commas, the first :data:`LISTED` named and the rest counted."""
+    if len(values) <= LISTED:
+        return ", ".join(values)
+    return ", ".join(values[:LISTED]) + f" and {len(values) - LISTED:,} more"
+
+
 def filters_text(filters: Filters) -> str:
-    """The filters in words, as the sidebar sets them.
+    """The filters in words, as the sidebar sets them (a long choice is cut and counted).
 
     Examples
     --------
@@ -184,14 +195,16 @@ def filters_text(filters: Filters) -> str:
     'Filters: none (everything is shown).'
     >>> filters_text(Filters(kinds=("city",), countries=("DE", "FR"), years=(2016, 2019)))
     'Filters: kind of organisation city; country DE, FR; projects running between 2016 and 2019.'
+    >>> filters_text(Filters(programmes=tuple(f"P{i}" for i in range(20))))
+    'Filters: programme P0, P1, P2, P3, P4, P5, P6, P7, P8, P9, P10, P11 and 8 more.'
     """
     parts = []
     if filters.kinds:
-        parts.append("kind of organisation " + ", ".join(filters.kinds))
+        parts.append("kind of organisation " + _listed(filters.kinds))
     if filters.countries:
-        parts.append("country " + ", ".join(filters.countries))
+        parts.append("country " + _listed(filters.countries))
     if filters.programmes:
-        parts.append("programme " + ", ".join(filters.programmes))
+        parts.append("programme " + _listed(filters.programmes))
     if filters.years is not None:
         parts.append(f"projects running between {filters.years[0]} and {filters.years[1]}")
     if filters.shared_only:
