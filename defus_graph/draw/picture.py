@@ -7,20 +7,27 @@ rather than by asking the browser to redraw its canvas at a larger scale:
 - it is testable without a browser (the page's layout is a plain function,
   the pixels are checked where the nodes are), and the same code serves
   ``defus-graph export --format png`` for reports made without the dashboard;
-- Pillow is already installed (Streamlit depends on it) and its FreeType
-  text is antialiased; matplotlib would add some 30 MB for what a few dozen
-  lines of drawing do;
+- Pillow is installed already (Streamlit depends on it) and writes text with
+  FreeType, antialiased; matplotlib, not installed, would bring a large
+  package and its own dependencies for what a few dozen lines of drawing do;
 - names need a font that has their letters on every machine, offline: DejaVu
   Sans (Latin with accents, Greek, Cyrillic, ...) is bundled in ``fonts/``
   with its licence, instead of whatever fonts a browser or system happens to
   have. Letters it lacks (Chinese, for one) come out as boxes.
 
-Names are drawn as text: nothing in a label is interpreted as markup.
+What a browser would give that this does not: the user's own zoom and pan
+(the picture is the whole drawing, as the screen shows it first) and
+antialiased shapes (Pillow's are not; at 300 dpi a step is 0.08 mm).
+
+Names are drawn as text: nothing in a label is interpreted as markup, and
+control characters are written as escapes.
 
 The renderer knows nothing of graphs: it draws a :class:`Scene` of points
 (size, colour, shape, label), lines (width, colour) and outlines (polylines
-such as country borders, drawn first), in drawing units with y pointing down,
-so a map plugs in by giving its projected cities, links and borders.
+such as country borders, a backdrop drawn first), in drawing units with y
+pointing down, so a map plugs in by giving its projected cities, links and
+borders (:func:`defus_graph.draw.scene.payload_picture` reads the payload a
+drawing component is given, the network's or the map's).
 
 The drawing is fitted to its box the way vis-network's "fit" is (never more
 than one screen pixel per unit), and scaled from screen to print pixels
