@@ -63,8 +63,10 @@ __all__ = [
     "RouteResult",
     "Step",
     "cordis_files",
+    "free_port",
     "route_table",
     "run_route",
+    "wait_healthy",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -362,13 +364,18 @@ def _compare_links(ours: Path, result: RouteResult, plain: Path) -> None:
 # --- The dashboard in a real Chromium -----------------------------------------------------
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Return once the Streamlit server at ``url`` answers its health check.
+
+    Raises :class:`RouteError` when ``proc`` exits first or ``timeout`` seconds pass.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -424,7 +431,7 @@ def _run_dashboard(tool: list[str], data: Path, result: RouteResult, *, timeout:
     if not CHROMIUM.exists():
         result.not_measured.append(f"the dashboard: {CHROMIUM} is missing")
         return
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     argv = [*tool, "--data", str(data), "serve", "--port", str(port)]
     shown = f"defus-graph --data D serve --port {port}"
@@ -434,7 +441,7 @@ def _run_dashboard(tool: list[str], data: Path, result: RouteResult, *, timeout:
         argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     try:
-        _wait_healthy(url, server, timeout)
+        wait_healthy(url, server, timeout)
         up = time.perf_counter() - start
         _record(result, "dashboard: serve until it answers", shown, up, server.pid)
         # A thread of its own: Playwright's sync API refuses to run where an event loop

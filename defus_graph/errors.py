@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .cells import escape_controls
 
-__all__ = ["DataError", "DefusGraphError", "InputError", "NotFoundError"]
+__all__ = ["DataError", "DefusGraphError", "InputError", "NotFoundError", "one_problem"]
 
 
 class DefusGraphError(Exception):
@@ -82,6 +82,26 @@ class DataError(DefusGraphError):
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} found:"
         super().__init__("\n".join([head, *(f"- {p}" for p in self.problems)]))
+
+
+def one_problem(
+    file: str,
+    message: str,
+    hint: str = "",
+    *,
+    line: int | None = None,
+    column: str | None = None,
+    value: str | None = None,
+) -> DataError:
+    """One located problem, ready to raise.
+
+    Examples
+    --------
+    >>> print(one_problem("a.csv", "is empty.", "Save it again.", line=3))
+    1 problem found:
+    - a.csv, line 3: is empty. Save it again.
+    """
+    return DataError([InputError(file, line, column, value, message, hint)])
 
 
 class NotFoundError(DefusGraphError):

@@ -94,6 +94,34 @@ def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
     replaced = facts.replaced_sources()
     problems: list[InputError] = []
     notes: list[str] = list(facts.notes)
+    projects, renamed = _merged_projects(ds, facts, replaced, problems, notes)
+    merger = _Merger(ds, replaced, problems, notes)
+    participations = _merged_participations(ds, facts, replaced, renamed, merger)
+    orgs, aliases = merger.orgs, merger.aliases
+    _merge_aliases(facts, orgs, merger.resolver, aliases, problems)
+    if problems:
+        raise DataError(problems)
+    return Ingested(
+        Dataset(
+            projects=tuple(projects),
+            organisations=tuple(sorted(orgs.values(), key=lambda o: o.name.casefold())),
+            participations=tuple(participations),
+            aliases=tuple(
+                sorted(aliases, key=lambda a: (a.organisation.casefold(), a.alias.casefold()))
+            ),
+        ),
+        tuple(notes),
+    )
+
+
+def _merged_projects(
+    ds: Dataset,
+    facts: SourceFacts,
+    replaced: frozenset[str],
+    problems: list[InputError],
+    notes: list[str],
+) -> tuple[list[Project], dict[str, str]]:
+    """The projects after this input, and the acronym each of its projects is filed under."""
     kept = [p for p in ds.projects if p.source not in replaced]
     taken = {p.acronym: p for p in kept}
     renamed: dict[str, str] = {}
@@ -103,9 +131,17 @@ def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
             continue
         renamed[p.acronym] = name
         taken[name] = p if name == p.acronym else replace(p, acronym=name)
-    projects = list(taken.values())
+    return list(taken.values()), renamed
 
-    merger = _Merger(ds, replaced, problems, notes)
+
+def _merged_participations(
+    ds: Dataset,
+    facts: SourceFacts,
+    replaced: frozenset[str],
+    renamed: dict[str, str],
+    merger: _Merger,
+) -> list[Participation]:
+    """The participations after this input, each mention resolved to its organisation."""
     participations = [pa for pa in ds.participations if pa.source not in replaced]
     pairs: set[tuple[str, str]] = {(pa.project, pa.organisation) for pa in participations}
     # A mention that changed nothing (a known organisation, nothing to fill) changes
@@ -134,7 +170,7 @@ def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
         if (project, name) in pairs:
             log.info("%s line %d: %s is already in %s", source, m.line, name, project)
             if m.contribution_eur is not None:
-                notes.append(
+                merger.notes.append(
                     f"{source}, line {m.line}: {name} is already in {project}; this row "
                     f"(contribution €{m.contribution_eur:,.2f}) is not added a second time."
                 )
@@ -145,21 +181,7 @@ def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
                 project, name, m.role, m.name_as_written, source, m.line, m.contribution_eur
             )
         )
-    orgs, aliases = merger.orgs, merger.aliases
-    _merge_aliases(facts, orgs, merger.resolver, aliases, problems)
-    if problems:
-        raise DataError(problems)
-    return Ingested(
-        Dataset(
-            projects=tuple(projects),
-            organisations=tuple(sorted(orgs.values(), key=lambda o: o.name.casefold())),
-            participations=tuple(participations),
-            aliases=tuple(
-                sorted(aliases, key=lambda a: (a.organisation.casefold(), a.alias.casefold()))
-            ),
-        ),
-        tuple(notes),
-    )
+    return participations
 
 
 class _Merger:
@@ -189,33 +211,7 @@ class _Merger:
         name = _resolve(m, source, orgs, by_pic, resolver, self.aliases, notes)
         unchanged = name is not None and not m.abbreviation
         if name is None:
-            name = m.name
-            clash = resolver.resolve(m.name)  # only when another PIC holds the name
-            if clash is not None:
-                name = f"{m.name} (PIC {m.pic})"
-                notes.append(
-                    f'{source}, line {m.line}: "{m.name}" has PIC {m.pic}, but that name is '
-                    f'already {clash} with PIC {orgs[clash].pic}; kept apart as "{name}".'
-                )
-            kind = m.kind
-            if kind in _VAGUE_KINDS:
-                kind = kind_from_name(name) or kind
-            orgs[name] = Organisation(
-                name=name,
-                kind=kind,
-                country=m.country,
-                source=source,
-                line=m.line,
-                note=m.note,
-                city=m.city,
-                pic=m.pic,
-                latitude=m.latitude,
-                longitude=m.longitude,
-            )
-            resolver.add(name, name)
-            if m.pic:
-                by_pic[m.pic] = name
-            self.placed.add(name)
+            name = self._new_organisation(m, source)
         org = orgs[name]
         if m.country and org.country and m.country != org.country:
             unchanged = False
@@ -239,32 +235,66 @@ class _Merger:
             if orgs[name].pic:
                 by_pic.setdefault(orgs[name].pic, name)
         if m.abbreviation:
-            known = resolver.resolve(m.abbreviation)
-            if known is None:
-                self.aliases.append(
-                    Alias(m.abbreviation, name, source, m.line, "abbreviation given on the page")
-                )
-                resolver.add(m.abbreviation, name)
-            elif known != name:
-                self.problems.append(
-                    InputError(
-                        source,
-                        m.line,
-                        None,
-                        m.abbreviation,
-                        f'already stands for "{known}", not "{name}".',
-                        "Check aliases.csv.",
-                    )
-                )
+            self._add_abbreviation(m, name, source)
         # The same answer later needs every form of the name known now (a form added
         # later could lead elsewhere), and nothing said about this mention.
-        unchanged = (
+        return name, (
             unchanged
             and len(notes) == known_notes
             and len(self.aliases) == known_aliases
             and resolver.knows_every_form(m.name)
         )
-        return name, unchanged
+
+    def _new_organisation(self, m: Mention, source: str) -> str:
+        """A new organisation for a mention nobody knows; kept apart if its name is taken."""
+        name = m.name
+        clash = self.resolver.resolve(m.name)  # only when another PIC holds the name
+        if clash is not None:
+            name = f"{m.name} (PIC {m.pic})"
+            self.notes.append(
+                f'{source}, line {m.line}: "{m.name}" has PIC {m.pic}, but that name is '
+                f'already {clash} with PIC {self.orgs[clash].pic}; kept apart as "{name}".'
+            )
+        kind = m.kind
+        if kind in _VAGUE_KINDS:
+            kind = kind_from_name(name) or kind
+        self.orgs[name] = Organisation(
+            name=name,
+            kind=kind,
+            country=m.country,
+            source=source,
+            line=m.line,
+            note=m.note,
+            city=m.city,
+            pic=m.pic,
+            latitude=m.latitude,
+            longitude=m.longitude,
+        )
+        self.resolver.add(name, name)
+        if m.pic:
+            self.by_pic[m.pic] = name
+        self.placed.add(name)
+        return name
+
+    def _add_abbreviation(self, m: Mention, name: str, source: str) -> None:
+        """The mention's abbreviation as an alias of ``name``, unless it is someone else's."""
+        known = self.resolver.resolve(m.abbreviation)
+        if known is None:
+            self.aliases.append(
+                Alias(m.abbreviation, name, source, m.line, "abbreviation given on the page")
+            )
+            self.resolver.add(m.abbreviation, name)
+        elif known != name:
+            self.problems.append(
+                InputError(
+                    source,
+                    m.line,
+                    None,
+                    m.abbreviation,
+                    f'already stands for "{known}", not "{name}".',
+                    "Check aliases.csv.",
+                )
+            )
 
 
 def _resolve(

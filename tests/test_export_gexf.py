@@ -103,7 +103,12 @@ def test_header() -> None:
 
 
 def test_networkx_writer_really_has_these_pitfalls() -> None:
-    """Why there is a writer of our own: networkx's fails on our graphs."""
+    """Why there is a writer of our own: networkx's fails on our graphs.
+
+    networkx's ``write_gexf`` raises on a ``None`` attribute (and writes GEXF 1.2draft,
+    not 1.3). When this test fails, networkx has fixed it: keep our writer (it writes 1.3,
+    leaves out empty values and is schema-checked), and delete this test.
+    """
     g = bipartite()
     g.nodes[project_id("GAMMA")]["programme"] = None
     with pytest.raises(TypeError):

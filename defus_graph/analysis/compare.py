@@ -248,73 +248,92 @@ def compare_periods(ds: Dataset, first: Period, second: Period) -> PeriodCompari
     >>> c.joined, c.left, c.stayed, c.links_gained, c.links_lost
     (('Gent',), ('Genk',), ('Leuven',), (('Gent', 'Leuven'),), (('Genk', 'Leuven'),))
     """
+    names, incidence = _incidence(ds)
+    in_a, orgs_a, pairs_a = _period_part(ds, incidence, first)
+    in_b, orgs_b, pairs_b = _period_part(ds, incidence, second)
+    count_a, count_b = int(orgs_a.sum()), int(orgs_b.sum())
+    pairs = _PairNames(names)
+    return PeriodComparison(
+        first=_summary(ds, first, in_a, count_a, len(pairs_a)),
+        second=_summary(ds, second, in_b, count_b, len(pairs_b)),
+        joined=pairs.named(orgs_b & ~orgs_a),
+        left=pairs.named(orgs_a & ~orgs_b),
+        stayed=pairs.named(orgs_a & orgs_b),
+        links_gained=pairs.of(np.setdiff1d(pairs_b, pairs_a, assume_unique=True)),
+        links_lost=pairs.of(np.setdiff1d(pairs_a, pairs_b, assume_unique=True)),
+        links_lasting=pairs.of(np.intersect1d(pairs_a, pairs_b, assume_unique=True)),
+        centrality=_centrality_changes(names, (orgs_a, pairs_a), (orgs_b, pairs_b)),
+        undated=tuple(
+            sorted((p.acronym for p in ds.projects if not p.start and not p.end), key=str.casefold)
+        ),
+    )
+
+
+def _incidence(ds: Dataset) -> tuple[list[str], sp.csr_array]:
+    """The organisations' names (sorted) and their organisation × project incidence."""
     names = sorted(o.name for o in ds.organisations)
     org_index = {name: i for i, name in enumerate(names)}
     project_index = {p.acronym: j for j, p in enumerate(ds.projects)}
-    n, m = len(names), len(ds.projects)
-    rows = np.fromiter(
-        (org_index[a.organisation] for a in ds.participations), np.int64, len(ds.participations)
-    )
-    cols = np.fromiter(
-        (project_index[a.project] for a in ds.participations), np.int64, len(ds.participations)
-    )
-    incidence = sp.csr_array((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(n, m))
+    count = len(ds.participations)
+    rows = np.fromiter((org_index[a.organisation] for a in ds.participations), np.int64, count)
+    cols = np.fromiter((project_index[a.project] for a in ds.participations), np.int64, count)
+    shape = (len(names), len(ds.projects))
+    incidence = sp.csr_array((np.ones(count, dtype=np.int32), (rows, cols)), shape=shape)
     incidence.data[:] = 1  # one organisation named twice in a project still takes part once
+    return names, incidence
 
-    def period_part(
-        period: Period,
-    ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
-        inside = np.fromiter((period.holds(p) for p in ds.projects), bool, m)
-        b = sp.csr_array(incidence[:, np.flatnonzero(inside)])
-        present = np.diff(b.indptr) > 0
-        return inside, present, _pairs(b, n)
 
-    in_a, orgs_a, pairs_a = period_part(first)
-    in_b, orgs_b, pairs_b = period_part(second)
+def _period_part(
+    ds: Dataset, incidence: sp.csr_array, period: Period
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """Which projects run in ``period``, which organisations take part, and their pairs."""
+    inside = np.fromiter((period.holds(p) for p in ds.projects), bool, len(ds.projects))
+    b = sp.csr_array(incidence[:, np.flatnonzero(inside)])
+    present = np.diff(b.indptr) > 0
+    return inside, present, _pairs(b, incidence.shape[0])
 
-    def named(mask: npt.NDArray[np.bool_]) -> tuple[str, ...]:
-        return tuple(names[i] for i in np.flatnonzero(mask).tolist())
 
-    def as_pairs(codes: npt.NDArray[np.int64]) -> tuple[Pair, ...]:
-        return tuple(
-            (names[i], names[j])
-            for i, j in zip(
-                (codes // max(n, 1)).tolist(), (codes % max(n, 1)).tolist(), strict=True
-            )
-        )
+class _PairNames:
+    """Organisations and pair codes (``i * n + j``) back to names."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.n = max(len(names), 1)
+
+    def named(self, mask: npt.NDArray[np.bool_]) -> tuple[str, ...]:
+        return tuple(self.names[i] for i in np.flatnonzero(mask).tolist())
+
+    def of(self, codes: npt.NDArray[np.int64]) -> tuple[Pair, ...]:
+        firsts, seconds = (codes // self.n).tolist(), (codes % self.n).tolist()
+        return tuple((self.names[i], self.names[j]) for i, j in zip(firsts, seconds, strict=True))
+
+
+def _centrality_changes(
+    names: list[str],
+    first: tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]],
+    second: tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]],
+) -> tuple[CentralityChange, ...]:
+    """Each organisation present in either period, by how much its degree centrality changed.
+
+    ``first`` and ``second`` are each period's organisations present and pair codes.
+    """
+    n = len(names)
 
     def degrees(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         ends = np.r_[codes // max(n, 1), codes % max(n, 1)]
         return np.bincount(ends, minlength=n).astype(np.int64)
 
+    (orgs_a, pairs_a), (orgs_b, pairs_b) = first, second
     deg_a, deg_b = degrees(pairs_a), degrees(pairs_b)
     count_a, count_b = int(orgs_a.sum()), int(orgs_b.sum())
     cent_a = deg_a / (count_a - 1) if count_a > 1 else np.zeros(n)
     cent_b = deg_b / (count_b - 1) if count_b > 1 else np.zeros(n)
     either = np.flatnonzero(orgs_a | orgs_b).tolist()
-    changes = sorted(
-        (
-            CentralityChange(
-                names[i], int(deg_a[i]), int(deg_b[i]), float(cent_a[i]), float(cent_b[i])
-            )
-            for i in either
-        ),
-        key=lambda c: (-abs(c.change), c.name),
+    changes = (
+        CentralityChange(names[i], int(deg_a[i]), int(deg_b[i]), float(cent_a[i]), float(cent_b[i]))
+        for i in either
     )
-    return PeriodComparison(
-        first=_summary(ds, first, in_a, count_a, len(pairs_a)),
-        second=_summary(ds, second, in_b, count_b, len(pairs_b)),
-        joined=named(orgs_b & ~orgs_a),
-        left=named(orgs_a & ~orgs_b),
-        stayed=named(orgs_a & orgs_b),
-        links_gained=as_pairs(np.setdiff1d(pairs_b, pairs_a, assume_unique=True)),
-        links_lost=as_pairs(np.setdiff1d(pairs_a, pairs_b, assume_unique=True)),
-        links_lasting=as_pairs(np.intersect1d(pairs_a, pairs_b, assume_unique=True)),
-        centrality=tuple(changes),
-        undated=tuple(
-            sorted((p.acronym for p in ds.projects if not p.start and not p.end), key=str.casefold)
-        ),
-    )
+    return tuple(sorted(changes, key=lambda c: (-abs(c.change), c.name)))
 
 
 def comparison_graph(c: PeriodComparison) -> nx.Graph:

@@ -155,18 +155,35 @@ def compare_tab(net: Network) -> None:
     with right_col:
         second = _period("Second period", state.COMPARE_SECOND, years)
     c = _compared(net.key, first, second, net)
+    st.caption(_counting_rule(c))
+    st.dataframe(period_frame(c), key=state.COMPARE_SUMMARY)
+    _who_and_which_links(c)
+    st.markdown("**Largest changes in degree centrality**")
     st.caption(
+        "Degree centrality: the share of the period's other organisations an organisation "
+        "shares a project with."
+    )
+    st.dataframe(_centrality_frame(c, first, second), key=state.COMPARE_CENTRALITY, hide_index=True)
+    _comparison_drawing(net, first, second, c)
+
+
+def _counting_rule(c: PeriodComparison) -> str:
+    """How projects are counted in a period, and which have no dates (escaped)."""
+    text = (
         "A project counts in a period when it runs at some time in it (a project running in "
         "both counts in both, with all its funding). The sidebar's filters do not apply here."
-        + (
+    )
+    if c.undated:
+        text += (
             f" Projects with no dates are in neither period ({len(c.undated):,}): "
             + ", ".join(md(a) for a in c.undated[:20])
             + (" …" if len(c.undated) > 20 else "")
-            if c.undated
-            else ""
         )
-    )
-    st.dataframe(period_frame(c), key=state.COMPARE_SUMMARY)
+    return text
+
+
+def _who_and_which_links(c: PeriodComparison) -> None:
+    """Who joined, left and stayed; which links were gained and lost."""
     joined, left, stayed = st.columns(3)
     with joined:
         _names("Joined", c.joined, state.COMPARE_JOINED)
@@ -179,25 +196,23 @@ def compare_tab(net: Network) -> None:
         _links("Links gained", c.links_gained, state.COMPARE_GAINED)
     with lost:
         _links("Links lost", c.links_lost, state.COMPARE_LOST)
-    st.markdown("**Largest changes in degree centrality**")
-    st.caption(
-        "Degree centrality: the share of the period's other organisations an organisation "
-        "shares a project with."
+
+
+def _centrality_frame(c: PeriodComparison, first: Period, second: Period) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Organisation": [x.name for x in c.centrality],
+            f"Partners {first}": [x.partners_first for x in c.centrality],
+            f"Partners {second}": [x.partners_second for x in c.centrality],
+            f"Centrality {first}": [round(x.centrality_first, 3) for x in c.centrality],
+            f"Centrality {second}": [round(x.centrality_second, 3) for x in c.centrality],
+            "Change": [round(x.change, 3) for x in c.centrality],
+        }
     )
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Organisation": [x.name for x in c.centrality],
-                f"Partners {first}": [x.partners_first for x in c.centrality],
-                f"Partners {second}": [x.partners_second for x in c.centrality],
-                f"Centrality {first}": [round(x.centrality_first, 3) for x in c.centrality],
-                f"Centrality {second}": [round(x.centrality_second, 3) for x in c.centrality],
-                "Change": [round(x.change, 3) for x in c.centrality],
-            }
-        ),
-        key=state.COMPARE_CENTRALITY,
-        hide_index=True,
-    )
+
+
+def _comparison_drawing(net: Network, first: Period, second: Period, c: PeriodComparison) -> None:
+    """Both periods drawn together, or why they are not (too large to draw)."""
     nodes = len(c.joined) + len(c.left) + len(c.stayed)
     links = len(c.links_gained) + len(c.links_lost) + len(c.links_lasting)
     if nodes > DRAW_LIMIT or links > LINK_LIMIT:

@@ -5,7 +5,9 @@ of its files, so editing a CSV is picked up on the next rerun while an unchanged
 dataset is read, laid out and analysed only once per server. A session's own
 data (uploads, merges; see :mod:`.own_data`) is keyed by a hash of its content.
 Views, tables and files are keyed by the network's ``key``. Results of
-``st.cache_resource`` are shared between sessions and are never mutated.
+``st.cache_resource`` are shared between sessions and never changed, with one
+exception: a :class:`~defus_graph.draw.focus.NetworkIndex` keeps its overview once
+it is first drawn (the same view whichever session asks first).
 
 The heavy work is done once per network, filters and view: the filtered graph,
 the layout of the whole network, and the :class:`~defus_graph.draw.focus.NetworkIndex`

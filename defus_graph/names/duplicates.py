@@ -248,30 +248,7 @@ def merge_organisations(
         If the two are one already, are in different countries, or share a
         project (the merge would put one organisation in it twice).
     """
-    orgs = {o.name: o for o in ds.organisations}
-    resolver = Resolver(ds.organisations, ())
-    for name in (keep, other):
-        if name not in orgs:
-            raise NotFoundError("organisation", name, resolver.suggest(name))
-    if keep == other:
-        raise DefusGraphError(f'"{keep}" and "{other}" are the same organisation already.')
-    a, b = orgs[keep], orgs[other]
-    if a.country and b.country and a.country != b.country:
-        raise DefusGraphError(
-            f'"{keep}" is in {a.country} but "{other}" in {b.country}: not merged. If they are '
-            "one organisation, correct the country in organisations.csv first."
-        )
-    projects_a = {pa.project for pa in ds.participations if pa.organisation == keep}
-    shared = sorted(
-        {pa.project for pa in ds.participations if pa.organisation == other} & projects_a
-    )
-    if shared:
-        raise DefusGraphError(
-            f'"{keep}" and "{other}" are both in {", ".join(shared)}: merging would put one '
-            f"organisation twice in {'that project' if len(shared) == 1 else 'those projects'}. "
-            f'Delete the row of "{other}" in {", ".join(shared)} from participations.csv '
-            "(keep the row whose role is right), then merge again."
-        )
+    a, b = _mergeable(ds, keep, other)
     filled = replace(
         a,
         kind=a.kind
@@ -306,3 +283,32 @@ def merge_organisations(
             sorted(aliases, key=lambda x: (x.organisation.casefold(), x.alias.casefold()))
         ),
     )
+
+
+def _mergeable(ds: Dataset, keep: str, other: str) -> tuple[Organisation, Organisation]:
+    """The two organisations, or why they cannot be merged (see :func:`merge_organisations`)."""
+    orgs = {o.name: o for o in ds.organisations}
+    resolver = Resolver(ds.organisations, ())
+    for name in (keep, other):
+        if name not in orgs:
+            raise NotFoundError("organisation", name, resolver.suggest(name))
+    if keep == other:
+        raise DefusGraphError(f'"{keep}" and "{other}" are the same organisation already.')
+    a, b = orgs[keep], orgs[other]
+    if a.country and b.country and a.country != b.country:
+        raise DefusGraphError(
+            f'"{keep}" is in {a.country} but "{other}" in {b.country}: not merged. If they are '
+            "one organisation, correct the country in organisations.csv first."
+        )
+    projects_a = {pa.project for pa in ds.participations if pa.organisation == keep}
+    shared = sorted(
+        {pa.project for pa in ds.participations if pa.organisation == other} & projects_a
+    )
+    if shared:
+        raise DefusGraphError(
+            f'"{keep}" and "{other}" are both in {", ".join(shared)}: merging would put one '
+            f"organisation twice in {'that project' if len(shared) == 1 else 'those projects'}. "
+            f'Delete the row of "{other}" in {", ".join(shared)} from participations.csv '
+            "(keep the row whose role is right), then merge again."
+        )
+    return a, b

@@ -60,7 +60,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from ..cells import MAX_NAME_LENGTH, cell_problem, shown_value
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, one_problem
 from ..model import Project
 from ..names.countries import country_code
 from .columns import Columns, columns_from_sheet, csv_columns
@@ -175,17 +175,11 @@ def _columns(name: str, data: bytes, kind: str, encoding: str | None) -> Columns
     if is_xlsx(data):
         sheets = [s for s in xlsx_sheets(data, name) if file_kind(s.header) == kind]
         if not sheets:
-            raise DataError(
-                [
-                    InputError(
-                        name,
-                        1,
-                        None,
-                        None,
-                        f"has no sheet with CORDIS's {kind} columns.",
-                        f"Pass CORDIS's {kind}.xlsx as it was downloaded.",
-                    )
-                ]
+            raise one_problem(
+                name,
+                f"has no sheet with CORDIS's {kind} columns.",
+                f"Pass CORDIS's {kind}.xlsx as it was downloaded.",
+                line=1,
             )
         return columns_from_sheet(sheets[0])
     return csv_columns(data, name, encoding=encoding)
@@ -407,25 +401,7 @@ def _projects(
     """The projects and a map from CORDIS id to the acronym they are filed under."""
     ids, acronyms_written = table.get("id"), table.get("acronym")
     lines = table.lines
-    seen: dict[str, int] = {}
-    unique: list[int] = []
-    for i, pid in enumerate(ids):
-        if not pid:
-            problems.add(
-                0,
-                InputError(
-                    table.name, lines[i], "id", "", "is empty.", "Every CORDIS project has an id."
-                ),
-            )
-            continue
-        if pid in seen:
-            notes.append(
-                f"{table.name}, line {lines[i]}: project {shown_value(pid)} is already on line "
-                f"{seen[pid]}; the second row is not read."
-            )
-            continue
-        seen[pid] = lines[i]
-        unique.append(i)
+    unique = _first_rows_of_ids(table, problems, notes)
     counts = Counter(acronyms_written[i].casefold() for i in unique)
     shared = sorted(
         {acronyms_written[i] for i in unique if counts[acronyms_written[i].casefold()] > 1}
@@ -479,6 +455,31 @@ def _projects(
     return projects, acronyms
 
 
+def _first_rows_of_ids(table: _Table, problems: _Problems, notes: list[str]) -> list[int]:
+    """The first row of each project id; an empty id is a problem, a repeated one a note."""
+    ids, lines = table.get("id"), table.lines
+    seen: dict[str, int] = {}
+    unique: list[int] = []
+    for i, pid in enumerate(ids):
+        if not pid:
+            problems.add(
+                0,
+                InputError(
+                    table.name, lines[i], "id", "", "is empty.", "Every CORDIS project has an id."
+                ),
+            )
+            continue
+        if pid in seen:
+            notes.append(
+                f"{table.name}, line {lines[i]}: project {shown_value(pid)} is already on line "
+                f"{seen[pid]}; the second row is not read."
+            )
+            continue
+        seen[pid] = lines[i]
+        unique.append(i)
+    return unique
+
+
 _NO_PLACE: tuple[float | None, float | None] = (None, None)
 
 
@@ -503,84 +504,28 @@ def _mentions(
     problems: _Problems,
     notes: list[str],
 ) -> list[Mention]:
-    name = table.name
-    lines = table.lines
+    """One mention per readable row of the organisation file whose project was read.
+
+    Each column is checked for all rows at once (a problem per row, located), in the
+    order the problems are reported.
+    """
+    name, lines = table.name, table.lines
     pids = table.get("projectID")
-    rows = [i for i, pid in enumerate(pids) if pid in acronyms]
-    elsewhere = len(pids) - len(rows)
     names, short = table.get("name"), table.get("shortName")
     org_names = [names[i] or short[i] for i in range(len(names))]
-    skip: set[int] = set()  # rows whose organisation is not read: one problem each suffices
-    for i in rows:
-        if not org_names[i]:
-            problems.add(
-                0, InputError(name, lines[i], "name", "", "is empty.", "Fill in the name.")
-            )
-            skip.add(i)
     written_roles = table.get("role")
     role_of = _each_distinct(written_roles, lambda text: ROLES.get(text.casefold()))
-    for i in rows:
-        if i not in skip and role_of[written_roles[i]] is None:
-            problems.add(
-                1,
-                InputError(
-                    name,
-                    lines[i],
-                    "role",
-                    shown_value(written_roles[i]),
-                    "is no CORDIS role I know.",
-                    "CORDIS roles are coordinator, participant, partner, thirdParty, "
-                    "associatedPartner.",
-                ),
-            )
-            skip.add(i)
-    rows = [i for i in rows if i not in skip]
-    keep = set(rows)
-    out_of_view = set(range(len(pids))) - keep
+    rows = _readable_rows(table, acronyms, org_names, role_of, problems)
+    out_of_view = set(range(len(pids))) - set(rows)
     _bad_text(table, _ORG_TEXT, problems, 2, out_of_view)
     written_countries = table.get("country")
     country_of = _each_distinct(
         written_countries, lambda text: (country_code(text) or "") if text else ""
     )
-    for i in rows:
-        written = written_countries[i]
-        if written and not country_of[written]:
-            # One row's unknown code does not stop the import: the row is read without it.
-            notes.append(
-                str(
-                    InputError(
-                        name,
-                        lines[i],
-                        "country",
-                        shown_value(written),
-                        "is no country code I know; the organisation is read without a country.",
-                        "CORDIS writes two-letter codes such as DE, NL, EL, UK, XK.",
-                    )
-                )
-            )
     activities = [text.upper() for text in table.get("activityType")]
-    for i in rows:
-        activity = activities[i]
-        if activity and activity not in KINDS:
-            notes.append(
-                f'{name}, line {lines[i]}: activityType "{shown_value(activity)}" is not one '
-                "I know; kind left empty."
-            )
+    _unknown_codes_noted(table, rows, country_of, activities, notes)
     geolocations = table.get("geolocation")
-    place_of = _each_distinct(geolocations, _geolocation)
-    for i in rows:
-        if place_of[geolocations[i]] is None:
-            problems.add(
-                20,
-                InputError(
-                    name,
-                    lines[i],
-                    "geolocation",
-                    shown_value(geolocations[i]),
-                    'is not "latitude,longitude".',
-                    "CORDIS writes it as 51.9225,4.47917; correct it or clear it.",
-                ),
-            )
+    place_of = _places(table, rows, problems)
     contributions = _numbers(table, "ecContribution", ".", problems, 21, out_of_view)
     _numbers(table, "totalCost", ",", problems, 22, out_of_view)
     pics, cities = table.get("organisationID"), table.get("city")
@@ -605,12 +550,105 @@ def _mentions(
                 source=name,
             )
         )
+    elsewhere = len(pids) - sum(1 for pid in pids if pid in acronyms)
     if elsewhere:
         notes.append(
             f"{name}: {elsewhere} row{'s belong' if elsewhere != 1 else ' belongs'} to projects "
             "that are not in the project file passed with it; not read."
         )
     return mentions
+
+
+def _readable_rows(
+    table: _Table,
+    acronyms: dict[str, str],
+    org_names: list[str],
+    role_of: dict[str, str | None],
+    problems: _Problems,
+) -> list[int]:
+    """The rows of read projects with a name and a known role; one problem per other row."""
+    name, lines = table.name, table.lines
+    rows = [i for i, pid in enumerate(table.get("projectID")) if pid in acronyms]
+    skip: set[int] = set()  # rows whose organisation is not read: one problem each suffices
+    for i in rows:
+        if not org_names[i]:
+            problems.add(
+                0, InputError(name, lines[i], "name", "", "is empty.", "Fill in the name.")
+            )
+            skip.add(i)
+    written_roles = table.get("role")
+    for i in rows:
+        if i not in skip and role_of[written_roles[i]] is None:
+            problems.add(
+                1,
+                InputError(
+                    name,
+                    lines[i],
+                    "role",
+                    shown_value(written_roles[i]),
+                    "is no CORDIS role I know.",
+                    "CORDIS roles are coordinator, participant, partner, thirdParty, "
+                    "associatedPartner.",
+                ),
+            )
+            skip.add(i)
+    return [i for i in rows if i not in skip]
+
+
+def _unknown_codes_noted(
+    table: _Table,
+    rows: list[int],
+    country_of: dict[str, str],
+    activities: list[str],
+    notes: list[str],
+) -> None:
+    """A note per unknown country code or activity type: the row is read without it."""
+    name, lines = table.name, table.lines
+    written_countries = table.get("country")
+    for i in rows:
+        written = written_countries[i]
+        if written and not country_of[written]:
+            notes.append(
+                str(
+                    InputError(
+                        name,
+                        lines[i],
+                        "country",
+                        shown_value(written),
+                        "is no country code I know; the organisation is read without a country.",
+                        "CORDIS writes two-letter codes such as DE, NL, EL, UK, XK.",
+                    )
+                )
+            )
+    for i in rows:
+        activity = activities[i]
+        if activity and activity not in KINDS:
+            notes.append(
+                f'{name}, line {lines[i]}: activityType "{shown_value(activity)}" is not one '
+                "I know; kind left empty."
+            )
+
+
+def _places(
+    table: _Table, rows: list[int], problems: _Problems
+) -> dict[str, tuple[float | None, float | None] | None]:
+    """Each distinct ``geolocation`` read as a place; a problem per read row it fails on."""
+    geolocations = table.get("geolocation")
+    place_of = _each_distinct(geolocations, _geolocation)
+    for i in rows:
+        if place_of[geolocations[i]] is None:
+            problems.add(
+                20,
+                InputError(
+                    table.name,
+                    table.lines[i],
+                    "geolocation",
+                    shown_value(geolocations[i]),
+                    'is not "latitude,longitude".',
+                    "CORDIS writes it as 51.9225,4.47917; correct it or clear it.",
+                ),
+            )
+    return place_of
 
 
 def facts_from_cordis(

@@ -10,17 +10,11 @@ text) is a :class:`~defus_graph.errors.DataError` that says what to do.
 
 from __future__ import annotations
 
-from ..errors import DataError, InputError
+from ..errors import one_problem
 
 __all__ = ["decode_text"]
 
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
-
-
-def _problem(
-    name: str, line: int | None, message: str, hint: str, value: str | None = None
-) -> DataError:
-    return DataError([InputError(name, line, None, value, message, hint)])
 
 
 def decode_text(data: bytes, name: str, *, encoding: str | None = None) -> tuple[str, list[str]]:
@@ -46,35 +40,9 @@ def decode_text(data: bytes, name: str, *, encoding: str | None = None) -> tuple
     >>> decode_text(b"\\xef\\xbb\\xbfKoordinator: Efus", "seite.txt")
     ('Koordinator: Efus', [])
     """
-    if data.startswith(_XLS_MAGIC):
-        raise _problem(
-            name,
-            None,
-            "is an old Excel file (.xls), which I cannot read.",
-            'Open it in Excel and save it as "Excel Workbook (.xlsx)" or "CSV UTF-8".',
-        )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _problem(
-            name,
-            None,
-            'is UTF-16 text (Excel\'s "Unicode Text").',
-            'Save it from Excel as "CSV UTF-8 (comma delimited)" instead.',
-        )
+    _refuse_what_is_no_text(data, name)
     if encoding is not None:
-        try:
-            return data.decode(encoding).removeprefix("\ufeff"), []
-        except LookupError as err:
-            raise _problem(
-                name, None, "is no known text encoding.", "Use utf-8 or cp1252.", encoding
-            ) from err
-        except UnicodeDecodeError as err:
-            line = data[: err.start].count(b"\n") + 1
-            raise _problem(
-                name,
-                line,
-                f"cannot be read as {encoding} (byte {err.start}).",
-                "Leave out --encoding to let me detect it, or save the file as UTF-8.",
-            ) from err
+        return _decoded_as(data, name, encoding), []
     try:
         return data.decode("utf-8").removeprefix("\ufeff"), []
     except UnicodeDecodeError as err:
@@ -83,11 +51,11 @@ def decode_text(data: bytes, name: str, *, encoding: str | None = None) -> tuple
         text = data.decode("cp1252")
     except UnicodeDecodeError as err:
         line = data[: utf8_error.start].count(b"\n") + 1
-        raise _problem(
+        raise one_problem(
             name,
-            line,
             f"is neither UTF-8 nor cp1252 text (byte {utf8_error.start}).",
             'Save it from Excel as "CSV UTF-8 (comma delimited)".',
+            line=line,
         ) from err
     line = data[: utf8_error.start].count(b"\n") + 1
     note = (
@@ -96,3 +64,36 @@ def decode_text(data: bytes, name: str, *, encoding: str | None = None) -> tuple
         'or save the file as "CSV UTF-8".'
     )
     return text, [note]
+
+
+def _refuse_what_is_no_text(data: bytes, name: str) -> None:
+    """An old Excel file or UTF-16 text is a problem that says how to save it instead."""
+    if data.startswith(_XLS_MAGIC):
+        raise one_problem(
+            name,
+            "is an old Excel file (.xls), which I cannot read.",
+            'Open it in Excel and save it as "Excel Workbook (.xlsx)" or "CSV UTF-8".',
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise one_problem(
+            name,
+            'is UTF-16 text (Excel\'s "Unicode Text").',
+            'Save it from Excel as "CSV UTF-8 (comma delimited)" instead.',
+        )
+
+
+def _decoded_as(data: bytes, name: str, encoding: str) -> str:
+    """``data`` in the encoding the user named, or a problem saying where it fails."""
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")
+    except LookupError as err:
+        raise one_problem(
+            name, "is no known text encoding.", "Use utf-8 or cp1252.", value=encoding
+        ) from err
+    except UnicodeDecodeError as err:
+        raise one_problem(
+            name,
+            f"cannot be read as {encoding} (byte {err.start}).",
+            "Leave out --encoding to let me detect it, or save the file as UTF-8.",
+            line=data[: err.start].count(b"\n") + 1,
+        ) from err

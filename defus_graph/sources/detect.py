@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from .._bulk import paused_gc
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, one_problem
 from . import cordis
 from .decode import decode_text
 from .facts import SourceFacts
@@ -97,17 +97,10 @@ def detect_format(name: str, data: bytes) -> str:
 
 def _table_sheets(name: str, data: bytes, fmt: str, encoding: str | None) -> list[Sheet]:
     if fmt == "xlsx" and not is_xlsx(data):
-        raise DataError(
-            [
-                InputError(
-                    name,
-                    None,
-                    None,
-                    None,
-                    "is not an Excel workbook (.xlsx).",
-                    "Leave out --format to let me detect it, or use --format table for CSV.",
-                )
-            ]
+        raise one_problem(
+            name,
+            "is not an Excel workbook (.xlsx).",
+            "Leave out --format to let me detect it, or use --format table for CSV.",
         )
     return table_sheets(data, name, encoding=encoding)
 

@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 
 from ..cells import cell_problem, shown_value
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, one_problem
 from ..model import Project
 from ..names.countries import country_code
 from ..names.vocabulary import find_amount, month_number, programme_name
@@ -419,17 +419,12 @@ def _month_date(month: str | None, year: str, source: str, line: int) -> str:
         return year
     number = month_number(month)
     if number is None:
-        raise DataError(
-            [
-                InputError(
-                    source,
-                    line,
-                    None,
-                    month,
-                    "is no month name I know.",
-                    "Write the month in German, English or French, e.g. Oktober or Okt.",
-                )
-            ]
+        raise one_problem(
+            source,
+            "is no month name I know.",
+            "Write the month in German, English or French, e.g. Oktober or Okt.",
+            line=line,
+            value=month,
         )
     return f"{year}-{number:02d}"
 
@@ -689,17 +684,10 @@ def parse_page(text: str, source: str) -> PageFacts:
     if reader.problems:
         raise DataError(sorted(reader.problems, key=lambda p: p.line or 0))
     if not facts.projects:
-        raise DataError(
-            [
-                InputError(
-                    source,
-                    None,
-                    None,
-                    None,
-                    "holds no project I can read.",
-                    'A project starts with a line such as "BRIDGE - Title" after a blank line.',
-                )
-            ]
+        raise one_problem(
+            source,
+            "holds no project I can read.",
+            'A project starts with a line such as "BRIDGE - Title" after a blank line.',
         )
     return facts
 
@@ -722,17 +710,12 @@ def _read_field(block: _Block, label: str, value: str, number: int, source: str)
     else:
         found = _RANGE.match(value)
         if not found:
-            raise DataError(
-                [
-                    InputError(
-                        source,
-                        number,
-                        None,
-                        value,
-                        "is no period I can read.",
-                        'Write it as "Oktober 2017 – September 2019".',
-                    )
-                ]
+            raise one_problem(
+                source,
+                "is no period I can read.",
+                'Write it as "Oktober 2017 – September 2019".',
+                line=number,
+                value=value,
             )
         start = _month_date(found.group("m1"), found.group("y1"), source, number)
         end = _month_date(found.group("m2"), found.group("y2"), source, number)

@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from ..cells import cell_problem
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, one_problem
 from ..model import parse_partial_date
 from ..names.normal import normalise
 from ..names.vocabulary import month_number, parse_amount
@@ -70,12 +70,6 @@ class Sheet:
         return row.cells[index].strip()
 
 
-def _problem(
-    name: str, line: int | None, message: str, hint: str, value: str | None = None
-) -> DataError:
-    return DataError([InputError(name, line, None, value, message, hint)])
-
-
 def is_xlsx(data: bytes) -> bool:
     """Whether ``data`` looks like an Excel workbook (.xlsx is a zip file)."""
     return data.startswith(_XLSX_MAGIC)
@@ -113,7 +107,7 @@ def csv_sheet(data: bytes, name: str, *, encoding: str | None = None) -> Sheet:
     text, notes = decode_text(data, name, encoding=encoding)
     first = _first_line(text)
     if not first:
-        raise _problem(name, 1, "is empty.", "Its first line must name the columns.")
+        raise one_problem(name, "is empty.", "Its first line must name the columns.", line=1)
     delimiter = _delimiter(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     sheet = Sheet(name, [], decimal="," if delimiter == ";" else ".", notes=notes)
@@ -131,37 +125,40 @@ def csv_sheet(data: bytes, name: str, *, encoding: str | None = None) -> Sheet:
             if len(record) > len(sheet.header) and not all(
                 map(_blank, record[len(sheet.header) :])
             ):
-                hint = (
-                    "Put quotes around a value that holds a comma, or save the file with ';'."
-                    if delimiter == ","
-                    else "Put quotes around a value that holds a semicolon."
-                )
-                problems.append(
-                    InputError(
-                        name,
-                        line,
-                        None,
-                        None,
-                        f"has {len(record)} fields, the header has {len(sheet.header)}.",
-                        hint,
-                    )
-                )
+                problems.append(_too_many_fields(name, line, record, sheet.header, delimiter))
                 continue
             sheet.rows.append(Row(line, tuple(record)))
     except csv.Error as err:
-        limit = csv.field_size_limit()
-        if f"field larger than field limit ({limit})" in str(err):
-            message = f"has a cell over {limit:,} characters, starting on this line."
-            hint = (
-                "Is a quote missing (then the cell runs on to the end of the file), or is a "
-                "whole text pasted into one cell? Close the quote, or shorten the text."
-            )
-        else:
-            message, hint = f"is not valid CSV here: {err}.", "Check the quotes on this line."
-        problems.append(InputError(name, previous_end + 1, None, None, message, hint))
+        problems.append(_broken_csv(name, previous_end + 1, err))
     if problems:
         raise DataError(problems)
     return sheet
+
+
+def _too_many_fields(
+    name: str, line: int, record: list[str], header: list[str], delimiter: str
+) -> InputError:
+    hint = (
+        "Put quotes around a value that holds a comma, or save the file with ';'."
+        if delimiter == ","
+        else "Put quotes around a value that holds a semicolon."
+    )
+    message = f"has {len(record)} fields, the header has {len(header)}."
+    return InputError(name, line, None, None, message, hint)
+
+
+def _broken_csv(name: str, line: int, err: csv.Error) -> InputError:
+    """What the csv module's error means for a person, located on ``line``."""
+    limit = csv.field_size_limit()
+    if f"field larger than field limit ({limit})" in str(err):
+        message = f"has a cell over {limit:,} characters, starting on this line."
+        hint = (
+            "Is a quote missing (then the cell runs on to the end of the file), or is a "
+            "whole text pasted into one cell? Close the quote, or shorten the text."
+        )
+    else:
+        message, hint = f"is not valid CSV here: {err}.", "Check the quotes on this line."
+    return InputError(name, line, None, None, message, hint)
 
 
 def _cell_text(value: object) -> str:
@@ -191,16 +188,14 @@ def xlsx_sheets(data: bytes, name: str) -> list[Sheet]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as err:
-        raise _problem(
+        raise one_problem(
             name,
-            None,
             f"cannot be opened as an Excel workbook ({type(err).__name__}).",
             "Open it in Excel and save it again as .xlsx, or save it as CSV UTF-8.",
         ) from err
     except Exception as err:  # openpyxl raises its own types for damaged files
-        raise _problem(
+        raise one_problem(
             name,
-            None,
             f"cannot be opened as an Excel workbook ({err}).",
             "Open it in Excel and save it again as .xlsx, or save it as CSV UTF-8.",
         ) from err
@@ -223,7 +218,7 @@ def xlsx_sheets(data: bytes, name: str) -> list[Sheet]:
     finally:
         book.close()
     if not sheets:
-        raise _problem(name, None, "has no sheet with any data.", "Put a header row first.")
+        raise one_problem(name, "has no sheet with any data.", "Put a header row first.")
     return sheets
 
 

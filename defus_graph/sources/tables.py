@@ -24,7 +24,7 @@ from dataclasses import dataclass, fields, replace
 from itertools import chain
 
 from ..cells import MAX_NAME_LENGTH, UNPRINTABLE, cell_problem, shown_value
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, one_problem
 from ..model import KINDS, ROLES, Alias, Organisation, Participation, Project
 from ..names.countries import country_code
 from ..names.vocabulary import KIND_WORDS, programme_name
@@ -461,6 +461,7 @@ def _project(p: _ProjectFacts, sheet: Sheet, problem: _Problems) -> Project:
 
 
 def _participation_facts(sheet: Sheet) -> SourceFacts:
+    """The facts of a spreadsheet of participations: one row per organisation and project."""
     cols = _columns(sheet)
     facts = SourceFacts(sheet.name, notes=list(sheet.notes))
     if cols.unknown:
@@ -471,81 +472,81 @@ def _participation_facts(sheet: Sheet) -> SourceFacts:
         )
     problem = _Problems(sheet)
     projects: dict[str, _ProjectFacts] = {}
-    no_role = 0
-
-    def cell(row: Row, column: str) -> str:
-        return sheet.cell(row, cols.index.get(column))
-
     read = sorted((position, column in _NAME_COLUMNS) for column, position in cols.index.items())
     for row in sheet.rows:
-        line = row.line
         bad = _bad_cells(sheet, row, read)
         if bad:
             problem.found.extend(bad)
             continue
-        acronym, name = cell(row, "project"), cell(row, "organisation")
-        if not acronym:
-            problem(line, "project", "", "is empty.", "Every row needs the project's acronym.")
-            continue
-        p = projects.setdefault(acronym, _ProjectFacts(acronym, line))
-        for column in (*_PROJECT_COLUMNS, "funding_scope"):
-            p.set(column, cell(row, column), line, problem)
-        if not name:
-            problem(
-                line,
-                "organisation",
-                "",
-                "is empty.",
-                "Every row needs an organisation; write the project's facts on one of its "
-                "organisations' rows.",
-            )
-            continue
-        # Checked in this order, so that a row's problems are listed in it.
-        country = _word("country", cell(row, "country"), line, problem)
-        written_role = cell(row, "role")
-        role = _word("role", written_role, line, problem) if written_role else "participant"
-        if not written_role:
-            no_role += 1
-        kind = _word("kind", cell(row, "kind"), line, problem)
-        contribution = _number("contribution_eur", cell(row, "contribution_eur"), line, problem)
-        facts.mentions.append(
-            Mention(
-                project=acronym,
-                name=name,
-                role=role,
-                line=line,
-                name_as_written=name,
-                country=country,
-                pic=cell(row, "pic"),
-                kind=kind,
-                city=cell(row, "city"),
-                latitude=_number("latitude", cell(row, "latitude"), line, problem),
-                longitude=_number("longitude", cell(row, "longitude"), line, problem),
-                contribution_eur=contribution,
-            )
-        )
+        mention = _row_mention(sheet, row, cols.index, projects, problem)
+        if mention is not None:
+            facts.mentions.append(mention)
     facts.projects = [_project(p, sheet, problem) for p in projects.values()]
     if problem.found:
         raise DataError(problem.found)
     if not facts.projects:
-        raise DataError(
-            [
-                InputError(
-                    sheet.name,
-                    None,
-                    None,
-                    None,
-                    "has a header but no rows.",
-                    "Add one row per organisation and project.",
-                )
-            ]
+        raise one_problem(
+            sheet.name, "has a header but no rows.", "Add one row per organisation and project."
         )
+    no_role = sum(1 for row in sheet.rows if not sheet.cell(row, cols.index.get("role")))
     if no_role:
         facts.notes.append(
             f"{sheet.name}: {no_role} row{'s' if no_role != 1 else ''} give no role; "
             'read as "participant" (taking part, role not stated).'
         )
     return facts
+
+
+def _row_mention(
+    sheet: Sheet,
+    row: Row,
+    index: dict[str, int],
+    projects: dict[str, _ProjectFacts],
+    problem: _Problems,
+) -> Mention | None:
+    """One row's mention (its project's facts kept in ``projects``), or None with a problem."""
+
+    def cell(column: str) -> str:
+        return sheet.cell(row, index.get(column))
+
+    line = row.line
+    acronym, name = cell("project"), cell("organisation")
+    if not acronym:
+        problem(line, "project", "", "is empty.", "Every row needs the project's acronym.")
+        return None
+    p = projects.setdefault(acronym, _ProjectFacts(acronym, line))
+    for column in (*_PROJECT_COLUMNS, "funding_scope"):
+        p.set(column, cell(column), line, problem)
+    if not name:
+        problem(
+            line,
+            "organisation",
+            "",
+            "is empty.",
+            "Every row needs an organisation; write the project's facts on one of its "
+            "organisations' rows.",
+        )
+        return None
+    # Checked in this order, so that a row's problems are listed in it.
+    country = _word("country", cell("country"), line, problem)
+    written_role = cell("role")
+    role = _word("role", written_role, line, problem) if written_role else "participant"
+    kind = _word("kind", cell("kind"), line, problem)
+    contribution = _number("contribution_eur", cell("contribution_eur"), line, problem)
+    return Mention(
+        project=acronym,
+        name=name,
+        role=role,
+        line=line,
+        name_as_written=name,
+        country=country,
+        pic=cell("pic"),
+        kind=kind,
+        city=cell("city"),
+        latitude=_number("latitude", cell("latitude"), line, problem),
+        longitude=_number("longitude", cell("longitude"), line, problem),
+        contribution_eur=contribution,
+    )
 
 
 def _own_bad_cells(table: str, sheet: Sheet) -> list[InputError]:
@@ -621,29 +622,10 @@ def _own_facts(sheets: dict[str, Sheet]) -> SourceFacts:
     for _, rec in records.get("organisations.csv", []):
         assert isinstance(rec, Organisation)
         orgs[rec.name] = rec
-    used: set[str] = set()
-    for line, rec in records.get("participations.csv", []):
-        assert isinstance(rec, Participation)
-        org = orgs.get(rec.organisation, Organisation(rec.organisation))
-        used.add(org.name)
-        facts.mentions.append(
-            Mention(
-                project=rec.project,
-                name=rec.organisation,
-                role=rec.role,
-                line=rec.line or line,
-                name_as_written=rec.name_as_written or rec.organisation,
-                country=org.country,
-                pic=org.pic,
-                kind=org.kind,
-                city=org.city,
-                latitude=org.latitude,
-                longitude=org.longitude,
-                contribution_eur=rec.contribution_eur,
-                source=rec.source or sheets["participations.csv"].name,
-                note=org.note,
-            )
-        )
+    if "participations.csv" in sheets:
+        name = sheets["participations.csv"].name
+        facts.mentions.extend(_own_mentions(records.get("participations.csv", []), orgs, name))
+    used = {m.name for m in facts.mentions}
     for line, rec in records.get("aliases.csv", []):
         assert isinstance(rec, Alias)
         facts.aliases.append(
@@ -658,6 +640,35 @@ def _own_facts(sheets: dict[str, Sheet]) -> SourceFacts:
             + "."
         )
     return facts
+
+
+def _own_mentions(
+    participations: list[tuple[int, object]], orgs: dict[str, Organisation], name: str
+) -> list[Mention]:
+    """A mention per participation row, with its organisation's facts from its own table."""
+    mentions: list[Mention] = []
+    for line, rec in participations:
+        assert isinstance(rec, Participation)
+        org = orgs.get(rec.organisation, Organisation(rec.organisation))
+        mentions.append(
+            Mention(
+                project=rec.project,
+                name=rec.organisation,
+                role=rec.role,
+                line=rec.line or line,
+                name_as_written=rec.name_as_written or rec.organisation,
+                country=org.country,
+                pic=org.pic,
+                kind=org.kind,
+                city=org.city,
+                latitude=org.latitude,
+                longitude=org.longitude,
+                contribution_eur=rec.contribution_eur,
+                source=rec.source or name,
+                note=org.note,
+            )
+        )
+    return mentions
 
 
 def facts_from_sheets(sheets: Sequence[Sheet]) -> list[SourceFacts]:
@@ -719,17 +730,11 @@ def table_sheets(data: bytes, name: str, *, encoding: str | None = None) -> list
     if not readable:
         first = sheets[0]
         found = ", ".join(h for h in first.header if h)
-        raise DataError(
-            [
-                InputError(
-                    first.name,
-                    1,
-                    None,
-                    None,
-                    f"has no column for the project and the organisation (found: {found}).",
-                    "The first row must name the columns, e.g. Projekt, Organisation, Land, Rolle.",
-                )
-            ]
+        raise one_problem(
+            first.name,
+            f"has no column for the project and the organisation (found: {found}).",
+            "The first row must name the columns, e.g. Projekt, Organisation, Land, Rolle.",
+            line=1,
         )
     skipped = [s.name for s in sheets if s not in readable]
     if skipped:

@@ -25,7 +25,7 @@ from typing import Any
 
 from .._bulk import paused_gc
 from ..cells import MAX_NAME_LENGTH, cell_problem, escape_controls, shown_value
-from ..errors import DataError, InputError
+from ..errors import DataError, InputError, one_problem
 from ..model import (
     FUNDING_SCOPES,
     KINDS,
@@ -498,24 +498,73 @@ _READERS: dict[str, Callable[[_Table], list[Any]]] = {
 
 def _cross_check(tables: dict[str, _Table], ds: Dataset) -> None:
     """Checks between tables: unknown names, duplicates, ambiguous aliases."""
-    pt, ot, at, lt = (tables[f] for f in FILES)
-    seen_projects: dict[str, int] = {}
-    for p, row in zip(ds.projects, pt.rows, strict=True):
-        if p.acronym in seen_projects:
-            pt.problem(
+    projects, organisations, participations, aliases = (tables[f] for f in FILES)
+    acronyms = _check_acronyms(projects, ds)
+    resolver = _LazyResolver(ds.organisations)
+    _check_names(organisations, aliases, ds, resolver)
+    known = {o.name for o in ds.organisations}
+    pairs: dict[tuple[str, str], int] = {}
+    for pa, row in zip(ds.participations, participations.rows, strict=True):
+        if pa.project not in acronyms:
+            close = [a for a in acronyms if a.casefold() == pa.project.casefold()]
+            hint = f'Did you mean "{close[0]}"? ' if close else ""
+            participations.problem(
+                row,
+                "project",
+                pa.project,
+                "is no known project.",
+                hint + f"Add it to {projects.display}.",
+            )
+        if pa.organisation not in known:
+            _unknown_org(
+                participations,
+                row,
+                "organisation",
+                pa.organisation,
+                resolver,
+                aliases_file=aliases.display,
+                orgs_file=organisations.display,
+            )
+        key = (pa.project, pa.organisation)
+        if key in pairs:
+            participations.problem(
+                row,
+                "organisation",
+                pa.organisation,
+                f"is already in {pa.project} on line {pairs[key]}.",
+                "Keep one row per organisation and project.",
+            )
+        pairs.setdefault(key, row.line)
+    for p, row in zip(ds.projects, projects.rows, strict=True):
+        if p.funding_share_of and p.funding_share_of not in known:
+            _unknown_org(projects, row, "funding_share_of", p.funding_share_of, resolver)
+
+
+def _check_acronyms(projects: _Table, ds: Dataset) -> dict[str, int]:
+    """Each acronym's first line; a second project with the same acronym is a problem."""
+    first_line: dict[str, int] = {}
+    for p, row in zip(ds.projects, projects.rows, strict=True):
+        if p.acronym in first_line:
+            projects.problem(
                 row,
                 "acronym",
                 p.acronym,
-                f"is already the project on line {seen_projects[p.acronym]}.",
+                f"is already the project on line {first_line[p.acronym]}.",
                 "Merge the two rows or give one another acronym.",
             )
-        seen_projects.setdefault(p.acronym, row.line)
-    # Every name and alias, normalised, may stand for one organisation only.
+        first_line.setdefault(p.acronym, row.line)
+    return first_line
+
+
+def _check_names(
+    organisations: _Table, aliases: _Table, ds: Dataset, resolver: _LazyResolver
+) -> None:
+    """Every name and alias, normalised, may stand for one organisation only."""
     owner: dict[str, tuple[str, str, int]] = {}  # key -> (organisation, file, line)
-    for o, row in zip(ds.organisations, ot.rows, strict=True):
+    for o, row in zip(ds.organisations, organisations.rows, strict=True):
         clash = next((owner[k] for k in name_keys(o.name) if k in owner), None)
         if clash:
-            ot.problem(
+            organisations.problem(
                 row,
                 "name",
                 o.name,
@@ -523,19 +572,18 @@ def _cross_check(tables: dict[str, _Table], ds: Dataset) -> None:
                 "Keep one row and add the other name to aliases.csv.",
             )
             continue
-        owner.update(dict.fromkeys(name_keys(o.name), (o.name, ot.display, row.line)))
-    orgs = {o.name for o in ds.organisations}
-    resolver = _LazyResolver(ds.organisations)
-    for a, row in zip(ds.aliases, lt.rows, strict=True):
-        if a.organisation not in orgs:
-            _unknown_org(lt, row, "organisation", a.organisation, resolver)
+        owner.update(dict.fromkeys(name_keys(o.name), (o.name, organisations.display, row.line)))
+    known = {o.name for o in ds.organisations}
+    for a, row in zip(ds.aliases, aliases.rows, strict=True):
+        if a.organisation not in known:
+            _unknown_org(aliases, row, "organisation", a.organisation, resolver)
             continue
         clash = next(
             (owner[k] for k in name_keys(a.alias) if k in owner and owner[k][0] != a.organisation),
             None,
         )
         if clash:
-            lt.problem(
+            aliases.problem(
                 row,
                 "alias",
                 a.alias,
@@ -544,42 +592,7 @@ def _cross_check(tables: dict[str, _Table], ds: Dataset) -> None:
             )
             continue
         for k in name_keys(a.alias):
-            owner.setdefault(k, (a.organisation, lt.display, row.line))
-    pairs: dict[tuple[str, str], int] = {}
-    for pa, row in zip(ds.participations, at.rows, strict=True):
-        if pa.project not in seen_projects:
-            close = [a for a in seen_projects if a.casefold() == pa.project.casefold()]
-            hint = f'Did you mean "{close[0]}"? ' if close else ""
-            at.problem(
-                row,
-                "project",
-                pa.project,
-                "is no known project.",
-                hint + f"Add it to {pt.display}.",
-            )
-        if pa.organisation not in orgs:
-            _unknown_org(
-                at,
-                row,
-                "organisation",
-                pa.organisation,
-                resolver,
-                aliases_file=lt.display,
-                orgs_file=ot.display,
-            )
-        key = (pa.project, pa.organisation)
-        if key in pairs:
-            at.problem(
-                row,
-                "organisation",
-                pa.organisation,
-                f"is already in {pa.project} on line {pairs[key]}.",
-                "Keep one row per organisation and project.",
-            )
-        pairs.setdefault(key, row.line)
-    for p, row in zip(ds.projects, pt.rows, strict=True):
-        if p.funding_share_of and p.funding_share_of not in orgs:
-            _unknown_org(pt, row, "funding_share_of", p.funding_share_of, resolver)
+            owner.setdefault(k, (a.organisation, aliases.display, row.line))
 
 
 class _LazyResolver:
@@ -652,17 +665,10 @@ def load_with_key(
     """
     directory = Path(directory)
     if not directory.is_dir():
-        raise DataError(
-            [
-                InputError(
-                    str(directory),
-                    None,
-                    None,
-                    None,
-                    "is not a directory.",
-                    "Name the folder that holds projects.csv and the others.",
-                )
-            ]
+        raise one_problem(
+            str(directory),
+            "is not a directory.",
+            "Name the folder that holds projects.csv and the others.",
         )
     with paused_gc():
         return _load(directory, encoding, allow_missing)

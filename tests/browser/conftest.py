@@ -8,17 +8,15 @@ install``). Without it the tests are skipped on a workstation and fail in CI
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from benchmarks.route import free_port, wait_healthy
 from defus_graph.model import Organisation, Participation
 from defus_graph.store.tables import DATA_ENV, load_dataset, save_dataset
 
@@ -53,33 +51,13 @@ def _chromium_present() -> None:
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not answer at {url} within {timeout}s")
-
-
 @pytest.fixture(scope="session")
 def start_server() -> Iterator[Callable[[Path], str]]:
     """Start ``streamlit run app.py`` on a free port for a data directory; returns its URL."""
     procs: list[subprocess.Popen[bytes]] = []
 
     def start(data: Path) -> str:
-        port = _free_port()
+        port = free_port()
         env = {**os.environ, DATA_ENV: str(data)}
         proc = subprocess.Popen(
             [
@@ -102,7 +80,7 @@ def start_server() -> Iterator[Callable[[Path], str]]:
         )
         procs.append(proc)
         url = f"http://127.0.0.1:{port}"
-        _wait_healthy(url, proc)
+        wait_healthy(url, proc)
         return url
 
     yield start
