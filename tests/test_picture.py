@@ -36,6 +36,7 @@ from defus_graph.draw.scene import (
     network_scene,
     outline_lines,
     payload_picture,
+    picture_title,
 )
 from defus_graph.draw.style import KIND_COLOURS, kind_colour, legend_items, node_sizes
 from defus_graph.export.png import png_bytes
@@ -345,3 +346,23 @@ def test_the_longest_caption_leaves_the_drawing_its_room() -> None:
     legend = Legend("note " * 40, tuple(Swatch(k, c) for k, c in KIND_COLOURS.items()))
     layout = page_layout("T" * 300, legend, words, A4_LANDSCAPE)
     assert layout.drawing.height >= A4_LANDSCAPE.height // 3
+
+
+def test_the_map_picture_names_what_it_shows_and_leaves_out() -> None:
+    from defus_graph.export.png import payload_png
+
+    about = About("map", Filters(countries=("DE", "PL")), "Bundled data", "not saved")
+    counted = "2 cities holding 3 organisations, 1 link"
+    notice = "Not on the map: 1 organisation without a known place."
+    words = caption(about, nodes=2, links=1, made="now", notice=notice, selected="Düsseldorf",
+                    counted=counted)  # fmt: skip
+    assert words[0] == (
+        "Partner cities on a map: 2 cities holding 3 organisations, 1 link. "
+        "Selected: Düsseldorf, highlighted with the cities it links to."
+    )
+    assert notice in words and "Filters: country DE, PL." in words
+    ring = ((-100.0, -100.0), (700.0, -100.0), (700.0, 300.0), (-100.0, 300.0))
+    data = payload_png(_map_payload(), about=about, counted=counted, rings=[ring], notice=notice,
+                       title=picture_title("map"))  # fmt: skip
+    image = Image.open(io.BytesIO(data))
+    assert image.size == (3508, 2480)

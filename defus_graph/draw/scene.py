@@ -25,6 +25,7 @@ from .style import legend_items, legend_note
 from .vis import VIS_OPTIONS, pyvis_network
 
 __all__ = [
+    "VIEW_NAMES",
     "About",
     "caption",
     "files_dated",
@@ -36,6 +37,9 @@ __all__ = [
     "picture_title",
     "vis_scene",
 ]
+
+#: What each view is called in a picture: the dashboard's names, and the map.
+VIEW_NAMES: dict[str, str] = {**VIEW_LABELS, "map": "Partner cities on a map"}
 
 #: vis-network's default label and edge colours.
 _LABEL_COLOUR = "#343434"
@@ -222,7 +226,7 @@ def picture_title(view: str) -> str:
     >>> picture_title("orgs")
     'DEFUS partner network: Organisations linked by shared projects'
     """
-    return f"DEFUS partner network: {VIEW_LABELS.get(view, view)}"
+    return f"DEFUS partner network: {VIEW_NAMES.get(view, view)}"
 
 
 def files_dated(mtimes_ns: Iterable[int]) -> str:
@@ -257,14 +261,22 @@ class About:
 
 
 def caption(
-    about: About, *, nodes: int, links: int, made: str, notice: str = "", selected: str = ""
+    about: About,
+    *,
+    nodes: int,
+    links: int,
+    made: str,
+    notice: str = "",
+    selected: str = "",
+    counted: str = "",
 ) -> list[str]:
     """The caption's paragraphs: the view and its size, the filters, what is left out, the data.
 
     ``nodes`` and ``links`` count the view the filters keep; ``notice`` says
     what its drawing leaves out (:attr:`~defus_graph.draw.focus.FocusedView.notice`);
     ``selected`` is the name of the node highlighted; ``made`` when the
-    picture was made.
+    picture was made. ``counted`` says what is shown instead of "N nodes, M
+    links" (the map's markers).
 
     Examples
     --------
@@ -275,11 +287,13 @@ def caption(
     Filters: country DE.
     Data: Bundled data, files of 2026-12-01. Picture made 2026-12-03 with defus-graph.
     """
-    head = f"{VIEW_LABELS.get(about.view, about.view)}: {nodes:,} nodes, {links:,} links."
+    counted = counted or f"{nodes:,} nodes, {links:,} links"
+    head = f"{VIEW_NAMES.get(about.view, about.view)}: {counted}."
     if about.backbone is not None:
         head += f" Backbone only (significance level {about.backbone:g})."
     if selected:
-        head += f" Selected: {selected}, highlighted with the nodes it links to."
+        linked = "cities" if about.view == "map" else "nodes"
+        head += f" Selected: {selected}, highlighted with the {linked} it links to."
     lines = [head, filters_text(about.filters)]
     if notice:
         lines.append(notice)

@@ -9,19 +9,32 @@ and the caption says what is left out. Rendering is
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import networkx as nx
 
 from ..draw.focus import FocusedView, NetworkIndex
 from ..draw.layout import Positions, layout_positions
 from ..draw.picture import A4_LANDSCAPE, Page, encode_png, render
-from ..draw.scene import About, caption, network_legend, network_scene
+from ..draw.scene import (
+    About,
+    caption,
+    network_legend,
+    network_scene,
+    outline_lines,
+    payload_picture,
+)
 from ..draw.style import node_sizes
 
-__all__ = ["DEFAULT_TITLE", "drawn_png", "png_bytes"]
+__all__ = ["DEFAULT_TITLE", "drawn_png", "payload_png", "png_bytes"]
 
 DEFAULT_TITLE = "DEFUS partner network"
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def png_bytes(
@@ -83,9 +96,41 @@ def drawn_png(
         about or About(),
         nodes=g.number_of_nodes(),
         links=g.number_of_edges(),
-        made=made or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        made=made or _now(),
         notice=part.notice,
         selected=name,
     )
     image, _ = render(scene, title, network_legend(part.graph), words, page)
+    return encode_png(image, page)
+
+
+def payload_png(
+    payload: Mapping[str, Any],
+    *,
+    about: About,
+    counted: str,
+    rings: Iterable[Sequence[Sequence[float]]] = (),
+    notice: str = "",
+    selected: str = "",
+    title: str = DEFAULT_TITLE,
+    page: Page = A4_LANDSCAPE,
+    made: str | None = None,
+) -> bytes:
+    """What a drawing component is handed (the map's payload), as PNG, with its legend.
+
+    ``rings`` are the map's projected country outlines; ``counted`` says what
+    is shown ("31 cities holding 52 organisations, 89 links"); ``notice``
+    what is left out; ``selected`` the name of the marker highlighted.
+    """
+    scene, legend = payload_picture(payload, outlines=outline_lines(rings))
+    words = caption(
+        about,
+        nodes=len(scene.points),
+        links=len(scene.lines),
+        made=made or _now(),
+        notice=notice,
+        selected=selected,
+        counted=counted,
+    )
+    image, _ = render(scene, title, legend, words, page)
     return encode_png(image, page)
