@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from defus_graph import dashboard as ui
-from defus_graph.store.tables import default_data_dir
+from defus_graph.store.folders import default_data_dir
 
 st.set_page_config(page_title="DEFUS partner network", layout="wide")
 st.title("Who works with whom in DEFUS and Efus projects", anchor=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -21,11 +22,11 @@ from .cells import escape_controls
 from .errors import DataError, DefusGraphError
 from .model import KINDS, Dataset
 from .sources.detect import FORMATS
+from .store.folders import default_data_dir, is_bundled, save_dir, user_data_dir
 from .store.tables import (
     DATA_ENV,
     FILES,
     check_dataset,
-    default_data_dir,
     load_dataset,
     save_dataset,
 )
@@ -461,8 +462,16 @@ def cmd_merge(args: argparse.Namespace) -> int:
         if answer.strip().casefold() not in ("y", "yes", "j", "ja"):
             _emit("Nothing merged.")
             return 1
-    _save_checked(merged, args.data)
-    _emit(f'Merged "{other}" into "{keep}" in {args.data}; the previous tables are in .previous/.')
+    # The bundled example is never written: the merge goes to the user's data folder.
+    target = save_dir(args.data)
+    _save_checked(merged, target)
+    if target == args.data:
+        _emit(f'Merged "{other}" into "{keep}" in {target}; the previous tables are in .previous/.')
+    else:
+        _emit(
+            f'Merged "{other}" into "{keep}" and saved to your data folder {target}: the example '
+            "data bundled with defus-graph is never changed. Commands read your folder from now on."
+        )
     return 0
 
 
@@ -665,30 +674,65 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve_command(args: argparse.Namespace) -> list[str]:
+    """``streamlit run`` on the packaged screen, with every one of the project's settings.
+
+    The settings (offline, no usage statistics, upload limit, XSRF protection, no error
+    details) go as flags: they hold whatever directory serve starts in and whatever
+    Streamlit configuration the user has.
+    """
+    from .resources import screen_script, streamlit_settings
+
+    settings = streamlit_settings() | {
+        "server.port": str(args.port),
+        "server.address": args.address,
+    }
+    flags = [f"--{option}={value}" for option, value in settings.items()]
+    return [sys.executable, "-m", "streamlit", "run", str(screen_script()), *flags]
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    app = Path(__file__).resolve().parent.parent / "app.py"
-    if not app.exists():
-        raise DefusGraphError(
-            f"The dashboard's app.py is not at {app}. "
-            "Run from a checkout of defus-graph (pip install -e .)."
-        )
-    env = {**os.environ, DATA_ENV: str(Path(args.data).resolve())}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.port",
-        str(args.port),
-        "--server.address",
-        args.address,
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    # Run from the checkout so that its .streamlit/config.toml (no usage statistics,
-    # 127.0.0.1 only) applies whatever directory the user started in.
-    return subprocess.call(command, env=env, cwd=app.parent)
+    env = dict(os.environ)
+    if is_bundled(args.data):
+        # The default: the example until the first save, then the user's folder it went to.
+        env.pop(DATA_ENV, None)
+    else:
+        env[DATA_ENV] = str(Path(args.data).resolve())
+    return _run_forwarding(_serve_command(args), env)
+
+
+#: The signals that ask serve to stop: passed on to the server, so that it stops too.
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _run_forwarding(command: list[str], env: dict[str, str]) -> int:
+    """Run ``command`` until it ends, passing on every stop signal; its exit status.
+
+    A server killed by a signal gives 128 + its number, as a shell reports it.
+    """
+    child: subprocess.Popen[bytes] | None = None
+    early: list[int] = []  # a signal that came before the child existed
+
+    def forward(signum: int, _frame: object) -> None:
+        if child is None:
+            early.append(signum)
+        else:
+            child.send_signal(signum)
+
+    previous = {signum: signal.signal(signum, forward) for signum in _STOP_SIGNALS}
+    try:
+        # Its own process group: a Ctrl-C in the terminal reaches it once, through serve.
+        group = {"process_group": 0} if os.name == "posix" else {}
+        child = subprocess.Popen(command, env=env, **group)  # type: ignore[call-overload]
+        for signum in early:
+            child.send_signal(signum)
+        status = child.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return 128 - status if status < 0 else status
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -705,7 +749,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=default_data_dir(),
         metavar="DIR",
-        help=f"data directory (default: ${DATA_ENV} or the bundled data/)",
+        help=f"data directory (default: ${DATA_ENV}, else your data folder {user_data_dir()} "
+        "once something is saved there, else the example data bundled with defus-graph)",
     )
     parser.add_argument(
         "--encoding",
@@ -897,7 +942,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "serve",
         help="open the dashboard on --data",
-        description="Run the Streamlit dashboard on the data directory.",
+        description="Run the dashboard on the data directory, with the project's settings "
+        "(this machine only, no usage statistics) from any directory; Ctrl-C or SIGTERM stops "
+        "it and its server.",
     )
     p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     p.add_argument(

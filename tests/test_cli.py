@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,13 +94,20 @@ def test_stats_and_path(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_the_installed_command_and_module_agree() -> None:
-    """``python -m defus_graph`` is the same program, printing UTF-8 whatever the locale."""
-    out = subprocess.run(
-        [sys.executable, "-m", "defus_graph", "shared", "--kind", "city", "--json"],
-        capture_output=True,
-        check=True,
-        env={"PYTHONIOENCODING": "ascii", "PATH": ""},
-    ).stdout
+    """The ``defus-graph`` pip installed and ``python -m defus_graph`` are the same program,
+    printing UTF-8 whatever the locale."""
+    command = Path(sys.executable).with_name("defus-graph" + (".exe" if os.name == "nt" else ""))
+    assert command.is_file(), f"no {command}: install the package first (pip install -e .)"
+    # A bare environment (no PATH, an ASCII locale), with the tests' own user folders.
+    env = {"PYTHONIOENCODING": "ascii", "PATH": ""}
+    env |= {k: os.environ[k] for k in ("XDG_DATA_HOME", "XDG_CACHE_HOME") if k in os.environ}
+    out, by_module = (
+        subprocess.run(
+            [*way, "shared", "--kind", "city", "--json"], capture_output=True, check=True, env=env
+        ).stdout
+        for way in ([str(command)], [sys.executable, "-m", "defus_graph"])
+    )
+    assert out == by_module
     assert "Düsseldorf" in json.loads(out.decode("utf-8"))[1]["name"]
 
 

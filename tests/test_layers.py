@@ -17,7 +17,7 @@ PACKAGE = Path(defus_graph.__file__).parent
 
 #: Lowest first. A name is a module or a subpackage, relative to ``defus_graph``.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("", "model", "errors", "cells", "_bulk", "_jsontext"),
+    ("", "model", "errors", "cells", "_bulk", "_jsontext", "resources"),
     ("names",),
     ("store",),
     ("sources",),

@@ -9,7 +9,6 @@ saved folder changes only in :func:`_save`, after the user confirmed.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import streamlit as st
@@ -17,7 +16,8 @@ import streamlit as st
 from ..errors import DataError, DefusGraphError
 from ..model import Dataset
 from ..reading import Reading
-from ..store.tables import DATA_ENV, PREVIOUS_DIR, save_dataset
+from ..store.folders import is_bundled, save_dir
+from ..store.tables import FILES, PREVIOUS_DIR, save_dataset
 from . import state
 from .data import Network, load_network, network_of, saved_key
 from .own_data import (
@@ -103,14 +103,22 @@ def _count(n: int, word: str) -> str:
 def data_banner(directory: Path, saved: Network, net: Network) -> None:
     """Which data is shown; for data not saved, a way back and the save (with confirmation)."""
     _show_notice()
-    label = data_label(str(directory), bundled=not os.environ.get(DATA_ENV))
+    bundled = is_bundled(directory)
+    label = data_label(str(directory), bundled=bundled)
+    target = save_dir(directory)  # the bundled example is never written
     ds = net.dataset
     counts = (
         f"{_count(len(ds.projects), 'project')}, {_count(len(ds.organisations), 'organisation')}"
     )
     session = _session()
     if session is None:
-        st.markdown(f"Showing: **{md(label)}** ({counts}), saved in {md(directory)}.")
+        where = (
+            f"the example that comes with defus-graph. What you add and save goes to your "
+            f"data folder, {md(target)}."
+            if bundled
+            else f"saved in {md(directory)}."
+        )
+        st.markdown(f"Showing: **{md(label)}** ({counts}), {where}")
         return
     with st.container(border=True, key="data_banner"):
         st.warning(f"Showing: {md(session.describe(label))}: {counts}.")
@@ -123,7 +131,7 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
             )
         details.append(
             "This is held in this browser tab only: closing it or going back loses it, "
-            f"and {md(directory)} changes only if you save."
+            f"and {md(target)} changes only if you save."
         )
         st.caption("  \n".join(details))
         stale = session.base_key != saved.key
@@ -138,7 +146,7 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
             "Back to the saved data", key="back_to_saved", on_click=_back_to_saved, width="stretch"
         )
         save.button(
-            f"Save to {md(directory)}…",
+            f"Save to {md(target)}…",
             key="save_ask",
             disabled=stale,
             on_click=st.session_state.__setitem__,
@@ -149,18 +157,34 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
             _confirm_save(directory, session)
 
 
+def _holds_tables(directory: Path) -> bool:
+    return any((directory / name).exists() for name in FILES)
+
+
 def _confirm_save(directory: Path, session: SessionData) -> None:
     ds = session.dataset
-    st.markdown(
-        f"Saving replaces projects.csv, organisations.csv, participations.csv and "
-        f"aliases.csv in {md(directory)} with the data shown: "
+    target = save_dir(directory)
+    replaces = _holds_tables(target)
+    shown = (
         f"{_count(len(ds.projects), 'project')}, "
         f"{_count(len(ds.organisations), 'organisation')}, "
         f"{_count(len(ds.participations), 'participation')}, "
-        f"{_count(len(ds.aliases), 'other name')}. The tables it replaces are kept in "
-        f"{md(directory / PREVIOUS_DIR)} (one version back)."
+        f"{_count(len(ds.aliases), 'other name')}"
     )
-    sure = st.checkbox(f"Yes, replace the saved data in {md(directory)}", key=state.SAVE_CONFIRM)
+    if replaces:
+        st.markdown(
+            f"Saving replaces projects.csv, organisations.csv, participations.csv and "
+            f"aliases.csv in {md(target)} with the data shown: {shown}. The tables it "
+            f"replaces are kept in {md(target / PREVIOUS_DIR)} (one version back)."
+        )
+    else:
+        st.markdown(
+            f"Saving writes the data shown ({shown}) as projects.csv, organisations.csv, "
+            f"participations.csv and aliases.csv in {md(target)}, your data folder, which is "
+            "shown from then on. The example that comes with defus-graph stays as it is."
+        )
+    question = "Yes, replace the saved data in" if replaces else "Yes, save to"
+    sure = st.checkbox(f"{question} {md(target)}", key=state.SAVE_CONFIRM)
     now, cancel = st.columns(2)
     now.button(
         "Save now",
@@ -181,7 +205,13 @@ def _confirm_save(directory: Path, session: SessionData) -> None:
 
 
 def _save(directory: Path, session: SessionData) -> None:
-    """Write the session's data to the folder, then show the folder's data read back."""
+    """Write the session's data to the folder, then show the folder's data read back.
+
+    ``directory`` is the folder the data was read from; the bundled example's data goes to
+    the user's data folder (:func:`~defus_graph.store.folders.save_dir`), read from then on.
+    """
+    target = save_dir(directory)
+    replaces = _holds_tables(target)
     st.session_state[state.SAVE_PENDING] = False
     st.session_state[state.SAVE_CONFIRM] = False
     if saved_key(directory) != session.base_key:
@@ -192,30 +222,27 @@ def _save(directory: Path, session: SessionData) -> None:
         )
         return
     try:
-        save_dataset(session.dataset, directory)
+        save_dataset(session.dataset, target)
     except OSError as err:
         _notice(
             "error",
-            f"Could not save to {directory}: {err.strerror or err}. The data shown is still "
+            f"Could not save to {target}: {err.strerror or err}. The data shown is still "
             "here, unsaved; check that the folder exists and can be written, then save again.",
         )
         return
     try:
-        load_network(directory)
+        load_network(target)
     except DataError as err:
         _notice(
             "error",
-            f"Saved to {directory}, but the saved files cannot be read back ({err}). "
-            f"The data shown is still here; the version before is in {directory / PREVIOUS_DIR}.",
+            f"Saved to {target}, but the saved files cannot be read back ({err}). "
+            f"The data shown is still here; the version before is in {target / PREVIOUS_DIR}.",
         )
         return
     st.session_state[state.SESSION_DATA] = None
     _forget_pending()
-    _notice(
-        "success",
-        f"Saved to {directory} and read back from there. The tables it replaced are in "
-        f"{directory / PREVIOUS_DIR}.",
-    )
+    replaced = f" The tables it replaced are in {target / PREVIOUS_DIR}." if replaces else ""
+    _notice("success", f"Saved to {target} and read back from there.{replaced}")
 
 
 # --- adding files ---------------------------------------------------------------------------

@@ -11,9 +11,10 @@ match, so any edit to a CSV (in a spreadsheet, by hand) makes the next command
 read and check it again.
 
 Where: ``DIR/.cache/`` beside the tables (it moves and is deleted with them;
-``.gitignore`` covers it). When ``DIR`` cannot be written (a read-only share, a
-folder of another user), a folder per data directory under the user's cache
-(``$XDG_CACHE_HOME/defus-graph`` or ``~/.cache/defus-graph``). A snapshot that
+``.gitignore`` covers it). For the example data bundled with the package (never written
+into), and when ``DIR`` cannot be written (a read-only share, a folder of another user), a
+folder per data directory under the user's cache (``$XDG_CACHE_HOME/defus-graph`` or
+``~/.cache/defus-graph``). A snapshot that
 cannot be written is only logged: no command fails for it.
 
 Safety: Parquet holds columns of text and numbers only; nothing in a snapshot
@@ -39,6 +40,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..model import Alias, Dataset, Organisation, Participation, Project
+from ..resources import bundled_data_dir
 
 __all__ = [
     "CACHE_DIR",
@@ -126,7 +128,11 @@ def _user_cache() -> Path:
 def snapshot_dirs(directory: Path) -> list[Path]:
     """Where the snapshot of ``directory`` may be, in the order they are tried."""
     folder_id = hashlib.sha256(str(Path(directory).resolve()).encode()).hexdigest()[:24]
-    return [Path(directory) / CACHE_DIR, _user_cache() / folder_id]
+    in_user_cache = _user_cache() / folder_id
+    # Nothing is ever written into the installed package: its example's snapshot is the user's.
+    if Path(directory).resolve() == bundled_data_dir().resolve():
+        return [in_user_cache]
+    return [Path(directory) / CACHE_DIR, in_user_cache]
 
 
 def read_snapshot(directory: Path, key: str) -> Dataset | None:

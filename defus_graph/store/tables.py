@@ -48,7 +48,6 @@ __all__ = [
     "PREVIOUS_DIR",
     "check_dataset",
     "dataset_from_columns",
-    "default_data_dir",
     "escape_cell",
     "load_dataset",
     "load_with_key",
@@ -76,17 +75,6 @@ OPTIONAL_COLUMNS = frozenset(
 
 #: Columns holding euros, written with two decimals.
 _MONEY_COLUMNS = frozenset({"funding_eur", "contribution_eur"})
-
-_REPO_DATA = Path(__file__).resolve().parents[2] / "data"
-
-
-def default_data_dir() -> Path:
-    """The data directory to use: ``$DEFUS_GRAPH_DATA``, else the bundled ``data/``."""
-    env = os.environ.get(DATA_ENV)
-    if env:
-        return Path(env)
-    return _REPO_DATA
-
 
 #: Where save_dataset keeps the tables it replaced (one previous version).
 PREVIOUS_DIR = ".previous"

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from defus_graph.analysis.compare import Period, compare_periods
-from defus_graph.store.tables import default_data_dir, load_dataset
+from defus_graph.store.folders import default_data_dir
+from defus_graph.store.tables import load_dataset
 
 pytestmark = pytest.mark.browser
 
