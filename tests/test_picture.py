@@ -30,6 +30,7 @@ from defus_graph.draw.picture import (
     rgba,
 )
 from defus_graph.draw.scene import (
+    MAP_LABELS,
     About,
     caption,
     network_legend,
@@ -366,3 +367,21 @@ def test_the_map_picture_names_what_it_shows_and_leaves_out() -> None:
                        title=picture_title("map"))  # fmt: skip
     image = Image.open(io.BytesIO(data))
     assert image.size == (3508, 2480)
+
+
+def test_a_map_opens_on_its_fit_nodes_and_labels_its_largest_markers() -> None:
+    payload = _map_payload()
+    base = payload["nodes"][1]  # type: ignore[index]
+    many = [{**base, "id": f"m{i}", "label": f"M{i}", "x": 10.0 * i} for i in range(45)]
+    payload = {**payload, "nodes": [*payload["nodes"], *many],  # type: ignore[misc]
+               "fitNodes": ["city:DE:dusseldorf"], "selected": "m44"}  # fmt: skip
+    scene, _ = payload_picture(payload)
+    labelled = [p.label for p in scene.points if p.label]
+    assert len(labelled) == MAP_LABELS + 1  # the 40 first (largest) and the selected one
+    assert "Düsseldorf" in labelled and "M43" not in labelled and labelled[-1] == "M44"
+    _, at = render(scene, "Map", Legend("", ()), [], A4_LANDSCAPE)
+    layout = page_layout("Map", Legend("", ()), [], A4_LANDSCAPE)
+    x, y = at(0.0, 0.0)  # Düsseldorf, alone in the frame, at its centre
+    assert abs(y - (layout.drawing.top + layout.drawing.height / 2)) < 40  # room for its label
+    box = layout.drawing
+    assert abs(x - (box.left + box.width / 2)) < 2

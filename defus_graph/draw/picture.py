@@ -136,12 +136,16 @@ class Scene:
     points and lines, and outlines are cut at the drawing's edge. In a
     ``screen_sized`` scene (the map, whose markers keep their size at every
     zoom) radii, label sizes and line widths are screen pixels, not units.
+    ``fit_on`` are the indices of the points the picture is fitted to (all when
+    empty; lines then do not count): a map opening on Europe leaves far
+    partners out of the frame.
     """
 
     points: tuple[Point, ...] = ()
     lines: tuple[Line, ...] = ()
     outlines: tuple[Line, ...] = ()
     screen_sized: bool = False
+    fit_on: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -416,7 +420,8 @@ def fit(scene: Scene, box: Box, page: Page) -> Transform:
     xs: list[float] = []
     ys: list[float] = []
     side = up = down = 0.0  # room for screen-sized markers, in screen pixels
-    for p in scene.points:
+    chosen = [scene.points[i] for i in scene.fit_on] if scene.fit_on else scene.points
+    for p in chosen:
         reach = _extent(p)
         if sized:
             xs.append(p.x)
@@ -425,7 +430,7 @@ def fit(scene: Scene, box: Box, page: Page) -> Transform:
         else:
             xs += [p.x - reach[0], p.x + reach[0]]
             ys += [p.y - reach[1], p.y + reach[2]]
-    for line in scene.lines or (() if xs else scene.outlines):
+    for line in () if scene.fit_on else scene.lines or (() if xs else scene.outlines):
         xs += [x for x, _ in line.points]
         ys += [y for _, y in line.points]
     room = Box(

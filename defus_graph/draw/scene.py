@@ -12,7 +12,7 @@ network's drawing leaves out, and which data of which date.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +25,7 @@ from .style import legend_items, legend_note
 from .vis import VIS_OPTIONS, pyvis_network
 
 __all__ = [
+    "MAP_LABELS",
     "VIEW_NAMES",
     "About",
     "caption",
@@ -40,6 +41,9 @@ __all__ = [
 
 #: What each view is called in a picture: the dashboard's names, and the map.
 VIEW_NAMES: dict[str, str] = {**VIEW_LABELS, "map": "Partner cities on a map"}
+
+#: Markers a map labels at the zoom it opens on (``LABELS`` in the dashboard's network.js).
+MAP_LABELS = 40
 
 #: vis-network's default label and edge colours.
 _LABEL_COLOUR = "#343434"
@@ -85,13 +89,18 @@ def vis_scene(
     default_font: float = VIS_OPTIONS["nodes"]["font"]["size"],
     outlines: Sequence[Line] = (),
     screen_sized: bool = False,
+    fit_on: Sequence[str] = (),
+    labelled: int | None = None,
 ) -> Scene:
     """A scene of vis-network nodes and edges, as a drawing component is handed them.
 
     Every node needs ``x`` and ``y``; an edge whose ends are not both among the
     nodes is left out (vis-network does not draw it either). Nodes are drawn in
     their order, ``selected`` last (vis-network draws a clicked node on top).
-    ``outlines`` and ``screen_sized`` are the map's (see :class:`Scene`).
+    ``outlines`` and ``screen_sized`` are the map's (see :class:`Scene`), and so
+    are ``fit_on``, the ids of the nodes the picture is fitted to (all when
+    empty), and ``labelled``, how many nodes, the first in order, keep their
+    label (with the selected one; all when ``None``).
     """
     where = {str(n["id"]): (float(n["x"]), float(n["y"])) for n in nodes}
     lines = tuple(
@@ -99,9 +108,18 @@ def vis_scene(
         for e in edges
         if str(e["from"]) in where and str(e["to"]) in where
     )
-    order = sorted(nodes, key=lambda n: str(n["id"]) == selected)
-    points = tuple(_point(n, default_font) for n in order)
-    return Scene(points, lines, tuple(outlines), screen_sized)
+    ranked = [
+        (n, labelled is None or rank < labelled or str(n["id"]) == selected)
+        for rank, n in enumerate(nodes)
+    ]
+    order = sorted(ranked, key=lambda item: str(item[0]["id"]) == selected)
+    points = tuple(
+        _point(n, default_font) if keep else replace(_point(n, default_font), label="")
+        for n, keep in order
+    )
+    wanted = {str(i) for i in fit_on}
+    fit = tuple(i for i, (n, _) in enumerate(order) if str(n["id"]) in wanted)
+    return Scene(points, lines, tuple(outlines), screen_sized, fit)
 
 
 def payload_picture(
@@ -110,7 +128,10 @@ def payload_picture(
     """The scene and legend of a drawing component's payload (the network's or the map's).
 
     ``payload`` has the component's ``nodes``, ``edges``, ``options``,
-    ``legend``, ``legendNote``, ``selected`` and, for the map, ``screenSized``.
+    ``legend``, ``legendNote``, ``selected`` and, for the map, ``screenSized``
+    and ``fitNodes`` (the markers the map opens on). A screen-sized map labels
+    its first :data:`MAP_LABELS` markers (the largest) and the selected one, as
+    the map does at the zoom it opens on.
     """
     options = payload.get("options") or VIS_OPTIONS
     font = float(options.get("nodes", {}).get("font", {}).get("size", 14))
@@ -121,6 +142,8 @@ def payload_picture(
         default_font=font,
         outlines=outlines,
         screen_sized=bool(payload.get("screenSized")),
+        fit_on=payload.get("fitNodes") or (),
+        labelled=MAP_LABELS if payload.get("screenSized") else None,
     )
     swatches = tuple(
         Swatch(str(i["label"]), str(i["colour"]), "square" if i.get("shape") == "square" else "dot")
