@@ -13,11 +13,11 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from . import __version__, arguments
 from .cells import escape_controls
 from .errors import DataError, DefusGraphError
 from .model import KINDS, Dataset
@@ -37,10 +37,15 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from .graph.bipartite import Participations
+    from .graph.views import Filters
 
 __all__ = ["build_parser", "main"]
 
 log = logging.getLogger("defus_graph")
+
+
+class UsageError(DefusGraphError):
+    """Options that do not go together: reported as argparse reports its errors (status 2)."""
 
 
 def _emit_json(value: object) -> None:
@@ -127,7 +132,7 @@ def cmd_orgs(args: argparse.Namespace) -> int:
         r
         for r in organisation_records(ds, g)
         if (args.kind is None or r["kind"] == args.kind)
-        and (args.country is None or r["country"] == args.country.upper())
+        and (args.country is None or r["country"] == args.country)
     ]
     if args.json:
         _emit_json(records)
@@ -246,28 +251,50 @@ def cmd_path(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_suggest(args: argparse.Namespace) -> int:
+def _suggestion_target(ds: Dataset, name: str) -> str:
+    """The node ``name`` means: an organisation by any of its names, else a project."""
     from .analysis.records import find_organisation, find_project
-    from .analysis.suggest import SuggestionIndex, country_filter
     from .errors import NotFoundError
-    from .graph.bipartite import is_project, node_label, org_id, project_id
+    from .graph.bipartite import org_id, project_id
 
-    country = country_filter(args.country) if args.country else None
-    if args.top < 1:
-        raise DefusGraphError(f"--top must be 1 or more, not {args.top}.")
-    # The index is built from the tables: no networkx graph is needed.
-    ds = load_dataset(args.data, encoding=args.encoding)
     try:
-        node = org_id(find_organisation(ds, args.name))
+        return org_id(find_organisation(ds, name))
     except NotFoundError as no_org:
         try:
-            node = project_id(find_project(ds, args.name))
+            return project_id(find_project(ds, name))
         except NotFoundError as no_project:
             closest = [*no_org.suggestions, *no_project.suggestions][:4]
-            raise NotFoundError("organisation or project", args.name, closest) from None
+            raise NotFoundError("organisation or project", name, closest) from None
+
+
+def _suggestions_text(name: str, kind_of: str, among: str, found: Sequence[Any]) -> list[str]:
+    """The suggestions for ``name`` as lines, each with its reason."""
+    among = f" {among}" if among else ""
+    partners = "members" if kind_of == "project" else "partners"
+    if not found:
+        return [
+            f"No organisation{among} has worked with {name}'s {partners} without being one of them."
+        ]
+    lines = [
+        f"Who to invite for {name} ({kind_of}): organisations{among} "
+        f"that worked with its {partners} but not with it, strongest evidence first."
+    ]
+    for rank, s in enumerate(found, 1):
+        facts = ", ".join(x for x in (s.kind, s.country) if x)
+        lines += [f"{rank:2}. {s.name} ({facts}), score {s.score:.3f}", f"    {s.reason}"]
+    return lines
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from .analysis.suggest import SuggestionIndex
+    from .graph.bipartite import is_project, node_label
+
+    # The index is built from the tables: no networkx graph is needed.
+    ds = load_dataset(args.data, encoding=args.encoding)
+    node = _suggestion_target(ds, args.name)
     name, kind_of = node_label(node), "project" if is_project(node) else "organisation"
     found = SuggestionIndex.from_dataset(ds).suggest(
-        node, kind=args.kind, country=country, top=args.top
+        node, kind=args.kind, country=args.country, top=args.top
     )
     if args.json:
         _emit_json(
@@ -275,7 +302,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                 "for": name,
                 "type": kind_of,
                 "kind": args.kind,
-                "country": country,
+                "country": args.country,
                 "suggestions": [s.as_dict() for s in found],
             }
         )
@@ -284,29 +311,14 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         part
         for part in (
             f"of kind {args.kind}" if args.kind else "",
-            f"in {country}" if country else "",
+            f"in {args.country}" if args.country else "",
         )
         if part
     )
-    partners = "members" if kind_of == "project" else "partners"
-    if not found:
-        _emit(
-            escape_controls(
-                f"No organisation{' ' + among if among else ''} has worked with {name}'s "
-                f"{partners} without being one of them."
-            )
-        )
-        return 0
+    # Names come from the data: never let one drive the terminal.
     _emit(
-        escape_controls(
-            f"Who to invite for {name} ({kind_of}): organisations{' ' + among if among else ''} "
-            f"that worked with its {partners} but not with it, strongest evidence first."
-        )
+        "\n".join(escape_controls(line) for line in _suggestions_text(name, kind_of, among, found))
     )
-    for rank, s in enumerate(found, 1):
-        facts = ", ".join(x for x in (s.kind, s.country) if x)
-        _emit(escape_controls(f"{rank:2}. {s.name} ({facts}), score {s.score:.3f}"))
-        _emit(escape_controls(f"    {s.reason}"))
     return 0
 
 
@@ -351,6 +363,7 @@ def _save_checked(ds: Dataset, out: Path) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest
+    from .sources.archive import expand_archives
     from .sources.detect import read_paths
 
     out: Path = args.out
@@ -361,7 +374,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     encoding = (
         None if args.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else args.encoding
     )
-    inputs = read_paths(args.files)
+    # A CORDIS archive gives its project.csv and organization.csv, with a note of the rest.
+    expanded = expand_archives(read_paths(args.files))
+    for note in expanded.notes:
+        _note(note)
+    inputs = list(expanded.files)
     if args.dry_run:
         return _dry_run(args, inputs, existing, encoding)
     result = ingest(inputs, existing, fmt=args.format, encoding=encoding)
@@ -480,16 +497,6 @@ def _backbone_of(g: nx.Graph, view: str, alpha: float) -> nx.Graph:
     many links it kept."""
     from .graph.views import backbone_view
 
-    if view == "bipartite":
-        raise DefusGraphError(
-            "--backbone applies to a network of organisations or of projects: "
-            "add --view orgs or --view projects."
-        )
-    if not 0 < alpha <= 1:
-        raise DefusGraphError(
-            f"--backbone takes a significance level above 0 and at most 1 (such as 0.05), "
-            f"not {alpha:g}."
-        )
     kept, total = backbone_view(g, view, alpha=alpha)
     _note(
         f"backbone at {alpha:g}: kept {kept.number_of_edges():,} of "
@@ -522,7 +529,7 @@ def cmd_places(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_png(args: argparse.Namespace, g: nx.Graph, shown: nx.Graph, filters: Any) -> int:
+def _export_png(args: argparse.Namespace, g: nx.Graph, shown: nx.Graph, filters: Filters) -> int:
     """Write the picture of ``shown`` the dashboard would draw: its layout, legend, caption."""
     from .draw.layout import layout_positions
     from .draw.scene import About, files_dated, picture_title
@@ -537,38 +544,72 @@ def _export_png(args: argparse.Namespace, g: nx.Graph, shown: nx.Graph, filters:
     except ViewTooLarge:
         positions = layout_positions(shown)
     times = [(args.data / name).stat().st_mtime_ns for name in FILES if (args.data / name).exists()]
-    about = About(args.view, filters, str(args.data), files_dated(times), args.backbone)
+    name = "Bundled data" if is_bundled(args.data) else str(args.data)
+    about = About(args.view, filters, name, files_dated(times), args.backbone)
     picture = png_bytes(shown, positions=positions, about=about, title=picture_title(args.view))
     path = write_atomic(args.output, picture)
     _emit(f"wrote {path} ({shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges)")
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from .draw.layout import layout_positions
-    from .export import write_export
-    from .graph.views import Filters, filter_graph, view_graph
-
+def _check_export_options(args: argparse.Namespace) -> None:
+    """Options that do not go together: a usage error before anything is read."""
     if args.format == "geojson" and (args.view != "bipartite" or args.backbone is not None):
-        raise DefusGraphError(
+        raise UsageError(
             "--view and --backbone do not apply to --format geojson: its points are places "
             "and its lines the projects their organisations share; leave them out."
         )
+    if args.backbone is not None and args.view == "bipartite":
+        raise UsageError(
+            "--backbone applies to a network of organisations or of projects: "
+            "add --view orgs or --view projects."
+        )
+    if args.from_year is not None and args.to_year is not None and args.from_year > args.to_year:
+        raise UsageError(
+            f"--from-year {args.from_year} is after --to-year {args.to_year}; "
+            "give the earlier year first."
+        )
+
+
+def _export_filters_of(args: argparse.Namespace) -> Filters:
+    from .graph.views import Filters
+
+    years = None
+    if args.from_year is not None or args.to_year is not None:
+        years = (args.from_year or 1, args.to_year or 9999)
+    return Filters(
+        kinds=tuple(args.kind or ()),
+        countries=tuple(args.country or ()),
+        programmes=tuple(args.programme or ()),
+        years=years,
+        shared_only=args.shared_only,
+    )
+
+
+def _say_written(written: Sequence[Path], asked: Path, g: nx.Graph) -> None:
+    """One line per file written; a note when the names differ from the one asked for."""
+    for path in written:
+        _emit(f"wrote {path} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
+    if [Path(p) for p in written] != [asked]:
+        names = " and ".join(str(p) for p in written)
+        _note(
+            f"-o {asked} wrote {names}: Gephi's spreadsheet import takes nodes and edges "
+            f"as two tables (-o {asked.with_suffix('.zip')} writes both in one archive)"
+        )
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .draw.layout import layout_positions
+    from .export import write_export
+    from .graph.views import filter_graph, view_graph
+
+    _check_export_options(args)
     ds, g = _load(args)
     if args.format in ("gexf", "graphml", "geojson"):
         from .names.places import place_organisations, with_coordinates
 
         with_coordinates(g, place_organisations(ds.organisations))
-    years = None
-    if args.from_year is not None or args.to_year is not None:
-        years = (args.from_year or 1, args.to_year or 9999)
-    filters = Filters(
-        kinds=tuple(args.kind or ()),
-        countries=tuple(c.upper() for c in args.country or ()),
-        programmes=tuple(args.programme or ()),
-        years=years,
-        shared_only=args.shared_only,
-    )
+    filters = _export_filters_of(args)
     if args.format == "geojson":
         from .export.geojson import write_geojson
 
@@ -588,23 +629,22 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _export_png(args, g, shown, filters)
     positions = layout_positions(g)
     written = write_export(shown, args.format, args.output, positions=positions)
-    for path in written:
-        _emit(f"wrote {path} ({shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges)")
+    _say_written(written, args.output, shown)
     return 0
 
 
-def _compare_text(c: Any, top: int) -> list[str]:
-    """The comparison as lines of text, each list cut at ``top`` items."""
+def _listed(title: str, items: Sequence[str], top: int) -> list[str]:
+    """A titled list of ``items`` with its count, cut at ``top`` items."""
+    head = f"{title} ({len(items):,}):"
+    if not items:
+        return [f"{head} none"]
+    more = len(items) - top
+    tail = [f"  … and {more:,} more (--top or --json lists them)"] if more > 0 else []
+    return [head, *(f"  {item}" for item in items[:top]), *tail]
 
-    def listed(title: str, items: Sequence[str]) -> list[str]:
-        head = f"{title} ({len(items):,}):"
-        if not items:
-            return [f"{head} none"]
-        more = len(items) - top
-        tail = [f"  … and {more:,} more (--top or --json lists them)"] if more > 0 else []
-        return [head, *(f"  {item}" for item in items[:top]), *tail]
 
-    a, b = c.first, c.second
+def _compare_table(a: Any, b: Any) -> str:
+    """The two periods' counts and funding side by side."""
     rows = [
         ["projects", f"{len(a.projects):,}", f"{len(b.projects):,}"],
         ["organisations", f"{a.organisations:,}", f"{b.organisations:,}"],
@@ -625,11 +665,17 @@ def _compare_text(c: Any, top: int) -> list[str]:
             str(b.projects_without_funding),
         ],
     ]
+    return _table(rows, ["", str(a.period), str(b.period)])
+
+
+def _compare_text(c: Any, top: int) -> list[str]:
+    """The comparison as lines of text, each list cut at ``top`` items."""
+    a, b = c.first, c.second
     lines = [
         f"{a.period} compared with {b.period}: a project counts in a period when it runs "
         "at some time in it (a project running in both counts in both, with all its funding).",
         "",
-        *_table(rows, ["", str(a.period), str(b.period)]).splitlines(),
+        *_compare_table(a, b).splitlines(),
         "",
     ]
     if c.undated:
@@ -640,13 +686,13 @@ def _compare_text(c: Any, top: int) -> list[str]:
             + (f" and {more:,} more" if more > 0 else ""),
             "",
         ]
-    lines += listed("Organisations that joined", c.joined)
-    lines += listed("Organisations that left", c.left)
-    lines += listed("Organisations in both periods", c.stayed)
-    lines += listed("Links gained", [f"{x} – {y}" for x, y in c.links_gained])
-    lines += listed("Links lost", [f"{x} – {y}" for x, y in c.links_lost])
-    lines += listed("Links in both periods", [f"{x} – {y}" for x, y in c.links_lasting])
-    lines += listed(
+    lines += _listed("Organisations that joined", c.joined, top)
+    lines += _listed("Organisations that left", c.left, top)
+    lines += _listed("Organisations in both periods", c.stayed, top)
+    lines += _listed("Links gained", [f"{x} – {y}" for x, y in c.links_gained], top)
+    lines += _listed("Links lost", [f"{x} – {y}" for x, y in c.links_lost], top)
+    lines += _listed("Links in both periods", [f"{x} – {y}" for x, y in c.links_lasting], top)
+    lines += _listed(
         "Largest changes in degree centrality (the share of the period's other "
         "organisations it shares a project with)",
         [
@@ -655,17 +701,16 @@ def _compare_text(c: Any, top: int) -> list[str]:
             for x in c.centrality
             if x.change
         ],
+        top,
     )
     return lines
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .analysis.compare import compare_periods, parse_period
+    from .analysis.compare import compare_periods
 
-    first, second = parse_period(args.first), parse_period(args.second)
-    if args.top < 1:
-        raise DefusGraphError(f"--top must be 1 or more, not {args.top}.")
-    found = compare_periods(load_dataset(args.data, encoding=args.encoding), first, second)
+    ds = load_dataset(args.data, encoding=args.encoding)
+    found = compare_periods(ds, args.first, args.second)
     if args.json:
         _emit_json(found.as_dict())
         return 0
@@ -735,95 +780,142 @@ def _run_forwarding(command: list[str], env: dict[str, str]) -> int:
     return 128 - status if status < 0 else status
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``defus-graph``, every command and option described."""
-    parser = argparse.ArgumentParser(
-        prog="defus-graph",
-        description="Explore who works with whom in DEFUS/Efus urban security projects.",
-        epilog="Examples: defus-graph shared --kind city | defus-graph org Düsseldorf | "
-        "defus-graph export --format gexf -o network.gexf",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
-        "--data",
-        type=Path,
-        default=default_data_dir(),
-        metavar="DIR",
-        help=f"data directory (default: ${DATA_ENV}, else your data folder {user_data_dir()} "
-        "once something is saved there, else the example data bundled with defus-graph)",
-    )
-    parser.add_argument(
-        "--encoding",
-        default="utf-8",
-        help="text encoding of input files (default utf-8; cp1252 for "
-        "files saved by Excel on German Windows)",
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what is done")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+# The parser: one small builder per command, called in the order --help lists them.
+# A new command is a cmd_ function, a builder and one line in _COMMANDS.
+_KIND_HELP = "only organisations of this kind"
 
-    def listing(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--json", action="store_true", help="print one JSON document")
-        return p
 
-    p = listing("projects", "list projects with dates, programme, funding and partners")
+def _listing(sub: Any, name: str, help_text: str, description: str = "") -> argparse.ArgumentParser:
+    """A command that lists something, with ``--json``."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        name, help=help_text, description=description or help_text
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    return p
+
+
+def _add_projects(sub: Any) -> None:
+    p = _listing(sub, "projects", "list projects with dates, programme, funding and partners")
     p.set_defaults(func=cmd_projects)
-    p = listing("orgs", "list organisations with kind, country and projects")
-    p.add_argument("--kind", choices=KINDS, help="only organisations of this kind")
-    p.add_argument("--country", metavar="CODE", help="only this country (ISO code, e.g. DE)")
+
+
+def _add_orgs(sub: Any) -> None:
+    p = _listing(sub, "orgs", "list organisations with kind, country and projects")
+    p.add_argument("--kind", choices=KINDS, help=_KIND_HELP)
+    p.add_argument(
+        "--country",
+        type=arguments.country,
+        metavar="COUNTRY",
+        help="only this country: a code or a name in any case (DE, de, Germany, Deutschland)",
+    )
     p.set_defaults(func=cmd_orgs)
-    p = listing("org", "one organisation, found by any of its names, with co-partners")
+
+
+def _add_org(sub: Any) -> None:
+    p = _listing(sub, "org", "one organisation, found by any of its names, with co-partners")
     p.add_argument("name", help="name or alias; case and accents do not matter")
     p.set_defaults(func=cmd_org)
-    p = listing("shared", "organisations in several projects (shared partners)")
+
+
+def _add_shared(sub: Any) -> None:
+    p = _listing(sub, "shared", "organisations in several projects (shared partners)")
     p.add_argument(
-        "--min", type=int, default=2, metavar="N", help="in at least N projects (default 2)"
+        "--min",
+        type=arguments.at_least(1),
+        default=2,
+        metavar="N",
+        help="in at least N projects (default 2)",
     )
-    p.add_argument("--kind", choices=KINDS, help="only organisations of this kind")
+    p.add_argument("--kind", choices=KINDS, help=_KIND_HELP)
     p.set_defaults(func=cmd_shared)
-    p = listing("stats", "counts, components, density and the most central organisations")
+
+
+def _add_stats(sub: Any) -> None:
+    p = _listing(sub, "stats", "counts, components, density and the most central organisations")
     p.set_defaults(func=cmd_stats)
-    p = listing("path", "the shortest chain of projects linking two organisations")
+
+
+def _add_path(sub: Any) -> None:
+    p = _listing(sub, "path", "the shortest chain of projects linking two organisations")
     p.add_argument("a", help="first organisation")
     p.add_argument("b", help="second organisation")
     p.set_defaults(func=cmd_path)
-    p = listing("suggest", "who to invite: organisations that worked with the partners of NAME")
-    p.description = (
+
+
+def _add_suggest(sub: Any) -> None:
+    p = _listing(
+        sub,
+        "suggest",
+        "who to invite: organisations that worked with the partners of NAME",
         "Organisations that are not yet partners of NAME (an organisation, or a project's "
         "consortium) but have worked with its partners, ranked so that a partner who works "
         "with few others counts more than one who works with everyone; each with the "
         "partners and projects that make the case. A name that is both an organisation's "
-        "and a project's means the organisation."
+        "and a project's means the organisation.",
     )
     p.add_argument("name", help="organisation (any of its names) or project acronym")
-    p.add_argument("--kind", choices=KINDS, help="only organisations of this kind")
+    p.add_argument("--kind", choices=KINDS, help=_KIND_HELP)
     p.add_argument(
-        "--country", metavar="CODE", help="only this country (ISO code such as DE, or a name)"
+        "--country",
+        type=arguments.country,
+        metavar="COUNTRY",
+        help="only this country: a code or a name in any case (DE, de, Germany, Deutschland)",
     )
-    p.add_argument("--top", type=int, default=10, metavar="N", help="how many to list (default 10)")
+    p.add_argument(
+        "--top",
+        type=arguments.at_least(1),
+        default=10,
+        metavar="N",
+        help="how many to list (default 10)",
+    )
     p.set_defaults(func=cmd_suggest)
-    p = listing("compare", "two periods compared: who joined, who left, links gained and lost")
-    p.description = (
+
+
+def _add_compare(sub: Any) -> None:
+    p = _listing(
+        sub,
+        "compare",
+        "two periods compared: who joined, who left, links gained and lost",
         "Compare the network of the projects running in period FROM with that of TO: "
         "organisations that joined, left or stayed, links gained and lost, the largest "
         "changes in degree centrality, projects and funding per period. A project counts "
-        "in a period when it runs at some time in it; projects with no dates are in neither."
+        "in a period when it runs at some time in it; projects with no dates are in neither.",
     )
-    p.add_argument("first", metavar="FROM", help="first period, such as 2014-2017 (or one year)")
-    p.add_argument("second", metavar="TO", help="second period, such as 2018-2021")
     p.add_argument(
-        "--top", type=int, default=20, metavar="N", help="list at most N of each (default 20)"
+        "first",
+        type=arguments.period,
+        metavar="FROM",
+        help="first period, such as 2014-2017 (or one year)",
+    )
+    p.add_argument(
+        "second", type=arguments.period, metavar="TO", help="second period, such as 2018-2021"
+    )
+    p.add_argument(
+        "--top",
+        type=arguments.at_least(1),
+        default=20,
+        metavar="N",
+        help="list at most N of each (default 20)",
     )
     p.set_defaults(func=cmd_compare)
-    p = listing("validate", "check a data directory and list every problem at once")
-    p.add_argument("dir", nargs="?", type=Path, help="directory to check (default: --data)")
+
+
+def _add_validate(sub: Any) -> None:
+    p = _listing(sub, "validate", "check a data directory and list every problem at once")
+    p.add_argument(
+        "dir", nargs="?", type=arguments.input_dir, help="directory to check (default: --data)"
+    )
     p.set_defaults(func=cmd_validate)
+
+
+def _add_ingest(sub: Any) -> None:
     p = sub.add_parser(
         "ingest",
         help="read project pages, spreadsheets and CORDIS exports into a data directory",
         description="Read DEFUS project pages, spreadsheets (CSV or .xlsx: one row per "
         "organisation and project, or this tool's own four tables) and CORDIS exports "
-        "(project.csv with organization.csv) and merge what they state into the tables "
+        "(project.csv with organization.csv, or the ZIP archive CORDIS publishes them in) "
+        "and merge what they state into the tables "
         "in --out (created if missing). Organisations are joined by PIC, then by name "
         "or alias ignoring case and accents; nothing less certain is merged (see "
         "'duplicates'). Re-reading a file replaces what it said before; nothing is "
@@ -832,11 +924,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "files",
         nargs="+",
-        type=Path,
+        type=arguments.input_file,
         metavar="FILE",
-        help="pages (.txt), spreadsheets (.csv, .xlsx), CORDIS project and organization files",
+        help="pages (.txt), spreadsheets (.csv, .xlsx), CORDIS project and organization "
+        "files or their .zip archive",
     )
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="data directory")
+    p.add_argument(
+        "--out", type=arguments.output_dir, required=True, metavar="DIR", help="data directory"
+    )
     p.add_argument(
         "--format",
         choices=FORMATS,
@@ -852,15 +947,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(func=cmd_ingest)
-    p = listing("duplicates", "organisations that are likely one, with a score and the reason")
+
+
+def _add_duplicates(sub: Any) -> None:
+    p = _listing(
+        sub, "duplicates", "organisations that are likely one, with a score and the reason"
+    )
     p.add_argument(
         "--min-score",
-        type=float,
+        type=arguments.fraction,
         default=0.5,
         metavar="S",
         help="only suggestions scored at least S, from 0 to 1 (default 0.5)",
     )
     p.set_defaults(func=cmd_duplicates)
+
+
+def _add_merge(sub: Any) -> None:
     p = sub.add_parser(
         "merge",
         help="merge one organisation into another, after you confirm",
@@ -872,10 +975,51 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("other", help="the organisation merged into it (any of its names)")
     p.add_argument("--yes", action="store_true", help="do not ask")
     p.set_defaults(func=cmd_merge)
+
+
+def _export_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--kind",
+        action="append",
+        choices=KINDS,
+        help="keep organisations of this kind (repeatable)",
+    )
+    p.add_argument(
+        "--country",
+        action="append",
+        type=arguments.country,
+        metavar="COUNTRY",
+        help="keep organisations of this country, a code or a name (repeatable)",
+    )
+    p.add_argument(
+        "--programme",
+        action="append",
+        metavar="NAME",
+        help="keep projects of this programme (repeatable)",
+    )
+    p.add_argument(
+        "--from-year",
+        type=arguments.year,
+        metavar="YEAR",
+        help="keep projects running in or after YEAR",
+    )
+    p.add_argument(
+        "--to-year",
+        type=arguments.year,
+        metavar="YEAR",
+        help="keep projects running in or before YEAR",
+    )
+    p.add_argument(
+        "--shared-only", action="store_true", help="keep only organisations in two or more projects"
+    )
+
+
+def _add_export(sub: Any) -> None:
     p = sub.add_parser(
         "export",
         help="write the network for Gephi or as a web page",
-        description="Write the network, filtered, in a format Gephi or a browser opens.",
+        description="Write the network, filtered, in a format Gephi or a browser opens. "
+        "Says on stdout each file it wrote.",
     )
     p.add_argument(
         "--format",
@@ -894,51 +1038,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="projects and organisations (default), organisations linked by "
         "shared projects, or projects linked by shared organisations",
     )
-    p.add_argument(
-        "--kind",
-        action="append",
-        choices=KINDS,
-        help="keep organisations of this kind (repeatable)",
-    )
-    p.add_argument(
-        "--country",
-        action="append",
-        metavar="CODE",
-        help="keep organisations of this country (repeatable)",
-    )
-    p.add_argument(
-        "--programme",
-        action="append",
-        metavar="NAME",
-        help="keep projects of this programme (repeatable)",
-    )
-    p.add_argument(
-        "--from-year", type=int, metavar="YEAR", help="keep projects running in or after YEAR"
-    )
-    p.add_argument(
-        "--to-year", type=int, metavar="YEAR", help="keep projects running in or before YEAR"
-    )
-    p.add_argument(
-        "--shared-only", action="store_true", help="keep only organisations in two or more projects"
-    )
+    _export_filters(p)
     p.add_argument(
         "--backbone",
-        type=float,
+        type=arguments.alpha,
         metavar="ALPHA",
         help="with --view orgs or projects: keep only the links that are strong for at least "
         "one of their ends (disparity filter at significance ALPHA, such as 0.05)",
     )
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="PATH", help="file to write")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=arguments.output_file,
+        required=True,
+        metavar="PATH",
+        help="file to write",
+    )
     p.set_defaults(func=cmd_export)
-    p = listing("places", "where each organisation is, and where that comes from")
-    p.description = (
+
+
+def _add_places(sub: Any) -> None:
+    p = _listing(
+        sub,
+        "places",
+        "where each organisation is, and where that comes from",
         "Each organisation's latitude, longitude and city, with the source: 'data' (its own "
         "coordinates), 'gazetteer: GeoNames ID NAME' (a city's name matched exactly, in its "
         "country, on GeoNames cities of 15,000 inhabitants or more, offline), 'city: CITY, "
         "GeoNames ID NAME' (its city column), or 'not placed: REASON'. Ambiguous names and "
-        "regions (whose centroid no offline source gives) are never guessed."
+        "regions (whose centroid no offline source gives) are never guessed.",
     )
     p.set_defaults(func=cmd_places)
+
+
+def _add_serve(sub: Any) -> None:
     p = sub.add_parser(
         "serve",
         help="open the dashboard on --data",
@@ -946,13 +1079,66 @@ def build_parser() -> argparse.ArgumentParser:
         "(this machine only, no usage statistics) from any directory; Ctrl-C or SIGTERM stops "
         "it and its server.",
     )
-    p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    p.add_argument("--port", type=arguments.port, default=8501, help="port (default 8501)")
     p.add_argument(
         "--address",
         default="127.0.0.1",
         help="address to listen on (default 127.0.0.1, this machine only)",
     )
     p.set_defaults(func=cmd_serve)
+
+
+_COMMANDS: tuple[Callable[[Any], None], ...] = (
+    _add_projects,
+    _add_orgs,
+    _add_org,
+    _add_shared,
+    _add_stats,
+    _add_path,
+    _add_suggest,
+    _add_compare,
+    _add_validate,
+    _add_ingest,
+    _add_duplicates,
+    _add_merge,
+    _add_export,
+    _add_places,
+    _add_serve,
+)
+
+
+def _global_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--data",
+        type=arguments.input_dir,
+        default=default_data_dir(),
+        metavar="DIR",
+        help=f"data directory (default: ${DATA_ENV}, else your data folder {user_data_dir()} "
+        "once something is saved there, else the example data bundled with defus-graph)",
+    )
+    parser.add_argument(
+        "--encoding",
+        type=arguments.encoding,
+        default="utf-8",
+        help="text encoding of input files (default utf-8; cp1252 for "
+        "files saved by Excel on German Windows)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what is done")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``defus-graph``, every command and option described."""
+    parser = argparse.ArgumentParser(
+        prog="defus-graph",
+        description="Explore who works with whom in DEFUS/Efus urban security projects.",
+        epilog="Examples: defus-graph shared --kind city | defus-graph org Düsseldorf | "
+        "defus-graph export --format gexf -o network.gexf",
+    )
+    _global_options(parser)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add_command in _COMMANDS:
+        add_command(sub)
     return parser
 
 
@@ -965,6 +1151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         status: int = args.func(args)
+    except UsageError as err:
+        print(f"defus-graph {args.command}: error: {err}", file=sys.stderr)
+        return 2
     except DefusGraphError as err:
         print(f"defus-graph: {err}", file=sys.stderr)
         return 1
@@ -973,6 +1162,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Python's own flush at exit would fail again, so stdout points nowhere from here.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # 128 + SIGPIPE, what a shell reports for a pipe closed early
+    except OSError as err:
+        # What the system refused (a full disk, a folder made read-only meanwhile): its own
+        # words, with the path, never a traceback.
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"defus-graph: {where}{err.strerror or err}", file=sys.stderr)
+        return 1
     return status
 
 

@@ -27,6 +27,7 @@ from .errors import DataError, InputError
 from .model import Alias, Dataset, Organisation, Participation, Project
 from .names.resolve import Resolver
 from .names.vocabulary import kind_from_name
+from .sources.archive import expand_archives
 from .sources.detect import read_inputs, read_paths
 from .sources.facts import Mention, SourceFacts
 
@@ -442,5 +443,7 @@ def ingest_files(
     encoding: str | None = None,
     fmt: str | None = None,
 ) -> Dataset:
-    """``ds`` with the facts of every file in ``paths``, merged in order."""
-    return ingest(read_paths(paths), ds, fmt=fmt, encoding=encoding).dataset
+    """``ds`` with the facts of every file in ``paths``, merged in order; a CORDIS archive
+    gives its project.csv and organization.csv (see :mod:`defus_graph.sources.archive`)."""
+    inputs = list(expand_archives(read_paths(paths)).files)
+    return ingest(inputs, ds, fmt=fmt, encoding=encoding).dataset

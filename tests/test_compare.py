@@ -254,13 +254,16 @@ def test_cli_compare_text_says_what_counts(capsys: pytest.CaptureFixture[str]) -
     [
         (["2018-2014", "2019"], "ends before it starts"),
         (["2014-2018", "soon"], '"soon" is not a period'),
-        (["2014", "2019", "--top", "0"], "--top must be 1 or more"),
+        (["2014", "2019", "--top", "0"], "--top: must be 1 or more"),
     ],
 )
 def test_cli_compare_refuses_bad_periods(
     capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
-    assert main(["compare", *args]) == 1
+    # A period that cannot be read is a mistake in the command line: argparse's status 2.
+    with pytest.raises(SystemExit) as stop:
+        main(["compare", *args])
+    assert stop.value.code == 2
     captured = capsys.readouterr()
     assert message in captured.err
     assert "Traceback" not in captured.err

@@ -117,6 +117,12 @@ def test_country_filter_keeps_only_that_country() -> None:
     assert "Düsseldorf" in set(orgs["Organisation"])
 
 
+def test_country_filter_names_the_countries() -> None:
+    # Typing a name ("Germ") finds the code the data holds: the options show both.
+    options = run().multiselect(key=state.COUNTRIES).options
+    assert "Germany (DE)" in options and "France (FR)" in options
+
+
 def test_shared_only_keeps_organisations_in_two_projects() -> None:
     at = run()
     at.checkbox(key=state.SHARED_ONLY).check().run()

@@ -113,7 +113,10 @@ def test_a_missing_folder_is_an_error_and_nothing_is_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "nowhere" / "map.geojson"
-    assert main(["--data", str(DATA), "export", "--format", "geojson", "-o", str(out)]) == 1
+    # A file to write in a folder that does not exist is a mistake in the command line.
+    with pytest.raises(SystemExit) as stop:
+        main(["--data", str(DATA), "export", "--format", "geojson", "-o", str(out)])
+    assert stop.value.code == 2
     assert "does not exist" in capsys.readouterr().err
     assert not out.parent.exists()
 
@@ -193,6 +196,6 @@ def test_views_and_backbones_are_refused_for_geojson(
 ) -> None:
     out = tmp_path / "map.geojson"
     args = ["--data", str(DATA), "export", "--format", "geojson", *option, "-o", str(out)]
-    assert main(args) == 1
+    assert main(args) == 2  # options that do not go together: a usage error
     assert "do not apply to --format geojson" in capsys.readouterr().err
     assert not out.exists()

@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("analysis",),
     ("draw",),
     ("export",),
-    ("cli", "__main__", "dashboard"),
+    ("cli", "arguments", "__main__", "dashboard"),
 )
 
 

@@ -247,8 +247,9 @@ def test_cli_writes_the_picture(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main([*args, "--country", "DE", "-o", str(out)]) == 0
     assert f"wrote {out}" in capsys.readouterr().out
     assert Image.open(out).size == (3508, 2480)
-    assert main([*args, "-o", str(tmp_path / "missing" / "x.png")]) == 1
-    assert "does not exist" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:  # a usage error, before anything is drawn
+        main([*args, "-o", str(tmp_path / "missing" / "x.png")])
+    assert stop.value.code == 2 and "does not exist" in capsys.readouterr().err
     assert not (tmp_path / "missing").exists()
 
 

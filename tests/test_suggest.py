@@ -268,14 +268,34 @@ def test_cli_text_lists_the_reasons(capsys: pytest.CaptureFixture[str]) -> None:
     [
         (["Roterdam"], 'No organisation or project named "Roterdam". Did you mean "Rotterdam"'),
         (["brige"], 'Did you mean "Liège", "BRIDGE"?'),
-        (["Augsburg", "--country", "Germny"], '"Germny" is neither a country code'),
-        (["Augsburg", "--top", "0"], "--top must be 1 or more"),
     ],
 )
 def test_cli_errors_exit_1_with_a_message(
     capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
     assert main(["suggest", *args]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["Augsburg", "--country", "Germny"],
+            '"Germny" is neither a country code nor a country name this tool knows. '
+            "Did you mean Germany (DE)?",
+        ),
+        (["Augsburg", "--top", "0"], "argument --top: must be 1 or more, not 0."),
+    ],
+)
+def test_cli_argument_errors_exit_2_with_a_message(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["suggest", *args])
+    assert stop.value.code == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert message in captured.err

@@ -36,7 +36,6 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from ..errors import DefusGraphError
 from ..graph.bipartite import (
     ORGANISATION,
     incidence_matrix,
@@ -46,7 +45,7 @@ from ..graph.bipartite import (
     project_id,
 )
 from ..model import Alias, Dataset
-from ..names.countries import country_code
+from ..names.countries import country_filter
 from ..names.normal import name_keys
 
 __all__ = [
@@ -96,26 +95,6 @@ def partner_weights(degrees: npt.NDArray[np.int64], index: str) -> npt.NDArray[n
         out = 1.0 / np.log(np.maximum(k, 2.0))
         return out
     raise ValueError(f"index must be one of {', '.join(INDICES)}, not {index!r}")
-
-
-def country_filter(text: str) -> str:
-    """The ISO code a ``--country`` value means: a code (``DE``, ``de``, ``UK``) or a name.
-
-    Raises :class:`DefusGraphError` saying what was expected.
-
-    Examples
-    --------
-    >>> country_filter("de"), country_filter("Germany"), country_filter("Spanien")
-    ('DE', 'DE', 'ES')
-    """
-    stripped = text.strip()
-    code = country_code(stripped.upper() if len(stripped) == 2 else stripped)
-    if code is None:
-        raise DefusGraphError(
-            f'"{stripped}" is neither a country code nor a country name this tool knows. '
-            "Give a two-letter ISO code such as DE, FR or NL, or a name such as Germany."
-        )
-    return code
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from ..graph.views import VIEW_LABELS, VIEWS, Filters
+from ..names.countries import country_label
 from . import state
 from .component import clicked_node
 from .data import Network
@@ -201,7 +202,10 @@ def filter_controls(net: Network) -> tuple[Filters, str]:
     ):
         _keep_known(key, options)
     kinds = st.multiselect("Kind of organisation", net.kinds, key=state.KINDS)
-    countries = st.multiselect("Country", net.countries, key=state.COUNTRIES)
+    # Codes stay the values; the labels name the country, so that typing "Germ" or "DE" finds it.
+    countries = st.multiselect(
+        "Country", net.countries, key=state.COUNTRIES, format_func=country_label
+    )
     programmes = st.multiselect("Programme", net.programmes, key=state.PROGRAMMES)
     years: tuple[int, int] | None = None
     if net.years is not None and net.years[0] < net.years[1]:

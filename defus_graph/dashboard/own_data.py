@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -33,6 +33,7 @@ from ..errors import DataError, InputError
 from ..model import Dataset, Organisation, Project
 from ..names.duplicates import Suggestion, merge_organisations, suggest_duplicates
 from ..reading import Reading, reading_report
+from ..sources.archive import expand_archives
 
 __all__ = [
     "ENCODINGS",
@@ -54,10 +55,12 @@ __all__ = [
     "with_uploads",
 ]
 
-#: Largest file accepted, in megabytes (also ``server.maxUploadSize`` in .streamlit/config.toml).
-MAX_FILE_MB = 50
+#: Largest file accepted, in megabytes (also ``server.maxUploadSize`` in .streamlit/config.toml):
+#: a whole programme's project.csv (Horizon 2020's, every abstract included, about 70 MB),
+#: or its CORDIS archive, fits.
+MAX_FILE_MB = 200
 #: Largest total of the files uploaded at once, in megabytes.
-MAX_TOTAL_MB = 100
+MAX_TOTAL_MB = 300
 _MB = 1024 * 1024
 
 #: Text encodings offered for uploads: label -> the ``encoding`` given to ingest.
@@ -190,8 +193,17 @@ class Preview:
         return self.dataset is not None and not self.problems
 
 
+def _no_progress(fraction: float, text: str) -> None:
+    """Progress goes nowhere unless the screen asks for it."""
+
+
 def preview_uploads(
-    uploads: Sequence[Upload], current: Dataset, current_key: str, *, encoding: str | None = None
+    uploads: Sequence[Upload],
+    current: Dataset,
+    current_key: str,
+    *,
+    encoding: str | None = None,
+    progress: Callable[[float, str], object] = _no_progress,
 ) -> Preview:
     """What ``uploads`` add to ``current`` (the data on screen), without applying anything.
 
@@ -201,6 +213,9 @@ def preview_uploads(
     current : the dataset on screen; it is not changed.
     current_key : its key (see :class:`SessionData`).
     encoding : None detects it (see :func:`defus_graph.sources.detect.read_inputs`).
+    progress : called with the share done (0 to 1) and what is being done, as a
+        large file takes a while: archives are unpacked (CORDIS ZIPs give their
+        project.csv and organization.csv), then the files read and merged.
 
     Returns
     -------
@@ -215,15 +230,23 @@ def preview_uploads(
     if too_big:
         return Preview(tuple(names), key, None, problems=tuple(too_big))
     try:
-        reading = reading_report(
-            [(n, u.data) for n, u in zip(names, uploads, strict=True)],
-            current,
-            encoding=encoding,
-        )
+        progress(0.0, "Unpacking archives…")
+        expanded = expand_archives([(n, u.data) for n, u in zip(names, uploads, strict=True)])
+        size = sum(len(data) for _, data in expanded.files) / _MB
+        progress(0.1, f"Reading {', '.join(n for n, _ in expanded.files)} ({size:,.1f} MB)…")
+        reading = reading_report(list(expanded.files), current, encoding=encoding)
+        progress(1.0, "Read.")
     except DataError as err:
         return Preview(
             tuple(names), key, None, problems=tuple(_for_screen(p) for p in err.problems)
         )
+    return _what_is_new(current, reading, tuple(names), key, expanded.notes)
+
+
+def _what_is_new(
+    current: Dataset, reading: Reading, names: tuple[str, ...], key: str, notes: Sequence[str]
+) -> Preview:
+    """The preview of a reading that succeeded: what it adds to ``current``."""
     result = reading.ingested
     ds = result.dataset
     old_projects = {p.acronym for p in current.projects}
@@ -231,10 +254,10 @@ def preview_uploads(
     old_pairs = {(pa.project, pa.organisation) for pa in current.participations}
     new_pairs = [pa for pa in ds.participations if (pa.project, pa.organisation) not in old_pairs]
     return Preview(
-        files=tuple(names),
+        files=names,
         key=key,
         dataset=ds,
-        notes=result.notes,
+        notes=(*notes, *result.notes),
         new_projects=tuple(p for p in ds.projects if p.acronym not in old_projects),
         new_organisations=tuple(o for o in ds.organisations if o.name not in old_orgs),
         new_participations=len(new_pairs),

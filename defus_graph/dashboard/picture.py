@@ -8,13 +8,13 @@ screen shows it before any zoom or drag.
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
 from ..draw.focus import FocusedView
 from ..draw.scene import About, files_dated, picture_title
 from ..export.png import drawn_png
 from ..graph.views import Filters
-from ..store.tables import DATA_ENV
+from ..store.folders import is_bundled
 from .data import Network, View
 
 __all__ = ["data_about", "picture_file"]
@@ -27,7 +27,7 @@ def data_about(net: Network) -> tuple[str, str]:
     """
     if not net.folder:
         return "data added in this browser tab", "not saved"
-    name = "Bundled data" if not os.environ.get(DATA_ENV) else net.folder
+    name = "Bundled data" if is_bundled(Path(net.folder)) else net.folder
     return name, files_dated(mtime for _, mtime, _ in net.stamp)
 
 

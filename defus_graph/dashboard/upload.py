@@ -54,7 +54,7 @@ DUPLICATES_SHOWN = 20
 #: How many projects of each added file the reading report shows (a CORDIS export has thousands).
 READING_PROJECTS_SHOWN = 200
 
-_TYPES = ["csv", "tsv", "txt", "xlsx"]
+_TYPES = ["csv", "tsv", "txt", "xlsx", "zip"]
 
 
 def _session() -> SessionData | None:
@@ -256,8 +256,12 @@ def _preview(uploads: list[Upload], net: Network, encoding: str | None) -> Previ
     ).hexdigest()
     if isinstance(kept, tuple) and kept[0] == marker:
         return kept[1]  # type: ignore[no-any-return]
-    with st.spinner("Reading the files…"):
-        preview = preview_uploads(uploads, net.dataset, net.key, encoding=encoding)
+    # A whole programme (70 MB) takes a while: say what is being read.
+    bar = st.progress(0.0, text="Reading the files…")
+    preview = preview_uploads(
+        uploads, net.dataset, net.key, encoding=encoding, progress=lambda f, t: bar.progress(f, t)
+    )
+    bar.empty()
     st.session_state[state.PREVIEW] = (marker, preview)
     return preview
 
@@ -282,7 +286,8 @@ def upload_section(saved: Network, net: Network) -> None:
     """Choose files, see what they add or what is wrong with them, then add them (or not)."""
     st.markdown(
         "Add spreadsheets (.csv, .xlsx), CORDIS exports (project.csv and organization.csv "
-        "together) or DEFUS project pages (.txt) to the data shown. You see what they add "
+        "together, or the ZIP archive CORDIS publishes them in) or DEFUS project pages (.txt) "
+        "to the data shown. You see what they add "
         "first; they are kept in this browser tab only, until you save."
     )
     files = st.file_uploader(

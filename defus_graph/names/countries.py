@@ -5,9 +5,21 @@ Kept in the package so that nothing is looked up on the network.
 
 from __future__ import annotations
 
+import difflib
+
+from ..errors import DefusGraphError
 from .normal import normalise
 
-__all__ = ["ISO_CODES", "OTHER_CODES", "country_code", "is_country_code"]
+__all__ = [
+    "ISO_CODES",
+    "OTHER_CODES",
+    "closest_countries",
+    "country_code",
+    "country_filter",
+    "country_label",
+    "country_name",
+    "is_country_code",
+]
 
 #: Every officially assigned ISO 3166-1 alpha-2 code.
 ISO_CODES: frozenset[str] = frozenset(
@@ -102,3 +114,78 @@ def country_code(text: str) -> str | None:
         code = _EU_CODES.get(upper, upper)
         return code if is_country_code(code) else None
     return _BY_NAME.get(normalise(stripped))
+
+
+def country_name(code: str) -> str:
+    """The English name of the country ``code`` stands for, or ``code`` itself if none is kept.
+
+    Examples
+    --------
+    >>> country_name("DE"), country_name("XK"), country_name("ZZ")
+    ('Germany', 'Kosovo', 'ZZ')
+    """
+    names = _NAMES.get(code)
+    return names[0] if names else code
+
+
+def country_label(code: str) -> str:
+    """How a filter shows the country ``code``: its name with the code, or the code alone.
+
+    Examples
+    --------
+    >>> country_label("DE"), country_label("ZZ")
+    ('Germany (DE)', 'ZZ')
+    """
+    name = country_name(code)
+    return f"{name} ({code})" if name != code else code
+
+
+def closest_countries(text: str, *, limit: int = 3) -> list[str]:
+    """Countries written like ``text``, closest first, as ``"Germany (DE)"``: for "did you mean".
+
+    Only names nearly as close as the closest count, so that a typo gets one answer.
+
+    Examples
+    --------
+    >>> closest_countries("Germny"), closest_countries("Deutchland")
+    (['Germany (DE)'], ['Germany (DE)'])
+    >>> closest_countries("zzzzzz")
+    []
+    """
+    key = normalise(text)
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, key, name).ratio(), name) for name in _BY_NAME),
+        reverse=True,
+    )
+    if not scored or scored[0][0] < 0.75:
+        return []
+    floor = max(0.75, scored[0][0] - 0.1)
+    found: list[str] = []
+    for ratio, name in scored:
+        label = f"{country_name(_BY_NAME[name])} ({_BY_NAME[name]})"
+        if ratio >= floor and label not in found:
+            found.append(label)
+    return found[:limit]
+
+
+def country_filter(text: str) -> str:
+    """The ISO code a user means by ``text``: a code in any case (``DE``, ``de``, ``UK``) or a
+    name (``Germany``, ``Deutschland``), as a ``--country`` option or a filter takes it.
+
+    Raises :class:`DefusGraphError` saying what was expected, with the closest names.
+
+    Examples
+    --------
+    >>> country_filter("de"), country_filter("Germany"), country_filter("Spanien")
+    ('DE', 'DE', 'ES')
+    """
+    stripped = text.strip()
+    code = country_code(stripped.upper() if len(stripped) == 2 else stripped)
+    if code is not None:
+        return code
+    close = closest_countries(stripped)
+    guess = f" Did you mean {' or '.join(close)}?" if close else ""
+    raise DefusGraphError(
+        f'"{stripped}" is neither a country code nor a country name this tool knows.{guess} '
+        "Give a two-letter ISO code such as DE, FR or NL, or a name such as Germany."
+    )
