@@ -8,14 +8,16 @@ document on stdout).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__, arguments
 from .cells import escape_controls
@@ -25,9 +27,10 @@ from .sources.detect import FORMATS
 from .store.folders import default_data_dir, is_bundled, save_dir, user_data_dir
 from .store.tables import (
     DATA_ENV,
-    FILES,
+    NO_TABLES,
     check_dataset,
     load_dataset,
+    load_folder,
     save_dataset,
 )
 
@@ -356,9 +359,10 @@ def _note(text: str) -> None:
     sys.stderr.flush()
 
 
-def _save_checked(ds: Dataset, out: Path) -> None:
-    """Write ``ds`` to ``out`` only if it reads back without a problem."""
-    save_dataset(ds, out, check=True)
+def _save_checked(ds: Dataset, out: Path, since: str) -> None:
+    """Write ``ds`` to ``out`` only if it reads back without a problem and no one saved
+    ``out`` since its tables were read (their state ``since``)."""
+    save_dataset(ds, out, check=True, since=since)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -367,9 +371,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .sources.detect import read_paths
 
     out: Path = args.out
-    existing = Dataset()
-    if out.exists() and any((out / name).exists() for name in FILES):
-        existing = load_dataset(out, allow_missing=True)
+    existing, since = Dataset(), NO_TABLES
+    if out.is_dir():
+        loaded = load_folder(out, allow_missing=True)
+        existing, since = loaded.dataset, loaded.state
     # utf-8, the global default, lets inputs be detected (UTF-8, else cp1252 with a note).
     encoding = (
         None if args.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else args.encoding
@@ -386,7 +391,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         _note(note)
     merged = result.dataset
     # Check the result exactly as it will be read back before touching ``out``.
-    _save_checked(merged, out)
+    _save_checked(merged, out, since)
     summary = _summary(merged)
     if args.json:
         _emit_json({"out": str(out), "written": True, **summary})
@@ -452,7 +457,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from .analysis.records import find_organisation
     from .names.duplicates import merge_organisations, suggest_duplicates
 
-    ds = load_dataset(args.data, encoding=args.encoding)
+    loaded = load_folder(args.data, encoding=args.encoding)
+    ds = loaded.dataset
     keep, other = find_organisation(ds, args.keep), find_organisation(ds, args.other)
     suggested = next(
         (s for s in suggest_duplicates(ds, min_score=0.0) if {s.keep, s.other} == {keep, other}),
@@ -481,7 +487,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
             return 1
     # The bundled example is never written: the merge goes to the user's data folder.
     target = save_dir(args.data)
-    _save_checked(merged, target)
+    # Saved against what was read; a user's folder saved to first must still have no tables.
+    _save_checked(merged, target, loaded.state if target == args.data else NO_TABLES)
     if target == args.data:
         _emit(f'Merged "{other}" into "{keep}" in {target}; the previous tables are in .previous/.')
     else:
@@ -1142,6 +1149,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """SIGTERM ends a command as Ctrl-C would: what it was writing is removed on the way out.
+
+    Python's default dies on the spot, leaving a save's temporary files behind.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_signal(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
@@ -1150,7 +1177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s"
     )
     try:
-        status: int = args.func(args)
+        with _sigterm_as_exit():
+            status: int = args.func(args)
     except UsageError as err:
         print(f"defus-graph {args.command}: error: {err}", file=sys.stderr)
         return 2

@@ -473,3 +473,31 @@ def test_session_data_describes_itself() -> None:
     assert SessionData(Dataset(), "k", "b").describe("Bundled data") == "Bundled data (not saved)"
     empty = Preview(("a.csv",), "k", None)
     assert not empty.ok
+
+
+def test_save_is_refused_when_someone_saved_unseen_meanwhile(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another user's save that the files' times do not show (same second, same size, or
+    between the check and the write) is refused under the folder's lock all the same."""
+    from defus_graph.dashboard import data
+
+    stamp = data._stamp(folder)
+    monkeypatch.setattr(data, "_stamp", lambda directory: stamp)
+    at = choose(start(), GERMAN)
+    at.button(key="upload_apply").click()
+    rerun(at)
+    at.button(key="save_ask").click()
+    rerun(at)
+    at.checkbox(key=state.SAVE_CONFIRM).check()
+    rerun(at)
+    theirs = load_dataset(folder)
+    theirs = replace(theirs, aliases=theirs.aliases[:-1])
+    save_dataset(theirs, folder)  # the other user's save
+    saved = contents(folder)
+    at.button(key="save_now").click()
+    rerun(at)
+    shown = at.error[0].value.replace("\\", "")  # as the page shows it, without md's escapes
+    assert "Not saved: the data changed since you opened it: reload" in shown
+    assert contents(folder) == saved
+    assert load_dataset(folder) == theirs

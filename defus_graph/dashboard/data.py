@@ -40,7 +40,7 @@ from ..graph.bipartite import graph_from_dataset
 from ..graph.views import VIEWS, Filters, ViewTooLarge, filter_graph, view_graph, year_span
 from ..model import Dataset
 from ..store.snapshot import read_positions, write_positions
-from ..store.tables import FILES, load_with_key
+from ..store.tables import FILES, load_folder
 from . import frames
 from .own_data import folder_key
 from .search import SearchIndex
@@ -69,7 +69,9 @@ class Network:
     ``key`` identifies its content; ``stamp`` is the folder's state it was read
     from (empty for data held in a session). A saved folder's network also
     carries the ``folder`` and the ``content`` key of the tables it was read
-    from, under which its layouts are kept beside the folder's snapshot.
+    from, under which its layouts are kept beside the folder's snapshot, and
+    the ``state`` of those tables, against which a save checks that no one
+    saved the folder since.
     """
 
     dataset: Dataset
@@ -83,6 +85,7 @@ class Network:
     key: str
     folder: str = ""
     content: str = ""
+    state: str = ""
 
 
 def _stamp(directory: Path) -> Stamp:
@@ -99,7 +102,9 @@ def _stamp(directory: Path) -> Stamp:
     return tuple(out)
 
 
-def _derive(ds: Dataset, key: str, stamp: Stamp, folder: str = "", content: str = "") -> Network:
+def _derive(
+    ds: Dataset, key: str, stamp: Stamp, folder: str = "", content: str = "", state: str = ""
+) -> Network:
     g = graph_from_dataset(ds)
     return Network(
         dataset=ds,
@@ -115,13 +120,15 @@ def _derive(ds: Dataset, key: str, stamp: Stamp, folder: str = "", content: str 
         key=key,
         folder=folder,
         content=content,
+        state=state,
     )
 
 
 @st.cache_resource(show_spinner="Reading the data…", max_entries=4)
 def _network(directory: str, stamp: Stamp) -> Network:
-    ds, content = load_with_key(Path(directory))
-    return _derive(ds, folder_key(directory, stamp), stamp, directory, content or "")
+    loaded = load_folder(Path(directory))
+    key = folder_key(directory, stamp)
+    return _derive(loaded.dataset, key, stamp, directory, loaded.key or "", loaded.state)
 
 
 @st.cache_resource(show_spinner="Drawing the data…", max_entries=8)

@@ -17,7 +17,7 @@ from ..errors import DataError, DefusGraphError
 from ..model import Dataset
 from ..reading import Reading
 from ..store.folders import is_bundled, save_dir
-from ..store.tables import FILES, PREVIOUS_DIR, save_dataset
+from ..store.tables import FILES, NO_TABLES, PREVIOUS_DIR, StaleDataError, save_dataset
 from . import state
 from .data import Network, load_network, network_of, saved_key
 from .own_data import (
@@ -214,15 +214,23 @@ def _save(directory: Path, session: SessionData) -> None:
     replaces = _holds_tables(target)
     st.session_state[state.SAVE_PENDING] = False
     st.session_state[state.SAVE_CONFIRM] = False
+    stale = (
+        f"Not saved: the data changed since you opened it: reload. The files in {target} "
+        "changed since you started adding data (someone saved them); nothing was saved, so "
+        "their change is kept. Go back to the saved data and add your files again."
+    )
     if saved_key(directory) != session.base_key:
-        _notice(
-            "error",
-            f"Not saved: the files in {directory} changed since you started adding data. "
-            "Go back to the saved data and add your files again.",
-        )
+        _notice("error", stale)
         return
     try:
-        save_dataset(session.dataset, target)
+        # Against the state the session started from, checked again under the folder's
+        # lock: another user's save between the check above and this one is refused too.
+        # The user's own folder, saved to first instead of the example, must hold no tables.
+        since = load_network(directory).state if target == directory else NO_TABLES
+        save_dataset(session.dataset, target, since=since)
+    except (StaleDataError, DataError):
+        _notice("error", stale)
+        return
     except OSError as err:
         _notice(
             "error",

@@ -1,14 +1,17 @@
 """The checked tables of a data folder, kept as Parquet so that only the first command pays.
 
-The four CSV files stay the truth. After they have been read and checked (or
-written and checked), the records are kept as four Parquet files whose
+The CSV files stay the truth. After they have been read and checked (or
+written and checked), the records are kept as one Parquet file per table whose
 metadata holds the *content key*: a hash of the CSV files' bytes, the text
 encoding they were read with and the package's source (a new version, or any
 edit to a check, makes every snapshot stale without anyone having to remember
 it). A later load computes
 the key of the files as they are now and takes the snapshot only when the keys
 match, so any edit to a CSV (in a spreadsheet, by hand) makes the next command
-read and check it again.
+read and check it again. The key names one generation of the tables (as
+:func:`defus_graph.store.generations.read_generation` reads them), and a snapshot is
+taken only when every file holds the same key: a snapshot written halfway, or
+files of two generations, are never taken.
 
 Where: ``DIR/.cache/`` beside the tables (it moves and is deleted with them;
 ``.gitignore`` covers it). For the example data bundled with the package (never written
@@ -29,7 +32,6 @@ import functools
 import hashlib
 import logging
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from operator import attrgetter
@@ -39,12 +41,15 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..model import Alias, Dataset, Organisation, Participation, Project
+from ..model import Dataset
 from ..resources import bundled_data_dir
+from .generations import tables_state, temporary_beside
+from .tables import FILES
 
 __all__ = [
     "CACHE_DIR",
     "content_key",
+    "key_of_state",
     "read_positions",
     "read_snapshot",
     "snapshot_dirs",
@@ -78,13 +83,8 @@ CACHE_DIR = ".cache"
 
 _KEY_FIELD = b"defus-graph-content-key"
 
-#: Each table's file and record type, in the order of :class:`~defus_graph.model.Dataset`.
-_TABLES: dict[str, type] = {
-    "projects": Project,
-    "organisations": Organisation,
-    "participations": Participation,
-    "aliases": Alias,
-}
+#: Each table's name (its field of :class:`~defus_graph.model.Dataset`) and record type.
+_TABLES: dict[str, type] = {name.removesuffix(".csv"): kind for name, kind in FILES.items()}
 
 _ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "float | None": pa.float64()}
 
@@ -111,12 +111,13 @@ def content_key(contents: Mapping[str, bytes], encoding: str) -> str:
     >>> content_key({"a.csv": b"x"}, "utf-8") == content_key({"a.csv": b"y"}, "utf-8")
     False
     """
+    return key_of_state(tables_state(contents), encoding)
+
+
+def key_of_state(state: str, encoding: str) -> str:
+    """The key of tables whose :func:`~defus_graph.store.generations.tables_state` is ``state``."""
     digest = hashlib.sha256(_checking_code())
-    digest.update(f"\0{encoding.lower()}\0".encode())
-    for name, data in contents.items():
-        # The length first, so that moving bytes from one file to the next changes the key.
-        digest.update(f"{name}\0{len(data)}\0".encode())
-        digest.update(data)
+    digest.update(f"\0{encoding.lower()}\0{state}".encode())
     return digest.hexdigest()
 
 
@@ -164,12 +165,7 @@ def _read_from(folder: Path, key: str) -> Dataset | None:
             return None
         columns = [column.to_pylist() for column in table.columns]
         tables[name] = list(map(record_type, *columns)) if columns else []
-    return Dataset(
-        projects=tuple(tables["projects"]),
-        organisations=tuple(tables["organisations"]),
-        participations=tuple(tables["participations"]),
-        aliases=tuple(tables["aliases"]),
-    )
+    return Dataset(**{name: tuple(records) for name, records in tables.items()})
 
 
 def _table_of(columns: Mapping[str, Sequence[Any]], name: str, key: str) -> pa.Table:
@@ -186,15 +182,9 @@ def write_snapshot(directory: Path, ds: Dataset, key: str) -> Path | None:
     Tries ``DIR/.cache/`` first, then the user's cache. A folder that cannot be
     written is logged and skipped; this never raises for it.
     """
-    records = {
-        "projects": ds.projects,
-        "organisations": ds.organisations,
-        "participations": ds.participations,
-        "aliases": ds.aliases,
-    }
     columns = {
-        name: {f: list(map(attrgetter(f), rows)) for f in _SCHEMAS[name].names}
-        for name, rows in records.items()
+        name: {f: list(map(attrgetter(f), getattr(ds, name))) for f in _SCHEMAS[name].names}
+        for name in _TABLES
     }
     return write_snapshot_fields(directory, columns, key)
 
@@ -204,8 +194,8 @@ def write_snapshot_fields(
 ) -> Path | None:
     """:func:`write_snapshot` of the records' fields, column by column.
 
-    ``columns`` maps each table (``projects``, ``organisations``,
-    ``participations``, ``aliases``) to its fields by name, each a sequence of
+    ``columns`` maps each table (``projects``, ``organisations`` and the
+    others: the Dataset's fields) to its fields by name, each a sequence of
     the values the checked records hold.
     """
     tables = {name: _table_of(columns[name], name, key) for name in _TABLES}
@@ -228,8 +218,8 @@ def _write_to(folder: Path, tables: dict[str, pa.Table]) -> None:
 def _write_table(folder: Path, name: str, table: pa.Table) -> None:
     """``folder/name.parquet``, replaced at once (a reader sees the old file or the new)."""
     folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
+    # With the permissions of the file it replaces: a colleague who reads the folder reads it.
+    tmp_name = temporary_beside(folder / f"{name}.parquet")
     try:
         # lz4: half the time of zstd to write and to read; a cache may be larger.
         pq.write_table(table, tmp_name, compression="lz4")
@@ -237,7 +227,7 @@ def _write_table(folder: Path, name: str, table: pa.Table) -> None:
     except pa.ArrowException as err:
         raise OSError(f"cannot write {name}.parquet: {err}") from err
     finally:
-        Path(tmp_name).unlink(missing_ok=True)
+        tmp_name.unlink(missing_ok=True)
 
 
 # Node positions (the dashboard's layout of a saved folder), kept the same way:

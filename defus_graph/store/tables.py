@@ -1,8 +1,11 @@
-"""The project's own tables on disk: four UTF-8 CSV files a person can edit.
+"""The project's own tables on disk: UTF-8 CSV files a person can edit, one per table.
 
 ``load_dataset`` reads and validates a data directory and either returns a
 whole Dataset or raises :class:`DataError` listing every problem at once; it
-never returns half-loaded data. ``save_dataset`` writes atomically.
+never returns half-loaded data. ``save_dataset`` replaces every table at once
+or none (a journal, see :mod:`defus_graph.store.generations` for the design and why),
+keeps the files' permissions, and with ``since`` refuses to overwrite tables
+someone saved after they were loaded (:func:`load_folder` gives that state).
 """
 
 from __future__ import annotations
@@ -13,10 +16,7 @@ import functools
 import io
 import itertools
 import math
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from operator import attrgetter
@@ -40,16 +40,27 @@ from ..model import (
 from ..names.countries import is_country_code
 from ..names.normal import name_keys
 from ..names.resolve import Resolver
+from .generations import (
+    PREVIOUS_DIR,
+    StaleDataError,
+    read_generation,
+    tables_state,
+    write_generation,
+)
 
 __all__ = [
     "DATA_ENV",
     "FILES",
+    "NO_TABLES",
     "NUMBER_RANGES",
     "PREVIOUS_DIR",
+    "Loaded",
+    "StaleDataError",
     "check_dataset",
     "dataset_from_columns",
     "escape_cell",
     "load_dataset",
+    "load_folder",
     "load_with_key",
     "records_from_rows",
     "save_dataset",
@@ -68,6 +79,20 @@ FILES: dict[str, type] = {
     "aliases.csv": Alias,
 }
 
+#: The state (:func:`~defus_graph.store.generations.tables_state`) of a folder without tables.
+NO_TABLES = tables_state(dict.fromkeys(FILES))
+
+
+def _records_of(ds: Dataset) -> dict[str, tuple[Any, ...]]:
+    """Each table's records, by file name (the Dataset's field is the file's stem)."""
+    return {name: getattr(ds, name.removesuffix(".csv")) for name in FILES}
+
+
+def _dataset_from(records: Mapping[str, Iterable[Any]]) -> Dataset:
+    """The Dataset of each table's records, by file name."""
+    return Dataset(**{name.removesuffix(".csv"): tuple(records[name]) for name in FILES})
+
+
 #: Columns added after the first release: a table without them still loads.
 OPTIONAL_COLUMNS = frozenset(
     {"external_id", "city", "pic", "latitude", "longitude", "contribution_eur"}
@@ -76,8 +101,6 @@ OPTIONAL_COLUMNS = frozenset(
 #: Columns holding euros, written with two decimals.
 _MONEY_COLUMNS = frozenset({"funding_eur", "contribution_eur"})
 
-#: Where save_dataset keeps the tables it replaced (one previous version).
-PREVIOUS_DIR = ".previous"
 
 # A cell a spreadsheet would run as a formula: "=", "+", "-" or "@" first,
 # possibly behind apostrophes already (so that the scheme can be undone).
@@ -629,7 +652,7 @@ def validate_directory(directory: Path, *, encoding: str = "utf-8") -> list[Inpu
 def load_dataset(
     directory: Path, *, encoding: str = "utf-8", allow_missing: bool = False
 ) -> Dataset:
-    """Read and validate the four tables of ``directory``.
+    """Read and validate the tables of ``directory``.
 
     ``allow_missing`` reads a missing table as empty (for a directory being
     filled by ``ingest``); otherwise a missing table is a problem.
@@ -639,7 +662,7 @@ def load_dataset(
     DataError
         With every problem found, each naming file, line, column and value.
     """
-    return load_with_key(directory, encoding=encoding, allow_missing=allow_missing)[0]
+    return load_folder(directory, encoding=encoding, allow_missing=allow_missing).dataset
 
 
 def load_with_key(
@@ -651,6 +674,26 @@ def load_with_key(
     bytes the dataset was read from, for whatever is kept beside the
     snapshot; ``None`` when a table is missing.
     """
+    loaded = load_folder(directory, encoding=encoding, allow_missing=allow_missing)
+    return loaded.dataset, loaded.key
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A data folder as read: its dataset, its snapshot's key and the state to save against.
+
+    ``key`` is ``None`` when a table is missing. ``state`` names the tables'
+    bytes as read (one generation); pass it to :func:`save_dataset` as
+    ``since`` so that a save refuses to undo what someone saved meanwhile.
+    """
+
+    dataset: Dataset
+    key: str | None
+    state: str
+
+
+def load_folder(directory: Path, *, encoding: str = "utf-8", allow_missing: bool = False) -> Loaded:
+    """:func:`load_dataset` with the key and the state of the tables read (:class:`Loaded`)."""
     directory = Path(directory)
     if not directory.is_dir():
         raise one_problem(
@@ -662,32 +705,22 @@ def load_with_key(
         return _load(directory, encoding, allow_missing)
 
 
-def _read_contents(directory: Path) -> dict[str, bytes | None]:
-    """The bytes of each table's file; ``None`` for a missing one."""
-    contents: dict[str, bytes | None] = {}
-    for name in FILES:
-        try:
-            contents[name] = (directory / name).read_bytes()
-        except FileNotFoundError:
-            contents[name] = None
-    return contents
+def _load(directory: Path, encoding: str, allow_missing: bool) -> Loaded:
+    from .snapshot import key_of_state, read_snapshot, write_snapshot
 
-
-def _load(directory: Path, encoding: str, allow_missing: bool) -> tuple[Dataset, str | None]:
-    from .snapshot import content_key, read_snapshot, write_snapshot
-
-    contents = _read_contents(directory)
-    present = {name: raw for name, raw in contents.items() if raw is not None}
+    contents = read_generation(directory, FILES)
+    state = tables_state(contents)
     # Only whole folders are kept: a missing table is a problem, or an empty table to ingest into.
-    key = content_key(present, encoding) if len(present) == len(FILES) else None
+    present = all(raw is not None for raw in contents.values())
+    key = key_of_state(state, encoding) if present else None
     if key is not None:
         kept = read_snapshot(directory, key)
         if kept is not None:
-            return kept, key
+            return Loaded(kept, key, state)
     ds = _checked(directory, contents, encoding, allow_missing)
     if key is not None:
         write_snapshot(directory, ds, key)
-    return ds, key
+    return Loaded(ds, key, state)
 
 
 def _checked(
@@ -721,12 +754,7 @@ def _reference_load(
         records[name] = _READERS[name](tables[name])
     if problems:
         raise DataError(problems)
-    ds = Dataset(
-        projects=tuple(records["projects.csv"]),
-        organisations=tuple(records["organisations.csv"]),
-        participations=tuple(records["participations.csv"]),
-        aliases=tuple(records["aliases.csv"]),
-    )
+    ds = _dataset_from(records)
     _cross_check(tables, ds)
     if problems:
         raise DataError(problems)
@@ -1027,14 +1055,8 @@ def _crosses_ok(tables: Mapping[str, _Fields]) -> bool:
 
 def _dataset_of(typed: Mapping[str, _Fields]) -> Dataset:
     """The records of tables' fields (as :func:`_typed_tables` gives them)."""
-    records = {
-        name: tuple(map(record_type, *typed[name].values())) for name, record_type in FILES.items()
-    }
-    return Dataset(
-        projects=records["projects.csv"],
-        organisations=records["organisations.csv"],
-        participations=records["participations.csv"],
-        aliases=records["aliases.csv"],
+    return _dataset_from(
+        {name: map(record_type, *typed[name].values()) for name, record_type in FILES.items()}
     )
 
 
@@ -1090,15 +1112,9 @@ def _column_cells(values: list[Any], column: str) -> list[str]:
 
 def _cells_of(ds: Dataset) -> dict[str, list[list[str]]]:
     """Each table's cells as its file holds them, column by column."""
-    tables = {
-        "projects.csv": ds.projects,
-        "organisations.csv": ds.organisations,
-        "participations.csv": ds.participations,
-        "aliases.csv": ds.aliases,
-    }
     return {
         name: [_column_cells(list(map(attrgetter(c), records)), c) for c in _columns(FILES[name])]
-        for name, records in tables.items()
+        for name, records in _records_of(ds).items()
     }
 
 
@@ -1198,14 +1214,21 @@ def check_dataset(ds: Dataset, directory: Path) -> Dataset:
         return _checked(Path(directory), contents, "utf-8", False)
 
 
-def save_dataset(ds: Dataset, directory: Path, *, check: bool = False) -> None:
-    """Write the four tables (UTF-8 with BOM, so Excel shows umlauts) atomically.
+def save_dataset(
+    ds: Dataset, directory: Path, *, check: bool = False, since: str | None = None
+) -> None:
+    """Write the tables (UTF-8 with BOM, so Excel shows umlauts), all at once or none.
 
-    Each file is written once, beside its target, and renamed over it, so a
-    reader never sees a half-written table. The tables replaced are kept in
+    The tables replace those of ``directory`` as one generation: a reader sees
+    the old tables or the new, never some of each, even when the save is
+    killed halfway (:func:`defus_graph.store.generations.write_generation`). Each
+    file keeps its permissions; the tables replaced are kept in
     ``directory/.previous/`` (one version back). Text a spreadsheet would run
     as a formula is written with an apostrophe in front (:func:`escape_cell`);
     :func:`load_dataset` takes it off again.
+
+    With ``since`` (:attr:`Loaded.state` of the tables ``ds`` was made from),
+    nothing is written when the tables changed since they were loaded.
 
     With ``check``, the tables about to be written are first checked exactly
     as :func:`load_dataset` reads them, and nothing is written if they hold a
@@ -1219,6 +1242,8 @@ def save_dataset(ds: Dataset, directory: Path, *, check: bool = False) -> None:
     DataError
         With ``check``: every problem the written tables would have, each
         located in the file and line it would be on.
+    StaleDataError
+        With ``since``: the tables changed since; nothing was written.
     """
     directory = Path(directory)
     with paused_gc():
@@ -1230,51 +1255,19 @@ def save_dataset(ds: Dataset, directory: Path, *, check: bool = False) -> None:
                 directory, dict(contents), "utf-8", False
             )
         del cells
-    _write_tables(directory, contents)
-    if read_back is not None:
-        from .snapshot import content_key, write_snapshot, write_snapshot_fields
+    from .snapshot import key_of_state, snapshot_dirs, write_snapshot, write_snapshot_fields
 
-        key = content_key(contents, "utf-8")
+    # The snapshot's own leftovers too: a snapshot is written by loads, which can lose one.
+    state = write_generation(
+        directory, contents, since=since, names=FILES, also_clean=snapshot_dirs(directory)
+    )
+    if read_back is not None:
+        key = key_of_state(state, "utf-8")
         if isinstance(read_back, Dataset):
             write_snapshot(directory, read_back, key)
         else:
             fields_by_table = {name.removesuffix(".csv"): read_back[name] for name in FILES}
             write_snapshot_fields(directory, fields_by_table, key)
-
-
-def _write_tables(directory: Path, contents: Mapping[str, bytes]) -> None:
-    """Write every table beside its target, keep the old ones, then rename all at once."""
-    directory.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
-    try:
-        for name, data in contents.items():
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
-            staged.append((name, Path(tmp_name)))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-        _keep_previous(directory)
-        for name, staged_path in staged:
-            os.replace(staged_path, directory / name)
-    finally:
-        for _, tmp in staged:
-            tmp.unlink(missing_ok=True)
-
-
-def _keep_previous(directory: Path) -> None:
-    """Copy the tables about to be replaced into ``directory/.previous/``."""
-    existing = [name for name in FILES if (directory / name).is_file()]
-    if not existing:
-        return
-    previous = directory / PREVIOUS_DIR
-    previous.mkdir(exist_ok=True)
-    for name in existing:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=previous)
-        os.close(fd)
-        try:
-            shutil.copyfile(directory / name, tmp_name)
-            os.replace(tmp_name, previous / name)
-        finally:
-            Path(tmp_name).unlink(missing_ok=True)
 
 
 def records_from_rows(
