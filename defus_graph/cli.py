@@ -543,6 +543,7 @@ def _export_png(args: argparse.Namespace, g: nx.Graph, shown: nx.Graph, filters:
     from .export._files import write_atomic
     from .export.png import png_bytes
     from .graph.views import ViewTooLarge, view_graph
+    from .store.tables import FILES
 
     # The dashboard's positions: the layout of the whole view, before any filter
     # (or of the filtered view, when the whole one is too large to build).
