@@ -30,17 +30,21 @@ ui.duplicates_panel(net)  # "Possible duplicates": each merged only when confirm
 # Sidebar: find a name, choose the view and the filters.
 with st.sidebar:
     ui.search_box(net.index)
+    on_map = ui.map_switch()  # partner cities on a map of Europe instead of the network
     filters, view = ui.filter_controls(net)
     backbone = ui.backbone_switch(view)  # linked views: only the significant links
 
 selection = ui.read_selection(net.index)
-shown = ui.current_view(net, filters, view, backbone=backbone)  # everything the filters keep
-drawn = ui.drawn_part(net, filters, shown, selection.node)  # what the browser can draw of it
+# The network is built only when it is shown: the map needs no layout.
+shown = None if on_map else ui.current_view(net, filters, view, backbone=backbone)
+drawn = None if shown is None else ui.drawn_part(net, filters, shown, selection.node)
 
-# The graph beside the story of the selected node.
+# The graph (or the map) beside the story of the selected node (or city).
 graph_column, story_column = st.columns([3, 2], gap="medium")
 with graph_column:
-    if shown.graph.number_of_nodes():
+    if shown is None or drawn is None:
+        ui.map_view(net, filters, selection)  # click a city; the unplaced are listed under it
+    elif shown.graph.number_of_nodes():
         ui.view_notices(shown, drawn)
         ui.network_graph(
             ui.graph_payload(
@@ -63,7 +67,8 @@ with graph_column:
     else:
         ui.empty_state(lambda: ui.reset_filters(net))
 with story_column:
-    ui.story_panel(net, selection, shown.graph, filters)  # with "Who to invite"
+    on_screen = ui.filtered_graph(net, filters) if shown is None else shown.graph
+    ui.story_panel(net, selection, on_screen, filters)  # with "Who to invite"
 
 # Tables and charts of the projects and organisations shown, each computed when its tab opens.
 shared_tab, orgs_tab, projects_tab, funding_tab, timeline_tab, compare_tab = st.tabs(

@@ -5,6 +5,7 @@
 - :mod:`.data` loads and caches the data, the layouts, the current view and what to draw;
 - :mod:`.controls` is the sidebar (search box, view switch, filters);
 - :mod:`.component` is the clickable vis-network drawing;
+- :mod:`.map` draws partner cities on a map of Europe with the same component;
 - :mod:`.panels` tells a selected node's story, lists data errors, says when nothing is left;
 - :mod:`.tables` holds the tables, the charts and the downloads;
 - :mod:`.picture` makes the PNG the picture download gives;
@@ -28,7 +29,8 @@ from .controls import (
     reset_filters,
     search_box,
 )
-from .data import current_view, drawn_part, export_file, table_frame
+from .data import current_view, drawn_part, export_file, filtered_graph, table_frame
+from .map import map_switch, map_view
 from .panels import empty_state, network_or_stop, story_panel, view_notices
 from .picture import picture_file
 from .state import (
@@ -60,9 +62,12 @@ __all__ = [
     "empty_state",
     "export_file",
     "filter_controls",
+    "filtered_graph",
     "funding_chart",
     "graph_payload",
     "init_state",
+    "map_switch",
+    "map_view",
     "network_graph",
     "network_in_use",
     "network_or_stop",

@@ -52,6 +52,7 @@ __all__ = [
     "current_view",
     "drawn_part",
     "export_file",
+    "filtered_graph",
     "load_network",
     "network_of",
     "saved_key",
@@ -194,6 +195,11 @@ class View:
 @st.cache_resource(show_spinner="Filtering the network…", max_entries=16)
 def _filtered(key: str, filters: Filters, _net: Network) -> nx.Graph:
     return filter_graph(_net.graph, filters)
+
+
+def filtered_graph(net: Network, filters: Filters) -> nx.Graph:
+    """The bipartite graph the filters keep, built once per network and filters (never mutate)."""
+    return _filtered(net.key, filters, net)
 
 
 @st.cache_resource(show_spinner="Building the linked view…", max_entries=8)

@@ -77,6 +77,58 @@ function pagePosition(inst, id) {
   return { x: rect.left + dom.x, y: rect.top + dom.y };
 }
 
+// The map (dashboard/map.py) prepends the country outlines, projected into the
+// drawing's own coordinates, as DG_OUTLINES: flat [x0, y0, x1, y1, ...] rings,
+// painted under the markers on every redraw. The network declares none.
+function drawOutlines(ctx, rings, scale) {
+  ctx.save();
+  ctx.lineWidth = 1 / scale;
+  ctx.fillStyle = "#f1f1ec";
+  ctx.strokeStyle = "#b4b4ad";
+  for (const ring of rings) {
+    ctx.beginPath();
+    ctx.moveTo(ring[0], ring[1]);
+    for (let i = 2; i < ring.length; i += 2) ctx.lineTo(ring[i], ring[i + 1]);
+    ctx.closePath();
+    ctx.fill();
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
+// On the map, markers, labels and links keep their size on screen whatever the
+// zoom (payload.screenSized): zooming in then pulls neighbouring cities apart
+// instead of growing them with the map. Sizes in the payload are pixels.
+// Markers come largest first; only the first LABELS are labelled at the
+// opening zoom, more as one zooms in (four times as many at twice the zoom).
+const LABELS = 40;
+function scaledNodes(inst, scale) {
+  const labelled = LABELS * Math.pow(scale / (inst.fitScale || scale), 2);
+  const selected = inst.root.dataset.selected;
+  return inst.baseNodes.map((n, rank) => ({
+    ...n,
+    size: n.size / scale,
+    borderWidth: (n.borderWidth || 1) / scale,
+    font: {
+      ...(n.font || {}),
+      size: rank < labelled || n.id === selected ? ((n.font && n.font.size) || 14) / scale : 0,
+    },
+  }));
+}
+
+function scaledEdges(inst, scale) {
+  return inst.baseEdges.map((e) => ({ ...e, id: edgeId(e), width: (e.width || 1) / scale }));
+}
+
+function keepScreenSizes(inst) {
+  if (!inst.screenSized) return;
+  const scale = inst.network.getScale();
+  if (scale === inst.sizedAt) return;
+  inst.sizedAt = scale;
+  inst.nodes.update(scaledNodes(inst, scale));
+  inst.edges.update(scaledEdges(inst, scale));
+}
+
 function create(parentElement, options) {
   const vis = globalThis.vis;
   if (!vis || !vis.Network) {
@@ -106,6 +158,14 @@ function create(parentElement, options) {
       inst.setTriggerValue("clicked", String(params.nodes[0]));
     }
   });
+  // typeof: only the map's module declares DG_OUTLINES.
+  // eslint-disable-next-line no-undef
+  const outlines = typeof DG_OUTLINES !== "undefined" ? DG_OUTLINES : null;
+  if (outlines) {
+    network.on("beforeDrawing", (ctx) => drawOutlines(ctx, outlines, network.getScale()));
+  }
+  // Any change of scale (wheel, fit, focus) is seen on the next drawing.
+  network.on("beforeDrawing", () => keepScreenSizes(inst));
   network.on("hoverNode", () => {
     canvasElement.style.cursor = "pointer";
   });
@@ -117,6 +177,7 @@ function create(parentElement, options) {
 
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
+  const started = performance.now();
   let inst = INSTANCES.get(parentElement);
   const payload = data || { nodes: [], edges: [], legend: [], selected: null, signature: "" };
   if (!inst || !inst.root.isConnected) {
@@ -126,18 +187,32 @@ export default function (component) {
   inst.setTriggerValue = setTriggerValue;
   inst.generation = (inst.generation || 0) + 1;
   const generation = inst.generation;
-  syncDataSet(inst.nodes, payload.nodes);
+  inst.root.dataset.selected = payload.selected || "";
+  inst.screenSized = Boolean(payload.screenSized);
+  inst.baseNodes = payload.nodes;
+  inst.baseEdges = payload.edges;
+  // Items go in once, already at their size on screen for the current zoom.
+  const scale = inst.network.getScale();
+  syncDataSet(inst.nodes, inst.screenSized ? scaledNodes(inst, scale) : payload.nodes);
   syncDataSet(
     inst.edges,
-    payload.edges.map((edge) => ({ ...edge, id: edgeId(edge) })),
+    inst.screenSized
+      ? scaledEdges(inst, scale)
+      : payload.edges.map((edge) => ({ ...edge, id: edgeId(edge) })),
   );
+  inst.sizedAt = scale;
   if (payload.signature !== inst.signature) {
     inst.signature = payload.signature;
-    inst.network.fit({ animation: false });
+    // The map opens on Europe, leaving partners far away (payload.fitNodes) aside.
+    const fitNodes = payload.fitNodes && payload.fitNodes.length ? payload.fitNodes : null;
+    inst.network.fit(fitNodes ? { nodes: fitNodes, animation: false } : { animation: false });
+    inst.fitScale = inst.network.getScale();
   }
   renderLegend(inst.legend, payload.legend, payload.legendNote);
-  inst.root.dataset.selected = payload.selected || "";
+  keepScreenSizes(inst); // after a fit, the zoom changed
   inst.root.dataset.nodes = String(payload.nodes.length);
+  // How long this update took in the browser (ms), for benchmarks.
+  inst.root.dataset.renderMs = String(Math.round(performance.now() - started));
   inst.root.dataset.ready = "true";
   // For tests and for the curious: where a node is drawn on the page.
   globalThis.defusGraph = {

@@ -17,6 +17,7 @@ from ..errors import DataError
 from ..graph.bipartite import is_project
 from ..graph.views import Filters
 from .data import Network, View, load_network, suggestion_index
+from .map import city_members
 from .own_data import problems_frame
 from .state import Selection
 from .story import OrganisationStory, ProjectStory, organisation_story, project_story, who_to_invite
@@ -132,6 +133,24 @@ def _project(s: ProjectStory, shown: bool) -> None:
         st.markdown(md(s.description))
 
 
+def _city(net: Network, label: str, drawn: Container[str], filters: Filters) -> None:
+    """The story of a city on the map: each of its organisations' own story."""
+    found = city_members(net, label)
+    if found is None:
+        st.warning(f"No city called “{md(label)}” is on the map. Click one on the map instead.")
+        return
+    orgs = found[1]
+    names = ", ".join(md(str(net.graph.nodes[o].get("label", o))) for o in orgs)
+    st.caption(f"On the map: {md(label)}, {len(orgs)} organisation{'s' if len(orgs) != 1 else ''}")
+    if len(orgs) > 1:
+        st.subheader(md(label), anchor=False)
+        st.markdown(f"**Organisations here ({len(orgs)})**: {names}")
+    for org in orgs:
+        _organisation(organisation_story(net.graph, net.dataset, org), org in drawn)
+    if len(orgs) == 1:
+        _invite(who_to_invite(suggestion_index(net), orgs[0], filters), filters)
+
+
 def _invite(found: list[Suggestion], filters: Filters) -> None:
     st.markdown(f"**Who to invite ({len(found)})**")
     among = []
@@ -165,10 +184,14 @@ def story_panel(
     with st.container(key=STORY_KEY):
         if selection.problem:
             st.warning(md(selection.problem) + " Pick a name from the search box instead.")
+        if selection.city is not None:
+            _city(net, selection.city, drawn, filters or Filters())
+            return
         node = selection.node
         if node is None or node not in net.graph:
             st.markdown(
-                "**Click a node** in the graph, search a name in the sidebar or pick a row "
+                "**Click a node** in the graph (or a city on the map), search a name in the "
+                "sidebar or pick a row "
                 "in a table to see its projects and partners here."
             )
             return

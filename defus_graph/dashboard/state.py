@@ -19,6 +19,7 @@ from .search import SearchIndex
 __all__ = [
     "BACKBONE",
     "BACKBONE_LEVEL",
+    "CITY_PARAM",
     "COMPARE_CENTRALITY",
     "COMPARE_FIRST",
     "COMPARE_GAINED",
@@ -34,6 +35,10 @@ __all__ = [
     "ENCODING",
     "GRAPH",
     "KINDS",
+    "MAP",
+    "MAP_COUNTRY",
+    "MAP_LABELS",
+    "MAP_ON",
     "MERGE_KEEP",
     "MERGE_PENDING",
     "NOTICE",
@@ -61,11 +66,16 @@ __all__ = [
     "init_state",
     "read_selection",
     "select",
+    "select_city",
     "uploader_key",
 ]
 
 # Widget keys.
 GRAPH = "graph"
+MAP = "map"  # the map's drawing (dashboard/map.py)
+MAP_ON = "map_on"  # the sidebar switch between the network and the map
+MAP_COUNTRY = "map_country"  # on a map of countries, the one whose cities are shown
+MAP_LABELS = "map_labels"  # marker id -> label on the map last drawn, for its click callback
 SEARCH = "search"
 VIEW = "view"
 KINDS = "filter_kinds"
@@ -109,6 +119,7 @@ YEARS_SPAN = "years_span"  # the data's year span the slider was last set for
 # URL query parameters.
 ORG_PARAM = "org"
 PROJECT_PARAM = "project"
+CITY_PARAM = "city"
 
 
 def init_state(years: tuple[int, int] | None) -> None:
@@ -132,6 +143,10 @@ def init_state(years: tuple[int, int] | None) -> None:
         MERGE_PENDING: None,
         SAVE_PENDING: False,
         NOTICE: None,
+        # A link to a city opens the map.
+        MAP_ON: CITY_PARAM in st.query_params,
+        MAP_COUNTRY: None,
+        MAP_LABELS: {},
     }
     halves = _halves(years)
     if years is not None:
@@ -161,14 +176,19 @@ def uploader_key() -> str:
 
 @dataclass(frozen=True)
 class Selection:
-    """The node the URL selects, or why it selects none."""
+    """The node the URL selects, or why it selects none.
+
+    ``city`` is the label of a city on the map (``?city=``), checked by the map,
+    which knows its cities; ``node`` is then None.
+    """
 
     node: str | None
     problem: str = ""
+    city: str | None = None
 
 
 def read_selection(index: SearchIndex) -> Selection:
-    """The node named by ``?org=`` or ``?project=`` (any alias, accents optional)."""
+    """The node named by ``?org=`` or ``?project=`` (any alias, accents optional), or ``?city=``."""
     org = st.query_params.get(ORG_PARAM)
     if org:
         name = index.organisation(org)
@@ -181,15 +201,24 @@ def read_selection(index: SearchIndex) -> Selection:
         if acronym is not None:
             return Selection(project_id(acronym))
         return Selection(None, f'No project named "{project}" in the data.')
+    city = st.query_params.get(CITY_PARAM)
+    if city:
+        return Selection(None, city=city)
     return Selection(None)
 
 
 def select(node: str | None) -> None:
     """Make ``node`` the selection (``None`` clears it) by rewriting the URL."""
-    for param in (ORG_PARAM, PROJECT_PARAM):
+    for param in (ORG_PARAM, PROJECT_PARAM, CITY_PARAM):
         if param in st.query_params:
             del st.query_params[param]
     if node is None:
         return
     param = PROJECT_PARAM if is_project(node) else ORG_PARAM
     st.query_params[param] = node_label(node)
+
+
+def select_city(label: str) -> None:
+    """Make the city ``label`` (as the map names it) the selection, in the URL."""
+    select(None)
+    st.query_params[CITY_PARAM] = label
