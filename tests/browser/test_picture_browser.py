@@ -20,3 +20,13 @@ def test_picture_download_is_a_png_at_print_size(page: Any, app_url: str) -> Non
     assert info.value.suggested_filename == "defus-network-bipartite.png"
     image = Image.open(info.value.path())
     assert image.format == "PNG" and image.size == (3508, 2480)
+
+
+def test_the_map_picture_download_is_a_png_at_print_size(page: Any, app_url: str) -> None:
+    page.goto(f"{app_url}/?city=D%C3%BCsseldorf")
+    page.wait_for_selector(".dg-map[data-ready=true]", timeout=30_000)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Picture of the map (PNG)").click()
+    assert info.value.suggested_filename == "defus-map.png"
+    image = Image.open(info.value.path())
+    assert image.format == "PNG" and image.size == (3508, 2480)
