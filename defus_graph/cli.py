@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__, arguments
+from ._bulk import paused_gc
 from .cells import escape_controls
 from .errors import DataError, DefusGraphError
 from .model import KINDS, Dataset
@@ -1178,7 +1179,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s"
     )
     try:
-        with _sigterm_as_exit():
+        # A command is one short process that builds and drops millions of acyclic
+        # objects: the cycle collector would only rescan them (a tenth to a fifth of
+        # a command's time at H2020 scale); reference counting frees them, and peak
+        # memory stays about the same. Switched back on when the command returns.
+        with _sigterm_as_exit(), paused_gc():
             status: int = args.func(args)
     except UsageError as err:
         print(f"defus-graph {args.command}: error: {err}", file=sys.stderr)

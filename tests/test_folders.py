@@ -82,11 +82,13 @@ def test_the_dashboard_shows_the_example_and_saves_to_the_users_folder(mine: Pat
     before = contents(DATA)
     at = start()
     assert banner(at).startswith("Showing: **Bundled data**")
-    assert md(str(mine)) in banner(at)  # says where a save would go
+    # Says where a save would go: the folder by name, its path when asked (the popover).
+    assert f"“{md(mine.name)}”" in banner(at) and md(str(mine)) not in banner(at)
+    assert str(mine) in [c.value for c in at.get("popover")[0].code]
     at = choose(at, GERMAN)
     at.button(key="upload_apply").click()
     rerun(at)
-    assert md(str(mine)) in at.button(key="save_ask").label
+    assert f"“{md(mine.name)}”" in at.button(key="save_ask").label
     at.button(key="save_ask").click()
     rerun(at)
     at.checkbox(key=state.SAVE_CONFIRM).check()

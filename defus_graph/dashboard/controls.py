@@ -105,18 +105,29 @@ def search_box(index: SearchIndex) -> None:
     if not text.strip():
         return
     found = index.find(text)
-    if not found:
-        st.caption(f"Nothing is called “{md(text)}”.")
-    elif len(found) > 1:
-        st.caption("Several match; pick one:")
-        for node in found:
-            st.button(
-                md(index.label(node)),
-                key=f"pick_{node}",
-                on_click=state.select,
-                args=(node,),
-                width="stretch",
-            )
+    if found:
+        if len(found) > 1:
+            st.caption("Several match; pick one:")
+            _pick_buttons(index, found)
+        return
+    closest = index.closest(text)
+    if closest:
+        st.caption(f"Nothing is called “{md(text)}”. Did you mean:")
+        _pick_buttons(index, closest)
+    else:
+        st.caption(f"Nothing is called “{md(text)}”, nor anything close.")
+
+
+def _pick_buttons(index: SearchIndex, nodes: Sequence[str]) -> None:
+    """One button per node; pressing it selects the node."""
+    for node in nodes:
+        st.button(
+            md(index.label(node)),
+            key=f"pick_{node}",
+            on_click=state.select,
+            args=(node,),
+            width="stretch",
+        )
 
 
 def reset_filters(net: Network) -> None:

@@ -25,6 +25,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 import pandas as pd
 
@@ -46,6 +47,7 @@ __all__ = [
     "data_label",
     "duplicates",
     "folder_key",
+    "folder_name",
     "new_organisations_frame",
     "new_projects_frame",
     "preview_uploads",
@@ -367,8 +369,21 @@ class SessionData:
 
 
 def data_label(directory: str, *, bundled: bool) -> str:
-    """How the saved data is named on screen."""
-    return "Bundled data" if bundled else f"Data in {directory}"
+    """How the saved data is named on screen: by its folder's name, not the server's path.
+
+    Examples
+    --------
+    >>> data_label("/srv/defus/2024 partners/", bundled=False), data_label("x", bundled=True)
+    ('Data in the folder “2024 partners”', 'Bundled data')
+    """
+    if bundled:
+        return "Bundled data"
+    return f"Data in the folder “{folder_name(directory)}”"
+
+
+def folder_name(directory: str) -> str:
+    """The last part of a folder's path: what a person calls the folder."""
+    return PurePath(directory).name or str(directory)
 
 
 def with_uploads(session: SessionData | None, base_key: str, preview: Preview) -> SessionData:

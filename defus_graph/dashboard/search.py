@@ -44,7 +44,7 @@ class SearchIndex:
         self._built = False
         self._lock = threading.Lock()  # the index is shared by every session
         self._resolver: Resolver
-        self._projects: dict[str, str] = {}
+        self._projects: Resolver
         self._labels: dict[str, str] = {}
         self._entries: list[_Entry] = []
 
@@ -58,14 +58,14 @@ class SearchIndex:
     def _fill(self) -> None:
         ds = self._ds
         self._resolver = Resolver(ds.organisations, ds.aliases)
+        self._projects = Resolver((), ())
         names: dict[str, list[str]] = {}
         labels: dict[str, str] = {}
         for p in ds.projects:
             node = project_id(p.acronym)
             labels[node] = p.acronym
             names[node] = [p.acronym, p.title]
-            for key in name_keys(p.acronym):
-                self._projects.setdefault(key, p.acronym)
+            self._projects.add(p.acronym, p.acronym)
         for o in ds.organisations:
             node = org_id(o.name)
             labels[node] = o.name
@@ -96,10 +96,7 @@ class SearchIndex:
     def project(self, acronym: str) -> str | None:
         """The acronym of the project ``acronym`` names, ignoring case and accents."""
         self._build()
-        for key in sorted(name_keys(acronym)):
-            if key in self._projects:
-                return self._projects[key]
-        return None
+        return self._projects.resolve(acronym)
 
     def exact(self, text: str) -> str | None:
         """The node ``text`` names exactly (an organisation's name or alias, an acronym)."""
@@ -132,6 +129,27 @@ class SearchIndex:
                 contains.append(entry)
         ranked = sorted(starts, key=_order) + sorted(contains, key=_order)
         return [e.node for e in ranked[:limit]]
+
+    def closest(self, text: str, *, limit: int = 4) -> list[str]:
+        """Nodes whose name looks like ``text`` (a typo away), closest first, for "did you mean".
+
+        The same suggestions as the command line's: organisations' names and
+        other names, then projects' acronyms (:meth:`Resolver.suggest`).
+
+        Examples
+        --------
+        >>> from defus_graph.model import Organisation, Project
+        >>> ds = Dataset(projects=(Project("BRIDGE", "Building resilience"),),
+        ...              organisations=(Organisation("Rotterdam"), Organisation("Amsterdam")))
+        >>> SearchIndex(ds).closest("Roterdam"), SearchIndex(ds).closest("BRIGDE")
+        (['org:Rotterdam', 'org:Amsterdam'], ['project:BRIDGE'])
+        """
+        if not normalise(text):
+            return []
+        self._build()
+        orgs = [org_id(name) for name in self._resolver.suggest(text)]
+        projects = [project_id(a) for a in self._projects.suggest(text)]
+        return [*orgs, *projects][:limit]
 
 
 def _order(entry: _Entry) -> tuple[str, str]:

@@ -149,10 +149,9 @@ def downloads(
     ]
     if picture is not None:
         buttons.append(("png", picture, *PICTURE))
-    for column, (fmt, data, label, ext, mime) in zip(
-        st.columns(len(buttons)), buttons, strict=True
-    ):
-        with column:
+    # A row that wraps, each button as wide as its label: equal columns cut labels short.
+    with st.container(horizontal=True, wrap=True, key="downloads"):
+        for fmt, data, label, ext, mime in buttons:
             st.download_button(
                 label,
                 data=data,
@@ -160,5 +159,5 @@ def downloads(
                 mime=mime,
                 key=f"download_{fmt}",
                 on_click="ignore",
-                width="stretch",
+                width="content",
             )

@@ -20,6 +20,7 @@ from ..store.folders import is_bundled, save_dir
 from ..store.tables import FILES, NO_TABLES, PREVIOUS_DIR, StaleDataError, save_dataset
 from . import state
 from .data import Network, load_network, network_of, saved_key
+from .leave_guard import leave_guard
 from .own_data import (
     ENCODINGS,
     MAX_FILE_MB,
@@ -29,6 +30,7 @@ from .own_data import (
     Upload,
     data_label,
     duplicates,
+    folder_name,
     new_organisations_frame,
     new_projects_frame,
     preview_uploads,
@@ -113,15 +115,23 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
     session = _session()
     if session is None:
         where = (
-            f"the example that comes with defus-graph. What you add and save goes to your "
-            f"data folder, {md(target)}."
+            ": the example that comes with defus-graph. What you add and save goes to your "
+            f"data folder, “{md(folder_name(str(target)))}”."
             if bundled
-            else f"saved in {md(directory)}."
+            else "."
         )
-        st.markdown(f"Showing: **{md(label)}** ({counts}), {where}")
+        line, paths = st.columns([5, 1], vertical_alignment="center")
+        line.markdown(f"Showing: **{md(label)}** ({counts}){where}")
+        with paths:
+            _full_path(directory, target)
+            leave_guard(unsaved=bool(st.session_state.get(state.uploader_key())))
         return
     with st.container(border=True, key="data_banner"):
-        st.warning(f"Showing: {md(session.describe(label))}: {counts}.")
+        line, paths = st.columns([5, 1], vertical_alignment="center")
+        line.warning(f"Showing: {md(session.describe(label))}: {counts}.")
+        with paths:
+            _full_path(directory, target)
+            leave_guard(unsaved=True)
         details = []
         if session.files:
             details.append("Files added: " + ", ".join(md(f) for f in session.files) + ".")
@@ -130,14 +140,16 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
                 "Merged: " + "; ".join(f"{md(o)} into {md(k)}" for k, o in session.merges) + "."
             )
         details.append(
-            "This is held in this browser tab only: closing it or going back loses it, "
-            f"and {md(target)} changes only if you save."
+            "This is held in this browser tab only: closing or reloading it loses it (the browser "
+            f"asks first), and the folder “{md(folder_name(str(target)))}” changes only if you "
+            "save."
         )
         st.caption("  \n".join(details))
         stale = session.base_key != saved.key
         if stale:
             st.error(
-                f"The files in {md(directory)} changed since you started adding data, so "
+                f"The files in the folder “{md(folder_name(str(directory)))}” changed since you "
+                "started adding data, so "
                 "saving would undo those changes. Go back to the saved data and add your "
                 "files again."
             )
@@ -146,7 +158,7 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
             "Back to the saved data", key="back_to_saved", on_click=_back_to_saved, width="stretch"
         )
         save.button(
-            f"Save to {md(target)}…",
+            f"Save to the folder “{md(folder_name(str(target)))}”…",
             key="save_ask",
             disabled=stale,
             on_click=st.session_state.__setitem__,
@@ -155,6 +167,17 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
         )
         if st.session_state.get(state.SAVE_PENDING) and not stale:
             _confirm_save(directory, session)
+
+
+def _full_path(directory: Path, target: Path) -> None:
+    """The folders' full paths on the server, shown only when asked (a server path says
+    little to most readers and much to an onlooker)."""
+    with st.popover("Full path", type="tertiary", help="Where the data is kept on the server"):
+        if target != directory:
+            st.markdown("Read from")
+            st.code(str(directory), language=None, wrap_lines=True)
+            st.markdown("Saved to")
+        st.code(str(target), language=None, wrap_lines=True)
 
 
 def _holds_tables(directory: Path) -> bool:

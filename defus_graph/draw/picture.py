@@ -138,7 +138,8 @@ class Scene:
     zoom) radii, label sizes and line widths are screen pixels, not units.
     ``fit_on`` are the indices of the points the picture is fitted to (all when
     empty; lines then do not count): a map opening on Europe leaves far
-    partners out of the frame.
+    partners out of the frame. Labels smaller than ``label_min`` screen pixels
+    are left out and larger ones drawn at ``label_max``, as vis-network does.
     """
 
     points: tuple[Point, ...] = ()
@@ -146,6 +147,8 @@ class Scene:
     outlines: tuple[Line, ...] = ()
     screen_sized: bool = False
     fit_on: tuple[int, ...] = ()
+    label_min: float = 4.0
+    label_max: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -462,7 +465,13 @@ def _draw_lines(draw: ImageDraw.ImageDraw, lines: Sequence[Line], at: Transform)
         draw.line(xy, fill=rgba(line.colour), width=width)
 
 
-def _draw_point(image: Image.Image, draw: ImageDraw.ImageDraw, p: Point, at: Transform) -> None:
+def _draw_point(
+    image: Image.Image,
+    draw: ImageDraw.ImageDraw,
+    p: Point,
+    at: Transform,
+    limits: tuple[float, float] = (4.0, 30.0),
+) -> None:
     x, y = at(p.x, p.y)
     r = max(p.radius * at.size, 1.0)
     border = max(1, round(p.border_width * at.screen)) if p.border_width > 0 else 0
@@ -473,8 +482,8 @@ def _draw_point(image: Image.Image, draw: ImageDraw.ImageDraw, p: Point, at: Tra
         draw.ellipse(shape, fill=rgba(p.fill), outline=rgba(p.border), width=border)
     size = p.label_size * at.size
     # vis-network leaves out labels under 4 screen pixels and caps them at 30.
-    if p.label and size >= 4 * at.screen:
-        size = min(size, 30 * at.screen)
+    if p.label and size >= limits[0] * at.screen:
+        size = min(size, limits[1] * at.screen)
         top = y + r + 4 * at.size
         label = escape_controls(p.label)
         _text(image, draw, (x, top), label, font(round(size)), p.label_colour, "ma")
@@ -529,7 +538,7 @@ def render(
     _draw_lines(pen, scene.outlines, inside)
     _draw_lines(pen, scene.lines, inside)
     for point in scene.points:
-        _draw_point(canvas, pen, point, inside)
+        _draw_point(canvas, pen, point, inside, (scene.label_min, scene.label_max))
     image.paste(canvas, (box.left, box.top))
     draw = ImageDraw.Draw(image, "RGBA")
     for text in layout.texts:

@@ -86,11 +86,12 @@ def vis_scene(
     edges: Sequence[Mapping[str, Any]],
     *,
     selected: str | None = None,
-    default_font: float = VIS_OPTIONS["nodes"]["font"]["size"],
+    default_font: float = 14.0,
     outlines: Sequence[Line] = (),
     screen_sized: bool = False,
     fit_on: Sequence[str] = (),
     labelled: int | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Scene:
     """A scene of vis-network nodes and edges, as a drawing component is handed them.
 
@@ -119,7 +120,14 @@ def vis_scene(
     )
     wanted = {str(i) for i in fit_on}
     fit = tuple(i for i, (n, _) in enumerate(order) if str(n["id"]) in wanted)
-    return Scene(points, lines, tuple(outlines), screen_sized, fit)
+    low, high = _label_limits(options or VIS_OPTIONS)
+    return Scene(points, lines, tuple(outlines), screen_sized, fit, low, high)
+
+
+def _label_limits(options: Mapping[str, Any]) -> tuple[float, float]:
+    """The smallest label vis-network draws (``drawThreshold`` - 1) and the largest, in pixels."""
+    scaling = options.get("nodes", {}).get("scaling", {}).get("label", {})
+    return float(scaling.get("drawThreshold", 5)) - 1, float(scaling.get("maxVisible", 30))
 
 
 def payload_picture(
@@ -134,7 +142,7 @@ def payload_picture(
     the map does at the zoom it opens on.
     """
     options = payload.get("options") or VIS_OPTIONS
-    font = float(options.get("nodes", {}).get("font", {}).get("size", 14))
+    font = float(options.get("nodes", {}).get("font", {}).get("size", 14))  # vis-network's 14
     scene = vis_scene(
         payload["nodes"],
         payload["edges"],
@@ -144,6 +152,7 @@ def payload_picture(
         screen_sized=bool(payload.get("screenSized")),
         fit_on=payload.get("fitNodes") or (),
         labelled=MAP_LABELS if payload.get("screenSized") else None,
+        options=options,
     )
     swatches = tuple(
         Swatch(str(i["label"]), str(i["colour"]), "square" if i.get("shape") == "square" else "dot")

@@ -77,12 +77,38 @@ def _strengths(g: nx.Graph, links: Adjacency | None) -> dict[Any, float]:
             sums = np.asarray(links.weights.sum(axis=1)).ravel().tolist()
             index = links.index
             return {n: sums[index[str(n)]] for n in g}
+    summed = _whole_strengths(g) if plain else None
+    if summed is not None:
+        return summed
     strength = dict.fromkeys(g, 0.0)
     for u, v, w in g.edges(data="weight"):
         x = link_weight(w)
         strength[u] += x
         strength[v] += x
     return strength
+
+
+def _whole_strengths(g: nx.Graph) -> dict[Any, float] | None:
+    """Each node's summed link weights, in numpy, when every weight is a whole number
+    (an int, or none: 1) and there is no self-loop, so any order of summing gives the
+    same floats; else ``None``. ``g`` is undirected and simple."""
+    adj = g._adj  # each link under both its ends
+    weights = [d.get("weight") for neighbours in adj.values() for d in neighbours.values()]
+    kinds = set(map(type, weights))
+    if not kinds <= {int, type(None)} or nx.number_of_selfloops(g):
+        return None
+    if kinds == {int}:
+        w = np.array(weights, dtype=np.float64)
+        w[w <= 0] = 1.0  # as link_weight counts a weight that is not positive
+    else:
+        w = np.array([1 if x is None else x for x in weights], dtype=np.float64)
+        w[w <= 0] = 1.0
+    if float(w.sum()) >= 2.0**52:
+        return None
+    degrees = np.fromiter(map(len, adj.values()), dtype=np.int64, count=len(adj))
+    owners = np.repeat(np.arange(len(adj)), degrees)
+    sums = np.bincount(owners, weights=w, minlength=len(adj))
+    return dict(zip(adj, sums.tolist(), strict=True))
 
 
 def node_sizes(g: nx.Graph, *, links: Adjacency | None = None) -> dict[str, float]:
@@ -104,8 +130,15 @@ def node_sizes(g: nx.Graph, *, links: Adjacency | None = None) -> dict[str, floa
     for members in sides.values():
         weights = {n: strength[n] for n in members}
         top = max(weights.values(), default=0) or 1
-        sizes.update({str(n): node_size(w / top) for n, w in weights.items()})
+        sizes.update({str(n): node_size(_share(w, top)) for n, w in weights.items()})
     return sizes
+
+
+def _share(strength: float, top: float) -> float:
+    """``strength / top``, also when a sum of huge weights overflowed to infinity."""
+    if math.isinf(top):  # inf / inf would be NaN, a size no GEXF reader accepts
+        return 1.0 if math.isinf(strength) else 0.0
+    return strength / top
 
 
 def legend_items(g: nx.Graph) -> list[dict[str, str]]:

@@ -34,6 +34,7 @@ from pyvis.node import Node
 
 from ..analysis.records import dates_text
 from ..graph.bipartite import ORGANISATION, PROJECT
+from .labels import DRAW_THRESHOLD, label_fonts
 from .layout import Positions
 from .style import kind_colour, node_sizes
 
@@ -49,18 +50,17 @@ __all__ = [
 
 DEFAULT_HEIGHT = "750px"
 
-_ORG_FONT = 30
-_PROJECT_FONT = 40
-
 #: vis-network options of the drawing: positions are fixed, nothing moves on its own.
 VIS_OPTIONS: dict[str, Any] = {
     "autoResize": True,
     "physics": {"enabled": False},
     "layout": {"improvedLayout": False, "randomSeed": 7},
     "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
-    # Positions span about a thousand units, so at "fit" zoom the default 14 px
-    # labels shrink below vis-network's draw threshold and vanish.
-    "nodes": {"font": {"face": "sans-serif", "size": _ORG_FONT}},
+    # Fonts are per node (label_fonts); a zoomed-in label stops growing at 16 px.
+    "nodes": {
+        "font": {"face": "sans-serif"},
+        "scaling": {"label": {"drawThreshold": DRAW_THRESHOLD, "maxVisible": 16}},
+    },
     "edges": {"smooth": False},
 }
 
@@ -179,6 +179,11 @@ def pyvis_network(
     """
     if sizes is None:
         sizes = node_sizes(g)
+    labels = {
+        str(n): str(d.get("label", str(n).split(":", 1)[-1])) or str(n)
+        for n, d in g.nodes(data=True)
+    }
+    fonts = label_fonts(g, positions, sizes, labels=labels)
     focus: set[str] | None = None
     if selected is not None and selected in g:
         focus = {selected, *g[selected]}
@@ -196,7 +201,7 @@ def pyvis_network(
             x, y = positions[str(node)]
             options.update(x=float(x), y=float(y), physics=False)
         is_project = data.get("bipartite") == PROJECT
-        font: dict[str, Any] = {"size": _PROJECT_FONT if is_project else _ORG_FONT}
+        font: dict[str, Any] = {k: round(v, 1) for k, v in fonts[str(node)].items()}
         if is_project:
             font["bold"] = True
         dimmed = focus is not None and node not in focus
@@ -205,10 +210,18 @@ def pyvis_network(
             font["color"] = "rgba(0,0,0,0.25)"
         options["font"] = font
         if node == selected and focus is not None:
-            options.update(borderWidth=4, font={"bold": True, "size": _PROJECT_FONT + 4})
+            options.update(
+                borderWidth=4,
+                font={
+                    "bold": True,
+                    "size": round(max(f["size"] for f in fonts.values()), 1),
+                    "vadjust": font["vadjust"],
+                },
+            )
             options["color"] = {"background": colour, "border": "#000000"}
-        label = str(data.get("label", str(node).split(":", 1)[-1])) or str(node)
-        _append_node(net, str(node), label, "square" if is_project else "dot", options, colour)
+        _append_node(
+            net, str(node), labels[str(node)], "square" if is_project else "dot", options, colour
+        )
     for u, v, data in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
         weight = data.get("weight")
         width = (

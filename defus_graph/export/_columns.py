@@ -13,10 +13,14 @@ import functools
 import math
 import numbers
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter, methodcaller
 from typing import Any, TypeVar, cast
+
+import numpy as np
 
 from ..errors import DefusGraphError
 
@@ -31,6 +35,7 @@ __all__ = [
     "column_text",
     "format_value",
     "is_missing",
+    "present_texts",
     "raw_columns",
     "scalar",
     "typed_attributes",
@@ -42,6 +47,7 @@ Scalar = str | int | float | bool
 _XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _INT32 = 2**31
 _NONE = type(None)
+_V = TypeVar("_V")
 
 #: Attribute names the formats use for structure (compared case-insensitively).
 _RESERVED = frozenset(
@@ -191,6 +197,52 @@ def scalar(value: Any) -> Scalar:
     return clean_text(str(value))
 
 
+def present_texts(raw: list[Any]) -> list[str | None]:
+    """``str(scalar(v))`` of each value of a column, ``None`` where it is missing.
+
+    Column by column, with a comprehension of its own for the usual columns:
+    text, and lists of text (a projection's shared names).
+    """
+    kinds = _kinds(raw)
+    if not kinds:
+        return [None] * len(raw)
+    if kinds == {str}:
+        return _each_distinct(raw, lambda v: None if not v else clean_text(v))
+    if kinds == {list}:
+        items = list(chain.from_iterable(v for v in raw if v is not None))
+        if set(map(type, items)) <= _TEXT and all(map(str.isprintable, items)):
+            # Printable text only (told once for the column): each list is its
+            # non-empty items joined, and missing when that is empty.
+            return [None if v is None else "; ".join(filter(None, v)) or None for v in raw]
+        return [_names_text(v) for v in raw]
+    return [None if is_missing(v) else str(scalar(v)) for v in raw]
+
+
+def _each_distinct(raw: list[Any], fn: Callable[[Any], _V]) -> list[_V]:
+    """``[fn(v) for v in raw]``, calling ``fn`` once per distinct value (hashable ones only):
+    columns of dates or kinds repeat a few values over hundreds of thousands of rows."""
+    made = {v: fn(v) for v in dict.fromkeys(raw)}
+    return list(map(made.__getitem__, raw))
+
+
+def _names_text(value: list[Any] | None) -> str | None:
+    """``str(scalar(value))`` of a list, ``None`` if it is missing (or is ``None``).
+
+    A list of text is missing when every item is empty; otherwise it is its
+    non-empty items joined, which holds only printable characters exactly when
+    the items do, so :func:`scalar`'s own fast route applies.
+    """
+    if value is None:
+        return None
+    if set(map(type, value)) <= _TEXT:
+        joined = "; ".join(filter(None, value))
+        if not joined:
+            return None
+        if joined.isprintable():
+            return joined
+    return None if is_missing(value) else str(scalar(value))
+
+
 def _scalar_or_none(value: Any) -> Scalar | None:
     """:func:`scalar` of a present value; ``None`` for a missing one or text cleaned away."""
     if is_missing(value):
@@ -224,20 +276,26 @@ def _kinds(values: list[Any]) -> set[type]:
     return kinds
 
 
-def _present(raw: list[Any]) -> tuple[list[Scalar | None], set[type]]:
+def _present(
+    raw: list[Any], texts: list[str | None] | None = None
+) -> tuple[list[Scalar | None], set[type]]:
     """Each value of a column cleaned (:func:`_scalar_or_none`), ``None`` where missing,
     and the types of the values left (none: the column is empty).
 
     The usual columns hold one built-in type; each gets a comprehension of its own.
+    ``texts``, the column's :func:`present_texts` when already made, saves making
+    it again for a column of lists.
     """
     kinds = _kinds(raw)
     if kinds <= {int, bool}:  # never missing, never changed
         return raw, kinds
+    if kinds == {list}:  # a list's scalar is text; text cleaned away is missing
+        if texts is None:
+            texts = present_texts(raw)
+        values: list[Scalar | None] = [t or None for t in texts]
+        return values, ({str} if values.count(None) < len(values) else set())
     if kinds == {str}:
-        clean = clean_text
-        values: list[Scalar | None] = [
-            None if v is None else ((v if v.isprintable() else clean(v)) or None) for v in raw
-        ]
+        values = _each_distinct(raw, lambda v: None if v is None else (clean_text(v) or None))
     elif kinds == {float}:
         finite = math.isfinite
         values = [v if v is None or finite(v) else None for v in raw]
@@ -337,11 +395,20 @@ class RawColumns:
 
     columns: dict[Any, list[Any]]
     shapes: list[tuple[Any, ...]]
+    #: :func:`present_texts` of the columns asked for, by key (see :meth:`texts`).
+    _texts: dict[Any, list[str | None]] = field(default_factory=dict, compare=False)
 
     def column(self, key: str) -> list[Any]:
         """The values under ``key``; all ``None`` if no row has it."""
         found = self.columns.get(key)
         return found if found is not None else [None] * len(self.shapes)
+
+    def texts(self, key: str) -> list[str | None]:
+        """:func:`present_texts` of the values under ``key``, made once."""
+        found = self._texts.get(key)
+        if found is None:
+            found = self._texts[key] = present_texts(self.column(key))
+        return found
 
     def reordered(self, order: Order) -> RawColumns:
         """The same rows in ``order``."""
@@ -378,25 +445,27 @@ def raw_columns(records: Sequence[Mapping[Any, Any]]) -> RawColumns:
     more than using what was read: so once for its keys, and once, with every
     record of the same keys, for its values (one ``zip`` transposes them).
     """
-    distinct: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-    shapes = [distinct.setdefault(shape, shape) for shape in map(tuple, records)]
+    every = list(map(tuple, records))
+    # One tuple per distinct shape, shared by its rows; and each shape's number.
+    distinct = {shape: shape for shape in dict.fromkeys(every)}
+    shapes = list(map(distinct.__getitem__, every))
     n = len(records)
-    if len(distinct) == 1:  # the usual case for edges: no rows to scatter
+    if len(distinct) == 1:  # the usual case for bipartite edges: no rows to scatter
         (shape,) = distinct
         values = map(list, zip(*map(_VALUES, records), strict=True))
         return RawColumns(dict(zip(shape, values, strict=True)), shapes)
-    rows_of: dict[tuple[Any, ...], list[int]] = {shape: [] for shape in distinct}
-    for i, shape in enumerate(shapes):
-        rows_of[shape].append(i)
+    number = {shape: i for i, shape in enumerate(distinct)}
+    codes = np.fromiter(map(number.__getitem__, shapes), dtype=np.int64, count=n)
     columns: dict[Any, list[Any]] = {}
-    for shape, rows in rows_of.items():
+    for shape, code in number.items():
+        rows = np.flatnonzero(codes == code).tolist()
         group = zip(*map(_VALUES, map(records.__getitem__, rows)), strict=True)
         for key, column_values in zip(shape, group, strict=True):
             column = columns.get(key)
             if column is None:
                 column = columns[key] = [None] * n
-            for i, value in zip(rows, column_values, strict=True):
-                column[i] = value
+            # column[i] = value for each row, the loop run by map in C.
+            deque(map(column.__setitem__, rows, column_values), maxlen=0)
     return RawColumns(columns, shapes)
 
 
@@ -434,7 +503,7 @@ def typed_attributes(raw: RawColumns, skip: frozenset[str]) -> Attributes:
     clashes = []
     for name, keys in keys_of.items():
         if len(keys) == 1:
-            column, kinds = _present(raw.columns[keys[0]])
+            column, kinds = _present(raw.columns[keys[0]], raw._texts.get(keys[0]))
         else:
             for key in keys:
                 shared[key] = _present(raw.columns[key])[0]

@@ -54,10 +54,13 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import chain
 from operator import attrgetter
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import networkx as nx
+import numpy as np
+import numpy.typing as npt
 
 from .._bulk import paused_gc
 from ..graph.bipartite import ORGANISATION, PROJECT
@@ -66,6 +69,7 @@ from ._columns import (
     Attributes,
     ExportError,
     Order,
+    RawColumns,
     clean_text,
     is_missing,
     raw_columns,
@@ -97,6 +101,7 @@ _NO_SPELLS: tuple[Interval, ...] = ()
 #: Day numbers before and after every date, for open bounds.
 _NO_DAY = dt.date.min.toordinal() - 2
 _ALL_DAYS = dt.date.max.toordinal() + 2
+_T = TypeVar("_T")
 _START = attrgetter("start")
 _END = attrgetter("end")
 
@@ -178,6 +183,18 @@ class _Intervals:
         if found is None:
             found = self._known[start, end] = _interval(start, end)
         return found
+
+    def stated(self, starts: list[Any], ends: list[Any]) -> list[Interval | None]:
+        """Each row's interval from its stated dates; ``None`` where it states neither.
+
+        Rows of text (or nothing) are looked up once per distinct pair of dates.
+        """
+        text = {str, type(None)}
+        if not (set(map(type, starts)) <= text and set(map(type, ends)) <= text):
+            return [self(s, e) if s or e else None for s, e in zip(starts, ends, strict=True)]
+        pairs = list(zip(starts, ends, strict=True))
+        found = {pair: self(*pair) if pair[0] or pair[1] else None for pair in dict.fromkeys(pairs)}
+        return list(map(found.__getitem__, pairs))
 
 
 def _span(intervals: list[Interval]) -> Interval:
@@ -263,14 +280,21 @@ def _node_label(label: Any, node_id: str) -> str:
     return str(scalar(label)) if not is_missing(label) else node_id.split(":", 1)[-1]
 
 
-def _edge_label(label: Any, role: Any, projects: Any, organisations: Any) -> str:
-    """The label, else the role, else what a projection edge shares."""
-    if label is None and type(role) is str and role and role.isprintable():
-        return role  # the usual case
-    for value in (label, role, projects, organisations):
-        if not is_missing(value):
-            return str(scalar(value))
-    return ""
+def _edge_labels(raw: RawColumns) -> list[str]:
+    """Each edge's label, else its role, else what a projection edge shares, else ``""``.
+
+    The first of those columns with a value (not missing) gives its text; the
+    columns are read whole, each by :func:`present_texts`.
+    """
+    labels: list[str | None] = [None] * len(raw.shapes)
+    for key in ("label", "role", "projects", "organisations"):
+        if key not in raw.columns:
+            continue
+        texts = raw.texts(key)
+        labels = [t if label is None else label for label, t in zip(labels, texts, strict=True)]
+        if None not in labels:
+            break
+    return [label if label is not None else "" for label in labels]
 
 
 def _weight(value: Any) -> float | None:
@@ -334,9 +358,8 @@ def _ids(g: nx.Graph) -> dict[Any, str]:
 
 @dataclass(frozen=True)
 class _GraphEdges:
-    """Each edge once, in the graph's order, oriented (see :func:`_graph_edges`)."""
+    """Each edge once, oriented (see :func:`_graph_edges`), sorted by its ends' ids."""
 
-    sort_keys: list[int]
     firsts: list[Any]
     seconds: list[Any]
     rows: list[Mapping[str, Any]]
@@ -346,37 +369,64 @@ class _GraphEdges:
 
 def _graph_edges(g: nx.Graph, side: Mapping[Any, Any], rank: Mapping[Any, int]) -> _GraphEdges:
     """Each edge of ``g`` once, from the project to the organisation, else from the end
-    with the smaller id; its sort key orders edges by their ends' ids (``rank`` is each
-    node's place in id order), as ints, which sort much faster than pairs of ids."""
+    with the smaller id, sorted by its ends' ids (``rank`` is each node's place in id
+    order; a pair of ranks is sorted as one int, much faster than a pair of ids)."""
+    if not (g.is_directed() or g.is_multigraph()):
+        return _simple_graph_edges(g, side, rank)
     n = len(rank)
     sort_keys: list[int] = []
     firsts: list[Any] = []
     seconds: list[Any] = []
     rows: list[Mapping[str, Any]] = []
     bipartite = True
-    if g.is_directed() or g.is_multigraph():  # each edge as networkx gives it
-        for u, v, d in g.edges(data=True):
-            u_project, v_project = side[u] == PROJECT, side[v] == PROJECT
-            if (v_project and not u_project) or (u_project == v_project and rank[v] < rank[u]):
-                u, v = v, u
-            bipartite = bipartite and side[u] == PROJECT and side[v] == ORGANISATION
-            sort_keys.append(rank[u] * n + rank[v])
-            firsts.append(u)
-            seconds.append(v)
-            rows.append(d)
-    else:  # quicker: each edge is under both its ends in the adjacency; keep one of the two
-        for u, neighbours in g.adjacency():  # plain dicts, unlike g.adj
-            u_rank, u_side = rank[u], side[u]
-            u_project = u_side == PROJECT
-            for v, d in neighbours.items():
-                v_side = side[v]
-                if u_project if u_project != (v_side == PROJECT) else u_rank <= rank[v]:
-                    sort_keys.append(u_rank * n + rank[v])
-                    firsts.append(u)
-                    seconds.append(v)
-                    rows.append(d)
-                    bipartite = bipartite and u_project and v_side == ORGANISATION
-    return _GraphEdges(sort_keys, firsts, seconds, rows, bipartite)
+    for u, v, d in g.edges(data=True):  # each edge as networkx gives it
+        u_project, v_project = side[u] == PROJECT, side[v] == PROJECT
+        if (v_project and not u_project) or (u_project == v_project and rank[v] < rank[u]):
+            u, v = v, u
+        bipartite = bipartite and side[u] == PROJECT and side[v] == ORGANISATION
+        sort_keys.append(rank[u] * n + rank[v])
+        firsts.append(u)
+        seconds.append(v)
+        rows.append(d)
+    by_ends = Order(np.argsort(np.array(sort_keys, dtype=np.int64), kind="stable").tolist())
+    return _GraphEdges(by_ends(firsts), by_ends(seconds), by_ends(rows), bipartite)
+
+
+def _simple_graph_edges(
+    g: nx.Graph, side: Mapping[Any, Any], rank: Mapping[Any, int]
+) -> _GraphEdges:
+    """:func:`_graph_edges` of an undirected simple graph, whose adjacency holds each
+    edge under both its ends: one of the two is kept, chosen in numpy for all at once."""
+    adj = g._adj  # plain dicts, unlike g.adj
+    neighbours = list(adj.values())
+    degrees = np.fromiter(map(len, neighbours), dtype=np.int64, count=len(neighbours))
+    ends = list(chain.from_iterable(neighbours))
+    project = {node: s == PROJECT for node, s in side.items()}
+    organisation = {node: s == ORGANISATION for node, s in side.items()}
+    count = len(ends)
+    u_rank = np.repeat(np.fromiter(map(rank.__getitem__, adj), np.int64, len(adj)), degrees)
+    v_rank = np.fromiter(map(rank.__getitem__, ends), np.int64, count)
+    u_project = np.repeat(np.fromiter(map(project.__getitem__, adj), bool, len(adj)), degrees)
+    v_project = np.fromiter(map(project.__getitem__, ends), bool, count)
+    v_organisation = np.fromiter(map(organisation.__getitem__, ends), bool, count)
+    keep = np.where(u_project != v_project, u_project, u_rank <= v_rank)
+    at = np.flatnonzero(keep)
+    bipartite = bool(np.all(u_project[at] & v_organisation[at]))
+    # Unique keys in a simple graph: the order is the one sorting them gives.
+    at = at[np.argsort(u_rank[at] * max(len(rank), 1) + v_rank[at], kind="stable")]
+    by_rank = [*rank]
+    rows = list(chain.from_iterable(map(dict.values, neighbours)))
+    return _GraphEdges(
+        firsts=_take(by_rank, u_rank[at]),
+        seconds=_take(by_rank, v_rank[at]),
+        rows=_take(rows, at),
+        bipartite=bipartite,
+    )
+
+
+def _take(values: list[_T], positions: npt.NDArray[np.int64]) -> list[_T]:
+    """``values`` at ``positions``, in that order."""
+    return Order(positions.tolist())(values)
 
 
 def _nodes(
@@ -458,24 +508,22 @@ def _edges(
     projects: Mapping[Any, Interval],
     interval: _Intervals,
 ) -> Edges:
-    """The edges ``found`` sorted by their keys, laid out for writing."""
-    by_ends = Order(sorted(range(len(found.sort_keys)), key=found.sort_keys.__getitem__))
-    raw = raw_columns(found.rows).reordered(by_ends)
-    firsts, seconds = by_ends(found.firsts), by_ends(found.seconds)
-    starts, ends = raw.column("start"), raw.column("end")
+    """The edges ``found``, laid out for writing."""
+    raw = raw_columns(found.rows)
+    firsts, seconds = found.firsts, found.seconds
+    stated = interval.stated(raw.column("start"), raw.column("end"))
     if found.bipartite:  # every edge without dates of its own spans its project, put first
         intervals = [
-            interval(start, end) if start or end else projects[u]
-            for u, start, end in zip(firsts, starts, ends, strict=True)
+            i if i is not None else projects[u] for u, i in zip(firsts, stated, strict=True)
         ]
     else:
         intervals = [
-            interval(start, end)
-            if start or end
+            i
+            if i is not None
             else projects[u]
             if side[u] == PROJECT and side[v] == ORGANISATION
             else _UNDATED
-            for u, v, start, end in zip(firsts, seconds, starts, ends, strict=True)
+            for u, v, i in zip(firsts, seconds, stated, strict=True)
         ]
     spells = [
         _NO_SPELLS if not stated else _stated_spells(stated, interval)
@@ -488,15 +536,7 @@ def _edges(
     return Edges(
         sources=sources,
         targets=targets,
-        labels=list(
-            map(
-                _edge_label,
-                raw.column("label"),
-                raw.column("role"),
-                raw.column("projects"),
-                raw.column("organisations"),
-            )
-        ),
+        labels=_edge_labels(raw),
         weights=[
             None if w is None else float(w) if type(w) is int else _weight(w)
             for w in raw.column("weight")

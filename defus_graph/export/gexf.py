@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import cast
 
 import networkx as nx
 
@@ -98,33 +99,46 @@ def _times(intervals: Sequence[Interval], memo: dict[int, str]) -> list[str]:
     so each object is formatted once; ``memo`` maps ``id(interval)`` to its
     text, which is safe because the table keeps every interval alive.
     """
-    out = []
-    for interval in intervals:
-        text = memo.get(id(interval))
-        if text is None:
-            text = memo[id(interval)] = _time(interval)
-        out.append(text)
-    return out
+    out: list[str | None] = list(map(memo.get, map(id, intervals)))
+    if None in out:  # intervals met for the first time
+        for k in [k for k, text in enumerate(out) if text is None]:
+            interval = intervals[k]
+            text = memo.get(id(interval))  # met earlier in these rows
+            if text is None:
+                text = memo[id(interval)] = _time(interval)
+            out[k] = text
+    return cast(list[str], out)
 
 
-def _spells(spells: tuple[Interval, ...], memo: dict[int, str]) -> str:
-    """The ``<spells>`` element of some intervals (``""`` for none); ``memo`` as in
-    :func:`_times`."""
+def _spells(spells: tuple[Interval, ...], memo: dict[Interval, str]) -> str:
+    """The ``<spells>`` element of some intervals (``""`` for none).
+
+    Spells are made afresh for each row, so ``memo`` maps an interval's value
+    (not its ``id``, as in :func:`_times`) to its text.
+    """
     if not spells:
         return ""
-    inner = "".join(f"<spell{_times((i,), memo)[0]}/>" for i in spells)
-    return f"<spells>{inner}</spells>"
+    texts = []
+    for spell in spells:
+        text = memo.get(spell)
+        if text is None:
+            text = memo[spell] = _time(spell)
+        texts.append(f"<spell{text}/>")
+    return f"<spells>{''.join(texts)}</spells>"
 
 
 def _times_or_spells(
-    intervals: Sequence[Interval], spells: Sequence[tuple[Interval, ...]], memo: dict[int, str]
+    intervals: Sequence[Interval],
+    spells: Sequence[tuple[Interval, ...]],
+    memo: dict[int, str],
+    spell_memo: dict[Interval, str],
 ) -> tuple[list[str], list[str]]:
     """Each row's ``start``/``end`` attributes and its ``<spells>`` element: one of the
     two is ``""``."""
     times = _times(intervals, memo)
     if not any(spells):
         return times, [""] * len(times)
-    elements = [_spells(s, memo) for s in spells]
+    elements = [_spells(s, spell_memo) if s else "" for s in spells]
     return [t if not e else "" for t, e in zip(times, elements, strict=True)], elements
 
 
@@ -179,6 +193,7 @@ class _Writer:
         self.edge_ids = _attribute_ids(table.edges.attributes.columns)
         self.colours: dict[str, str] = {}
         self.times: dict[int, str] = {}
+        self.spell_times: dict[Interval, str] = {}
 
     def head(self) -> str:
         """Everything up to the first node: meta, attribute declarations, ``<nodes>``."""
@@ -199,6 +214,11 @@ class _Writer:
             ]
         )
 
+    def _times_or_spells(
+        self, intervals: Sequence[Interval], spells: Sequence[tuple[Interval, ...]]
+    ) -> tuple[list[str], list[str]]:
+        return _times_or_spells(intervals, spells, self.times, self.spell_times)
+
     def _colour(self, kind: str) -> str:
         colour = self.colours.get(kind)
         if colour is None:
@@ -209,7 +229,7 @@ class _Writer:
         """The ``<node>`` lines of ``rows``."""
         nodes = self.table.nodes
         keys = [str(key) for key in nodes.keys[rows]]
-        times, spells = _times_or_spells(nodes.intervals[rows], nodes.spells[rows], self.times)
+        times, spells = self._times_or_spells(nodes.intervals[rows], nodes.spells[rows])
         return _lines(
             [
                 f'      <node id="{id_}" label="{label}"{time}>'
@@ -239,7 +259,7 @@ class _Writer:
         escaped_labels = _xml.attrs(edges.labels[rows])
         labels = [f' label="{label}"' if label else "" for label in escaped_labels]
         weights = ["" if w is None else f' weight="{w!r}"' for w in edges.weights[rows]]
-        times, spells = _times_or_spells(edges.intervals[rows], edges.spells[rows], self.times)
+        times, spells = self._times_or_spells(edges.intervals[rows], edges.spells[rows])
         heads = [
             f'      <edge id="{i}" source="{source}" target="{target}"{label}{weight}{time}'
             for i, source, target, label, weight, time in zip(

@@ -34,7 +34,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any
 
 import networkx as nx
@@ -359,6 +359,20 @@ class _Ranks:
 
         Every group must be non-empty.
         """
+        out: list[dict[str, Any]] = []
+        for start, end in zip(*self.bounds(members, offsets), strict=True):
+            span = {}
+            if start is not None:
+                span["start"] = start
+            if end is not None:
+                span["end"] = end
+            out.append(span)
+        return out
+
+    def bounds(
+        self, members: npt.NDArray[np.int64], offsets: npt.NDArray[np.int64]
+    ) -> tuple[list[str | None], list[str | None]]:
+        """The stated start and end of :meth:`spans`, each group's ``None`` where it has none."""
         bounds = offsets[:-1]
         start = self.start[members]
         end = self.end[members]
@@ -367,18 +381,12 @@ class _Ranks:
         # A bound is known only when every member states it (-1 is the smallest rank).
         first_ok = np.minimum.reduceat(start >= 0, bounds) if len(bounds) else start[:0] >= 0
         last_ok = np.minimum.reduceat(end >= 0, bounds) if len(bounds) else end[:0] >= 0
-        start_text, end_text = self.start_text, self.end_text
-        out: list[dict[str, Any]] = []
-        for f, f_ok, la, la_ok in zip(
-            first.tolist(), first_ok.tolist(), last.tolist(), last_ok.tolist(), strict=True
-        ):
-            span = {}
-            if f_ok:
-                span["start"] = start_text[f]
-            if la_ok:
-                span["end"] = end_text[la]
-            out.append(span)
-        return out
+        # The texts, and None after them for an unknown bound, picked in numpy.
+        start_text = np.array([*self.start_text, None], dtype=object)
+        end_text = np.array([*self.end_text, None], dtype=object)
+        starts = start_text[np.where(first_ok, first, len(self.start_text))]
+        ends = end_text[np.where(last_ok, last, len(self.end_text))]
+        return starts.tolist(), ends.tolist()
 
     def spells(
         self, members: npt.NDArray[np.int64], offsets: npt.NDArray[np.int64]
@@ -665,36 +673,88 @@ def _projection_from(
     offsets = np.append(first, len(pair)).astype(np.int64)
     weights = np.diff(offsets).tolist()
     edge_pairs = pair[first]
-    u_list = [kept[i] for i in (edge_pairs // n_kept).tolist()]
-    v_list = [kept[i] for i in (edge_pairs % n_kept).tolist()]
+    u_at, v_at = edge_pairs // n_kept, edge_pairs % n_kept
     if keep == ORGANISATION:
-        edge_spans = ranks.spans(ms, offsets)
+        starts, ends = ranks.bounds(ms, offsets)
         edge_spells = ranks.spells(ms, offsets)
     else:
         kept_ranks = _Ranks([node_data[n] for n in kept])
-        ends = np.stack([edge_pairs // n_kept, edge_pairs % n_kept], axis=1).ravel()
-        pairs = np.arange(0, len(ends) + 1, 2, dtype=np.int64)
-        edge_spans = kept_ranks.spans(ends, pairs)
-        edge_spells = kept_ranks.spells(ends, pairs)
-    for i, spells in edge_spells.items():
-        edge_spans[i]["spells"] = spells
+        both = np.stack([u_at, v_at], axis=1).ravel()
+        pairs = np.arange(0, len(both) + 1, 2, dtype=np.int64)
+        starts, ends = kept_ranks.bounds(both, pairs)
+        edge_spells = kept_ranks.spells(both, pairs)
+    shared = None
     if with_names:
-        names = [labels[m] for m in ms.tolist()]
-        bounds = offsets.tolist()
-        attrs = [
-            {"weight": w, shared_attr: names[a:b], **span}
-            for w, a, b, span in zip(weights, bounds[:-1], bounds[1:], edge_spans, strict=True)
-        ]
-    else:
-        attrs = [{"weight": w, **span} for w, span in zip(weights, edge_spans, strict=True)]
-    # Every pair is new and both ends are nodes already: written into networkx's
-    # adjacency directly, in add_edges_from's order, without its checks per edge.
-    padj = proj._adj
-    for u, v, a in zip(u_list, v_list, attrs, strict=True):
-        padj[u][v] = a
-        padj[v][u] = a
-    nx._clear_cache(proj)
+        names = list(map(labels.__getitem__, ms.tolist()))
+        shared = [names[a:b] for a, b in pairwise(offsets.tolist())]
+    attrs = _link_attrs(weights, shared_attr, shared, starts, ends)
+    for i, spells in edge_spells.items():
+        attrs[i]["spells"] = spells
+    _put_links(proj, kept, u_at, v_at, attrs)
     return proj
+
+
+def _put_links(
+    proj: nx.Graph,
+    kept: list[Any],
+    u_at: npt.NDArray[np.int64],
+    v_at: npt.NDArray[np.int64],
+    attrs: list[dict[str, Any]],
+) -> None:
+    """Link ``kept[u_at[e]]`` and ``kept[v_at[e]]`` with ``attrs[e]`` for each link ``e``.
+
+    The links are new, ``u_at < v_at``, sorted by ``(u_at, v_at)``, and both ends are
+    nodes already: written into networkx's adjacency directly, each node's neighbours
+    in the order ``add_edges_from`` would give them (the links from nodes before it,
+    then those to nodes after it), one ``update`` per node rather than one per link.
+    """
+    n = len(kept)
+    by_v = np.argsort(v_at, kind="stable")
+    u_ptr = np.searchsorted(u_at, np.arange(n + 1)).tolist()
+    v_ptr = np.searchsorted(v_at[by_v], np.arange(n + 1)).tolist()
+    firsts = list(map(kept.__getitem__, u_at[by_v].tolist()))
+    back = list(map(attrs.__getitem__, by_v.tolist()))
+    seconds = list(map(kept.__getitem__, v_at.tolist()))
+    padj = proj._adj
+    for x, node in enumerate(kept):
+        before, after = slice(v_ptr[x], v_ptr[x + 1]), slice(u_ptr[x], u_ptr[x + 1])
+        neighbours = padj[node]
+        neighbours.update(zip(firsts[before], back[before], strict=True))
+        neighbours.update(zip(seconds[after], attrs[after], strict=True))
+    nx._clear_cache(proj)
+
+
+def _link_attrs(
+    weights: list[int],
+    shared_attr: str,
+    shared: list[list[str]] | None,
+    starts: list[str | None],
+    ends: list[str | None],
+) -> list[dict[str, Any]]:
+    """Each projection link's attributes, keys in the order the graph gives them:
+    ``weight``, what is shared (unless ``shared`` is ``None``), then ``start`` and
+    ``end`` where known. One dict display per link, chosen by which bounds it has."""
+    if shared is None:
+        return [
+            {"weight": w}
+            if s is None and e is None
+            else {"weight": w, "start": s, "end": e}
+            if s is not None and e is not None
+            else {"weight": w, "start": s}
+            if s is not None
+            else {"weight": w, "end": e}
+            for w, s, e in zip(weights, starts, ends, strict=True)
+        ]
+    return [
+        {"weight": w, shared_attr: names, "start": s, "end": e}
+        if s is not None and e is not None
+        else {"weight": w, shared_attr: names}
+        if s is None and e is None
+        else {"weight": w, shared_attr: names, "start": s}
+        if s is not None
+        else {"weight": w, shared_attr: names, "end": e}
+        for w, names, s, e in zip(weights, shared, starts, ends, strict=True)
+    ]
 
 
 def projection_of_links(

@@ -67,6 +67,9 @@ def test_a_german_excel_csv_is_previewed_added_and_explored(page: Any, app_url: 
     click_node(page, "org:Düsseldorf")
     story = page.locator(STORY)
     story.get_by_text("STADTRAUM").first.wait_for(timeout=20_000)
+    # The one-time "Added …" notice goes on this rerun, so the panel moves up; until the
+    # run ends, its stale copy stays where it was.
+    page.wait_for_function(f"() => document.querySelectorAll('{STORY}').length === 1")
     assert "Projects (3)" in story.inner_text()
 
     # A broken file: its problems with their lines, and the data shown stays.
