@@ -62,6 +62,7 @@ with graph_column:
         ui.downloads(
             lambda fmt: ui.export_file(net, filters, view, fmt, backbone=backbone),
             name=f"defus-network-{shown.name}",
+            picture=lambda: ui.picture_file(net, filters, shown, drawn, selection.node),
         )
     else:
         ui.empty_state(lambda: ui.reset_filters(net))

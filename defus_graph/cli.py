@@ -613,6 +613,30 @@ def cmd_places(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_png(args: argparse.Namespace, g: nx.Graph, shown: nx.Graph, filters: Filters) -> int:
+    """Write the picture of ``shown`` the dashboard would draw: its layout, legend, caption."""
+    from .draw.layout import layout_positions
+    from .draw.scene import About, files_dated, picture_title
+    from .export._files import write_atomic
+    from .export.png import png_bytes
+    from .graph.views import ViewTooLarge, view_graph
+    from .store.tables import FILES
+
+    # The dashboard's positions: the layout of the whole view, before any filter
+    # (or of the filtered view, when the whole one is too large to build).
+    try:
+        positions = layout_positions(view_graph(g, args.view))
+    except ViewTooLarge:
+        positions = layout_positions(shown)
+    times = [(args.data / name).stat().st_mtime_ns for name in FILES if (args.data / name).exists()]
+    name = "Bundled data" if is_bundled(args.data) else str(args.data)
+    about = About(args.view, filters, name, files_dated(times), args.backbone)
+    picture = png_bytes(shown, positions=positions, about=about, title=picture_title(args.view))
+    path = write_atomic(args.output, picture)
+    _emit(f"wrote {path} ({shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges)")
+    return 0
+
+
 def _check_export_options(args: argparse.Namespace) -> None:
     """Options that do not go together: a usage error before anything is read."""
     if args.format == "geojson" and (args.view != "bipartite" or args.backbone is not None):
@@ -682,11 +706,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
         _emit(f"wrote {path} ({placed} organisations placed; defus-graph places lists the others)")
         return 0
-    positions = layout_positions(g)
     if args.backbone is not None:
         shown = _backbone_of(filter_graph(g, filters), args.view, args.backbone)
     else:
         shown = view_graph(filter_graph(g, filters), args.view)
+    if args.format == "png":
+        return _export_png(args, g, shown, filters)
+    positions = layout_positions(g)
     written = write_export(shown, args.format, args.output, positions=positions)
     _say_written(written, args.output, shown)
     return 0
@@ -1112,11 +1138,12 @@ def _add_export(sub: Any) -> None:
     p.add_argument(
         "--format",
         required=True,
-        choices=("gexf", "graphml", "csv", "html", "geojson"),
+        choices=("gexf", "graphml", "csv", "html", "geojson", "png"),
         help="gexf (Gephi, with timeline and layout), graphml, csv (Gephi's "
         "spreadsheet import: OUT.zip, or OUT.nodes.csv + OUT.edges.csv), "
         "html (a standalone page), geojson (cities and the links between them "
-        "for QGIS or kepler.gl; without --view and --backbone)",
+        "for QGIS or kepler.gl; without --view and --backbone), png (the dashboard's "
+        "drawing for reports: A4 landscape at 300 dpi, with legend and the filters)",
     )
     p.add_argument(
         "--view",

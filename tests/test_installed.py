@@ -60,3 +60,15 @@ def test_a_save_goes_to_the_users_folder_never_into_the_package(
     stats = installed.run("stats", "--json", cwd=tmp_path, XDG_DATA_HOME=str(share))
     assert json.loads(stats.stdout)["organisations"] == 52
     assert _files(bundle) == before
+
+
+def test_a_picture_from_another_directory_uses_the_font_the_wheel_carries(
+    installed: Installed, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    picture = installed.run("export", "--format", "png", "-o", "network.png", cwd=tmp_path)
+    assert picture.returncode == 0, picture.stderr
+    assert Image.open(tmp_path / "network.png").size == (3508, 2480)
+    code = "import defus_graph.draw.picture as p; print(p.font(10).path)"
+    assert Path(installed.python(code, tmp_path)).parts[-4:-1] == ("defus_graph", "draw", "fonts")

@@ -8,6 +8,7 @@
 - :mod:`.map` draws partner cities on a map of Europe with the same component;
 - :mod:`.panels` tells a selected node's story, lists data errors, says when nothing is left;
 - :mod:`.tables` holds the tables, the charts and the downloads;
+- :mod:`.picture` makes the PNG the picture download gives;
 - :mod:`.compare` is the Compare tab (two periods side by side);
 - :mod:`.members` is the Members tab (shown when the data has a member list);
 - :mod:`.upload` shows which data is shown and lets a user add files, merge
@@ -33,6 +34,7 @@ from .data import current_view, drawn_part, export_file, filtered_graph, table_f
 from .map import map_switch, map_view
 from .members import has_members, members_tab
 from .panels import empty_state, network_or_stop, story_panel, view_notices
+from .picture import picture_file
 from .state import (
     GRAPH,
     ORG_TABLE,
@@ -76,6 +78,7 @@ __all__ = [
     "node_table",
     "on_graph_click",
     "organisations_caption",
+    "picture_file",
     "read_selection",
     "reset_filters",
     "search_box",

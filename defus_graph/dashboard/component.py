@@ -24,10 +24,10 @@ import networkx as nx
 import streamlit as st
 
 from ..draw.layout import Positions
-from ..draw.style import KIND_COLOURS, MEMBER_RING
+from ..draw.style import legend_items, legend_note
 from ..draw.vis import VIS_OPTIONS, pyvis_network, vis_network_assets
 
-__all__ = ["clicked_node", "graph_payload", "legend_items", "legend_note", "network_graph"]
+__all__ = ["clicked_node", "graph_payload", "network_graph"]
 
 _COMPONENT_NAME = "defus_graph.network"
 _HTML = '<div class="dg-root"><div class="dg-canvas"></div><div class="dg-legend"></div></div>'
@@ -42,36 +42,6 @@ def _component() -> Any:
     """Register the component once per process; returns its mounting callable."""
     js = vis_network_assets()[0] + "\n" + _asset("network.js")
     return st.components.v2.component(_COMPONENT_NAME, html=_HTML, css=_asset("network.css"), js=js)
-
-
-def legend_items(g: nx.Graph) -> list[dict[str, str]]:
-    """Legend entries for the kinds drawn in ``g``, in palette order; projects are squares.
-
-    Members of the network drawn in ``g`` add a last entry: a ring.
-
-    Organisations are labelled by their kind alone ("city"); the legend's note
-    says that colour is the kind and size the number of links.
-    """
-    present = {str(k) for _, k in g.nodes(data="kind")}
-    items = []
-    for kind, colour in KIND_COLOURS.items():
-        if kind in present:
-            label = "project" if kind == "project" else kind
-            shape = "square" if kind == "project" else "dot"
-            items.append({"label": label, "colour": colour, "shape": shape})
-    if any(member for _, member in g.nodes(data="member")):
-        items.append({"label": "member (ring)", "colour": MEMBER_RING, "shape": "ring"})
-    return items
-
-
-def legend_note(g: nx.Graph) -> str:
-    """What shapes, sizes and edge widths mean in the drawing of ``g``."""
-    kinds = {str(k) for _, k in g.nodes(data="kind")}
-    if kinds == {"project"}:
-        return "Projects; an edge's width grows with the organisations the two share."
-    if "project" not in kinds:
-        return "Organisations coloured by kind; an edge's width grows with the projects shared."
-    return "Squares are projects, circles organisations coloured by kind; size = links."
 
 
 def _plain(value: Any) -> Any:

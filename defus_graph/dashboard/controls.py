@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from ..graph.views import VIEWS, Filters
+from ..graph.views import VIEW_LABELS, VIEWS, Filters
 from ..names.countries import country_label
 from . import state
 from .component import clicked_node
@@ -31,14 +31,6 @@ __all__ = [
     "search_box",
     "step_years",
 ]
-
-#: What each view is called on screen.
-VIEW_LABELS: dict[str, str] = {
-    "bipartite": "Projects and organisations",
-    "orgs": "Organisations linked by shared projects",
-    "projects": "Projects linked by shared organisations",
-}
-
 
 #: The significance levels the backbone switch offers.
 BACKBONE_LEVELS: tuple[float, ...] = (0.01, 0.05, 0.1, 0.2)

@@ -47,6 +47,7 @@ from ..names.places import NOT_PLACED, Place, place_organisations, with_coordina
 from . import state
 from .component import _asset, clicked_node
 from .data import Network, filtered_graph
+from .picture import map_picture_file
 from .text import md
 
 __all__ = [
@@ -301,11 +302,8 @@ def map_view(net: Network, filters: Filters, selection: state.Selection) -> None
     for link in drawing.links:
         if link.a in marked or link.b in marked:
             highlight.update((link.a, link.b))
-    _component()(
-        key=state.MAP,
-        data=map_payload(drawing, g, highlight, selected),
-        on_clicked_change=on_map_click,
-    )
+    payload = map_payload(drawing, g, highlight, selected)
+    _component()(key=state.MAP, data=payload, on_clicked_change=on_map_click)
     if not drawing.markers:
         st.info("No organisation the filters keep has a place on the map.")
     n_orgs = sum(len(m.organisations) for m in drawing.markers)
@@ -320,6 +318,14 @@ def map_view(net: Network, filters: Filters, selection: state.Selection) -> None
         file_name="defus-map.geojson",
         mime="application/geo+json",
         key="download_geojson",
+        on_click="ignore",
+    )
+    st.download_button(
+        "Picture of the map (PNG)",
+        data=lambda: map_picture_file(net, filters, drawing, payload),
+        file_name="defus-map.png",
+        mime="image/png",
+        key="download_map_png",
         on_click="ignore",
     )
     if drawing.unplaced:

@@ -19,6 +19,7 @@ from .frames import SHARES, TOTALS
 
 __all__ = [
     "DOWNLOADS",
+    "PICTURE",
     "downloads",
     "funding_chart",
     "node_table",
@@ -126,19 +127,34 @@ DOWNLOADS: tuple[tuple[str, str, str, str], ...] = (
     ("html", "Web page (HTML)", "html", "text/html"),
 )
 
+#: The picture's button: (label, file extension, MIME type).
+PICTURE: tuple[str, str, str] = ("Picture (PNG)", "png", "image/png")
 
-def downloads(file_bytes: Callable[[str], bytes], *, name: str) -> None:
+
+def downloads(
+    file_bytes: Callable[[str], bytes],
+    *,
+    name: str,
+    picture: Callable[[], bytes] | None = None,
+) -> None:
     """Buttons to download the graph on screen, filters applied, in every format.
 
     ``file_bytes(fmt)`` gives the file's content for a format of :data:`DOWNLOADS`;
-    it runs only when its button is clicked (a large network's files take seconds).
+    ``picture()`` the PNG of the drawing (a last button, when given). Each runs
+    only when its button is clicked (a large network's files take seconds).
     """
+    buttons: list[tuple[str, Callable[[], bytes], str, str, str]] = [
+        (fmt, functools.partial(file_bytes, fmt), label, ext, mime)
+        for fmt, label, ext, mime in DOWNLOADS
+    ]
+    if picture is not None:
+        buttons.append(("png", picture, *PICTURE))
     # A row that wraps, each button as wide as its label: equal columns cut labels short.
     with st.container(horizontal=True, wrap=True, key="downloads"):
-        for fmt, label, ext, mime in DOWNLOADS:
+        for fmt, data, label, ext, mime in buttons:
             st.download_button(
                 label,
-                data=functools.partial(file_bytes, fmt),
+                data=data,
                 file_name=f"{name}.{ext}",
                 mime=mime,
                 key=f"download_{fmt}",

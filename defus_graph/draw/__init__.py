@@ -1,1 +1,1 @@
-"""How the network is drawn: colours, positions, focused views, the vis-network page."""
+"""How the network is drawn: colours, positions, focused views, the vis-network page, pictures."""

@@ -1,4 +1,4 @@
-"""How nodes look, by kind: one palette for the dashboard, the legend and Gephi.
+"""How nodes look, by kind: one palette and one legend for the dashboard, pictures and Gephi.
 
 Colours are chosen to stay apart for colour-blind readers (Okabe–Ito based).
 """
@@ -19,6 +19,8 @@ __all__ = [
     "MEMBER_RING_WIDTH",
     "PROJECT_COLOUR",
     "kind_colour",
+    "legend_items",
+    "legend_note",
     "node_size",
     "node_sizes",
 ]
@@ -145,3 +147,33 @@ def _share(strength: float, top: float) -> float:
     if math.isinf(top):  # inf / inf would be NaN, a size no GEXF reader accepts
         return 1.0 if math.isinf(strength) else 0.0
     return strength / top
+
+
+def legend_items(g: nx.Graph) -> list[dict[str, str]]:
+    """Legend entries for the kinds drawn in ``g``, in palette order; projects are squares.
+
+    Members of the network drawn in ``g`` add a last entry: a ring.
+
+    Organisations are labelled by their kind alone ("city"); the legend's note
+    says that colour is the kind and size the number of links.
+    """
+    present = {str(k) for _, k in g.nodes(data="kind")}
+    items = []
+    for kind, colour in KIND_COLOURS.items():
+        if kind in present:
+            label = "project" if kind == "project" else kind
+            shape = "square" if kind == "project" else "dot"
+            items.append({"label": label, "colour": colour, "shape": shape})
+    if any(member for _, member in g.nodes(data="member")):
+        items.append({"label": "member (ring)", "colour": MEMBER_RING, "shape": "ring"})
+    return items
+
+
+def legend_note(g: nx.Graph) -> str:
+    """What shapes, sizes and edge widths mean in the drawing of ``g``."""
+    kinds = {str(k) for _, k in g.nodes(data="kind")}
+    if kinds == {"project"}:
+        return "Projects; an edge's width grows with the organisations the two share."
+    if "project" not in kinds:
+        return "Organisations coloured by kind; an edge's width grows with the projects shared."
+    return "Squares are projects, circles organisations coloured by kind; size = links."

@@ -28,6 +28,7 @@ __all__ = [
     "BACKBONE_PAIR_LIMIT",
     "PROJECTION_LIMIT",
     "VIEWS",
+    "VIEW_LABELS",
     "Filters",
     "ViewTooLarge",
     "backbone_view",
@@ -40,6 +41,14 @@ __all__ = [
 
 #: The three ways to look at the network.
 VIEWS: tuple[str, ...] = ("bipartite", "orgs", "projects")
+
+#: What each view is called on screen and in pictures.
+VIEW_LABELS: dict[str, str] = {
+    "bipartite": "Projects and organisations",
+    "orgs": "Organisations linked by shared projects",
+    "projects": "Projects linked by shared organisations",
+}
+
 
 #: The most links a projection may have before it is refused. Each link holds
 #: the names and dates of what the pair shares (about 1 KB in memory), so this
