@@ -190,65 +190,73 @@ def pyvis_network(
         focus = {selected, *g[selected]}
     net = Network(height=height, width="100%", directed=False, cdn_resources="in_line")
     net.toggle_physics(False)
+    largest_font = round(max((f["size"] for f in fonts.values()), default=0.0), 1)
     for node in sorted(g.nodes, key=str):
         data = g.nodes[node]
-        colour = kind_colour(str(data.get("kind", "")))
-        options: dict[str, Any] = {
-            "title": node_tooltip(g, node),
-            "size": sizes.get(str(node), 10.0),
-            "borderWidth": 1,
-        }
-        if str(node) in positions:
-            x, y = positions[str(node)]
-            options.update(x=float(x), y=float(y), physics=False)
-        is_project = data.get("bipartite") == PROJECT
-        font: dict[str, Any] = {k: round(v, 1) for k, v in fonts[str(node)].items()}
-        if is_project:
-            font["bold"] = True
         dimmed = focus is not None and node not in focus
-        if dimmed:
-            colour = _rgba(colour, _DIM_ALPHA)
-            font["color"] = "rgba(0,0,0,0.25)"
-        options["font"] = font
+        colour = kind_colour(str(data.get("kind", "")))
+        colour = _rgba(colour, _DIM_ALPHA) if dimmed else colour
+        options = _node_options(g, node, positions, sizes, fonts[str(node)], dimmed)
         if data.get("member"):
             # "member" rides along on the node for whoever draws it (the dashboard's map).
             ring = _rgba(MEMBER_RING, _DIM_ALPHA) if dimmed else MEMBER_RING
             options.update(borderWidth=MEMBER_RING_WIDTH, member=True)
             options["color"] = {"background": colour, "border": ring}
         if node == selected and focus is not None:
+            vadjust = options["font"]["vadjust"]
             options.update(
-                borderWidth=4,
-                font={
-                    "bold": True,
-                    "size": round(max(f["size"] for f in fonts.values()), 1),
-                    "vadjust": font["vadjust"],
-                },
+                borderWidth=4, font={"bold": True, "size": largest_font, "vadjust": vadjust}
             )
             options["color"] = {"background": colour, "border": "#000000"}
-        _append_node(
-            net, str(node), labels[str(node)], "square" if is_project else "dot", options, colour
-        )
+        shape = "square" if data.get("bipartite") == PROJECT else "dot"
+        _append_node(net, str(node), labels[str(node)], shape, options, colour)
     for u, v, data in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
-        weight = data.get("weight")
-        width = (
-            1.0 + 2.0 * math.log2(weight)
-            if isinstance(weight, int | float) and weight >= 1
-            else 1.0
-        )
-        touches = focus is not None and selected in (u, v)
-        if focus is None:
-            colour = _EDGE_COLOUR
-        elif touches:
-            colour = _EDGE_HIGHLIGHT
-        else:
-            colour = _rgba(_EDGE_COLOUR, _DIM_ALPHA)
         # A graph holds each edge once: append it directly (see _append_node).
-        net.edges.append(
-            Edge(
-                str(u), str(v), title=edge_tooltip(g, u, v), width=round(width, 2), color=colour
-            ).options
-        )
+        net.edges.append(_edge_options(g, u, v, data.get("weight"), focus, selected))
     return net
+
+
+def _node_options(
+    g: nx.Graph,
+    node: Any,
+    positions: Positions,
+    sizes: dict[str, float],
+    font_of_node: dict[str, float],
+    dimmed: bool,
+) -> dict[str, Any]:
+    """A node's tooltip, size, place and label font (bold for projects, grey when dimmed)."""
+    options: dict[str, Any] = {
+        "title": node_tooltip(g, node),
+        "size": sizes.get(str(node), 10.0),
+        "borderWidth": 1,
+    }
+    if str(node) in positions:
+        x, y = positions[str(node)]
+        options.update(x=float(x), y=float(y), physics=False)
+    font: dict[str, Any] = {k: round(v, 1) for k, v in font_of_node.items()}
+    if g.nodes[node].get("bipartite") == PROJECT:
+        font["bold"] = True
+    if dimmed:
+        font["color"] = "rgba(0,0,0,0.25)"
+    options["font"] = font
+    return options
+
+
+def _edge_options(
+    g: nx.Graph, u: Any, v: Any, weight: Any, focus: set[str] | None, selected: str | None
+) -> dict[str, Any]:
+    """An edge's tooltip, width (growing with the log of its weight) and colour."""
+    width = (
+        1.0 + 2.0 * math.log2(weight) if isinstance(weight, int | float) and weight >= 1 else 1.0
+    )
+    if focus is None:
+        colour = _EDGE_COLOUR
+    elif selected in (u, v):
+        colour = _EDGE_HIGHLIGHT
+    else:
+        colour = _rgba(_EDGE_COLOUR, _DIM_ALPHA)
+    edge = Edge(str(u), str(v), title=edge_tooltip(g, u, v), width=round(width, 2), color=colour)
+    return dict(edge.options)
 
 
 def _append_node(
