@@ -36,6 +36,7 @@ from ..draw.geo import (
     SEVERAL_KINDS,
     MapDrawing,
     MapIndex,
+    MapLink,
     Marker,
     outline_rings,
 )
@@ -146,47 +147,13 @@ def map_payload(
     ``highlight`` are marker ids to show with their links while the rest dims
     (empty: nothing dims); ``selected`` is the marker drawn with a thick border.
     """
-    nodes = []
     # The larger first, so that a small city is drawn over a large neighbour, not under it.
-    for m in sorted(drawing.markers, key=lambda m: -m.size):
-        dim = bool(highlight) and m.id not in highlight
-        colour = _rgba(m.colour, _DIM) if dim else m.colour
-        node: dict[str, Any] = {
-            "id": m.id,
-            "label": m.label,
-            "title": _marker_tooltip(m, g),
-            "x": m.x,
-            "y": m.y,
-            "size": m.size,
-            "shape": "dot",
-            "physics": False,
-            "borderWidth": 4 if m.id == selected else 1,
-            "color": {
-                "background": colour,
-                "border": "#000000" if m.id == selected else _rgba("#333333", _DIM if dim else 0.7),
-            },
-            "font": {"size": _FONT, "color": "rgba(0,0,0,0.25)" if dim else "#222222"},
-        }
-        if m.level == "country":
-            node["shape"] = "square"
-        nodes.append(node)
+    nodes = [
+        _marker_node(m, g, bool(highlight) and m.id not in highlight, m.id == selected)
+        for m in sorted(drawing.markers, key=lambda m: -m.size)
+    ]
     labels = {m.id: m.label for m in drawing.markers}
-    edges = []
-    for link in drawing.links:
-        touches = link.a in highlight and link.b in highlight
-        colour = _EDGE if not highlight else (_EDGE_HIGHLIGHT if touches else _rgba(_EDGE, _DIM))
-        projects = [node_label(p) for p in drawing.shared_projects(link.a, link.b, limit=21)]
-        edges.append(
-            {
-                "from": link.a,
-                "to": link.b,
-                "width": link.width,
-                "color": colour,
-                "title": f"{labels[link.a]} – {labels[link.b]}\n{link.weight} shared project"
-                f"{'s' if link.weight != 1 else ''}: {'; '.join(projects[:20])}"
-                + (" …" if link.weight > 20 else ""),
-            }
-        )
+    edges = [_link_edge(link, drawing, labels, highlight) for link in drawing.links]
     ids = "\n".join(sorted(labels))
     return {
         "nodes": nodes,
@@ -203,6 +170,45 @@ def map_payload(
         if drawing.expanded
         else drawing.in_box(),
         "signature": hashlib.sha256(ids.encode("utf-8")).hexdigest()[:16],
+    }
+
+
+def _marker_node(m: Marker, g: nx.Graph, dim: bool, selected: bool) -> dict[str, Any]:
+    """A marker as a vis-network node: a dot (a city) or a square (a whole country)."""
+    colour = _rgba(m.colour, _DIM) if dim else m.colour
+    return {
+        "id": m.id,
+        "label": m.label,
+        "title": _marker_tooltip(m, g),
+        "x": m.x,
+        "y": m.y,
+        "size": m.size,
+        "shape": "square" if m.level == "country" else "dot",
+        "physics": False,
+        "borderWidth": 4 if selected else 1,
+        "color": {
+            "background": colour,
+            "border": "#000000" if selected else _rgba("#333333", _DIM if dim else 0.7),
+        },
+        "font": {"size": _FONT, "color": "rgba(0,0,0,0.25)" if dim else "#222222"},
+    }
+
+
+def _link_edge(
+    link: MapLink, drawing: MapDrawing, labels: dict[str, str], highlight: set[str]
+) -> dict[str, Any]:
+    """A link between two markers as a vis-network edge, its tooltip naming shared projects."""
+    touches = link.a in highlight and link.b in highlight
+    colour = _EDGE if not highlight else (_EDGE_HIGHLIGHT if touches else _rgba(_EDGE, _DIM))
+    projects = [node_label(p) for p in drawing.shared_projects(link.a, link.b, limit=21)]
+    return {
+        "from": link.a,
+        "to": link.b,
+        "width": link.width,
+        "color": colour,
+        "title": f"{labels[link.a]} – {labels[link.b]}\n{link.weight} shared project"
+        f"{'s' if link.weight != 1 else ''}: {'; '.join(projects[:20])}"
+        + (" …" if link.weight > 20 else ""),
     }
 
 

@@ -114,17 +114,7 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
     )
     session = _session()
     if session is None:
-        where = (
-            ": the example that comes with defus-graph. What you add and save goes to your "
-            f"data folder, “{md(folder_name(str(target)))}”."
-            if bundled
-            else "."
-        )
-        line, paths = st.columns([5, 1], vertical_alignment="center")
-        line.markdown(f"Showing: **{md(label)}** ({counts}){where}")
-        with paths:
-            _full_path(directory, target)
-            leave_guard(unsaved=bool(st.session_state.get(state.uploader_key())))
+        _saved_data_line(directory, target, f"**{md(label)}** ({counts})", bundled=bundled)
         return
     with st.container(border=True, key="data_banner"):
         line, paths = st.columns([5, 1], vertical_alignment="center")
@@ -132,19 +122,7 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
         with paths:
             _full_path(directory, target)
             leave_guard(unsaved=True)
-        details = []
-        if session.files:
-            details.append("Files added: " + ", ".join(md(f) for f in session.files) + ".")
-        if session.merges:
-            details.append(
-                "Merged: " + "; ".join(f"{md(o)} into {md(k)}" for k, o in session.merges) + "."
-            )
-        details.append(
-            "This is held in this browser tab only: closing or reloading it loses it (the browser "
-            f"asks first), and the folder “{md(folder_name(str(target)))}” changes only if you "
-            "save."
-        )
-        st.caption("  \n".join(details))
+        st.caption(_session_details(session, target))
         stale = session.base_key != saved.key
         if stale:
             st.error(
@@ -167,6 +145,38 @@ def data_banner(directory: Path, saved: Network, net: Network) -> None:
         )
         if st.session_state.get(state.SAVE_PENDING) and not stale:
             _confirm_save(directory, session)
+
+
+def _saved_data_line(directory: Path, target: Path, shown: str, *, bundled: bool) -> None:
+    """The banner of saved data: its name and counts, and for the example where saves go."""
+    where = (
+        ": the example that comes with defus-graph. What you add and save goes to your "
+        f"data folder, “{md(folder_name(str(target)))}”."
+        if bundled
+        else "."
+    )
+    line, paths = st.columns([5, 1], vertical_alignment="center")
+    line.markdown(f"Showing: {shown}{where}")
+    with paths:
+        _full_path(directory, target)
+        leave_guard(unsaved=bool(st.session_state.get(state.uploader_key())))
+
+
+def _session_details(session: SessionData, target: Path) -> str:
+    """What this tab's own data holds, and that it is lost unless saved (markdown)."""
+    details = []
+    if session.files:
+        details.append("Files added: " + ", ".join(md(f) for f in session.files) + ".")
+    if session.merges:
+        details.append(
+            "Merged: " + "; ".join(f"{md(o)} into {md(k)}" for k, o in session.merges) + "."
+        )
+    details.append(
+        "This is held in this browser tab only: closing or reloading it loses it (the browser "
+        f"asks first), and the folder “{md(folder_name(str(target)))}” changes only if you "
+        "save."
+    )
+    return "  \n".join(details)
 
 
 def _full_path(directory: Path, target: Path) -> None:
