@@ -361,6 +361,9 @@ def _add_dependencies(
     indices, the number of shortest paths (zero where the node is at another
     distance from that column's source) and where it is at distance ``d``.
     ``a_in[w]`` lists the predecessors ``v → w`` of ``w``, ``a_out[v]`` its successors.
+
+    Kept whole (about 70 lines): the forward search and the backward sweep share
+    every level's arrays, which a split would only pass back and forth.
     """
     n = a_in.shape[0]
     width = len(sources)

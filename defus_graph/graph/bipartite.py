@@ -643,37 +643,14 @@ def _projection_from(
     with_names: bool,
     links: sp.sparray | sp.spmatrix | None = None,
 ) -> nx.Graph:
+    """The projection of ``g`` onto the ``keep`` side: its nodes, then its weighted links."""
     kept, middles, bt = inc.kept, inc.middles, inc.bt
     n_kept, n_mid = len(kept), len(middles)
     members_ptr = bt.indptr.astype(np.int64)
     members = bt.indices.astype(np.int64)
-    adj = g.adj
     proj = nx.Graph()
     node_data = g.nodes
-    if keep == ORGANISATION:
-        ranks = _Ranks([node_data[m] for m in middles])
-        b = bt.T.tocsr()
-        b.sort_indices()
-        counts = np.diff(b.indptr)
-        with_projects = np.flatnonzero(counts > 0)
-        spans: list[dict[str, Any]] = [{} for _ in kept]
-        if len(with_projects):
-            starts = b.indptr[with_projects]
-            offsets = np.append(starts, b.indptr[-1]).astype(np.int64)
-            # Rows with projects are contiguous in b.indices once empty rows are skipped.
-            projects = b.indices.astype(np.int64)
-            groups = ranks.spans(projects, offsets)
-            for i, span in zip(with_projects.tolist(), groups, strict=True):
-                spans[i] = span
-            for i, spells in ranks.spells(projects, offsets).items():
-                spans[int(with_projects[i])]["spells"] = spells
-        proj.add_nodes_from(
-            (n, {**node_data[n], "n_projects": len(adj[n]), **span})
-            for n, span in zip(kept, spans, strict=True)
-        )
-    else:
-        proj.add_nodes_from((n, {**node_data[n], "n_organisations": len(adj[n])}) for n in kept)
-
+    ranks = _add_projection_nodes(proj, g, inc, keep)
     if links is None:
         us, vs, ms = _pair_triples(members_ptr, members)
     else:
@@ -691,7 +668,7 @@ def _projection_from(
     weights = np.diff(offsets).tolist()
     edge_pairs = pair[first]
     u_at, v_at = edge_pairs // n_kept, edge_pairs % n_kept
-    if keep == ORGANISATION:
+    if ranks is not None:  # organisations: a link spans the projects it stands for
         starts, ends = ranks.bounds(ms, offsets)
         edge_spells = ranks.spells(ms, offsets)
     else:
@@ -709,6 +686,37 @@ def _projection_from(
         attrs[i]["spells"] = spells
     _put_links(proj, kept, u_at, v_at, attrs)
     return proj
+
+
+def _add_projection_nodes(proj: nx.Graph, g: nx.Graph, inc: _Incidence, keep: int) -> _Ranks | None:
+    """Add the kept nodes to ``proj`` with their counts (and, for organisations, the span
+    of their projects); the projects' ranks by date when organisations are kept."""
+    kept, middles, bt = inc.kept, inc.middles, inc.bt
+    adj, node_data = g.adj, g.nodes
+    if keep != ORGANISATION:
+        proj.add_nodes_from((n, {**node_data[n], "n_organisations": len(adj[n])}) for n in kept)
+        return None
+    ranks = _Ranks([node_data[m] for m in middles])
+    b = bt.T.tocsr()
+    b.sort_indices()
+    counts = np.diff(b.indptr)
+    with_projects = np.flatnonzero(counts > 0)
+    spans: list[dict[str, Any]] = [{} for _ in kept]
+    if len(with_projects):
+        starts = b.indptr[with_projects]
+        offsets = np.append(starts, b.indptr[-1]).astype(np.int64)
+        # Rows with projects are contiguous in b.indices once empty rows are skipped.
+        projects = b.indices.astype(np.int64)
+        groups = ranks.spans(projects, offsets)
+        for i, span in zip(with_projects.tolist(), groups, strict=True):
+            spans[i] = span
+        for i, spells in ranks.spells(projects, offsets).items():
+            spans[int(with_projects[i])]["spells"] = spells
+    proj.add_nodes_from(
+        (n, {**node_data[n], "n_projects": len(adj[n]), **span})
+        for n, span in zip(kept, spans, strict=True)
+    )
+    return ranks
 
 
 def _put_links(

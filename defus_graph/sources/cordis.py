@@ -715,6 +715,9 @@ def _folder(name: str) -> str:
     return name.rpartition("/")[0]
 
 
+_Entry = tuple[int, str, bytes, str]  # (position, name, content, kind)
+
+
 def facts_from_cordis_files(
     files: Sequence[tuple[int, str, bytes]], *, encoding: str | None = None
 ) -> list[tuple[int, SourceFacts]]:
@@ -730,7 +733,7 @@ def facts_from_cordis_files(
         For a file that is no CORDIS file, one without its partner, or bad rows.
     """
     problems: list[InputError] = []
-    kinds: list[tuple[int, str, bytes, str]] = []
+    kinds: list[_Entry] = []
     for position, name, data in files:
         kind = _kind_of(name, data, encoding)
         if kind is None:
@@ -747,9 +750,26 @@ def facts_from_cordis_files(
             )
             continue
         kinds.append((position, name, data, kind))
+    pairs = _pairs_of(kinds, problems)
+    out: list[tuple[int, SourceFacts]] = []
+    for p, o in pairs:
+        try:
+            facts = facts_from_cordis((p[1], p[2]), (o[1], o[2]), encoding=encoding)
+        except DataError as err:
+            problems.extend(err.problems)
+            continue
+        out.append((min(p[0], o[0]), facts))
+    if problems:
+        raise DataError(problems)
+    return out
+
+
+def _pairs_of(kinds: list[_Entry], problems: list[InputError]) -> list[tuple[_Entry, _Entry]]:
+    """Project and organization files paired (the only two, else by folder); a problem for
+    each file left without its partner."""
     projects = [k for k in kinds if k[3] == "project"]
     orgs = [k for k in kinds if k[3] == "organization"]
-    pairs: list[tuple[tuple[int, str, bytes, str], tuple[int, str, bytes, str]]] = []
+    pairs: list[tuple[_Entry, _Entry]] = []
     if len(projects) == 1 and len(orgs) == 1:
         pairs.append((projects[0], orgs[0]))
     else:
@@ -774,14 +794,4 @@ def facts_from_cordis_files(
                 " (from the same folder).",
             )
         )
-    out: list[tuple[int, SourceFacts]] = []
-    for p, o in pairs:
-        try:
-            facts = facts_from_cordis((p[1], p[2]), (o[1], o[2]), encoding=encoding)
-        except DataError as err:
-            problems.extend(err.problems)
-            continue
-        out.append((min(p[0], o[0]), facts))
-    if problems:
-        raise DataError(problems)
-    return out
+    return pairs
