@@ -5,6 +5,7 @@ The drawing and the click need a browser: ``tests/browser/test_map_browser.py``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,10 @@ from defus_graph.dashboard import state
 from defus_graph.dashboard.data import load_network
 from defus_graph.dashboard.map import map_geojson, map_payload, unplaced_frame
 from defus_graph.draw.geo import map_drawing
+from defus_graph.draw.style import MEMBER_RING, MEMBER_RING_WIDTH
 from defus_graph.graph.bipartite import graph_from_dataset
 from defus_graph.graph.views import Filters
+from defus_graph.model import Member
 from defus_graph.names.places import place_organisations
 from defus_graph.store.tables import DATA_ENV, load_dataset
 from tests.test_dashboard_app import APP, story
@@ -109,3 +112,31 @@ def test_the_map_s_geojson_download_is_what_the_command_line_exports(tmp_path: P
         ]
     ) in (0, None)
     assert map_geojson(net, Filters(countries=("BE",))) == out.read_bytes()
+
+
+def test_a_city_with_a_member_wears_the_member_ring_on_the_map() -> None:
+    """Members are marked on the map as in the network: a ring, in the legend and tooltip."""
+    ds = load_dataset(ROOT / "data")
+    member = Member("Stadt Düsseldorf", "Düsseldorf", source="members.csv", line=2)
+    g = graph_from_dataset(replace(ds, members=(member,)))
+    drawing = map_drawing(g, place_organisations(ds.organisations))
+    dus = drawing.marker_of["org:Düsseldorf"]
+    payload = map_payload(drawing, g, set(), None)
+    by_id = {n["id"]: n for n in payload["nodes"]}
+    assert by_id[dus]["borderWidth"] == MEMBER_RING_WIDTH
+    assert by_id[dus]["color"]["border"] == MEMBER_RING
+    assert "1 member of the network" in by_id[dus]["title"]
+    assert by_id["city:BE:leuven"]["borderWidth"] == 1
+    assert payload["legend"][-1] == {
+        "label": "member (ring)",
+        "colour": MEMBER_RING,
+        "shape": "ring",
+    }
+    plain = map_payload(
+        map_drawing(graph_from_dataset(ds), place_organisations(ds.organisations)),
+        graph_from_dataset(ds),
+        set(),
+        None,
+    )
+    assert all(item["shape"] != "ring" for item in plain["legend"])
+    assert {n["borderWidth"] for n in plain["nodes"]} == {1}

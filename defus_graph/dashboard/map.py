@@ -40,7 +40,7 @@ from ..draw.geo import (
     Marker,
     outline_rings,
 )
-from ..draw.style import KIND_COLOURS
+from ..draw.style import KIND_COLOURS, MEMBER_RING, MEMBER_RING_WIDTH
 from ..export.geojson import geojson_bytes
 from ..graph.bipartite import is_project, node_label
 from ..graph.views import Filters
@@ -128,10 +128,18 @@ def _selected_markers(net: Network, selection: state.Selection) -> tuple[str | N
     return (countries.pop() if len(countries) == 1 else None), orgs
 
 
-def _marker_tooltip(m: Marker, g: nx.Graph) -> str:
+def _members_in(m: Marker, g: nx.Graph) -> int:
+    """How many of the marker's organisations are members of the network (0 without a list)."""
+    nodes = g.nodes
+    return sum(1 for o in m.organisations if nodes[o].get("member"))
+
+
+def _marker_tooltip(m: Marker, g: nx.Graph, members: int) -> str:
     nodes = g.nodes
     n = len(m.organisations)
     projects = f"{m.n_projects} project{'s' if m.n_projects != 1 else ''}"
+    if members:
+        projects += f", {members} member{'s' if members != 1 else ''} of the network"
     if m.level == "country":
         return f"{m.label}: {n:,} organisations placed, {projects}\nClick to show its cities"
     names = [str(nodes[o].get("label", o)) for o in m.organisations]
@@ -159,7 +167,7 @@ def map_payload(
         "nodes": nodes,
         "edges": edges,
         "options": _OPTIONS,
-        "legend": _legend(drawing),
+        "legend": _legend(drawing, g),
         "legendNote": "Markers are cities (squares: whole countries), sized by their projects "
         "and coloured by the kind of their organisations; a link's width grows with the "
         f"projects the two share. {OUTLINE_SOURCE}.",
@@ -176,20 +184,24 @@ def map_payload(
 def _marker_node(m: Marker, g: nx.Graph, dim: bool, selected: bool) -> dict[str, Any]:
     """A marker as a vis-network node: a dot (a city) or a square (a whole country)."""
     colour = _rgba(m.colour, _DIM) if dim else m.colour
+    members = _members_in(m, g)
+    border, width = _rgba("#333333", _DIM if dim else 0.7), 1
+    if members:  # the network's ring for a member, around the city that holds one
+        border = _rgba(MEMBER_RING, _DIM) if dim else MEMBER_RING
+        width = MEMBER_RING_WIDTH
+    if selected:
+        border, width = "#000000", 4
     return {
         "id": m.id,
         "label": m.label,
-        "title": _marker_tooltip(m, g),
+        "title": _marker_tooltip(m, g, members),
         "x": m.x,
         "y": m.y,
         "size": m.size,
         "shape": "square" if m.level == "country" else "dot",
         "physics": False,
-        "borderWidth": 4 if selected else 1,
-        "color": {
-            "background": colour,
-            "border": "#000000" if selected else _rgba("#333333", _DIM if dim else 0.7),
-        },
+        "borderWidth": width,
+        "color": {"background": colour, "border": border},
         "font": {"size": _FONT, "color": "rgba(0,0,0,0.25)" if dim else "#222222"},
     }
 
@@ -227,7 +239,7 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _legend(drawing: MapDrawing) -> list[dict[str, str]]:
+def _legend(drawing: MapDrawing, g: nx.Graph) -> list[dict[str, str]]:
     colours = {m.colour for m in drawing.markers if m.level == "city"}
     items = [
         {"label": kind, "colour": colour, "shape": "dot"}
@@ -236,6 +248,8 @@ def _legend(drawing: MapDrawing) -> list[dict[str, str]]:
     ]
     if SEVERAL_KINDS in colours:
         items.append({"label": "several kinds", "colour": SEVERAL_KINDS, "shape": "dot"})
+    if any(_members_in(m, g) for m in drawing.markers):
+        items.append({"label": "member (ring)", "colour": MEMBER_RING, "shape": "ring"})
     return items
 
 
