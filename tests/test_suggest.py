@@ -18,7 +18,6 @@ from benchmarks.generate import SIZES, generate_dataset
 from defus_graph.analysis.suggest import (
     SuggestionIndex,
     Via,
-    country_filter,
     partner_suggestions,
     reason_text,
 )
@@ -31,6 +30,7 @@ from defus_graph.graph.bipartite import (
     project_id,
 )
 from defus_graph.model import Alias, Dataset, Organisation, Participation, Project, date_bounds
+from defus_graph.names.countries import country_filter
 from defus_graph.store.tables import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -45,7 +45,6 @@ from ..graph.bipartite import (
     project_id,
 )
 from ..model import Alias, Dataset
-from ..names.countries import country_filter
 from ..names.normal import name_keys
 
 __all__ = [
@@ -55,7 +54,6 @@ __all__ = [
     "Suggestion",
     "SuggestionIndex",
     "Via",
-    "country_filter",
     "partner_suggestions",
     "partner_weights",
     "ranked",

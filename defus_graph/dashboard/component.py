@@ -27,21 +27,24 @@ from ..draw.layout import Positions
 from ..draw.style import legend_items, legend_note
 from ..draw.vis import VIS_OPTIONS, pyvis_network, vis_network_assets
 
-__all__ = ["clicked_node", "graph_payload", "network_graph"]
+__all__ = ["clicked_node", "component_asset", "graph_payload", "network_graph"]
 
 _COMPONENT_NAME = "defus_graph.network"
 _HTML = '<div class="dg-root"><div class="dg-canvas"></div><div class="dg-legend"></div></div>'
 
 
-def _asset(name: str) -> str:
+def component_asset(name: str) -> str:
+    """A file shipped beside the component (``network.js``, ``network.css``), as text."""
     return resources.files("defus_graph.dashboard").joinpath(name).read_text(encoding="utf-8")
 
 
 @cache
 def _component() -> Any:
     """Register the component once per process; returns its mounting callable."""
-    js = vis_network_assets()[0] + "\n" + _asset("network.js")
-    return st.components.v2.component(_COMPONENT_NAME, html=_HTML, css=_asset("network.css"), js=js)
+    js = vis_network_assets()[0] + "\n" + component_asset("network.js")
+    return st.components.v2.component(
+        _COMPONENT_NAME, html=_HTML, css=component_asset("network.css"), js=js
+    )
 
 
 def _plain(value: Any) -> Any:

@@ -46,7 +46,7 @@ from ..graph.bipartite import is_project, node_label
 from ..graph.views import Filters
 from ..names.places import NOT_PLACED, Place, place_organisations, with_coordinates
 from . import state
-from .component import _asset, clicked_node
+from .component import clicked_node, component_asset
 from .data import Network, filtered_graph
 from .picture import map_picture_file
 from .text import md
@@ -81,9 +81,11 @@ def _component() -> Any:
         f"const DG_OUTLINES = {json.dumps(rings, separators=(',', ':'))};\n"
         + vis_network_assets()[0]
         + "\n"
-        + _asset("network.js")
+        + component_asset("network.js")
     )
-    return st.components.v2.component(_COMPONENT_NAME, html=_HTML, css=_asset("network.css"), js=js)
+    return st.components.v2.component(
+        _COMPONENT_NAME, html=_HTML, css=component_asset("network.css"), js=js
+    )
 
 
 @st.cache_resource(show_spinner="Placing the organisations…", max_entries=4)
