@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -28,6 +26,7 @@ from urllib.parse import urlparse
 from playwright.sync_api import Route, sync_playwright
 
 from benchmarks.generate import SIZES, write_dataset
+from benchmarks.route import CHROMIUM, CHROMIUM_ARGS, RouteError, free_port, wait_healthy
 from defus_graph.draw.geo import MapIndex
 from defus_graph.graph.bipartite import graph_from_dataset
 from defus_graph.names.places import place_organisations
@@ -36,10 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 MAP = ".dg-map"
 
 
-def _serve(data: Path) -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+def serve_app(data: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``streamlit run app.py`` on ``data`` on a free port of 127.0.0.1, once it answers."""
+    port = free_port()
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -60,14 +58,12 @@ def _serve(data: Path) -> tuple[subprocess.Popen[bytes], str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).close()
-            return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.terminate()
-    raise SystemExit("streamlit did not start")
+    try:
+        wait_healthy(url, proc, timeout=120)
+    except RouteError as err:
+        proc.terminate()
+        raise SystemExit(str(err)) from err
+    return proc, url
 
 
 def _click(page: Any, marker: str) -> float:
@@ -101,12 +97,10 @@ def main() -> None:
             f"{len(ds.organisations):,} organisations, {len(index.orgs):,} placed, "
             f"{len(set(index.city_keys)):,} places"
         )
-        proc, url = _serve(data)
+        proc, url = serve_app(data)
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(
-                    executable_path="/usr/bin/chromium", args=["--no-sandbox"]
-                )
+                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1500, "height": 1000})
 
                 def local_only(route: Route) -> None:

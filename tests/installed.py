@@ -11,15 +11,14 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+from benchmarks.route import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Set by CI: the ``defus-graph`` command of a fresh virtual environment.
@@ -82,27 +81,6 @@ def install(workdir: Path) -> Installed:
     return Installed(target / "bin" / "defus-graph", {**env, "PYTHONPATH": str(target)})
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 90) -> None:
-    """Until ``url``'s health check answers "ok"; fails if the process ends first."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"the server ended with status {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer within {timeout} s")
-
-
 def children(pid: int) -> list[int]:
     """The processes whose parent is ``pid`` (Linux: read from /proc)."""
     found = []
@@ -130,7 +108,7 @@ def serving(
         [*command, "--port", str(port)], cwd=cwd, env=env, stdout=log, stderr=log
     )
     try:
-        wait_healthy(f"http://127.0.0.1:{port}", proc)
+        wait_healthy(f"http://127.0.0.1:{port}", proc, timeout=90)
         yield f"http://127.0.0.1:{port}", proc
     finally:
         for pid in children(proc.pid):

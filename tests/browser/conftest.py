@@ -16,21 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.route import free_port, wait_healthy
+from benchmarks.route import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy
 from defus_graph.model import Organisation, Participation
 from defus_graph.store.tables import DATA_ENV, load_dataset, save_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
