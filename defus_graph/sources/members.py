@@ -23,7 +23,16 @@ from ..errors import DataError, InputError
 from ..model import KINDS, Member
 from ..names.countries import country_code
 from ..names.vocabulary import KIND_WORDS
-from .sheets import Row, Sheet, csv_sheet, header_key, is_xlsx, parse_date, xlsx_sheets
+from .sheets import (
+    Row,
+    Sheet,
+    csv_sheet,
+    header_columns,
+    header_key,
+    is_xlsx,
+    parse_date,
+    xlsx_sheets,
+)
 
 __all__ = ["MEMBER_COLUMNS", "MemberList", "member_list"]
 
@@ -165,27 +174,7 @@ def _found(header: list[str]) -> set[str | None]:
 
 def _columns(sheet: Sheet) -> tuple[dict[str, int], list[str]]:
     """Each known column's position, and the headers that are no column of a member list."""
-    index: dict[str, int] = {}
-    unknown: list[str] = []
-    problems: list[InputError] = []
-    for position, text in enumerate(sheet.header):
-        column = _HEADERS.get(header_key(text)) if text else None
-        if column is None:
-            if text:
-                unknown.append(text)
-        elif column in index:
-            problems.append(
-                InputError(
-                    sheet.name,
-                    1,
-                    text,
-                    None,
-                    f'means the same as the column "{sheet.header[index[column]]}" ({column}).',
-                    "Keep one of the two columns, or rename the other.",
-                )
-            )
-        else:
-            index[column] = position
+    index, unknown, problems = header_columns(sheet, _HEADERS)
     if "name" not in index:
         problems.append(
             InputError(

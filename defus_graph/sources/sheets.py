@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..cells import cell_problem
@@ -31,6 +32,7 @@ __all__ = [
     "Sheet",
     "csv_sheet",
     "decode_text",
+    "header_columns",
     "header_key",
     "is_xlsx",
     "parse_date",
@@ -238,6 +240,36 @@ def header_key(text: str) -> str:
     key = normalise(_PAREN.sub(" ", text))
     key = _UNITS.sub(" ", _PUNCT.sub(" ", key))
     return " ".join(key.split())
+
+
+def header_columns(
+    sheet: Sheet, known: Mapping[str, str]
+) -> tuple[dict[str, int], list[str], list[InputError]]:
+    """Where each column of ``sheet`` is, by its header (``known``: :func:`header_key` ->
+    column); the headers that name no column; a problem for each column named twice."""
+    index: dict[str, int] = {}
+    unknown: list[str] = []
+    problems: list[InputError] = []
+    for position, text in enumerate(sheet.header):
+        if not text:
+            continue
+        column = known.get(header_key(text))
+        if column is None:
+            unknown.append(text)
+        elif column in index:
+            problems.append(
+                InputError(
+                    sheet.name,
+                    1,
+                    text,
+                    None,
+                    f'means the same as the column "{sheet.header[index[column]]}" ({column}).',
+                    "Keep one of the two columns, or rename the other.",
+                )
+            )
+        else:
+            index[column] = position
+    return index, unknown, problems
 
 
 def parse_number(text: str, *, decimal: str = ".") -> float:

@@ -34,6 +34,7 @@ from .sheets import (
     Row,
     Sheet,
     csv_sheet,
+    header_columns,
     header_key,
     is_xlsx,
     parse_date,
@@ -214,28 +215,7 @@ class _Columns:
 
 
 def _columns(sheet: Sheet) -> _Columns:
-    index: dict[str, int] = {}
-    unknown: list[str] = []
-    problems: list[InputError] = []
-    for position, text in enumerate(sheet.header):
-        if not text:
-            continue
-        column = _HEADER_INDEX.get(header_key(text))
-        if column is None:
-            unknown.append(text)
-        elif column in index:
-            problems.append(
-                InputError(
-                    sheet.name,
-                    1,
-                    text,
-                    None,
-                    f'means the same as the column "{sheet.header[index[column]]}" ({column}).',
-                    "Keep one of the two columns, or rename the other.",
-                )
-            )
-        else:
-            index[column] = position
+    index, unknown, problems = header_columns(sheet, _HEADER_INDEX)
     for column in _REQUIRED:
         if column not in index:
             names = ", ".join(COLUMNS[column][:4])
