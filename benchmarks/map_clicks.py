@@ -14,9 +14,6 @@ with the part the browser's own update took. Figures are wall time on this machi
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,44 +23,13 @@ from urllib.parse import urlparse
 from playwright.sync_api import Route, sync_playwright
 
 from benchmarks.generate import SIZES, write_dataset
-from benchmarks.route import CHROMIUM, CHROMIUM_ARGS, RouteError, free_port, wait_healthy
+from benchmarks.route import CHROMIUM, CHROMIUM_ARGS, serve_app
 from defus_graph.draw.geo import MapIndex
 from defus_graph.graph.bipartite import graph_from_dataset
 from defus_graph.names.places import place_organisations
 
 ROOT = Path(__file__).resolve().parents[1]
 MAP = ".dg-map"
-
-
-def serve_app(data: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """``streamlit run app.py`` on ``data`` on a free port of 127.0.0.1, once it answers."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DEFUS_GRAPH_DATA": str(data)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc, timeout=120)
-    except RouteError as err:
-        proc.terminate()
-        raise SystemExit(str(err)) from err
-    return proc, url
 
 
 def _click(page: Any, marker: str) -> float:

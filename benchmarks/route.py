@@ -55,8 +55,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import SIZES, write_cordis
+from defus_graph.store.tables import DATA_ENV
 
 __all__ = [
+    "CLICKABLE_ORGANISATION",
     "PLAIN_SCRIPT",
     "TARGETS",
     "RouteError",
@@ -66,6 +68,7 @@ __all__ = [
     "free_port",
     "route_table",
     "run_route",
+    "serve_app",
     "wait_healthy",
 ]
 
@@ -389,6 +392,39 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -
     raise RouteError(f"the dashboard did not answer at {url} within {timeout:.0f} s")
 
 
+def serve_app(data: Path, timeout: float = 120) -> tuple[subprocess.Popen[bytes], str]:
+    """This checkout's ``streamlit run app.py`` on ``data``, on a free port of 127.0.0.1,
+    returned once it answers: the server the browser tests and the map scripts drive."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env={**os.environ, DATA_ENV: str(data)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc, timeout)
+    except RouteError:
+        proc.terminate()
+        proc.wait()
+        raise
+    return proc, url
+
+
 def _tree_hwm_mib(pid: int) -> float | None:
     """The largest ``VmHWM`` of ``pid`` and its children (``serve`` runs streamlit in a child)."""
     peaks: list[int] = []
@@ -407,7 +443,7 @@ def _tree_hwm_mib(pid: int) -> float | None:
 
 
 #: The organisation drawn with the most links that the pointer hits on its own.
-_CLICKABLE = """() => {
+CLICKABLE_ORGANISATION = """() => {
     const g = window.defusGraph, net = g.network;
     const orgs = net.body.data.nodes.getIds().filter(id => String(id).startsWith("org:"));
     orgs.sort((a, b) => net.getConnectedEdges(b).length - net.getConnectedEdges(a).length);
@@ -496,7 +532,7 @@ def _browse(page: Any, url: str, result: RouteResult, pid: int, timeout: float) 
     page.reload(timeout=wait_ms)
     page.wait_for_selector(DRAWN, timeout=wait_ms)
     _record(result, "dashboard: reload (warm)", "reload the page", time.perf_counter() - start, pid)
-    where = page.evaluate(_CLICKABLE)
+    where = page.evaluate(CLICKABLE_ORGANISATION)
     if where is None:
         result.not_measured.append("the dashboard's click: no organisation could be hit alone")
         return

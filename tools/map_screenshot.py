@@ -12,8 +12,7 @@ from urllib.parse import quote, urlparse
 
 from playwright.sync_api import Route, sync_playwright
 
-from benchmarks.map_clicks import serve_app
-from benchmarks.route import CHROMIUM, CHROMIUM_ARGS
+from benchmarks.route import CHROMIUM, CHROMIUM_ARGS, serve_app
 from defus_graph.draw.geo import project
 
 ROOT = Path(__file__).resolve().parents[1]

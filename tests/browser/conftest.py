@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from benchmarks.route import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy
+from benchmarks.route import CHROMIUM, CHROMIUM_ARGS, serve_app
 from defus_graph.model import Organisation, Participation
-from defus_graph.store.tables import DATA_ENV, load_dataset, save_dataset
+from defus_graph.store.tables import load_dataset, save_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -47,30 +46,8 @@ def start_server() -> Iterator[Callable[[Path], str]]:
     procs: list[subprocess.Popen[bytes]] = []
 
     def start(data: Path) -> str:
-        port = free_port()
-        env = {**os.environ, DATA_ENV: str(data)}
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        proc, url = serve_app(data)
         procs.append(proc)
-        url = f"http://127.0.0.1:{port}"
-        wait_healthy(url, proc)
         return url
 
     yield start

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.route import CLICKABLE_ORGANISATION
 from defus_graph.draw.focus import DRAW_LIMIT, LINK_LIMIT
 
 from .test_dashboard_browser import GRAPH, STORY, open_dashboard
@@ -38,22 +39,7 @@ def test_a_large_network_is_drawn_in_part_and_says_so(page: Any, large_url: str)
 def test_clicking_an_organisation_draws_its_neighbourhood(page: Any, large_url: str) -> None:
     open_dashboard(page, large_url)
     # The organisation drawn with the most links, zoomed onto until it is the one hit.
-    where = page.evaluate(
-        """() => {
-            const g = window.defusGraph, net = g.network;
-            const orgs = net.body.data.nodes.getIds().filter(id => id.startsWith("org:"));
-            orgs.sort((a, b) => net.getConnectedEdges(b).length - net.getConnectedEdges(a).length);
-            for (const id of orgs) {
-                net.focus(id, {scale: 4, animation: false});
-                const p = g.positionOf(id);
-                const rect = net.body.container.getBoundingClientRect();
-                if (net.getNodeAt({x: p.x - rect.left, y: p.y - rect.top}) === id) {
-                    return {id: id, x: p.x, y: p.y};
-                }
-            }
-            return null;
-        }"""
-    )
+    where = page.evaluate(CLICKABLE_ORGANISATION)
     assert where is not None, "no organisation could be clicked on its own"
     page.mouse.click(where["x"], where["y"])
     page.wait_for_selector(f'.dg-root[data-selected="{where["id"]}"]', timeout=30_000)
