@@ -33,6 +33,7 @@ from .sheets import (
     parse_date,
     xlsx_sheets,
 )
+from .tables import COLUMNS
 
 __all__ = ["MEMBER_COLUMNS", "MemberList", "member_list"]
 
@@ -53,17 +54,9 @@ MEMBER_COLUMNS: dict[str, tuple[str, ...]] = {
         "einrichtung",
         "institution",
     ),
-    "kind": (
-        "kind",
-        "type",
-        "art",
-        "typ",
-        "organisation type",
-        "organization type",
-        "organisationstyp",
-        "organisationsart",
-    ),
-    "country": ("country", "land", "staat", "pays", "country code", "ländercode"),
+    # The same headers as a spreadsheet of participations: one vocabulary for both.
+    "kind": COLUMNS["kind"],
+    "country": COLUMNS["country"],
     "since": (
         "member since",
         "since",
