@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+import os
 import random
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import networkx as nx
 import numpy as np
@@ -285,8 +288,13 @@ def _betweenness_of(
         rank = _source_ranks(a_out if not directed else (a_out + a_in).tocsr())
         ordered = sources[np.argsort(rank[sources], kind="stable")]
         batch = _batch_size(n)
-        for start in range(0, len(ordered), batch):
-            _add_dependencies(a_in, a_out, ordered[start : start + batch], raw)
+        batches = [ordered[start : start + batch] for start in range(0, len(ordered), batch)]
+        # Batches run side by side (numpy and scipy let go of the GIL), and their
+        # credits are added in batch order, level by level: the same additions in
+        # the same order as one batch after the other, so the same bits.
+        for credits in _in_threads(partial(_dependencies, a_in, a_out), batches):
+            for rows, values in credits:
+                raw[rows] += values
     _rescale(raw, n, normalized=normalized, directed=directed, sources=sampled)
     return raw
 
@@ -348,13 +356,34 @@ def _source_ranks(sym: sp.csr_array) -> npt.NDArray[np.int64]:
     return ranks
 
 
-def _add_dependencies(
-    a_in: sp.csr_array,
-    a_out: sp.csr_array,
-    sources: npt.NDArray[np.int64],
-    out: npt.NDArray[np.float64],
-) -> None:
-    """Add to ``out[v]`` every source's dependency on ``v`` (Brandes), for a batch of sources.
+#: A batch's credits: for each level, deepest first, its nodes and what they gain there.
+_Credits = list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]
+
+
+def _in_threads(
+    work: Callable[[npt.NDArray[np.int64]], _Credits], batches: list[npt.NDArray[np.int64]]
+) -> Iterator[_Credits]:
+    """``map(work, batches)``, on as many threads as this process may use cores (at most 2:
+    each batch holds its levels' arrays until it ends)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    workers = min(2, cores, len(batches))
+    if workers < 2:
+        yield from map(work, batches)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="betweenness") as pool:
+        yield from pool.map(work, batches)
+
+
+def _dependencies(
+    a_in: sp.csr_array, a_out: sp.csr_array, sources: npt.NDArray[np.int64]
+) -> _Credits:
+    """Every source's dependency on each node ``v`` (Brandes), for a batch of sources.
+
+    Returns what to add to each node's count, level by level, deepest first (see
+    :func:`_betweenness_of`).
 
     Column ``j`` of every level array belongs to ``sources[j]``. Level ``d`` keeps
     only the rows of nodes at distance ``d`` from some source of the batch: their
@@ -408,16 +437,18 @@ def _add_dependencies(
         rows, sigma = candidates, paths
     # Backwards: delta_v = sigma_v * sum over successors w one level further of
     # (1 + delta_w) / sigma_w; sources (level 0) take no credit for their own paths.
+    credits: _Credits = []
     delta = np.zeros_like(levels[-1][1])
     for d in range(len(levels) - 1, 0, -1):
         rows, sigma, here = levels[d]
-        out[rows] += delta.sum(axis=1)
+        credits.append((rows, delta.sum(axis=1)))
         if d == 1:
             break
         coeff = delta + here
         np.divide(coeff, sigma, out=coeff, where=here)
         delta = back[d - 1] @ coeff
         delta *= levels[d - 1][1]
+    return credits
 
 
 def _rescale(
