@@ -126,6 +126,28 @@ def test_a_foreign_snapshot_with_the_right_key_is_ignored(
     assert pq.ParquetFile(target).read().schema.field("line").type == pa.int64()
 
 
+@pytest.mark.parametrize("column", ["organisation", "role", "line"])
+def test_a_foreign_participations_snapshot_is_ignored(data_copy: Path, column: str) -> None:
+    """The shared text columns, read as dictionaries, are checked as strictly as the rest."""
+    expected = load_dataset(_fresh(data_copy))
+    target = data_copy / CACHE_DIR / "participations.parquet"
+    kept = pq.ParquetFile(target).read()
+    where = kept.schema.get_field_index(column)
+    if column == "line":  # numbers written as text
+        changed = pa.array([str(v) for v in kept.column(column).to_pylist()])
+    else:  # text written as a dictionary of its own, or as numbers
+        values = kept.column(column).to_pylist()
+        changed = (
+            pa.array(values).dictionary_encode()
+            if column == "role"
+            else pa.array(range(len(values)), pa.int64())
+        )
+    foreign = kept.set_column(where, column, changed)
+    pq.write_table(foreign.replace_schema_metadata(kept.schema.metadata), target)
+    assert load_dataset(data_copy) == expected
+    assert pq.ParquetFile(target).read().schema.equals(kept.schema)
+
+
 def _contents(directory: Path) -> dict[str, bytes | None]:
     """Every table's bytes, ``None`` for one the folder does not have (members.csv)."""
     return {
