@@ -8,7 +8,9 @@ document on stdout).
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -24,7 +26,7 @@ from ._bulk import paused_gc
 from .cells import escape_controls
 from .errors import DataError, DefusGraphError
 from .model import KINDS, Dataset
-from .sources.detect import FORMATS
+from .sources import FORMATS
 from .store.folders import default_data_dir, is_bundled, save_dir, user_data_dir
 from .store.tables import (
     DATA_ENV,
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
     from .graph.bipartite import Participations
     from .graph.views import Filters
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "run"]
 
 log = logging.getLogger("defus_graph")
 
@@ -1311,5 +1313,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
+def run() -> NoReturn:
+    """The ``defus-graph`` command (and ``python -m defus_graph``): :func:`main`, then exit.
+
+    A command builds millions of objects that all die with the process. Once its
+    output is written and flushed, the process ends at once (``os._exit``) rather
+    than free them one by one and have the collector scan the survivors when
+    :func:`main` switches it back on: seconds at CORDIS scale. Only here, never in
+    :func:`main`, which tests and other programs call and which must return.
+    Whatever does not end normally (an exception, a usage error, a thread still
+    running, output that cannot be flushed) takes Python's usual way out.
+    """
+    gc.disable()  # main's paused_gc then leaves it off: nothing to scan on the way out
+    status = main()
+    if threading.active_count() > 1:
+        raise SystemExit(status)  # Python waits for them; so do we
+    atexit._run_exitfuncs()  # what Python runs at exit (logging's last flush, finalizers)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe or stream: Python reports it as before
+        raise SystemExit(status) from None
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()
