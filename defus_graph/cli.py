@@ -34,6 +34,7 @@ from .store.tables import (
     check_dataset,
     load_dataset,
     load_folder,
+    load_with_key,
     save_dataset,
 )
 
@@ -211,9 +212,14 @@ def cmd_shared(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from .analysis.centrality import network_stats
+    from .graph.bipartite import Participations, graph_from_dataset
 
-    _, g = _load_arrays(args)
-    stats = network_stats(g)
+    ds, key = load_with_key(args.data, encoding=args.encoding)
+    arrays = Participations.from_dataset(ds)
+    g = arrays if arrays is not None else graph_from_dataset(ds)
+    # The sampled betweenness of a large network is kept with the snapshot of its tables.
+    kept = (args.data, key) if key is not None else None
+    stats = network_stats(g, kept=kept)
     if args.json:
         _emit_json(stats)
         return 0

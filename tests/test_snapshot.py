@@ -412,3 +412,42 @@ def test_an_edit_to_the_code_makes_every_snapshot_stale(
         keys.append(snapshot.content_key(tables, "utf-8"))
     snapshot._checking_code.cache_clear()
     assert keys[0] != keys[1] and keys[0] == keys[2]
+
+
+def _stats_json(data: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["--data", str(data), "stats", "--json"]) == 0
+    return capsys.readouterr().out
+
+
+def test_a_sampled_betweenness_is_kept_and_an_edit_makes_it_computed_again(
+    data_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``stats`` keeps a large network's sampled betweenness beside the snapshot: the next
+    run prints the same figures without computing it, an edited table computes it again."""
+    from defus_graph.analysis import centrality
+
+    monkeypatch.setattr(centrality, "BETWEENNESS_EXACT_LIMIT", 10)  # sample the example
+    computed = []
+    compute = centrality._betweenness_of
+    monkeypatch.setattr(
+        centrality, "_betweenness_of", lambda *a, **k: computed.append(1) or compute(*a, **k)
+    )
+    first = _stats_json(_fresh(data_copy), capsys)
+    assert computed == [1] and '"betweenness_estimated": true' in first
+    kept = data_copy / CACHE_DIR / "betweenness-sampled.parquet"
+    assert pq.ParquetFile(kept).schema_arrow.names == ["value"]  # numbers, nothing to run
+    assert _stats_json(data_copy, capsys) == first
+    assert computed == [1]
+    # A kept file that is not exactly ours (damaged, or of another length) is never used.
+    kept.write_bytes(kept.read_bytes()[:40])
+    assert _stats_json(data_copy, capsys) == first
+    assert computed == [1, 1]
+    table = pq.ParquetFile(kept).read()
+    pq.write_table(table.slice(1), kept)  # one number short, with the right key
+    assert _stats_json(data_copy, capsys) == first
+    assert computed == [1, 1, 1]
+    # An edit to a table: a new key, so the figures are computed again, from the edit.
+    _append(data_copy / "participations.csv", "SiBa,Efus,partner,Efus,by hand,99,")
+    edited = _stats_json(data_copy, capsys)
+    assert computed == [1, 1, 1, 1]
+    assert edited != first

@@ -9,6 +9,7 @@ from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -451,6 +452,32 @@ def _dependencies(
     return credits
 
 
+def _kept_betweenness(
+    a: sp.csr_array, m: int, kept: tuple[Path, str] | None
+) -> npt.NDArray[np.float64]:
+    """The sampled betweenness of adjacency ``a`` (``m`` edges), as kept for ``kept`` if it is.
+
+    The same sources as :func:`betweenness_centrality` (networkx's sample, by
+    position) and the same numbers to the last bit, whether computed or read back.
+    """
+    from ..store.snapshot import read_numbers, write_numbers
+
+    n = a.shape[0]
+    if kept is not None:
+        known = read_numbers(kept[0], _KEPT_BETWEENNESS, kept[1], n)
+        if known is not None:
+            return known
+    k = min(n, max(20, min(500, BETWEENNESS_SAMPLE_BUDGET // (n + m))))
+    sources = None
+    if k != n:
+        rng = nx.utils.create_py_random_state(COMMUNITY_SEED)
+        sources = np.array(rng.sample(range(n), k), dtype=np.int64)
+    raw = _betweenness_of(a, sources, normalized=True, directed=False)
+    if kept is not None:
+        write_numbers(kept[0], _KEPT_BETWEENNESS, kept[1], raw)
+    return raw
+
+
 def _rescale(
     raw: npt.NDArray[np.float64],
     n: int,
@@ -482,16 +509,21 @@ def _rescale(
     raw *= np.where(is_source, scale_source, scale_other)
 
 
-def network_stats(g: nx.Graph | Participations, *, top: int = 5) -> dict[str, object]:
+def network_stats(
+    g: nx.Graph | Participations, *, top: int = 5, kept: tuple[Path, str] | None = None
+) -> dict[str, object]:
     """Counts, components, density and the most central organisations.
 
     ``g`` may be the arrays of a dataset (:class:`~defus_graph.graph.bipartite.Participations`):
     a large network's figures then come from sparse matrices without building a
-    networkx graph, the same figures to the last digit.
+    networkx graph, the same figures to the last digit. With ``kept``, the data
+    folder and its snapshot's key (:class:`~defus_graph.store.tables.Loaded`),
+    a large network's sampled betweenness, most of the time, is kept beside the
+    snapshot and read back by the next call for the same tables and code.
     """
     if isinstance(g, Participations):
         if g.n_nodes > BETWEENNESS_EXACT_LIMIT and g.projects and g.organisations:
-            return _network_stats_of(g, top=top)
+            return _network_stats_of(g, top=top, kept=kept)
         from ..graph.bipartite import graph_from_dataset
 
         g = graph_from_dataset(g.dataset)
@@ -522,19 +554,20 @@ def network_stats(g: nx.Graph | Participations, *, top: int = 5) -> dict[str, ob
     }
 
 
-def _network_stats_of(arrays: Participations, *, top: int) -> dict[str, object]:
+#: The name of the kept sampled betweenness of a data folder's network (see network_stats).
+_KEPT_BETWEENNESS = "betweenness-sampled"
+
+
+def _network_stats_of(
+    arrays: Participations, *, top: int, kept: tuple[Path, str] | None
+) -> dict[str, object]:
     """:func:`network_stats` of a large graph (estimated betweenness) from its arrays."""
-    n_p, n_o, n = len(arrays.projects), len(arrays.organisations), arrays.n_nodes
+    n_p, n_o = len(arrays.projects), len(arrays.organisations)
     m = len(arrays.project)
     a = arrays.adjacency()
     count, labels = connected_components(a, directed=False)
     density = m / (n_p * n_o) if m else 0.0
-    k = min(n, max(20, min(500, BETWEENNESS_SAMPLE_BUDGET // (n + m))))
-    sources = None
-    if k != n:  # as betweenness_centrality: networkx's sample, taken by position
-        rng = nx.utils.create_py_random_state(COMMUNITY_SEED)
-        sources = np.array(rng.sample(range(n), k), dtype=np.int64)
-    raw = _betweenness_of(a, sources, normalized=True, directed=False)
+    raw = _kept_betweenness(a, m, kept)
     highest = max(raw.tolist()) or 1.0
     betweenness = (raw[n_p:] / highest).tolist()
     bt = arrays.incidence()

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -51,9 +52,11 @@ __all__ = [
     "CACHE_DIR",
     "content_key",
     "key_of_state",
+    "read_numbers",
     "read_positions",
     "read_snapshot",
     "snapshot_dirs",
+    "write_numbers",
     "write_positions",
     "write_snapshot",
     "write_snapshot_fields",
@@ -339,6 +342,56 @@ def write_positions(
             _write_table(folder, name, table)
         except OSError as err:
             log.info("cannot keep positions in %s: %s", folder, err)
+            continue
+        return folder
+    return None
+
+
+# Figures that take long to compute from the tables (a sampled betweenness), kept
+# the same way: one column of numbers, taken only when the key and the count match.
+
+_NUMBERS = pa.schema([pa.field("value", pa.float64(), nullable=False)])
+
+
+def read_numbers(
+    directory: Path, name: str, key: str, count: int
+) -> npt.NDArray[np.float64] | None:
+    """The ``count`` numbers kept as ``name`` for ``key`` beside ``directory``'s snapshot,
+    or ``None`` when there are none, or not exactly these."""
+    for folder in snapshot_dirs(directory):
+        path = folder / f"{name}.parquet"
+        if not path.is_file():
+            continue
+        try:
+            parquet = pq.ParquetFile(path, memory_map=True)
+            schema = parquet.schema_arrow
+            if (schema.metadata or {}).get(_KEY_FIELD) != key.encode():
+                continue
+            if not schema.remove_metadata().equals(_NUMBERS):
+                continue
+            column = parquet.read().column(0)
+        except (OSError, pa.ArrowException) as err:
+            log.info("ignoring the kept figures %s: %s", path, err)
+            continue
+        if len(column) != count or column.null_count:
+            continue
+        values: npt.NDArray[np.float64] = np.array(column.to_pylist(), dtype=np.float64)
+        return values
+    return None
+
+
+def write_numbers(
+    directory: Path, name: str, key: str, values: npt.NDArray[np.float64]
+) -> Path | None:
+    """Keep ``values`` as ``name`` for ``key``; the folder, or ``None`` (only logged)."""
+    table = pa.Table.from_pydict(
+        {"value": values.tolist()}, schema=_NUMBERS.with_metadata({_KEY_FIELD: key.encode()})
+    )
+    for folder in snapshot_dirs(directory):
+        try:
+            _write_table(folder, name, table)
+        except OSError as err:
+            log.info("cannot keep figures in %s: %s", folder, err)
             continue
         return folder
     return None
