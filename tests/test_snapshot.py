@@ -419,35 +419,41 @@ def _stats_json(data: Path, capsys: pytest.CaptureFixture[str]) -> str:
     return capsys.readouterr().out
 
 
-def test_a_sampled_betweenness_is_kept_and_an_edit_makes_it_computed_again(
-    data_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("kept_as", "computes"),
+    [("betweenness-sampled", "_betweenness_of"), ("eigenvector-organisations", "_eigenvector_of")],
+)
+def test_a_large_network_s_centralities_are_kept_and_an_edit_computes_them_again(
+    data_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    kept_as: str,
+    computes: str,
 ) -> None:
-    """``stats`` keeps a large network's sampled betweenness beside the snapshot: the next
-    run prints the same figures without computing it, an edited table computes it again."""
+    """``stats`` keeps a large network's sampled betweenness and eigenvector beside the
+    snapshot: the next run prints the same figures without computing them, a kept
+    file that is not exactly ours is computed again, and so is one after an edit."""
     from defus_graph.analysis import centrality
 
-    monkeypatch.setattr(centrality, "BETWEENNESS_EXACT_LIMIT", 10)  # sample the example
+    monkeypatch.setattr(centrality, "BETWEENNESS_EXACT_LIMIT", 10)  # the example as large
     computed = []
-    compute = centrality._betweenness_of
+    compute = getattr(centrality, computes)
     monkeypatch.setattr(
-        centrality, "_betweenness_of", lambda *a, **k: computed.append(1) or compute(*a, **k)
+        centrality, computes, lambda *a, **k: computed.append(1) or compute(*a, **k)
     )
     first = _stats_json(_fresh(data_copy), capsys)
     assert computed == [1] and '"betweenness_estimated": true' in first
-    kept = data_copy / CACHE_DIR / "betweenness-sampled.parquet"
+    kept = data_copy / CACHE_DIR / f"{kept_as}.parquet"
     assert pq.ParquetFile(kept).schema_arrow.names == ["value"]  # numbers, nothing to run
     assert _stats_json(data_copy, capsys) == first
     assert computed == [1]
-    # A kept file that is not exactly ours (damaged, or of another length) is never used.
-    kept.write_bytes(kept.read_bytes()[:40])
+    kept.write_bytes(kept.read_bytes()[:40])  # damaged
     assert _stats_json(data_copy, capsys) == first
     assert computed == [1, 1]
-    table = pq.ParquetFile(kept).read()
-    pq.write_table(table.slice(1), kept)  # one number short, with the right key
+    pq.write_table(pq.ParquetFile(kept).read().slice(1), kept)  # one short, the right key
     assert _stats_json(data_copy, capsys) == first
     assert computed == [1, 1, 1]
     # An edit to a table: a new key, so the figures are computed again, from the edit.
     _append(data_copy / "participations.csv", "SiBa,Efus,partner,Efus,by hand,99,")
-    edited = _stats_json(data_copy, capsys)
+    assert _stats_json(data_copy, capsys) != first
     assert computed == [1, 1, 1, 1]
-    assert edited != first

@@ -17,7 +17,6 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from networkx.algorithms import bipartite
 from scipy.sparse.csgraph import connected_components, reverse_cuthill_mckee
-from scipy.sparse.linalg import eigsh
 
 from .._bulk import paused_gc
 from ..graph.bipartite import (
@@ -194,6 +193,8 @@ def _eigenvector_by_component(weights: sp.csr_array) -> npt.NDArray[np.float64]:
         _, vectors = np.linalg.eigh(blocks)  # eigenvalues ascending: the last is the largest
         members = order[first[comps][:, None] + np.arange(size)]
         values[members] = _scaled(vectors[:, :, -1], size / total)
+    from scipy.sparse.linalg import eigsh  # a tenth of a second to import, for large ones only
+
     for comp in np.flatnonzero(sizes > _DENSE_EIGEN_LIMIT).tolist():
         members = order[first[comp] : first[comp] + sizes[comp]]
         block = weights[members][:, members]
@@ -452,30 +453,49 @@ def _dependencies(
     return credits
 
 
-def _kept_betweenness(
-    a: sp.csr_array, m: int, kept: tuple[Path, str] | None
+def _kept(
+    kept: tuple[Path, str] | None,
+    name: str,
+    count: int,
+    compute: Callable[[], npt.NDArray[np.float64]],
 ) -> npt.NDArray[np.float64]:
-    """The sampled betweenness of adjacency ``a`` (``m`` edges), as kept for ``kept`` if it is.
+    """``compute()``, or the ``count`` numbers kept as ``name`` for ``kept`` (the data
+    folder and its snapshot's key), which a computation keeps for the next call.
 
-    The same sources as :func:`betweenness_centrality` (networkx's sample, by
-    position) and the same numbers to the last bit, whether computed or read back.
+    The same numbers to the last bit whether computed or read back: the key names
+    the tables' bytes and the code, so nothing else can change them.
     """
     from ..store.snapshot import read_numbers, write_numbers
 
+    if kept is None:
+        return compute()
+    known = read_numbers(kept[0], name, kept[1], count)
+    if known is not None:
+        return known
+    values = compute()
+    write_numbers(kept[0], name, kept[1], values)
+    return values
+
+
+def _sampled_betweenness(a: sp.csr_array, m: int) -> npt.NDArray[np.float64]:
+    """The betweenness of adjacency ``a`` (``m`` edges) from a sample of sources, as
+    :func:`betweenness_centrality` samples them (networkx's sample, by position)."""
     n = a.shape[0]
-    if kept is not None:
-        known = read_numbers(kept[0], _KEPT_BETWEENNESS, kept[1], n)
-        if known is not None:
-            return known
     k = min(n, max(20, min(500, BETWEENNESS_SAMPLE_BUDGET // (n + m))))
     sources = None
     if k != n:
         rng = nx.utils.create_py_random_state(COMMUNITY_SEED)
         sources = np.array(rng.sample(range(n), k), dtype=np.int64)
-    raw = _betweenness_of(a, sources, normalized=True, directed=False)
-    if kept is not None:
-        write_numbers(kept[0], _KEPT_BETWEENNESS, kept[1], raw)
-    return raw
+    return _betweenness_of(a, sources, normalized=True, directed=False)
+
+
+def _eigenvector_of(arrays: Participations) -> npt.NDArray[np.float64]:
+    """:func:`_organisation_eigenvector` of the arrays' organisations, in their order."""
+    bt = arrays.incidence()
+    weights = sp.csr_array(bt.T.tocsr() @ bt)
+    weights.setdiag(0)
+    weights.eliminate_zeros()
+    return _eigenvector_by_component(sp.csr_array(weights, dtype=np.float64))
 
 
 def _rescale(
@@ -518,8 +538,9 @@ def network_stats(
     a large network's figures then come from sparse matrices without building a
     networkx graph, the same figures to the last digit. With ``kept``, the data
     folder and its snapshot's key (:class:`~defus_graph.store.tables.Loaded`),
-    a large network's sampled betweenness, most of the time, is kept beside the
-    snapshot and read back by the next call for the same tables and code.
+    a large network's sampled betweenness and eigenvector centralities, most of
+    the time, are kept beside the snapshot and read back by the next call for
+    the same tables and code.
     """
     if isinstance(g, Participations):
         if g.n_nodes > BETWEENNESS_EXACT_LIMIT and g.projects and g.organisations:
@@ -554,10 +575,6 @@ def network_stats(
     }
 
 
-#: The name of the kept sampled betweenness of a data folder's network (see network_stats).
-_KEPT_BETWEENNESS = "betweenness-sampled"
-
-
 def _network_stats_of(
     arrays: Participations, *, top: int, kept: tuple[Path, str] | None
 ) -> dict[str, object]:
@@ -567,14 +584,10 @@ def _network_stats_of(
     a = arrays.adjacency()
     count, labels = connected_components(a, directed=False)
     density = m / (n_p * n_o) if m else 0.0
-    raw = _kept_betweenness(a, m, kept)
+    raw = _kept(kept, "betweenness-sampled", a.shape[0], partial(_sampled_betweenness, a, m))
     highest = max(raw.tolist()) or 1.0
     betweenness = (raw[n_p:] / highest).tolist()
-    bt = arrays.incidence()
-    weights = sp.csr_array(bt.T.tocsr() @ bt)
-    weights.setdiag(0)
-    weights.eliminate_zeros()
-    eigen = _eigenvector_by_component(sp.csr_array(weights, dtype=np.float64)).tolist()
+    eigen = _kept(kept, "eigenvector-organisations", n_o, partial(_eigenvector_of, arrays)).tolist()
     degrees = np.bincount(arrays.organisation, minlength=n_o).tolist()
     scale = 1.0 / n_p
     rows = [
