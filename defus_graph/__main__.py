@@ -1,5 +1,5 @@
 """``python -m defus_graph``: the same as the ``defus-graph`` command."""
 
-from .cli import main
+from .cli import run
 
-raise SystemExit(main())
+run()

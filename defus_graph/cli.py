@@ -8,7 +8,9 @@ document on stdout).
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -24,7 +26,7 @@ from ._bulk import paused_gc
 from .cells import escape_controls
 from .errors import DataError, DefusGraphError
 from .model import KINDS, Dataset
-from .sources.detect import FORMATS
+from .sources import FORMATS
 from .store.folders import default_data_dir, is_bundled, save_dir, user_data_dir
 from .store.tables import (
     DATA_ENV,
@@ -32,6 +34,7 @@ from .store.tables import (
     check_dataset,
     load_dataset,
     load_folder,
+    load_with_key,
     save_dataset,
 )
 
@@ -43,7 +46,7 @@ if TYPE_CHECKING:
     from .graph.bipartite import Participations
     from .graph.views import Filters
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "run"]
 
 log = logging.getLogger("defus_graph")
 
@@ -209,9 +212,14 @@ def cmd_shared(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from .analysis.centrality import network_stats
+    from .graph.bipartite import Participations, graph_from_dataset
 
-    _, g = _load_arrays(args)
-    stats = network_stats(g)
+    ds, key = load_with_key(args.data, encoding=args.encoding)
+    arrays = Participations.from_dataset(ds)
+    g = arrays if arrays is not None else graph_from_dataset(ds)
+    # The sampled betweenness of a large network is kept with the snapshot of its tables.
+    kept = (args.data, key) if key is not None else None
+    stats = network_stats(g, kept=kept)
     if args.json:
         _emit_json(stats)
         return 0
@@ -1311,5 +1319,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
+def run() -> NoReturn:
+    """The ``defus-graph`` command (and ``python -m defus_graph``): :func:`main`, then exit.
+
+    A command builds millions of objects that all die with the process. Once its
+    output is written and flushed, the process ends at once (``os._exit``) rather
+    than free them one by one and have the collector scan the survivors when
+    :func:`main` switches it back on: seconds at CORDIS scale. Only here, never in
+    :func:`main`, which tests and other programs call and which must return.
+    Whatever does not end normally (an exception, a usage error, a thread still
+    running, output that cannot be flushed) takes Python's usual way out.
+    """
+    gc.disable()  # main's paused_gc then leaves it off: nothing to scan on the way out
+    status = main()
+    if threading.active_count() > 1:
+        raise SystemExit(status)  # Python waits for them; so do we
+    atexit._run_exitfuncs()  # what Python runs at exit (logging's last flush, finalizers)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe or stream: Python reports it as before
+        raise SystemExit(status) from None
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

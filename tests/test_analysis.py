@@ -202,6 +202,26 @@ def test_sampled_betweenness_equals_networkx(
     _close(ours, nx.betweenness_centrality(g, k, normalized=normalized, seed=seed))
 
 
+def _one_after_another(work, batches):  # type: ignore[no-untyped-def]
+    return map(work, batches)
+
+
+@settings(max_examples=100, deadline=None)
+@given(g=any_graphs, data=st.data(), normalized=st.booleans())
+def test_betweenness_in_threads_has_the_same_bits(
+    g: nx.Graph, data: st.DataObject, normalized: bool
+) -> None:
+    # Batches run side by side; their credits must add up exactly as one after the other,
+    # so that printed figures never depend on how the threads were scheduled.
+    k = data.draw(st.none() | st.integers(1, max(1, len(g))) if len(g) else st.none())
+    with _batches_of(2), mock.patch.object(centrality.os, "sched_getaffinity", lambda _: {0, 1}):
+        threaded = betweenness_centrality(g, k, normalized=normalized, seed=7)
+    with _batches_of(2), mock.patch.object(centrality, "_in_threads", _one_after_another):
+        alone = betweenness_centrality(g, k, normalized=normalized, seed=7)
+    # repr: the same digits to the last bit (and nan, with k == 1, equal to nan).
+    assert [(n, repr(v)) for n, v in threaded.items()] == [(n, repr(v)) for n, v in alone.items()]
+
+
 @settings(max_examples=150, deadline=None)
 @given(g=bipartite_graphs())
 def test_bipartite_betweenness_equals_networkx(g: nx.Graph) -> None:

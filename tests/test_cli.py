@@ -111,6 +111,35 @@ def test_the_installed_command_and_module_agree() -> None:
     assert "Düsseldorf" in json.loads(out.decode("utf-8"))[1]["name"]
 
 
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (["orgs"], 0),  # a listing, block-buffered into a file
+        (["projects", "--json"], 0),
+        (["org", "Nobody of that name"], 1),  # an error: its message on stderr
+        (["export", "--format", "png", "--backbone", "0.1", "-o", "never.png"], 2),  # usage
+    ],
+)
+def test_the_command_ends_with_everything_written(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes], args: list[str], status: int
+) -> None:
+    """The console command ends its process at once once it is done (``cli.run``): it
+    writes exactly what ``main`` writes, to a file as to a pipe, with the same status."""
+    assert main(args) == status
+    expected = capfdbinary.readouterr()
+    with (tmp_path / "out").open("wb") as out, (tmp_path / "err").open("wb") as err:
+        code = subprocess.run(
+            [sys.executable, "-m", "defus_graph", *args], stdout=out, stderr=err, check=False
+        ).returncode
+    assert code == status
+    assert (tmp_path / "out").read_bytes() == expected.out
+    assert (tmp_path / "err").read_bytes() == expected.err
+    piped = subprocess.run(
+        [sys.executable, "-m", "defus_graph", *args], capture_output=True, check=False
+    )
+    assert (piped.returncode, piped.stdout, piped.stderr) == (status, expected.out, expected.err)
+
+
 def test_help_lists_every_command() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "defus_graph", "--help"], capture_output=True, text=True, check=True

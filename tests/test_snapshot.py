@@ -126,6 +126,28 @@ def test_a_foreign_snapshot_with_the_right_key_is_ignored(
     assert pq.ParquetFile(target).read().schema.field("line").type == pa.int64()
 
 
+@pytest.mark.parametrize("column", ["organisation", "role", "line"])
+def test_a_foreign_participations_snapshot_is_ignored(data_copy: Path, column: str) -> None:
+    """The shared text columns, read as dictionaries, are checked as strictly as the rest."""
+    expected = load_dataset(_fresh(data_copy))
+    target = data_copy / CACHE_DIR / "participations.parquet"
+    kept = pq.ParquetFile(target).read()
+    where = kept.schema.get_field_index(column)
+    if column == "line":  # numbers written as text
+        changed = pa.array([str(v) for v in kept.column(column).to_pylist()])
+    else:  # text written as a dictionary of its own, or as numbers
+        values = kept.column(column).to_pylist()
+        changed = (
+            pa.array(values).dictionary_encode()
+            if column == "role"
+            else pa.array(range(len(values)), pa.int64())
+        )
+    foreign = kept.set_column(where, column, changed)
+    pq.write_table(foreign.replace_schema_metadata(kept.schema.metadata), target)
+    assert load_dataset(data_copy) == expected
+    assert pq.ParquetFile(target).read().schema.equals(kept.schema)
+
+
 def _contents(directory: Path) -> dict[str, bytes | None]:
     """Every table's bytes, ``None`` for one the folder does not have (members.csv)."""
     return {
@@ -390,3 +412,48 @@ def test_an_edit_to_the_code_makes_every_snapshot_stale(
         keys.append(snapshot.content_key(tables, "utf-8"))
     snapshot._checking_code.cache_clear()
     assert keys[0] != keys[1] and keys[0] == keys[2]
+
+
+def _stats_json(data: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["--data", str(data), "stats", "--json"]) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("kept_as", "computes"),
+    [("betweenness-sampled", "_betweenness_of"), ("eigenvector-organisations", "_eigenvector_of")],
+)
+def test_a_large_network_s_centralities_are_kept_and_an_edit_computes_them_again(
+    data_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    kept_as: str,
+    computes: str,
+) -> None:
+    """``stats`` keeps a large network's sampled betweenness and eigenvector beside the
+    snapshot: the next run prints the same figures without computing them, a kept
+    file that is not exactly ours is computed again, and so is one after an edit."""
+    from defus_graph.analysis import centrality
+
+    monkeypatch.setattr(centrality, "BETWEENNESS_EXACT_LIMIT", 10)  # the example as large
+    computed = []
+    compute = getattr(centrality, computes)
+    monkeypatch.setattr(
+        centrality, computes, lambda *a, **k: computed.append(1) or compute(*a, **k)
+    )
+    first = _stats_json(_fresh(data_copy), capsys)
+    assert computed == [1] and '"betweenness_estimated": true' in first
+    kept = data_copy / CACHE_DIR / f"{kept_as}.parquet"
+    assert pq.ParquetFile(kept).schema_arrow.names == ["value"]  # numbers, nothing to run
+    assert _stats_json(data_copy, capsys) == first
+    assert computed == [1]
+    kept.write_bytes(kept.read_bytes()[:40])  # damaged
+    assert _stats_json(data_copy, capsys) == first
+    assert computed == [1, 1]
+    pq.write_table(pq.ParquetFile(kept).read().slice(1), kept)  # one short, the right key
+    assert _stats_json(data_copy, capsys) == first
+    assert computed == [1, 1, 1]
+    # An edit to a table: a new key, so the figures are computed again, from the edit.
+    _append(data_copy / "participations.csv", "SiBa,Efus,partner,Efus,by hand,99,")
+    assert _stats_json(data_copy, capsys) != first
+    assert computed == [1, 1, 1, 1]

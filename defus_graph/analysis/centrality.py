@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math
+import os
 import random
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -13,7 +17,6 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from networkx.algorithms import bipartite
 from scipy.sparse.csgraph import connected_components, reverse_cuthill_mckee
-from scipy.sparse.linalg import eigsh
 
 from .._bulk import paused_gc
 from ..graph.bipartite import (
@@ -190,6 +193,8 @@ def _eigenvector_by_component(weights: sp.csr_array) -> npt.NDArray[np.float64]:
         _, vectors = np.linalg.eigh(blocks)  # eigenvalues ascending: the last is the largest
         members = order[first[comps][:, None] + np.arange(size)]
         values[members] = _scaled(vectors[:, :, -1], size / total)
+    from scipy.sparse.linalg import eigsh  # a tenth of a second to import, for large ones only
+
     for comp in np.flatnonzero(sizes > _DENSE_EIGEN_LIMIT).tolist():
         members = order[first[comp] : first[comp] + sizes[comp]]
         block = weights[members][:, members]
@@ -285,8 +290,13 @@ def _betweenness_of(
         rank = _source_ranks(a_out if not directed else (a_out + a_in).tocsr())
         ordered = sources[np.argsort(rank[sources], kind="stable")]
         batch = _batch_size(n)
-        for start in range(0, len(ordered), batch):
-            _add_dependencies(a_in, a_out, ordered[start : start + batch], raw)
+        batches = [ordered[start : start + batch] for start in range(0, len(ordered), batch)]
+        # Batches run side by side (numpy and scipy let go of the GIL), and their
+        # credits are added in batch order, level by level: the same additions in
+        # the same order as one batch after the other, so the same bits.
+        for credits in _in_threads(partial(_dependencies, a_in, a_out), batches):
+            for rows, values in credits:
+                raw[rows] += values
     _rescale(raw, n, normalized=normalized, directed=directed, sources=sampled)
     return raw
 
@@ -348,13 +358,34 @@ def _source_ranks(sym: sp.csr_array) -> npt.NDArray[np.int64]:
     return ranks
 
 
-def _add_dependencies(
-    a_in: sp.csr_array,
-    a_out: sp.csr_array,
-    sources: npt.NDArray[np.int64],
-    out: npt.NDArray[np.float64],
-) -> None:
-    """Add to ``out[v]`` every source's dependency on ``v`` (Brandes), for a batch of sources.
+#: A batch's credits: for each level, deepest first, its nodes and what they gain there.
+_Credits = list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]
+
+
+def _in_threads(
+    work: Callable[[npt.NDArray[np.int64]], _Credits], batches: list[npt.NDArray[np.int64]]
+) -> Iterator[_Credits]:
+    """``map(work, batches)``, on as many threads as this process may use cores (at most 2:
+    each batch holds its levels' arrays until it ends)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    workers = min(2, cores, len(batches))
+    if workers < 2:
+        yield from map(work, batches)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="betweenness") as pool:
+        yield from pool.map(work, batches)
+
+
+def _dependencies(
+    a_in: sp.csr_array, a_out: sp.csr_array, sources: npt.NDArray[np.int64]
+) -> _Credits:
+    """Every source's dependency on each node ``v`` (Brandes), for a batch of sources.
+
+    Returns what to add to each node's count, level by level, deepest first (see
+    :func:`_betweenness_of`).
 
     Column ``j`` of every level array belongs to ``sources[j]``. Level ``d`` keeps
     only the rows of nodes at distance ``d`` from some source of the batch: their
@@ -408,16 +439,63 @@ def _add_dependencies(
         rows, sigma = candidates, paths
     # Backwards: delta_v = sigma_v * sum over successors w one level further of
     # (1 + delta_w) / sigma_w; sources (level 0) take no credit for their own paths.
+    credits: _Credits = []
     delta = np.zeros_like(levels[-1][1])
     for d in range(len(levels) - 1, 0, -1):
         rows, sigma, here = levels[d]
-        out[rows] += delta.sum(axis=1)
+        credits.append((rows, delta.sum(axis=1)))
         if d == 1:
             break
         coeff = delta + here
         np.divide(coeff, sigma, out=coeff, where=here)
         delta = back[d - 1] @ coeff
         delta *= levels[d - 1][1]
+    return credits
+
+
+def _kept(
+    kept: tuple[Path, str] | None,
+    name: str,
+    count: int,
+    compute: Callable[[], npt.NDArray[np.float64]],
+) -> npt.NDArray[np.float64]:
+    """``compute()``, or the ``count`` numbers kept as ``name`` for ``kept`` (the data
+    folder and its snapshot's key), which a computation keeps for the next call.
+
+    The same numbers to the last bit whether computed or read back: the key names
+    the tables' bytes and the code, so nothing else can change them.
+    """
+    from ..store.snapshot import read_numbers, write_numbers
+
+    if kept is None:
+        return compute()
+    known = read_numbers(kept[0], name, kept[1], count)
+    if known is not None:
+        return known
+    values = compute()
+    write_numbers(kept[0], name, kept[1], values)
+    return values
+
+
+def _sampled_betweenness(a: sp.csr_array, m: int) -> npt.NDArray[np.float64]:
+    """The betweenness of adjacency ``a`` (``m`` edges) from a sample of sources, as
+    :func:`betweenness_centrality` samples them (networkx's sample, by position)."""
+    n = a.shape[0]
+    k = min(n, max(20, min(500, BETWEENNESS_SAMPLE_BUDGET // (n + m))))
+    sources = None
+    if k != n:
+        rng = nx.utils.create_py_random_state(COMMUNITY_SEED)
+        sources = np.array(rng.sample(range(n), k), dtype=np.int64)
+    return _betweenness_of(a, sources, normalized=True, directed=False)
+
+
+def _eigenvector_of(arrays: Participations) -> npt.NDArray[np.float64]:
+    """:func:`_organisation_eigenvector` of the arrays' organisations, in their order."""
+    bt = arrays.incidence()
+    weights = sp.csr_array(bt.T.tocsr() @ bt)
+    weights.setdiag(0)
+    weights.eliminate_zeros()
+    return _eigenvector_by_component(sp.csr_array(weights, dtype=np.float64))
 
 
 def _rescale(
@@ -451,16 +529,22 @@ def _rescale(
     raw *= np.where(is_source, scale_source, scale_other)
 
 
-def network_stats(g: nx.Graph | Participations, *, top: int = 5) -> dict[str, object]:
+def network_stats(
+    g: nx.Graph | Participations, *, top: int = 5, kept: tuple[Path, str] | None = None
+) -> dict[str, object]:
     """Counts, components, density and the most central organisations.
 
     ``g`` may be the arrays of a dataset (:class:`~defus_graph.graph.bipartite.Participations`):
     a large network's figures then come from sparse matrices without building a
-    networkx graph, the same figures to the last digit.
+    networkx graph, the same figures to the last digit. With ``kept``, the data
+    folder and its snapshot's key (:class:`~defus_graph.store.tables.Loaded`),
+    a large network's sampled betweenness and eigenvector centralities, most of
+    the time, are kept beside the snapshot and read back by the next call for
+    the same tables and code.
     """
     if isinstance(g, Participations):
         if g.n_nodes > BETWEENNESS_EXACT_LIMIT and g.projects and g.organisations:
-            return _network_stats_of(g, top=top)
+            return _network_stats_of(g, top=top, kept=kept)
         from ..graph.bipartite import graph_from_dataset
 
         g = graph_from_dataset(g.dataset)
@@ -491,26 +575,19 @@ def network_stats(g: nx.Graph | Participations, *, top: int = 5) -> dict[str, ob
     }
 
 
-def _network_stats_of(arrays: Participations, *, top: int) -> dict[str, object]:
+def _network_stats_of(
+    arrays: Participations, *, top: int, kept: tuple[Path, str] | None
+) -> dict[str, object]:
     """:func:`network_stats` of a large graph (estimated betweenness) from its arrays."""
-    n_p, n_o, n = len(arrays.projects), len(arrays.organisations), arrays.n_nodes
+    n_p, n_o = len(arrays.projects), len(arrays.organisations)
     m = len(arrays.project)
     a = arrays.adjacency()
     count, labels = connected_components(a, directed=False)
     density = m / (n_p * n_o) if m else 0.0
-    k = min(n, max(20, min(500, BETWEENNESS_SAMPLE_BUDGET // (n + m))))
-    sources = None
-    if k != n:  # as betweenness_centrality: networkx's sample, taken by position
-        rng = nx.utils.create_py_random_state(COMMUNITY_SEED)
-        sources = np.array(rng.sample(range(n), k), dtype=np.int64)
-    raw = _betweenness_of(a, sources, normalized=True, directed=False)
+    raw = _kept(kept, "betweenness-sampled", a.shape[0], partial(_sampled_betweenness, a, m))
     highest = max(raw.tolist()) or 1.0
     betweenness = (raw[n_p:] / highest).tolist()
-    bt = arrays.incidence()
-    weights = sp.csr_array(bt.T.tocsr() @ bt)
-    weights.setdiag(0)
-    weights.eliminate_zeros()
-    eigen = _eigenvector_by_component(sp.csr_array(weights, dtype=np.float64)).tolist()
+    eigen = _kept(kept, "eigenvector-organisations", n_o, partial(_eigenvector_of, arrays)).tolist()
     degrees = np.bincount(arrays.organisation, minlength=n_o).tolist()
     scale = 1.0 / n_p
     rows = [

@@ -14,10 +14,7 @@ from .page import parse_page
 from .sheets import Sheet, csv_sheet, is_xlsx, xlsx_sheets
 from .tables import facts_from_sheets, own_table_of, sheet_layout, table_sheets
 
-__all__ = ["FORMATS", "detect_format", "read_inputs", "read_paths", "read_text"]
-
-#: The input formats ``--format`` can name.
-FORMATS: tuple[str, ...] = ("page", "table", "xlsx", "cordis")
+__all__ = ["detect_format", "read_inputs", "read_paths", "read_text"]
 
 
 def read_text(path: Path, *, encoding: str | None = None) -> str:
