@@ -37,10 +37,10 @@ __all__ = [
 #: Key of the panel's container (CSS class ``st-key-story`` in the page).
 STORY_KEY = "story"
 
-#: How many projects or partners a story lists as text. A longer list (a hub of a
-#: large network has thousands, which take the browser seconds to lay out as text)
-#: shows these first, then every one of them in a table, which draws only the
-#: rows in sight.
+#: How many projects or partners a story lists as text (and shared projects on a
+#: partner's line). A longer list (a hub of a large network has thousands, which take
+#: the browser seconds to lay out as text) shows these first, then every one of them
+#: in a table, which draws only the rows in sight.
 LISTED = 25
 
 
@@ -109,7 +109,7 @@ def _organisation(s: OrganisationStory, shown: bool) -> None:
         ],
         len(s.projects),
         "No projects.",
-        lambda: pd.DataFrame(
+        table=lambda: pd.DataFrame(
             [
                 (p.acronym, p.title, p.dates, p.programme, p.funding, p.role, p.contribution)
                 for p in s.projects
@@ -120,25 +120,36 @@ def _organisation(s: OrganisationStory, shown: bool) -> None:
     st.markdown(f"**Works with ({len(s.co_partners)})**")
     _listed(
         [
-            f"- {md(name)}: {', '.join(md(p) for p in projects)}"
+            f"- {md(name)}: {', '.join(md(p) for p in projects[:LISTED])}"
+            + (f" and {len(projects) - LISTED:,} more" if len(projects) > LISTED else "")
             for name, projects in s.co_partners[:LISTED]
         ],
         len(s.co_partners),
         "No partners in the data.",
-        lambda: pd.DataFrame(
+        cut=any(len(projects) > LISTED for _, projects in s.co_partners[:LISTED]),
+        table=lambda: pd.DataFrame(
             [(name, len(projects), ", ".join(projects)) for name, projects in s.co_partners],
             columns=["Organisation", "Shared projects", "Projects"],
         ),
     )
 
 
-def _listed(lines: list[str], total: int, empty: str, table: Callable[[], pd.DataFrame]) -> None:
+def _listed(
+    lines: list[str],
+    total: int,
+    empty: str,
+    *,
+    table: Callable[[], pd.DataFrame],
+    cut: bool = False,
+) -> None:
     """A list as Markdown ``lines`` (its first :data:`LISTED` items), and when it holds
-    more (``total``), every item in a ``table`` below them."""
+    more (``total``) or a line was ``cut`` short, every item in full in a ``table``."""
     st.markdown("\n".join(lines) or empty)
-    if total > len(lines):
+    if total > len(lines) or cut:
         st.caption(
             f"The first {len(lines)} of {total:,} are listed; all {total:,} are in the table."
+            if total > len(lines)
+            else "Every one of them in full is in the table."
         )
         st.dataframe(table(), hide_index=True, width="stretch", height=300)
 
@@ -165,7 +176,7 @@ def _project(s: ProjectStory, shown: bool) -> None:
         [f"- {md(n)} ({md(r)})" for n, r in partners[:LISTED]],
         len(partners),
         "None in the data.",
-        lambda: pd.DataFrame(partners, columns=["Organisation", "Role"]),
+        table=lambda: pd.DataFrame(partners, columns=["Organisation", "Role"]),
     )
     if s.description:
         st.markdown("**Description**")
