@@ -34,41 +34,51 @@ with st.sidebar:
     filters, view = ui.filter_controls(net)
     backbone = ui.backbone_switch(view)  # linked views: only the significant links
 
-selection = ui.read_selection(net.index)
-# The network is built only when it is shown: the map needs no layout.
-shown = None if on_map else ui.current_view(net, filters, view, backbone=backbone)
-drawn = None if shown is None else ui.drawn_part(net, filters, shown, selection.node)
 
-# The graph (or the map) beside the story of the selected node (or city).
-graph_column, story_column = st.columns([3, 2], gap="medium")
-with graph_column:
-    if shown is None or drawn is None:
-        ui.map_view(net, filters, selection)  # click a city; the unplaced are listed under it
-    elif shown.graph.number_of_nodes():
-        ui.view_notices(shown, drawn)
-        ui.network_graph(
-            ui.graph_payload(
-                drawn.graph, drawn.positions, selected=selection.node, sizes=shown.sizes
-            ),
-            key=ui.GRAPH,
-            on_click=ui.on_graph_click,
-        )
-        st.caption(
-            f"{ui.VIEW_LABELS[shown.name]}: {shown.graph.number_of_nodes():,} nodes, "
-            f"{shown.graph.number_of_edges():,} links. Click a node to see its story; "
-            "scroll to zoom, drag to move."
-        )
-        st.markdown("**Download what is shown** (filters applied)")
-        ui.downloads(
-            lambda fmt: ui.export_file(net, filters, view, fmt, backbone=backbone),
-            name=f"defus-network-{shown.name}",
-            picture=lambda: ui.picture_file(net, filters, shown, drawn, selection.node),
-        )
-    else:
-        ui.empty_state(lambda: ui.reset_filters(net))
-with story_column:
-    on_screen = ui.filtered_graph(net, filters) if shown is None else shown.graph
-    ui.story_panel(net, selection, on_screen, filters)  # with "Who to invite"
+@st.fragment(key=ui.SELECTION_FRAGMENT)
+def network_and_story(
+    net: ui.Network, filters: ui.Filters, view: str, backbone: float | None, on_map: bool
+) -> None:
+    """The graph (or the map) beside the story of the selected node (or city).
+
+    A fragment: a click in the drawing reruns only this part of the page, not the
+    sidebar, the banners and the tables, which do not depend on the selection.
+    """
+    selection = ui.read_selection(net.index)
+    # The network is built only when it is shown: the map needs no layout.
+    shown = None if on_map else ui.current_view(net, filters, view, backbone=backbone)
+    drawn = None if shown is None else ui.drawn_part(net, filters, shown, selection.node)
+    graph_column, story_column = st.columns([3, 2], gap="medium")
+    with graph_column:
+        if shown is None or drawn is None:
+            ui.map_view(net, filters, selection)  # click a city; the unplaced are listed under it
+        elif shown.nodes:
+            ui.view_notices(shown, drawn)
+            ui.network_graph(
+                ui.graph_payload(
+                    drawn.graph, drawn.positions, selected=selection.node, sizes=shown.sizes
+                ),
+                key=ui.GRAPH,
+                on_click=ui.on_graph_click,
+            )
+            st.caption(
+                f"{ui.VIEW_LABELS[shown.name]}: {shown.nodes:,} nodes, {shown.links:,} links. "
+                "Click a node to see its story; scroll to zoom, drag to move."
+            )
+            st.markdown("**Download what is shown** (filters applied)")
+            ui.downloads(
+                lambda fmt: ui.export_file(net, filters, view, fmt, backbone=backbone),
+                name=f"defus-network-{shown.name}",
+                picture=lambda: ui.picture_file(net, filters, shown, drawn, selection.node),
+            )
+        else:
+            ui.empty_state(lambda: ui.reset_filters(net, rerun=True))
+    with story_column:
+        on_screen = ui.filtered_graph(net, filters) if shown is None else shown.graph
+        ui.story_panel(net, selection, on_screen, filters)  # with "Who to invite"
+
+
+network_and_story(net, filters, view, backbone, on_map)
 
 # Tables and charts of the projects and organisations shown, each computed when its tab opens.
 tab_names = ["Shared partners", "Organisations", "Projects", "Funding by programme", "Timeline"]

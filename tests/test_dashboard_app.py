@@ -271,3 +271,38 @@ def test_who_to_invite_shows_names_as_text(tmp_path: Path, monkeypatch: pytest.M
     assert invite.startswith("1)")
     assert md(HOSTILE) in invite
     assert HOSTILE not in invite
+
+
+def test_a_hub_lists_its_first_projects_and_every_one_in_a_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands of lines of text take the browser seconds: a long list shows its first
+    items as text and every one of them, in full, in a table."""
+    from defus_graph.dashboard.panels import LISTED
+    from defus_graph.model import Dataset, Project
+
+    n = LISTED + 5
+    projects = tuple(Project(f"P{i:02d}", f"Title {i}") for i in range(n))
+    ds = Dataset(
+        projects=projects,
+        organisations=(Organisation("Hub", "city", "DE"), Organisation("Friend", "NGO", "FR")),
+        participations=tuple(
+            Participation(p.acronym, org, "partner") for p in projects for org in ("Hub", "Friend")
+        ),
+    )
+    save_dataset(ds, tmp_path / "data")
+    monkeypatch.setenv(DATA_ENV, str(tmp_path / "data"))
+    at = run({"org": "Hub"})
+    text = story(at)
+    assert f"Projects ({n})" in text and text.count("- **P") == LISTED
+    assert f"The first {LISTED} of {n} are listed; all {n} are in the table." in [
+        c.value for c in at.caption
+    ]
+    # Friend shares every project: its line names the first ones, the table all of them.
+    assert f"P{LISTED - 1:02d} and 5 more" in text
+    panel = next(c for c in at.get("flex_container") if getattr(c, "key", None) == "story")
+    tables = [t.value for t in panel.dataframe]
+    assert [len(t) for t in tables] == [n, 1]
+    assert tables[0]["Project"].tolist() == [p.acronym for p in projects]
+    assert tables[1]["Shared projects"].tolist() == [n]
+    assert tables[1]["Projects"].iloc[0] == ", ".join(p.acronym for p in projects)

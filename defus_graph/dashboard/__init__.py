@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+from ..graph.views import Filters
 from .compare import compare_tab
 from .component import graph_payload, network_graph
 from .controls import (
@@ -30,7 +31,7 @@ from .controls import (
     reset_filters,
     search_box,
 )
-from .data import current_view, drawn_part, export_file, filtered_graph, table_frame
+from .data import Network, current_view, drawn_part, export_file, filtered_graph, table_frame
 from .map import map_switch, map_view
 from .members import has_members, members_tab
 from .panels import empty_state, network_or_stop, story_panel, view_notices
@@ -39,6 +40,7 @@ from .state import (
     GRAPH,
     ORG_TABLE,
     PROJECT_TABLE,
+    SELECTION_FRAGMENT,
     SHARED_TABLE,
     TABLE_TABS,
     init_state,
@@ -51,9 +53,12 @@ __all__ = [
     "GRAPH",
     "ORG_TABLE",
     "PROJECT_TABLE",
+    "SELECTION_FRAGMENT",
     "SHARED_TABLE",
     "TABLE_TABS",
     "VIEW_LABELS",
+    "Filters",
+    "Network",
     "backbone_switch",
     "compare_tab",
     "current_view",

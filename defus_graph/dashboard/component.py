@@ -15,6 +15,7 @@ highlight) comes from :mod:`defus_graph.draw.vis`, shared with the HTML export.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -47,15 +48,10 @@ def _component() -> Any:
     )
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-ready copy of a pyvis option value."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
+def _plain(items: list[dict[str, Any]]) -> Any:
+    """A JSON-ready copy of pyvis option dicts (anything else written as text), made by
+    the C encoder: a Python walk took a tenth of a second per click at H2020 scale."""
+    return json.loads(json.dumps(items, default=str, ensure_ascii=False))
 
 
 def graph_payload(
@@ -72,8 +68,8 @@ def graph_payload(
         sizes=sizes,
         selected=selected if selected in g else None,
     )
-    nodes = [_plain(n) for n in net.nodes]
-    edges = [_plain(e) for e in net.edges]
+    nodes = _plain(net.nodes)
+    edges = _plain(net.edges)
     ids = "\n".join(sorted(str(n) for n in g.nodes))
     return {
         "nodes": nodes,

@@ -60,7 +60,7 @@ def backbone_switch(view: str) -> float | None:
 
 def _select_and_clear_search(node: str) -> None:
     state.select(node)
-    st.session_state[state.SEARCH] = ""
+    state.clear_search()
 
 
 def on_graph_click() -> None:
@@ -130,8 +130,12 @@ def _pick_buttons(index: SearchIndex, nodes: Sequence[str]) -> None:
         )
 
 
-def reset_filters(net: Network) -> None:
-    """Put every filter back to showing everything."""
+def reset_filters(net: Network, *, rerun: bool = False) -> None:
+    """Put every filter back to showing everything.
+
+    ``rerun``: from a button inside a fragment, rerun the whole page, so that the
+    sidebar (outside the fragment) shows the filters cleared.
+    """
     st.session_state[state.KINDS] = []
     st.session_state[state.COUNTRIES] = []
     st.session_state[state.PROGRAMMES] = []
@@ -139,6 +143,8 @@ def reset_filters(net: Network) -> None:
     st.session_state[state.MEMBERS_ONLY] = False
     if net.years is not None:
         st.session_state[state.YEARS] = net.years
+    if rerun:
+        st.rerun()
 
 
 def step_years(chosen: tuple[int, int], span: tuple[int, int], step: int) -> tuple[int, int]:

@@ -181,7 +181,8 @@ class View:
     :data:`~defus_graph.draw.focus.DRAW_LIMIT` nodes); ``sizes`` are the drawn sizes
     of its nodes, relative to all of ``graph``. ``name`` is the view shown,
     which is the bipartite one when the chosen projection is too large to build,
-    and ``problem`` then says why.
+    and ``problem`` then says why. ``nodes`` and ``links`` count ``graph``'s, once
+    (networkx counts links by walking the whole graph, on every rerun otherwise).
     """
 
     graph: nx.Graph
@@ -191,6 +192,8 @@ class View:
     problem: str = ""
     backbone: float | None = None
     links_before: int = 0
+    nodes: int = 0
+    links: int = 0
 
 
 @st.cache_resource(show_spinner="Filtering the network…", max_entries=16)
@@ -257,11 +260,16 @@ def _view(
     except ViewTooLarge as err:
         problem, view = f"This view cannot be shown: {err}", VIEWS[0]
         shown = _filtered(key, filters, _net)
-    try:
+    whole, laid_out = shown, view
+
+    def positions() -> Positions:
         # Filtering never moves a node: positions come from the whole network's layout.
-        positions = _layout(key, view, _net)
-    except ViewTooLarge:
-        positions = layout_positions(shown)  # only the filtered projection can be built
+        # Read (or laid out) only when needed: a network drawn in part needs none to open.
+        try:
+            return _layout(key, laid_out, _net)
+        except ViewTooLarge:
+            return layout_positions(whole)  # only the filtered projection can be built
+
     links_before = shown.number_of_edges()
     if backbone is not None and view != VIEWS[0]:
         shown = _backbone(key, filters, view, backbone, _net)
@@ -276,6 +284,8 @@ def _view(
         problem=problem,
         backbone=backbone,
         links_before=links_before,
+        nodes=shown.number_of_nodes(),
+        links=shown.number_of_edges(),
     )
 
 

@@ -267,7 +267,7 @@ def on_map_click() -> None:
     label = st.session_state.get(state.MAP_LABELS, {}).get(marker)
     if label is not None:
         state.select_city(label)
-        st.session_state[state.SEARCH] = ""
+        state.clear_search()
 
 
 def map_switch() -> bool:

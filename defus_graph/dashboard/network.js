@@ -195,15 +195,24 @@ export default function (component) {
   inst.baseEdges = payload.edges;
   // Items go in once, already at their size on screen for the current zoom.
   const scale = inst.network.getScale();
-  syncDataSet(inst.nodes, inst.screenSized ? scaledNodes(inst, scale) : payload.nodes);
-  syncDataSet(
-    inst.edges,
-    inst.screenSized
-      ? scaledEdges(inst, scale)
-      : payload.edges.map((edge) => ({ ...edge, id: edgeId(edge) })),
-  );
+  const nodes = inst.screenSized ? scaledNodes(inst, scale) : payload.nodes;
+  const edges = inst.screenSized
+    ? scaledEdges(inst, scale)
+    : payload.edges.map((edge) => ({ ...edge, id: edgeId(edge) }));
+  const newNodeSet = payload.signature !== inst.signature;
+  if (newNodeSet) {
+    // Another part of the network (a click in a large one): new data sets in one go.
+    // Syncing would take every item out and put it back, and vis-network goes over
+    // all of its nodes and links after each of those steps.
+    inst.nodes = new globalThis.vis.DataSet(nodes);
+    inst.edges = new globalThis.vis.DataSet(edges);
+    inst.network.setData({ nodes: inst.nodes, edges: inst.edges });
+  } else {
+    syncDataSet(inst.nodes, nodes);
+    syncDataSet(inst.edges, edges);
+  }
   inst.sizedAt = scale;
-  if (payload.signature !== inst.signature) {
+  if (newNodeSet) {
     inst.signature = payload.signature;
     // The map opens on Europe, leaving partners far away (payload.fitNodes) aside.
     const fitNodes = payload.fitNodes && payload.fitNodes.length ? payload.fitNodes : null;

@@ -6,9 +6,10 @@ or shown in a dataframe, so names and descriptions appear literally.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from ..analysis.suggest import Suggestion
@@ -24,6 +25,7 @@ from .story import OrganisationStory, ProjectStory, organisation_story, project_
 from .text import md
 
 __all__ = [
+    "LISTED",
     "STORY_KEY",
     "data_errors",
     "empty_state",
@@ -34,6 +36,12 @@ __all__ = [
 
 #: Key of the panel's container (CSS class ``st-key-story`` in the page).
 STORY_KEY = "story"
+
+#: How many projects or partners a story lists as text (and shared projects on a
+#: partner's line). A longer list (a hub of a large network has thousands, which take
+#: the browser seconds to lay out as text) shows these first, then every one of them
+#: in a table, which draws only the rows in sight.
+LISTED = 25
 
 
 def data_errors(err: DataError, directory: str) -> None:
@@ -72,7 +80,7 @@ def view_notices(shown: View, drawn: FocusedView) -> None:
     if shown.backbone is not None:
         st.info(
             f"Backbone at significance {shown.backbone:g}: kept "
-            f"{shown.graph.number_of_edges():,} of {shown.links_before:,} links; "
+            f"{shown.links:,} of {shown.links_before:,} links; "
             "every node stays.",
             icon=":material/share:",
         )
@@ -91,24 +99,59 @@ def _organisation(s: OrganisationStory, shown: bool) -> None:
     if not shown:
         st.caption("Not drawn in the graph: the current filters or view hide it.")
     st.markdown(f"**Projects ({len(s.projects)})**")
-    st.markdown(
-        "\n".join(
+    _listed(
+        [
             f"- **{md(p.acronym)}**: {md(p.title) or '(no title)'}  \n"
             f"  {md(p.dates)} · {md(p.programme)} · funding {md(p.funding)} · "
             f"role: {md(p.role)}"
             + (f" · its own contribution: {md(p.contribution)}" if p.contribution else "")
-            for p in s.projects
-        )
-        or "No projects."
+            for p in s.projects[:LISTED]
+        ],
+        len(s.projects),
+        "No projects.",
+        table=lambda: pd.DataFrame(
+            [
+                (p.acronym, p.title, p.dates, p.programme, p.funding, p.role, p.contribution)
+                for p in s.projects
+            ],
+            columns=["Project", "Title", "Dates", "Programme", "Funding", "Role", "Its own share"],
+        ),
     )
     st.markdown(f"**Works with ({len(s.co_partners)})**")
-    st.markdown(
-        "\n".join(
-            f"- {md(name)}: {', '.join(md(p) for p in projects)}"
-            for name, projects in s.co_partners
-        )
-        or "No partners in the data."
+    _listed(
+        [
+            f"- {md(name)}: {', '.join(md(p) for p in projects[:LISTED])}"
+            + (f" and {len(projects) - LISTED:,} more" if len(projects) > LISTED else "")
+            for name, projects in s.co_partners[:LISTED]
+        ],
+        len(s.co_partners),
+        "No partners in the data.",
+        cut=any(len(projects) > LISTED for _, projects in s.co_partners[:LISTED]),
+        table=lambda: pd.DataFrame(
+            [(name, len(projects), ", ".join(projects)) for name, projects in s.co_partners],
+            columns=["Organisation", "Shared projects", "Projects"],
+        ),
     )
+
+
+def _listed(
+    lines: list[str],
+    total: int,
+    empty: str,
+    *,
+    table: Callable[[], pd.DataFrame],
+    cut: bool = False,
+) -> None:
+    """A list as Markdown ``lines`` (its first :data:`LISTED` items), and when it holds
+    more (``total``) or a line was ``cut`` short, every item in full in a ``table``."""
+    st.markdown("\n".join(lines) or empty)
+    if total > len(lines) or cut:
+        st.caption(
+            f"The first {len(lines)} of {total:,} are listed; all {total:,} are in the table."
+            if total > len(lines)
+            else "Every one of them in full is in the table."
+        )
+        st.dataframe(table(), hide_index=True, width="stretch", height=300)
 
 
 def _project(s: ProjectStory, shown: bool) -> None:
@@ -129,7 +172,12 @@ def _project(s: ProjectStory, shown: bool) -> None:
     st.markdown("\n".join(lines))
     partners = [(n, r) for n, r in s.members if r != "coordinator"]
     st.markdown(f"**Partners ({len(partners)})**")
-    st.markdown("\n".join(f"- {md(n)} ({md(r)})" for n, r in partners) or "None in the data.")
+    _listed(
+        [f"- {md(n)} ({md(r)})" for n, r in partners[:LISTED]],
+        len(partners),
+        "None in the data.",
+        table=lambda: pd.DataFrame(partners, columns=["Organisation", "Role"]),
+    )
     if s.description:
         st.markdown("**Description**")
         st.markdown(md(s.description))

@@ -47,6 +47,7 @@ class SearchIndex:
         self._projects: Resolver
         self._labels: dict[str, str] = {}
         self._entries: list[_Entry] = []
+        self._exact: tuple[frozenset[str], frozenset[str]] | None = None
 
     def _build(self) -> None:
         if self._built:
@@ -83,6 +84,21 @@ class SearchIndex:
         ]
         self._built = True
 
+    def _exact_names(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The organisations' names and the projects' acronyms exactly as written.
+
+        Enough to answer a click's URL, which holds the exact name, without
+        building the whole index (seconds at Horizon 2020 scale). A name stands
+        for one organisation only (the tables are checked for it), so an exact
+        name resolves to itself.
+        """
+        if self._exact is None:
+            self._exact = (
+                frozenset(o.name for o in self._ds.organisations),
+                frozenset(p.acronym for p in self._ds.projects),
+            )
+        return self._exact
+
     def label(self, node: str) -> str:
         """The name or acronym a node is shown by."""
         self._build()
@@ -90,11 +106,15 @@ class SearchIndex:
 
     def organisation(self, name: str) -> str | None:
         """The canonical name of the organisation ``name`` stands for (alias, any accents)."""
+        if name in self._exact_names()[0]:
+            return name
         self._build()
         return self._resolver.resolve(name)
 
     def project(self, acronym: str) -> str | None:
         """The acronym of the project ``acronym`` names, ignoring case and accents."""
+        if acronym in self._exact_names()[1]:
+            return acronym
         self._build()
         return self._projects.resolve(acronym)
 

@@ -53,6 +53,7 @@ __all__ = [
     "SAVE_CONFIRM",
     "SAVE_PENDING",
     "SEARCH",
+    "SELECTION_FRAGMENT",
     "SESSION_DATA",
     "SHARED_ONLY",
     "SHARED_TABLE",
@@ -65,12 +66,16 @@ __all__ = [
     "YEAR_BACK",
     "YEAR_FORWARD",
     "Selection",
+    "clear_search",
     "init_state",
     "read_selection",
     "select",
     "select_city",
     "uploader_key",
 ]
+
+# The part of the page a click in the drawing or on the map reruns (app.py's fragment).
+SELECTION_FRAGMENT = "selection"
 
 # Widget keys.
 GRAPH = "graph"
@@ -221,6 +226,18 @@ def select(node: str | None) -> None:
         return
     param = PROJECT_PARAM if is_project(node) else ORG_PARAM
     st.query_params[param] = node_label(node)
+
+
+def clear_search() -> None:
+    """Empty the search box, from a callback; ends the callback when the box held text.
+
+    The box is in the sidebar, outside the fragment a click reruns, so it shows
+    its new value only after a rerun of the whole page: asked for here, and only
+    then, so that a click with an empty box reruns just the fragment.
+    """
+    if st.session_state.get(SEARCH):
+        st.session_state[SEARCH] = ""
+        st.rerun()
 
 
 def select_city(label: str) -> None:

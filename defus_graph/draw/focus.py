@@ -45,7 +45,8 @@ strongest links first). Search for another organisation or use the filters to se
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -107,24 +108,26 @@ class NetworkIndex:
     ----------
     g : the bipartite graph of :func:`defus_graph.graph.bipartite.graph_from_dataset`,
         or a filtered view of it. It must not change while the index is used.
-    positions : node id -> (x, y) for the whole network; default
-        :func:`defus_graph.draw.layout.layout_positions` (about a second at
-        Horizon 2020 scale).
+    positions : node id -> (x, y) for the whole network, or a function that
+        returns them; default :func:`defus_graph.draw.layout.layout_positions`
+        (seconds at Horizon 2020 scale). Either is asked for only when first
+        needed: a network drawn in part needs no layout of the whole.
     scores : node id -> centrality, used to rank organisations in the
         overview and to break ties; default the number of projects (degree).
         Pass e.g. the betweenness of :func:`defus_graph.analysis.centrality.centralities`
         if it is already computed.
     limit : the most nodes a view holds (default :data:`DRAW_LIMIT`).
 
-    Building it costs the layout plus about a second at Horizon 2020 scale;
-    :meth:`view` then answers in milliseconds to a few tenths of a second.
+    Building it costs about a second at Horizon 2020 scale (plus the layout, when
+    a view draws the whole network or :attr:`positions` is read); :meth:`view`
+    then answers in milliseconds to a few tenths of a second.
     """
 
     def __init__(
         self,
         g: nx.Graph,
         *,
-        positions: Positions | None = None,
+        positions: Positions | Callable[[], Positions] | None = None,
         scores: Mapping[str, float] | None = None,
         limit: int = DRAW_LIMIT,
         link_limit: int = LINK_LIMIT,
@@ -161,9 +164,13 @@ class NetworkIndex:
         order = np.lexsort((np.arange(n), -self.degree, -self.score))
         self.rank: npt.NDArray[np.int64] = np.empty(n, dtype=np.int64)
         self.rank[order] = np.arange(n)
-        self.positions: Positions = (
-            positions if positions is not None else layout_positions(g) if n else {}
-        )
+        self._positions: Positions | None = None
+        self._lay_out: Callable[[], Positions] = lambda: layout_positions(g) if n else {}
+        if callable(positions):
+            self._lay_out = positions
+        elif positions is not None:
+            self._positions = positions
+        self._lock = threading.Lock()  # an index is shared by every session
         self.two_sided = bool(
             (self.side == ORGANISATION).any() and (self.side != ORGANISATION).any()
         )
@@ -171,6 +178,15 @@ class NetworkIndex:
 
     def __len__(self) -> int:
         return len(self.nodes)
+
+    @property
+    def positions(self) -> Positions:
+        """Node id -> (x, y) for the whole network, laid out (or read) on first use."""
+        if self._positions is None:
+            with self._lock:
+                if self._positions is None:
+                    self._positions = self._lay_out()
+        return self._positions
 
     def _neighbours(self, i: int) -> npt.NDArray[np.int32]:
         adj = self.adjacency

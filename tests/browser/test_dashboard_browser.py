@@ -28,6 +28,8 @@ def click_node(page: Any, node: str) -> None:
         """id => {
             const g = window.defusGraph;
             g.network.focus(id, {scale: 2.5, animation: false});
+            // vis-network finds a node under the pointer by where it last drew it.
+            g.network.redraw();
             const p = g.positionOf(id);
             const rect = g.network.body.container.getBoundingClientRect();
             const hit = g.network.getNodeAt({x: p.x - rect.left, y: p.y - rect.top});
@@ -51,6 +53,29 @@ def test_clicking_a_node_tells_its_story_and_puts_it_in_the_url(page: Any, app_u
     assert "org=D%C3%BCsseldorf" in page.url
     # The drawing highlights the selection and kept its nodes where they were.
     page.wait_for_selector('.dg-root[data-selected="org:Düsseldorf"]', timeout=20_000)
+
+
+def test_every_click_in_the_drawing_updates_the_story_and_the_url(page: Any, app_url: str) -> None:
+    """A click reruns only the graph and the story (a fragment): each click must still
+    tell the clicked node's story and put it in the URL, and a search typed before it
+    is emptied in the sidebar, outside the fragment."""
+    open_dashboard(page, app_url)
+    search = page.get_by_placeholder("e.g. Dusseldorf, LouD, Efus")
+    search.fill("zzzz")
+    search.press("Enter")
+    page.get_by_text("Nothing is called “zzzz”").first.wait_for(timeout=20_000)
+    story = page.locator(STORY)
+    for name, project in (("Düsseldorf", "BRIDGE"), ("Augsburg", "Solidify")):
+        click_node(page, f"org:{name}")
+        page.wait_for_selector(f'.dg-root[data-selected="org:{name}"]', timeout=20_000)
+        story.get_by_text(project).first.wait_for(timeout=20_000)
+        assert story.inner_text().startswith(name)
+        assert f"org={quote(name)}" in page.url
+        # The sidebar was redrawn too: the search box is empty, its message gone.
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('input')].every(i => i.value !== 'zzzz')"
+        )
+        assert page.get_by_text("Nothing is called").count() == 0
 
 
 def test_a_link_with_the_selection_reproduces_it(page: Any, app_url: str) -> None:
