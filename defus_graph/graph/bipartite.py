@@ -34,7 +34,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import combinations, pairwise
+from itertools import chain, combinations, pairwise
 from typing import Any
 
 import networkx as nx
@@ -913,8 +913,11 @@ def adjacency(g: nx.Graph, *, weighted: bool = False) -> Adjacency:
     position = {node: index[str(node)] for node in adj}
     counts = np.fromiter((len(adj[u]) for u in adj), dtype=np.int64, count=len(adj))
     rows = np.repeat(np.fromiter(position.values(), dtype=np.int64, count=len(adj)), counts)
+    # Each neighbour's position, looked up in C (a dict iterates its keys).
     cols = np.fromiter(
-        (position[v] for u in adj for v in adj[u]), dtype=np.int64, count=int(counts.sum())
+        map(position.__getitem__, chain.from_iterable(adj.values())),
+        dtype=np.int64,
+        count=int(counts.sum()),
     )
     loops = rows == cols
     links = sp.coo_array(
