@@ -50,6 +50,7 @@ __all__ = [
     "PROJECT",
     "Adjacency",
     "Participations",
+    "ProjectionLinks",
     "WeightMatrix",
     "adjacency",
     "date_span",
@@ -65,6 +66,8 @@ __all__ = [
     "project_id",
     "project_nodes",
     "project_projection",
+    "projection_links",
+    "projection_links_of",
     "projection_matrix",
     "projection_of_links",
 ]
@@ -627,11 +630,68 @@ def _projection(g: nx.Graph, keep: int, shared_attr: str, *, with_names: bool = 
     sorted once, and turned into the edge attributes in one pass. The result
     is the same graph, attribute for attribute, as :func:`_projection_by_pairs`.
     """
-    inc = _incidence(g, keep)
-    if inc is None:
+    found = projection_links(g, keep=keep, with_names=with_names)
+    if found is None:
         return _projection_by_pairs(g, keep, shared_attr, with_names=with_names)
-    with paused_gc():
-        return _projection_from(g, inc, keep, shared_attr, with_names=with_names)
+    return found.graph()
+
+
+@dataclass(frozen=True, eq=False)
+class ProjectionLinks:
+    """A projection as columns: its nodes, and its links one array or list per attribute.
+
+    What :func:`organisation_projection` and :func:`project_projection` build, before any
+    networkx edge exists (:meth:`graph` builds them): a writer can lay the links out
+    from here without a million attribute dicts. ``nodes`` holds the projection's nodes
+    with their attributes and no link. Link ``e`` joins ``kept[u[e]]`` and
+    ``kept[v[e]]`` (``u[e] < v[e]``, sorted by ``(u, v)``), shares ``weights[e]`` nodes
+    of the other side, named in ``shared[e]`` (sorted; ``None`` for all links when
+    names were not asked for), spans ``starts[e]`` to ``ends[e]`` as stated (``None``
+    where unknown) and runs in the stretches ``spells[e]`` where there are several.
+    """
+
+    nodes: nx.Graph
+    kept: list[str]
+    u: npt.NDArray[np.int64]
+    v: npt.NDArray[np.int64]
+    weights: list[int]
+    shared_attr: str
+    shared: list[list[str]] | None
+    starts: list[str | None]
+    ends: list[str | None]
+    spells: dict[int, list[tuple[str | None, str | None]]]
+
+    def number_of_nodes(self) -> int:
+        """How many nodes the projection has."""
+        return int(self.nodes.number_of_nodes())
+
+    def number_of_edges(self) -> int:
+        """How many links the projection has."""
+        return len(self.weights)
+
+    def link_attrs(self) -> list[dict[str, Any]]:
+        """Each link's attribute dict, as the graph holds it."""
+        attrs = _link_attrs(self.weights, self.shared_attr, self.shared, self.starts, self.ends)
+        for i, spells in self.spells.items():
+            attrs[i]["spells"] = spells
+        return attrs
+
+    def strengths(self) -> npt.NDArray[np.float64]:
+        """Each kept node's summed link weights, in the order of ``kept``."""
+        w = np.asarray(self.weights, dtype=np.float64)
+        n = len(self.kept)
+        sums = np.bincount(self.u, weights=w, minlength=n) + np.bincount(
+            self.v, weights=w, minlength=n
+        )
+        return np.asarray(sums, dtype=np.float64)
+
+    def graph(self) -> nx.Graph:
+        """The projection as a networkx graph: a copy of ``nodes`` with every link added."""
+        proj = self.nodes.copy()
+        with paused_gc():
+            if self.weights:
+                _put_links(proj, self.kept, self.u, self.v, self.link_attrs())
+        return proj
 
 
 def _projection_from(
@@ -642,7 +702,7 @@ def _projection_from(
     *,
     with_names: bool,
     links: sp.sparray | sp.spmatrix | None = None,
-) -> nx.Graph:
+) -> ProjectionLinks:
     """The projection of ``g`` onto the ``keep`` side: its nodes, then its weighted links."""
     kept, middles, bt = inc.kept, inc.middles, inc.bt
     n_kept, n_mid = len(kept), len(middles)
@@ -656,7 +716,10 @@ def _projection_from(
     else:
         us, vs, ms = _link_triples(members_ptr, members, n_kept, links)
     if len(us) == 0:
-        return proj
+        none = np.zeros(0, dtype=np.int64)
+        return ProjectionLinks(
+            proj, kept, none, none, [], shared_attr, [] if with_names else None, [], [], {}
+        )
     labels = [str(node_data[m].get("label", node_label(m))) for m in middles]
     label_rank = np.empty(n_mid, dtype=np.int64)
     label_rank[sorted(range(n_mid), key=labels.__getitem__)] = np.arange(n_mid)
@@ -681,11 +744,9 @@ def _projection_from(
     if with_names:
         names = list(map(labels.__getitem__, ms.tolist()))
         shared = [names[a:b] for a, b in pairwise(offsets.tolist())]
-    attrs = _link_attrs(weights, shared_attr, shared, starts, ends)
-    for i, spells in edge_spells.items():
-        attrs[i]["spells"] = spells
-    _put_links(proj, kept, u_at, v_at, attrs)
-    return proj
+    return ProjectionLinks(
+        proj, kept, u_at, v_at, weights, shared_attr, shared, starts, ends, edge_spells
+    )
 
 
 def _add_projection_nodes(proj: nx.Graph, g: nx.Graph, inc: _Incidence, keep: int) -> _Ranks | None:
@@ -815,6 +876,17 @@ def projection_of_links(
     >>> sorted(projection_of_links(g, only).edges(data="projects"))
     [('org:Genk', 'org:Gent', ['A'])]
     """
+    return projection_links_of(g, links, keep=keep, with_names=with_names).graph()
+
+
+def projection_links_of(
+    g: nx.Graph,
+    links: sp.sparray | sp.spmatrix,
+    *,
+    keep: int = ORGANISATION,
+    with_names: bool = True,
+) -> ProjectionLinks:
+    """:func:`projection_of_links` as columns (:class:`ProjectionLinks`), with its checks."""
     inc = _incidence(g, keep)
     if inc is None:
         raise ValueError("the graph is not bipartite: some edge links two nodes of one side")
@@ -830,6 +902,21 @@ def projection_of_links(
     if proj.number_of_edges() != wanted.nnz:
         raise ValueError("some of the links join nodes that share nothing")
     return proj
+
+
+def projection_links(
+    g: nx.Graph, *, keep: int = ORGANISATION, with_names: bool = True
+) -> ProjectionLinks | None:
+    """The projection onto side ``keep`` as columns (:class:`ProjectionLinks`): what
+    :func:`organisation_projection` or :func:`project_projection` would build, before
+    any link is a networkx edge. ``None`` for a graph that is not cleanly bipartite
+    (those take the pair-by-pair route, as a graph)."""
+    inc = _incidence(g, keep)
+    if inc is None:
+        return None
+    shared_attr = "projects" if keep == ORGANISATION else "organisations"
+    with paused_gc():
+        return _projection_from(g, inc, keep, shared_attr, with_names=with_names)
 
 
 def organisation_projection(g: nx.Graph, *, with_names: bool = True) -> nx.Graph:
