@@ -528,8 +528,12 @@ def _edges_of(
     side: Mapping[Any, Any],
     projects: Mapping[Any, Interval],
     interval: _Intervals,
+    spells: list[tuple[Interval, ...]] | None = None,
 ) -> Edges:
-    """The edges ``found``, whose attributes are ``raw``, laid out for writing."""
+    """The edges ``found``, whose attributes are ``raw``, laid out for writing.
+
+    ``spells``, each edge's spells when known already, saves merging them again.
+    """
     firsts, seconds = found.firsts, found.seconds
     stated = interval.stated(raw.column("start"), raw.column("end"))
     if found.bipartite:  # every edge without dates of its own spans its project, put first
@@ -545,10 +549,11 @@ def _edges_of(
             else _UNDATED
             for u, v, i in zip(firsts, seconds, stated, strict=True)
         ]
-    spells = [
-        _NO_SPELLS if not stated else _stated_spells(stated, interval)
-        for stated in raw.column("spells")
-    ]
+    if spells is None:
+        spells = [
+            _NO_SPELLS if not stated else _stated_spells(stated, interval)
+            for stated in raw.column("spells")
+        ]
     if all(text is node for node, text in ids.items()):  # usually: no look-ups needed
         sources, targets = firsts, seconds
     else:
@@ -585,8 +590,13 @@ def _table_from_links(p: ProjectionLinks) -> Table:
     at = np.argsort(first * max(len(rank), 1) + second, kind="stable")
     by_rank = [*rank]
     found = _GraphEdges(_take(by_rank, first[at]), _take(by_rank, second[at]), [], False)
-    raw = _link_columns(p).reordered(Order(at.tolist()))
-    return Table(nodes, _edges_of(raw, found, ids, side, projects, interval))
+    by_ends = Order(at.tolist())
+    raw = _link_columns(p).reordered(by_ends)
+    # A link's spells are merged already (date_spells): only their days are wanted.
+    spells = [_NO_SPELLS] * len(p.weights)
+    for i, stated in p.spells.items():
+        spells[i] = tuple(interval(start, end) for start, end in stated)
+    return Table(nodes, _edges_of(raw, found, ids, side, projects, interval, by_ends(spells)))
 
 
 def _link_columns(p: ProjectionLinks) -> RawColumns:
