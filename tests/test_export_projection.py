@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from defus_graph.draw.style import node_sizes
 from defus_graph.export import ExportError, export_bytes
+from defus_graph.export._table import _span, _spells, table_from_graph
 from defus_graph.export.gephi_csv import csv_tables
 from defus_graph.graph.bipartite import (
     ORGANISATION,
@@ -88,3 +89,22 @@ def test_some_links_from_their_columns_are_the_file_of_their_graph(ds: Dataset, 
     graph = found.graph()
     positions = {str(n): (1.5, 2.5) for n in graph}
     assert _files(found, positions) == _files(graph, positions)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ds=_datasets())
+def test_organisations_span_and_spells_are_their_projects_merged(ds: Dataset) -> None:
+    # Found in numpy for all organisations at once; the rule, node by node, is: the cover
+    # of the projects' whole-day intervals, and those intervals merged when there are several.
+    g = graph_from_dataset(ds)
+    try:
+        nodes = table_from_graph(g).nodes
+    except ExportError:  # two ids the same once cleaned: no table to look at
+        return
+    project_interval = dict(zip(nodes.keys, nodes.intervals, strict=True))
+    for n, interval, spells in zip(nodes.keys, nodes.intervals, nodes.spells, strict=True):
+        if g.nodes[n]["bipartite"] != ORGANISATION:
+            continue
+        linked = [project_interval[p] for p in g[n]]
+        assert interval == _span(linked)
+        assert spells == _spells(linked)
