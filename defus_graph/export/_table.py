@@ -591,7 +591,7 @@ def _table_from_links(p: ProjectionLinks) -> Table:
     by_rank = [*rank]
     found = _GraphEdges(_take(by_rank, first[at]), _take(by_rank, second[at]), [], False)
     by_ends = Order(at.tolist())
-    raw = _link_columns(p).reordered(by_ends)
+    raw = _link_columns(p, by_ends)
     # A link's spells are merged already (date_spells): only their days are wanted.
     spells = [_NO_SPELLS] * len(p.weights)
     for i, stated in p.spells.items():
@@ -599,16 +599,20 @@ def _table_from_links(p: ProjectionLinks) -> Table:
     return Table(nodes, _edges_of(raw, found, ids, side, projects, interval, by_ends(spells)))
 
 
-def _link_columns(p: ProjectionLinks) -> RawColumns:
-    """The links' attributes as :func:`raw_columns` reads them from ``p.link_attrs()``:
-    the same keys, in the same order, with the same values."""
+def _link_columns(p: ProjectionLinks, order: Order) -> RawColumns:
+    """The links' attributes as :func:`raw_columns` reads them from ``p.link_attrs()``
+    (the same keys, in the same order, with the same values), rows put in ``order``.
+
+    The shared names come joined already where :meth:`ProjectionLinks.shared_texts`
+    can join them: their :func:`present_texts`, without a list per link.
+    """
     n = len(p.weights)
     has_start = np.fromiter((s is not None for s in p.starts), bool, n)
     has_end = np.fromiter((e is not None for e in p.ends), bool, n)
     has_spells = np.zeros(n, dtype=bool)
     has_spells[list(p.spells)] = True
     codes = has_start * 1 + has_end * 2 + has_spells * 4
-    names = () if p.shared is None else (p.shared_attr,)
+    names = (p.shared_attr,) if p.with_names else ()
     shape_of = {
         code: ("weight", *names)
         + (("start",) if code & 1 else ())
@@ -618,8 +622,14 @@ def _link_columns(p: ProjectionLinks) -> RawColumns:
     }
     shapes = list(map(shape_of.__getitem__, codes.tolist()))
     columns: dict[Any, list[Any]] = {"weight": p.weights}
-    if p.shared is not None:
-        columns[p.shared_attr] = p.shared
+    texts: dict[Any, list[str | None]] = {}
+    if p.with_names:
+        joined = p.shared_texts()
+        if joined is not None:
+            columns[p.shared_attr] = joined
+            texts[p.shared_attr] = cast(list[str | None], order(joined))
+        else:
+            columns[p.shared_attr] = cast(list[Any], p.shared)
     if has_start.any():
         columns["start"] = p.starts
     if has_end.any():
@@ -629,7 +639,10 @@ def _link_columns(p: ProjectionLinks) -> RawColumns:
         for i, found in p.spells.items():
             spells[i] = found
         columns["spells"] = spells
-    return RawColumns(columns, shapes)
+    ordered = {
+        key: texts[key] if key in texts else order(column) for key, column in columns.items()
+    }
+    return RawColumns(ordered, order(shapes), texts)
 
 
 def _table_from_graph(g: nx.Graph) -> Table:

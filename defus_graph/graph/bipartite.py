@@ -645,9 +645,10 @@ class ProjectionLinks:
     from here without a million attribute dicts. ``nodes`` holds the projection's nodes
     with their attributes and no link. Link ``e`` joins ``kept[u[e]]`` and
     ``kept[v[e]]`` (``u[e] < v[e]``, sorted by ``(u, v)``), shares ``weights[e]`` nodes
-    of the other side, named in ``shared[e]`` (sorted; ``None`` for all links when
-    names were not asked for), spans ``starts[e]`` to ``ends[e]`` as stated (``None``
-    where unknown) and runs in the stretches ``spells[e]`` where there are several.
+    of the other side, named in :attr:`shared` (``None`` when names were not asked
+    for), spans ``starts[e]`` to ``ends[e]`` as stated (``None`` where unknown) and
+    runs in the stretches ``spells[e]`` where there are several. The names are held
+    as ``labels[m]`` for each ``m`` in ``middles[offsets[e]:offsets[e + 1]]`` (sorted).
     """
 
     nodes: nx.Graph
@@ -656,10 +657,36 @@ class ProjectionLinks:
     v: npt.NDArray[np.int64]
     weights: list[int]
     shared_attr: str
-    shared: list[list[str]] | None
+    with_names: bool
+    labels: list[str]
+    middles: npt.NDArray[np.int64]
+    offsets: npt.NDArray[np.int64]
     starts: list[str | None]
     ends: list[str | None]
     spells: dict[int, list[tuple[str | None, str | None]]]
+
+    @property
+    def shared(self) -> list[list[str]] | None:
+        """The sorted names of what each link shares, ``None`` if names were not asked for."""
+        if not self.with_names:
+            return None
+        names = list(map(self.labels.__getitem__, self.middles.tolist()))
+        return [names[a:b] for a, b in pairwise(self.offsets.tolist())]
+
+    def shared_texts(self) -> list[str] | None:
+        """Each link's names joined with ``"; "``, when every name is printable text and
+        not empty (else ``None``): what a writer makes of :attr:`shared`, without a
+        list per link. Most links share one name, which is then the text itself."""
+        labels = self.labels
+        if not self.with_names or not all(labels) or not "".join(labels).isprintable():
+            return None
+        firsts = self.middles[self.offsets[:-1]].tolist()
+        texts = list(map(labels.__getitem__, firsts))
+        bounds = self.offsets.tolist()
+        for e in np.flatnonzero(np.diff(self.offsets) > 1).tolist():
+            names = self.middles[bounds[e] : bounds[e + 1]].tolist()
+            texts[e] = "; ".join(map(labels.__getitem__, names))
+        return texts
 
     def number_of_nodes(self) -> int:
         """How many nodes the projection has."""
@@ -715,12 +742,24 @@ def _projection_from(
         us, vs, ms = _pair_triples(members_ptr, members)
     else:
         us, vs, ms = _link_triples(members_ptr, members, n_kept, links)
+    labels = [str(node_data[m].get("label", node_label(m))) for m in middles]
     if len(us) == 0:
         none = np.zeros(0, dtype=np.int64)
         return ProjectionLinks(
-            proj, kept, none, none, [], shared_attr, [] if with_names else None, [], [], {}
+            proj,
+            kept,
+            none,
+            none,
+            [],
+            shared_attr,
+            with_names,
+            labels,
+            none,
+            np.zeros(1, np.int64),
+            [],
+            [],
+            {},
         )
-    labels = [str(node_data[m].get("label", node_label(m))) for m in middles]
     label_rank = np.empty(n_mid, dtype=np.int64)
     label_rank[sorted(range(n_mid), key=labels.__getitem__)] = np.arange(n_mid)
     pair = us * n_kept + vs
@@ -740,12 +779,20 @@ def _projection_from(
         pairs = np.arange(0, len(both) + 1, 2, dtype=np.int64)
         starts, ends = kept_ranks.bounds(both, pairs)
         edge_spells = kept_ranks.spells(both, pairs)
-    shared = None
-    if with_names:
-        names = list(map(labels.__getitem__, ms.tolist()))
-        shared = [names[a:b] for a, b in pairwise(offsets.tolist())]
     return ProjectionLinks(
-        proj, kept, u_at, v_at, weights, shared_attr, shared, starts, ends, edge_spells
+        proj,
+        kept,
+        u_at,
+        v_at,
+        weights,
+        shared_attr,
+        with_names,
+        labels,
+        ms,
+        offsets,
+        starts,
+        ends,
+        edge_spells,
     )
 
 
