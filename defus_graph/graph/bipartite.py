@@ -424,7 +424,7 @@ class _Ranks:
         start = self.start[members]
         end = self.end[members]
         end = np.where(end < 0, n_ends, end)  # open: after every stated end
-        order = np.lexsort((end, start, group))
+        order = _sorted_by(group, start + 1, end, len(self.start_text) + 1, n_ends + 1)
         group, start, end = group[order], start[order], end[order]
         if len(group) == 0:
             return {}
@@ -452,6 +452,22 @@ class _Ranks:
                 (start_text[f] if f >= 0 else None, end_text[la] if la < n_ends else None)
             )
         return out
+
+
+def _sorted_by(
+    first: npt.NDArray[np.int64],
+    second: npt.NDArray[np.int64],
+    third: npt.NDArray[np.int64],
+    seconds: int,
+    thirds: int,
+) -> npt.NDArray[np.intp]:
+    """``np.lexsort((third, second, first))``: the positions sorting by ``first``, then
+    ``second`` (in ``[0, seconds)``), then ``third`` (in ``[0, thirds)``), ties kept in
+    order. One stable sort of a combined key when it fits in 63 bits, far quicker."""
+    groups = int(first.max()) + 1 if len(first) else 0
+    if groups * seconds * thirds >= 2**63:
+        return np.lexsort((third, second, first))
+    return np.argsort((first * seconds + second) * thirds + third, kind="stable")
 
 
 def _pair_triples(
