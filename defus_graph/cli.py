@@ -43,7 +43,7 @@ from .store.tables import (
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .graph.bipartite import Participations
+    from .graph.bipartite import Participations, ProjectionLinks
     from .graph.views import Filters
 
 __all__ = ["build_parser", "main", "run"]
@@ -584,12 +584,12 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _backbone_of(g: nx.Graph, view: str, alpha: float) -> nx.Graph:
-    """The disparity backbone of the projection ``view`` of ``g``, with a note of how
-    many links it kept."""
-    from .graph.views import backbone_view
+def _backbone_of(g: nx.Graph, view: str, alpha: float) -> nx.Graph | ProjectionLinks:
+    """The disparity backbone of the projection ``view`` of ``g`` (as columns where it can
+    be: the writers lay those out directly), with a note of how many links it kept."""
+    from .graph.views import backbone_columns
 
-    kept, total = backbone_view(g, view, alpha=alpha)
+    kept, total = backbone_columns(g, view, alpha=alpha)
     _note(
         f"backbone at {alpha:g}: kept {kept.number_of_edges():,} of "
         f"{total:,} links (all {kept.number_of_nodes():,} nodes stay)"
@@ -679,7 +679,13 @@ def _export_filters_of(args: argparse.Namespace) -> Filters:
     )
 
 
-def _say_written(written: Sequence[Path], asked: Path, g: nx.Graph) -> None:
+def _as_graph(shown: nx.Graph | ProjectionLinks) -> nx.Graph:
+    from .graph.bipartite import ProjectionLinks
+
+    return shown.graph() if isinstance(shown, ProjectionLinks) else shown
+
+
+def _say_written(written: Sequence[Path], asked: Path, g: nx.Graph | ProjectionLinks) -> None:
     """One line per file written; a note when the names differ from the one asked for."""
     for path in written:
         _emit(f"wrote {path} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
@@ -694,7 +700,7 @@ def _say_written(written: Sequence[Path], asked: Path, g: nx.Graph) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from .draw.layout import layout_positions
     from .export import write_export
-    from .graph.views import filter_graph, view_graph
+    from .graph.views import filter_graph, view_columns
 
     _check_export_options(args)
     ds, g = _load(args)
@@ -714,12 +720,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
         _emit(f"wrote {path} ({placed} organisations placed; defus-graph places lists the others)")
         return 0
+    # A projection comes as columns (ProjectionLinks) where it can: its million links
+    # are then laid out for the file without becoming networkx edges.
     if args.backbone is not None:
         shown = _backbone_of(filter_graph(g, filters), args.view, args.backbone)
     else:
-        shown = view_graph(filter_graph(g, filters), args.view)
+        shown = view_columns(filter_graph(g, filters), args.view)
     if args.format == "png":
-        return _export_png(args, g, shown, filters)
+        return _export_png(args, g, _as_graph(shown), filters)
     positions = layout_positions(g)
     written = write_export(shown, args.format, args.output, positions=positions)
     _say_written(written, args.output, shown)

@@ -164,3 +164,22 @@ def test_a_graph_that_is_not_bipartite_takes_the_pair_by_pair_route() -> None:
         _projection_by_pairs(g, ORGANISATION, "projects")
     )
     assert organisation_projection(g).nodes["org:x"]["n_projects"] == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 4), st.integers(0, 3)), max_size=60),
+    st.booleans(),
+)
+def test_sorting_by_three_keys_at_once_is_lexsort(
+    rows: list[tuple[int, int, int]], huge: bool
+) -> None:
+    import numpy as np
+
+    from defus_graph.graph.bipartite import _sorted_by
+
+    a, b, c = (np.array([r[k] for r in rows], dtype=np.int64) for k in range(3))
+    # huge: key ranges too wide for one 63-bit key, so the lexsort route is taken.
+    seconds, thirds = (2**40, 2**40) if huge else (5, 4)
+    expected = np.lexsort((c, b, a))
+    assert _sorted_by(a, b, c, seconds, thirds).tolist() == expected.tolist()

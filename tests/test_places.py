@@ -174,3 +174,25 @@ def test_placing_leaves_the_cycle_collector_as_it_found_it() -> None:
             assert [p.placed for p in places] == [True, False]
     finally:
         (gc.enable if was else gc.disable)()
+
+
+# Names as the gazetteer holds them: any script, accents, ligatures, odd spaces and the
+# apostrophes and dashes normalise rewrites, beside plain letters.
+_NAME_CHARS = st.one_of(
+    st.characters(codec="utf-8", exclude_characters="\x00"),
+    st.sampled_from("’‘`´–—ßẞﬁ \t\u00a0\u2003̈́éÄöüσΣİ"),
+)
+
+
+@given(st.lists(st.text(_NAME_CHARS, max_size=12), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_normalising_names_together_is_normalising_each(names: list[str]) -> None:
+    from defus_graph.names.normal import normalise_all
+
+    assert normalise_all(names) == [normalise.__wrapped__(n) for n in names]
+
+
+def test_normalising_a_name_holding_the_joint_still_normalises_it() -> None:
+    from defus_graph.names.normal import normalise_all
+
+    assert normalise_all(["a\x00 B", " Ü "]) == [normalise("a\x00 B"), "u"]

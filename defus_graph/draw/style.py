@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from ..graph.bipartite import Adjacency, link_weight
+from ..graph.bipartite import Adjacency, ProjectionLinks, link_weight
 
 __all__ = [
     "KIND_COLOURS",
@@ -119,18 +119,26 @@ def _whole_strengths(g: nx.Graph) -> dict[Any, float] | None:
     return dict(zip(adj, sums.tolist(), strict=True))
 
 
-def node_sizes(g: nx.Graph, *, links: Adjacency | None = None) -> dict[str, float]:
+def node_sizes(
+    g: nx.Graph | ProjectionLinks, *, links: Adjacency | None = None
+) -> dict[str, float]:
     """Drawn size of every node: area by degree, relative to the busiest node of its side.
 
     Projects are compared with projects and organisations with organisations
     (the bipartite normalisation), so one big consortium does not dwarf every
     city. The dashboard and the Gephi export both use this, so they agree.
     ``links``, the weighted :func:`~defus_graph.graph.bipartite.adjacency` of ``g`` when
-    already built, saves a pass over the edges where it gives the same sums.
+    already built, saves a pass over the edges where it gives the same sums. A
+    projection given as columns is sized as its graph would be.
     """
     # Weighted degree, each link counted by link_weight (a weight that is not a
     # number would otherwise make a size of NaN, which no GEXF reader accepts).
-    strength = _strengths(g, links)
+    if isinstance(g, ProjectionLinks):
+        # Whole weights of at least 1: summed in any order, the same floats.
+        strength = dict(zip(g.kept, g.strengths().tolist(), strict=True))
+        g = g.nodes
+    else:
+        strength = _strengths(g, links)
     sides: dict[object, list[str]] = {}
     for n, side in g.nodes(data="bipartite"):
         sides.setdefault(side, []).append(n)

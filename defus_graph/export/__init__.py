@@ -21,6 +21,7 @@ from pathlib import Path
 import networkx as nx
 
 from ..draw.layout import Positions
+from ..graph.bipartite import ProjectionLinks
 from ._columns import ExportError
 from ._files import write_atomic
 from .gephi_csv import gephi_csv_zip, write_gephi_csv
@@ -48,12 +49,14 @@ def _check(fmt: str) -> None:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def export_bytes(g: nx.Graph, fmt: str, *, positions: Positions | None = None) -> bytes:
+def export_bytes(
+    g: nx.Graph | ProjectionLinks, fmt: str, *, positions: Positions | None = None
+) -> bytes:
     """``g`` in format ``fmt`` as bytes; ``"csv"`` gives the zip of both tables.
 
     Parameters
     ----------
-    g : the graph to write.
+    g : the graph to write (a projection may come as columns, :class:`ProjectionLinks`).
     fmt : one of :data:`FORMATS`.
     positions : node id -> (x, y), used by ``gexf`` and ``html``; default the
         seeded layout of ``g``.
@@ -65,11 +68,11 @@ def export_bytes(g: nx.Graph, fmt: str, *, positions: Positions | None = None) -
         return graphml_bytes(g)
     if fmt == "csv":
         return gephi_csv_zip(g)
-    return html_bytes(g, positions=positions)
+    return html_bytes(g.graph() if isinstance(g, ProjectionLinks) else g, positions=positions)
 
 
 def write_export(
-    g: nx.Graph, fmt: str, path: Path, *, positions: Positions | None = None
+    g: nx.Graph | ProjectionLinks, fmt: str, path: Path, *, positions: Positions | None = None
 ) -> list[Path]:
     """Write ``g`` in format ``fmt`` to ``path``; returns the paths written.
 

@@ -284,12 +284,13 @@ def _present(
 
     The usual columns hold one built-in type; each gets a comprehension of its own.
     ``texts``, the column's :func:`present_texts` when already made, saves making
-    it again for a column of lists.
+    it again for a column of lists or of text.
     """
     kinds = _kinds(raw)
     if kinds <= {int, bool}:  # never missing, never changed
         return raw, kinds
-    if kinds == {list}:  # a list's scalar is text; text cleaned away is missing
+    if kinds == {list} or (kinds == {str} and texts is not None):
+        # A list's scalar is text, as is text's own, cleaned; text cleaned away is missing.
         if texts is None:
             texts = present_texts(raw)
         values: list[Scalar | None] = [t or None for t in texts]

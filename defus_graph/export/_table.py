@@ -63,7 +63,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._bulk import paused_gc
-from ..graph.bipartite import ORGANISATION, PROJECT
+from ..graph.bipartite import ORGANISATION, PROJECT, ProjectionLinks
 from ..model import date_bounds
 from ._columns import (
     Attributes,
@@ -311,8 +311,11 @@ def _weight(value: Any) -> float | None:
 # --- the table --------------------------------------------------------------------------------
 
 
-def table_from_graph(g: nx.Graph) -> Table:
+def table_from_graph(g: nx.Graph | ProjectionLinks) -> Table:
     """Lay out ``g`` for writing: nodes sorted by id, edges by their ends.
+
+    ``g`` may be a projection given as columns (:class:`ProjectionLinks`): the
+    table is then the one of ``g.graph()``, made without building it.
 
     Node ids are the graph's ids as text, cleaned of characters XML cannot
     hold. Raises :class:`ExportError` if two ids become the same that way.
@@ -333,6 +336,8 @@ def table_from_graph(g: nx.Graph) -> Table:
     (Column(name='kind', type='string'), ['city'])
     """
     with paused_gc():
+        if isinstance(g, ProjectionLinks):
+            return _table_from_links(g)
         return _table_from_graph(g)
 
 
@@ -513,7 +518,22 @@ def _edges(
     interval: _Intervals,
 ) -> Edges:
     """The edges ``found``, laid out for writing."""
-    raw = raw_columns(found.rows)
+    return _edges_of(raw_columns(found.rows), found, ids, side, projects, interval)
+
+
+def _edges_of(
+    raw: RawColumns,
+    found: _GraphEdges,
+    ids: dict[Any, str],
+    side: Mapping[Any, Any],
+    projects: Mapping[Any, Interval],
+    interval: _Intervals,
+    spells: list[tuple[Interval, ...]] | None = None,
+) -> Edges:
+    """The edges ``found``, whose attributes are ``raw``, laid out for writing.
+
+    ``spells``, each edge's spells when known already, saves merging them again.
+    """
     firsts, seconds = found.firsts, found.seconds
     stated = interval.stated(raw.column("start"), raw.column("end"))
     if found.bipartite:  # every edge without dates of its own spans its project, put first
@@ -529,10 +549,11 @@ def _edges(
             else _UNDATED
             for u, v, i in zip(firsts, seconds, stated, strict=True)
         ]
-    spells = [
-        _NO_SPELLS if not stated else _stated_spells(stated, interval)
-        for stated in raw.column("spells")
-    ]
+    if spells is None:
+        spells = [
+            _NO_SPELLS if not stated else _stated_spells(stated, interval)
+            for stated in raw.column("spells")
+        ]
     if all(text is node for node, text in ids.items()):  # usually: no look-ups needed
         sources, targets = firsts, seconds
     else:
@@ -549,6 +570,79 @@ def _edges(
         spells=spells,
         attributes=typed_attributes(raw, _EDGE_SKIP),
     )
+
+
+def _table_from_links(p: ProjectionLinks) -> Table:
+    """:func:`_table_from_graph` of ``p.graph()``, made from the columns of ``p``: the
+    links' attributes go straight into columns, never into one dict per link."""
+    g = p.nodes
+    ids = _ids(g)
+    by_id = Order(sorted(range(len(ids)), key=list(ids.values()).__getitem__))
+    rank = {node: i for i, node in enumerate(by_id(list(ids)))}
+    side = {n: d.get("bipartite") for n, d in g.nodes(data=True)}
+    interval = _Intervals()
+    # As _simple_graph_edges finds them: every link joins two nodes of one side, so it
+    # runs from the end with the smaller id, and an empty projection counts as bipartite.
+    nodes, projects = _nodes(g, ids, by_id, side, interval, bipartite=not p.weights)
+    kept_rank = np.fromiter(map(rank.__getitem__, p.kept), np.int64, len(p.kept))
+    u_rank, v_rank = kept_rank[p.u], kept_rank[p.v]
+    first, second = np.minimum(u_rank, v_rank), np.maximum(u_rank, v_rank)
+    at = np.argsort(first * max(len(rank), 1) + second, kind="stable")
+    by_rank = [*rank]
+    found = _GraphEdges(_take(by_rank, first[at]), _take(by_rank, second[at]), [], False)
+    by_ends = Order(at.tolist())
+    raw = _link_columns(p, by_ends)
+    # A link's spells are merged already (date_spells): only their days are wanted.
+    spells = [_NO_SPELLS] * len(p.weights)
+    for i, stated in p.spells.items():
+        spells[i] = tuple(interval(start, end) for start, end in stated)
+    return Table(nodes, _edges_of(raw, found, ids, side, projects, interval, by_ends(spells)))
+
+
+def _link_columns(p: ProjectionLinks, order: Order) -> RawColumns:
+    """The links' attributes as :func:`raw_columns` reads them from ``p.link_attrs()``
+    (the same keys, in the same order, with the same values), rows put in ``order``.
+
+    The shared names come joined already where :meth:`ProjectionLinks.shared_texts`
+    can join them: their :func:`present_texts`, without a list per link.
+    """
+    n = len(p.weights)
+    has_start = np.fromiter((s is not None for s in p.starts), bool, n)
+    has_end = np.fromiter((e is not None for e in p.ends), bool, n)
+    has_spells = np.zeros(n, dtype=bool)
+    has_spells[list(p.spells)] = True
+    codes = has_start * 1 + has_end * 2 + has_spells * 4
+    names = (p.shared_attr,) if p.with_names else ()
+    shape_of = {
+        code: ("weight", *names)
+        + (("start",) if code & 1 else ())
+        + (("end",) if code & 2 else ())
+        + (("spells",) if code & 4 else ())
+        for code in range(8)
+    }
+    shapes = list(map(shape_of.__getitem__, codes.tolist()))
+    columns: dict[Any, list[Any]] = {"weight": p.weights}
+    texts: dict[Any, list[str | None]] = {}
+    if p.with_names:
+        joined = p.shared_texts()
+        if joined is not None:
+            columns[p.shared_attr] = joined
+            texts[p.shared_attr] = cast(list[str | None], order(joined))
+        else:
+            columns[p.shared_attr] = cast(list[Any], p.shared)
+    if has_start.any():
+        columns["start"] = p.starts
+    if has_end.any():
+        columns["end"] = p.ends
+    if p.spells:
+        spells: list[Any] = [None] * n
+        for i, found in p.spells.items():
+            spells[i] = found
+        columns["spells"] = spells
+    ordered = {
+        key: texts[key] if key in texts else order(column) for key, column in columns.items()
+    }
+    return RawColumns(ordered, order(shapes), texts)
 
 
 def _table_from_graph(g: nx.Graph) -> Table:

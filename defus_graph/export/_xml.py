@@ -14,7 +14,8 @@ __all__ = ["attr", "attrs", "text"]
 #: Text, or text that may be missing.
 _Text = TypeVar("_Text", str, str | None)
 
-_ATTR_SPECIAL = re.compile('[&<>"\t\n\r]')
+_ATTR_CHARS = '&<>"\t\n\r'
+_ATTR_SPECIAL = re.compile(f"[{_ATTR_CHARS}]")
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTR = str.maketrans(
     {
@@ -64,6 +65,8 @@ def attrs(values: list[_Text]) -> list[_Text]:
     >>> attrs(["Genk", None, "a & b"])
     ['Genk', None, 'a &amp; b']
     """
-    if _ATTR_SPECIAL.search("".join(filter(None, values))) is None:
+    joined = "".join(filter(None, values))
+    # One fast substring search per character (memchr) beats a regex over megabytes.
+    if not any(c in joined for c in _ATTR_CHARS):
         return values
     return [None if v is None else attr(v) for v in values]

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..graph.bipartite import ProjectionLinks
 from ._columns import Attributes, column_text
 from ._files import write_atomic
 from ._table import Interval, Table, table_from_graph
@@ -153,12 +154,12 @@ def _tables(table: Table) -> tuple[bytes, bytes]:
     return node_table, edge_table
 
 
-def csv_tables(g: nx.Graph) -> tuple[bytes, bytes]:
+def csv_tables(g: nx.Graph | ProjectionLinks) -> tuple[bytes, bytes]:
     """The nodes table and the edges table of ``g``, each as UTF-8 CSV bytes."""
     return _tables(table_from_graph(g))
 
 
-def gephi_csv_zip(g: nx.Graph) -> bytes:
+def gephi_csv_zip(g: nx.Graph | ProjectionLinks) -> bytes:
     """A zip holding ``nodes.csv`` and ``edges.csv`` of ``g``.
 
     Examples
@@ -191,7 +192,7 @@ def csv_paths(path: Path) -> tuple[Path, Path]:
     return path.with_name(f"{stem}.nodes.csv"), path.with_name(f"{stem}.edges.csv")
 
 
-def write_gephi_csv(g: nx.Graph, path: Path) -> list[Path]:
+def write_gephi_csv(g: nx.Graph | ProjectionLinks, path: Path) -> list[Path]:
     """Write the tables of ``g``: a zip if ``path`` ends in ``.zip``, else two CSV files.
 
     Returns the paths written.

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..graph.bipartite import ProjectionLinks
 from . import _xml
 from ._columns import Attributes, Column, column_text
 from ._files import write_atomic
@@ -56,7 +57,7 @@ def _data(attributes: Attributes, ids: dict[str, str]) -> list[str]:
     ]
 
 
-def graphml_bytes(g: nx.Graph) -> bytes:
+def graphml_bytes(g: nx.Graph | ProjectionLinks) -> bytes:
     """``g`` as a GraphML document, UTF-8.
 
     Examples
@@ -114,6 +115,6 @@ def graphml_bytes(g: nx.Graph) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
-def write_graphml(g: nx.Graph, path: Path) -> Path:
+def write_graphml(g: nx.Graph | ProjectionLinks, path: Path) -> Path:
     """Write :func:`graphml_bytes` to ``path`` (atomically); returns ``path``."""
     return write_atomic(path, graphml_bytes(g))

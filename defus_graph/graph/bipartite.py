@@ -34,7 +34,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import combinations, pairwise
+from itertools import chain, combinations, pairwise
 from typing import Any
 
 import networkx as nx
@@ -50,6 +50,7 @@ __all__ = [
     "PROJECT",
     "Adjacency",
     "Participations",
+    "ProjectionLinks",
     "WeightMatrix",
     "adjacency",
     "date_span",
@@ -65,6 +66,8 @@ __all__ = [
     "project_id",
     "project_nodes",
     "project_projection",
+    "projection_links",
+    "projection_links_of",
     "projection_matrix",
     "projection_of_links",
 ]
@@ -421,7 +424,7 @@ class _Ranks:
         start = self.start[members]
         end = self.end[members]
         end = np.where(end < 0, n_ends, end)  # open: after every stated end
-        order = np.lexsort((end, start, group))
+        order = _sorted_by(group, start + 1, end, len(self.start_text) + 1, n_ends + 1)
         group, start, end = group[order], start[order], end[order]
         if len(group) == 0:
             return {}
@@ -449,6 +452,22 @@ class _Ranks:
                 (start_text[f] if f >= 0 else None, end_text[la] if la < n_ends else None)
             )
         return out
+
+
+def _sorted_by(
+    first: npt.NDArray[np.int64],
+    second: npt.NDArray[np.int64],
+    third: npt.NDArray[np.int64],
+    seconds: int,
+    thirds: int,
+) -> npt.NDArray[np.intp]:
+    """``np.lexsort((third, second, first))``: the positions sorting by ``first``, then
+    ``second`` (in ``[0, seconds)``), then ``third`` (in ``[0, thirds)``), ties kept in
+    order. One stable sort of a combined key when it fits in 63 bits, far quicker."""
+    groups = int(first.max()) + 1 if len(first) else 0
+    if groups * seconds * thirds >= 2**63:
+        return np.lexsort((third, second, first))
+    return np.argsort((first * seconds + second) * thirds + third, kind="stable")
 
 
 def _pair_triples(
@@ -627,11 +646,95 @@ def _projection(g: nx.Graph, keep: int, shared_attr: str, *, with_names: bool = 
     sorted once, and turned into the edge attributes in one pass. The result
     is the same graph, attribute for attribute, as :func:`_projection_by_pairs`.
     """
-    inc = _incidence(g, keep)
-    if inc is None:
+    found = projection_links(g, keep=keep, with_names=with_names)
+    if found is None:
         return _projection_by_pairs(g, keep, shared_attr, with_names=with_names)
-    with paused_gc():
-        return _projection_from(g, inc, keep, shared_attr, with_names=with_names)
+    return found.graph()
+
+
+@dataclass(frozen=True, eq=False)
+class ProjectionLinks:
+    """A projection as columns: its nodes, and its links one array or list per attribute.
+
+    What :func:`organisation_projection` and :func:`project_projection` build, before any
+    networkx edge exists (:meth:`graph` builds them): a writer can lay the links out
+    from here without a million attribute dicts. ``nodes`` holds the projection's nodes
+    with their attributes and no link. Link ``e`` joins ``kept[u[e]]`` and
+    ``kept[v[e]]`` (``u[e] < v[e]``, sorted by ``(u, v)``), shares ``weights[e]`` nodes
+    of the other side, named in :attr:`shared` (``None`` when names were not asked
+    for), spans ``starts[e]`` to ``ends[e]`` as stated (``None`` where unknown) and
+    runs in the stretches ``spells[e]`` where there are several. The names are held
+    as ``labels[m]`` for each ``m`` in ``middles[offsets[e]:offsets[e + 1]]`` (sorted).
+    """
+
+    nodes: nx.Graph
+    kept: list[str]
+    u: npt.NDArray[np.int64]
+    v: npt.NDArray[np.int64]
+    weights: list[int]
+    shared_attr: str
+    with_names: bool
+    labels: list[str]
+    middles: npt.NDArray[np.int64]
+    offsets: npt.NDArray[np.int64]
+    starts: list[str | None]
+    ends: list[str | None]
+    spells: dict[int, list[tuple[str | None, str | None]]]
+
+    @property
+    def shared(self) -> list[list[str]] | None:
+        """The sorted names of what each link shares, ``None`` if names were not asked for."""
+        if not self.with_names:
+            return None
+        names = list(map(self.labels.__getitem__, self.middles.tolist()))
+        return [names[a:b] for a, b in pairwise(self.offsets.tolist())]
+
+    def shared_texts(self) -> list[str] | None:
+        """Each link's names joined with ``"; "``, when every name is printable text and
+        not empty (else ``None``): what a writer makes of :attr:`shared`, without a
+        list per link. Most links share one name, which is then the text itself."""
+        labels = self.labels
+        if not self.with_names or not all(labels) or not "".join(labels).isprintable():
+            return None
+        firsts = self.middles[self.offsets[:-1]].tolist()
+        texts = list(map(labels.__getitem__, firsts))
+        bounds = self.offsets.tolist()
+        for e in np.flatnonzero(np.diff(self.offsets) > 1).tolist():
+            names = self.middles[bounds[e] : bounds[e + 1]].tolist()
+            texts[e] = "; ".join(map(labels.__getitem__, names))
+        return texts
+
+    def number_of_nodes(self) -> int:
+        """How many nodes the projection has."""
+        return int(self.nodes.number_of_nodes())
+
+    def number_of_edges(self) -> int:
+        """How many links the projection has."""
+        return len(self.weights)
+
+    def link_attrs(self) -> list[dict[str, Any]]:
+        """Each link's attribute dict, as the graph holds it."""
+        attrs = _link_attrs(self.weights, self.shared_attr, self.shared, self.starts, self.ends)
+        for i, spells in self.spells.items():
+            attrs[i]["spells"] = spells
+        return attrs
+
+    def strengths(self) -> npt.NDArray[np.float64]:
+        """Each kept node's summed link weights, in the order of ``kept``."""
+        w = np.asarray(self.weights, dtype=np.float64)
+        n = len(self.kept)
+        sums = np.bincount(self.u, weights=w, minlength=n) + np.bincount(
+            self.v, weights=w, minlength=n
+        )
+        return np.asarray(sums, dtype=np.float64)
+
+    def graph(self) -> nx.Graph:
+        """The projection as a networkx graph: a copy of ``nodes`` with every link added."""
+        proj = self.nodes.copy()
+        with paused_gc():
+            if self.weights:
+                _put_links(proj, self.kept, self.u, self.v, self.link_attrs())
+        return proj
 
 
 def _projection_from(
@@ -642,7 +745,7 @@ def _projection_from(
     *,
     with_names: bool,
     links: sp.sparray | sp.spmatrix | None = None,
-) -> nx.Graph:
+) -> ProjectionLinks:
     """The projection of ``g`` onto the ``keep`` side: its nodes, then its weighted links."""
     kept, middles, bt = inc.kept, inc.middles, inc.bt
     n_kept, n_mid = len(kept), len(middles)
@@ -655,9 +758,24 @@ def _projection_from(
         us, vs, ms = _pair_triples(members_ptr, members)
     else:
         us, vs, ms = _link_triples(members_ptr, members, n_kept, links)
-    if len(us) == 0:
-        return proj
     labels = [str(node_data[m].get("label", node_label(m))) for m in middles]
+    if len(us) == 0:
+        none = np.zeros(0, dtype=np.int64)
+        return ProjectionLinks(
+            proj,
+            kept,
+            none,
+            none,
+            [],
+            shared_attr,
+            with_names,
+            labels,
+            none,
+            np.zeros(1, np.int64),
+            [],
+            [],
+            {},
+        )
     label_rank = np.empty(n_mid, dtype=np.int64)
     label_rank[sorted(range(n_mid), key=labels.__getitem__)] = np.arange(n_mid)
     pair = us * n_kept + vs
@@ -677,15 +795,21 @@ def _projection_from(
         pairs = np.arange(0, len(both) + 1, 2, dtype=np.int64)
         starts, ends = kept_ranks.bounds(both, pairs)
         edge_spells = kept_ranks.spells(both, pairs)
-    shared = None
-    if with_names:
-        names = list(map(labels.__getitem__, ms.tolist()))
-        shared = [names[a:b] for a, b in pairwise(offsets.tolist())]
-    attrs = _link_attrs(weights, shared_attr, shared, starts, ends)
-    for i, spells in edge_spells.items():
-        attrs[i]["spells"] = spells
-    _put_links(proj, kept, u_at, v_at, attrs)
-    return proj
+    return ProjectionLinks(
+        proj,
+        kept,
+        u_at,
+        v_at,
+        weights,
+        shared_attr,
+        with_names,
+        labels,
+        ms,
+        offsets,
+        starts,
+        ends,
+        edge_spells,
+    )
 
 
 def _add_projection_nodes(proj: nx.Graph, g: nx.Graph, inc: _Incidence, keep: int) -> _Ranks | None:
@@ -815,6 +939,17 @@ def projection_of_links(
     >>> sorted(projection_of_links(g, only).edges(data="projects"))
     [('org:Genk', 'org:Gent', ['A'])]
     """
+    return projection_links_of(g, links, keep=keep, with_names=with_names).graph()
+
+
+def projection_links_of(
+    g: nx.Graph,
+    links: sp.sparray | sp.spmatrix,
+    *,
+    keep: int = ORGANISATION,
+    with_names: bool = True,
+) -> ProjectionLinks:
+    """:func:`projection_of_links` as columns (:class:`ProjectionLinks`), with its checks."""
     inc = _incidence(g, keep)
     if inc is None:
         raise ValueError("the graph is not bipartite: some edge links two nodes of one side")
@@ -830,6 +965,21 @@ def projection_of_links(
     if proj.number_of_edges() != wanted.nnz:
         raise ValueError("some of the links join nodes that share nothing")
     return proj
+
+
+def projection_links(
+    g: nx.Graph, *, keep: int = ORGANISATION, with_names: bool = True
+) -> ProjectionLinks | None:
+    """The projection onto side ``keep`` as columns (:class:`ProjectionLinks`): what
+    :func:`organisation_projection` or :func:`project_projection` would build, before
+    any link is a networkx edge. ``None`` for a graph that is not cleanly bipartite
+    (those take the pair-by-pair route, as a graph)."""
+    inc = _incidence(g, keep)
+    if inc is None:
+        return None
+    shared_attr = "projects" if keep == ORGANISATION else "organisations"
+    with paused_gc():
+        return _projection_from(g, inc, keep, shared_attr, with_names=with_names)
 
 
 def organisation_projection(g: nx.Graph, *, with_names: bool = True) -> nx.Graph:
@@ -913,8 +1063,11 @@ def adjacency(g: nx.Graph, *, weighted: bool = False) -> Adjacency:
     position = {node: index[str(node)] for node in adj}
     counts = np.fromiter((len(adj[u]) for u in adj), dtype=np.int64, count=len(adj))
     rows = np.repeat(np.fromiter(position.values(), dtype=np.int64, count=len(adj)), counts)
+    # Each neighbour's position, looked up in C (a dict iterates its keys).
     cols = np.fromiter(
-        (position[v] for u in adj for v in adj[u]), dtype=np.int64, count=int(counts.sum())
+        map(position.__getitem__, chain.from_iterable(adj.values())),
+        dtype=np.int64,
+        count=int(counts.sum()),
     )
     loops = rows == cols
     links = sp.coo_array(

@@ -18,10 +18,12 @@ from .backbone import backbone_graph, disparity_backbone
 from .bipartite import (
     ORGANISATION,
     PROJECT,
+    ProjectionLinks,
     organisation_projection,
     project_projection,
+    projection_links,
+    projection_links_of,
     projection_matrix,
-    projection_of_links,
 )
 
 __all__ = [
@@ -31,10 +33,12 @@ __all__ = [
     "VIEW_LABELS",
     "Filters",
     "ViewTooLarge",
+    "backbone_columns",
     "backbone_view",
     "filter_graph",
     "project_years",
     "projection_pairs",
+    "view_columns",
     "view_graph",
     "year_span",
 ]
@@ -221,6 +225,15 @@ def view_graph(g: nx.Graph, view: str, *, limit: int | None = None) -> nx.Graph:
     ``limit`` links (default :data:`PROJECTION_LIMIT`), before any memory is
     spent on it.
     """
+    return _as_graph(view_columns(g, view, limit=limit))
+
+
+def view_columns(g: nx.Graph, view: str, *, limit: int | None = None) -> nx.Graph | ProjectionLinks:
+    """:func:`view_graph`, with a projection given as columns (:class:`ProjectionLinks`)
+    rather than a graph where it can be: what the file writers lay out directly.
+
+    A graph that is not cleanly bipartite gets its projection as a graph.
+    """
     limit = PROJECTION_LIMIT if limit is None else limit
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
@@ -229,7 +242,14 @@ def view_graph(g: nx.Graph, view: str, *, limit: int | None = None) -> nx.Graph:
     pairs = projection_pairs(g, view)
     if pairs > limit:
         raise _too_large(g, view, f"could have up to {pairs:,} links", limit)
+    found = projection_links(g, keep=ORGANISATION if view == "orgs" else PROJECT)
+    if found is not None:
+        return found
     return organisation_projection(g) if view == "orgs" else project_projection(g)
+
+
+def _as_graph(found: nx.Graph | ProjectionLinks) -> nx.Graph:
+    return found.graph() if isinstance(found, ProjectionLinks) else found
 
 
 def _too_large(g: nx.Graph, view: str, links: str, limit: int) -> ViewTooLarge:
@@ -256,6 +276,15 @@ def backbone_view(
     projection's bound must stay within :data:`BACKBONE_PAIR_LIMIT`. A graph
     that is not cleanly bipartite takes the route of the whole projection.
     """
+    kept, total = backbone_columns(g, view, alpha=alpha, limit=limit)
+    return _as_graph(kept), total
+
+
+def backbone_columns(
+    g: nx.Graph, view: str, *, alpha: float, limit: int | None = None
+) -> tuple[nx.Graph | ProjectionLinks, int]:
+    """:func:`backbone_view`, with the backbone given as columns where it can be
+    (as :func:`view_columns` gives a view)."""
     limit = PROJECTION_LIMIT if limit is None else limit
     if view not in VIEWS[1:]:
         raise ValueError(f"a backbone needs the view orgs or projects, not {view!r}")
@@ -272,4 +301,4 @@ def backbone_view(
     links, total = kept.nnz // 2, weights.nnz // 2
     if links > limit:
         raise _too_large(g, view, f"keeps {links:,} of {total:,} links in its backbone", limit)
-    return projection_of_links(g, kept, keep=keep), total
+    return projection_links_of(g, kept, keep=keep), total

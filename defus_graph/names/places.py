@@ -64,7 +64,7 @@ import networkx as nx
 
 from .._bulk import paused_gc
 from ..model import Organisation
-from .normal import name_keys, normalise
+from .normal import name_keys, normalise_all
 from .vocabulary import municipal_core
 
 __all__ = [
@@ -154,14 +154,18 @@ class Gazetteer:
 
     def __init__(self, places: Iterable[tuple[GazetteerPlace, Iterable[str]]]) -> None:
         index: dict[tuple[str, str], dict[int, GazetteerPlace]] = defaultdict(dict)
-        for place, names in places:
-            for name in names:
-                if not name:
-                    continue
-                # name_keys spells umlauts out too; without one, its one key is normalise's.
-                keys = name_keys(name) if _UMLAUT.search(name) else (normalise(name),)
-                for key in keys:
-                    index[key, place.country][place.geonameid] = place
+        owners: list[GazetteerPlace] = []
+        names: list[str] = []
+        for place, its_names in places:
+            for name in its_names:
+                if name:
+                    owners.append(place)
+                    names.append(name)
+        # All names normalised at once; name_keys spells umlauts out too, so a name with
+        # one gets its keys from there.
+        for place, name, key in zip(owners, names, normalise_all(names), strict=True):
+            for k in name_keys(name) if _UMLAUT.search(name) else (key,):
+                index[k, place.country][place.geonameid] = place
         self._index = dict(index)
 
     def lookup(self, name: str, country: str) -> tuple[GazetteerPlace, ...]:
