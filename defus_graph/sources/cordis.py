@@ -64,7 +64,7 @@ from ..errors import DataError, InputError, one_problem
 from ..model import Project
 from ..names.countries import country_code
 from .columns import Columns, columns_from_sheet, csv_columns
-from .facts import Mention, SourceFacts
+from .facts import MentionColumns, SourceFacts
 from .sheets import csv_sheet, is_xlsx, parse_date, parse_number, xlsx_sheets
 
 __all__ = [
@@ -503,7 +503,7 @@ def _mentions(
     acronyms: dict[str, str],
     problems: _Problems,
     notes: list[str],
-) -> list[Mention]:
+) -> MentionColumns:
     """One mention per readable row of the organisation file whose project was read.
 
     Each column is checked for all rows at once (a problem per row, located), in the
@@ -529,27 +529,25 @@ def _mentions(
     contributions = _numbers(table, "ecContribution", ".", problems, 21, out_of_view)
     _numbers(table, "totalCost", ",", problems, 22, out_of_view)
     pics, cities = table.get("organisationID"), table.get("city")
-    mentions: list[Mention] = []
-    for i in rows:
-        org_name = org_names[i]
-        lat, lon = place_of[geolocations[i]] or _NO_PLACE
-        mentions.append(
-            Mention(
-                project=acronyms[pids[i]],
-                name=org_name,
-                role=role_of[written_roles[i]] or "",
-                line=lines[i],
-                name_as_written=org_name,
-                country=country_of[written_countries[i]],
-                pic=pics[i],
-                kind=KINDS.get(activities[i], ""),
-                city=cities[i],
-                latitude=lat,
-                longitude=lon,
-                contribution_eur=contributions[i],
-                source=name,
-            )
-        )
+    places = [place_of[geolocations[i]] or _NO_PLACE for i in rows]
+    written = [org_names[i] for i in rows]
+    mentions = MentionColumns(
+        {
+            "project": [acronyms[pids[i]] for i in rows],
+            "name": written,
+            "role": [role_of[written_roles[i]] or "" for i in rows],
+            "line": [lines[i] for i in rows],
+            "name_as_written": written,
+            "country": [country_of[written_countries[i]] for i in rows],
+            "pic": [pics[i] for i in rows],
+            "kind": [KINDS.get(activities[i], "") for i in rows],
+            "city": [cities[i] for i in rows],
+            "latitude": [lat for lat, _ in places],
+            "longitude": [lon for _, lon in places],
+            "contribution_eur": [contributions[i] for i in rows],
+            "source": [name] * len(rows),
+        }
+    )
     elsewhere = len(pids) - sum(1 for pid in pids if pid in acronyms)
     if elsewhere:
         notes.append(
