@@ -218,7 +218,9 @@ class _Merger:
         orgs, by_pic, resolver, notes = self.orgs, self.by_pic, self.resolver, self.notes
         known_notes, known_aliases = len(notes), len(self.aliases)
         name = _resolve(m, source, orgs, by_pic, resolver, self.aliases, notes)
-        unchanged = name is not None and not m.abbreviation
+        # A new organisation holds all the mention says: the same mention again finds it
+        # and changes nothing, unless it was kept apart (its note, checked below, says so).
+        unchanged = not m.abbreviation
         if name is None:
             name = self._new_organisation(m, source)
         org = orgs[name]
