@@ -87,11 +87,8 @@ class Columns:
         if position is None:
             return [""] * len(self.lines)
         if position not in self._stripped:
-            cells = self.raw(position)
-            array = self.array(position)
-            if array is None or _any_match(array, _SPACE_AT_END):
-                cells = [text.strip() for text in cells]
-            self._stripped[position] = cells
+            # Stripping every cell in C costs less than searching them for a space first.
+            self._stripped[position] = list(map(str.strip, self.raw(position)))
         return self._stripped[position]
 
     def array(self, position: int | None) -> Any:
@@ -222,7 +219,6 @@ _SPACE = (
     "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
     "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
 )
-_SPACE_AT_END = f"^[{_SPACE}]|[{_SPACE}]$"
 
 
 def _any_match(array: Any, pattern: str) -> bool:

@@ -147,7 +147,9 @@ class _Table:
     def __init__(self, columns: Columns, index: dict[str, int]) -> None:
         header = [h.casefold() for h in columns.header]
         first = columns.column(0)
-        repeated = {i for i, text in enumerate(first) if text.casefold() == header[0]}
+        # Each distinct cell compared once: the first column repeats its values.
+        heads = {text for text in set(first) if text.casefold() == header[0]}
+        repeated = {i for i, text in enumerate(first) if text in heads} if heads else set()
         for position in range(1, len(header)):
             if not repeated:
                 break
