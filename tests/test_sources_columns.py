@@ -121,9 +121,8 @@ def test_quotes_are_judged_alike_from_the_rows_pyarrow_read(body: bytes) -> None
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return  # the row reader reads it
-    assert columns_module._quotes_close_early(body, ";", table) == columns_module._closes_early(
-        body, ";"
-    )
+    fast = columns_module._quotes_close_early(body, body.count(b'"'), ";", table)
+    assert fast == columns_module._closes_early(body, ";")
 
 
 def test_rows_written_as_cordis_writes_them_are_judged_without_the_byte_scan() -> None:

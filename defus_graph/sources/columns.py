@@ -170,7 +170,8 @@ def _arrow_columns(body: bytes, name: str, notes: list[str]) -> Columns | None:
         header = next(csv.reader([first], delimiter=delimiter, strict=True))
     except (UnicodeDecodeError, csv.Error, StopIteration):
         return None
-    if all(map(_blank, header)) or body.count(b'"') % 2:
+    quotes = body.count(b'"')
+    if all(map(_blank, header)) or quotes % 2:
         return None  # an odd quote leaves a cell open to the end: the row reader says where
     import pyarrow as pa  # imported here: only large tables need it
     import pyarrow.compute as pc
@@ -190,7 +191,7 @@ def _arrow_columns(body: bytes, name: str, notes: list[str]) -> Columns | None:
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if _quotes_close_early(body, delimiter, table):
+    if _quotes_close_early(body, quotes, delimiter, table):
         return None  # "a"b: the csv module refuses it, pyarrow would read ab
     count = table.num_rows
     breaks = np.zeros(count, dtype=np.int64)
@@ -243,8 +244,9 @@ def _not_blank(columns: Columns) -> list[int]:
     return [i for i in range(len(columns)) if i not in maybe]
 
 
-def _quotes_close_early(body: bytes, delimiter: str, table: Any) -> bool:
-    """:func:`_closes_early` of ``body``, which pyarrow read as ``table``.
+def _quotes_close_early(body: bytes, quotes: int, delimiter: str, table: Any) -> bool:
+    """:func:`_closes_early` of ``body`` (holding ``quotes`` quotes), which pyarrow read
+    as ``table``.
 
     Told in C when the rows are exactly ``table``'s cells written as CORDIS
     writes them, every cell quoted (:func:`_written_quoted`): no quote closes a
@@ -254,8 +256,9 @@ def _quotes_close_early(body: bytes, delimiter: str, table: Any) -> bool:
     """
     start = body.find(b"\n") + 1
     end = "\r\n" if body[start - 2 : start] == b"\r\n" else "\n"
-    quotes = body.count(b'"', start)
-    if start and _written_quoted(table, memoryview(body)[start:], quotes, delimiter, end):
+    rows = memoryview(body)[start:]
+    in_rows = quotes - body.count(b'"', 0, start)
+    if start and _written_quoted(table, rows, in_rows, delimiter, end):
         return _closes_early(body[:start], delimiter)
     return _closes_early(body, delimiter)
 
