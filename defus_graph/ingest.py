@@ -29,7 +29,7 @@ from .names.resolve import Resolver
 from .names.vocabulary import kind_from_name
 from .sources.archive import expand_archives
 from .sources.detect import read_inputs, read_paths
-from .sources.facts import Mention, SourceFacts
+from .sources.facts import Mention, SourceFacts, mention_columns
 
 __all__ = ["Ingested", "ingest", "ingest_facts", "ingest_files", "merge_facts", "merge_page"]
 
@@ -149,39 +149,46 @@ def _merged_participations(
     # A mention that changed nothing (a known organisation, nothing to fill) changes
     # nothing when repeated either: CORDIS repeats each organisation in every project.
     settled: dict[tuple[object, ...], str] = {}
-    for m in facts.mentions:
-        source = m.source or facts.source
-        project = renamed.get(m.project, m.project)
-        key = (
-            m.pic,
-            m.name,
-            m.abbreviation,
-            m.country,
-            m.kind,
-            m.note,
-            m.city,
-            m.latitude,
-            m.longitude,
-            source,
-        )
+    mentions = facts.mentions
+    c = mention_columns(mentions)  # read a field at a time: no record per row needed
+    sources = [source or facts.source for source in c["source"]]
+    # Everything a mention says of its organisation: the same again finds the same.
+    said = (
+        "pic",
+        "name",
+        "abbreviation",
+        "country",
+        "kind",
+        "note",
+        "city",
+        "latitude",
+        "longitude",
+    )
+    keys = zip(*(c[f] for f in said), sources, strict=True)
+    rows = zip(
+        keys,
+        *(c[f] for f in ("project", "role", "name_as_written", "line", "contribution_eur")),
+        strict=True,
+    )
+    for i, (key, project, role, written, line, contribution) in enumerate(rows):
+        source = key[-1]
+        project = renamed.get(project, project)
         name = settled.get(key)
         if name is None:
-            name, unchanged = merger.organisation_of(m, source)
+            name, unchanged = merger.organisation_of(mentions[i], source)
             if unchanged:
                 settled[key] = name
         if (project, name) in pairs:
-            log.info("%s line %d: %s is already in %s", source, m.line, name, project)
-            if m.contribution_eur is not None:
+            log.info("%s line %d: %s is already in %s", source, line, name, project)
+            if contribution is not None:
                 merger.notes.append(
-                    f"{source}, line {m.line}: {name} is already in {project}; this row "
-                    f"(contribution €{m.contribution_eur:,.2f}) is not added a second time."
+                    f"{source}, line {line}: {name} is already in {project}; this row "
+                    f"(contribution €{contribution:,.2f}) is not added a second time."
                 )
             continue
         pairs.add((project, name))
         participations.append(
-            Participation(
-                project, name, m.role, m.name_as_written, source, m.line, m.contribution_eur
-            )
+            Participation(project, name, role, written, source, line, contribution)
         )
     return participations
 
@@ -211,7 +218,9 @@ class _Merger:
         orgs, by_pic, resolver, notes = self.orgs, self.by_pic, self.resolver, self.notes
         known_notes, known_aliases = len(notes), len(self.aliases)
         name = _resolve(m, source, orgs, by_pic, resolver, self.aliases, notes)
-        unchanged = name is not None and not m.abbreviation
+        # A new organisation holds all the mention says: the same mention again finds it
+        # and changes nothing, unless it was kept apart (its note, checked below, says so).
+        unchanged = not m.abbreviation
         if name is None:
             name = self._new_organisation(m, source)
         org = orgs[name]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from defus_graph.errors import DataError
@@ -76,3 +76,61 @@ def test_pyarrow_reads_the_plain_cases_and_leaves_the_rest() -> None:
         b'"a";"b"\r"x";"1"\r',  # lone carriage returns
     ):
         assert _arrow_columns(odd, "t.csv", []) is None
+
+
+# Rows as CORDIS writes them (every cell quoted), now and then with a raw piece
+# in a cell, the header or between rows: a stray quote, a quote closing early.
+_RAW = st.text(alphabet=st.sampled_from(list('a";\n')), min_size=1, max_size=4)
+
+
+@st.composite
+def _quoted_rows(draw: st.DrawFn) -> bytes:
+    width = draw(st.integers(1, 3))
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+
+    def cell() -> str:
+        if draw(st.integers(0, 7)) == 0:
+            return draw(_RAW)
+        return _quoted(draw(st.text(alphabet=st.sampled_from(list('ab";\n')), max_size=4)))
+
+    header = ";".join(cell() if draw(st.integers(0, 5)) == 0 else '"h"' for _ in range(width))
+    rows = [";".join(cell() for _ in range(width)) for _ in range(draw(st.integers(1, 6)))]
+    return (end.join([header, *rows]) + draw(st.sampled_from(["", end]))).encode()
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_quoted_rows())
+def test_quotes_are_judged_alike_from_the_rows_pyarrow_read(body: bytes) -> None:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    first = body[: body.find(b"\n")]
+    assume(first.count(b'"') % 2 == 0 and body.count(b'"') % 2 == 0)  # as _arrow_columns asks
+    width = first.count(b";") + 1
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pcsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pcsv.ParseOptions(delimiter=";", newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return  # the row reader reads it
+    fast = columns_module._quotes_close_early(body, body.count(b'"'), ";", table)
+    assert fast == columns_module._closes_early(body, ";")
+
+
+def test_rows_written_as_cordis_writes_them_are_judged_without_the_byte_scan() -> None:
+    body = b'"a";"b"\r\n"x ""y""";"1"\r\n"";"z\ny"\r\n'
+    table = _arrow_columns(body, "t.csv", [])
+    assert table is not None and table.raw(0) == ['x "y"', ""]
+    with pytest.MonkeyPatch.context() as patch:
+        scanned: list[int] = []
+        patch.setattr(columns_module, "_closes_early", lambda b, d: scanned.append(len(b)))
+        assert _arrow_columns(body, "t.csv", []) is not None
+    assert scanned == [len(b'"a";"b"\r\n')]  # the header line only

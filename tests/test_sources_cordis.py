@@ -378,3 +378,47 @@ def test_a_cordis_file_saved_as_cp1252_reads_the_same_with_a_note() -> None:
     assert cp1252.mentions == utf8.mentions
     assert "GEMEENTE RÖTTERDAM" in {m.name for m in cp1252.mentions}
     assert any("organization.csv is not UTF-8, so it was read as cp1252" in n for n in cp1252.notes)
+
+
+_AMOUNTS = st.text(alphabet=st.sampled_from(list("0123456789.,- e")), max_size=9)
+
+
+def _amount_read(text: str, decimal: str) -> float | ValueError | None:
+    """The per-cell rule: a stripped amount read by sheets.parse_number ("" is none)."""
+    from defus_graph.sources.sheets import parse_number
+
+    text = text.strip()
+    try:
+        return parse_number(text, decimal=decimal) if text else None
+    except ValueError as err:
+        return err
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_AMOUNTS, _AMOUNTS), min_size=1, max_size=8))
+def test_amounts_read_a_column_at_a_time_are_those_read_cell_by_cell(
+    amounts: list[tuple[str, str]],
+) -> None:
+    project = _cordis_csv(["id", "acronym", "frameworkProgramme"], [["1", "P", "H2020"]])
+    header = ["projectID", "organisationID", "name", "role", "country"]
+    organization = _cordis_csv(
+        [*header, "ecContribution", "totalCost"],
+        [
+            ["1", str(900 + i), f"Org {i}", "participant", "DE", *pair]
+            for i, pair in enumerate(amounts)
+        ],
+    )
+    expected = [(_amount_read(ec, "."), _amount_read(total, ",")) for ec, total in amounts]
+    bad = {
+        (line, column)
+        for line, read in enumerate(expected, start=2)
+        for column, value in zip(("ecContribution", "totalCost"), read, strict=True)
+        if isinstance(value, ValueError)
+    }
+    try:
+        facts = facts_from_cordis(("project.csv", project), ("organization.csv", organization))
+    except DataError as err:
+        assert {(p.line, p.column) for p in err.problems} == bad
+        return
+    assert not bad
+    assert [m.contribution_eur for m in facts.mentions] == [ec for ec, _ in expected]

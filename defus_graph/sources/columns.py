@@ -12,7 +12,9 @@ pyarrow is used only where that is certain:
   their quoted cells, which is checked against the file's count of lines);
 - every row has as many cells as the header, and no quote closes a cell
   before its end (``"a"b``, which :mod:`csv` refuses and pyarrow would read
-  as ``ab``).
+  as ``ab``). Where every cell is quoted, as CORDIS writes them, that is
+  shown by writing pyarrow's rows again and finding the file's own bytes;
+  otherwise each run of quotes in the file is judged.
 
 Anything else is read by :func:`~defus_graph.sources.sheets.csv_sheet`, row by
 row, with its messages.
@@ -85,11 +87,8 @@ class Columns:
         if position is None:
             return [""] * len(self.lines)
         if position not in self._stripped:
-            cells = self.raw(position)
-            array = self.array(position)
-            if array is None or _any_match(array, _SPACE_AT_END):
-                cells = [text.strip() for text in cells]
-            self._stripped[position] = cells
+            # Stripping every cell in C costs less than searching them for a space first.
+            self._stripped[position] = list(map(str.strip, self.raw(position)))
         return self._stripped[position]
 
     def array(self, position: int | None) -> Any:
@@ -171,7 +170,8 @@ def _arrow_columns(body: bytes, name: str, notes: list[str]) -> Columns | None:
         header = next(csv.reader([first], delimiter=delimiter, strict=True))
     except (UnicodeDecodeError, csv.Error, StopIteration):
         return None
-    if all(map(_blank, header)) or body.count(b'"') % 2 or _closes_early(body, delimiter):
+    quotes = body.count(b'"')
+    if all(map(_blank, header)) or quotes % 2:
         return None  # an odd quote leaves a cell open to the end: the row reader says where
     import pyarrow as pa  # imported here: only large tables need it
     import pyarrow.compute as pc
@@ -191,6 +191,8 @@ def _arrow_columns(body: bytes, name: str, notes: list[str]) -> Columns | None:
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+    if _quotes_close_early(body, quotes, delimiter, table):
+        return None  # "a"b: the csv module refuses it, pyarrow would read ab
     count = table.num_rows
     breaks = np.zeros(count, dtype=np.int64)
     terminators = 1 + count - (0 if body.endswith(b"\n") or count == 0 else 1)
@@ -218,7 +220,6 @@ _SPACE = (
     "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
     "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
 )
-_SPACE_AT_END = f"^[{_SPACE}]|[{_SPACE}]$"
 
 
 def _any_match(array: Any, pattern: str) -> bool:
@@ -241,6 +242,64 @@ def _not_blank(columns: Columns) -> list[int]:
         cells = columns.raw(position)
         maybe = {i for i in maybe if _blank(cells[i])}
     return [i for i in range(len(columns)) if i not in maybe]
+
+
+def _quotes_close_early(body: bytes, quotes: int, delimiter: str, table: Any) -> bool:
+    """:func:`_closes_early` of ``body`` (holding ``quotes`` quotes), which pyarrow read
+    as ``table``.
+
+    Told in C when the rows are exactly ``table``'s cells written as CORDIS
+    writes them, every cell quoted (:func:`_written_quoted`): no quote closes a
+    cell early there. The header line is judged on its own: it holds an even
+    number of quotes (as :func:`_arrow_columns` asks first), so it ends outside
+    any cell.
+    """
+    start = body.find(b"\n") + 1
+    end = "\r\n" if body[start - 2 : start] == b"\r\n" else "\n"
+    rows = memoryview(body)[start:]
+    in_rows = quotes - body.count(b'"', 0, start)
+    if start and _written_quoted(table, rows, in_rows, delimiter, end):
+        return _closes_early(body[:start], delimiter)
+    return _closes_early(body, delimiter)
+
+
+def _written_quoted(table: Any, rows: memoryview, quotes: int, delimiter: str, end: str) -> bool:
+    """Whether ``rows`` (holding ``quotes`` quotes) are the rows of pyarrow's ``table``
+    with every cell quoted (quotes in it doubled), the cells parted by ``delimiter``,
+    each row ended by ``end``.
+
+    Written and compared a batch of rows at a time: a copy of the whole file
+    would cost more in fresh memory than the comparison itself.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not table.num_rows or not table.num_columns:
+        return False
+    # Where the counts agree, no cell holds a quote: were the rows written from cells
+    # holding quotes, without doubling them, they would hold more.
+    double = quotes != 2 * table.num_rows * table.num_columns
+    whole = pa.py_buffer(
+        rows if rows[-len(end) :] == end.encode() else rows.tobytes() + end.encode()
+    )
+    at, total = 0, int(whole.size)
+    for batch in table.to_batches():
+        if not batch.num_rows:
+            continue
+        cells = batch.columns
+        if double:
+            cells = [pc.replace_substring(column, '"', '""') for column in cells]
+        written = pc.binary_join_element_wise(*cells, f'"{delimiter}"')
+        written = pc.binary_join_element_wise('"', written, '"' + end, "")
+        offsets = np.frombuffer(written.buffers()[1], dtype=np.int32)
+        first = int(offsets[written.offset])
+        size = int(offsets[written.offset + len(written)]) - first
+        if at + size > total or not whole.slice(at, size).equals(
+            written.buffers()[2].slice(first, size)
+        ):
+            return False
+        at += size
+    return at == total
 
 
 # Slices of a megabyte: arrays the size of the file cost more in fresh memory than

@@ -57,6 +57,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from ..cells import MAX_NAME_LENGTH, cell_problem, shown_value
@@ -64,7 +65,7 @@ from ..errors import DataError, InputError, one_problem
 from ..model import Project
 from ..names.countries import country_code
 from .columns import Columns, columns_from_sheet, csv_columns
-from .facts import Mention, SourceFacts
+from .facts import MentionColumns, SourceFacts
 from .sheets import csv_sheet, is_xlsx, parse_date, parse_number, xlsx_sheets
 
 __all__ = [
@@ -146,7 +147,9 @@ class _Table:
     def __init__(self, columns: Columns, index: dict[str, int]) -> None:
         header = [h.casefold() for h in columns.header]
         first = columns.column(0)
-        repeated = {i for i, text in enumerate(first) if text.casefold() == header[0]}
+        # Each distinct cell compared once: the first column repeats its values.
+        heads = {text for text in set(first) if text.casefold() == header[0]}
+        repeated = {i for i, text in enumerate(first) if text in heads} if heads else set()
         for position in range(1, len(header)):
             if not repeated:
                 break
@@ -293,8 +296,9 @@ _ARROW_POINT = r"^(?:[0-9]+\.[0-9]*|\.[0-9]+)$"
 _ARROW_GROUPED = r"^[1-9][0-9]{0,2}\.[0-9]{3}$"
 
 
-def _arrow_numbers(array: Any, decimal: str) -> list[float | None] | None:
-    """The plain numbers of a pyarrow column, read in C (None for other cells), or None."""
+def _arrow_numbers(array: Any, decimal: str) -> tuple[list[float | None], bool] | None:
+    """The plain numbers of a pyarrow column, read in C (None for other cells), and
+    whether every other cell is empty; or None."""
     if array is None:
         return None
     import pyarrow as pa
@@ -312,7 +316,8 @@ def _arrow_numbers(array: Any, decimal: str) -> list[float | None] | None:
     values: list[float | None] = pc.cast(
         pc.if_else(plain, text, pa.scalar(None, pa.string())), pa.float64()
     ).to_pylist()
-    return values
+    others = pc.and_not(pc.greater(pc.binary_length(array), 0), plain)
+    return values, not pc.any(others).as_py()
 
 
 def _numbers(
@@ -329,9 +334,11 @@ def _numbers(
     read by ``float``, which gives what :func:`.sheets.parse_number` gives
     them; any other text is read by :func:`.sheets.parse_number`.
     """
-    cells = table.get(column)
     fast = _arrow_numbers(table.array(column), decimal)
-    out: list[float | None] = [None] * len(cells) if fast is None else fast
+    if fast is not None and fast[1]:
+        return fast[0]  # every cell a plain number or empty: nothing more to read
+    cells = table.get(column)
+    out: list[float | None] = [None] * len(cells) if fast is None else fast[0]
     # Only the cells C did not read are read here, in the order of the rows.
     for i in [i for i, value in enumerate(out) if value is None and cells[i]]:
         text = cells[i]
@@ -503,7 +510,7 @@ def _mentions(
     acronyms: dict[str, str],
     problems: _Problems,
     notes: list[str],
-) -> list[Mention]:
+) -> MentionColumns:
     """One mention per readable row of the organisation file whose project was read.
 
     Each column is checked for all rows at once (a problem per row, located), in the
@@ -512,51 +519,58 @@ def _mentions(
     name, lines = table.name, table.lines
     pids = table.get("projectID")
     names, short = table.get("name"), table.get("shortName")
-    org_names = [names[i] or short[i] for i in range(len(names))]
+    org_names = [n or s for n, s in zip(names, short, strict=True)]
     written_roles = table.get("role")
     role_of = _each_distinct(written_roles, lambda text: ROLES.get(text.casefold()))
     rows = _readable_rows(table, acronyms, org_names, role_of, problems)
-    out_of_view = set(range(len(pids))) - set(rows)
+    out_of_view = set() if len(rows) == len(pids) else set(range(len(pids))) - set(rows)
     _bad_text(table, _ORG_TEXT, problems, 2, out_of_view)
     written_countries = table.get("country")
     country_of = _each_distinct(
         written_countries, lambda text: (country_code(text) or "") if text else ""
     )
-    activities = [text.upper() for text in table.get("activityType")]
+    upper = _each_distinct(table.get("activityType"), str.upper)
+    activities = list(map(upper.__getitem__, table.get("activityType")))
     _unknown_codes_noted(table, rows, country_of, activities, notes)
     geolocations = table.get("geolocation")
     place_of = _places(table, rows, problems)
     contributions = _numbers(table, "ecContribution", ".", problems, 21, out_of_view)
     _numbers(table, "totalCost", ",", problems, 22, out_of_view)
-    pics, cities = table.get("organisationID"), table.get("city")
-    mentions: list[Mention] = []
-    for i in rows:
-        org_name = org_names[i]
-        lat, lon = place_of[geolocations[i]] or _NO_PLACE
-        mentions.append(
-            Mention(
-                project=acronyms[pids[i]],
-                name=org_name,
-                role=role_of[written_roles[i]] or "",
-                line=lines[i],
-                name_as_written=org_name,
-                country=country_of[written_countries[i]],
-                pic=pics[i],
-                kind=KINDS.get(activities[i], ""),
-                city=cities[i],
-                latitude=lat,
-                longitude=lon,
-                contribution_eur=contributions[i],
-                source=name,
-            )
-        )
-    elsewhere = len(pids) - sum(1 for pid in pids if pid in acronyms)
+    pick = _picker(rows)
+    places = [place_of[text] or _NO_PLACE for text in pick(geolocations)]
+    written = pick(org_names)
+    mentions = MentionColumns(
+        {
+            "project": list(map(acronyms.__getitem__, pick(pids))),
+            "name": written,
+            "role": [role_of[text] or "" for text in pick(written_roles)],
+            "line": pick(lines),
+            "name_as_written": written,
+            "country": list(map(country_of.__getitem__, pick(written_countries))),
+            "pic": pick(table.get("organisationID")),
+            "kind": [KINDS.get(text, "") for text in pick(activities)],
+            "city": pick(table.get("city")),
+            "latitude": [lat for lat, _ in places],
+            "longitude": [lon for _, lon in places],
+            "contribution_eur": pick(contributions),
+            "source": [name] * len(rows),
+        }
+    )
+    elsewhere = len(pids) - sum(map(acronyms.__contains__, pids))
     if elsewhere:
         notes.append(
             f"{name}: {elsewhere} row{'s belong' if elsewhere != 1 else ' belongs'} to projects "
             "that are not in the project file passed with it; not read."
         )
     return mentions
+
+
+def _picker(rows: list[int]) -> Callable[[Sequence[_T]], list[_T]]:
+    """A function giving the values at ``rows`` of a column (picked in C)."""
+    if len(rows) < 2:  # itemgetter of one position gives a value, of none fails
+        return lambda values: [values[i] for i in rows]
+    get = itemgetter(*rows)
+    return lambda values: list(get(values))
 
 
 def _readable_rows(
@@ -605,7 +619,9 @@ def _unknown_codes_noted(
     """A note per unknown country code or activity type: the row is read without it."""
     name, lines = table.name, table.lines
     written_countries = table.get("country")
-    for i in rows:
+    # Each loop only where some distinct value is unknown: notes come in the order of rows.
+    unknown_country = any(text and not code for text, code in country_of.items())
+    for i in rows if unknown_country else ():
         written = written_countries[i]
         if written and not country_of[written]:
             notes.append(
@@ -620,7 +636,8 @@ def _unknown_codes_noted(
                     )
                 )
             )
-    for i in rows:
+    unknown_kind = any(text and text not in KINDS for text in set(activities))
+    for i in rows if unknown_kind else ():
         activity = activities[i]
         if activity and activity not in KINDS:
             notes.append(
@@ -635,7 +652,7 @@ def _places(
     """Each distinct ``geolocation`` read as a place; a problem per read row it fails on."""
     geolocations = table.get("geolocation")
     place_of = _each_distinct(geolocations, _geolocation)
-    for i in rows:
+    for i in rows if None in place_of.values() else ():
         if place_of[geolocations[i]] is None:
             problems.add(
                 20,

@@ -7,11 +7,14 @@ organisation a mention stands for. A reader never merges two names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import MISSING, dataclass, field, fields
+from operator import attrgetter
+from typing import Any, overload
 
 from ..model import Alias, Project
 
-__all__ = ["Mention", "SourceFacts"]
+__all__ = ["MENTION_FIELDS", "Mention", "MentionColumns", "SourceFacts", "mention_columns"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,77 @@ class Mention:
     note: str = ""
 
 
+#: The fields of a :class:`Mention`, in its order.
+MENTION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Mention))
+
+
+class MentionColumns(Sequence[Mention]):
+    """Mentions held a field at a time, each :class:`Mention` made only when asked for.
+
+    A large export (CORDIS: 200,000 rows) states its mentions column by column;
+    :func:`defus_graph.ingest.merge_facts` reads them so, without a record per row.
+
+    Parameters
+    ----------
+    columns : each field's values, one per mention; a field left out holds its
+        default everywhere.
+
+    Examples
+    --------
+    >>> ms = MentionColumns({"project": ["A"], "name": ["Rotterdam"], "role": ["partner"],
+    ...                      "line": [2], "name_as_written": ["Rotterdam"]})
+    >>> ms[0] == Mention("A", "Rotterdam", "partner", 2, "Rotterdam")
+    True
+    """
+
+    def __init__(self, columns: Mapping[str, Sequence[Any]]) -> None:
+        size = len(columns["project"])
+        self.columns: dict[str, Sequence[Any]] = {}
+        for f in fields(Mention):
+            values = columns.get(f.name)
+            if values is None:
+                values = [f.default] * size if f.default is not MISSING else None
+            if values is None or len(values) != size:
+                raise ValueError(f"column {f.name!r} must hold {size} values")
+            self.columns[f.name] = values
+
+    def __len__(self) -> int:
+        return len(self.columns["project"])
+
+    @overload
+    def __getitem__(self, index: int) -> Mention: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Mention]: ...
+
+    def __getitem__(self, index: int | slice) -> Mention | list[Mention]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return Mention(*(values[index] for values in self.columns.values()))
+
+    def __iter__(self) -> Iterator[Mention]:
+        return map(Mention, *self.columns.values())
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to the same mentions, held by columns or in a list, as a list is."""
+        if isinstance(other, MentionColumns):
+            return {k: list(v) for k, v in self.columns.items()} == {
+                k: list(v) for k, v in other.columns.items()
+            }
+        if isinstance(other, list):
+            return list(self) == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable columns, as a list's
+
+
+def mention_columns(mentions: Sequence[Mention]) -> dict[str, Sequence[Any]]:
+    """Each field of ``mentions``, a column per field (:data:`MENTION_FIELDS`)."""
+    if isinstance(mentions, MentionColumns):
+        return mentions.columns
+    return {name: list(map(attrgetter(name), mentions)) for name in MENTION_FIELDS}
+
+
 @dataclass
 class SourceFacts:
     """What one input (a page, a sheet, a CORDIS pair) states.
@@ -50,7 +124,7 @@ class SourceFacts:
     ----------
     source : the name facts are filed under; re-reading the same input replaces them.
     projects : the projects, in the input's order.
-    mentions : who takes part in which project.
+    mentions : who takes part in which project (a list, or :class:`MentionColumns`).
     aliases : other names the input gives for organisations.
     notes : things the user should hear about (a guessed encoding, skipped rows).
     replaces : every source name whose earlier facts this input replaces;
@@ -61,7 +135,7 @@ class SourceFacts:
 
     source: str
     projects: list[Project] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
+    mentions: Sequence[Mention] = field(default_factory=list)
     aliases: list[Alias] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     replaces: frozenset[str] = frozenset()

@@ -614,7 +614,8 @@ class _Reader:
         _read_prose(block, line, number)
 
     def facts(self) -> PageFacts:
-        facts = PageFacts(self.source, lines=tuple(self.lines))
+        mentions: list[Mention] = []
+        facts = PageFacts(self.source, mentions=mentions, lines=tuple(self.lines))
         facts.notes.extend(
             f'{self.source}, line {n}: "{shown_value(self.lines[n - 1])}" stands like a title, '
             "but no Koordinator:, Partner:, Förderung: or Laufzeit: follows it, so it is read "
@@ -641,7 +642,7 @@ class _Reader:
                     if found:
                         self.problem(m.line, *found)
             facts.projects.append(block.project(self.source, start, end, dates_line))
-            facts.mentions.extend(block.mentions)
+            mentions.extend(block.mentions)
         return facts
 
     def dates(self, block: _Block) -> tuple[str, str, int]:

@@ -449,7 +449,8 @@ def _project(p: _ProjectFacts, sheet: Sheet, problem: _Problems) -> Project:
 def _participation_facts(sheet: Sheet) -> SourceFacts:
     """The facts of a spreadsheet of participations: one row per organisation and project."""
     cols = _columns(sheet)
-    facts = SourceFacts(sheet.name, notes=list(sheet.notes))
+    mentions: list[Mention] = []
+    facts = SourceFacts(sheet.name, mentions=mentions, notes=list(sheet.notes))
     if cols.unknown:
         known = ", ".join(sorted(COLUMNS))
         facts.notes.append(
@@ -466,7 +467,7 @@ def _participation_facts(sheet: Sheet) -> SourceFacts:
             continue
         mention = _row_mention(sheet, row, cols.index, projects, problem)
         if mention is not None:
-            facts.mentions.append(mention)
+            mentions.append(mention)
     facts.projects = [_project(p, sheet, problem) for p in projects.values()]
     if problem.found:
         raise DataError(problem.found)
@@ -610,7 +611,7 @@ def _own_facts(sheets: dict[str, Sheet]) -> SourceFacts:
         orgs[rec.name] = rec
     if "participations.csv" in sheets:
         name = sheets["participations.csv"].name
-        facts.mentions.extend(_own_mentions(records.get("participations.csv", []), orgs, name))
+        facts.mentions = _own_mentions(records.get("participations.csv", []), orgs, name)
     used = {m.name for m in facts.mentions}
     for line, rec in records.get("aliases.csv", []):
         assert isinstance(rec, Alias)
