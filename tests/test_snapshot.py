@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from defus_graph.cli import main
@@ -465,6 +465,8 @@ def test_a_large_network_s_centralities_are_kept_and_an_edit_computes_them_again
     st.lists(st.integers(min_value=-(2**63), max_value=2**63 - 1)),
     st.lists(st.none() | st.floats(allow_nan=False)),
 )
+@example(["é\x00x", "", "ü"], [], [None])
+@example(["aé", "b"], [0], [1.5, None])
 def test_snapshot_arrays_built_from_buffers_equal_arrows_own(
     texts: list[str], ints: list[int], floats: list[float | None]
 ) -> None:

@@ -240,12 +240,18 @@ def text_array(values: Sequence[str]) -> pa.Array:
     if len(data) > np.iinfo(np.int32).max:
         return pa.array(values, pa.string())
     count = len(values)
-    if len(data) == sum(map(len, values)):  # ASCII only: a character is a byte
-        lengths = np.fromiter(map(len, values), dtype=np.int64, count=count)
-    else:
-        lengths = np.fromiter((len(v.encode("utf-8")) for v in values), np.int64, count)
     offsets = np.zeros(count + 1, dtype=np.int32)
-    np.cumsum(lengths, out=offsets[1:], dtype=np.int32)
+    np.cumsum(np.fromiter(map(len, values), np.int64, count), out=offsets[1:], dtype=np.int32)
+    if len(data) != offsets[-1]:
+        # Not ASCII: the texts' ends in bytes are where NULs joining them fall (less
+        # the NULs before), unless a text holds a NUL itself.
+        ends = np.flatnonzero(np.frombuffer("\x00".join(values).encode(), np.uint8) == 0)
+        if len(ends) == count - 1:
+            offsets[1:count] = ends - np.arange(count - 1)
+            offsets[count] = len(data)
+        else:
+            lengths = [len(v.encode("utf-8")) for v in values]
+            np.cumsum(lengths, out=offsets[1:], dtype=np.int32)
     return pa.Array.from_buffers(
         pa.string(), count, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
     )
