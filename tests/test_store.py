@@ -685,3 +685,19 @@ def test_a_column_is_written_as_csv_writer_writes_each_cell(cells: list[str]) ->
     escaped = _column_cells(list(cells), "title")
     assert escaped == [escape_cell(c) for c in cells]
     assert _written_column(escaped) == [_csv_line([c, "a"])[:-3] for c in escaped]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.floats(allow_nan=False) | st.none(), max_size=5),
+    st.lists(st.integers(min_value=0, max_value=10**12), max_size=5),
+    st.sampled_from(["funding_eur", "latitude"]),
+)
+def test_number_columns_are_written_as_each_cell_is(
+    floats: list[float | None], ints: list[int], column: str
+) -> None:
+    """Number cells written a column at a time are those _cell writes of each value."""
+    from defus_graph.store.tables import _cell, _column_cells
+
+    assert _column_cells(list(floats), column) == [_cell(v, column) for v in floats]
+    assert _column_cells(list(ints), "line") == [_cell(v, "line") for v in ints]

@@ -1195,11 +1195,16 @@ def _column_cells(values: list[Any], column: str) -> list[str]:
         if any(sign in joined for sign in _MAY_ESCAPE):
             return [escape_cell(v) for v in values]
         return values
+    # Without a gap (None, or 0 for a line), each value through one C-level map.
+    if kinds <= {float}:
+        return list(map("{:.2f}".format if column in _MONEY_COLUMNS else repr, values))
     if kinds <= {float, type(None)}:
         if column in _MONEY_COLUMNS:
             return ["" if v is None else f"{v:.2f}" for v in values]
         return ["" if v is None else repr(v) for v in values]
     if kinds <= {int}:
+        if 0 not in values:
+            return list(map(str, values))
         return [str(v) if v else "" for v in values]
     return [_cell(v, column) for v in values]
 
