@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from defus_graph.cli import main
@@ -457,3 +457,28 @@ def test_a_large_network_s_centralities_are_kept_and_an_edit_computes_them_again
     _append(data_copy / "participations.csv", "SiBa,Efus,partner,Efus,by hand,99,")
     assert _stats_json(data_copy, capsys) != first
     assert computed == [1, 1, 1, 1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text()),
+    st.lists(st.integers(min_value=-(2**63), max_value=2**63 - 1)),
+    st.lists(st.none() | st.floats(allow_nan=False)),
+)
+@example(["é\x00x", "", "ü"], [], [None])
+@example(["aé", "b"], [0], [1.5, None])
+def test_snapshot_arrays_built_from_buffers_equal_arrows_own(
+    texts: list[str], ints: list[int], floats: list[float | None]
+) -> None:
+    """A snapshot's columns, built from buffers (no pandas), hold what pa.array makes
+    of the same values: any text (non-ASCII, empty, NUL), any int64, floats and gaps."""
+    for values, arrow_type in ((texts, pa.string()), (ints, pa.int64()), (floats, pa.float64())):
+        built = snapshot._BUILDERS[arrow_type](values)
+        built.validate(full=True)
+        assert built.equals(pa.array(values, arrow_type))
+        assert built.to_pylist() == values
+
+
+def test_text_scalar_is_the_text() -> None:
+    assert snapshot.text_scalar('"\r\n').as_py() == '"\r\n'
+    assert snapshot.text_scalar("").as_py() == ""

@@ -9,7 +9,7 @@ import string
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from defus_graph.cli import main
@@ -647,3 +647,57 @@ def test_a_cell_holding_the_column_writer_s_own_ending_is_written_as_csv_writer_
     writer.writerows(rows)
     cells = [list(column) for column in zip(*rows, strict=True)]
     assert store._table_bytes(cells, "aliases.csv") == ("\ufeff" + buffer.getvalue()).encode()
+
+
+# Cells drawn to hit the column-wise rules: controls, breaks, overrides, quotes,
+# commas, formula signs and apostrophes, among plain and non-ASCII text.
+_EDGY_CELLS = st.lists(
+    st.text(
+        st.sampled_from("aé '=+-@\",\n\r\t\x00\x1b\x7f\x85\u2028\u202e\u2067\u00a0")
+        | st.characters(),
+        max_size=8,
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_EDGY_CELLS, st.booleans())
+def test_a_column_is_clean_exactly_when_each_cell_is(cells: list[str], name: bool) -> None:
+    """The column-wise check (one printable scan, then one regex) says what the
+    per-cell rule says of every cell."""
+    from defus_graph.cells import cell_problem
+    from defus_graph.store.tables import _column_is_clean
+
+    expected = all(cell_problem(c, name=name) is None for c in cells)
+    assert _column_is_clean(cells, name) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(_EDGY_CELLS)
+@example(["a", "-1"])
+@example(["a", "x,y", '"'])
+def test_a_column_is_written_as_csv_writer_writes_each_cell(cells: list[str]) -> None:
+    """Cells escaped and quoted a column at a time (substring searches) are those
+    escape_cell and csv.writer make of each cell."""
+    from defus_graph.store.tables import _column_cells, _csv_line, _written_column, escape_cell
+
+    escaped = _column_cells(list(cells), "title")
+    assert escaped == [escape_cell(c) for c in cells]
+    assert _written_column(escaped) == [_csv_line([c, "a"])[:-3] for c in escaped]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.floats(allow_nan=False) | st.none(), max_size=5),
+    st.lists(st.integers(min_value=0, max_value=10**12), max_size=5),
+    st.sampled_from(["funding_eur", "latitude"]),
+)
+def test_number_columns_are_written_as_each_cell_is(
+    floats: list[float | None], ints: list[int], column: str
+) -> None:
+    """Number cells written a column at a time are those _cell writes of each value."""
+    from defus_graph.store.tables import _cell, _column_cells
+
+    assert _column_cells(list(floats), column) == [_cell(v, column) for v in floats]
+    assert _column_cells(list(ints), "line") == [_cell(v, "line") for v in ints]

@@ -117,7 +117,9 @@ class Columns:
 def _take(array: Any, rows: list[int]) -> Any:
     import pyarrow as pa
 
-    return array.take(pa.array(rows, type=pa.int64()))
+    # From a buffer: pyarrow imports pandas to convert a Python list.
+    at = np.array(rows, dtype=np.int64)
+    return array.take(pa.Array.from_buffers(pa.int64(), len(rows), [None, pa.py_buffer(at)]))
 
 
 def columns_from_sheet(sheet: Sheet) -> Columns:
@@ -199,7 +201,7 @@ def _arrow_columns(body: bytes, name: str, notes: list[str]) -> Columns | None:
     newlines = body.count(b"\n")
     if newlines != terminators:  # line breaks inside cells, or blank lines
         for column in table.columns:
-            breaks += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
+            breaks += _counts(pc.count_substring(column, "\n"))
     if newlines != terminators + int(breaks.sum()):
         return None  # a blank line between rows: its lines are the row reader's to count
     starts = 2 + np.arange(count, dtype=np.int64)
@@ -213,6 +215,20 @@ def _arrow_columns(body: bytes, name: str, notes: list[str]) -> Columns | None:
         table.column,
     )
     return columns.take(_not_blank(columns))
+
+
+def _counts(array: Any) -> Any:
+    """The numbers of a pyarrow count (int32 or int64) as numpy, without pandas."""
+    import pyarrow as pa
+
+    if isinstance(array, pa.ChunkedArray):
+        return np.concatenate([np.zeros(0, np.int64), *map(_counts, array.chunks)])
+    if array.null_count:
+        return array.to_numpy(zero_copy_only=False)
+    dtype = np.int64 if array.type == pa.int64() else np.int32
+    return np.frombuffer(
+        array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * dtype().itemsize
+    )
 
 
 # What str.strip() strips (str.isspace), as an RE2 class for pyarrow.
@@ -274,6 +290,8 @@ def _written_quoted(table: Any, rows: memoryview, quotes: int, delimiter: str, e
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from ..store.snapshot import text_scalar
+
     if not table.num_rows or not table.num_columns:
         return False
     # Where the counts agree, no cell holds a quote: were the rows written from cells
@@ -289,8 +307,10 @@ def _written_quoted(table: Any, rows: memoryview, quotes: int, delimiter: str, e
         cells = batch.columns
         if double:
             cells = [pc.replace_substring(column, '"', '""') for column in cells]
-        written = pc.binary_join_element_wise(*cells, f'"{delimiter}"')
-        written = pc.binary_join_element_wise('"', written, '"' + end, "")
+        written = pc.binary_join_element_wise(*cells, text_scalar(f'"{delimiter}"'))
+        written = pc.binary_join_element_wise(
+            text_scalar('"'), written, text_scalar('"' + end), text_scalar("")
+        )
         offsets = np.frombuffer(written.buffers()[1], dtype=np.int32)
         first = int(offsets[written.offset])
         size = int(offsets[written.offset + len(written)]) - first

@@ -313,10 +313,11 @@ def _arrow_numbers(array: Any, decimal: str) -> tuple[list[float | None], bool] 
         )
         plain = pc.or_(plain, point)
         text = pc.replace_substring(array, ",", ".")
+    # Scalars not made of Python values (pa.scalar, a bare 0): that would import pandas.
     values: list[float | None] = pc.cast(
-        pc.if_else(plain, text, pa.scalar(None, pa.string())), pa.float64()
+        pc.if_else(plain, text, pa.nulls(1, pa.string())[0]), pa.float64()
     ).to_pylist()
-    others = pc.and_not(pc.greater(pc.binary_length(array), 0), plain)
+    others = pc.and_not(pc.cast(pc.binary_length(array), pa.bool_()), plain)
     return values, not pc.any(others).as_py()
 
 

@@ -843,6 +843,10 @@ def _column_is_clean(values: Sequence[str], name: bool) -> bool:
         return True
     # Cells joined by a space: the joint adds no control character, break or tab.
     joined = " ".join(values)
+    # Every character cell_problem looks for is unprintable; a printable column (one
+    # scan, faster than the regexes') needs no closer look.
+    if joined.isprintable():
+        return not name or max(map(len, values)) <= MAX_NAME_LENGTH
     if name:
         return escape_controls(joined) == joined and max(map(len, values)) <= MAX_NAME_LENGTH
     return cell_problem(joined) is None
@@ -1178,7 +1182,7 @@ def _cell(value: object, column: str) -> str:
 
 
 #: A cell :func:`escape_cell` may change starts with one of these (behind the NUL joining cells).
-_MAY_ESCAPE = re.compile("\x00['=+\\-@]")
+_MAY_ESCAPE = tuple("\x00" + sign for sign in "'=+-@")
 
 
 def _column_cells(values: list[Any], column: str) -> list[str]:
@@ -1186,14 +1190,21 @@ def _column_cells(values: list[Any], column: str) -> list[str]:
     kinds = set(map(type, values))
     if kinds <= {str}:
         # Only a cell starting with a formula sign or an apostrophe can need escaping.
-        if _MAY_ESCAPE.search("\x00" + "\x00".join(values)):
+        joined = "\x00" + "\x00".join(values)
+        # A substring search per sign: a few times faster than one regex over the column.
+        if any(sign in joined for sign in _MAY_ESCAPE):
             return [escape_cell(v) for v in values]
         return values
+    # Without a gap (None, or 0 for a line), each value through one C-level map.
+    if kinds <= {float}:
+        return list(map("{:.2f}".format if column in _MONEY_COLUMNS else repr, values))
     if kinds <= {float, type(None)}:
         if column in _MONEY_COLUMNS:
             return ["" if v is None else f"{v:.2f}" for v in values]
         return ["" if v is None else repr(v) for v in values]
     if kinds <= {int}:
+        if 0 not in values:
+            return list(map(str, values))
         return [str(v) if v else "" for v in values]
     return [_cell(v, column) for v in values]
 
@@ -1220,7 +1231,7 @@ def _csv_line(cells: Sequence[str]) -> str:
 
 
 @functools.cache
-def _written_apart() -> re.Pattern[str]:
+def _written_apart_chars() -> str:
     """The characters for which ``csv.writer`` writes a cell otherwise than as it is.
 
     Asked of the csv module itself (first, inside and last in a cell), as
@@ -1231,13 +1242,21 @@ def _written_apart() -> re.Pattern[str]:
         for cell in (f"{ch}a", f"a{ch}a", f"a{ch}"):
             if _csv_line([cell, "a"]) != f"{cell},a\n":
                 found.add(ch)
-    return re.compile(f"[{re.escape(''.join(sorted(found)))}]")
+    return "".join(sorted(found))
+
+
+@functools.cache
+def _written_apart() -> re.Pattern[str]:
+    """A character of :func:`_written_apart_chars`."""
+    return re.compile(f"[{re.escape(_written_apart_chars())}]")
 
 
 def _written_column(cells: list[str]) -> list[str]:
     """The cells of one column as ``csv.writer`` writes them (quoted where it quotes)."""
     apart = _written_apart()
-    if not apart.search("\x00".join(cells)):
+    joined = "\x00".join(cells)
+    # A substring search per character (three): a few times faster than the regex.
+    if not any(ch in joined for ch in _written_apart_chars()):
         return cells
     # The whole column through csv.writer, each cell ended by a NUL cell: split at
     # those ends, unless a cell holds one itself (one part too many).
