@@ -140,6 +140,19 @@ def snapshot_dirs(directory: Path) -> list[Path]:
     return [Path(directory) / CACHE_DIR, in_user_cache]
 
 
+def _keep(directory: Path, what: str, write: Callable[[Path], None]) -> Path | None:
+    """``write`` into the first of ``directory``'s snapshot folders that takes it; that
+    folder, or ``None`` when none does (only logged: a snapshot is never needed)."""
+    for folder in snapshot_dirs(directory):
+        try:
+            write(folder)
+        except OSError as err:
+            log.info("cannot keep %s in %s: %s", what, folder, err)
+            continue
+        return folder
+    return None
+
+
 def read_snapshot(directory: Path, key: str) -> Dataset | None:
     """The dataset kept for ``key``, or ``None`` when there is none or it is not exactly ours."""
     for folder in snapshot_dirs(directory):
@@ -325,14 +338,7 @@ def write_snapshot_fields(
     the values the checked records hold.
     """
     tables = {name: _table_of(columns[name], name, key) for name in _TABLES}
-    for folder in snapshot_dirs(directory):
-        try:
-            _write_to(folder, tables)
-        except OSError as err:
-            log.info("cannot keep a snapshot in %s: %s", folder, err)
-            continue
-        return folder
-    return None
+    return _keep(directory, "a snapshot", lambda folder: _write_to(folder, tables))
 
 
 def _write_to(folder: Path, tables: dict[str, pa.Table]) -> None:
@@ -401,14 +407,7 @@ def write_positions(
         },
         schema=_POSITIONS.with_metadata({_KEY_FIELD: key.encode()}),
     )
-    for folder in snapshot_dirs(directory):
-        try:
-            _write_table(folder, name, table)
-        except OSError as err:
-            log.info("cannot keep positions in %s: %s", folder, err)
-            continue
-        return folder
-    return None
+    return _keep(directory, "positions", lambda folder: _write_table(folder, name, table))
 
 
 # Figures that take long to compute from the tables (a sampled betweenness), kept
@@ -451,11 +450,4 @@ def write_numbers(
     table = pa.Table.from_pydict(
         {"value": values.tolist()}, schema=_NUMBERS.with_metadata({_KEY_FIELD: key.encode()})
     )
-    for folder in snapshot_dirs(directory):
-        try:
-            _write_table(folder, name, table)
-        except OSError as err:
-            log.info("cannot keep figures in %s: %s", folder, err)
-            continue
-        return folder
-    return None
+    return _keep(directory, "figures", lambda folder: _write_table(folder, name, table))
