@@ -54,8 +54,8 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import chain
-from operator import attrgetter
+from itertools import chain, repeat
+from operator import attrgetter, is_not
 from typing import Any, TypeVar, cast
 
 import networkx as nx
@@ -536,7 +536,10 @@ def _edges_of(
     """
     firsts, seconds = found.firsts, found.seconds
     stated = interval.stated(raw.column("start"), raw.column("end"))
-    if found.bipartite:  # every edge without dates of its own spans its project, put first
+    intervals: list[Interval]
+    if None not in stated:  # every edge dated by its own attributes (as a projection's)
+        intervals = cast(list[Interval], stated)
+    elif found.bipartite:  # every edge without dates of its own spans its project, put first
         intervals = [
             i if i is not None else projects[u] for u, i in zip(firsts, stated, strict=True)
         ]
@@ -562,14 +565,18 @@ def _edges_of(
         sources=sources,
         targets=targets,
         labels=_edge_labels(raw),
-        weights=[
-            None if w is None else float(w) if type(w) is int else _weight(w)
-            for w in raw.column("weight")
-        ],
+        weights=_weights(raw.column("weight")),
         intervals=intervals,
         spells=spells,
         attributes=typed_attributes(raw, _EDGE_SKIP),
     )
+
+
+def _weights(stated: list[Any]) -> list[float | None]:
+    """Each edge's ``weight`` as written: ``None`` for none, a number as a float."""
+    if set(map(type, stated)) == {int}:  # a projection's counts
+        return list(map(float, stated))
+    return [None if w is None else float(w) if type(w) is int else _weight(w) for w in stated]
 
 
 def _table_from_links(p: ProjectionLinks) -> Table:
@@ -607,8 +614,8 @@ def _link_columns(p: ProjectionLinks, order: Order) -> RawColumns:
     can join them: their :func:`present_texts`, without a list per link.
     """
     n = len(p.weights)
-    has_start = np.fromiter((s is not None for s in p.starts), bool, n)
-    has_end = np.fromiter((e is not None for e in p.ends), bool, n)
+    has_start = np.fromiter(map(is_not, p.starts, repeat(None)), bool, n)
+    has_end = np.fromiter(map(is_not, p.ends, repeat(None)), bool, n)
     has_spells = np.zeros(n, dtype=bool)
     has_spells[list(p.spells)] = True
     codes = has_start * 1 + has_end * 2 + has_spells * 4
