@@ -455,7 +455,7 @@ def _nodes(
     adj = dict(g.adjacency())  # plain dicts, far quicker than g.adj[...] on a large graph
     projects = {
         n: interval(d.get("start"), d.get("end"))
-        for n, d in g.nodes(data=True)
+        for n, d in g._node.items()
         if d.get("bipartite") == PROJECT
     }
     keys: list[Any] = []
@@ -464,7 +464,7 @@ def _nodes(
     spells: list[tuple[Interval, ...]] = []
     labels: list[str] = []
     kinds: list[str] = []
-    for n, d in g.nodes(data=True):  # everything that needs the node's attributes
+    for n, d in g._node.items():  # everything that needs the node's attributes
         mine = side[n]
         keys.append(n)
         labels.append(_node_label(d.get("label"), ids[n]))
@@ -586,7 +586,7 @@ def _table_from_links(p: ProjectionLinks) -> Table:
     ids = _ids(g)
     by_id = Order(sorted(range(len(ids)), key=list(ids.values()).__getitem__))
     rank = {node: i for i, node in enumerate(by_id(list(ids)))}
-    side = {n: d.get("bipartite") for n, d in g.nodes(data=True)}
+    side = {n: d.get("bipartite") for n, d in g._node.items()}
     interval = _Intervals()
     # As _simple_graph_edges finds them: every link joins two nodes of one side, so it
     # runs from the end with the smaller id, and an empty projection counts as bipartite.
@@ -656,7 +656,7 @@ def _table_from_graph(g: nx.Graph) -> Table:
     ids = _ids(g)  # in the graph's order
     by_id = Order(sorted(range(len(ids)), key=list(ids.values()).__getitem__))
     rank = {node: i for i, node in enumerate(by_id(list(ids)))}
-    side = {n: d.get("bipartite") for n, d in g.nodes(data=True)}
+    side = {n: d.get("bipartite") for n, d in g._node.items()}
     found = _graph_edges(g, side, rank)
     interval = _Intervals()
     nodes, projects = _nodes(g, ids, by_id, side, interval, bipartite=found.bipartite)

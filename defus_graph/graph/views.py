@@ -206,8 +206,9 @@ def _keeps_everything(g: nx.Graph) -> bool:
     drops = np.flatnonzero(ranks[1:] < ranks[:-1]) + 1
     if not np.isin(drops, np.cumsum(counts)[:-1]).all():
         return False
-    # With no link between organisations, this says none joins two projects either.
-    return bool(len(ranks) == g.number_of_edges())
+    # With no link between organisations, every neighbour entry being one of theirs (each
+    # link is listed at both ends) says none joins two projects either, nor loops.
+    return bool(sum(map(len, adj.values())) == 2 * len(ranks))
 
 
 def projection_pairs(g: nx.Graph, view: str) -> int:
