@@ -685,10 +685,20 @@ def _as_graph(shown: nx.Graph | ProjectionLinks) -> nx.Graph:
     return shown.graph() if isinstance(shown, ProjectionLinks) else shown
 
 
+def _edge_count(g: nx.Graph) -> int:
+    """``g.number_of_edges()`` counted in C: each link is listed at both ends, a loop once."""
+    adj = g._adj
+    loops = sum(1 for n, nbrs in adj.items() if n in nbrs)
+    return (sum(map(len, adj.values())) + loops) // 2
+
+
 def _say_written(written: Sequence[Path], asked: Path, g: nx.Graph | ProjectionLinks) -> None:
     """One line per file written; a note when the names differ from the one asked for."""
+    import networkx
+
+    edges = _edge_count(g) if type(g) is networkx.Graph else g.number_of_edges()
     for path in written:
-        _emit(f"wrote {path} ({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)")
+        _emit(f"wrote {path} ({g.number_of_nodes()} nodes, {edges} edges)")
     if [Path(p) for p in written] != [asked]:
         names = " and ".join(str(p) for p in written)
         _note(

@@ -54,8 +54,8 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import chain
-from operator import attrgetter
+from itertools import chain, repeat
+from operator import attrgetter, is_not
 from typing import Any, TypeVar, cast
 
 import networkx as nx
@@ -455,7 +455,7 @@ def _nodes(
     adj = dict(g.adjacency())  # plain dicts, far quicker than g.adj[...] on a large graph
     projects = {
         n: interval(d.get("start"), d.get("end"))
-        for n, d in g.nodes(data=True)
+        for n, d in g._node.items()
         if d.get("bipartite") == PROJECT
     }
     keys: list[Any] = []
@@ -464,7 +464,7 @@ def _nodes(
     spells: list[tuple[Interval, ...]] = []
     labels: list[str] = []
     kinds: list[str] = []
-    for n, d in g.nodes(data=True):  # everything that needs the node's attributes
+    for n, d in g._node.items():  # everything that needs the node's attributes
         mine = side[n]
         keys.append(n)
         labels.append(_node_label(d.get("label"), ids[n]))
@@ -536,7 +536,10 @@ def _edges_of(
     """
     firsts, seconds = found.firsts, found.seconds
     stated = interval.stated(raw.column("start"), raw.column("end"))
-    if found.bipartite:  # every edge without dates of its own spans its project, put first
+    intervals: list[Interval]
+    if None not in stated:  # every edge dated by its own attributes (as a projection's)
+        intervals = cast(list[Interval], stated)
+    elif found.bipartite:  # every edge without dates of its own spans its project, put first
         intervals = [
             i if i is not None else projects[u] for u, i in zip(firsts, stated, strict=True)
         ]
@@ -562,14 +565,18 @@ def _edges_of(
         sources=sources,
         targets=targets,
         labels=_edge_labels(raw),
-        weights=[
-            None if w is None else float(w) if type(w) is int else _weight(w)
-            for w in raw.column("weight")
-        ],
+        weights=_weights(raw.column("weight")),
         intervals=intervals,
         spells=spells,
         attributes=typed_attributes(raw, _EDGE_SKIP),
     )
+
+
+def _weights(stated: list[Any]) -> list[float | None]:
+    """Each edge's ``weight`` as written: ``None`` for none, a number as a float."""
+    if set(map(type, stated)) == {int}:  # a projection's counts
+        return list(map(float, stated))
+    return [None if w is None else float(w) if type(w) is int else _weight(w) for w in stated]
 
 
 def _table_from_links(p: ProjectionLinks) -> Table:
@@ -579,7 +586,7 @@ def _table_from_links(p: ProjectionLinks) -> Table:
     ids = _ids(g)
     by_id = Order(sorted(range(len(ids)), key=list(ids.values()).__getitem__))
     rank = {node: i for i, node in enumerate(by_id(list(ids)))}
-    side = {n: d.get("bipartite") for n, d in g.nodes(data=True)}
+    side = {n: d.get("bipartite") for n, d in g._node.items()}
     interval = _Intervals()
     # As _simple_graph_edges finds them: every link joins two nodes of one side, so it
     # runs from the end with the smaller id, and an empty projection counts as bipartite.
@@ -607,8 +614,8 @@ def _link_columns(p: ProjectionLinks, order: Order) -> RawColumns:
     can join them: their :func:`present_texts`, without a list per link.
     """
     n = len(p.weights)
-    has_start = np.fromiter((s is not None for s in p.starts), bool, n)
-    has_end = np.fromiter((e is not None for e in p.ends), bool, n)
+    has_start = np.fromiter(map(is_not, p.starts, repeat(None)), bool, n)
+    has_end = np.fromiter(map(is_not, p.ends, repeat(None)), bool, n)
     has_spells = np.zeros(n, dtype=bool)
     has_spells[list(p.spells)] = True
     codes = has_start * 1 + has_end * 2 + has_spells * 4
@@ -649,7 +656,7 @@ def _table_from_graph(g: nx.Graph) -> Table:
     ids = _ids(g)  # in the graph's order
     by_id = Order(sorted(range(len(ids)), key=list(ids.values()).__getitem__))
     rank = {node: i for i, node in enumerate(by_id(list(ids)))}
-    side = {n: d.get("bipartite") for n, d in g.nodes(data=True)}
+    side = {n: d.get("bipartite") for n, d in g._node.items()}
     found = _graph_edges(g, side, rank)
     interval = _Intervals()
     nodes, projects = _nodes(g, ids, by_id, side, interval, bipartite=found.bipartite)

@@ -34,7 +34,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import chain, combinations, pairwise
+from itertools import chain, combinations, pairwise, repeat
 from typing import Any
 
 import networkx as nx
@@ -124,14 +124,24 @@ def graph_from_dataset(ds: Dataset) -> nx.Graph:
     with paused_gc():  # hundreds of thousands of acyclic edge dicts
         for a in ds.participations:
             u, v = f"project:{a.project}", f"org:{a.organisation}"
-            if u not in nodes:
-                nodes[u], adj[u] = {}, {}
+            links = adj.get(u)
+            if links is None:
+                nodes[u], links = {}, {}
+                adj[u] = links
             if v not in nodes:
                 nodes[v], adj[v] = {}, {}
-            attrs = adj[u].get(v)
+            attrs = links.get(v)
             if attrs is None:
-                attrs = adj[u][v] = adj[v][u] = {}
-            attrs.update(_participation_attrs(a))
+                attrs = links[v] = adj[v][u] = {}
+            # What _participation_attrs gives, set key by key as update would.
+            if a.role:
+                attrs["role"] = a.role
+            if a.contribution_eur is not None:
+                attrs["contribution_eur"] = a.contribution_eur
+            if a.source:
+                attrs["source"] = a.source
+            if a.line:
+                attrs["line"] = a.line
     nx._clear_cache(g)
     return g
 
@@ -1074,18 +1084,35 @@ def adjacency(g: nx.Graph, *, weighted: bool = False) -> Adjacency:
         (np.ones(int((~loops).sum())), (rows[~loops], cols[~loops])), shape=(n, n)
     ).tocsr()
     links.sum_duplicates()
-    links.data[:] = 1.0
     links.sort_indices()
     weights = None
     if weighted:
-        weight = np.fromiter(
-            (link_weight(d.get("weight")) for u in adj for d in adj[u].values()),
-            dtype=np.float64,
-            count=len(rows),
-        )
-        weights = sp.coo_array((weight[~loops], (rows[~loops], cols[~loops])), shape=(n, n)).tocsr()
-        weights.sort_indices()
+        weights = _weights(adj, rows, cols, loops, links)
+    links.data[:] = 1.0
     return Adjacency(nodes, index, links, weights)
+
+
+def _weights(
+    adj: dict[Any, dict[Any, dict[str, Any]]],
+    rows: npt.NDArray[np.int64],
+    cols: npt.NDArray[np.int64],
+    loops: npt.NDArray[np.bool_],
+    summed: sp.csr_array,
+) -> sp.csr_array:
+    """The :func:`link_weight` matrix of :func:`adjacency`; ``summed`` is its links matrix
+    before they are set to 1 (each 1 summed over duplicates), which is what weights all
+    read as 1 give."""
+    # Each link's ``weight`` (None when it has none), read in C: a bipartite graph has none.
+    stated = list(
+        map(dict.get, chain.from_iterable(map(dict.values, adj.values())), repeat("weight"))
+    )
+    if stated.count(None) == len(stated):
+        return summed.copy()
+    weight = np.fromiter(map(link_weight, stated), dtype=np.float64, count=len(stated))
+    kept = ~loops
+    weights = sp.coo_array((weight[kept], (rows[kept], cols[kept])), shape=summed.shape).tocsr()
+    weights.sort_indices()
+    return weights
 
 
 @dataclass(frozen=True, eq=False)

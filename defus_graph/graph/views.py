@@ -7,11 +7,11 @@ a file always shows what the screen showed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 
 import networkx as nx
+import numpy as np
 
-from .._bulk import paused_gc
 from ..errors import DefusGraphError
 from ..model import date_bounds
 from .backbone import backbone_graph, disparity_backbone
@@ -191,17 +191,24 @@ def _keeps_everything(g: nx.Graph) -> bool:
     ):
         return False
     rank = {n: i for i, n in enumerate(g)}.__getitem__
-    adj = g._adj  # the plain dicts: this walks every link
-    links = 0
-    with paused_gc():
-        for n in islice(g, first_org, None):
-            ranks = list(map(rank, adj[n]))
-            # Only links to projects, and in the copy they come in the projects' order.
-            if not ranks or ranks[-1] >= first_org or ranks != sorted(ranks):
-                return False
-            links += len(ranks)
-    # With no link between organisations, this says none joins two projects either.
-    return bool(links == g.number_of_edges())
+    adj = g._adj  # the plain dicts: this walks every link, in C
+    orgs = [adj[n] for n in islice(g, first_org, None)]
+    counts = np.fromiter(map(len, orgs), dtype=np.int64, count=len(orgs))
+    if not counts.all():
+        return False
+    ranks = np.fromiter(
+        map(rank, chain.from_iterable(orgs)), dtype=np.int64, count=int(counts.sum())
+    )
+    # Only links to projects, and in the copy each organisation's come in the projects'
+    # order: ranks rise within each organisation (a drop is allowed only where the next begins).
+    if len(ranks) and ranks.max() >= first_org:
+        return False
+    drops = np.flatnonzero(ranks[1:] < ranks[:-1]) + 1
+    if not np.isin(drops, np.cumsum(counts)[:-1]).all():
+        return False
+    # With no link between organisations, every neighbour entry being one of theirs (each
+    # link is listed at both ends) says none joins two projects either, nor loops.
+    return bool(sum(map(len, adj.values())) == 2 * len(ranks))
 
 
 def projection_pairs(g: nx.Graph, view: str) -> int:
