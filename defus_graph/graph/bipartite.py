@@ -43,7 +43,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from .._bulk import paused_gc
-from ..model import Dataset, Organisation, Participation, Project, date_bounds
+from ..model import Dataset, Organisation, Project, date_bounds
 
 __all__ = [
     "ORGANISATION",
@@ -96,10 +96,6 @@ def node_label(node: str) -> str:
     return node.split(":", 1)[1]
 
 
-def _present(**attrs: Any) -> dict[str, Any]:
-    return {k: v for k, v in attrs.items() if v is not None and v != ""}
-
-
 def graph_from_dataset(ds: Dataset) -> nx.Graph:
     """The bipartite project–organisation graph of a dataset.
 
@@ -133,7 +129,7 @@ def graph_from_dataset(ds: Dataset) -> nx.Graph:
             attrs = links.get(v)
             if attrs is None:
                 attrs = links[v] = adj[v][u] = {}
-            # What _participation_attrs gives, set key by key as update would.
+            # A link's attributes: those stated (no empty text, no None), in this order.
             if a.role:
                 attrs["role"] = a.role
             if a.contribution_eur is not None:
@@ -173,7 +169,7 @@ def _put_node(
 
 
 def _project_attrs(p: Project) -> dict[str, Any]:
-    """A project node's attributes: what :func:`_present` keeps, in its order, built directly."""
+    """A project node's attributes: those stated (no empty text, no None), in this order."""
     attrs: dict[str, Any] = {"bipartite": PROJECT, "kind": "project", "label": p.acronym}
     for key, text in (
         ("title", p.title),
@@ -218,20 +214,6 @@ def _organisation_attrs(o: Organisation) -> dict[str, Any]:
         attrs["source"] = o.source
     if o.line:
         attrs["line"] = o.line
-    return attrs
-
-
-def _participation_attrs(a: Participation) -> dict[str, Any]:
-    """What :func:`_present` keeps of a participation, without building keyword arguments."""
-    attrs: dict[str, Any] = {}
-    if a.role:
-        attrs["role"] = a.role
-    if a.contribution_eur is not None:
-        attrs["contribution_eur"] = a.contribution_eur
-    if a.source:
-        attrs["source"] = a.source
-    if a.line:
-        attrs["line"] = a.line
     return attrs
 
 
@@ -770,22 +752,7 @@ def _projection_from(
         us, vs, ms = _link_triples(members_ptr, members, n_kept, links)
     labels = [str(node_data[m].get("label", node_label(m))) for m in middles]
     if len(us) == 0:
-        none = np.zeros(0, dtype=np.int64)
-        return ProjectionLinks(
-            proj,
-            kept,
-            none,
-            none,
-            [],
-            shared_attr,
-            with_names,
-            labels,
-            none,
-            np.zeros(1, np.int64),
-            [],
-            [],
-            {},
-        )
+        return _no_links(proj, kept, shared_attr, with_names, labels)
     label_rank = np.empty(n_mid, dtype=np.int64)
     label_rank[sorted(range(n_mid), key=labels.__getitem__)] = np.arange(n_mid)
     pair = us * n_kept + vs
@@ -819,6 +786,28 @@ def _projection_from(
         starts,
         ends,
         edge_spells,
+    )
+
+
+def _no_links(
+    proj: nx.Graph, kept: list[str], shared_attr: str, with_names: bool, labels: list[str]
+) -> ProjectionLinks:
+    """A projection of ``proj``'s nodes without a single link."""
+    none = np.zeros(0, dtype=np.int64)
+    return ProjectionLinks(
+        proj,
+        kept,
+        none,
+        none,
+        [],
+        shared_attr,
+        with_names,
+        labels,
+        none,
+        offsets=np.zeros(1, np.int64),
+        starts=[],
+        ends=[],
+        spells={},
     )
 
 
