@@ -422,3 +422,49 @@ def test_amounts_read_a_column_at_a_time_are_those_read_cell_by_cell(
         return
     assert not bad
     assert [m.contribution_eur for m in facts.mentions] == [ec for ec, _ in expected]
+
+
+def _without_line(path: Path, number: int) -> bytes:
+    """The file's bytes without its line ``number`` (1-based)."""
+    lines = path.read_bytes().split(b"\n")
+    del lines[number - 1]
+    return b"\n".join(lines)
+
+
+def test_an_organization_file_without_its_header_line_is_refused_and_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "project.csv").write_bytes(PROJECT.read_bytes())
+    (tmp_path / "organization.csv").write_bytes(_without_line(ORGANIZATION, 1))
+    out = tmp_path / "D"
+    files = [str(tmp_path / "project.csv"), str(tmp_path / "organization.csv")]
+    status = main(["ingest", *files, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert 'organization.csv, line 1, column "project": column is missing' in err
+    assert "project.csv: is a CORDIS project file without its organization.csv" in err
+    assert not out.exists()
+
+
+def test_a_project_row_removed_leaves_its_participations_out_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def ingested(name: str, project_bytes: bytes) -> Dataset:
+        (tmp_path / "project.csv").write_bytes(project_bytes)
+        (tmp_path / "organization.csv").write_bytes(ORGANIZATION.read_bytes())
+        folder = tmp_path / name
+        files = [str(tmp_path / "project.csv"), str(tmp_path / "organization.csv")]
+        assert main(["ingest", *files, "--out", str(folder)]) == 0
+        return load_dataset(folder)
+
+    whole = ingested("whole", PROJECT.read_bytes())
+    capsys.readouterr()
+    cut = ingested("cut", _without_line(PROJECT, 2))
+    assert "belong to projects that are not in the project file passed with it; not read" in (
+        capsys.readouterr().err
+    )
+    (gone,) = {p.acronym for p in whole.projects} - {p.acronym for p in cut.projects}
+    assert gone not in {pa.project for pa in cut.participations}
+    assert {(pa.project, pa.organisation) for pa in cut.participations} == {
+        (pa.project, pa.organisation) for pa in whole.participations if pa.project != gone
+    }
