@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import string
 from pathlib import Path
@@ -276,8 +277,26 @@ def _table_texts(draw: st.DrawFn) -> dict[str, bytes]:
     return contents
 
 
+def _bundled_with_cell(name: str, row: int, column: str, cell: str) -> dict[str, bytes]:
+    """The bundled tables, one cell replaced, written by ``csv.writer`` with ``"\\n"`` line ends."""
+    import csv
+    import io
+
+    from .conftest import DATA
+
+    contents = {n: (DATA / n).read_bytes() for n in FILES}
+    rows = list(csv.reader(io.StringIO(contents[name].decode("utf-8-sig"))))
+    rows[row][rows[0].index(column)] = cell
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    contents[name] = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return contents
+
+
 @settings(max_examples=150, deadline=None)
 @given(contents=_table_texts())
+# A note of a carriage return and a space, which csv.writer leaves unquoted.
+@example(contents=_bundled_with_cell("aliases.csv", 1, "note", "\r "))
 def test_the_column_wise_reader_agrees_with_the_reference(contents: dict[str, bytes]) -> None:
     fast = store.dataset_from_columns(contents, "utf-8")
     try:
@@ -285,8 +304,14 @@ def test_the_column_wise_reader_agrees_with_the_reference(contents: dict[str, by
     except DataError:
         assert fast is None
     else:
-        # Clean tables it reads itself (only cells over the csv module's limit go back).
-        assert fast == reference
+        # It never reads a table otherwise than the reference does. It leaves to the
+        # reference only what it cannot be sure of: a carriage return alone, which
+        # csv.writer leaves unquoted under a "\n" line end (a line end to both readers,
+        # and then a row of the wrong width to pyarrow).
+        if fast is None:
+            assert any(re.search(rb"\r(?!\n)", raw) for raw in contents.values())
+        else:
+            assert fast == reference
 
 
 @st.composite
