@@ -144,7 +144,9 @@ def csv_columns(data: bytes, name: str, *, encoding: str | None = None) -> Colum
         For an empty file, a file that is no text, or broken quoting.
     """
     if encoding is None:
-        fast = _arrow_columns(data.removeprefix(_BOM), name, [])
+        # The mark left in place (a copy of the file costs more than reading it): only
+        # the header's line holds it, and that is read apart.
+        fast = _arrow_columns(data, name, [], bom=data.startswith(_BOM))
         if fast is not None:
             return fast
     try:
@@ -158,10 +160,16 @@ def csv_columns(data: bytes, name: str, *, encoding: str | None = None) -> Colum
     return columns_from_sheet(csv_sheet(data, name, encoding=encoding))
 
 
-def _arrow_columns(body: bytes, name: str, notes: list[str]) -> Columns | None:
-    """The columns of UTF-8 CSV ``body`` read by pyarrow, or None where it may differ."""
+def _arrow_columns(
+    body: bytes, name: str, notes: list[str], *, bom: bool = False
+) -> Columns | None:
+    """The columns of UTF-8 CSV ``body`` read by pyarrow, or None where it may differ.
+
+    With ``bom``, ``body`` starts with a byte-order mark, which is not read.
+    """
     end = body.find(b"\n")
-    first_bytes = body[: end if end >= 0 else len(body)].removesuffix(b"\r")
+    first_bytes = body[len(_BOM) if bom else 0 : end if end >= 0 else len(body)]
+    first_bytes = first_bytes.removesuffix(b"\r")
     if b"\x00" in body or (b"\r" in body and body.count(b"\r") != body.count(b"\r\n")):
         return None
     try:
@@ -193,7 +201,7 @@ def _arrow_columns(body: bytes, name: str, notes: list[str]) -> Columns | None:
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if _quotes_close_early(body, quotes, delimiter, table):
+    if _quotes_close_early(body, quotes, delimiter, table, bom):
         return None  # "a"b: the csv module refuses it, pyarrow would read ab
     count = table.num_rows
     breaks = np.zeros(count, dtype=np.int64)
@@ -260,9 +268,9 @@ def _not_blank(columns: Columns) -> list[int]:
     return [i for i in range(len(columns)) if i not in maybe]
 
 
-def _quotes_close_early(body: bytes, quotes: int, delimiter: str, table: Any) -> bool:
-    """:func:`_closes_early` of ``body`` (holding ``quotes`` quotes), which pyarrow read
-    as ``table``.
+def _quotes_close_early(body: bytes, quotes: int, delimiter: str, table: Any, bom: bool) -> bool:
+    """:func:`_closes_early` of ``body`` (holding ``quotes`` quotes; with ``bom``, after
+    its byte-order mark), which pyarrow read as ``table``.
 
     Told in C when the rows are exactly ``table``'s cells written as CORDIS
     writes them, every cell quoted (:func:`_written_quoted`): no quote closes a
@@ -274,9 +282,10 @@ def _quotes_close_early(body: bytes, quotes: int, delimiter: str, table: Any) ->
     end = "\r\n" if body[start - 2 : start] == b"\r\n" else "\n"
     rows = memoryview(body)[start:]
     in_rows = quotes - body.count(b'"', 0, start)
+    skip = len(_BOM) if bom else 0
     if start and _written_quoted(table, rows, in_rows, delimiter, end):
-        return _closes_early(body[:start], delimiter)
-    return _closes_early(body, delimiter)
+        return _closes_early(body[skip:start], delimiter)
+    return _closes_early(body[skip:], delimiter)
 
 
 def _written_quoted(table: Any, rows: memoryview, quotes: int, delimiter: str, end: str) -> bool:
