@@ -540,7 +540,7 @@ def _mentions(
     place_of = _places(table, rows, problems)
     contributions = _numbers(table, "ecContribution", ".", problems, 21, out_of_view)
     _numbers(table, "totalCost", ",", problems, 22, out_of_view)
-    pick = _picker(rows)
+    pick = _picker(rows, len(pids))
     places = [place_of[text] or _NO_PLACE for text in pick(geolocations)]
     written = pick(org_names)
     mentions = MentionColumns(
@@ -569,8 +569,11 @@ def _mentions(
     return mentions
 
 
-def _picker(rows: list[int]) -> Callable[[Sequence[_T]], list[_T]]:
-    """A function giving the values at ``rows`` of a column (picked in C)."""
+def _picker(rows: list[int], size: int) -> Callable[[Sequence[_T]], list[_T]]:
+    """A function giving the values at ``rows`` (ascending positions in a column of
+    ``size``) of a column (picked in C)."""
+    if len(rows) == size:  # every row: ascending and distinct, so each in its place
+        return list
     if len(rows) < 2:  # itemgetter of one position gives a value, of none fails
         return lambda values: [values[i] for i in rows]
     get = itemgetter(*rows)
