@@ -76,7 +76,9 @@ def _distinct(text: str) -> list[str]:
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
-@lru_cache(maxsize=1 << 17)
+# Room for every organisation of a million participations (150,000 names): the save's
+# check asks again for the keys of each name the merge asked for.
+@lru_cache(maxsize=1 << 18)
 def name_keys(name: str) -> frozenset[str]:
     """Every normalised form a name may be typed in: accents dropped or spelled out.
 

@@ -218,11 +218,36 @@ def _arrow_columns(
         name,
         [h.strip() for h in header],
         starts.tolist(),
-        lambda position: table.column(position).to_pylist(),
+        lambda position: _shared_texts(table.column(position)),
         notes,
         table.column,
     )
     return columns.take(_not_blank(columns))
+
+
+def _shared_texts(column: Any) -> list[str]:
+    """The texts of a pyarrow string column, as ``to_pylist`` gives them, each distinct
+    text one Python string: an export repeats its codes, names and places in every row,
+    and later steps hash and compare each text once, not once per row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    encoded = None if array.null_count else pc.dictionary_encode(array)
+    if (
+        encoded is None
+        or encoded.indices.type != pa.int32()
+        or 2 * len(encoded.dictionary) > len(encoded)  # mostly distinct: nothing to share
+    ):
+        texts: list[str] = array.to_pylist()
+        return texts
+    distinct = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    indices = encoded.indices
+    at = np.frombuffer(
+        indices.buffers()[1], dtype=np.int32, count=len(indices), offset=indices.offset * 4
+    )
+    shared: list[str] = distinct[at].tolist()
+    return shared
 
 
 def _counts(array: Any) -> Any:
