@@ -27,6 +27,7 @@ from typing import Any
 from ._bulk import paused_gc
 from .errors import DataError, InputError
 from .model import Alias, Dataset, Organisation, Participation, Project
+from .names.normal import prime_name_keys
 from .names.resolve import Resolver
 from .names.vocabulary import kind_from_name
 from .sources.archive import expand_archives
@@ -214,6 +215,8 @@ def _organisations_of(
         "latitude",
         "longitude",
     )
+    # Every name and abbreviation is looked up (and most become organisations).
+    prime_name_keys([*c["name"], *c["abbreviation"]])
     names: list[str] = []
     marks: list[tuple[int, int]] = []
     for i, key in enumerate(zip(*(c[f] for f in said), sources, strict=True)):

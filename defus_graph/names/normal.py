@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-__all__ = ["name_keys", "normalise", "normalise_all"]
+__all__ = ["name_keys", "normalise", "normalise_all", "prime_name_keys"]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–": "-", "—": "-"})
 _SPACE = re.compile(r"\s+")
@@ -76,6 +76,10 @@ def _distinct(text: str) -> list[str]:
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
+#: Keys worked out ahead by :func:`prime_name_keys`, each given once to :func:`name_keys`.
+_PRIMED: dict[str, frozenset[str]] = {}
+
+
 # Room for every organisation of a million participations (150,000 names): the save's
 # check asks again for the keys of each name the merge asked for.
 @lru_cache(maxsize=1 << 18)
@@ -89,4 +93,21 @@ def name_keys(name: str) -> frozenset[str]:
     >>> sorted(name_keys("Düsseldorf"))
     ['duesseldorf', 'dusseldorf']
     """
+    keys = _PRIMED.pop(name, None)
+    if keys is not None:
+        return keys
     return frozenset({normalise(name), normalise(name.translate(_GERMAN))})
+
+
+def prime_name_keys(names: Iterable[str]) -> None:
+    """Work out the :func:`name_keys` of many names at once, before they are asked for.
+
+    The keys are the same (:func:`normalise_all` is :func:`normalise` of each
+    name), in half the time of asking for each name in turn: a CORDIS
+    programme names 30,000 organisations. Only the latest batch is kept.
+    """
+    _PRIMED.clear()  # keys of an earlier batch no one asked for: kept no longer
+    todo = list(dict.fromkeys(names))
+    spelled = [name.translate(_GERMAN) for name in todo]
+    for name, plain, german in zip(todo, normalise_all(todo), normalise_all(spelled), strict=True):
+        _PRIMED[name] = frozenset({plain, german})
