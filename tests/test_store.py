@@ -701,3 +701,45 @@ def test_number_columns_are_written_as_each_cell_is(
 
     assert _column_cells(list(floats), column) == [_cell(v, column) for v in floats]
     assert _column_cells(list(ints), "line") == [_cell(v, "line") for v in ints]
+
+
+def _numbers_of_each_distinct(values: list[str], column: str) -> list[float | None] | None:
+    """The plain path: each distinct cell read and judged once (before _numbers_of read
+    every cell in C and judged the range in numpy)."""
+    from defus_graph.store.tables import NUMBER_RANGES
+
+    low, high, _ = NUMBER_RANGES[column]
+    numbers: dict[str, float | None] = {"": None}
+    for value in set(values):
+        if value:
+            try:
+                number = float(value)
+            except ValueError:
+                return None
+            if not low <= number <= high:
+                return None
+            numbers[value] = number
+    return [numbers[v] for v in values]
+
+
+_NUMBER_CELLS = st.one_of(
+    st.floats(-200, 1e12).map("{:.2f}".format),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from(["", "", "x", "1,5", " 1 ", "1_0", "nan", "inf", "-inf", "1e400", "-0.0"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(_NUMBER_CELLS, max_size=12),
+    st.sampled_from(["funding_eur", "contribution_eur", "latitude", "longitude"]),
+)
+def test_numbers_read_in_c_are_those_read_one_distinct_cell_at_a_time(
+    values: list[str], column: str
+) -> None:
+    from defus_graph.store import tables
+
+    fast = tables._numbers_of(values, column)
+    plain = _numbers_of_each_distinct(values, column)
+    assert fast == plain
+    assert fast is None or [type(n) for n in fast] == [type(n) for n in plain or []]

@@ -956,19 +956,27 @@ def _bounds_of(values: Sequence[str]) -> dict[str, tuple[dt.date, dt.date]] | No
 
 
 def _numbers_of(values: Sequence[str], column: str) -> list[float | None] | None:
-    """The numbers of a column (``None`` where empty); ``None`` if one is out of range."""
+    """The numbers of a column (``None`` where empty); ``None`` if one is out of range.
+
+    Each cell read by ``float`` in C and the range judged in numpy: a save reads
+    back a million amounts, nearly all distinct, where a table of distinct
+    texts first would cost five times as much.
+    """
+    import numpy as np  # here: commands that read no table start without it
+
     low, high, _ = NUMBER_RANGES[column]
-    numbers: dict[str, float | None] = {"": None}
-    for value in set(values):
-        if value:
-            try:
-                number = float(value)
-            except ValueError:
-                return None
-            if not low <= number <= high:
-                return None
-            numbers[value] = number
-    return [numbers[v] for v in values]
+    full = all(values)
+    try:
+        numbers: list[float | None] = (
+            list(map(float, values)) if full else [float(v) if v else None for v in values]
+        )
+    except ValueError:
+        return None
+    present = numbers if full else [n for n in numbers if n is not None]
+    found = np.fromiter(present, dtype=np.float64, count=len(present))
+    if not ((found >= low) & (found <= high)).all():  # NaN is in no range
+        return None
+    return numbers
 
 
 def _line_numbers_of(values: Sequence[str]) -> list[int] | None:
