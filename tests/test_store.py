@@ -743,3 +743,13 @@ def test_numbers_read_in_c_are_those_read_one_distinct_cell_at_a_time(
     plain = _numbers_of_each_distinct(values, column)
     assert fast == plain
     assert fast is None or [type(n) for n in fast] == [type(n) for n in plain or []]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("\x00'=+-@a ,")), max_size=4), max_size=8))
+def test_a_text_column_is_escaped_as_each_cell_would_be(values: list[str]) -> None:
+    # The whole column searched once for a cell that may need escaping (behind the NUL
+    # joining the cells, even where a cell holds a NUL itself): each cell as escape_cell.
+    from defus_graph.store import tables
+
+    assert tables._column_cells(values, "title") == [tables.escape_cell(v) for v in values]
