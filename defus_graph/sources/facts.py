@@ -7,6 +7,7 @@ organisation a mention stands for. A reader never merges two names.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from operator import attrgetter
@@ -139,8 +140,8 @@ def records_of_rows(record_type: type[_R], rows: Iterable[Sequence[Any]]) -> lis
     >>> records_of_rows(Alias, [("EFUS", "Efus", "page.txt", 3, "")])
     [Alias(alias='EFUS', organisation='Efus', source='page.txt', line=3, note='')]
     """
-    names = tuple(f.name for f in fields(record_type))  # type: ignore[arg-type]
-    if hasattr(record_type, "__post_init__") or hasattr(record_type, "__slots__"):
+    names = _settable_fields(record_type)  # type: ignore[arg-type]  # a class is hashable
+    if names is None:
         return [record_type(*row) for row in rows]
     new = object.__new__
     out: list[_R] = []
@@ -150,6 +151,15 @@ def records_of_rows(record_type: type[_R], rows: Iterable[Sequence[Any]]) -> lis
         record.__dict__.update(zip(names, row, strict=True))
         add(record)
     return out
+
+
+@functools.cache
+def _settable_fields(record_type: type) -> tuple[str, ...] | None:
+    """The fields of a record type its records may be given at once, or None (a
+    ``__post_init__`` or ``__slots__``: only ``__init__`` makes its records)."""
+    if hasattr(record_type, "__post_init__") or hasattr(record_type, "__slots__"):
+        return None
+    return tuple(f.name for f in fields(record_type))
 
 
 @dataclass
