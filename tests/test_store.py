@@ -753,3 +753,65 @@ def test_a_text_column_is_escaped_as_each_cell_would_be(values: list[str]) -> No
     from defus_graph.store import tables
 
     assert tables._column_cells(values, "title") == [tables.escape_cell(v) for v in values]
+
+
+def _crosses_ok_name_by_name(tables: dict[str, dict[str, list[str]]]) -> bool:
+    """The plain path: each organisation's keys checked against those before it in turn
+    (before _crosses_ok compared the count of all keys with the count of distinct ones)."""
+    from defus_graph.names.normal import name_keys
+
+    projects, organisations = tables["projects.csv"], tables["organisations.csv"]
+    participations, aliases = tables["participations.csv"], tables["aliases.csv"]
+    acronyms = set(projects["acronym"])
+    if len(acronyms) != len(projects["acronym"]):
+        return False
+    owner: dict[str, str] = {}
+    for name in organisations["name"]:
+        keys = name_keys(name)
+        if any(k in owner for k in keys):
+            return False
+        owner.update(dict.fromkeys(keys, name))
+    orgs = set(organisations["name"])
+    for alias, organisation in zip(aliases["alias"], aliases["organisation"], strict=True):
+        keys = name_keys(alias)
+        if organisation not in orgs or any(
+            owner.get(k, organisation) != organisation for k in keys
+        ):
+            return False
+        for k in keys:
+            owner.setdefault(k, organisation)
+    pairs = set(zip(participations["project"], participations["organisation"], strict=True))
+    return (
+        len(pairs) == len(participations["project"])
+        and set(participations["project"]) <= acronyms
+        and set(participations["organisation"]) <= orgs
+        and set(projects["funding_share_of"]) - {""} <= orgs
+        and set(tables["members.csv"]["organisation"]) - {""} <= orgs
+    )
+
+
+_ORG_NAMES = st.sampled_from(["Köln", "Koeln", "KÖLN", "Koln", "Efus", "efus ", "Bad", "Bäd", "X"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(_ORG_NAMES, max_size=5),
+    st.lists(st.tuples(_ORG_NAMES, _ORG_NAMES), max_size=3),
+    st.lists(st.tuples(st.sampled_from("AB"), _ORG_NAMES), max_size=3),
+)
+def test_names_kept_apart_are_told_as_one_name_at_a_time_tells_them(
+    names: list[str], aliases: list[tuple[str, str]], parts: list[tuple[str, str]]
+) -> None:
+    from defus_graph.store import tables as store_tables
+
+    tables = {
+        "projects.csv": {"acronym": ["A", "B"], "funding_share_of": ["", ""]},
+        "organisations.csv": {"name": names},
+        "participations.csv": {
+            "project": [p for p, _ in parts],
+            "organisation": [o for _, o in parts],
+        },
+        "aliases.csv": {"alias": [a for a, _ in aliases], "organisation": [o for _, o in aliases]},
+        "members.csv": {"organisation": []},
+    }
+    assert store_tables._crosses_ok(tables) == _crosses_ok_name_by_name(tables)

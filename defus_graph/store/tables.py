@@ -1124,14 +1124,13 @@ def _crosses_ok(tables: Mapping[str, _Fields]) -> bool:
     acronyms = set(projects["acronym"])
     if len(acronyms) != len(projects["acronym"]):
         return False
-    owner: dict[str, str] = {}
-    name: str
-    for name in organisations["name"]:
-        keys = name_keys(name)
-        if any(k in owner for k in keys):
-            return False
-        owner.update(dict.fromkeys(keys, name))
-    orgs = set(organisations["name"])
+    names: list[str] = organisations["name"]
+    keys_of = list(map(name_keys, names))
+    # No key of a name is another's: then the keys of all, each name's a set, are distinct.
+    if len(frozenset().union(*keys_of)) != sum(map(len, keys_of)):
+        return False
+    owner = {k: name for name, keys in zip(names, keys_of, strict=True) for k in keys}
+    orgs = set(names)
     for alias, organisation in zip(aliases["alias"], aliases["organisation"], strict=True):
         keys = name_keys(alias)
         if organisation not in orgs or any(
