@@ -17,14 +17,17 @@ ingesting the same file twice changes nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
 from ._bulk import paused_gc
 from .errors import DataError, InputError
 from .model import Alias, Dataset, Organisation, Participation, Project
+from .names.normal import prime_name_keys
 from .names.resolve import Resolver
 from .names.vocabulary import kind_from_name
 from .sources.archive import expand_archives
@@ -143,15 +146,63 @@ def _merged_participations(
     renamed: dict[str, str],
     merger: _Merger,
 ) -> list[Participation]:
-    """The participations after this input, each mention resolved to its organisation."""
+    """The participations after this input, each mention resolved to its organisation.
+
+    Two passes over the mentions, each in the order of the rows: the first finds each
+    mention's organisation (:meth:`_Merger.organisation_of`), the second keeps each
+    (project, organisation) pair once. The notes of both come out as one pass
+    over the rows would write them (:func:`_with_notes_of_rows`).
+    """
     participations = [pa for pa in ds.participations if pa.source not in replaced]
-    pairs: set[tuple[str, str]] = {(pa.project, pa.organisation) for pa in participations}
+    c = mention_columns(facts.mentions)  # read a field at a time: no record per row needed
+    sources = [source or facts.source for source in c["source"]]
+    start = len(merger.notes)
+    names, marks = _organisations_of(facts.mentions, c, sources, merger)
+    projects: list[str] = [renamed.get(p, p) for p in c["project"]]
+    pairs = list(zip(projects, names, strict=True))
+    kept = {(pa.project, pa.organisation) for pa in participations}
+    fields = (c["role"], c["name_as_written"], sources, c["line"], c["contribution_eur"])
+    if len(set(pairs)) == len(pairs) and kept.isdisjoint(pairs):  # no pair twice: all kept
+        participations += _participation_records(projects, names, *fields)
+        return participations
+    keep: list[bool] = []
+    repeated: list[tuple[int, str]] = []  # (row, note) of each pair already taken
+    for i, (pair, source, line, contribution) in enumerate(
+        zip(pairs, sources, c["line"], c["contribution_eur"], strict=True)
+    ):
+        keep.append(pair not in kept)
+        if keep[-1]:
+            kept.add(pair)
+            continue
+        project, name = pair
+        log.info("%s line %d: %s is already in %s", source, line, name, project)
+        if contribution is not None:
+            repeated.append(
+                (
+                    i,
+                    f"{source}, line {line}: {name} is already in {project}; this row "
+                    f"(contribution €{contribution:,.2f}) is not added a second time.",
+                )
+            )
+    columns = (projects, names, *fields)
+    participations += _participation_records(*(compress(v, keep) for v in columns))
+    merger.notes[start:] = _with_notes_of_rows(merger.notes[start:], marks, repeated)
+    return participations
+
+
+def _organisations_of(
+    mentions: Sequence[Mention],
+    c: dict[str, Sequence[Any]],
+    sources: list[str],
+    merger: _Merger,
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """The organisation of each mention, in the order of the rows, and where the notes
+    made on the way were made: ``(row, notes made up to and with that row)``."""
+    notes = merger.notes
+    start = len(notes)
     # A mention that changed nothing (a known organisation, nothing to fill) changes
     # nothing when repeated either: CORDIS repeats each organisation in every project.
     settled: dict[tuple[object, ...], str] = {}
-    mentions = facts.mentions
-    c = mention_columns(mentions)  # read a field at a time: no record per row needed
-    sources = [source or facts.source for source in c["source"]]
     # Everything a mention says of its organisation: the same again finds the same.
     said = (
         "pic",
@@ -164,33 +215,67 @@ def _merged_participations(
         "latitude",
         "longitude",
     )
-    keys = zip(*(c[f] for f in said), sources, strict=True)
-    rows = zip(
-        keys,
-        *(c[f] for f in ("project", "role", "name_as_written", "line", "contribution_eur")),
-        strict=True,
-    )
-    for i, (key, project, role, written, line, contribution) in enumerate(rows):
-        source = key[-1]
-        project = renamed.get(project, project)
+    # Every name and abbreviation is looked up (and most become organisations).
+    prime_name_keys([*c["name"], *c["abbreviation"]])
+    names: list[str] = []
+    marks: list[tuple[int, int]] = []
+    for i, key in enumerate(zip(*(c[f] for f in said), sources, strict=True)):
         name = settled.get(key)
         if name is None:
-            name, unchanged = merger.organisation_of(mentions[i], source)
+            made = len(notes)
+            name, unchanged = merger.organisation_of(mentions[i], key[-1])
             if unchanged:
                 settled[key] = name
-        if (project, name) in pairs:
-            log.info("%s line %d: %s is already in %s", source, line, name, project)
-            if contribution is not None:
-                merger.notes.append(
-                    f"{source}, line {line}: {name} is already in {project}; this row "
-                    f"(contribution €{contribution:,.2f}) is not added a second time."
-                )
-            continue
-        pairs.add((project, name))
-        participations.append(
-            Participation(project, name, role, written, source, line, contribution)
-        )
-    return participations
+            if len(notes) != made:
+                marks.append((i, len(notes) - start))
+        names.append(name)
+    return names, marks
+
+
+def _with_notes_of_rows(
+    made: list[str], marks: list[tuple[int, int]], repeated: list[tuple[int, str]]
+) -> list[str]:
+    """The notes ``made`` while finding organisations (``marks``: ``(row, notes made up
+    to and with it)``) and the ``repeated`` ``(row, note)``, in the order of the rows;
+    a row's own notes come before its repeat's."""
+    out: list[str] = []
+    taken = 0
+    rows = [row for row, _ in marks]
+    for row, note in repeated:
+        at = bisect_right(rows, row)
+        upto = marks[at - 1][1] if at else 0
+        out.extend(made[taken:upto])
+        taken = max(taken, upto)
+        out.append(note)
+    out.extend(made[taken:])
+    return out
+
+
+def _participation_records(*columns: Iterable[Any]) -> list[Participation]:
+    """``list(map(Participation, *columns))``, in a third of the time: a CORDIS
+    programme has hundreds of thousands.
+
+    Each record is made as the dataclass's ``__init__`` makes it (its fields
+    set in their order, nothing else: it has no ``__post_init__``), without a
+    call of ``__init__`` and its seven ``object.__setattr__`` per record.
+    """
+    new = object.__new__
+    out: list[Participation] = []
+    add = out.append
+    for values in zip(*columns, strict=True):
+        record = new(Participation)
+        fields = record.__dict__
+        (
+            fields["project"],
+            fields["organisation"],
+            fields["role"],
+            fields["name_as_written"],
+            fields["source"],
+            fields["line"],
+            fields["contribution_eur"],
+        ) = values
+        add(record)
+    return out
 
 
 class _Merger:

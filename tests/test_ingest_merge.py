@@ -1,19 +1,22 @@
-"""merge_facts settles a repeated mention once: the same dataset, notes and problems as
-judging every mention afresh, whatever the mentions."""
+"""merge_facts settles a repeated mention once, and keeps each pair once a column at a time:
+the same dataset, notes and problems as judging every mention afresh, one row at a time,
+whatever the mentions."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import logging
+from dataclasses import fields, replace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from defus_graph import ingest as ingest_module
 from defus_graph.errors import DataError
-from defus_graph.ingest import merge_facts
-from defus_graph.model import Alias, Dataset, Organisation, Project
+from defus_graph.ingest import _Merger, _participation_records, merge_facts
+from defus_graph.model import Alias, Dataset, Organisation, Participation, Project
 from defus_graph.names.resolve import Resolver
-from defus_graph.sources.facts import Mention, SourceFacts
+from defus_graph.sources.facts import Mention, SourceFacts, mention_columns
 
 # Few names, PICs and places, so that mentions meet: the same organisation under
 # another case or spelling (umlauts spelled out), a PIC under two names, conflicts.
@@ -102,3 +105,138 @@ def test_a_name_found_by_one_form_is_judged_again_once_its_other_form_is_known()
     assert settled == afresh
     assert isinstance(settled, tuple)
     assert any("line 5" in note and "Bäd" in note for note in settled[1])
+
+
+def _merged_one_row_at_a_time(
+    ds: Dataset,
+    facts: SourceFacts,
+    replaced: frozenset[str],
+    renamed: dict[str, str],
+    merger: _Merger,
+) -> list[Participation]:
+    """The plain path: one pass over the mentions, each resolved, checked and kept in turn
+    (merge_facts before it resolved them all first and kept the pairs a column at a time)."""
+    participations = [pa for pa in ds.participations if pa.source not in replaced]
+    pairs: set[tuple[str, str]] = {(pa.project, pa.organisation) for pa in participations}
+    settled: dict[tuple[object, ...], str] = {}
+    mentions = facts.mentions
+    c = mention_columns(mentions)
+    sources = [source or facts.source for source in c["source"]]
+    said = ("pic", "name", "abbreviation", "country", "kind", "note", "city")
+    keys = zip(*(c[f] for f in (*said, "latitude", "longitude")), sources, strict=True)
+    rows = zip(
+        keys,
+        *(c[f] for f in ("project", "role", "name_as_written", "line", "contribution_eur")),
+        strict=True,
+    )
+    for i, (key, project, role, written, line, contribution) in enumerate(rows):
+        source = key[-1]
+        project = renamed.get(project, project)
+        name = settled.get(key)
+        if name is None:
+            name, unchanged = merger.organisation_of(mentions[i], source)
+            if unchanged:
+                settled[key] = name
+        if (project, name) in pairs:
+            ingest_module.log.info("%s line %d: %s is already in %s", source, line, name, project)
+            if contribution is not None:
+                merger.notes.append(
+                    f"{source}, line {line}: {name} is already in {project}; this row "
+                    f"(contribution €{contribution:,.2f}) is not added a second time."
+                )
+            continue
+        pairs.add((project, name))
+        participations.append(
+            Participation(project, name, role, written, source, line, contribution)
+        )
+    return participations
+
+
+# A dataset with participations of its own, which a pair of the input may repeat.
+_KNOWN_WITH_PARTS = replace(
+    _KNOWN,
+    projects=(Project("A", source="page.txt", line=2),),
+    participations=(Participation("A", "Efus", "partner", "Efus", "page.txt", 6),),
+)
+
+
+def _outcome_logged(ds: Dataset, facts: SourceFacts, caplog: pytest.LogCaptureFixture) -> object:
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="defus_graph.ingest"):
+        try:
+            merged = merge_facts(ds, facts)
+        except DataError as err:
+            return [str(p) for p in err.problems], caplog.messages
+        return merged.dataset, merged.notes, caplog.messages
+
+
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(_REPEATED, st.booleans())
+def test_pairs_kept_a_column_at_a_time_as_one_row_at_a_time(
+    caplog: pytest.LogCaptureFixture, mentions: list[Mention], with_parts: bool
+) -> None:
+    # Repeated pairs (the same organisation twice in a project), with and without a
+    # contribution, among notes of PICs and kept-apart names: the same dataset, the
+    # same notes in the same order, the same problems and log lines as the plain path.
+    facts = SourceFacts(
+        "project.csv",
+        projects=[Project(p, source="project.csv", line=i) for i, p in enumerate("BC", 2)],
+        mentions=[
+            replace(m, project="B") if m.project == "A" and not with_parts else m for m in mentions
+        ],
+    )
+    ds = _KNOWN_WITH_PARTS if with_parts else _KNOWN
+    fast = _outcome_logged(ds, facts, caplog)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ingest_module, "_merged_participations", _merged_one_row_at_a_time)
+        plain = _outcome_logged(ds, facts, caplog)
+    assert fast == plain
+
+
+_TEXTS = st.text(max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            _TEXTS,
+            _TEXTS,
+            _TEXTS,
+            _TEXTS,
+            _TEXTS,
+            st.integers(0, 10**12),
+            st.none() | st.floats(allow_nan=False),
+        ),
+        max_size=20,
+    )
+)
+def test_participation_records_are_the_records_init_makes(
+    rows: list[tuple[str, str, str, str, str, int, float | None]],
+) -> None:
+    columns = [list(column) for column in zip(*rows, strict=True)] or [[]] * 7
+    fast = _participation_records(*columns)
+    plain = list(map(Participation, *columns))
+    assert fast == plain
+    assert [list(vars(r).items()) for r in fast] == [list(vars(r).items()) for r in plain]
+    assert list(map(hash, fast)) == list(map(hash, plain))
+    assert list(map(repr, fast)) == list(map(repr, plain))
+    assert all(type(r) is Participation for r in fast)
+
+
+def test_participation_records_know_every_field_and_no_post_init() -> None:
+    # The fast records set these fields and nothing else: a new field, or a
+    # __post_init__, must be taught to _participation_records first.
+    assert [f.name for f in fields(Participation)] == [
+        "project",
+        "organisation",
+        "role",
+        "name_as_written",
+        "source",
+        "line",
+        "contribution_eur",
+    ]
+    assert not hasattr(Participation, "__post_init__")
+    assert not hasattr(Participation, "__slots__")

@@ -196,3 +196,24 @@ def test_normalising_a_name_holding_the_joint_still_normalises_it() -> None:
     from defus_graph.names.normal import normalise_all
 
     assert normalise_all(["a\x00 B", " Ü "]) == [normalise("a\x00 B"), "u"]
+
+
+@given(st.lists(st.text(_NAME_CHARS, max_size=12), max_size=30), st.data())
+@settings(max_examples=300, deadline=None)
+def test_keys_worked_out_ahead_are_the_keys_of_each_name(
+    names: list[str], data: st.DataObject
+) -> None:
+    from defus_graph.names import normal
+
+    asked = data.draw(st.lists(st.sampled_from(names), max_size=10)) if names else []
+    normal.prime_name_keys([])  # nothing worked out ahead: the reference forms, one by one
+    forms = {n: normalise.__wrapped__(n) for n in names}
+    keys = {
+        n: frozenset({forms[n], normalise.__wrapped__(n.translate(normal._GERMAN))}) for n in names
+    }
+    normal.name_keys.cache_clear()
+    normal.normalise.cache_clear()
+    normal.prime_name_keys(names)
+    for name in asked + names:
+        assert normal.name_keys(name) == keys[name]
+        assert normal.normalise(name) == forms[name]

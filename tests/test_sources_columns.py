@@ -99,8 +99,8 @@ def _quoted_rows(draw: st.DrawFn) -> bytes:
 
 
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_quoted_rows())
-def test_quotes_are_judged_alike_from_the_rows_pyarrow_read(body: bytes) -> None:
+@given(_quoted_rows(), st.booleans())
+def test_quotes_are_judged_alike_from_the_rows_pyarrow_read(body: bytes, bom: bool) -> None:
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -121,7 +121,9 @@ def test_quotes_are_judged_alike_from_the_rows_pyarrow_read(body: bytes) -> None
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return  # the row reader reads it
-    fast = columns_module._quotes_close_early(body, body.count(b'"'), ";", table)
+    # With a byte-order mark in front, left in place: judged as the text after it.
+    marked = b"\xef\xbb\xbf" + body if bom else body
+    fast = columns_module._quotes_close_early(marked, body.count(b'"'), ";", table, bom)
     assert fast == columns_module._closes_early(body, ";")
 
 
@@ -134,3 +136,22 @@ def test_rows_written_as_cordis_writes_them_are_judged_without_the_byte_scan() -
         patch.setattr(columns_module, "_closes_early", lambda b, d: scanned.append(len(b)))
         assert _arrow_columns(body, "t.csv", []) is not None
     assert scanned == [len(b'"a";"b"\r\n')]  # the header line only
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(["", "a", "ä b", "DE", "x" * 20, '"q"']), max_size=9)),
+    st.integers(0, 3),
+)
+def test_shared_texts_are_what_to_pylist_gives(chunks: list[list[str]], cut: int) -> None:
+    # Columns of repeated and of distinct texts, in chunks and sliced: the same texts
+    # in the same order; each distinct text one string only where most repeat.
+    import pyarrow as pa
+
+    column = pa.chunked_array([pa.array(c, pa.string()) for c in chunks], pa.string())
+    column = column.slice(min(cut, len(column)))
+    shared = columns_module._shared_texts(column)
+    assert shared == column.to_pylist()
+    assert all(type(text) is str for text in shared)
+    if len(set(shared)) * 2 <= len(shared):
+        assert len({id(text) for text in shared}) == len(set(shared))

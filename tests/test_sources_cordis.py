@@ -15,6 +15,7 @@ from defus_graph.cli import main
 from defus_graph.errors import DataError
 from defus_graph.ingest import ingest
 from defus_graph.model import Dataset
+from defus_graph.sources import cordis as cordis_module
 from defus_graph.sources.cordis import facts_from_cordis
 from defus_graph.sources.detect import detect_format, read_paths
 from defus_graph.store.tables import FILES, load_dataset
@@ -468,3 +469,14 @@ def test_a_project_row_removed_leaves_its_participations_out_with_a_note(
     assert {(pa.project, pa.organisation) for pa in cut.participations} == {
         (pa.project, pa.organisation) for pa in whole.participations if pa.project != gone
     }
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 9), max_size=10), st.data())
+def test_the_rows_read_are_picked_in_their_places(values: list[int], data: st.DataObject) -> None:
+    # Every row read (the common case) is the column as it is; some rows, those rows.
+    rows = sorted(data.draw(st.sets(st.integers(0, max(len(values) - 1, 0)))))
+    rows = [i for i in rows if i < len(values)]
+    picked = cordis_module._picker(rows, len(values))(values)
+    assert picked == [values[i] for i in rows]
+    assert picked is not values  # a column of its own, as before

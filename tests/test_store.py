@@ -701,3 +701,117 @@ def test_number_columns_are_written_as_each_cell_is(
 
     assert _column_cells(list(floats), column) == [_cell(v, column) for v in floats]
     assert _column_cells(list(ints), "line") == [_cell(v, "line") for v in ints]
+
+
+def _numbers_of_each_distinct(values: list[str], column: str) -> list[float | None] | None:
+    """The plain path: each distinct cell read and judged once (before _numbers_of read
+    every cell in C and judged the range in numpy)."""
+    from defus_graph.store.tables import NUMBER_RANGES
+
+    low, high, _ = NUMBER_RANGES[column]
+    numbers: dict[str, float | None] = {"": None}
+    for value in set(values):
+        if value:
+            try:
+                number = float(value)
+            except ValueError:
+                return None
+            if not low <= number <= high:
+                return None
+            numbers[value] = number
+    return [numbers[v] for v in values]
+
+
+_NUMBER_CELLS = st.one_of(
+    st.floats(-200, 1e12).map("{:.2f}".format),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from(["", "", "x", "1,5", " 1 ", "1_0", "nan", "inf", "-inf", "1e400", "-0.0"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(_NUMBER_CELLS, max_size=12),
+    st.sampled_from(["funding_eur", "contribution_eur", "latitude", "longitude"]),
+)
+def test_numbers_read_in_c_are_those_read_one_distinct_cell_at_a_time(
+    values: list[str], column: str
+) -> None:
+    from defus_graph.store import tables
+
+    fast = tables._numbers_of(values, column)
+    plain = _numbers_of_each_distinct(values, column)
+    assert fast == plain
+    assert fast is None or [type(n) for n in fast] == [type(n) for n in plain or []]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("\x00'=+-@a ,")), max_size=4), max_size=8))
+def test_a_text_column_is_escaped_as_each_cell_would_be(values: list[str]) -> None:
+    # The whole column searched once for a cell that may need escaping (behind the NUL
+    # joining the cells, even where a cell holds a NUL itself): each cell as escape_cell.
+    from defus_graph.store import tables
+
+    assert tables._column_cells(values, "title") == [tables.escape_cell(v) for v in values]
+
+
+def _crosses_ok_name_by_name(tables: dict[str, dict[str, list[str]]]) -> bool:
+    """The plain path: each organisation's keys checked against those before it in turn
+    (before _crosses_ok compared the count of all keys with the count of distinct ones)."""
+    from defus_graph.names.normal import name_keys
+
+    projects, organisations = tables["projects.csv"], tables["organisations.csv"]
+    participations, aliases = tables["participations.csv"], tables["aliases.csv"]
+    acronyms = set(projects["acronym"])
+    if len(acronyms) != len(projects["acronym"]):
+        return False
+    owner: dict[str, str] = {}
+    for name in organisations["name"]:
+        keys = name_keys(name)
+        if any(k in owner for k in keys):
+            return False
+        owner.update(dict.fromkeys(keys, name))
+    orgs = set(organisations["name"])
+    for alias, organisation in zip(aliases["alias"], aliases["organisation"], strict=True):
+        keys = name_keys(alias)
+        if organisation not in orgs or any(
+            owner.get(k, organisation) != organisation for k in keys
+        ):
+            return False
+        for k in keys:
+            owner.setdefault(k, organisation)
+    pairs = set(zip(participations["project"], participations["organisation"], strict=True))
+    return (
+        len(pairs) == len(participations["project"])
+        and set(participations["project"]) <= acronyms
+        and set(participations["organisation"]) <= orgs
+        and set(projects["funding_share_of"]) - {""} <= orgs
+        and set(tables["members.csv"]["organisation"]) - {""} <= orgs
+    )
+
+
+_ORG_NAMES = st.sampled_from(["Köln", "Koeln", "KÖLN", "Koln", "Efus", "efus ", "Bad", "Bäd", "X"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(_ORG_NAMES, max_size=5),
+    st.lists(st.tuples(_ORG_NAMES, _ORG_NAMES), max_size=3),
+    st.lists(st.tuples(st.sampled_from("AB"), _ORG_NAMES), max_size=3),
+)
+def test_names_kept_apart_are_told_as_one_name_at_a_time_tells_them(
+    names: list[str], aliases: list[tuple[str, str]], parts: list[tuple[str, str]]
+) -> None:
+    from defus_graph.store import tables as store_tables
+
+    tables = {
+        "projects.csv": {"acronym": ["A", "B"], "funding_share_of": ["", ""]},
+        "organisations.csv": {"name": names},
+        "participations.csv": {
+            "project": [p for p, _ in parts],
+            "organisation": [o for _, o in parts],
+        },
+        "aliases.csv": {"alias": [a for a, _ in aliases], "organisation": [o for _, o in aliases]},
+        "members.csv": {"organisation": []},
+    }
+    assert store_tables._crosses_ok(tables) == _crosses_ok_name_by_name(tables)

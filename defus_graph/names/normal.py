@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-__all__ = ["name_keys", "normalise", "normalise_all"]
+__all__ = ["name_keys", "normalise", "normalise_all", "prime_name_keys"]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–": "-", "—": "-"})
 _SPACE = re.compile(r"\s+")
@@ -26,6 +26,9 @@ def normalise(name: str) -> str:
     >>> normalise("Agir Contre l’Exclusion") == normalise("agir contre l'exclusion")
     True
     """
+    primed = _PRIMED_FORMS.pop(name, None)
+    if primed is not None:
+        return primed
     text = name.translate(_APOSTROPHES)
     if not text.isascii():  # ASCII has no decomposition and no combining mark
         text = unicodedata.normalize("NFKD", text)
@@ -76,7 +79,15 @@ def _distinct(text: str) -> list[str]:
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
-@lru_cache(maxsize=1 << 17)
+#: Keys and forms worked out ahead by :func:`prime_name_keys`, each given once to
+#: :func:`name_keys` and :func:`normalise`.
+_PRIMED: dict[str, frozenset[str]] = {}
+_PRIMED_FORMS: dict[str, str] = {}
+
+
+# Room for every organisation of a million participations (150,000 names): the save's
+# check asks again for the keys of each name the merge asked for.
+@lru_cache(maxsize=1 << 18)
 def name_keys(name: str) -> frozenset[str]:
     """Every normalised form a name may be typed in: accents dropped or spelled out.
 
@@ -87,4 +98,24 @@ def name_keys(name: str) -> frozenset[str]:
     >>> sorted(name_keys("Düsseldorf"))
     ['duesseldorf', 'dusseldorf']
     """
+    keys = _PRIMED.pop(name, None)
+    if keys is not None:
+        return keys
     return frozenset({normalise(name), normalise(name.translate(_GERMAN))})
+
+
+def prime_name_keys(names: Iterable[str]) -> None:
+    """Work out the :func:`name_keys` (and :func:`normalise`) of many names at once,
+    before they are asked for.
+
+    The keys are the same (:func:`normalise_all` is :func:`normalise` of each
+    name), in half the time of asking for each name in turn: a CORDIS
+    programme names 30,000 organisations. Only the latest batch is kept.
+    """
+    _PRIMED.clear()  # keys of an earlier batch no one asked for: kept no longer
+    _PRIMED_FORMS.clear()
+    todo = list(dict.fromkeys(names))
+    spelled = [name.translate(_GERMAN) for name in todo]
+    for name, plain, german in zip(todo, normalise_all(todo), normalise_all(spelled), strict=True):
+        _PRIMED[name] = frozenset({plain, german})
+        _PRIMED_FORMS[name] = plain

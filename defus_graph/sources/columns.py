@@ -144,7 +144,9 @@ def csv_columns(data: bytes, name: str, *, encoding: str | None = None) -> Colum
         For an empty file, a file that is no text, or broken quoting.
     """
     if encoding is None:
-        fast = _arrow_columns(data.removeprefix(_BOM), name, [])
+        # The mark left in place (a copy of the file costs more than reading it): only
+        # the header's line holds it, and that is read apart.
+        fast = _arrow_columns(data, name, [], bom=data.startswith(_BOM))
         if fast is not None:
             return fast
     try:
@@ -158,10 +160,16 @@ def csv_columns(data: bytes, name: str, *, encoding: str | None = None) -> Colum
     return columns_from_sheet(csv_sheet(data, name, encoding=encoding))
 
 
-def _arrow_columns(body: bytes, name: str, notes: list[str]) -> Columns | None:
-    """The columns of UTF-8 CSV ``body`` read by pyarrow, or None where it may differ."""
+def _arrow_columns(
+    body: bytes, name: str, notes: list[str], *, bom: bool = False
+) -> Columns | None:
+    """The columns of UTF-8 CSV ``body`` read by pyarrow, or None where it may differ.
+
+    With ``bom``, ``body`` starts with a byte-order mark, which is not read.
+    """
     end = body.find(b"\n")
-    first_bytes = body[: end if end >= 0 else len(body)].removesuffix(b"\r")
+    first_bytes = body[len(_BOM) if bom else 0 : end if end >= 0 else len(body)]
+    first_bytes = first_bytes.removesuffix(b"\r")
     if b"\x00" in body or (b"\r" in body and body.count(b"\r") != body.count(b"\r\n")):
         return None
     try:
@@ -193,7 +201,7 @@ def _arrow_columns(body: bytes, name: str, notes: list[str]) -> Columns | None:
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if _quotes_close_early(body, quotes, delimiter, table):
+    if _quotes_close_early(body, quotes, delimiter, table, bom):
         return None  # "a"b: the csv module refuses it, pyarrow would read ab
     count = table.num_rows
     breaks = np.zeros(count, dtype=np.int64)
@@ -210,11 +218,36 @@ def _arrow_columns(body: bytes, name: str, notes: list[str]) -> Columns | None:
         name,
         [h.strip() for h in header],
         starts.tolist(),
-        lambda position: table.column(position).to_pylist(),
+        lambda position: _shared_texts(table.column(position)),
         notes,
         table.column,
     )
     return columns.take(_not_blank(columns))
+
+
+def _shared_texts(column: Any) -> list[str]:
+    """The texts of a pyarrow string column, as ``to_pylist`` gives them, each distinct
+    text one Python string: an export repeats its codes, names and places in every row,
+    and later steps hash and compare each text once, not once per row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    encoded = None if array.null_count else pc.dictionary_encode(array)
+    if (
+        encoded is None
+        or encoded.indices.type != pa.int32()
+        or 2 * len(encoded.dictionary) > len(encoded)  # mostly distinct: nothing to share
+    ):
+        texts: list[str] = array.to_pylist()
+        return texts
+    distinct = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    indices = encoded.indices
+    at = np.frombuffer(
+        indices.buffers()[1], dtype=np.int32, count=len(indices), offset=indices.offset * 4
+    )
+    shared: list[str] = distinct[at].tolist()
+    return shared
 
 
 def _counts(array: Any) -> Any:
@@ -260,9 +293,9 @@ def _not_blank(columns: Columns) -> list[int]:
     return [i for i in range(len(columns)) if i not in maybe]
 
 
-def _quotes_close_early(body: bytes, quotes: int, delimiter: str, table: Any) -> bool:
-    """:func:`_closes_early` of ``body`` (holding ``quotes`` quotes), which pyarrow read
-    as ``table``.
+def _quotes_close_early(body: bytes, quotes: int, delimiter: str, table: Any, bom: bool) -> bool:
+    """:func:`_closes_early` of ``body`` (holding ``quotes`` quotes; with ``bom``, after
+    its byte-order mark), which pyarrow read as ``table``.
 
     Told in C when the rows are exactly ``table``'s cells written as CORDIS
     writes them, every cell quoted (:func:`_written_quoted`): no quote closes a
@@ -274,9 +307,10 @@ def _quotes_close_early(body: bytes, quotes: int, delimiter: str, table: Any) ->
     end = "\r\n" if body[start - 2 : start] == b"\r\n" else "\n"
     rows = memoryview(body)[start:]
     in_rows = quotes - body.count(b'"', 0, start)
+    skip = len(_BOM) if bom else 0
     if start and _written_quoted(table, rows, in_rows, delimiter, end):
-        return _closes_early(body[:start], delimiter)
-    return _closes_early(body, delimiter)
+        return _closes_early(body[skip:start], delimiter)
+    return _closes_early(body[skip:], delimiter)
 
 
 def _written_quoted(table: Any, rows: memoryview, quotes: int, delimiter: str, end: str) -> bool:

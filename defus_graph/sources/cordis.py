@@ -65,7 +65,7 @@ from ..errors import DataError, InputError, one_problem
 from ..model import Project
 from ..names.countries import country_code
 from .columns import Columns, columns_from_sheet, csv_columns
-from .facts import MentionColumns, SourceFacts
+from .facts import MentionColumns, SourceFacts, records_of_rows
 from .sheets import csv_sheet, is_xlsx, parse_date, parse_number, xlsx_sheets
 
 __all__ = [
@@ -427,7 +427,7 @@ def _projects(
     ends = _dates(table, "endDate", problems, 12, not_read)
     titles, frameworks = table.get("title"), table.get("frameworkProgramme")
     descriptions, funding_texts = table.get("objective"), table.get("ecMaxContribution")
-    projects: list[Project] = []
+    rows: list[tuple[Any, ...]] = []  # each project's fields, in Project's order
     acronyms: dict[str, str] = {}
     for i in unique:
         pid = ids[i]
@@ -437,29 +437,32 @@ def _projects(
         acronyms[pid] = acronym
         amount, description, start, end = funding[i], descriptions[i], starts[i], ends[i]
         framework = frameworks[i]
-        projects.append(
-            Project(
-                acronym=acronym,
-                title=titles[i],
-                description=description,
-                start=start,
-                end=end,
-                programme=PROGRAMMES.get(framework.upper(), framework),
-                funding_eur=amount,
-                funding_scope="total" if amount is not None else "",
-                funding_text=(
+        rows.append(
+            (
+                acronym,
+                titles[i],
+                description,
+                start,
+                end,
+                PROGRAMMES.get(framework.upper(), framework),  # programme
+                amount,  # funding_eur
+                "total" if amount is not None else "",  # funding_scope
+                "",  # funding_share_of
+                (
                     "EU contribution (CORDIS ecMaxContribution): " + funding_texts[i]
                     if amount is not None
                     else ""
-                ),
-                source=table.name,
-                line=lines[i],
-                description_line=lines[i] if description else 0,
-                dates_line=lines[i] if start or end else 0,
-                funding_line=lines[i] if amount is not None else 0,
-                external_id=f"cordis:{pid}",
+                ),  # funding_text
+                "",  # section
+                table.name,  # source
+                lines[i],  # line
+                lines[i] if description else 0,  # description_line
+                lines[i] if start or end else 0,  # dates_line
+                lines[i] if amount is not None else 0,  # funding_line
+                f"cordis:{pid}",  # external_id
             )
         )
+    projects = records_of_rows(Project, rows)
     return projects, acronyms
 
 
@@ -537,7 +540,7 @@ def _mentions(
     place_of = _places(table, rows, problems)
     contributions = _numbers(table, "ecContribution", ".", problems, 21, out_of_view)
     _numbers(table, "totalCost", ",", problems, 22, out_of_view)
-    pick = _picker(rows)
+    pick = _picker(rows, len(pids))
     places = [place_of[text] or _NO_PLACE for text in pick(geolocations)]
     written = pick(org_names)
     mentions = MentionColumns(
@@ -566,8 +569,11 @@ def _mentions(
     return mentions
 
 
-def _picker(rows: list[int]) -> Callable[[Sequence[_T]], list[_T]]:
-    """A function giving the values at ``rows`` of a column (picked in C)."""
+def _picker(rows: list[int], size: int) -> Callable[[Sequence[_T]], list[_T]]:
+    """A function giving the values at ``rows`` (ascending positions in a column of
+    ``size``) of a column (picked in C)."""
+    if len(rows) == size:  # every row: ascending and distinct, so each in its place
+        return list
     if len(rows) < 2:  # itemgetter of one position gives a value, of none fails
         return lambda values: [values[i] for i in rows]
     get = itemgetter(*rows)

@@ -7,14 +7,22 @@ organisation a mention stands for. A reader never merges two names.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import functools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from operator import attrgetter
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from ..model import Alias, Project
 
-__all__ = ["MENTION_FIELDS", "Mention", "MentionColumns", "SourceFacts", "mention_columns"]
+__all__ = [
+    "MENTION_FIELDS",
+    "Mention",
+    "MentionColumns",
+    "SourceFacts",
+    "mention_columns",
+    "records_of_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -91,7 +99,7 @@ class MentionColumns(Sequence[Mention]):
     def __getitem__(self, index: int | slice) -> Mention | list[Mention]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        return Mention(*(values[index] for values in self.columns.values()))
+        return records_of_rows(Mention, [[values[index] for values in self.columns.values()]])[0]
 
     def __iter__(self) -> Iterator[Mention]:
         return map(Mention, *self.columns.values())
@@ -114,6 +122,44 @@ def mention_columns(mentions: Sequence[Mention]) -> dict[str, Sequence[Any]]:
     if isinstance(mentions, MentionColumns):
         return mentions.columns
     return {name: list(map(attrgetter(name), mentions)) for name in MENTION_FIELDS}
+
+
+_R = TypeVar("_R")
+
+
+def records_of_rows(record_type: type[_R], rows: Iterable[Sequence[Any]]) -> list[_R]:
+    """``[record_type(*row) for row in rows]``, each row holding every field in order.
+
+    For the frozen records of :mod:`defus_graph.model` (no ``__post_init__``):
+    each record holds its fields as ``__init__`` sets them, set at once rather
+    than by an ``object.__setattr__`` per field, which costs half the time of
+    reading a CORDIS project file.
+
+    Examples
+    --------
+    >>> records_of_rows(Alias, [("EFUS", "Efus", "page.txt", 3, "")])
+    [Alias(alias='EFUS', organisation='Efus', source='page.txt', line=3, note='')]
+    """
+    names = _settable_fields(record_type)  # type: ignore[arg-type]  # a class is hashable
+    if names is None:
+        return [record_type(*row) for row in rows]
+    new = object.__new__
+    out: list[_R] = []
+    add = out.append
+    for row in rows:
+        record = new(record_type)
+        record.__dict__.update(zip(names, row, strict=True))
+        add(record)
+    return out
+
+
+@functools.cache
+def _settable_fields(record_type: type) -> tuple[str, ...] | None:
+    """The fields of a record type its records may be given at once, or None (a
+    ``__post_init__`` or ``__slots__``: only ``__init__`` makes its records)."""
+    if hasattr(record_type, "__post_init__") or hasattr(record_type, "__slots__"):
+        return None
+    return tuple(f.name for f in fields(record_type))
 
 
 @dataclass
