@@ -34,7 +34,7 @@ from .controls import (
 from .data import Network, current_view, drawn_part, export_file, filtered_graph, table_frame
 from .map import map_switch, map_view
 from .members import has_members, members_tab
-from .panels import empty_state, network_or_stop, story_panel, view_notices
+from .panels import all_links, empty_state, network_or_stop, story_panel, view_notices
 from .picture import picture_file
 from .state import (
     GRAPH,
@@ -59,6 +59,7 @@ __all__ = [
     "VIEW_LABELS",
     "Filters",
     "Network",
+    "all_links",
     "backbone_switch",
     "compare_tab",
     "current_view",

@@ -13,20 +13,21 @@ import pandas as pd
 import streamlit as st
 
 from ..analysis.suggest import Suggestion
-from ..draw.focus import FocusedView
+from ..draw.focus import FIRST_LINKS, LINK_LIMIT, FocusedView
 from ..errors import DataError
 from ..graph.bipartite import is_project
 from ..graph.views import Filters
 from .data import Network, View, load_network, suggestion_index
 from .map import city_members
 from .own_data import problems_frame
-from .state import Selection
+from .state import ALL_LINKS, Selection
 from .story import OrganisationStory, ProjectStory, organisation_story, project_story, who_to_invite
 from .text import md
 
 __all__ = [
     "LISTED",
     "STORY_KEY",
+    "all_links",
     "data_errors",
     "empty_state",
     "network_or_stop",
@@ -73,8 +74,14 @@ def empty_state(reset: object) -> None:
     st.button("Clear all filters", on_click=reset, key="empty_reset")  # type: ignore[arg-type]
 
 
+def all_links() -> bool:
+    """Whether the user asked to draw more links (:func:`view_notices`' switch)."""
+    return bool(st.session_state.get(ALL_LINKS, False))
+
+
 def view_notices(shown: View, drawn: FocusedView) -> None:
-    """Why the chosen view is not shown, and what part of a large network is drawn."""
+    """Why the chosen view is not shown, and what part of a large network is drawn; a
+    switch to draw more links when some among the nodes shown are left out."""
     if shown.problem:
         st.warning(md(shown.problem))
     if shown.backbone is not None:
@@ -86,6 +93,14 @@ def view_notices(shown: View, drawn: FocusedView) -> None:
         )
     if drawn.notice:
         st.info(md(drawn.notice), icon=":material/filter_center_focus:")
+    if drawn.links_left_out or all_links():
+        # Off by default: each link drawn slows the drawing down, a click most of all.
+        st.toggle(
+            f"Draw more links (up to {LINK_LIMIT:,}; slower)",
+            key=ALL_LINKS,
+            help=f"At first the {FIRST_LINKS:,} strongest links among the nodes shown are "
+            "drawn. Every link is in the downloads.",
+        )
 
 
 def _organisation(s: OrganisationStory, shown: bool) -> None:
@@ -226,17 +241,21 @@ def _invite(found: list[Suggestion], filters: Filters) -> None:
 
 def story_panel(
     net: Network, selection: Selection, drawn: Container[str], filters: Filters | None = None
-) -> None:
+) -> Callable[[], None]:
     """The story of the selected node, or how to select one; ``drawn`` holds the nodes shown.
 
-    "Who to invite" lists candidates of the kinds and countries ``filters`` keep.
+    Returns what adds "Who to invite" under a node's story, with candidates of the
+    kinds and countries ``filters`` keep: called once the drawing is sent, so that
+    neither the story nor the drawing waits for it (a city's story has it already).
     """
-    with st.container(key=STORY_KEY):
+    box = st.container(key=STORY_KEY)
+    chosen = filters or Filters()
+    with box:
         if selection.problem:
             st.warning(md(selection.problem) + " Pick a name from the search box instead.")
         if selection.city is not None:
-            _city(net, selection.city, drawn, filters or Filters())
-            return
+            _city(net, selection.city, drawn, chosen)
+            return _nothing
         node = selection.node
         if node is None or node not in net.graph:
             st.markdown(
@@ -244,10 +263,18 @@ def story_panel(
                 "sidebar or pick a row "
                 "in a table to see its projects and partners here."
             )
-            return
+            return _nothing
         if is_project(node):
             _project(project_story(net.graph, net.dataset, node), node in drawn)
         else:
             _organisation(organisation_story(net.graph, net.dataset, node), node in drawn)
-        chosen = filters or Filters()
-        _invite(who_to_invite(suggestion_index(net), node, chosen), chosen)
+
+    def invite() -> None:
+        with box:
+            _invite(who_to_invite(suggestion_index(net), node, chosen), chosen)
+
+    return invite
+
+
+def _nothing() -> None:
+    """Nothing more to add under the story."""
