@@ -56,7 +56,7 @@ def network_and_story(
     # The story first: it shows while the drawing is prepared and sent (a click's waits overlap).
     with story_column:
         on_screen = ui.filtered_graph(net, filters) if shown is None else shown.graph
-        add_invitations = ui.story_panel(net, selection, on_screen, filters)
+        finish_story = ui.story_panel(net, selection, on_screen, filters)
     with graph_column:
         if shown is None or drawn is None:
             ui.map_view(net, filters, selection)  # click a city; the unplaced are listed under it
@@ -81,7 +81,7 @@ def network_and_story(
             )
         else:
             ui.empty_state(lambda: ui.reset_filters(net, rerun=True))
-    add_invitations()  # "Who to invite", under the story
+    finish_story()  # its full tables and "Who to invite", once the drawing is sent
 
 
 network_and_story(net, filters, view, backbone, on_map)

@@ -103,7 +103,11 @@ def view_notices(shown: View, drawn: FocusedView) -> None:
         )
 
 
-def _organisation(s: OrganisationStory, shown: bool) -> None:
+#: What a story leaves for later: its full tables, filled in once the drawing is sent.
+Later = list[Callable[[], None]]
+
+
+def _organisation(s: OrganisationStory, shown: bool, later: Later) -> None:
     st.subheader(md(s.name), anchor=False)
     facts = f"Organisation · kind: {md(s.kind)} · country: {md(s.country)}"
     if s.membership:
@@ -124,6 +128,7 @@ def _organisation(s: OrganisationStory, shown: bool) -> None:
         ],
         len(s.projects),
         "No projects.",
+        later,
         table=lambda: pd.DataFrame(
             [
                 (p.acronym, p.title, p.dates, p.programme, p.funding, p.role, p.contribution)
@@ -141,6 +146,7 @@ def _organisation(s: OrganisationStory, shown: bool) -> None:
         ],
         len(s.co_partners),
         "No partners in the data.",
+        later,
         cut=any(len(projects) > LISTED for _, projects in s.co_partners[:LISTED]),
         table=lambda: pd.DataFrame(
             [(name, len(projects), ", ".join(projects)) for name, projects in s.co_partners],
@@ -153,12 +159,14 @@ def _listed(
     lines: list[str],
     total: int,
     empty: str,
+    later: Later,
     *,
     table: Callable[[], pd.DataFrame],
     cut: bool = False,
 ) -> None:
     """A list as Markdown ``lines`` (its first :data:`LISTED` items), and when it holds
-    more (``total``) or a line was ``cut`` short, every item in full in a ``table``."""
+    more (``total``) or a line was ``cut`` short, every item in full in a ``table``,
+    put in its place by ``later`` (a hub's thousands of rows held the drawing up)."""
     st.markdown("\n".join(lines) or empty)
     if total > len(lines) or cut:
         st.caption(
@@ -166,10 +174,15 @@ def _listed(
             if total > len(lines)
             else "Every one of them in full is in the table."
         )
-        st.dataframe(table(), hide_index=True, width="stretch", height=300)
+        slot = st.empty()
+
+        def fill() -> None:
+            slot.dataframe(table(), hide_index=True, width="stretch", height=300)
+
+        later.append(fill)
 
 
-def _project(s: ProjectStory, shown: bool) -> None:
+def _project(s: ProjectStory, shown: bool, later: Later) -> None:
     st.subheader(md(s.acronym), anchor=False)
     if s.title:
         st.markdown(f"*{md(s.title)}*")
@@ -191,6 +204,7 @@ def _project(s: ProjectStory, shown: bool) -> None:
         [f"- {md(n)} ({md(r)})" for n, r in partners[:LISTED]],
         len(partners),
         "None in the data.",
+        later,
         table=lambda: pd.DataFrame(partners, columns=["Organisation", "Role"]),
     )
     if s.description:
@@ -198,7 +212,7 @@ def _project(s: ProjectStory, shown: bool) -> None:
         st.markdown(md(s.description))
 
 
-def _city(net: Network, label: str, drawn: Container[str], filters: Filters) -> None:
+def _city(net: Network, label: str, drawn: Container[str], filters: Filters, later: Later) -> None:
     """The story of a city on the map: each of its organisations' own story."""
     found = city_members(net, label)
     if found is None:
@@ -211,7 +225,7 @@ def _city(net: Network, label: str, drawn: Container[str], filters: Filters) -> 
         st.subheader(md(label), anchor=False)
         st.markdown(f"**Organisations here ({len(orgs)})**: {names}")
     for org in orgs:
-        _organisation(organisation_story(net.graph, net.dataset, org), org in drawn)
+        _organisation(organisation_story(net.graph, net.dataset, org), org in drawn, later)
     if len(orgs) == 1:
         _invite(who_to_invite(suggestion_index(net), orgs[0], filters), filters)
 
@@ -244,18 +258,25 @@ def story_panel(
 ) -> Callable[[], None]:
     """The story of the selected node, or how to select one; ``drawn`` holds the nodes shown.
 
-    Returns what adds "Who to invite" under a node's story, with candidates of the
-    kinds and countries ``filters`` keep: called once the drawing is sent, so that
-    neither the story nor the drawing waits for it (a city's story has it already).
+    Returns what adds the story's full tables and "Who to invite" (with candidates of
+    the kinds and countries ``filters`` keep; a city's story has it already): called
+    once the drawing is sent, so that neither the story nor the drawing waits for them.
     """
     box = st.container(key=STORY_KEY)
     chosen = filters or Filters()
+    later: Later = []
+
+    def tables() -> None:
+        with box:
+            for fill in later:
+                fill()
+
     with box:
         if selection.problem:
             st.warning(md(selection.problem) + " Pick a name from the search box instead.")
         if selection.city is not None:
-            _city(net, selection.city, drawn, chosen)
-            return _nothing
+            _city(net, selection.city, drawn, chosen, later)
+            return tables
         node = selection.node
         if node is None or node not in net.graph:
             st.markdown(
@@ -265,15 +286,16 @@ def story_panel(
             )
             return _nothing
         if is_project(node):
-            _project(project_story(net.graph, net.dataset, node), node in drawn)
+            _project(project_story(net.graph, net.dataset, node), node in drawn, later)
         else:
-            _organisation(organisation_story(net.graph, net.dataset, node), node in drawn)
+            _organisation(organisation_story(net.graph, net.dataset, node), node in drawn, later)
 
-    def invite() -> None:
+    def tables_and_invite() -> None:
+        tables()
         with box:
             _invite(who_to_invite(suggestion_index(net), node, chosen), chosen)
 
-    return invite
+    return tables_and_invite
 
 
 def _nothing() -> None:
