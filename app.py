@@ -47,8 +47,16 @@ def network_and_story(
     selection = ui.read_selection(net.index)
     # The network is built only when it is shown: the map needs no layout.
     shown = None if on_map else ui.current_view(net, filters, view, backbone=backbone)
-    drawn = None if shown is None else ui.drawn_part(net, filters, shown, selection.node)
+    drawn = (
+        None
+        if shown is None
+        else ui.drawn_part(net, filters, shown, selection.node, all_links=ui.all_links())
+    )
     graph_column, story_column = st.columns([3, 2], gap="medium")
+    # The story first: it shows while the drawing is prepared and sent (a click's waits overlap).
+    with story_column:
+        on_screen = ui.filtered_graph(net, filters) if shown is None else shown.graph
+        finish_story = ui.story_panel(net, selection, on_screen, filters)
     with graph_column:
         if shown is None or drawn is None:
             ui.map_view(net, filters, selection)  # click a city; the unplaced are listed under it
@@ -73,9 +81,7 @@ def network_and_story(
             )
         else:
             ui.empty_state(lambda: ui.reset_filters(net, rerun=True))
-    with story_column:
-        on_screen = ui.filtered_graph(net, filters) if shown is None else shown.graph
-        ui.story_panel(net, selection, on_screen, filters)  # with "Who to invite"
+    finish_story()  # its full tables and "Who to invite", once the drawing is sent
 
 
 network_and_story(net, filters, view, backbone, on_map)

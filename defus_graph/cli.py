@@ -844,7 +844,9 @@ def _serve_command(args: argparse.Namespace) -> list[str]:
         "server.address": args.address,
     }
     flags = [f"--{option}={value}" for option, value in settings.items()]
-    return [sys.executable, "-m", "streamlit", "run", str(screen_script()), *flags]
+    # Streamlit's own ``run``, with the data read while it starts (dashboard.launch).
+    launch = "defus_graph.dashboard.launch"
+    return [sys.executable, "-m", launch, "run", str(screen_script()), *flags]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

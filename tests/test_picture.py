@@ -144,7 +144,7 @@ def test_scene_is_what_the_dashboard_draws(bundled: nx.Graph) -> None:
     scene = network_scene(g, positions, sizes=sizes)
     drawn = {(n["label"], n["x"], n["y"], n["size"], n["color"]) for n in payload["nodes"]}
     assert {(p.label, p.x, p.y, p.radius, p.fill) for p in scene.points} == drawn
-    assert len(scene.lines) == len(payload["edges"]) == g.number_of_edges()
+    assert len(scene.lines) == len(payload["links"]["from"]) == g.number_of_edges()
     legend = network_legend(g)
     assert [(s.label, s.colour, s.shape) for s in legend.swatches] == [
         (i["label"], i["colour"], i["shape"]) for i in payload["legend"]

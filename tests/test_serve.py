@@ -28,7 +28,7 @@ def _flag(value: object) -> str:
 def test_serve_runs_the_screen_with_every_setting_of_the_project() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     command = _serve_command(build_parser().parse_args(["serve", "--port", "8765"]))
-    assert command[1:5] == ["-m", "streamlit", "run", str(ROOT / "app.py")]
+    assert command[1:5] == ["-m", "defus_graph.dashboard.launch", "run", str(ROOT / "app.py")]
     for section, options in config.items():
         for option, value in options.items():
             assert f"--{section}.{option}={_flag(value)}" in command

@@ -26,7 +26,7 @@ import streamlit as st
 
 from ..draw.layout import Positions
 from ..draw.style import legend_items, legend_note
-from ..draw.vis import VIS_OPTIONS, pyvis_network, vis_network_assets
+from ..draw.vis import VIS_OPTIONS, pyvis_network, vis_links, vis_network_assets
 
 __all__ = ["clicked_node", "component_asset", "graph_payload", "network_graph"]
 
@@ -57,23 +57,22 @@ def _plain(items: list[dict[str, Any]]) -> Any:
 def graph_payload(
     g: nx.Graph, positions: Positions, *, selected: str | None, sizes: dict[str, float] | None
 ) -> dict[str, Any]:
-    """What the component draws: vis-network nodes and edges styled by :mod:`defus_graph.draw.vis`.
+    """What the component draws: vis-network nodes and links styled by :mod:`defus_graph.draw.vis`.
 
-    ``signature`` changes exactly when the set of nodes changes, which is when
-    the drawing re-fits its viewport.
+    The links come as compact columns (:func:`defus_graph.draw.vis.vis_links`),
+    which ``network.js`` turns into the edges the HTML export draws: thousands
+    of edge objects made the payload of a click megabytes long. ``signature``
+    changes exactly when the set of nodes changes, which is when the drawing
+    re-fits its viewport.
     """
-    net = pyvis_network(
-        g,
-        positions=positions,
-        sizes=sizes,
-        selected=selected if selected in g else None,
-    )
+    chosen = selected if selected in g else None
+    net = pyvis_network(g, positions=positions, sizes=sizes, selected=chosen, edges=False)
     nodes = _plain(net.nodes)
-    edges = _plain(net.edges)
     ids = "\n".join(sorted(str(n) for n in g.nodes))
     return {
         "nodes": nodes,
-        "edges": edges,
+        "edges": [],
+        "links": vis_links(g, [str(n["id"]) for n in nodes], selected=chosen),
         "options": VIS_OPTIONS,
         "legend": legend_items(g),
         "legendNote": legend_note(g),

@@ -31,7 +31,7 @@ import scipy
 import streamlit as st
 
 from ..analysis.suggest import SuggestionIndex
-from ..draw.focus import FocusedView, NetworkIndex
+from ..draw.focus import FIRST_LINKS, LINK_LIMIT, FocusedView, NetworkIndex
 from ..draw.layout import LAYOUT_SEED, Positions, layout_positions
 from ..draw.style import node_sizes
 from ..export import export_bytes
@@ -161,7 +161,9 @@ def network_of(ds: Dataset, key: str) -> Network:
 
 @st.cache_resource(show_spinner="Finding who to invite…", max_entries=4)
 def _suggestion_index(key: str, _net: Network) -> SuggestionIndex:
-    return SuggestionIndex(_net.graph, _net.dataset.aliases)
+    # From the tables, as ``defus-graph suggest`` builds it: the same index in half the time
+    # of a walk over the graph, which the first click on a large network waited for.
+    return SuggestionIndex.from_dataset(_net.dataset)
 
 
 def suggestion_index(net: Network) -> SuggestionIndex:
@@ -226,17 +228,18 @@ def _layout_code() -> str:
     return hashlib.sha256(versions.encode()).hexdigest()
 
 
-def _kept_layout(g: nx.Graph, view: str, net: Network) -> Positions:
+def _kept_layout(g: nx.Graph, view: str, net: Network, name: str = "layout") -> Positions:
     """The layout of a view of a saved folder, kept beside its snapshot: laid out once.
 
     Keyed by the tables' content and the code that lays them out, so an edit or
     a new version lays it out again; positions that do not cover exactly the
-    view's nodes are not taken.
+    view's nodes are not taken. ``name`` tells the whole view's layout from its
+    overview's (:class:`~defus_graph.draw.focus.NetworkIndex`'s ``part_layout``).
     """
     if not net.folder or not net.content:
         return layout_positions(g)
     key = hashlib.sha256(f"{net.content}\0{view}\0{_layout_code()}".encode()).hexdigest()
-    name = f"layout-{view}"
+    name = f"{name}-{view}"
     kept = read_positions(Path(net.folder), name, key)
     if kept is not None and len(kept) == g.number_of_nodes() and all(n in kept for n in g):
         return kept
@@ -275,7 +278,13 @@ def _view(
         shown = _backbone(key, filters, view, backbone, _net)
     else:
         backbone = None
-    drawing = NetworkIndex(shown, positions=positions)
+    # The overview of the whole (unfiltered) network is laid out once per data, not per server.
+    opening = filters == Filters() and backbone is None
+    drawing = NetworkIndex(
+        shown,
+        positions=positions,
+        part_layout=(lambda part: _kept_layout(part, view, _net, "overview")) if opening else None,
+    )
     return View(
         graph=shown,
         drawing=drawing,
@@ -308,18 +317,24 @@ def _drawn(
     node: str | None,
     _of: View,
     backbone: float | None = None,
+    links: int = FIRST_LINKS,
 ) -> FocusedView:
-    return _of.drawing.view(node)
+    return _of.drawing.view(node, links=links)
 
 
-def drawn_part(net: Network, filters: Filters, shown: View, selected: str | None) -> FocusedView:
+def drawn_part(
+    net: Network, filters: Filters, shown: View, selected: str | None, *, all_links: bool = False
+) -> FocusedView:
     """What the browser draws of ``shown``: all of it, or the part around ``selected``.
 
+    At first the :data:`~defus_graph.draw.focus.FIRST_LINKS` strongest links among the
+    nodes drawn; with ``all_links``, up to :data:`~defus_graph.draw.focus.LINK_LIMIT`.
     A selection that the view does not hold (filtered out, or a project in the
     organisations' view) is ignored.
     """
     node = selected if selected is not None and selected in shown.drawing.index else None
-    return _drawn(net.key, filters, shown.name, node, shown, shown.backbone)
+    links = LINK_LIMIT if all_links else FIRST_LINKS
+    return _drawn(net.key, filters, shown.name, node, shown, shown.backbone, links)
 
 
 #: The tables and chart data below the graph, by name.

@@ -34,6 +34,26 @@ function edgeId(edge) {
   return `${edge.from}\u0000${edge.to}`;
 }
 
+// The network's links come as columns (defus_graph.draw.vis.vis_links): one
+// object per link made a click's payload megabytes of repeated keys and names.
+// The edges built here are those the HTML export draws.
+function linkEdges(nodes, links) {
+  const ids = nodes.map((node) => node.id);
+  const edges = new Array(links.from.length);
+  for (let k = 0; k < edges.length; k += 1) {
+    const from = links.from[k];
+    const to = links.to[k];
+    edges[k] = {
+      from: ids[from],
+      to: ids[to],
+      width: links.width[k],
+      color: links.palette[links.colour[k]],
+      title: `${links.names[from]} \u2013 ${links.names[to]}${links.tips[links.tip[k]]}`,
+    };
+  }
+  return edges;
+}
+
 function syncDataSet(dataSet, items) {
   const keep = new Set(items.map((item) => item.id));
   const gone = dataSet.getIds().filter((id) => !keep.has(id));
@@ -192,13 +212,13 @@ export default function (component) {
   inst.root.dataset.selected = payload.selected || "";
   inst.screenSized = Boolean(payload.screenSized);
   inst.baseNodes = payload.nodes;
-  inst.baseEdges = payload.edges;
+  inst.baseEdges = payload.links ? linkEdges(payload.nodes, payload.links) : payload.edges;
   // Items go in once, already at their size on screen for the current zoom.
   const scale = inst.network.getScale();
   const nodes = inst.screenSized ? scaledNodes(inst, scale) : payload.nodes;
   const edges = inst.screenSized
     ? scaledEdges(inst, scale)
-    : payload.edges.map((edge) => ({ ...edge, id: edgeId(edge) }));
+    : inst.baseEdges.map((edge) => ({ ...edge, id: edgeId(edge) }));
   const newNodeSet = payload.signature !== inst.signature;
   if (newNodeSet) {
     // Another part of the network (a click in a large one): new data sets in one go.

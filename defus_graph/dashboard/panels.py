@@ -13,20 +13,21 @@ import pandas as pd
 import streamlit as st
 
 from ..analysis.suggest import Suggestion
-from ..draw.focus import FocusedView
+from ..draw.focus import FIRST_LINKS, LINK_LIMIT, FocusedView
 from ..errors import DataError
 from ..graph.bipartite import is_project
 from ..graph.views import Filters
 from .data import Network, View, load_network, suggestion_index
 from .map import city_members
 from .own_data import problems_frame
-from .state import Selection
+from .state import ALL_LINKS, Selection
 from .story import OrganisationStory, ProjectStory, organisation_story, project_story, who_to_invite
 from .text import md
 
 __all__ = [
     "LISTED",
     "STORY_KEY",
+    "all_links",
     "data_errors",
     "empty_state",
     "network_or_stop",
@@ -73,8 +74,14 @@ def empty_state(reset: object) -> None:
     st.button("Clear all filters", on_click=reset, key="empty_reset")  # type: ignore[arg-type]
 
 
+def all_links() -> bool:
+    """Whether the user asked to draw more links (:func:`view_notices`' switch)."""
+    return bool(st.session_state.get(ALL_LINKS, False))
+
+
 def view_notices(shown: View, drawn: FocusedView) -> None:
-    """Why the chosen view is not shown, and what part of a large network is drawn."""
+    """Why the chosen view is not shown, and what part of a large network is drawn; a
+    switch to draw more links when some among the nodes shown are left out."""
     if shown.problem:
         st.warning(md(shown.problem))
     if shown.backbone is not None:
@@ -86,9 +93,21 @@ def view_notices(shown: View, drawn: FocusedView) -> None:
         )
     if drawn.notice:
         st.info(md(drawn.notice), icon=":material/filter_center_focus:")
+    if drawn.links_left_out or all_links():
+        # Off by default: each link drawn slows the drawing down, a click most of all.
+        st.toggle(
+            f"Draw more links (up to {LINK_LIMIT:,}; slower)",
+            key=ALL_LINKS,
+            help=f"At first the {FIRST_LINKS:,} strongest links among the nodes shown are "
+            "drawn. Every link is in the downloads.",
+        )
 
 
-def _organisation(s: OrganisationStory, shown: bool) -> None:
+#: What a story leaves for later: its full tables, filled in once the drawing is sent.
+Later = list[Callable[[], None]]
+
+
+def _organisation(s: OrganisationStory, shown: bool, later: Later) -> None:
     st.subheader(md(s.name), anchor=False)
     facts = f"Organisation · kind: {md(s.kind)} · country: {md(s.country)}"
     if s.membership:
@@ -109,6 +128,7 @@ def _organisation(s: OrganisationStory, shown: bool) -> None:
         ],
         len(s.projects),
         "No projects.",
+        later,
         table=lambda: pd.DataFrame(
             [
                 (p.acronym, p.title, p.dates, p.programme, p.funding, p.role, p.contribution)
@@ -126,6 +146,7 @@ def _organisation(s: OrganisationStory, shown: bool) -> None:
         ],
         len(s.co_partners),
         "No partners in the data.",
+        later,
         cut=any(len(projects) > LISTED for _, projects in s.co_partners[:LISTED]),
         table=lambda: pd.DataFrame(
             [(name, len(projects), ", ".join(projects)) for name, projects in s.co_partners],
@@ -138,12 +159,14 @@ def _listed(
     lines: list[str],
     total: int,
     empty: str,
+    later: Later,
     *,
     table: Callable[[], pd.DataFrame],
     cut: bool = False,
 ) -> None:
     """A list as Markdown ``lines`` (its first :data:`LISTED` items), and when it holds
-    more (``total``) or a line was ``cut`` short, every item in full in a ``table``."""
+    more (``total``) or a line was ``cut`` short, every item in full in a ``table``,
+    put in its place by ``later`` (a hub's thousands of rows held the drawing up)."""
     st.markdown("\n".join(lines) or empty)
     if total > len(lines) or cut:
         st.caption(
@@ -151,10 +174,15 @@ def _listed(
             if total > len(lines)
             else "Every one of them in full is in the table."
         )
-        st.dataframe(table(), hide_index=True, width="stretch", height=300)
+        slot = st.empty()
+
+        def fill() -> None:
+            slot.dataframe(table(), hide_index=True, width="stretch", height=300)
+
+        later.append(fill)
 
 
-def _project(s: ProjectStory, shown: bool) -> None:
+def _project(s: ProjectStory, shown: bool, later: Later) -> None:
     st.subheader(md(s.acronym), anchor=False)
     if s.title:
         st.markdown(f"*{md(s.title)}*")
@@ -176,6 +204,7 @@ def _project(s: ProjectStory, shown: bool) -> None:
         [f"- {md(n)} ({md(r)})" for n, r in partners[:LISTED]],
         len(partners),
         "None in the data.",
+        later,
         table=lambda: pd.DataFrame(partners, columns=["Organisation", "Role"]),
     )
     if s.description:
@@ -183,7 +212,7 @@ def _project(s: ProjectStory, shown: bool) -> None:
         st.markdown(md(s.description))
 
 
-def _city(net: Network, label: str, drawn: Container[str], filters: Filters) -> None:
+def _city(net: Network, label: str, drawn: Container[str], filters: Filters, later: Later) -> None:
     """The story of a city on the map: each of its organisations' own story."""
     found = city_members(net, label)
     if found is None:
@@ -196,7 +225,7 @@ def _city(net: Network, label: str, drawn: Container[str], filters: Filters) -> 
         st.subheader(md(label), anchor=False)
         st.markdown(f"**Organisations here ({len(orgs)})**: {names}")
     for org in orgs:
-        _organisation(organisation_story(net.graph, net.dataset, org), org in drawn)
+        _organisation(organisation_story(net.graph, net.dataset, org), org in drawn, later)
     if len(orgs) == 1:
         _invite(who_to_invite(suggestion_index(net), orgs[0], filters), filters)
 
@@ -226,17 +255,28 @@ def _invite(found: list[Suggestion], filters: Filters) -> None:
 
 def story_panel(
     net: Network, selection: Selection, drawn: Container[str], filters: Filters | None = None
-) -> None:
+) -> Callable[[], None]:
     """The story of the selected node, or how to select one; ``drawn`` holds the nodes shown.
 
-    "Who to invite" lists candidates of the kinds and countries ``filters`` keep.
+    Returns what adds the story's full tables and "Who to invite" (with candidates of
+    the kinds and countries ``filters`` keep; a city's story has it already): called
+    once the drawing is sent, so that neither the story nor the drawing waits for them.
     """
-    with st.container(key=STORY_KEY):
+    box = st.container(key=STORY_KEY)
+    chosen = filters or Filters()
+    later: Later = []
+
+    def tables() -> None:
+        with box:
+            for fill in later:
+                fill()
+
+    with box:
         if selection.problem:
             st.warning(md(selection.problem) + " Pick a name from the search box instead.")
         if selection.city is not None:
-            _city(net, selection.city, drawn, filters or Filters())
-            return
+            _city(net, selection.city, drawn, chosen, later)
+            return tables
         node = selection.node
         if node is None or node not in net.graph:
             st.markdown(
@@ -244,10 +284,19 @@ def story_panel(
                 "sidebar or pick a row "
                 "in a table to see its projects and partners here."
             )
-            return
+            return _nothing
         if is_project(node):
-            _project(project_story(net.graph, net.dataset, node), node in drawn)
+            _project(project_story(net.graph, net.dataset, node), node in drawn, later)
         else:
-            _organisation(organisation_story(net.graph, net.dataset, node), node in drawn)
-        chosen = filters or Filters()
-        _invite(who_to_invite(suggestion_index(net), node, chosen), chosen)
+            _organisation(organisation_story(net.graph, net.dataset, node), node in drawn, later)
+
+    def tables_and_invite() -> None:
+        tables()
+        with box:
+            _invite(who_to_invite(suggestion_index(net), node, chosen), chosen)
+
+    return tables_and_invite
+
+
+def _nothing() -> None:
+    """Nothing more to add under the story."""

@@ -17,6 +17,7 @@ from ..graph.views import VIEWS
 from .search import SearchIndex
 
 __all__ = [
+    "ALL_LINKS",
     "BACKBONE",
     "BACKBONE_LEVEL",
     "CITY_PARAM",
@@ -95,6 +96,7 @@ SHARED_ONLY = "filter_shared_only"
 MEMBERS_ONLY = "filter_members_only"
 MEMBERS_TABLES = "members_table"
 BACKBONE = "view_backbone"
+ALL_LINKS = "view_all_links"  # draw up to LINK_LIMIT links, not only the FIRST_LINKS strongest
 BACKBONE_LEVEL = "view_backbone_level"
 COMPARE_FIRST = "compare_first"
 COMPARE_SECOND = "compare_second"
@@ -146,6 +148,7 @@ def init_state(years: tuple[int, int] | None) -> None:
         SHARED_ONLY: False,
         MEMBERS_ONLY: False,
         BACKBONE: False,
+        ALL_LINKS: False,
         BACKBONE_LEVEL: 0.05,
         SESSION_DATA: None,
         PREVIEW: None,

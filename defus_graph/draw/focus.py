@@ -57,7 +57,7 @@ import scipy.sparse as sp
 from ..graph.bipartite import ORGANISATION, PROJECT, adjacency
 from .layout import Positions, layout_positions
 
-__all__ = ["DRAW_LIMIT", "LINK_LIMIT", "FocusedView", "NetworkIndex"]
+__all__ = ["DRAW_LIMIT", "FIRST_LINKS", "LINK_LIMIT", "FocusedView", "NetworkIndex"]
 
 #: The most nodes handed to the browser at once.
 DRAW_LIMIT = 1500
@@ -65,6 +65,11 @@ DRAW_LIMIT = 1500
 #: The most links handed to the browser at once: vis-network redraws every
 #: link on each zoom or drag, and slows to a crawl well before 20,000.
 LINK_LIMIT = 8000
+
+#: The links the dashboard draws at first (the strongest, as for :data:`LINK_LIMIT`):
+#: taking each link in costs the browser about as much as the rest of a click, so
+#: more, up to :data:`LINK_LIMIT`, are drawn only when asked for.
+FIRST_LINKS = 2000
 
 #: Share of the overview's nodes given to the most central organisations.
 _OVERVIEW_ORGANISATIONS = 0.1
@@ -83,6 +88,7 @@ class FocusedView:
         when the whole network is shown.
     selected : the node the view is centred on, or ``None``.
     total_nodes : the number of nodes in the whole network.
+    links_among : the number of links among the nodes of ``graph``, drawn or not.
     """
 
     graph: nx.Graph
@@ -90,11 +96,17 @@ class FocusedView:
     notice: str
     selected: str | None
     total_nodes: int
+    links_among: int = 0
 
     @property
     def is_partial(self) -> bool:
         """Whether some of the network is hidden."""
         return bool(self.graph.number_of_nodes() < self.total_nodes)
+
+    @property
+    def links_left_out(self) -> bool:
+        """Whether some links among the nodes drawn are not drawn."""
+        return self.links_among > int(self.graph.number_of_edges())
 
 
 def _plural(count: int, word: str) -> str:
@@ -117,6 +129,11 @@ class NetworkIndex:
         Pass e.g. the betweenness of :func:`defus_graph.analysis.centrality.centralities`
         if it is already computed.
     limit : the most nodes a view holds (default :data:`DRAW_LIMIT`).
+    link_limit : the most links a view holds (default :data:`LINK_LIMIT`);
+        :meth:`view` may be asked for fewer.
+    part_layout : what lays out the overview of a network drawn in part
+        (default :func:`~defus_graph.draw.layout.layout_positions`); the dashboard's
+        keeps it beside the data's snapshot.
 
     Building it costs about a second at Horizon 2020 scale (plus the layout, when
     a view draws the whole network or :attr:`positions` is read); :meth:`view`
@@ -131,6 +148,7 @@ class NetworkIndex:
         scores: Mapping[str, float] | None = None,
         limit: int = DRAW_LIMIT,
         link_limit: int = LINK_LIMIT,
+        part_layout: Callable[[nx.Graph], Positions] | None = None,
     ) -> None:
         if limit < 1 or link_limit < 1:
             raise ValueError("limit and link_limit must be at least 1")
@@ -174,7 +192,9 @@ class NetworkIndex:
         self.two_sided = bool(
             (self.side == ORGANISATION).any() and (self.side != ORGANISATION).any()
         )
-        self._overview: FocusedView | None = None
+        self._overview: dict[int, FocusedView] = {}  # by the most links drawn
+        self._overview_places: Positions | None = None
+        self._lay_out_part = part_layout or layout_positions
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -197,7 +217,9 @@ class NetworkIndex:
         key = self._keys[self.nodes[i]]
         return str(self.graph.nodes[key].get("label", self.nodes[i].split(":", 1)[-1]))
 
-    def view(self, selected: str | None = None, *, limit: int | None = None) -> FocusedView:
+    def view(
+        self, selected: str | None = None, *, limit: int | None = None, links: int | None = None
+    ) -> FocusedView:
         """The part of the network to draw, centred on ``selected`` (a node id) if given.
 
         The whole network when it has at most ``limit`` nodes (default: the
@@ -207,48 +229,49 @@ class NetworkIndex:
         until the limit; positions are then rings around it. With nothing
         selected, the most central organisations and the projects linking
         them (on a projection: the most central nodes), laid out on their own.
-        At most :attr:`link_limit` links are drawn: those
+        At most ``links`` links are drawn (default: the index's :attr:`link_limit`): those
         of the selected node first, then each node's strongest, then the
         strongest of the rest. Raises ``KeyError`` for a node that is not in
         the network.
         """
         cap = self.limit if limit is None else limit
-        if cap < 1:
-            raise ValueError("limit must be at least 1")
+        most = self.link_limit if links is None else links
+        if cap < 1 or most < 1:
+            raise ValueError("limit and links must be at least 1")
         if selected is not None and selected not in self.index:
             raise KeyError(f"{selected!r} is not in the network")
         total = len(self.nodes)
         if total <= cap:
             centre = None if selected is None else self.index[selected]
-            graph, links = self._subgraph(list(range(total)), centre)
+            graph, among = self._subgraph(list(range(total)), centre, most)
             positions = {n: self.positions[n] for n in self.nodes if n in self.positions}
             notice = ""
-            if links > graph.number_of_edges():
+            if among > graph.number_of_edges():
                 notice = (
                     f"Showing all {total:,} nodes and the {graph.number_of_edges():,} strongest "
-                    f"of their {links:,} links. Download the GEXF file to see every link in "
+                    f"of their {among:,} links. Download the GEXF file to see every link in "
                     "Gephi."
                 )
-            return FocusedView(graph, positions, notice, selected, total)
+            return FocusedView(graph, positions, notice, selected, total, among)
         if selected is None:
             if cap == self.limit:
-                if self._overview is None:
-                    self._overview = self._overview_view(cap)
-                return self._overview
-            return self._overview_view(cap)
-        return self._neighbourhood_view(self.index[selected], cap)
+                if most not in self._overview:
+                    self._overview[most] = self._overview_view(cap, most)
+                return self._overview[most]
+            return self._overview_view(cap, most)
+        return self._neighbourhood_view(self.index[selected], cap, most)
 
-    def _subgraph(self, kept: list[int], centre: int | None) -> tuple[nx.Graph, int]:
-        """The nodes ``kept`` (a copy, with all attributes) and at most the link limit of
-        the links among them; also how many links there are among them in all."""
+    def _subgraph(self, kept: list[int], centre: int | None, most: int) -> tuple[nx.Graph, int]:
+        """The nodes ``kept`` (a copy, with all attributes) and at most ``most`` of the
+        links among them; also how many links there are among them in all."""
         at = np.asarray(kept, dtype=np.int64)
         among = sp.triu(self.adjacency[at][:, at], k=1).tocoo()  # each link once
         rows, cols = among.row.astype(np.int64), among.col.astype(np.int64)
         total = len(rows)
-        if total > self.link_limit:
+        if total > most:
             weight = np.asarray(self.weights[at[rows], at[cols]], dtype=np.float64).ravel()
             local = None if centre is None else kept.index(centre)
-            chosen = self._strongest_links(at, rows, cols, weight, local)
+            chosen = np.sort(self._strongest_links(at, rows, cols, weight, local)[:most])
             rows, cols = rows[chosen], cols[chosen]
         g = self.graph
         keys = [self._keys[self.nodes[i]] for i in kept]
@@ -294,9 +317,8 @@ class NetworkIndex:
         best = np.zeros(len(order), dtype=bool)
         best[first // 2] = True
         group = np.where(touches[order], 0, np.where(best, 1, 2))
-        ranked = order[np.lexsort((np.arange(len(order)), group))]
-        chosen: npt.NDArray[np.int64] = np.sort(ranked[: self.link_limit])
-        return chosen
+        ranked: npt.NDArray[np.int64] = order[np.lexsort((np.arange(len(order)), group))]
+        return ranked
 
     def _members(self, ring: npt.NDArray[np.int64], centre: int) -> npt.NDArray[np.int64]:
         """The neighbours of each node of ``ring`` but ``centre``, concatenated (with repeats)."""
@@ -311,7 +333,7 @@ class NetworkIndex:
         kept: npt.NDArray[np.int64] = found[found != centre].astype(np.int64)
         return kept
 
-    def _neighbourhood_view(self, centre: int, cap: int) -> FocusedView:
+    def _neighbourhood_view(self, centre: int, cap: int, most: int) -> FocusedView:
         first = self._neighbours(centre).astype(np.int64)
         # The strength of a second-ring node's tie to the centre is its number of
         # links to the first ring (shared projects, or shared partners).
@@ -344,13 +366,13 @@ class NetworkIndex:
             ring2[o] = parent
         kept_first = ring1.tolist()
         kept = [centre, *kept_first, *ring2]
-        graph, links = self._subgraph(kept, centre)
+        graph, among = self._subgraph(kept, centre, most)
         positions = self._rings(centre, kept_first, ring2)
         notice = self._neighbourhood_notice(
             centre, len(kept), (n_first, len(first)), (len(ring2), len(partners))
         )
-        notice += self._links_notice(graph, links)
-        return FocusedView(graph, positions, notice, self.nodes[centre], len(self.nodes))
+        notice += self._links_notice(graph, among)
+        return FocusedView(graph, positions, notice, self.nodes[centre], len(self.nodes), among)
 
     def _rings(self, centre: int, ring1: list[int], ring2: dict[int, int]) -> Positions:
         """The centre at (0, 0), the first ring around it, the second beyond each parent."""
@@ -408,7 +430,7 @@ class NetworkIndex:
             "download the GEXF file to see every link in Gephi."
         )
 
-    def _overview_view(self, cap: int) -> FocusedView:
+    def _overview_view(self, cap: int, most: int) -> FocusedView:
         if self.two_sided:
             kept, notice = self._overview_of_both_sides(cap)
         else:
@@ -420,12 +442,20 @@ class NetworkIndex:
                 "name to see its neighbourhood, or use the filters to see others."
             )
         # Only the links among what is shown: a project's other members stay hidden.
-        graph, links = self._subgraph(kept, None)
+        graph, among = self._subgraph(kept, None, most)
         # Laid out on its own: in the whole network's layout the most central
         # nodes sit in one dense knot. Computed once per index.
-        positions = layout_positions(graph)
-        notice += self._links_notice(graph, links)
-        return FocusedView(graph, positions, notice, None, len(self.nodes))
+        positions = self._overview_positions(kept)
+        notice += self._links_notice(graph, among)
+        return FocusedView(graph, positions, notice, None, len(self.nodes), among)
+
+    def _overview_positions(self, kept: list[int]) -> Positions:
+        """The overview's nodes laid out with the most links a view draws (:attr:`link_limit`),
+        so that they stay in place whichever number of links is drawn; once per index."""
+        if self._overview_places is None:
+            graph, _ = self._subgraph(kept, None, self.link_limit)
+            self._overview_places = self._lay_out_part(graph)
+        return self._overview_places
 
     def _overview_of_both_sides(self, cap: int) -> tuple[list[int], str]:
         """The most central organisations and the projects that bring most of them together."""

@@ -45,6 +45,7 @@ __all__ = [
     "network_html",
     "node_tooltip",
     "pyvis_network",
+    "vis_links",
     "vis_network_assets",
 ]
 
@@ -131,16 +132,24 @@ def edge_tooltip(g: nx.Graph, u: str, v: str) -> str:
     >>> edge_tooltip(g, "org:A", "org:B")
     'A – B\\n2 shared projects: P1; P2'
     """
-    data = g.edges[u, v]
-    names = [str(g.nodes[n].get("label", n.split(":", 1)[-1])) for n in (u, v)]
-    head = " – ".join(names)
+    head = " – ".join(_tooltip_name(g, n) for n in (u, v))
+    return head + _tooltip_tail(g.edges[u, v])
+
+
+def _tooltip_name(g: nx.Graph, node: Any) -> str:
+    """How an edge's tooltip names one of its ends."""
+    return str(g.nodes[node].get("label", str(node).split(":", 1)[-1]))
+
+
+def _tooltip_tail(data: dict[str, Any]) -> str:
+    """What an edge's tooltip says after the names: what the pair shares, or the role."""
     for attr, word in (("projects", "project"), ("organisations", "organisation")):
         if data.get(attr):
             shared = [str(s) for s in data[attr]]
-            return f"{head}\n{_count(len(shared), 'shared ' + word)}: {'; '.join(shared)}"
+            return f"\n{_count(len(shared), 'shared ' + word)}: {'; '.join(shared)}"
     if data.get("role"):
-        return f"{head}\n{data['role']}"
-    return head
+        return f"\n{data['role']}"
+    return ""
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -155,6 +164,7 @@ def pyvis_network(
     sizes: dict[str, float] | None = None,
     selected: str | None = None,
     height: str = DEFAULT_HEIGHT,
+    edges: bool = True,
 ) -> Network:
     """A pyvis network of ``g`` styled for drawing; its ``nodes``/``edges`` are vis-network data.
 
@@ -167,6 +177,8 @@ def pyvis_network(
     selected : a node id to highlight with its neighbours (everything else is
         dimmed); ``None`` or an id not in ``g`` highlights nothing.
     height : CSS height of the drawing.
+    edges : whether to style the edges too; the dashboard sends them as
+        :func:`vis_links` instead.
 
     Examples
     --------
@@ -210,6 +222,8 @@ def pyvis_network(
             options["color"] = {"background": colour, "border": "#000000"}
         shape = "square" if data.get("bipartite") == PROJECT else "dot"
         _append_node(net, str(node), labels[str(node)], shape, options, colour)
+    if not edges:
+        return net
     for u, v, data in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
         # A graph holds each edge once: append it directly (see _append_node).
         net.edges.append(_edge_options(g, u, v, data.get("weight"), focus, selected))
@@ -246,17 +260,73 @@ def _edge_options(
     g: nx.Graph, u: Any, v: Any, weight: Any, focus: set[str] | None, selected: str | None
 ) -> dict[str, Any]:
     """An edge's tooltip, width (growing with the log of its weight) and colour."""
+    edge = Edge(
+        str(u),
+        str(v),
+        title=edge_tooltip(g, u, v),
+        width=_edge_width(weight),
+        color=_edge_colour(u, v, focus, selected),
+    )
+    return dict(edge.options)
+
+
+def _edge_width(weight: Any) -> float:
+    """An edge's drawn width: 1, growing with the log of its weight."""
     width = (
         1.0 + 2.0 * math.log2(weight) if isinstance(weight, int | float) and weight >= 1 else 1.0
     )
+    return round(width, 2)
+
+
+def _edge_colour(u: Any, v: Any, focus: set[str] | None, selected: str | None) -> str:
+    """Grey; dark for the selected node's links, faint for the others when one is selected."""
     if focus is None:
-        colour = _EDGE_COLOUR
-    elif selected in (u, v):
-        colour = _EDGE_HIGHLIGHT
-    else:
-        colour = _rgba(_EDGE_COLOUR, _DIM_ALPHA)
-    edge = Edge(str(u), str(v), title=edge_tooltip(g, u, v), width=round(width, 2), color=colour)
-    return dict(edge.options)
+        return _EDGE_COLOUR
+    if selected in (u, v):
+        return _EDGE_HIGHLIGHT
+    return _rgba(_EDGE_COLOUR, _DIM_ALPHA)
+
+
+def vis_links(g: nx.Graph, order: list[str], *, selected: str | None = None) -> dict[str, Any]:
+    """The edges :func:`pyvis_network` styles, as compact columns for the dashboard.
+
+    A vis-network edge object per link made the click payload megabytes of
+    repeated keys and names; ``network.js`` builds the same objects from these
+    columns. ``order`` is the node ids in the order the nodes are sent; link
+    ``k`` joins ``order[from[k]]`` to ``order[to[k]]``, is ``width[k]`` wide,
+    coloured ``palette[colour[k]]`` and its tooltip is the two ``names`` (as
+    :func:`edge_tooltip` names them, one per node of ``order``) joined by " – ",
+    then ``tips[tip[k]]``. Links come in :func:`pyvis_network`'s order.
+
+    Examples
+    --------
+    >>> g = nx.Graph()
+    >>> g.add_edge("project:P", "org:<b>x</b>", role="partner")
+    >>> g.nodes["org:<b>x</b>"]["label"] = "<b>x</b>"
+    >>> links = vis_links(g, ["org:<b>x</b>", "project:P"])
+    >>> links["from"], links["to"], links["names"], links["tips"]
+    ([1], [0], ['<b>x</b>', 'P'], ['\\npartner'])
+    """
+    at = {node: k for k, node in enumerate(order)}
+    focus = {selected, *g[selected]} if selected is not None and selected in g else None
+    columns: dict[str, list[Any]] = {k: [] for k in ("from", "to", "width", "colour", "tip")}
+    palette: dict[str, int] = {}
+    tips: dict[str, int] = {}
+    for u, v, data in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+        columns["from"].append(at[str(u)])
+        columns["to"].append(at[str(v)])
+        columns["width"].append(_edge_width(data.get("weight")))
+        colour = _edge_colour(u, v, focus, selected)
+        columns["colour"].append(palette.setdefault(colour, len(palette)))
+        columns["tip"].append(tips.setdefault(_tooltip_tail(data), len(tips)))
+    names = [_tooltip_name(g, key) for key in _keys_in(g, order)]
+    return {**columns, "palette": list(palette), "tips": list(tips), "names": names}
+
+
+def _keys_in(g: nx.Graph, order: list[str]) -> list[Any]:
+    """The nodes of ``g`` whose ids are ``order``, in that order."""
+    key_of = {str(n): n for n in g.nodes}
+    return [key_of[node] for node in order]
 
 
 def _append_node(

@@ -9,7 +9,13 @@ from urllib.parse import quote
 import networkx as nx
 import pytest
 
-from .conftest import HOSTILE
+from defus_graph.draw.layout import layout_positions
+from defus_graph.draw.vis import pyvis_network
+from defus_graph.graph.bipartite import graph_from_dataset
+from defus_graph.graph.views import view_graph
+from defus_graph.store.tables import load_dataset
+
+from .conftest import HOSTILE, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -76,6 +82,21 @@ def test_every_click_in_the_drawing_updates_the_story_and_the_url(page: Any, app
             "() => [...document.querySelectorAll('input')].every(i => i.value !== 'zzzz')"
         )
         assert page.get_by_text("Nothing is called").count() == 0
+
+
+def test_drawn_links_are_those_of_the_web_page(page: Any, app_url: str) -> None:
+    """The links travel as columns and are rebuilt in the page: same ends, width, colour
+    and tooltip as the HTML export's edges, the selection's links highlighted."""
+    open_dashboard(page, f"{app_url}/?org={quote('Düsseldorf')}")
+    page.wait_for_selector('.dg-root[data-selected="org:Düsseldorf"]', timeout=20_000)
+    drawn = page.evaluate(
+        "() => window.defusGraph.network.body.data.edges.get()"
+        ".map(e => [e.from, e.to, e.width, e.color, e.title])"
+    )
+    g = view_graph(graph_from_dataset(load_dataset(ROOT / "data")), "bipartite")
+    edges = pyvis_network(g, positions=layout_positions(g), selected="org:Düsseldorf").edges
+    expected = [[e["from"], e["to"], e["width"], e["color"], e["title"]] for e in edges]
+    assert sorted(drawn) == sorted(expected) and len(drawn) == g.number_of_edges()
 
 
 def test_a_link_with_the_selection_reproduces_it(page: Any, app_url: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from benchmarks.route import CLICKABLE_ORGANISATION
-from defus_graph.draw.focus import DRAW_LIMIT, LINK_LIMIT
+from defus_graph.draw.focus import DRAW_LIMIT, FIRST_LINKS, LINK_LIMIT
 
 from .test_dashboard_browser import GRAPH, STORY, open_dashboard
 
@@ -50,3 +50,24 @@ def test_clicking_an_organisation_draws_its_neighbourhood(page: Any, large_url: 
     counts = drawn(page)
     assert counts["nodes"] <= DRAW_LIMIT and counts["edges"] <= LINK_LIMIT
     assert page.locator(GRAPH).get_attribute("data-selected") == where["id"]
+
+
+def test_more_links_are_drawn_when_asked_for_and_the_notice_says_how_many(
+    page: Any, large_url: str
+) -> None:
+    """At first the strongest links, said in the notice; the switch draws more, in place."""
+    open_dashboard(page, large_url)
+    first = drawn(page)
+    assert first["edges"] == FIRST_LINKS
+    notice = page.locator(NOTICE).first.inner_text()
+    among = int(notice.split("Of the ")[1].split(" links")[0].replace(",", ""))
+    assert f"the {FIRST_LINKS:,} strongest are drawn" in notice and among > FIRST_LINKS
+    where = page.evaluate("() => window.defusGraph.network.getPositions()")
+    page.get_by_text("Draw more links").click()
+    page.wait_for_function(
+        f"() => window.defusGraph.network.body.data.edges.length > {FIRST_LINKS}",
+        timeout=30_000,
+    )
+    assert drawn(page) == {"nodes": first["nodes"], "edges": min(among, LINK_LIMIT)}
+    # The same nodes in the same places: only links were added.
+    assert page.evaluate("() => window.defusGraph.network.getPositions()") == where
