@@ -109,10 +109,49 @@ def _load_arrays(args: argparse.Namespace) -> tuple[Dataset, Participations | nx
 
 
 def cmd_projects(args: argparse.Namespace) -> int:
-    from .analysis.records import project_records
+    from .analysis.records import ProjectTable, project_records, project_table
 
-    ds, g = _load_arrays(args)
-    records = project_records(ds, g)
+    # From the snapshot's columns; else the tables are read, checked and kept.
+    table = project_table(args.data, encoding=args.encoding)
+    if table is None:
+        ds = load_dataset(args.data, encoding=args.encoding)
+        table = ProjectTable.from_dataset(ds)
+        if table is None:  # a dataset the graph repairs (no checked folder is one)
+            return _project_records_out(args, project_records(ds))
+    if args.json:
+        _emit(table.json_text())
+        return 0
+    f = table.fields
+    rows = [
+        [
+            acronym,
+            f"{start or '?'}–{end or '?'}",
+            programme or "",
+            _money(eur, scope),
+            lead or "",
+            str(n),
+        ]
+        for acronym, start, end, programme, eur, scope, lead, n in zip(
+            f["acronym"],
+            f["start"],
+            f["end"],
+            f["programme"],
+            f["funding_eur"],
+            f["funding_scope"],
+            table.coordinators(),
+            table.member_counts(),
+            strict=True,
+        )
+    ]
+    _emit(_table(rows, _PROJECT_HEADER))
+    return 0
+
+
+_PROJECT_HEADER = ["project", "runs", "programme", "funding", "coordinator", "orgs"]
+
+
+def _project_records_out(args: argparse.Namespace, records: list[dict[str, Any]]) -> int:
+    """``projects`` from the records of :func:`~defus_graph.analysis.records.project_records`."""
     if args.json:
         _emit_json(records)
         return 0
@@ -127,7 +166,7 @@ def cmd_projects(args: argparse.Namespace) -> int:
         ]
         for r in records
     ]
-    _emit(_table(rows, ["project", "runs", "programme", "funding", "coordinator", "orgs"]))
+    _emit(_table(rows, _PROJECT_HEADER))
     return 0
 
 

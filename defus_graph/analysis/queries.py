@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
+# The graph module (networkx, scipy: a quarter of a second to import) is imported
+# where it is used, so that records.py's listing of projects starts without it.
+if TYPE_CHECKING:
+    import networkx as nx
 
-from ..graph.bipartite import (
-    ORGANISATION,
-    PROJECT,
-    Participations,
-    organisation_nodes,
-    project_nodes,
-)
+    from ..graph.bipartite import Participations
 
 __all__ = [
     "ROLE_ORDER",
@@ -57,6 +55,8 @@ def shared_partners(
     ``kind`` keeps only organisations of that kind (e.g. ``"city"``). ``g`` may
     be the arrays of a dataset, which give the same answer without a networkx graph.
     """
+    from ..graph.bipartite import Participations, organisation_nodes
+
     if min_projects < 1:
         raise ValueError("min_projects must be at least 1")
     if isinstance(g, Participations):
@@ -111,7 +111,7 @@ class Involvement:
 
 def organisation_projects(g: nx.Graph, org: str) -> list[Involvement]:
     """The projects an organisation takes part in, with its role, by acronym."""
-    _require(g, org, ORGANISATION)
+    _require(g, org, "organisation")
     return sorted(
         (Involvement(p, _label(g, p), str(g.edges[org, p].get("role", ""))) for p in g[org]),
         key=lambda i: i.name.casefold(),
@@ -124,7 +124,7 @@ ROLE_ORDER = {"coordinator": 0, "partner": 1, "participant": 2}
 
 def project_members(g: nx.Graph, project: str) -> list[Involvement]:
     """A project's organisations: coordinator first, then by role and name."""
-    _require(g, project, PROJECT)
+    _require(g, project, "project")
     members = [
         Involvement(o, _label(g, o), str(g.edges[project, o].get("role", ""))) for o in g[project]
     ]
@@ -142,7 +142,7 @@ class CoPartner:
 
 def co_partners(g: nx.Graph, org: str) -> list[CoPartner]:
     """Organisations sharing a project with ``org``, most shared projects first."""
-    _require(g, org, ORGANISATION)
+    _require(g, org, "organisation")
     shared: defaultdict[str, list[str]] = defaultdict(list)
     for project in g[org]:
         for other in g[project]:
@@ -159,6 +159,8 @@ def shortest_chain(g: nx.Graph, source: str, target: str) -> list[str] | None:
 
     Ties are broken by node id, so the answer is the same every time.
     """
+    import networkx as nx
+
     _require(g, source, None)
     _require(g, target, None)
     if source == target:
@@ -199,6 +201,8 @@ def funding_totals(g: nx.Graph, *, by: str = "programme") -> list[FundingTotal]:
     add up to the grand total. A partner's share counts only for that partner
     (and its country).
     """
+    from ..graph.bipartite import project_nodes
+
     if by not in ("programme", "country", "organisation"):
         raise ValueError('by must be "programme", "country" or "organisation"')
     rows: dict[str, FundingTotal] = {}
@@ -243,9 +247,13 @@ def funding_totals(g: nx.Graph, *, by: str = "programme") -> list[FundingTotal]:
     )
 
 
-def _require(g: nx.Graph, node: str, side: int | None) -> None:
+def _require(g: nx.Graph, node: str, side: str | None) -> None:
+    """``node`` is in ``g`` (``KeyError``) and, when ``side`` names one, on that side."""
+    from ..graph.bipartite import ORGANISATION, PROJECT
+
     if node not in g:
         raise KeyError(f"{node!r} is not in the graph")
-    if side is not None and g.nodes[node].get("bipartite") != side:
-        wanted = "a project" if side == PROJECT else "an organisation"
+    bipartite = {"project": PROJECT, "organisation": ORGANISATION}
+    if side is not None and g.nodes[node].get("bipartite") != bipartite[side]:
+        wanted = "a project" if side == "project" else "an organisation"
         raise ValueError(f"{node!r} is not {wanted}")

@@ -6,28 +6,41 @@ dashboard's tables show, so the two never disagree.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable
-from itertools import chain
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import chain, pairwise, repeat
+from json.encoder import encode_basestring
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
+import numpy.typing as npt
 
 from ..errors import NotFoundError
-from ..graph.bipartite import Participations, org_id, project_id
 from ..model import Dataset, Organisation
 from ..names.normal import name_keys
 from ..names.resolve import Resolver
+from ..store.snapshot import CodedText, kept_key, read_snapshot_columns
 from .queries import ROLE_ORDER, co_partners, organisation_projects, project_members
 
+# The graph (networkx, scipy) is imported where it is used: the listing of
+# projects is written from the snapshot's columns without it.
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ..graph.bipartite import Participations
+
 __all__ = [
+    "ProjectTable",
     "dates_text",
     "find_organisation",
     "find_project",
     "organisation_detail",
     "organisation_records",
     "project_records",
+    "project_table",
 ]
 
 
@@ -87,25 +100,31 @@ def find_project(ds: Dataset, acronym: str) -> str:
     raise NotFoundError("project", acronym, resolver.suggest(acronym))
 
 
-def _members_by_project(arrays: Participations) -> list[list[tuple[str, str]]]:
-    """Each project's (name, role) pairs ordered as :func:`project_members` orders them.
+def _member_order(
+    project: npt.NDArray[np.int64],
+    organisation: npt.NDArray[np.int64],
+    role_rank: npt.NDArray[np.int64],
+    names: Sequence[str],
+) -> npt.NDArray[np.int64]:
+    """The edges in the order :func:`project_members` lists each project's organisations.
 
     One sort of all edges: by project, role, name ignoring case, then edge order
     (the order networkx lists a project's neighbours, which breaks ties there).
     """
-    names = [o.name for o in arrays.organisations]
     folded = [n.casefold() for n in names]
     rank_of = {f: i for i, f in enumerate(sorted(set(folded)))}
     name_rank = np.array([rank_of[f] for f in folded], dtype=np.int64)
-    role_rank = np.array([ROLE_ORDER.get(r, 9) for r in arrays.roles], dtype=np.int64)
-    order = np.lexsort(
-        (
-            np.arange(len(arrays.project)),
-            name_rank[arrays.organisation],
-            role_rank,
-            arrays.project,
-        )
+    order: npt.NDArray[np.int64] = np.lexsort(
+        (np.arange(len(project)), name_rank[organisation], role_rank, project)
     )
+    return order
+
+
+def _members_by_project(arrays: Participations) -> list[list[tuple[str, str]]]:
+    """Each project's (name, role) pairs ordered as :func:`project_members` orders them."""
+    names = [o.name for o in arrays.organisations]
+    role_rank = np.array([ROLE_ORDER.get(r, 9) for r in arrays.roles], dtype=np.int64)
+    order = _member_order(arrays.project, arrays.organisation, role_rank, names)
     roles = arrays.roles
     pairs = [
         (names[o], roles[e])
@@ -122,10 +141,10 @@ def project_records(
 
     ``g`` is the dataset's graph or its arrays (built from ``ds`` when left out).
     """
+    from ..graph.bipartite import Participations, graph_from_dataset, project_id
+
     arrays = Participations.from_dataset(ds) if g is None else g
     if arrays is None:
-        from ..graph.bipartite import graph_from_dataset
-
         arrays = graph_from_dataset(ds)
     if isinstance(arrays, Participations):
         by_project = _members_by_project(arrays)
@@ -160,6 +179,212 @@ def project_records(
     return records
 
 
+# The listing of projects column by column (ProjectTable): what project_records
+# says, written as JSON without a dict per project, from the snapshot's columns.
+
+#: The fields of a project that its record shows, and those whose empty value shows as null.
+_PROJECT_FIELDS = (
+    "acronym",
+    "title",
+    "description",
+    "start",
+    "end",
+    "programme",
+    "funding_eur",
+    "funding_scope",
+    "funding_share_of",
+    "section",
+    "source",
+    "line",
+)
+_EMPTY_IS_NULL = frozenset(_PROJECT_FIELDS) - {"acronym", "title", "funding_eur", "source"}
+
+#: A project's record's keys in :func:`project_records`' order, and the text before
+#: each value as :func:`indented_json` writes the record inside the listing.
+_RECORD_KEYS = (
+    *_PROJECT_FIELDS[:9],
+    "coordinator",
+    "organisations",
+    "roles",
+    *_PROJECT_FIELDS[9:],
+)
+_BEFORE = [
+    ("  {\n" if i == 0 else ",\n") + f"    {encode_basestring(k)}: "
+    for i, k in enumerate(_RECORD_KEYS)
+]
+
+#: The snapshot's columns a listing reads, by table.
+_LISTING_COLUMNS = {
+    "projects": _PROJECT_FIELDS,
+    "organisations": ("name",),
+    "participations": ("project", "organisation", "role"),
+}
+
+
+@dataclass(frozen=True)
+class ProjectTable:
+    """What :func:`project_records` says, column by column.
+
+    ``fields`` holds each project's fields (those its record shows) in source
+    order; participation ``e`` links project ``project[e]`` and organisation
+    ``names[organisation[e]]`` with role ``roles[role[e]]``, in the order of the
+    participations. Built by :func:`project_table` (from the snapshot, without
+    the records) or :meth:`from_dataset`.
+    """
+
+    fields: Mapping[str, list[Any]]
+    names: list[str]
+    project: npt.NDArray[np.int64]
+    organisation: npt.NDArray[np.int64]
+    role: npt.NDArray[np.int64]
+    roles: list[str]
+
+    @classmethod
+    def from_dataset(cls, ds: Dataset) -> ProjectTable | None:
+        """The table of ``ds``; ``None`` for a dataset the graph would have to repair
+        (see :meth:`~defus_graph.graph.bipartite.Participations.from_dataset`)."""
+        from ..graph.bipartite import Participations
+
+        arrays = Participations.from_dataset(ds)
+        if arrays is None:
+            return None
+        roles = list(dict.fromkeys(arrays.roles))
+        index = {r: i for i, r in enumerate(roles)}
+        return cls(
+            {f: [getattr(p, f) for p in ds.projects] for f in _PROJECT_FIELDS},
+            [o.name for o in ds.organisations],
+            arrays.project,
+            arrays.organisation,
+            np.fromiter((index[r] for r in arrays.roles), np.int64, len(arrays.roles)),
+            roles,
+        )
+
+    @classmethod
+    def from_columns(
+        cls, columns: Mapping[str, Mapping[str, list[Any] | CodedText]]
+    ) -> ProjectTable | None:
+        """The table of the snapshot's :data:`_LISTING_COLUMNS`; ``None`` where
+        :meth:`from_dataset` gives ``None`` for the same tables."""
+        fields = {f: columns["projects"][f] for f in _PROJECT_FIELDS}
+        names = columns["organisations"]["name"]
+        links = columns["participations"]
+        role = links["role"]
+        if not isinstance(names, list) or not isinstance(role, CodedText):
+            return None
+        plain = {f: values for f, values in fields.items() if isinstance(values, list)}
+        project = _positions(links["project"], plain.get("acronym", []))
+        organisation = _positions(links["organisation"], names)
+        if len(plain) != len(fields) or project is None or organisation is None:
+            return None
+        pairs = project * max(len(names), 1) + organisation
+        if len(np.unique(pairs)) != len(pairs):  # a pair stated twice: the graph merges it
+            return None
+        return cls(plain, names, project, organisation, role.codes, role.texts)
+
+    def _member_order(self) -> tuple[npt.NDArray[np.int64], list[int]]:
+        """The edges in :func:`project_members`' order and where each project's begin."""
+        rank = np.array([ROLE_ORDER.get(r, 9) for r in self.roles], dtype=np.int64)
+        order = _member_order(self.project, self.organisation, rank[self.role], self.names)
+        count = len(self.fields["acronym"])
+        return order, np.searchsorted(self.project[order], np.arange(count + 1)).tolist()
+
+    def _coordinators(self, order: npt.NDArray[np.int64], bounds: list[int]) -> list[int | None]:
+        """Each project's coordinator (an organisation's number), or ``None``.
+
+        A coordinator is listed before any other role, so a project's is its first member's.
+        """
+        is_coordinator = np.array([r == "coordinator" for r in self.roles], dtype=bool)
+        first = self.organisation[order].tolist()
+        leads = is_coordinator[self.role[order]].tolist()
+        return [first[a] if b > a and leads[a] else None for a, b in pairwise(bounds)]
+
+    def coordinators(self) -> list[str | None]:
+        """Each project's ``coordinator``, as its record says."""
+        found = self._coordinators(*self._member_order())
+        return [None if o is None else self.names[o] for o in found]
+
+    def member_counts(self) -> list[int]:
+        """How many organisations each project has."""
+        counts: list[int] = np.bincount(
+            self.project, minlength=len(self.fields["acronym"])
+        ).tolist()
+        return counts
+
+    def json_text(self) -> str:
+        """``indented_json(project_records(ds))`` of the same dataset, to the byte.
+
+        Every value is encoded by the C encoder, a column at a time; the records
+        are put together from those texts, never built as dicts.
+        """
+        if not self.fields["acronym"]:
+            return "[]"
+        order, bounds = self._member_order()
+        names = _json_values(self.names)
+        members = np.array(names, dtype=object)[self.organisation[order]]
+        roles = np.array(_json_values(self.roles), dtype=object)[self.role[order]]
+        entries = (members + ": " + roles).tolist()
+        columns = {
+            f: _json_values([v or None for v in values] if f in _EMPTY_IS_NULL else values)
+            for f, values in self.fields.items()
+        }
+        columns["coordinator"] = [
+            "null" if o is None else names[o] for o in self._coordinators(order, bounds)
+        ]
+        columns["organisations"] = _blocks(members.tolist(), bounds, "[]")
+        columns["roles"] = _blocks(entries, bounds, "{}")
+        # One join of every piece in order: each byte is copied once.
+        count = len(self.fields["acronym"])
+        pieces = [
+            p
+            for k, before in zip(_RECORD_KEYS, _BEFORE, strict=True)
+            for p in (repeat(before, count), columns[k])
+        ]
+        ends = ["\n  },\n"] * (count - 1) + ["\n  }\n]"]
+        return "".join(chain(("[\n",), chain.from_iterable(zip(*pieces, ends, strict=True))))
+
+
+def _positions(column: list[Any] | CodedText, keys: list[Any]) -> npt.NDArray[np.int64] | None:
+    """Where each row's text stands in ``keys``; ``None`` when a key repeats or a text is
+    not among them (a dataset the graph would have to repair)."""
+    at = {k: i for i, k in enumerate(keys)}
+    if not isinstance(column, CodedText) or len(at) != len(keys):
+        return None
+    lookup = np.array([at.get(t, -1) for t in column.texts], dtype=np.int64)
+    found: npt.NDArray[np.int64] = lookup[column.codes]
+    return None if (found < 0).any() else found
+
+
+def _json_values(values: Sequence[Any]) -> list[str]:
+    """Each value's text as :func:`json.dumps` writes it, from one call of its C encoder.
+
+    The items are joined by a line break, which no value's text holds (JSON
+    escapes every control character), and split there.
+    """
+    if not values:
+        return []
+    text = json.dumps(list(values), ensure_ascii=False, separators=("\n", ": "))
+    return text[1:-1].split("\n")
+
+
+def _blocks(items: list[str], bounds: list[int], brackets: str) -> list[str]:
+    """Each project's ``items[a:b]`` as an indented JSON list or object (``brackets``)."""
+    opening, closing = brackets[0], brackets[1]
+    inner, end = ",\n      ", "\n    " + closing
+    return [
+        opening + "\n      " + inner.join(items[a:b]) + end if b > a else brackets
+        for a, b in pairwise(bounds)
+    ]
+
+
+def project_table(directory: Path, encoding: str = "utf-8") -> ProjectTable | None:
+    """The :class:`ProjectTable` of data folder ``directory`` from its snapshot, or
+    ``None`` when none is kept for the tables as they are now (then
+    :func:`~defus_graph.store.tables.load_dataset` reads, checks and keeps them)."""
+    key = kept_key(directory, encoding)
+    columns = None if key is None else read_snapshot_columns(directory, key, _LISTING_COLUMNS)
+    return None if columns is None else ProjectTable.from_columns(columns)
+
+
 def _aliases_by_org(ds: Dataset) -> dict[str, list[str]]:
     by_org: defaultdict[str, list[str]] = defaultdict(list)
     for a in ds.aliases:
@@ -179,6 +404,8 @@ def organisation_records(ds: Dataset, g: nx.Graph) -> list[dict[str, Any]]:
 def _organisation_record(
     o: Organisation, g: nx.Graph, aliases: dict[str, list[str]]
 ) -> dict[str, Any]:
+    from ..graph.bipartite import org_id
+
     involvement = organisation_projects(g, org_id(o.name))
     return {
         "name": o.name,
@@ -199,11 +426,11 @@ def organisation_detail(
 
     ``g`` is the dataset's graph or its arrays (built from ``ds`` when ``None``).
     """
+    from ..graph.bipartite import Participations, graph_from_dataset, org_id
+
     canonical = find_organisation(ds, name)
     arrays = Participations.from_dataset(ds) if g is None else g
     if arrays is None:
-        from ..graph.bipartite import graph_from_dataset
-
         arrays = graph_from_dataset(ds)
     if isinstance(arrays, Participations):
         return _organisation_detail_of(ds, arrays, canonical)
