@@ -218,10 +218,13 @@ def cmd_org(args: argparse.Namespace) -> int:
 
 
 def cmd_shared(args: argparse.Namespace) -> int:
-    from .analysis.queries import shared_partners
+    from .analysis.queries import kept_shared_partners, shared_partners
 
-    _, g = _load_arrays(args)
-    found = shared_partners(g, min_projects=args.min, kind=args.kind)
+    # From the snapshot's columns; else the tables are read, checked and kept.
+    found = kept_shared_partners(args.data, args.encoding, min_projects=args.min, kind=args.kind)
+    if found is None:
+        _, g = _load_arrays(args)
+        found = shared_partners(g, min_projects=args.min, kind=args.kind)
     records: list[dict[str, Any]] = [
         {"name": s.name, "kind": s.kind, "country": s.country or None, "projects": list(s.projects)}
         for s in found

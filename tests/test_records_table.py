@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from defus_graph import cli
 from defus_graph._jsontext import indented_json
+from defus_graph.analysis.queries import kept_shared_partners, shared_partners
 from defus_graph.analysis.records import ProjectTable, project_records, project_table
 from defus_graph.cli import main
 from defus_graph.graph.bipartite import graph_from_dataset
@@ -146,3 +148,28 @@ def test_a_column_in_several_chunks_keeps_each_row_s_text() -> None:
     ]
     coded = snapshot._coded(pa.chunked_array(chunks))
     assert [coded.texts[i] for i in coded.codes] == ["b", "a", "b", "c", "b"]
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ds=datasets(), min_projects=st.integers(1, 3), kind=st.sampled_from([None, "city", "NGO"]))
+def test_shared_partners_from_the_snapshot_are_the_graph_s(
+    tmp_path: Path, ds: Dataset, min_projects: int, kind: str | None
+) -> None:
+    target = tmp_path / "rt"
+    save_dataset(ds, target, check=True)  # keeps the snapshot
+    expected = shared_partners(graph_from_dataset(ds), min_projects=min_projects, kind=kind)
+    found = kept_shared_partners(target, min_projects=min_projects, kind=kind)
+    assert found == expected
+
+
+def test_shared_partners_of_an_edited_folder_are_read_again(data_copy: Path) -> None:
+    shutil.rmtree(data_copy / CACHE_DIR, ignore_errors=True)  # as copied from the repository
+    assert kept_shared_partners(data_copy) is None  # no snapshot yet
+    load_dataset(data_copy)
+    assert kept_shared_partners(data_copy) == shared_partners(
+        graph_from_dataset(load_dataset(data_copy))
+    )
+    _replace_in(data_copy / "participations.csv", "BRIDGE,Genk,partner", "BRIDGE,Genk,participant")
+    assert kept_shared_partners(data_copy) is None

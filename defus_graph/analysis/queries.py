@@ -7,8 +7,15 @@ Every function takes the graph from :func:`defus_graph.graph.bipartite.graph_fro
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..store.snapshot import CodedText, kept_key, read_snapshot_columns
 
 # The graph module (networkx, scipy: a quarter of a second to import) is imported
 # where it is used, so that records.py's listing of projects starts without it.
@@ -25,6 +32,8 @@ __all__ = [
     "SharedPartner",
     "co_partners",
     "funding_totals",
+    "kept_shared_partners",
+    "linked",
     "organisation_projects",
     "project_members",
     "shared_partners",
@@ -83,21 +92,105 @@ def shared_partners(
 def _shared_partners_of(
     arrays: Participations, min_projects: int, kind: str | None
 ) -> list[SharedPartner]:
-    order, ptr = arrays.edges_of_organisations()
-    acronyms = [p.acronym for p in arrays.projects]
-    projects = arrays.project[order].tolist()
-    bounds = ptr.tolist()
+    orgs = arrays.organisations
+    return _shared_from(
+        [p.acronym for p in arrays.projects],
+        ([o.name for o in orgs], [o.kind for o in orgs], [o.country for o in orgs]),
+        arrays.project,
+        arrays.organisation,
+        min_projects,
+        kind,
+    )
+
+
+def _shared_from(
+    acronyms: list[str],
+    organisations: tuple[list[str], list[str], list[str]],
+    project: npt.NDArray[np.int64],
+    organisation: npt.NDArray[np.int64],
+    min_projects: int,
+    kind: str | None,
+) -> list[SharedPartner]:
+    """:func:`shared_partners` of the participations ``project[e]``–``organisation[e]``
+    between ``acronyms`` and ``organisations`` (their names, kinds and countries)."""
+    order = np.argsort(organisation, kind="stable")
+    bounds = [0, *np.cumsum(np.bincount(organisation, minlength=len(organisations[0]))).tolist()]
+    projects = project[order].tolist()
     found = []
-    for i, o in enumerate(arrays.organisations):
+    for i, (name, o_kind, country) in enumerate(zip(*organisations, strict=True)):
         start, end = bounds[i], bounds[i + 1]
-        o_kind = o.kind or "unknown"
+        o_kind = o_kind or "unknown"
         if end - start < min_projects or (kind is not None and o_kind != kind):
             continue
         names = tuple(sorted([acronyms[p] for p in projects[start:end]]))
-        found.append(SharedPartner(f"org:{o.name}", o.name, o_kind, o.country, names))
+        found.append(SharedPartner(f"org:{name}", name, o_kind, country, names))
     # As the graph's route: by node id first, then (stably) most projects and name.
     found.sort(key=lambda s: s.node)
     return sorted(found, key=lambda s: (-len(s.projects), s.name.casefold()))
+
+
+#: The snapshot's columns :func:`kept_shared_partners` reads, by table.
+_SHARED_COLUMNS = {
+    "projects": ("acronym",),
+    "organisations": ("name", "kind", "country"),
+    "participations": ("project", "organisation"),
+}
+
+
+def kept_shared_partners(
+    directory: Path, encoding: str = "utf-8", *, min_projects: int = 2, kind: str | None = None
+) -> list[SharedPartner] | None:
+    """:func:`shared_partners` of data folder ``directory`` from its snapshot's columns,
+    without records or a graph; ``None`` when no snapshot is kept for the tables as
+    they are now, or they are not what a checked folder holds."""
+    if min_projects < 1:
+        raise ValueError("min_projects must be at least 1")
+    key = kept_key(directory, encoding)
+    columns = None if key is None else read_snapshot_columns(directory, key, _SHARED_COLUMNS)
+    if columns is None:
+        return None
+    acronyms = columns["projects"]["acronym"]
+    orgs = [columns["organisations"][c] for c in ("name", "kind", "country")]
+    names, kinds, countries = orgs
+    if not (isinstance(acronyms, list) and isinstance(names, list)):
+        return None
+    if not (isinstance(kinds, list) and isinstance(countries, list)):
+        return None
+    links = linked(acronyms, names, columns["participations"])
+    if links is None:
+        return None
+    return _shared_from(acronyms, (names, kinds, countries), *links, min_projects, kind)
+
+
+def linked(
+    acronyms: list[str], names: list[str], participations: Mapping[str, list[Any] | CodedText]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
+    """Each participation's project (in ``acronyms``) and organisation (in ``names``),
+    from the snapshot's columns ``project`` and ``organisation``.
+
+    ``None`` for tables the graph would have to repair, as
+    :meth:`~defus_graph.graph.bipartite.Participations.from_dataset`: a repeated
+    acronym or name, a participation naming an unknown one, or one pair stated twice.
+    """
+    project = _positions(participations["project"], acronyms)
+    organisation = _positions(participations["organisation"], names)
+    if project is None or organisation is None:
+        return None
+    pairs = np.sort(project * max(len(names), 1) + organisation)
+    if (pairs[1:] == pairs[:-1]).any():
+        return None
+    return project, organisation
+
+
+def _positions(column: list[Any] | CodedText, keys: list[str]) -> npt.NDArray[np.int64] | None:
+    """Where each row's text stands in ``keys``; ``None`` when a key repeats or a text
+    is not among them."""
+    at = {k: i for i, k in enumerate(keys)}
+    if not isinstance(column, CodedText) or len(at) != len(keys):
+        return None
+    lookup = np.array([at.get(t, -1) for t in column.texts], dtype=np.int64)
+    found: npt.NDArray[np.int64] = lookup[column.codes]
+    return None if (found < 0).any() else found
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from ..model import Dataset, Organisation
 from ..names.normal import name_keys
 from ..names.resolve import Resolver
 from ..store.snapshot import CodedText, kept_key, read_snapshot_columns
-from .queries import ROLE_ORDER, co_partners, organisation_projects, project_members
+from .queries import ROLE_ORDER, co_partners, linked, organisation_projects, project_members
 
 # The graph (networkx, scipy) is imported where it is used: the listing of
 # projects is written from the snapshot's columns without it.
@@ -267,19 +267,14 @@ class ProjectTable:
         :meth:`from_dataset` gives ``None`` for the same tables."""
         fields = {f: columns["projects"][f] for f in _PROJECT_FIELDS}
         names = columns["organisations"]["name"]
-        links = columns["participations"]
-        role = links["role"]
+        role = columns["participations"]["role"]
         if not isinstance(names, list) or not isinstance(role, CodedText):
             return None
         plain = {f: values for f, values in fields.items() if isinstance(values, list)}
-        project = _positions(links["project"], plain.get("acronym", []))
-        organisation = _positions(links["organisation"], names)
-        if len(plain) != len(fields) or project is None or organisation is None:
+        links = linked(plain.get("acronym", []), names, columns["participations"])
+        if len(plain) != len(fields) or links is None:
             return None
-        pairs = project * max(len(names), 1) + organisation
-        if len(np.unique(pairs)) != len(pairs):  # a pair stated twice: the graph merges it
-            return None
-        return cls(plain, names, project, organisation, role.codes, role.texts)
+        return cls(plain, names, *links, role.codes, role.texts)
 
     def _member_order(self) -> tuple[npt.NDArray[np.int64], list[int]]:
         """The edges in :func:`project_members`' order and where each project's begin."""
@@ -341,17 +336,6 @@ class ProjectTable:
         ]
         ends = ["\n  },\n"] * (count - 1) + ["\n  }\n]"]
         return "".join(chain(("[\n",), chain.from_iterable(zip(*pieces, ends, strict=True))))
-
-
-def _positions(column: list[Any] | CodedText, keys: list[Any]) -> npt.NDArray[np.int64] | None:
-    """Where each row's text stands in ``keys``; ``None`` when a key repeats or a text is
-    not among them (a dataset the graph would have to repair)."""
-    at = {k: i for i, k in enumerate(keys)}
-    if not isinstance(column, CodedText) or len(at) != len(keys):
-        return None
-    lookup = np.array([at.get(t, -1) for t in column.texts], dtype=np.int64)
-    found: npt.NDArray[np.int64] = lookup[column.codes]
-    return None if (found < 0).any() else found
 
 
 def _json_values(values: Sequence[Any]) -> list[str]:
