@@ -191,14 +191,20 @@ def cmd_orgs(args: argparse.Namespace) -> int:
 
 
 def cmd_org(args: argparse.Namespace) -> int:
-    from .analysis.records import organisation_detail
+    from .analysis.records import kept_organisation_detail, organisation_detail
 
-    ds, g = _load_arrays(args)
-    record = organisation_detail(ds, g, args.name)
+    # From the snapshot's columns; else (or for a name no organisation has, to say
+    # which come closest) the tables are read, checked and kept.
+    found = kept_organisation_detail(args.data, args.encoding, args.name)
+    if found is None:
+        ds, g = _load_arrays(args)
+        record = organisation_detail(ds, g, args.name)
+        titles = {p.acronym: p.title for p in ds.projects}
+    else:
+        record, titles = found
     if args.json:
         _emit_json(record)
         return 0
-    projects = {p.acronym: p for p in ds.projects}
     lines = [
         record["name"],
         f"  kind: {record['kind'] or 'unknown'}",
@@ -208,8 +214,7 @@ def cmd_org(args: argparse.Namespace) -> int:
         lines.append(f"  also known as: {', '.join(record['aliases'])}")
     lines.append(f"  projects ({len(record['projects'])}):")
     for acronym in record["projects"]:
-        p = projects[acronym]
-        lines.append(f"    {acronym} ({record['roles'][acronym]}): {p.title}")
+        lines.append(f"    {acronym} ({record['roles'][acronym]}): {titles[acronym]}")
     lines.append(f"  co-partners ({len(record['co_partners'])}):")
     for c in record["co_partners"]:
         lines.append(f"    {c['name']}: {', '.join(c['projects'])}")

@@ -17,7 +17,13 @@ from hypothesis import strategies as st
 from defus_graph import cli
 from defus_graph._jsontext import indented_json
 from defus_graph.analysis.queries import kept_shared_partners, shared_partners
-from defus_graph.analysis.records import ProjectTable, project_records, project_table
+from defus_graph.analysis.records import (
+    ProjectTable,
+    kept_organisation_detail,
+    organisation_detail,
+    project_records,
+    project_table,
+)
 from defus_graph.cli import main
 from defus_graph.graph.bipartite import graph_from_dataset
 from defus_graph.model import Dataset, Organisation, Participation, Project
@@ -173,3 +179,31 @@ def test_shared_partners_of_an_edited_folder_are_read_again(data_copy: Path) -> 
     )
     _replace_in(data_copy / "participations.csv", "BRIDGE,Genk,partner", "BRIDGE,Genk,participant")
     assert kept_shared_partners(data_copy) is None
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ds=datasets(), which=st.integers(0, 10))
+def test_an_organisation_from_the_snapshot_is_the_graph_s(
+    tmp_path: Path, ds: Dataset, which: int
+) -> None:
+    target = tmp_path / "rt"
+    save_dataset(ds, target, check=True)  # keeps the snapshot
+    g = graph_from_dataset(ds)
+    # By its name in other letters, and by an alias.
+    for name in (ds.organisations[which % len(ds.organisations)].name.upper(), "another NAME 1"):
+        found = kept_organisation_detail(target, "utf-8", name)
+        assert found is not None
+        record, titles = found
+        assert record == organisation_detail(ds, g, name)
+        assert titles == {a: ds.project(a).title for a in record["projects"]}
+    assert kept_organisation_detail(target, "utf-8", "no such organisation") is None
+
+
+def test_org_by_a_name_no_one_has_names_the_closest(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    load_dataset(data_copy)  # the snapshot is kept
+    assert main(["--data", str(data_copy), "org", "Augsburgg"]) == 1
+    assert 'Did you mean "Augsburg"' in capsys.readouterr().err

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ..store.snapshot import CodedText, kept_key, read_snapshot_columns
+from ..store.snapshot import CodedText, as_lists, kept_key, read_snapshot_columns
 
 # The graph module (networkx, scipy: a quarter of a second to import) is imported
 # where it is used, so that records.py's listing of projects starts without it.
@@ -149,13 +149,11 @@ def kept_shared_partners(
     columns = None if key is None else read_snapshot_columns(directory, key, _SHARED_COLUMNS)
     if columns is None:
         return None
-    acronyms = columns["projects"]["acronym"]
-    orgs = [columns["organisations"][c] for c in ("name", "kind", "country")]
-    names, kinds, countries = orgs
-    if not (isinstance(acronyms, list) and isinstance(names, list)):
+    projects = as_lists(columns["projects"], _SHARED_COLUMNS["projects"])
+    orgs = as_lists(columns["organisations"], _SHARED_COLUMNS["organisations"])
+    if projects is None or orgs is None:
         return None
-    if not (isinstance(kinds, list) and isinstance(countries, list)):
-        return None
+    (acronyms,), (names, kinds, countries) = projects, orgs
     links = linked(acronyms, names, columns["participations"])
     if links is None:
         return None

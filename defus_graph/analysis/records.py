@@ -22,7 +22,7 @@ from ..errors import NotFoundError
 from ..model import Dataset, Organisation
 from ..names.normal import name_keys
 from ..names.resolve import Resolver
-from ..store.snapshot import CodedText, kept_key, read_snapshot_columns
+from ..store.snapshot import CodedText, as_lists, kept_key, read_snapshot_columns
 from .queries import ROLE_ORDER, co_partners, linked, organisation_projects, project_members
 
 # The graph (networkx, scipy) is imported where it is used: the listing of
@@ -37,6 +37,7 @@ __all__ = [
     "dates_text",
     "find_organisation",
     "find_project",
+    "kept_organisation_detail",
     "organisation_detail",
     "organisation_records",
     "project_records",
@@ -63,13 +64,19 @@ def _resolve(ds: Dataset, name: str) -> str | None:
     normalisation (see :func:`_keys`); the first name or alias holding a key
     owns it, as in the resolver.
     """
-    wanted = sorted(name_keys(name))
-    looked_for = set(wanted)
-    owners: dict[str, str] = {}
     named: Iterable[tuple[str, str]] = chain(
         ((o.name, o.name) for o in ds.organisations),
         ((a.alias, a.organisation) for a in ds.aliases),
     )
+    return _resolve_in(named, name)
+
+
+def _resolve_in(named: Iterable[tuple[str, str]], name: str) -> str | None:
+    """:func:`_resolve` among ``named``: each name or alias and its canonical name, in the
+    order the resolver takes them (the organisations, then the aliases)."""
+    wanted = sorted(name_keys(name))
+    looked_for = set(wanted)
+    owners: dict[str, str] = {}
     for text, canonical in named:
         for key in _keys(text):
             if key in looked_for:
@@ -265,16 +272,21 @@ class ProjectTable:
     ) -> ProjectTable | None:
         """The table of the snapshot's :data:`_LISTING_COLUMNS`; ``None`` where
         :meth:`from_dataset` gives ``None`` for the same tables."""
-        fields = {f: columns["projects"][f] for f in _PROJECT_FIELDS}
-        names = columns["organisations"]["name"]
+        fields = as_lists(columns["projects"], _PROJECT_FIELDS)
+        names = as_lists(columns["organisations"], ("name",))
         role = columns["participations"]["role"]
-        if not isinstance(names, list) or not isinstance(role, CodedText):
+        if fields is None or names is None or not isinstance(role, CodedText):
             return None
-        plain = {f: values for f, values in fields.items() if isinstance(values, list)}
-        links = linked(plain.get("acronym", []), names, columns["participations"])
-        if len(plain) != len(fields) or links is None:
+        links = linked(fields[0], names[0], columns["participations"])
+        if links is None:
             return None
-        return cls(plain, names, *links, role.codes, role.texts)
+        return cls(
+            dict(zip(_PROJECT_FIELDS, fields, strict=True)),
+            names[0],
+            *links,
+            role.codes,
+            role.texts,
+        )
 
     def _member_order(self) -> tuple[npt.NDArray[np.int64], list[int]]:
         """The edges in :func:`project_members`' order and where each project's begin."""
@@ -430,43 +442,118 @@ def organisation_detail(
 def _organisation_detail_of(ds: Dataset, arrays: Participations, canonical: str) -> dict[str, Any]:
     """:func:`organisation_detail` from the arrays: only this organisation's edges are read."""
     names = [o.name for o in arrays.organisations]
-    acronyms = [p.acronym for p in arrays.projects]
     index = names.index(canonical)
-    mine = np.flatnonzero(arrays.organisation == index).tolist()  # in edge order
-    project_edges, ptr = arrays.edges_of_projects()
-    bounds = ptr.tolist()
+    o = arrays.organisations[index]
+    return _detail(
+        (o.name, o.kind, o.country, o.source, o.line),
+        _Links([p.acronym for p in arrays.projects], names, arrays.project, arrays.organisation),
+        (index, arrays.roles, _aliases_by_org(ds).get(o.name, [])),
+    )
+
+
+@dataclass(frozen=True)
+class _Links:
+    """Participation ``e`` links ``acronyms[project[e]]`` and ``names[organisation[e]]``."""
+
+    acronyms: list[str]
+    names: list[str]
+    project: npt.NDArray[np.int64]
+    organisation: npt.NDArray[np.int64]
+
+
+def _detail(
+    about: tuple[str, str, str, str, int],
+    links: _Links,
+    mine: tuple[int, Sequence[str], list[str]],
+) -> dict[str, Any]:
+    """The record of organisation ``names[index]`` with ``about`` it (name, kind, country,
+    source, line), given as ``mine``: ``index``, every participation's role and its aliases."""
+    index, roles, aliases = mine
+    acronyms, names, project, organisation = (
+        links.acronyms,
+        links.names,
+        links.project,
+        links.organisation,
+    )
+    edges = np.flatnonzero(organisation == index).tolist()  # in edge order
+    project_edges = np.argsort(project, kind="stable")
+    bounds = [0, *np.cumsum(np.bincount(project, minlength=len(acronyms))).tolist()]
     involvement = sorted(
-        (
-            (acronyms[p], arrays.roles[e])
-            for e, p in zip(mine, arrays.project[mine].tolist(), strict=True)
-        ),
+        ((acronyms[p], roles[e]) for e, p in zip(edges, project[edges].tolist(), strict=True)),
         key=lambda i: i[0].casefold(),
     )
     # Co-partners met project by project in edge order, as the graph lists neighbours.
     shared: defaultdict[int, list[str]] = defaultdict(list)
-    for p in arrays.project[mine].tolist():
-        members = arrays.organisation[project_edges[bounds[p] : bounds[p + 1]]].tolist()
-        for other in members:
+    for p in project[edges].tolist():
+        for other in organisation[project_edges[bounds[p] : bounds[p + 1]]].tolist():
             if other != index:
                 shared[other].append(acronyms[p])
     partners = sorted(
         ((names[o], tuple(sorted(ps))) for o, ps in shared.items()),
         key=lambda c: (-len(c[1]), c[0].casefold()),
     )
-    o = arrays.organisations[index]
+    name, kind, country, source, line = about
     return {
-        "name": o.name,
-        "kind": o.kind or None,
-        "country": o.country or None,
+        "name": name,
+        "kind": kind or None,
+        "country": country or None,
         "projects": [a for a, _ in involvement],
         "roles": dict(involvement),
-        "aliases": _aliases_by_org(ds).get(o.name, []),
-        "source": o.source or None,
-        "line": o.line or None,
+        "aliases": aliases,
+        "source": source or None,
+        "line": line or None,
         "co_partners": [
             {"name": n, "shared_projects": len(ps), "projects": list(ps)} for n, ps in partners
         ],
     }
+
+
+#: The snapshot's columns :func:`kept_organisation_detail` reads, by table.
+_DETAIL_COLUMNS = {
+    "projects": ("acronym", "title"),
+    "organisations": ("name", "kind", "country", "source", "line"),
+    "participations": ("project", "organisation", "role"),
+    "aliases": ("alias", "organisation"),
+}
+
+
+def kept_organisation_detail(
+    directory: Path, encoding: str, name: str
+) -> tuple[dict[str, Any], dict[str, str]] | None:
+    """:func:`organisation_detail` of data folder ``directory`` and the titles of the
+    organisation's projects, from its snapshot's columns, without records or a graph.
+
+    ``None`` when no snapshot is kept for the tables as they are now, they are
+    not what a checked folder holds, or no organisation goes by ``name`` (the
+    dataset's route then says which names come closest).
+    """
+    key = kept_key(directory, encoding)
+    columns = None if key is None else read_snapshot_columns(directory, key, _DETAIL_COLUMNS)
+    if columns is None:
+        return None
+    projects = as_lists(columns["projects"], _DETAIL_COLUMNS["projects"])
+    orgs = as_lists(columns["organisations"], _DETAIL_COLUMNS["organisations"])
+    aliases = as_lists(columns["aliases"], _DETAIL_COLUMNS["aliases"])
+    role = columns["participations"]["role"]
+    if projects is None or orgs is None or aliases is None or not isinstance(role, CodedText):
+        return None
+    (acronyms, titles), names, (alias, owner) = projects, orgs[0], aliases
+    named = chain(zip(names, names, strict=True), zip(alias, owner, strict=True))
+    canonical = _resolve_in(named, name)
+    links = linked(acronyms, names, columns["participations"])
+    if canonical is None or links is None:
+        return None
+    index = names.index(canonical)
+    name_, kind, country, source, line = (column[index] for column in orgs)
+    roles = np.array(role.texts, dtype=object)[role.codes].tolist()
+    mine = [a for a, o in zip(alias, owner, strict=True) if o == canonical]
+    record = _detail(
+        (name_, kind, country, source, line),
+        _Links(acronyms, names, *links),
+        (index, roles, mine),
+    )
+    at = {a: i for i, a in enumerate(acronyms)}
+    return record, {a: titles[at[a]] for a in record["projects"]}
 
 
 def dates_text(start: str, end: str) -> str:

@@ -51,6 +51,7 @@ from .tables import FILES, TABLES
 __all__ = [
     "CACHE_DIR",
     "CodedText",
+    "as_lists",
     "content_key",
     "kept_key",
     "key_of_state",
@@ -208,6 +209,16 @@ def read_snapshot_columns(
         if columns is not None:
             return columns
     return None
+
+
+def as_lists(
+    table: Mapping[str, list[Any] | CodedText], names: Sequence[str]
+) -> list[list[Any]] | None:
+    """The columns ``names`` of one table that :func:`read_snapshot_columns` read, as
+    lists; ``None`` when one of them is not a list."""
+    found = [table[n] for n in names]
+    lists = [c for c in found if isinstance(c, list)]
+    return lists if len(lists) == len(found) else None
 
 
 def _columns_from(
