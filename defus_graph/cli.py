@@ -345,16 +345,20 @@ def _suggestions_text(name: str, kind_of: str, among: str, found: Sequence[Any])
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from .analysis.suggest import SuggestionIndex
+    from .analysis.suggest import SuggestionIndex, kept_suggestions
     from .graph.bipartite import is_project, node_label
 
-    # The index is built from the tables: no networkx graph is needed.
-    ds = load_dataset(args.data, encoding=args.encoding)
-    node = _suggestion_target(ds, args.name)
+    # The index is built from the snapshot's columns, else from the tables (read,
+    # checked and kept): no networkx graph is needed.
+    kept = kept_suggestions(args.data, args.encoding, args.name)
+    if kept is None:
+        ds = load_dataset(args.data, encoding=args.encoding)
+        node = _suggestion_target(ds, args.name)
+        index = SuggestionIndex.from_dataset(ds)
+    else:
+        index, node = kept
     name, kind_of = node_label(node), "project" if is_project(node) else "organisation"
-    found = SuggestionIndex.from_dataset(ds).suggest(
-        node, kind=args.kind, country=args.country, top=args.top
-    )
+    found = index.suggest(node, kind=args.kind, country=args.country, top=args.top)
     if args.json:
         _emit_json(
             {

@@ -24,6 +24,7 @@ from defus_graph.analysis.records import (
     project_records,
     project_table,
 )
+from defus_graph.analysis.suggest import SuggestionIndex, kept_suggestions
 from defus_graph.cli import main
 from defus_graph.graph.bipartite import graph_from_dataset
 from defus_graph.model import Dataset, Organisation, Participation, Project
@@ -207,3 +208,28 @@ def test_org_by_a_name_no_one_has_names_the_closest(
     load_dataset(data_copy)  # the snapshot is kept
     assert main(["--data", str(data_copy), "org", "Augsburgg"]) == 1
     assert 'Did you mean "Augsburg"' in capsys.readouterr().err
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ds=datasets(), which=st.integers(0, 10))
+def test_suggestions_from_the_snapshot_are_the_dataset_s(
+    tmp_path: Path, ds: Dataset, which: int
+) -> None:
+    target = tmp_path / "rt"
+    save_dataset(ds, target, check=True)  # keeps the snapshot
+    reference = SuggestionIndex.from_dataset(ds)
+    names = (
+        ds.organisations[which % len(ds.organisations)].name.lower(),
+        "another NAME 1",
+        ds.projects[which % len(ds.projects)].acronym.lower(),
+    )
+    for name in names:
+        kept = kept_suggestions(target, "utf-8", name)
+        assert kept is not None
+        index, node = kept
+        assert node == cli._suggestion_target(ds, name)
+        for kind in (None, "city"):
+            assert index.suggest(node, kind=kind) == reference.suggest(node, kind=kind)
+    assert kept_suggestions(target, "utf-8", "no such name 0") is None

@@ -38,6 +38,7 @@ __all__ = [
     "find_organisation",
     "find_project",
     "kept_organisation_detail",
+    "named_node",
     "organisation_detail",
     "organisation_records",
     "project_records",
@@ -97,14 +98,36 @@ def _keys(text: str) -> Iterable[str]:
 
 def find_project(ds: Dataset, acronym: str) -> str:
     """The acronym of the project ``acronym`` names, ignoring case and accents."""
-    keys = name_keys(acronym)
-    for p in ds.projects:
-        if name_keys(p.acronym) & keys:
-            return p.acronym
+    found = _acronym_in([p.acronym for p in ds.projects], acronym)
+    if found is not None:
+        return found
     resolver = Resolver((), ())
     for p in ds.projects:
         resolver.add(p.acronym, p.acronym)
     raise NotFoundError("project", acronym, resolver.suggest(acronym))
+
+
+def _acronym_in(acronyms: Iterable[str], acronym: str) -> str | None:
+    """The first of ``acronyms`` that ``acronym`` names, ignoring case and accents."""
+    keys = name_keys(acronym)
+    return next((a for a in acronyms if name_keys(a) & keys), None)
+
+
+def named_node(
+    names: list[str], aliases: tuple[list[str], list[str]], acronyms: list[str], name: str
+) -> str | None:
+    """The node ``name`` stands for, as :func:`find_organisation` and then
+    :func:`find_project` find it: an organisation by any of its ``names`` or
+    ``aliases`` (each alias and its organisation), else a project by its acronym;
+    ``None`` when it names neither."""
+    from ..graph.bipartite import org_id, project_id
+
+    named = chain(zip(names, names, strict=True), zip(*aliases, strict=True))
+    canonical = _resolve_in(named, name)
+    if canonical is not None:
+        return org_id(canonical)
+    found = _acronym_in(acronyms, name)
+    return None if found is None else project_id(found)
 
 
 def _member_order(
