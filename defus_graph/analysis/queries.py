@@ -6,6 +6,7 @@ Every function takes the graph from :func:`defus_graph.graph.bipartite.graph_fro
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -338,13 +339,18 @@ def funding_totals(g: nx.Graph, *, by: str = "programme") -> list[FundingTotal]:
     )
 
 
-def _require(g: nx.Graph, node: str, side: str | None) -> None:
-    """``node`` is in ``g`` (``KeyError``) and, when ``side`` names one, on that side."""
+@functools.cache
+def _sides() -> dict[str, int]:
+    """Each side's ``bipartite`` attribute, by name (imported once, on first use)."""
     from ..graph.bipartite import ORGANISATION, PROJECT
 
+    return {"project": PROJECT, "organisation": ORGANISATION}
+
+
+def _require(g: nx.Graph, node: str, side: str | None) -> None:
+    """``node`` is in ``g`` (``KeyError``) and, when ``side`` names one, on that side."""
     if node not in g:
         raise KeyError(f"{node!r} is not in the graph")
-    bipartite = {"project": PROJECT, "organisation": ORGANISATION}
-    if side is not None and g.nodes[node].get("bipartite") != bipartite[side]:
+    if side is not None and g.nodes[node].get("bipartite") != _sides()[side]:
         wanted = "a project" if side == "project" else "an organisation"
         raise ValueError(f"{node!r} is not {wanted}")

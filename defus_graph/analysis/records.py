@@ -413,19 +413,19 @@ def _aliases_by_org(ds: Dataset) -> dict[str, list[str]]:
 
 def organisation_records(ds: Dataset, g: nx.Graph) -> list[dict[str, Any]]:
     """Every organisation with its kind, country, aliases and projects, by name."""
+    from ..graph.bipartite import org_id
+
     aliases = _aliases_by_org(ds)
     return [
-        _organisation_record(o, g, aliases)
+        _organisation_record(o, g, org_id(o.name), aliases)
         for o in sorted(ds.organisations, key=lambda o: o.name.casefold())
     ]
 
 
 def _organisation_record(
-    o: Organisation, g: nx.Graph, aliases: dict[str, list[str]]
+    o: Organisation, g: nx.Graph, node: str, aliases: dict[str, list[str]]
 ) -> dict[str, Any]:
-    from ..graph.bipartite import org_id
-
-    involvement = organisation_projects(g, org_id(o.name))
+    involvement = organisation_projects(g, node)
     return {
         "name": o.name,
         "kind": o.kind or None,
@@ -454,7 +454,9 @@ def organisation_detail(
     if isinstance(arrays, Participations):
         return _organisation_detail_of(ds, arrays, canonical)
     # Only this organisation's record: building all of them took seconds at CORDIS scale.
-    record = _organisation_record(ds.organisation(canonical), g, _aliases_by_org(ds))
+    record = _organisation_record(
+        ds.organisation(canonical), g, org_id(canonical), _aliases_by_org(ds)
+    )
     record["co_partners"] = [
         {"name": c.name, "shared_projects": len(c.projects), "projects": list(c.projects)}
         for c in co_partners(g, org_id(canonical))
