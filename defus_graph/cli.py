@@ -109,10 +109,49 @@ def _load_arrays(args: argparse.Namespace) -> tuple[Dataset, Participations | nx
 
 
 def cmd_projects(args: argparse.Namespace) -> int:
-    from .analysis.records import project_records
+    from .analysis.records import ProjectTable, project_records, project_table
 
-    ds, g = _load_arrays(args)
-    records = project_records(ds, g)
+    # From the snapshot's columns; else the tables are read, checked and kept.
+    table = project_table(args.data, encoding=args.encoding)
+    if table is None:
+        ds = load_dataset(args.data, encoding=args.encoding)
+        table = ProjectTable.from_dataset(ds)
+        if table is None:  # a dataset the graph repairs (no checked folder is one)
+            return _project_records_out(args, project_records(ds))
+    if args.json:
+        _emit(table.json_text())
+        return 0
+    f = table.fields
+    rows = [
+        [
+            acronym,
+            f"{start or '?'}–{end or '?'}",
+            programme or "",
+            _money(eur, scope),
+            lead or "",
+            str(n),
+        ]
+        for acronym, start, end, programme, eur, scope, lead, n in zip(
+            f["acronym"],
+            f["start"],
+            f["end"],
+            f["programme"],
+            f["funding_eur"],
+            f["funding_scope"],
+            table.coordinators(),
+            table.member_counts(),
+            strict=True,
+        )
+    ]
+    _emit(_table(rows, _PROJECT_HEADER))
+    return 0
+
+
+_PROJECT_HEADER = ["project", "runs", "programme", "funding", "coordinator", "orgs"]
+
+
+def _project_records_out(args: argparse.Namespace, records: list[dict[str, Any]]) -> int:
+    """``projects`` from the records of :func:`~defus_graph.analysis.records.project_records`."""
     if args.json:
         _emit_json(records)
         return 0
@@ -127,7 +166,7 @@ def cmd_projects(args: argparse.Namespace) -> int:
         ]
         for r in records
     ]
-    _emit(_table(rows, ["project", "runs", "programme", "funding", "coordinator", "orgs"]))
+    _emit(_table(rows, _PROJECT_HEADER))
     return 0
 
 
@@ -152,14 +191,20 @@ def cmd_orgs(args: argparse.Namespace) -> int:
 
 
 def cmd_org(args: argparse.Namespace) -> int:
-    from .analysis.records import organisation_detail
+    from .analysis.records import kept_organisation_detail, organisation_detail
 
-    ds, g = _load_arrays(args)
-    record = organisation_detail(ds, g, args.name)
+    # From the snapshot's columns; else (or for a name no organisation has, to say
+    # which come closest) the tables are read, checked and kept.
+    found = kept_organisation_detail(args.data, args.encoding, args.name)
+    if found is None:
+        ds, g = _load_arrays(args)
+        record = organisation_detail(ds, g, args.name)
+        titles = {p.acronym: p.title for p in ds.projects}
+    else:
+        record, titles = found
     if args.json:
         _emit_json(record)
         return 0
-    projects = {p.acronym: p for p in ds.projects}
     lines = [
         record["name"],
         f"  kind: {record['kind'] or 'unknown'}",
@@ -169,8 +214,7 @@ def cmd_org(args: argparse.Namespace) -> int:
         lines.append(f"  also known as: {', '.join(record['aliases'])}")
     lines.append(f"  projects ({len(record['projects'])}):")
     for acronym in record["projects"]:
-        p = projects[acronym]
-        lines.append(f"    {acronym} ({record['roles'][acronym]}): {p.title}")
+        lines.append(f"    {acronym} ({record['roles'][acronym]}): {titles[acronym]}")
     lines.append(f"  co-partners ({len(record['co_partners'])}):")
     for c in record["co_partners"]:
         lines.append(f"    {c['name']}: {', '.join(c['projects'])}")
@@ -179,10 +223,13 @@ def cmd_org(args: argparse.Namespace) -> int:
 
 
 def cmd_shared(args: argparse.Namespace) -> int:
-    from .analysis.queries import shared_partners
+    from .analysis.queries import kept_shared_partners, shared_partners
 
-    _, g = _load_arrays(args)
-    found = shared_partners(g, min_projects=args.min, kind=args.kind)
+    # From the snapshot's columns; else the tables are read, checked and kept.
+    found = kept_shared_partners(args.data, args.encoding, min_projects=args.min, kind=args.kind)
+    if found is None:
+        _, g = _load_arrays(args)
+        found = shared_partners(g, min_projects=args.min, kind=args.kind)
     records: list[dict[str, Any]] = [
         {"name": s.name, "kind": s.kind, "country": s.country or None, "projects": list(s.projects)}
         for s in found
@@ -298,16 +345,20 @@ def _suggestions_text(name: str, kind_of: str, among: str, found: Sequence[Any])
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from .analysis.suggest import SuggestionIndex
+    from .analysis.suggest import SuggestionIndex, kept_suggestions
     from .graph.bipartite import is_project, node_label
 
-    # The index is built from the tables: no networkx graph is needed.
-    ds = load_dataset(args.data, encoding=args.encoding)
-    node = _suggestion_target(ds, args.name)
+    # The index is built from the snapshot's columns, else from the tables (read,
+    # checked and kept): no networkx graph is needed.
+    kept = kept_suggestions(args.data, args.encoding, args.name)
+    if kept is None:
+        ds = load_dataset(args.data, encoding=args.encoding)
+        node = _suggestion_target(ds, args.name)
+        index = SuggestionIndex.from_dataset(ds)
+    else:
+        index, node = kept
     name, kind_of = node_label(node), "project" if is_project(node) else "organisation"
-    found = SuggestionIndex.from_dataset(ds).suggest(
-        node, kind=args.kind, country=args.country, top=args.top
-    )
+    found = index.suggest(node, kind=args.kind, country=args.country, top=args.top)
     if args.json:
         _emit_json(
             {

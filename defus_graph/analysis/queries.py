@@ -6,18 +6,24 @@ Every function takes the graph from :func:`defus_graph.graph.bipartite.graph_fro
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+import numpy as np
+import numpy.typing as npt
 
-from ..graph.bipartite import (
-    ORGANISATION,
-    PROJECT,
-    Participations,
-    organisation_nodes,
-    project_nodes,
-)
+from ..store.snapshot import CodedText, as_lists, kept_key, read_snapshot_columns
+
+# The graph module (networkx, scipy: a quarter of a second to import) is imported
+# where it is used, so that records.py's listing of projects starts without it.
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ..graph.bipartite import Participations
 
 __all__ = [
     "ROLE_ORDER",
@@ -27,6 +33,8 @@ __all__ = [
     "SharedPartner",
     "co_partners",
     "funding_totals",
+    "kept_shared_partners",
+    "linked",
     "organisation_projects",
     "project_members",
     "shared_partners",
@@ -57,6 +65,8 @@ def shared_partners(
     ``kind`` keeps only organisations of that kind (e.g. ``"city"``). ``g`` may
     be the arrays of a dataset, which give the same answer without a networkx graph.
     """
+    from ..graph.bipartite import Participations, organisation_nodes
+
     if min_projects < 1:
         raise ValueError("min_projects must be at least 1")
     if isinstance(g, Participations):
@@ -83,21 +93,103 @@ def shared_partners(
 def _shared_partners_of(
     arrays: Participations, min_projects: int, kind: str | None
 ) -> list[SharedPartner]:
-    order, ptr = arrays.edges_of_organisations()
-    acronyms = [p.acronym for p in arrays.projects]
-    projects = arrays.project[order].tolist()
-    bounds = ptr.tolist()
+    orgs = arrays.organisations
+    return _shared_from(
+        [p.acronym for p in arrays.projects],
+        ([o.name for o in orgs], [o.kind for o in orgs], [o.country for o in orgs]),
+        arrays.project,
+        arrays.organisation,
+        min_projects,
+        kind,
+    )
+
+
+def _shared_from(
+    acronyms: list[str],
+    organisations: tuple[list[str], list[str], list[str]],
+    project: npt.NDArray[np.int64],
+    organisation: npt.NDArray[np.int64],
+    min_projects: int,
+    kind: str | None,
+) -> list[SharedPartner]:
+    """:func:`shared_partners` of the participations ``project[e]``–``organisation[e]``
+    between ``acronyms`` and ``organisations`` (their names, kinds and countries)."""
+    order = np.argsort(organisation, kind="stable")
+    bounds = [0, *np.cumsum(np.bincount(organisation, minlength=len(organisations[0]))).tolist()]
+    projects = project[order].tolist()
     found = []
-    for i, o in enumerate(arrays.organisations):
+    for i, (name, o_kind, country) in enumerate(zip(*organisations, strict=True)):
         start, end = bounds[i], bounds[i + 1]
-        o_kind = o.kind or "unknown"
+        o_kind = o_kind or "unknown"
         if end - start < min_projects or (kind is not None and o_kind != kind):
             continue
         names = tuple(sorted([acronyms[p] for p in projects[start:end]]))
-        found.append(SharedPartner(f"org:{o.name}", o.name, o_kind, o.country, names))
+        found.append(SharedPartner(f"org:{name}", name, o_kind, country, names))
     # As the graph's route: by node id first, then (stably) most projects and name.
     found.sort(key=lambda s: s.node)
     return sorted(found, key=lambda s: (-len(s.projects), s.name.casefold()))
+
+
+#: The snapshot's columns :func:`kept_shared_partners` reads, by table.
+_SHARED_COLUMNS = {
+    "projects": ("acronym",),
+    "organisations": ("name", "kind", "country"),
+    "participations": ("project", "organisation"),
+}
+
+
+def kept_shared_partners(
+    directory: Path, encoding: str = "utf-8", *, min_projects: int = 2, kind: str | None = None
+) -> list[SharedPartner] | None:
+    """:func:`shared_partners` of data folder ``directory`` from its snapshot's columns,
+    without records or a graph; ``None`` when no snapshot is kept for the tables as
+    they are now, or they are not what a checked folder holds."""
+    if min_projects < 1:
+        raise ValueError("min_projects must be at least 1")
+    key = kept_key(directory, encoding)
+    columns = None if key is None else read_snapshot_columns(directory, key, _SHARED_COLUMNS)
+    if columns is None:
+        return None
+    projects = as_lists(columns["projects"], _SHARED_COLUMNS["projects"])
+    orgs = as_lists(columns["organisations"], _SHARED_COLUMNS["organisations"])
+    if projects is None or orgs is None:
+        return None
+    (acronyms,), (names, kinds, countries) = projects, orgs
+    links = linked(acronyms, names, columns["participations"])
+    if links is None:
+        return None
+    return _shared_from(acronyms, (names, kinds, countries), *links, min_projects, kind)
+
+
+def linked(
+    acronyms: list[str], names: list[str], participations: Mapping[str, list[Any] | CodedText]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
+    """Each participation's project (in ``acronyms``) and organisation (in ``names``),
+    from the snapshot's columns ``project`` and ``organisation``.
+
+    ``None`` for tables the graph would have to repair, as
+    :meth:`~defus_graph.graph.bipartite.Participations.from_dataset`: a repeated
+    acronym or name, a participation naming an unknown one, or one pair stated twice.
+    """
+    project = _positions(participations["project"], acronyms)
+    organisation = _positions(participations["organisation"], names)
+    if project is None or organisation is None:
+        return None
+    pairs = np.sort(project * max(len(names), 1) + organisation)
+    if (pairs[1:] == pairs[:-1]).any():
+        return None
+    return project, organisation
+
+
+def _positions(column: list[Any] | CodedText, keys: list[str]) -> npt.NDArray[np.int64] | None:
+    """Where each row's text stands in ``keys``; ``None`` when a key repeats or a text
+    is not among them."""
+    at = {k: i for i, k in enumerate(keys)}
+    if not isinstance(column, CodedText) or len(at) != len(keys):
+        return None
+    lookup = np.array([at.get(t, -1) for t in column.texts], dtype=np.int64)
+    found: npt.NDArray[np.int64] = lookup[column.codes]
+    return None if (found < 0).any() else found
 
 
 @dataclass(frozen=True)
@@ -111,7 +203,7 @@ class Involvement:
 
 def organisation_projects(g: nx.Graph, org: str) -> list[Involvement]:
     """The projects an organisation takes part in, with its role, by acronym."""
-    _require(g, org, ORGANISATION)
+    _require(g, org, "organisation")
     return sorted(
         (Involvement(p, _label(g, p), str(g.edges[org, p].get("role", ""))) for p in g[org]),
         key=lambda i: i.name.casefold(),
@@ -124,7 +216,7 @@ ROLE_ORDER = {"coordinator": 0, "partner": 1, "participant": 2}
 
 def project_members(g: nx.Graph, project: str) -> list[Involvement]:
     """A project's organisations: coordinator first, then by role and name."""
-    _require(g, project, PROJECT)
+    _require(g, project, "project")
     members = [
         Involvement(o, _label(g, o), str(g.edges[project, o].get("role", ""))) for o in g[project]
     ]
@@ -142,7 +234,7 @@ class CoPartner:
 
 def co_partners(g: nx.Graph, org: str) -> list[CoPartner]:
     """Organisations sharing a project with ``org``, most shared projects first."""
-    _require(g, org, ORGANISATION)
+    _require(g, org, "organisation")
     shared: defaultdict[str, list[str]] = defaultdict(list)
     for project in g[org]:
         for other in g[project]:
@@ -159,6 +251,8 @@ def shortest_chain(g: nx.Graph, source: str, target: str) -> list[str] | None:
 
     Ties are broken by node id, so the answer is the same every time.
     """
+    import networkx as nx
+
     _require(g, source, None)
     _require(g, target, None)
     if source == target:
@@ -199,6 +293,8 @@ def funding_totals(g: nx.Graph, *, by: str = "programme") -> list[FundingTotal]:
     add up to the grand total. A partner's share counts only for that partner
     (and its country).
     """
+    from ..graph.bipartite import project_nodes
+
     if by not in ("programme", "country", "organisation"):
         raise ValueError('by must be "programme", "country" or "organisation"')
     rows: dict[str, FundingTotal] = {}
@@ -243,9 +339,18 @@ def funding_totals(g: nx.Graph, *, by: str = "programme") -> list[FundingTotal]:
     )
 
 
-def _require(g: nx.Graph, node: str, side: int | None) -> None:
+@functools.cache
+def _sides() -> dict[str, int]:
+    """Each side's ``bipartite`` attribute, by name (imported once, on first use)."""
+    from ..graph.bipartite import ORGANISATION, PROJECT
+
+    return {"project": PROJECT, "organisation": ORGANISATION}
+
+
+def _require(g: nx.Graph, node: str, side: str | None) -> None:
+    """``node`` is in ``g`` (``KeyError``) and, when ``side`` names one, on that side."""
     if node not in g:
         raise KeyError(f"{node!r} is not in the graph")
-    if side is not None and g.nodes[node].get("bipartite") != side:
-        wanted = "a project" if side == PROJECT else "an organisation"
+    if side is not None and g.nodes[node].get("bipartite") != _sides()[side]:
+        wanted = "a project" if side == "project" else "an organisation"
         raise ValueError(f"{node!r} is not {wanted}")

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -46,6 +47,9 @@ from ..graph.bipartite import (
 )
 from ..model import Alias, Dataset
 from ..names.normal import name_keys
+from ..store.snapshot import as_lists, kept_key, read_snapshot_columns
+from .queries import linked
+from .records import named_node
 
 __all__ = [
     "INDICES",
@@ -54,6 +58,7 @@ __all__ = [
     "Suggestion",
     "SuggestionIndex",
     "Via",
+    "kept_suggestions",
     "partner_suggestions",
     "partner_weights",
     "ranked",
@@ -217,26 +222,52 @@ class SuggestionIndex:
     @classmethod
     def from_dataset(cls, ds: Dataset) -> SuggestionIndex:
         """The index of ``ds``'s network, built from its tables (aliases included)."""
-        self = cls.__new__(cls)
         orgs = {o.name: i for i, o in enumerate(ds.organisations)}
         projects = {p.acronym: j for j, p in enumerate(ds.projects)}
         rows = np.array([projects[a.project] for a in ds.participations], dtype=np.int64)
         cols = np.array([orgs[a.organisation] for a in ds.participations], dtype=np.int64)
+        return cls.from_arrays(
+            [p.acronym for p in ds.projects],
+            (
+                [o.name for o in ds.organisations],
+                [o.kind for o in ds.organisations],
+                [o.country for o in ds.organisations],
+            ),
+            (rows, cols),
+            ds.aliases,
+        )
+
+    @classmethod
+    def from_arrays(
+        cls,
+        acronyms: list[str],
+        organisations: tuple[list[str], list[str], list[str]],
+        links: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+        aliases: Iterable[Alias],
+    ) -> SuggestionIndex:
+        """The index of the network whose participation ``e`` links project
+        ``acronyms[project[e]]`` and organisation ``organisation[e]`` of
+        ``organisations`` (their names, kinds and countries); ``links`` is
+        ``(project, organisation)``."""
+        self = cls.__new__(cls)
+        names, kinds, countries = organisations
+        rows, cols = links
+        # One row and column per distinct acronym and name (a dataset may repeat one).
         bt = sp.csr_array(
             (np.ones(len(rows), dtype=np.int32), (rows, cols)),
-            shape=(len(projects), len(orgs)),
+            shape=(len(set(acronyms)), len(set(names))),
         )
         bt.sum_duplicates()
         bt.data[:] = 1  # one link, however many roles
         self._build(
-            [org_id(o.name) for o in ds.organisations],
-            [project_id(p.acronym) for p in ds.projects],
+            [org_id(n) for n in names],
+            [project_id(a) for a in acronyms],
             bt,
-            labels=[o.name for o in ds.organisations],
-            project_labels=[p.acronym for p in ds.projects],
-            kinds=[o.kind or "unknown" for o in ds.organisations],
-            countries=[o.country or "" for o in ds.organisations],
-            aliases=ds.aliases,
+            labels=names,
+            project_labels=acronyms,
+            kinds=[k or "unknown" for k in kinds],
+            countries=[c or "" for c in countries],
+            aliases=aliases,
         )
         return self
 
@@ -487,3 +518,41 @@ def partner_suggestions(
     return SuggestionIndex(g, aliases).suggest(
         node, kind=kind, country=country, top=top, index=index
     )
+
+
+#: The snapshot's columns :func:`kept_suggestions` reads, by table.
+_SUGGEST_COLUMNS = {
+    "projects": ("acronym",),
+    "organisations": ("name", "kind", "country"),
+    "participations": ("project", "organisation"),
+    "aliases": ("alias", "organisation"),
+}
+
+
+def kept_suggestions(
+    directory: Path, encoding: str, name: str
+) -> tuple[SuggestionIndex, str] | None:
+    """The index of data folder ``directory``'s network and the node ``name`` stands
+    for (see :func:`~defus_graph.analysis.records.named_node`), from its snapshot's
+    columns, without records.
+
+    ``None`` when no snapshot is kept for the tables as they are now, they are
+    not what a checked folder holds, or ``name`` names nothing (the dataset's
+    route then says which names come closest).
+    """
+    key = kept_key(directory, encoding)
+    columns = None if key is None else read_snapshot_columns(directory, key, _SUGGEST_COLUMNS)
+    if columns is None:
+        return None
+    projects, orgs, aliases = (
+        as_lists(columns[t], _SUGGEST_COLUMNS[t]) for t in ("projects", "organisations", "aliases")
+    )
+    if projects is None or orgs is None or aliases is None:
+        return None
+    (acronyms,), (names, kinds, countries), (alias, owner) = projects, orgs, aliases
+    node = named_node(names, (alias, owner), acronyms, name)
+    links = linked(acronyms, names, columns["participations"])
+    if node is None or links is None:
+        return None
+    others = [Alias(a, o) for a, o in zip(alias, owner, strict=True)]
+    return SuggestionIndex.from_arrays(acronyms, (names, kinds, countries), links, others), node

@@ -33,7 +33,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -45,16 +45,20 @@ import pyarrow.parquet as pq
 
 from ..model import Dataset
 from ..resources import bundled_data_dir
-from .generations import tables_state, temporary_beside
-from .tables import TABLES
+from .generations import read_generation, tables_state, temporary_beside
+from .tables import FILES, TABLES
 
 __all__ = [
     "CACHE_DIR",
+    "CodedText",
+    "as_lists",
     "content_key",
+    "kept_key",
     "key_of_state",
     "read_numbers",
     "read_positions",
     "read_snapshot",
+    "read_snapshot_columns",
     "snapshot_dirs",
     "write_numbers",
     "write_positions",
@@ -162,6 +166,103 @@ def read_snapshot(directory: Path, key: str) -> Dataset | None:
     return None
 
 
+@dataclass(frozen=True)
+class CodedText:
+    """A text column as texts and each row's index into them: row ``i`` holds
+    ``texts[codes[i]]``. A text may be listed more than once."""
+
+    texts: list[str]
+    codes: npt.NDArray[np.int64]
+
+
+def kept_key(directory: Path, encoding: str) -> str | None:
+    """The key a snapshot of ``directory``'s tables as they are now is kept under
+    (as :func:`defus_graph.store.tables.load_folder` computes it), or ``None``
+    when there is none: not a folder, or a table missing.
+
+    Raises what reading the tables raises.
+    """
+    if not Path(directory).is_dir():
+        return None
+    contents = read_generation(directory, TABLES)
+    if any(contents[name] is None for name in FILES):  # members.csv may be missing
+        return None
+    return key_of_state(tables_state(contents), encoding)
+
+
+def read_snapshot_columns(
+    directory: Path, key: str, wanted: Mapping[str, Sequence[str]]
+) -> dict[str, dict[str, list[Any] | CodedText]] | None:
+    """Only the ``wanted`` columns (by table, as in :class:`~defus_graph.model.Dataset`)
+    of the snapshot kept for ``key``, or ``None`` as :func:`read_snapshot`.
+
+    What :func:`read_snapshot` would put in the records, column by column and
+    without the records: a text column that repeats (a participation's project,
+    organisation, role) is a :class:`CodedText`, any other a list.
+    """
+    for folder in snapshot_dirs(directory):
+        try:
+            columns = _columns_from(folder, key, wanted)
+        except (OSError, ValueError, pa.ArrowException) as err:
+            log.info("ignoring the snapshot in %s: %s", folder, err)
+            continue
+        if columns is not None:
+            return columns
+    return None
+
+
+def as_lists(
+    table: Mapping[str, list[Any] | CodedText], names: Sequence[str]
+) -> list[list[Any]] | None:
+    """The columns ``names`` of one table that :func:`read_snapshot_columns` read, as
+    lists; ``None`` when one of them is not a list."""
+    found = [table[n] for n in names]
+    lists = [c for c in found if isinstance(c, list)]
+    return lists if len(lists) == len(found) else None
+
+
+def _columns_from(
+    folder: Path, key: str, wanted: Mapping[str, Sequence[str]]
+) -> dict[str, dict[str, list[Any] | CodedText]] | None:
+    # Every table of the snapshot holds the key, as read_snapshot asks: one generation.
+    paths = {name: folder / f"{name}.parquet" for name in _TABLES}
+    if not all(path.is_file() for path in paths.values()):
+        return None
+    if any(_opened(path, name, key) is None for name, path in paths.items() if name not in wanted):
+        return None
+    found: dict[str, dict[str, list[Any] | CodedText]] = {}
+    for name, names in wanted.items():
+        table = _read_ours(paths[name], name, key, list(names))
+        if table is None:
+            return None
+        found[name] = {
+            c: _coded(column) if pa.types.is_dictionary(column.type) else column.to_pylist()
+            for c, column in zip(names, table.columns, strict=True)
+        }
+    return found
+
+
+def _coded(column: pa.ChunkedArray) -> CodedText:
+    """A dictionary column's texts and codes, each chunk's codes moved past the texts before."""
+    texts: list[str] = []
+    codes = []
+    for chunk in column.chunks:
+        if chunk.null_count:  # never in a text column this version writes
+            raise ValueError("a text column holds empty cells")
+        codes.append(_indices(chunk) + len(texts))
+        texts += chunk.dictionary.to_pylist()
+    return CodedText(texts, np.concatenate(codes) if codes else np.zeros(0, np.int64))
+
+
+def _indices(chunk: pa.DictionaryArray) -> npt.NDArray[np.int64]:
+    """A dictionary chunk's int32 indices (the schema says so) straight from their buffer:
+    Arrow's to_numpy would import pandas, a quarter of a second of a command's start."""
+    indices = chunk.indices
+    return np.frombuffer(
+        indices.buffers()[1], dtype=np.int32, count=len(indices), offset=indices.offset * 4
+    ).astype(np.int64)
+
+
 #: Text columns that repeat the same few values row after row (a participation's
 #: project, organisation, role, ...): read as Parquet dictionaries, so each distinct
 #: text becomes one Python string shared by its rows instead of one string a row
@@ -201,25 +302,47 @@ def _read_from(folder: Path, key: str) -> Dataset | None:
 def _read_columns(path: Path, name: str, key: str) -> list[list[Any]] | None:
     """The columns of one table as lists, or ``None`` when the file is not exactly ours."""
     try:
-        # ParquetFile reads one file directly (read_table sets up a dataset scan).
-        parquet = pq.ParquetFile(path, memory_map=True, read_dictionary=_SHARED_TEXT.get(name))
-        schema = parquet.schema_arrow
-        metadata = schema.metadata or {}
-        # Key and columns come from the footer: a stale file is left without reading its data.
-        if metadata.get(_KEY_FIELD) != key.encode():
-            return None
-        expected = _READ_SCHEMAS[name]
-        if not schema.remove_metadata().equals(expected):
-            log.info("ignoring the snapshot %s: its columns are not this version's", path)
-            return None
-        table = parquet.read()
-        if not table.schema.remove_metadata().equals(expected):
-            log.info("ignoring the snapshot %s: its columns are not this version's", path)
-            return None
-        return [_values(column) for column in table.columns]
+        table = _read_ours(path, name, key)
+        return None if table is None else [_values(column) for column in table.columns]
     except (OSError, ValueError, pa.ArrowException) as err:
         log.info("ignoring the snapshot %s: %s", path, err)
         return None
+
+
+def _opened(path: Path, name: str, key: str) -> pq.ParquetFile | None:
+    """``path`` opened, when its footer holds ``key`` and table ``name``'s columns.
+
+    Raises what opening the file raises (``OSError``, ``ValueError``, ``ArrowException``).
+    """
+    # ParquetFile reads one file directly (read_table sets up a dataset scan).
+    parquet = pq.ParquetFile(path, memory_map=True, read_dictionary=_SHARED_TEXT.get(name))
+    schema = parquet.schema_arrow
+    metadata = schema.metadata or {}
+    # Key and columns come from the footer: a stale file is left without reading its data.
+    if metadata.get(_KEY_FIELD) != key.encode():
+        return None
+    if not schema.remove_metadata().equals(_READ_SCHEMAS[name]):
+        log.info("ignoring the snapshot %s: its columns are not this version's", path)
+        return None
+    return parquet
+
+
+def _read_ours(
+    path: Path, name: str, key: str, columns: Sequence[str] | None = None
+) -> pa.Table | None:
+    """Table ``name`` from ``path`` (only ``columns`` when given), or ``None`` when the
+    file is not exactly ours. Raises as :func:`_opened`."""
+    parquet = _opened(path, name, key)
+    if parquet is None:
+        return None
+    table = parquet.read(columns=columns)
+    expected = _READ_SCHEMAS[name]
+    if columns is not None:
+        expected = pa.schema([expected.field(c) for c in columns])
+    if not table.schema.remove_metadata().equals(expected):
+        log.info("ignoring the snapshot %s: its columns are not this version's", path)
+        return None
+    return table
 
 
 def _values(column: pa.ChunkedArray) -> list[Any]:
@@ -233,13 +356,7 @@ def _values(column: pa.ChunkedArray) -> list[Any]:
         if chunk.null_count:  # never in a text column this version writes
             raise ValueError("a text column holds empty cells")
         texts = np.array(chunk.dictionary.to_pylist(), dtype=object)
-        # The int32 indices (the schema says so) straight from their buffer: Arrow's
-        # to_numpy would import pandas, a quarter of a second of a command's start.
-        indices = chunk.indices
-        at = np.frombuffer(
-            indices.buffers()[1], dtype=np.int32, count=len(indices), offset=indices.offset * 4
-        )
-        values += texts[at].tolist()
+        values += texts[_indices(chunk)].tolist()
     return values
 
 
