@@ -55,6 +55,7 @@ __all__ = [
     "content_key",
     "kept_key",
     "key_of_state",
+    "key_of_tables",
     "read_numbers",
     "read_positions",
     "read_snapshot",
@@ -184,8 +185,14 @@ def kept_key(directory: Path, encoding: str) -> str | None:
     """
     if not Path(directory).is_dir():
         return None
-    contents = read_generation(directory, TABLES)
-    if any(contents[name] is None for name in FILES):  # members.csv may be missing
+    return key_of_tables(read_generation(directory, TABLES), encoding)
+
+
+def key_of_tables(contents: Mapping[str, bytes | None], encoding: str) -> str | None:
+    """The key a snapshot of the tables ``contents`` is kept under, or ``None``
+    when one is missing: only whole folders are kept (``members.csv`` may be missing).
+    """
+    if any(contents[name] is None for name in FILES):
         return None
     return key_of_state(tables_state(contents), encoding)
 

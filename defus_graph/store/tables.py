@@ -769,13 +769,12 @@ def load_folder(directory: Path, *, encoding: str = "utf-8", allow_missing: bool
 
 
 def _load(directory: Path, encoding: str, allow_missing: bool) -> Loaded:
-    from .snapshot import key_of_state, read_snapshot, write_snapshot
+    from .snapshot import key_of_tables, read_snapshot, write_snapshot
 
     contents = read_generation(directory, TABLES)
     state = tables_state(contents)
-    # Only whole folders are kept: a missing table is a problem, or an empty table to ingest into.
-    present = all(contents[name] is not None for name in FILES)  # members.csv may be missing
-    key = key_of_state(state, encoding) if present else None
+    # A missing table is a problem, or an empty table to ingest into: not kept.
+    key = key_of_tables(contents, encoding)
     if key is not None:
         kept = read_snapshot(directory, key)
         if kept is not None:
