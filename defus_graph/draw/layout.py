@@ -12,11 +12,10 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
-from ..graph.bipartite import adjacency
+from ..graph.bipartite import Adjacency, adjacency
 
-__all__ = ["LARGE_LAYOUT", "LAYOUT_SEED", "Positions", "layout_positions"]
+__all__ = ["LARGE_LAYOUT", "LAYOUT_SEED", "Positions", "layout_of_links", "layout_positions"]
 
 #: Above this many nodes, the anchored layout replaces the force layout of every node
 #: (which needs seconds at 500 nodes and minutes at 60,000).
@@ -117,11 +116,36 @@ def _anchored(
     return pos
 
 
-def _large_positions(g: nx.Graph, seed: int) -> list[dict[str, tuple[float, float]]]:
-    """Each connected component's positions, largest first, for a large graph."""
-    links = adjacency(g)
+def _components(adj: sp.csr_array) -> npt.NDArray[np.int64]:
+    """A label per node, the same for two nodes exactly when they are connected.
+
+    What ``scipy.sparse.csgraph.connected_components`` finds (the labels may be
+    other numbers; the layout reads only which nodes share one), without importing
+    scipy.sparse.csgraph, which brings scipy.linalg (a sixth of a second) with it.
+    Each round hooks every root to the smallest root it is linked to, then lets
+    every node point straight at its root; a root is the smallest node of its tree.
+    """
+    n = adj.shape[0]
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(adj.indptr))
+    cols = adj.indices.astype(np.int64)
+    root = np.arange(n, dtype=np.int64)
+    while True:
+        a, b = root[rows], root[cols]
+        apart = a != b
+        if not apart.any():
+            return root
+        np.minimum.at(root, np.maximum(a, b)[apart], np.minimum(a, b)[apart])
+        while True:  # every node straight to its root (roots only ever get smaller)
+            up = root[root]
+            if np.array_equal(up, root):
+                break
+            root = up
+
+
+def _large_positions(links: Adjacency, seed: int) -> list[dict[str, tuple[float, float]]]:
+    """Each connected component's positions, largest first, for a large graph's links."""
     nodes, adj, size = links.nodes, links.links, len(links.nodes)
-    _, labels = connected_components(adj, directed=False)
+    labels = _components(adj)
     order = np.argsort(labels, kind="stable")
     cuts = np.flatnonzero(np.diff(labels[order])) + 1
     groups = sorted(np.split(order, cuts), key=lambda c: (-len(c), int(c[0])))
@@ -172,13 +196,33 @@ def layout_positions(g: nx.Graph, *, seed: int = LAYOUT_SEED) -> Positions:
     if g.number_of_nodes() == 0:
         return {}
     if g.number_of_nodes() > LARGE_LAYOUT:
-        laid = _large_positions(g, seed)
-    else:
-        components = sorted(
-            (sorted(str(n) for n in c) for c in nx.connected_components(g)),
-            key=lambda c: (-len(c), c[0]),
-        )
-        laid = [_component_positions(g, nodes, seed) for nodes in components]
+        return _arranged(_large_positions(adjacency(g), seed))
+    components = sorted(
+        (sorted(str(n) for n in c) for c in nx.connected_components(g)),
+        key=lambda c: (-len(c), c[0]),
+    )
+    return _arranged([_component_positions(g, nodes, seed) for nodes in components])
+
+
+def layout_of_links(links: Adjacency, *, seed: int = LAYOUT_SEED) -> Positions:
+    """:func:`layout_positions` of the graph whose links are ``links`` (a graph without
+    self-loops, its nodes the ids ``links.nodes``): the same positions, bit for bit,
+    without a networkx graph of a large network (a small one is built from the links).
+    """
+    if len(links.nodes) > LARGE_LAYOUT:
+        return _arranged(_large_positions(links, seed))
+    upper = sp.triu(links.links, k=1, format="coo")
+    small = nx.Graph()
+    small.add_nodes_from(links.nodes)
+    nodes = links.nodes
+    small.add_edges_from(
+        (nodes[i], nodes[j]) for i, j in zip(upper.row.tolist(), upper.col.tolist(), strict=True)
+    )
+    return layout_positions(small, seed=seed)
+
+
+def _arranged(laid: list[dict[str, tuple[float, float]]]) -> Positions:
+    """The components' positions set side by side in rows, largest first, centred."""
     boxes = []
     for pos in laid:
         xs = [p[0] for p in pos.values()]

@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, combinations, pairwise, repeat
 from typing import Any
@@ -49,6 +49,7 @@ __all__ = [
     "ORGANISATION",
     "PROJECT",
     "Adjacency",
+    "Incidence",
     "Participations",
     "ProjectionLinks",
     "WeightMatrix",
@@ -56,13 +57,19 @@ __all__ = [
     "date_span",
     "date_spells",
     "graph_from_dataset",
+    "incidence_links",
+    "incidence_links_of",
     "incidence_matrix",
+    "incidence_weights",
     "is_project",
     "link_weight",
     "node_label",
     "org_id",
+    "organisation_graph",
+    "organisation_incidence",
     "organisation_nodes",
     "organisation_projection",
+    "participation_adjacency",
     "project_id",
     "project_nodes",
     "project_projection",
@@ -346,7 +353,7 @@ class _Ranks:
     the same with the last day. ``start_text[r]`` is the date a rank stands for.
     """
 
-    def __init__(self, attrs: list[Mapping[str, Any]]) -> None:
+    def __init__(self, attrs: Sequence[Mapping[str, Any]]) -> None:
         starts = [str(d.get("start") or "") for d in attrs]
         ends = [str(d.get("end") or "") for d in attrs]
         self.start_text = sorted({s for s in starts if s}, key=lambda s: (date_bounds(s)[0], s))
@@ -529,16 +536,30 @@ def _link_triples(
     return np.concatenate(us), np.concatenate(vs), np.concatenate(ms)
 
 
-@dataclass(frozen=True)
-class _Incidence:
-    """A cleanly bipartite graph as a sparse matrix: ``bt[m, k]`` = 1 when middle m links kept k."""
+@dataclass(frozen=True, eq=False)
+class Incidence:
+    """One side of a cleanly bipartite graph, as arrays: all a projection onto it needs.
+
+    ``bt[m, k]`` is 1 when ``middles[m]`` links ``kept[k]`` (both in graph order);
+    ``kept_attrs[k]`` are the attributes of ``kept[k]`` and ``middle_attrs[m]`` at
+    least the ``label``, ``start`` and ``end`` of ``middles[m]``. Made from a graph
+    (:func:`projection_links` and the others do it) or, without any graph, from a
+    dataset's arrays (:func:`organisation_incidence`).
+    """
 
     kept: list[str]
     middles: list[str]
     bt: sp.csr_array
+    kept_attrs: list[dict[str, Any]]
+    middle_attrs: list[Mapping[str, Any]]
+
+    def pairs(self) -> int:
+        """At most how many links the projection has (as ``views.projection_pairs``)."""
+        degrees = np.diff(self.bt.indptr).astype(np.int64)
+        return int((degrees * (degrees - 1) // 2).sum())
 
 
-def _incidence(g: nx.Graph, keep: int) -> _Incidence | None:
+def _incidence(g: nx.Graph, keep: int) -> Incidence | None:
     """The incidence matrix of ``g`` seen from side ``keep``; ``None`` if not bipartite.
 
     Kept nodes are those whose ``bipartite`` is ``keep``, in graph order; every
@@ -562,7 +583,54 @@ def _incidence(g: nx.Graph, keep: int) -> _Incidence | None:
         shape=(len(middles), len(kept)),
     )
     bt.sort_indices()
-    return _Incidence(kept, middles, bt)
+    node_data = g.nodes
+    return Incidence(
+        kept, middles, bt, [node_data[n] for n in kept], [node_data[m] for m in middles]
+    )
+
+
+def organisation_graph(ds: Dataset) -> nx.Graph:
+    """The organisation nodes of :func:`graph_from_dataset`, with the same attributes,
+    in the same order, without a project or a link."""
+    g = nx.Graph()
+    nodes, adj = g._node, g._adj
+    for o in ds.organisations:
+        _put_node(nodes, adj, org_id(o.name), _organisation_attrs(o))
+    _mark_members(nodes, ds)
+    nx._clear_cache(g)
+    return g
+
+
+def organisation_incidence(parts: Participations, orgs: nx.Graph) -> Incidence:
+    """The organisation side of ``graph_from_dataset(parts.dataset)``, from the arrays,
+    with the organisations in no project left out (as ``views.filter_graph`` leaves them).
+
+    ``orgs`` holds the organisation nodes and their attributes
+    (:func:`organisation_graph`, with places added as the graph would have them):
+    the same :class:`Incidence` as the graph's, without building the graph.
+    """
+    counts = np.bincount(parts.organisation, minlength=len(parts.organisations))
+    in_projects = np.flatnonzero(counts > 0)
+    renumber = np.full(len(parts.organisations), -1, dtype=np.int64)
+    renumber[in_projects] = np.arange(len(in_projects))
+    names = [o.name for o in parts.organisations]
+    kept = [org_id(names[i]) for i in in_projects.tolist()]
+    node_data = orgs.nodes
+    bt = sp.csr_array(
+        (
+            np.ones(len(parts.project), dtype=np.int32),
+            (parts.project, renumber[parts.organisation]),
+        ),
+        shape=(len(parts.projects), len(kept)),
+    )
+    bt.sort_indices()
+    return Incidence(
+        kept,
+        [project_id(p.acronym) for p in parts.projects],
+        bt,
+        [node_data[n] for n in kept],
+        [{"label": p.acronym, "start": p.start, "end": p.end} for p in parts.projects],
+    )
 
 
 def incidence_matrix(
@@ -623,11 +691,16 @@ def projection_matrix(g: nx.Graph, *, keep: int = ORGANISATION) -> WeightMatrix:
     inc = _incidence(g, keep)
     if inc is None:
         raise ValueError("the graph is not bipartite: some edge links two nodes of one side")
+    return WeightMatrix(inc.kept, incidence_weights(inc))
+
+
+def incidence_weights(inc: Incidence) -> sp.csr_array:
+    """The weights of :func:`projection_matrix`, from an :class:`Incidence`."""
     b = inc.bt.T.tocsr()
     product = sp.csr_array(b @ inc.bt)
     product.setdiag(0)
     product.eliminate_zeros()
-    return WeightMatrix(inc.kept, product)
+    return product
 
 
 def _projection(g: nx.Graph, keep: int, shared_attr: str, *, with_names: bool = True) -> nx.Graph:
@@ -730,27 +803,28 @@ class ProjectionLinks:
 
 
 def _projection_from(
-    g: nx.Graph,
-    inc: _Incidence,
+    inc: Incidence,
     keep: int,
     shared_attr: str,
     *,
     with_names: bool,
     links: sp.sparray | sp.spmatrix | None = None,
 ) -> ProjectionLinks:
-    """The projection of ``g`` onto the ``keep`` side: its nodes, then its weighted links."""
+    """The projection of ``inc``'s graph onto the ``keep`` side: its nodes, then its
+    weighted links."""
     kept, middles, bt = inc.kept, inc.middles, inc.bt
     n_kept, n_mid = len(kept), len(middles)
     members_ptr = bt.indptr.astype(np.int64)
     members = bt.indices.astype(np.int64)
     proj = nx.Graph()
-    node_data = g.nodes
-    ranks = _add_projection_nodes(proj, g, inc, keep)
+    ranks = _add_projection_nodes(proj, inc, keep)
     if links is None:
         us, vs, ms = _pair_triples(members_ptr, members)
     else:
         us, vs, ms = _link_triples(members_ptr, members, n_kept, links)
-    labels = [str(node_data[m].get("label", node_label(m))) for m in middles]
+    labels = [
+        str(d.get("label", node_label(m))) for m, d in zip(middles, inc.middle_attrs, strict=True)
+    ]
     if len(us) == 0:
         return _no_links(proj, kept, shared_attr, with_names, labels)
     label_rank = np.empty(n_mid, dtype=np.int64)
@@ -767,7 +841,7 @@ def _projection_from(
         starts, ends = ranks.bounds(ms, offsets)
         edge_spells = ranks.spells(ms, offsets)
     else:
-        kept_ranks = _Ranks([node_data[n] for n in kept])
+        kept_ranks = _Ranks(inc.kept_attrs)
         both = np.stack([u_at, v_at], axis=1).ravel()
         pairs = np.arange(0, len(both) + 1, 2, dtype=np.int64)
         starts, ends = kept_ranks.bounds(both, pairs)
@@ -811,18 +885,22 @@ def _no_links(
     )
 
 
-def _add_projection_nodes(proj: nx.Graph, g: nx.Graph, inc: _Incidence, keep: int) -> _Ranks | None:
+def _add_projection_nodes(proj: nx.Graph, inc: Incidence, keep: int) -> _Ranks | None:
     """Add the kept nodes to ``proj`` with their counts (and, for organisations, the span
     of their projects); the projects' ranks by date when organisations are kept."""
-    kept, middles, bt = inc.kept, inc.middles, inc.bt
-    adj, node_data = g.adj, g.nodes
-    if keep != ORGANISATION:
-        proj.add_nodes_from((n, {**node_data[n], "n_organisations": len(adj[n])}) for n in kept)
-        return None
-    ranks = _Ranks([node_data[m] for m in middles])
+    kept, bt, kept_attrs = inc.kept, inc.bt, inc.kept_attrs
     b = bt.T.tocsr()
     b.sort_indices()
     counts = np.diff(b.indptr)
+    # A kept node's neighbours are all middles, each once: its count is its column's.
+    degree = counts.tolist()
+    if keep != ORGANISATION:
+        proj.add_nodes_from(
+            (n, {**d, "n_organisations": c})
+            for n, d, c in zip(kept, kept_attrs, degree, strict=True)
+        )
+        return None
+    ranks = _Ranks(inc.middle_attrs)
     with_projects = np.flatnonzero(counts > 0)
     spans: list[dict[str, Any]] = [{} for _ in kept]
     if len(with_projects):
@@ -836,8 +914,8 @@ def _add_projection_nodes(proj: nx.Graph, g: nx.Graph, inc: _Incidence, keep: in
         for i, spells in ranks.spells(projects, offsets).items():
             spans[int(with_projects[i])]["spells"] = spells
     proj.add_nodes_from(
-        (n, {**node_data[n], "n_projects": len(adj[n]), **span})
-        for n, span in zip(kept, spans, strict=True)
+        (n, {**d, "n_projects": c, **span})
+        for n, d, c, span in zip(kept, kept_attrs, degree, spans, strict=True)
     )
     return ranks
 
@@ -952,12 +1030,23 @@ def projection_links_of(
     inc = _incidence(g, keep)
     if inc is None:
         raise ValueError("the graph is not bipartite: some edge links two nodes of one side")
+    return incidence_links_of(inc, links, keep=keep, with_names=with_names)
+
+
+def incidence_links_of(
+    inc: Incidence,
+    links: sp.sparray | sp.spmatrix,
+    *,
+    keep: int = ORGANISATION,
+    with_names: bool = True,
+) -> ProjectionLinks:
+    """:func:`projection_links_of`, from an :class:`Incidence` seen from side ``keep``."""
     n = len(inc.kept)
     if links.shape != (n, n):
         raise ValueError(f"the links must be a {n} × {n} matrix, not {links.shape}")
     shared_attr = "projects" if keep == ORGANISATION else "organisations"
     with paused_gc():
-        proj = _projection_from(g, inc, keep, shared_attr, with_names=with_names, links=links)
+        proj = _projection_from(inc, keep, shared_attr, with_names=with_names, links=links)
     wanted = sp.coo_array(sp.triu(sp.coo_array(links), k=1))
     wanted.sum_duplicates()
     wanted.eliminate_zeros()
@@ -976,9 +1065,16 @@ def projection_links(
     inc = _incidence(g, keep)
     if inc is None:
         return None
+    return incidence_links(inc, keep=keep, with_names=with_names)
+
+
+def incidence_links(
+    inc: Incidence, *, keep: int = ORGANISATION, with_names: bool = True
+) -> ProjectionLinks:
+    """:func:`projection_links`, from an :class:`Incidence` seen from side ``keep``."""
     shared_attr = "projects" if keep == ORGANISATION else "organisations"
     with paused_gc():
-        return _projection_from(g, inc, keep, shared_attr, with_names=with_names)
+        return _projection_from(inc, keep, shared_attr, with_names=with_names)
 
 
 def organisation_projection(g: nx.Graph, *, with_names: bool = True) -> nx.Graph:
@@ -1079,6 +1175,26 @@ def adjacency(g: nx.Graph, *, weighted: bool = False) -> Adjacency:
         weights = _weights(adj, rows, cols, loops, links)
     links.data[:] = 1.0
     return Adjacency(nodes, index, links, weights)
+
+
+def participation_adjacency(parts: Participations) -> Adjacency:
+    """``adjacency(graph_from_dataset(parts.dataset))``, from the arrays, without the graph.
+
+    Every project and organisation is a node (one in no project too), each
+    participation a link.
+    """
+    ids = [project_id(p.acronym) for p in parts.projects]
+    ids += [org_id(o.name) for o in parts.organisations]
+    nodes = sorted(ids)
+    index = {name: i for i, name in enumerate(nodes)}
+    position = np.fromiter(map(index.__getitem__, ids), dtype=np.int64, count=len(ids))
+    ends = position[parts.project], position[parts.organisation + len(parts.projects)]
+    rows, cols = np.concatenate(ends), np.concatenate(ends[::-1])
+    n = len(nodes)
+    links = sp.coo_array((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
+    links.sum_duplicates()
+    links.sort_indices()
+    return Adjacency(nodes, index, links, None)
 
 
 def _weights(

@@ -6,6 +6,7 @@ a file always shows what the screen showed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain, islice
 
@@ -18,7 +19,12 @@ from .backbone import backbone_graph, disparity_backbone
 from .bipartite import (
     ORGANISATION,
     PROJECT,
+    Participations,
     ProjectionLinks,
+    incidence_links,
+    incidence_links_of,
+    incidence_weights,
+    organisation_incidence,
     organisation_projection,
     project_projection,
     projection_links,
@@ -36,6 +42,8 @@ __all__ = [
     "backbone_columns",
     "backbone_view",
     "filter_graph",
+    "organisation_backbone",
+    "organisation_view",
     "project_years",
     "projection_pairs",
     "view_columns",
@@ -260,8 +268,13 @@ def _as_graph(found: nx.Graph | ProjectionLinks) -> nx.Graph:
 
 
 def _too_large(g: nx.Graph, view: str, links: str, limit: int) -> ViewTooLarge:
-    side, word = (ORGANISATION, "organisation") if view == "orgs" else (PROJECT, "project")
+    side = ORGANISATION if view == "orgs" else PROJECT
     count = sum(1 for _, s in g.nodes(data="bipartite") if s == side)
+    return _too_many(count, view, links, limit)
+
+
+def _too_many(count: int, view: str, links: str, limit: int) -> ViewTooLarge:
+    word = "organisation" if view == "orgs" else "project"
     return ViewTooLarge(
         f"the {word} network of these {count:,} {word}s {links}, "
         f"more than can be built here ({limit:,}). Filter the data first (programmes, "
@@ -309,3 +322,52 @@ def backbone_columns(
     if links > limit:
         raise _too_large(g, view, f"keeps {links:,} of {total:,} links in its backbone", limit)
     return projection_links_of(g, kept, keep=keep), total
+
+
+def _organisation_pairs(parts: Participations) -> tuple[int, int]:
+    """How many organisations are in some project, and at most how many links their
+    network has (:func:`projection_pairs`), from the arrays alone."""
+    sizes = np.bincount(parts.project, minlength=len(parts.projects)).astype(np.int64)
+    in_projects = np.count_nonzero(np.bincount(parts.organisation))
+    return int(in_projects), int((sizes * (sizes - 1) // 2).sum())
+
+
+def organisation_view(
+    parts: Participations, nodes: Callable[[], nx.Graph], *, limit: int | None = None
+) -> ProjectionLinks:
+    """``view_columns(filter_graph(g, Filters()), "orgs")`` for the graph ``g`` of a
+    dataset's arrays, from the arrays, without ``g``.
+
+    ``nodes`` gives the organisation nodes with the attributes they have in ``g``
+    (``bipartite.organisation_graph``, and places where ``g`` has them); it is
+    called only once the view is known to fit (:class:`ViewTooLarge` as
+    :func:`view_columns` raises it, with the same words), so a refusal comes
+    before any work on them.
+    """
+    limit = PROJECTION_LIMIT if limit is None else limit
+    count, pairs = _organisation_pairs(parts)
+    if pairs > limit:
+        raise _too_many(count, "orgs", f"could have up to {pairs:,} links", limit)
+    return incidence_links(organisation_incidence(parts, nodes()), keep=ORGANISATION)
+
+
+def organisation_backbone(
+    parts: Participations,
+    nodes: Callable[[], nx.Graph],
+    *,
+    alpha: float,
+    limit: int | None = None,
+) -> tuple[ProjectionLinks, int]:
+    """``backbone_columns(filter_graph(g, Filters()), "orgs", alpha=alpha)`` from the
+    arrays, as :func:`organisation_view` gives the view."""
+    limit = PROJECTION_LIMIT if limit is None else limit
+    count, pairs = _organisation_pairs(parts)
+    if pairs > BACKBONE_PAIR_LIMIT:
+        raise _too_many(count, "orgs", f"could have up to {pairs:,} links", BACKBONE_PAIR_LIMIT)
+    inc = organisation_incidence(parts, nodes())
+    weights = incidence_weights(inc)
+    kept = disparity_backbone(weights, alpha=alpha)
+    links, total = kept.nnz // 2, weights.nnz // 2
+    if links > limit:
+        raise _too_many(count, "orgs", f"keeps {links:,} of {total:,} links in its backbone", limit)
+    return incidence_links_of(inc, kept, keep=ORGANISATION), total
