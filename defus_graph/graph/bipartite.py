@@ -413,6 +413,24 @@ class _Ranks:
         """The :func:`date_spells` of each group ``members[offsets[i]:offsets[i + 1]]``
         that runs in more than one stretch of time, by group index ``i``.
 
+        Only groups of two or more can (most links share one project), so only
+        those are looked at.
+        """
+        sizes = np.diff(offsets)
+        several = sizes > 1
+        if several.all():
+            return self._spells(members, offsets)
+        at = np.flatnonzero(several)
+        ptr = np.zeros(len(at) + 1, dtype=np.int64)
+        np.cumsum(sizes[at], out=ptr[1:])
+        found = self._spells(members[np.repeat(several, sizes)], ptr)
+        return {int(at[i]): spells for i, spells in found.items()}
+
+    def _spells(
+        self, members: npt.NDArray[np.int64], offsets: npt.NDArray[np.int64]
+    ) -> dict[int, list[tuple[str | None, str | None]]]:
+        """:meth:`spells` of every group.
+
         Vectorised: members are sorted by start within their group; a running
         maximum of the ends (kept within each group by adding a group offset)
         says where the stretch so far ends, and a stretch begins where a start
@@ -829,9 +847,9 @@ def _projection_from(
         return _no_links(proj, kept, shared_attr, with_names, labels)
     label_rank = np.empty(n_mid, dtype=np.int64)
     label_rank[sorted(range(n_mid), key=labels.__getitem__)] = np.arange(n_mid)
-    pair = us * n_kept + vs
-    order = np.lexsort((label_rank[ms], pair))
-    pair, ms = pair[order], ms[order]
+    # By pair, then by the shared node's name (a pair meets each middle node once).
+    order = _sorted_by(us, vs, label_rank[ms], n_kept, n_mid)
+    pair, ms = us[order] * n_kept + vs[order], ms[order]
     first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     offsets = np.append(first, len(pair)).astype(np.int64)
     weights = np.diff(offsets).tolist()
