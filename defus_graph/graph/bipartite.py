@@ -423,13 +423,15 @@ class _Ranks:
         at = np.flatnonzero(several)
         ptr = np.zeros(len(at) + 1, dtype=np.int64)
         np.cumsum(sizes[at], out=ptr[1:])
-        found = self._spells(members[np.repeat(several, sizes)], ptr)
-        return {int(at[i]): spells for i, spells in found.items()}
+        return self._spells(members[np.repeat(several, sizes)], ptr, at)
 
     def _spells(
-        self, members: npt.NDArray[np.int64], offsets: npt.NDArray[np.int64]
+        self,
+        members: npt.NDArray[np.int64],
+        offsets: npt.NDArray[np.int64],
+        names: npt.NDArray[np.int64] | None = None,
     ) -> dict[int, list[tuple[str | None, str | None]]]:
-        """:meth:`spells` of every group.
+        """:meth:`spells` of every group, group ``i`` named ``names[i]`` if given.
 
         Vectorised: members are sorted by start within their group; a running
         maximum of the ends (kept within each group by adding a group offset)
@@ -457,18 +459,17 @@ class _Ranks:
         spell_start = start[at]
         spell_end = np.maximum.reduceat(end, at)
         many = counts[spell_group] > 1
-        out: dict[int, list[tuple[str | None, str | None]]] = {}
-        start_text, end_text = self.start_text, self.end_text
-        for g, f, la in zip(
-            spell_group[many].tolist(),
-            spell_start[many].tolist(),
-            spell_end[many].tolist(),
-            strict=True,
-        ):
-            out.setdefault(g, []).append(
-                (start_text[f] if f >= 0 else None, end_text[la] if la < n_ends else None)
-            )
-        return out
+        groups = spell_group[many]
+        if len(groups) == 0:
+            return {}
+        # The texts, None for an open bound (start rank -1 and end rank n_ends pick it).
+        firsts = np.array([*self.start_text, None], dtype=object)[spell_start[many]]
+        lasts = np.array([*self.end_text, None], dtype=object)[spell_end[many]]
+        spells = list(zip(firsts.tolist(), lasts.tolist(), strict=True))
+        cuts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        bounds = [*cuts.tolist(), len(groups)]
+        keys = groups[cuts] if names is None else names[groups[cuts]]
+        return dict(zip(keys.tolist(), [spells[a:b] for a, b in pairwise(bounds)], strict=True))
 
 
 def _sorted_by(
@@ -912,11 +913,14 @@ def _add_projection_nodes(proj: nx.Graph, inc: Incidence, keep: int) -> _Ranks |
     counts = np.diff(b.indptr)
     # A kept node's neighbours are all middles, each once: its count is its column's.
     degree = counts.tolist()
+    # Written into networkx's own dicts, as add_nodes_from would (each a new dict).
+    proj._adj.update((n, {}) for n in kept)
     if keep != ORGANISATION:
-        proj.add_nodes_from(
+        proj._node.update(
             (n, {**d, "n_organisations": c})
             for n, d, c in zip(kept, kept_attrs, degree, strict=True)
         )
+        nx._clear_cache(proj)
         return None
     ranks = _Ranks(inc.middle_attrs)
     with_projects = np.flatnonzero(counts > 0)
@@ -931,10 +935,11 @@ def _add_projection_nodes(proj: nx.Graph, inc: Incidence, keep: int) -> _Ranks |
             spans[i] = span
         for i, spells in ranks.spells(projects, offsets).items():
             spans[int(with_projects[i])]["spells"] = spells
-    proj.add_nodes_from(
+    proj._node.update(
         (n, {**d, "n_projects": c, **span})
         for n, d, c, span in zip(kept, kept_attrs, degree, spans, strict=True)
     )
+    nx._clear_cache(proj)
     return ranks
 
 
