@@ -35,12 +35,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, combinations, pairwise, repeat
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
+
+# scipy.sparse (a tenth of a second to import) is imported by the functions that use
+# it: the queries read the arrays here and never need it.
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 from .._bulk import paused_gc
 from ..model import Dataset, Organisation, Project, date_bounds
@@ -527,6 +531,8 @@ def _link_triples(
     organisation in thousands of projects would make intersecting its row of
     ``B`` with each partner's cost gigabytes).
     """
+    import scipy.sparse as sp
+
     upper = sp.coo_array(sp.triu(sp.coo_array(links), k=1))
     upper.sum_duplicates()
     upper.eliminate_zeros()
@@ -585,6 +591,8 @@ def _incidence(g: nx.Graph, keep: int) -> Incidence | None:
     other node is a middle. ``None`` when a middle is linked to a middle or a
     kept node to a kept node (the sparse route would then miss edges).
     """
+    import scipy.sparse as sp
+
     kept = [n for n, d in g.nodes(data=True) if d.get("bipartite") == keep]
     middles = [n for n, d in g.nodes(data=True) if d.get("bipartite") != keep]
     index = {n: i for i, n in enumerate(kept)}
@@ -628,6 +636,8 @@ def organisation_incidence(parts: Participations, orgs: nx.Graph) -> Incidence:
     (:func:`organisation_graph`, with places added as the graph would have them):
     the same :class:`Incidence` as the graph's, without building the graph.
     """
+    import scipy.sparse as sp
+
     counts = np.bincount(parts.organisation, minlength=len(parts.organisations))
     in_projects = np.flatnonzero(counts > 0)
     renumber = np.full(len(parts.organisations), -1, dtype=np.int64)
@@ -680,6 +690,8 @@ class WeightMatrix:
 
     def edges(self) -> Iterator[tuple[str, str, int]]:
         """Each linked pair once (``i < j`` in node order) with its weight."""
+        import scipy.sparse as sp
+
         upper = sp.triu(self.weights, k=1, format="coo")
         nodes = self.nodes
         for i, j, w in zip(
@@ -715,6 +727,8 @@ def projection_matrix(g: nx.Graph, *, keep: int = ORGANISATION) -> WeightMatrix:
 
 def incidence_weights(inc: Incidence) -> sp.csr_array:
     """The weights of :func:`projection_matrix`, from an :class:`Incidence`."""
+    import scipy.sparse as sp
+
     b = inc.bt.T.tocsr()
     product = sp.csr_array(b @ inc.bt)
     product.setdiag(0)
@@ -1064,6 +1078,8 @@ def incidence_links_of(
     with_names: bool = True,
 ) -> ProjectionLinks:
     """:func:`projection_links_of`, from an :class:`Incidence` seen from side ``keep``."""
+    import scipy.sparse as sp
+
     n = len(inc.kept)
     if links.shape != (n, n):
         raise ValueError(f"the links must be a {n} × {n} matrix, not {links.shape}")
@@ -1173,6 +1189,8 @@ def adjacency(g: nx.Graph, *, weighted: bool = False) -> Adjacency:
     >>> a.nodes, a.links.toarray().tolist()
     (['a', 'b'], [[0.0, 1.0], [1.0, 0.0]])
     """
+    import scipy.sparse as sp
+
     nodes = sorted(str(n) for n in g.nodes)
     index = {name: i for i, name in enumerate(nodes)}
     n = len(nodes)
@@ -1206,6 +1224,8 @@ def participation_adjacency(parts: Participations) -> Adjacency:
     Every project and organisation is a node (one in no project too), each
     participation a link.
     """
+    import scipy.sparse as sp
+
     ids = [project_id(p.acronym) for p in parts.projects]
     ids += [org_id(o.name) for o in parts.organisations]
     nodes = sorted(ids)
@@ -1230,6 +1250,8 @@ def _weights(
     """The :func:`link_weight` matrix of :func:`adjacency`; ``summed`` is its links matrix
     before they are set to 1 (each 1 summed over duplicates), which is what weights all
     read as 1 give."""
+    import scipy.sparse as sp
+
     # Each link's ``weight`` (None when it has none), read in C: a bipartite graph has none.
     stated = list(
         map(dict.get, chain.from_iterable(map(dict.values, adj.values())), repeat("weight"))
@@ -1305,6 +1327,8 @@ class Participations:
 
     def incidence(self) -> sp.csr_array:
         """``bt[p, o]`` = 1 when project ``p`` has organisation ``o``, as :func:`_incidence`."""
+        import scipy.sparse as sp
+
         n_p, n_o = len(self.projects), len(self.organisations)
         bt = sp.csr_array(
             (np.ones(len(self.project), dtype=np.int32), (self.project, self.organisation)),
@@ -1315,6 +1339,8 @@ class Participations:
 
     def adjacency(self) -> sp.csr_array:
         """Both directions of every edge over all nodes, as ``analysis._adjacency`` builds it."""
+        import scipy.sparse as sp
+
         n_p, n = len(self.projects), self.n_nodes
         rows = np.concatenate([self.project, self.organisation + n_p])
         cols = np.concatenate([self.organisation + n_p, self.project])
