@@ -717,18 +717,22 @@ _POSITIONED = ("gexf", "html")
 _WRITTEN = ("gexf", "graphml", "csv", "html")
 
 
-def _export_orgs(args: argparse.Namespace, ds: Dataset) -> int | None:
-    """The organisation network without filters, written from the dataset's arrays: the
-    same files as from the bipartite graph, which is never built. ``None`` (nothing
-    done) for a dataset the arrays cannot stand for."""
+def _export_from_arrays(args: argparse.Namespace, ds: Dataset) -> int | None:
+    """A projection without filters, from the dataset's arrays: the organisation network
+    written as from the bipartite graph, which is never built, and a projection too
+    large refused before it is. ``None`` (nothing done) for a project network that
+    fits, or a dataset the arrays cannot stand for: those take the graph's route."""
     from .draw.layout import layout_of_links
     from .export import write_export
     from .graph.bipartite import Participations, organisation_graph, participation_adjacency
-    from .graph.views import organisation_backbone, organisation_view
+    from .graph.views import organisation_backbone, organisation_view, refuse_too_large
     from .names.places import place_organisations, with_coordinates
 
     parts = Participations.from_dataset(ds)
     if parts is None:
+        return None
+    if args.view != "orgs":
+        refuse_too_large(parts, args.view, backbone=args.backbone is not None)
         return None
 
     def nodes() -> nx.Graph:
@@ -761,8 +765,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     filters = _export_filters_of(args)
     ds = load_dataset(args.data, encoding=args.encoding)
     # The organisation network as a whole (not as a picture: that is drawn from the graph).
-    if args.view == "orgs" and args.format in _WRITTEN and filters.is_empty():
-        done = _export_orgs(args, ds)
+    if args.view != "bipartite" and args.format in _WRITTEN and filters.is_empty():
+        done = _export_from_arrays(args, ds)
         if done is not None:
             return done
     g = graph_from_dataset(ds)

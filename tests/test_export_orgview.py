@@ -8,6 +8,7 @@ compared with the graph's route, file for file and position for position.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -154,6 +155,38 @@ def test_a_view_too_large_is_refused_in_the_same_words_before_any_node_is_made()
     with pytest.raises(ViewTooLarge) as arrays:
         organisation_backbone(parts, lambda: _placed_nodes(ds), alpha=0.05, limit=0)
     assert str(arrays.value) == str(graph_s.value)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    ds=_datasets(),
+    view=st.sampled_from(["orgs", "projects"]),
+    backbone=st.booleans(),
+    slack=st.integers(-2, 1),
+)
+def test_a_projection_is_refused_from_the_arrays_exactly_when_the_graph_s_is(
+    ds: Dataset, view: str, backbone: bool, slack: int
+) -> None:
+    parts = Participations.from_dataset(ds)
+    assert parts is not None
+    g = filter_graph(graph_from_dataset(ds), Filters())
+    limit = max(0, views.projection_pairs(g, view) + slack)
+
+    def refusal(check: Callable[[], object]) -> str | None:
+        try:
+            check()
+        except ViewTooLarge as err:
+            return str(err)
+        return None
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(views, "BACKBONE_PAIR_LIMIT", limit)
+        if backbone:
+            expected = refusal(lambda: backbone_columns(g, view, alpha=0.05, limit=10**9))
+        else:
+            expected = refusal(lambda: view_columns(g, view, limit=limit))
+        found = refusal(lambda: views.refuse_too_large(parts, view, backbone=backbone, limit=limit))
+    assert found == expected
 
 
 @settings(max_examples=150, deadline=None)

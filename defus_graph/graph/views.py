@@ -46,6 +46,7 @@ __all__ = [
     "organisation_view",
     "project_years",
     "projection_pairs",
+    "refuse_too_large",
     "view_columns",
     "view_graph",
     "year_span",
@@ -324,12 +325,26 @@ def backbone_columns(
     return projection_links_of(g, kept, keep=keep), total
 
 
-def _organisation_pairs(parts: Participations) -> tuple[int, int]:
-    """How many organisations are in some project, and at most how many links their
-    network has (:func:`projection_pairs`), from the arrays alone."""
-    sizes = np.bincount(parts.project, minlength=len(parts.projects)).astype(np.int64)
-    in_projects = np.count_nonzero(np.bincount(parts.organisation))
-    return int(in_projects), int((sizes * (sizes - 1) // 2).sum())
+def refuse_too_large(
+    parts: Participations, view: str, *, backbone: bool = False, limit: int | None = None
+) -> None:
+    """Raise :class:`ViewTooLarge`, in :func:`view_columns`'s words (or, for a backbone,
+    :func:`backbone_columns`'s), when the projection ``view`` of the graph of a
+    dataset's arrays, without filters, could be too large: found from the arrays alone,
+    before any graph is built."""
+    limit = PROJECTION_LIMIT if limit is None else limit
+    if backbone:
+        limit = BACKBONE_PAIR_LIMIT
+    # Every project stays without filters; an organisation only if it is in one.
+    if view == "orgs":
+        through, n = parts.project, len(parts.projects)
+        kept = int(np.count_nonzero(np.bincount(parts.organisation)))
+    else:
+        through, kept, n = parts.organisation, len(parts.projects), len(parts.organisations)
+    sizes = np.bincount(through, minlength=n).astype(np.int64)
+    pairs = int((sizes * (sizes - 1) // 2).sum())
+    if pairs > limit:
+        raise _too_many(kept, view, f"could have up to {pairs:,} links", limit)
 
 
 def organisation_view(
@@ -344,10 +359,7 @@ def organisation_view(
     :func:`view_columns` raises it, with the same words), so a refusal comes
     before any work on them.
     """
-    limit = PROJECTION_LIMIT if limit is None else limit
-    count, pairs = _organisation_pairs(parts)
-    if pairs > limit:
-        raise _too_many(count, "orgs", f"could have up to {pairs:,} links", limit)
+    refuse_too_large(parts, "orgs", limit=limit)
     return incidence_links(organisation_incidence(parts, nodes()), keep=ORGANISATION)
 
 
@@ -361,13 +373,12 @@ def organisation_backbone(
     """``backbone_columns(filter_graph(g, Filters()), "orgs", alpha=alpha)`` from the
     arrays, as :func:`organisation_view` gives the view."""
     limit = PROJECTION_LIMIT if limit is None else limit
-    count, pairs = _organisation_pairs(parts)
-    if pairs > BACKBONE_PAIR_LIMIT:
-        raise _too_many(count, "orgs", f"could have up to {pairs:,} links", BACKBONE_PAIR_LIMIT)
+    refuse_too_large(parts, "orgs", backbone=True)
     inc = organisation_incidence(parts, nodes())
     weights = incidence_weights(inc)
     kept = disparity_backbone(weights, alpha=alpha)
     links, total = kept.nnz // 2, weights.nnz // 2
     if links > limit:
-        raise _too_many(count, "orgs", f"keeps {links:,} of {total:,} links in its backbone", limit)
+        words = f"keeps {links:,} of {total:,} links in its backbone"
+        raise _too_many(len(inc.kept), "orgs", words, limit)
     return incidence_links_of(inc, kept, keep=ORGANISATION), total
