@@ -764,7 +764,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     _check_export_options(args)
     filters = _export_filters_of(args)
     ds = load_dataset(args.data, encoding=args.encoding)
-    # The organisation network as a whole (not as a picture: that is drawn from the graph).
+    # A projection without filters starts from the arrays (a picture is drawn from the graph).
     if args.view != "bipartite" and args.format in _WRITTEN and filters.is_empty():
         done = _export_from_arrays(args, ds)
         if done is not None:
