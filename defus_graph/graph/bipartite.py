@@ -35,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, combinations, pairwise, repeat
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -1293,21 +1294,24 @@ class Participations:
         o_index = {o.name: i for i, o in enumerate(ds.organisations)}
         if len(p_index) != len(ds.projects) or len(o_index) != len(ds.organisations):
             return None
-        try:
+        n = len(ds.participations)
+        try:  # looked up in C: map over the attributes, no Python frame per row
             project = np.fromiter(
-                (p_index[a.project] for a in ds.participations), np.int64, len(ds.participations)
+                map(p_index.__getitem__, map(attrgetter("project"), ds.participations)),
+                np.int64,
+                n,
             )
             organisation = np.fromiter(
-                (o_index[a.organisation] for a in ds.participations),
+                map(o_index.__getitem__, map(attrgetter("organisation"), ds.participations)),
                 np.int64,
-                len(ds.participations),
+                n,
             )
         except KeyError:
             return None
         pairs = project * max(len(ds.organisations), 1) + organisation
         if len(np.unique(pairs)) != len(pairs):
             return None
-        roles = tuple(a.role for a in ds.participations)
+        roles = tuple(map(attrgetter("role"), ds.participations))
         return cls(ds, project, organisation, roles)
 
     @property
