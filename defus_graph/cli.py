@@ -641,11 +641,15 @@ def _backbone_of(g: nx.Graph, view: str, alpha: float) -> nx.Graph | ProjectionL
     from .graph.views import backbone_columns
 
     kept, total = backbone_columns(g, view, alpha=alpha)
+    _note_backbone(alpha, kept, total)
+    return kept
+
+
+def _note_backbone(alpha: float, kept: nx.Graph | ProjectionLinks, total: int) -> None:
     _note(
         f"backbone at {alpha:g}: kept {kept.number_of_edges():,} of "
         f"{total:,} links (all {kept.number_of_nodes():,} nodes stay)"
     )
-    return kept
 
 
 def cmd_places(args: argparse.Namespace) -> int:
@@ -758,18 +762,69 @@ def _say_written(written: Sequence[Path], asked: Path, g: nx.Graph | ProjectionL
         )
 
 
+#: The export formats that hold the nodes' positions (the others are written without).
+_POSITIONED = ("gexf", "html")
+#: The export formats written by ``export.write_export``.
+_WRITTEN = ("gexf", "graphml", "csv", "html")
+
+
+def _export_from_arrays(args: argparse.Namespace, ds: Dataset) -> int | None:
+    """A projection without filters, from the dataset's arrays: the organisation network
+    written as from the bipartite graph, which is never built, and a projection too
+    large refused before it is. ``None`` (nothing done) for a project network that
+    fits, or a dataset the arrays cannot stand for: those take the graph's route."""
+    from .draw.layout import layout_of_links
+    from .export import write_export
+    from .graph.bipartite import Participations, organisation_graph, participation_adjacency
+    from .graph.views import organisation_backbone, organisation_view, refuse_too_large
+    from .names.places import place_organisations, with_coordinates
+
+    parts = Participations.from_dataset(ds)
+    if parts is None:
+        return None
+    if args.view != "orgs":
+        refuse_too_large(parts, args.view, backbone=args.backbone is not None)
+        return None
+
+    def nodes() -> nx.Graph:
+        orgs = organisation_graph(ds)
+        if args.format in ("gexf", "graphml"):
+            with_coordinates(orgs, place_organisations(ds.organisations))
+        return orgs
+
+    shown: nx.Graph | ProjectionLinks
+    if args.backbone is not None:
+        shown, total = organisation_backbone(parts, nodes, alpha=args.backbone)
+        _note_backbone(args.backbone, shown, total)
+    else:
+        shown = organisation_view(parts, nodes)
+    positions = None
+    if args.format in _POSITIONED:
+        positions = layout_of_links(participation_adjacency(parts))
+    written = write_export(shown, args.format, args.output, positions=positions)
+    _say_written(written, args.output, shown)
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from .draw.layout import layout_positions
     from .export import write_export
+    from .graph.bipartite import graph_from_dataset
     from .graph.views import filter_graph, view_columns
 
     _check_export_options(args)
-    ds, g = _load(args)
+    filters = _export_filters_of(args)
+    ds = load_dataset(args.data, encoding=args.encoding)
+    # A projection without filters starts from the arrays (a picture is drawn from the graph).
+    if args.view != "bipartite" and args.format in _WRITTEN and filters.is_empty():
+        done = _export_from_arrays(args, ds)
+        if done is not None:
+            return done
+    g = graph_from_dataset(ds)
     if args.format in ("gexf", "graphml", "geojson"):
         from .names.places import place_organisations, with_coordinates
 
         with_coordinates(g, place_organisations(ds.organisations))
-    filters = _export_filters_of(args)
     if args.format == "geojson":
         from .export.geojson import write_geojson
 
@@ -789,7 +844,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         shown = view_columns(filter_graph(g, filters), args.view)
     if args.format == "png":
         return _export_png(args, g, _as_graph(shown), filters)
-    positions = layout_positions(g)
+    positions = layout_positions(g) if args.format in _POSITIONED else None
     written = write_export(shown, args.format, args.output, positions=positions)
     _say_written(written, args.output, shown)
     return 0

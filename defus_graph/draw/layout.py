@@ -12,11 +12,10 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
-from ..graph.bipartite import adjacency
+from ..graph.bipartite import Adjacency, adjacency
 
-__all__ = ["LARGE_LAYOUT", "LAYOUT_SEED", "Positions", "layout_positions"]
+__all__ = ["LARGE_LAYOUT", "LAYOUT_SEED", "Positions", "layout_of_links", "layout_positions"]
 
 #: Above this many nodes, the anchored layout replaces the force layout of every node
 #: (which needs seconds at 500 nodes and minutes at 60,000).
@@ -36,6 +35,13 @@ Positions = dict[str, tuple[float, float]]
 
 #: Room per node, in layout units: far more than the largest drawn node (40).
 _SPACING = 120.0
+
+#: One component laid out: its nodes, and their positions (row ``i`` is node ``i``).
+_Laid = tuple[list[str], npt.NDArray[np.float64]]
+
+
+def _as_laid(pos: dict[str, tuple[float, float]]) -> _Laid:
+    return list(pos), np.array(list(pos.values()), dtype=np.float64).reshape(-1, 2)
 
 
 def _component_positions(
@@ -93,10 +99,14 @@ def _anchored(
     skeleton = sp.coo_array(rows @ sp.csr_array(rows.T) + rows[:, anchors])
     small = nx.Graph()
     small.add_nodes_from(range(k))
+    upper = skeleton.row < skeleton.col
     small.add_weighted_edges_from(
-        (int(i), int(j), float(w))
-        for i, j, w in zip(skeleton.row, skeleton.col, skeleton.data, strict=True)
-        if i < j
+        zip(
+            skeleton.row[upper].tolist(),
+            skeleton.col[upper].tolist(),
+            skeleton.data[upper].astype(np.float64).tolist(),
+            strict=True,
+        )
     )
     scale = _SPACING * math.sqrt(n) / 2
     raw = nx.spring_layout(small, seed=seed, scale=scale, iterations=100, weight="weight")
@@ -117,11 +127,36 @@ def _anchored(
     return pos
 
 
-def _large_positions(g: nx.Graph, seed: int) -> list[dict[str, tuple[float, float]]]:
-    """Each connected component's positions, largest first, for a large graph."""
-    links = adjacency(g)
+def _components(adj: sp.csr_array) -> npt.NDArray[np.int64]:
+    """A label per node, the same for two nodes exactly when they are connected.
+
+    What ``scipy.sparse.csgraph.connected_components`` finds (the labels may be
+    other numbers; the layout reads only which nodes share one), without importing
+    scipy.sparse.csgraph, which brings scipy.linalg (a sixth of a second) with it.
+    Each round hooks every root to the smallest root it is linked to, then lets
+    every node point straight at its root; a root is the smallest node of its tree.
+    """
+    n = adj.shape[0]
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(adj.indptr))
+    cols = adj.indices.astype(np.int64)
+    root = np.arange(n, dtype=np.int64)
+    while True:
+        a, b = root[rows], root[cols]
+        apart = a != b
+        if not apart.any():
+            return root
+        np.minimum.at(root, np.maximum(a, b)[apart], np.minimum(a, b)[apart])
+        while True:  # every node straight to its root (roots only ever get smaller)
+            up = root[root]
+            if np.array_equal(up, root):
+                break
+            root = up
+
+
+def _large_positions(links: Adjacency, seed: int) -> list[_Laid]:
+    """Each connected component's positions, largest first, for a large graph's links."""
     nodes, adj, size = links.nodes, links.links, len(links.nodes)
-    _, labels = connected_components(adj, directed=False)
+    labels = _components(adj)
     order = np.argsort(labels, kind="stable")
     cuts = np.flatnonzero(np.diff(labels[order])) + 1
     groups = sorted(np.split(order, cuts), key=lambda c: (-len(c), int(c[0])))
@@ -130,19 +165,14 @@ def _large_positions(g: nx.Graph, seed: int) -> list[dict[str, tuple[float, floa
     radius = _SPACING * (0.6 + 0.8 * rng.random(size))
     jitter = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
     degree = np.diff(adj.indptr)
-    laid: list[dict[str, tuple[float, float]]] = []
+    laid: list[_Laid] = []
     for members in groups:
+        names = list(map(nodes.__getitem__, members.tolist()))
         if len(members) <= _SMALL_COMPONENT:
-            names = [nodes[i] for i in members.tolist()]
-            laid.append(_wheel(names, {nodes[i]: int(degree[i]) for i in members.tolist()}))
+            degrees = dict(zip(names, degree[members].tolist(), strict=True))
+            laid.append(_as_laid(_wheel(names, degrees)))
             continue
-        xy = _anchored(adj, members.astype(np.int64), jitter, seed)
-        laid.append(
-            {
-                nodes[i]: (float(x), float(y))
-                for i, (x, y) in zip(members.tolist(), xy.tolist(), strict=True)
-            }
-        )
+        laid.append((names, _anchored(adj, members.astype(np.int64), jitter, seed)))
     return laid
 
 
@@ -172,29 +202,57 @@ def layout_positions(g: nx.Graph, *, seed: int = LAYOUT_SEED) -> Positions:
     if g.number_of_nodes() == 0:
         return {}
     if g.number_of_nodes() > LARGE_LAYOUT:
-        laid = _large_positions(g, seed)
-    else:
-        components = sorted(
-            (sorted(str(n) for n in c) for c in nx.connected_components(g)),
-            key=lambda c: (-len(c), c[0]),
-        )
-        laid = [_component_positions(g, nodes, seed) for nodes in components]
+        return _arranged(_large_positions(adjacency(g), seed))
+    components = sorted(
+        (sorted(str(n) for n in c) for c in nx.connected_components(g)),
+        key=lambda c: (-len(c), c[0]),
+    )
+    return _arranged([_as_laid(_component_positions(g, nodes, seed)) for nodes in components])
+
+
+def layout_of_links(links: Adjacency, *, seed: int = LAYOUT_SEED) -> Positions:
+    """:func:`layout_positions` of the graph whose links are ``links`` (a graph without
+    self-loops, its nodes the ids ``links.nodes``): the same positions, bit for bit,
+    without a networkx graph of a large network (a small one is built from the links).
+    """
+    if len(links.nodes) > LARGE_LAYOUT:
+        return _arranged(_large_positions(links, seed))
+    upper = sp.triu(links.links, k=1, format="coo")
+    small = nx.Graph()
+    small.add_nodes_from(links.nodes)
+    nodes = links.nodes
+    small.add_edges_from(
+        (nodes[i], nodes[j]) for i, j in zip(upper.row.tolist(), upper.col.tolist(), strict=True)
+    )
+    return layout_positions(small, seed=seed)
+
+
+def _arranged(laid: list[_Laid]) -> Positions:
+    """The components' positions set side by side in rows, largest first, centred.
+
+    In numpy, with the same operations on the same numbers as one node at a time
+    would do (so the same positions, bit for bit); only the rounding is Python's.
+    """
     boxes = []
-    for pos in laid:
-        xs = [p[0] for p in pos.values()]
-        ys = [p[1] for p in pos.values()]
-        boxes.append((min(xs), min(ys), max(xs) - min(xs) + _SPACING, max(ys) - min(ys) + _SPACING))
+    for _, xy in laid:
+        left, top = float(xy[:, 0].min()), float(xy[:, 1].min())
+        right, bottom = float(xy[:, 0].max()), float(xy[:, 1].max())
+        boxes.append((left, top, right - left + _SPACING, bottom - top + _SPACING))
     area = sum(w * h for _, _, w, h in boxes)
     row_width = max(max(w for _, _, w, _ in boxes), math.sqrt(area) * 1.3)
-    placed: dict[str, tuple[float, float]] = {}
+    names: list[str] = []
+    moved: list[npt.NDArray[np.float64]] = []
     x = y = row_height = 0.0
-    for pos, (left, top, width, height) in zip(laid, boxes, strict=True):
+    for (nodes, xy), (left, top, width, height) in zip(laid, boxes, strict=True):
         if x > 0 and x + width > row_width:
             x, y, row_height = 0.0, y + row_height, 0.0
-        for n, (px, py) in pos.items():
-            placed[n] = (px - left + x, py - top + y)
+        names += nodes
+        moved.append(np.stack([(xy[:, 0] - left) + x, (xy[:, 1] - top) + y], axis=1))
         x += width
         row_height = max(row_height, height)
-    cx = (min(p[0] for p in placed.values()) + max(p[0] for p in placed.values())) / 2
-    cy = (min(p[1] for p in placed.values()) + max(p[1] for p in placed.values())) / 2
-    return {n: (round(px - cx, 2), round(py - cy, 2)) for n, (px, py) in placed.items()}
+    placed = np.concatenate(moved)
+    cx = (float(placed[:, 0].min()) + float(placed[:, 0].max())) / 2
+    cy = (float(placed[:, 1].min()) + float(placed[:, 1].max())) / 2
+    xs = [round(v, 2) for v in (placed[:, 0] - cx).tolist()]
+    ys = [round(v, 2) for v in (placed[:, 1] - cy).tolist()]
+    return dict(zip(names, zip(xs, ys, strict=True), strict=True))

@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -27,7 +28,6 @@ from ._files import write_atomic
 from .gephi_csv import gephi_csv_zip, write_gephi_csv
 from .gexf import gexf_bytes, write_gexf
 from .graphml import graphml_bytes
-from .html import html_bytes
 
 __all__ = [
     "FORMATS",
@@ -42,6 +42,16 @@ __all__ = [
 
 #: The formats :func:`export_bytes` and :func:`write_export` write.
 FORMATS: tuple[str, ...] = ("gexf", "graphml", "csv", "html")
+
+
+def __getattr__(name: str) -> Any:
+    # The web page's writer pulls in pyvis and jinja2 (a third of a second): imported
+    # when a page is written, not by every export.
+    if name == "html_bytes":
+        from .html import html_bytes
+
+        return html_bytes
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _check(fmt: str) -> None:
@@ -68,6 +78,8 @@ def export_bytes(
         return graphml_bytes(g)
     if fmt == "csv":
         return gephi_csv_zip(g)
+    from .html import html_bytes
+
     return html_bytes(g.graph() if isinstance(g, ProjectionLinks) else g, positions=positions)
 
 

@@ -32,15 +32,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, combinations, pairwise, repeat
-from typing import Any
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
+
+# scipy.sparse (a tenth of a second to import) is imported by the functions that use
+# it: the queries read the arrays here and never need it.
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 from .._bulk import paused_gc
 from ..model import Dataset, Organisation, Project, date_bounds
@@ -49,6 +54,7 @@ __all__ = [
     "ORGANISATION",
     "PROJECT",
     "Adjacency",
+    "Incidence",
     "Participations",
     "ProjectionLinks",
     "WeightMatrix",
@@ -56,13 +62,19 @@ __all__ = [
     "date_span",
     "date_spells",
     "graph_from_dataset",
+    "incidence_links",
+    "incidence_links_of",
     "incidence_matrix",
+    "incidence_weights",
     "is_project",
     "link_weight",
     "node_label",
     "org_id",
+    "organisation_graph",
+    "organisation_incidence",
     "organisation_nodes",
     "organisation_projection",
+    "participation_adjacency",
     "project_id",
     "project_nodes",
     "project_projection",
@@ -346,7 +358,7 @@ class _Ranks:
     the same with the last day. ``start_text[r]`` is the date a rank stands for.
     """
 
-    def __init__(self, attrs: list[Mapping[str, Any]]) -> None:
+    def __init__(self, attrs: Sequence[Mapping[str, Any]]) -> None:
         starts = [str(d.get("start") or "") for d in attrs]
         ends = [str(d.get("end") or "") for d in attrs]
         self.start_text = sorted({s for s in starts if s}, key=lambda s: (date_bounds(s)[0], s))
@@ -406,6 +418,26 @@ class _Ranks:
         """The :func:`date_spells` of each group ``members[offsets[i]:offsets[i + 1]]``
         that runs in more than one stretch of time, by group index ``i``.
 
+        Only groups of two or more can (most links share one project), so only
+        those are looked at.
+        """
+        sizes = np.diff(offsets)
+        several = sizes > 1
+        if several.all():
+            return self._spells(members, offsets)
+        at = np.flatnonzero(several)
+        ptr = np.zeros(len(at) + 1, dtype=np.int64)
+        np.cumsum(sizes[at], out=ptr[1:])
+        return self._spells(members[np.repeat(several, sizes)], ptr, at)
+
+    def _spells(
+        self,
+        members: npt.NDArray[np.int64],
+        offsets: npt.NDArray[np.int64],
+        names: npt.NDArray[np.int64] | None = None,
+    ) -> dict[int, list[tuple[str | None, str | None]]]:
+        """:meth:`spells` of every group, group ``i`` named ``names[i]`` if given.
+
         Vectorised: members are sorted by start within their group; a running
         maximum of the ends (kept within each group by adding a group offset)
         says where the stretch so far ends, and a stretch begins where a start
@@ -432,18 +464,17 @@ class _Ranks:
         spell_start = start[at]
         spell_end = np.maximum.reduceat(end, at)
         many = counts[spell_group] > 1
-        out: dict[int, list[tuple[str | None, str | None]]] = {}
-        start_text, end_text = self.start_text, self.end_text
-        for g, f, la in zip(
-            spell_group[many].tolist(),
-            spell_start[many].tolist(),
-            spell_end[many].tolist(),
-            strict=True,
-        ):
-            out.setdefault(g, []).append(
-                (start_text[f] if f >= 0 else None, end_text[la] if la < n_ends else None)
-            )
-        return out
+        groups = spell_group[many]
+        if len(groups) == 0:
+            return {}
+        # The texts, None for an open bound (start rank -1 and end rank n_ends pick it).
+        firsts = np.array([*self.start_text, None], dtype=object)[spell_start[many]]
+        lasts = np.array([*self.end_text, None], dtype=object)[spell_end[many]]
+        spells = list(zip(firsts.tolist(), lasts.tolist(), strict=True))
+        cuts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        bounds = [*cuts.tolist(), len(groups)]
+        keys = groups[cuts] if names is None else names[groups[cuts]]
+        return dict(zip(keys.tolist(), [spells[a:b] for a, b in pairwise(bounds)], strict=True))
 
 
 def _sorted_by(
@@ -501,6 +532,8 @@ def _link_triples(
     organisation in thousands of projects would make intersecting its row of
     ``B`` with each partner's cost gigabytes).
     """
+    import scipy.sparse as sp
+
     upper = sp.coo_array(sp.triu(sp.coo_array(links), k=1))
     upper.sum_duplicates()
     upper.eliminate_zeros()
@@ -529,22 +562,38 @@ def _link_triples(
     return np.concatenate(us), np.concatenate(vs), np.concatenate(ms)
 
 
-@dataclass(frozen=True)
-class _Incidence:
-    """A cleanly bipartite graph as a sparse matrix: ``bt[m, k]`` = 1 when middle m links kept k."""
+@dataclass(frozen=True, eq=False)
+class Incidence:
+    """One side of a cleanly bipartite graph, as arrays: all a projection onto it needs.
+
+    ``bt[m, k]`` is 1 when ``middles[m]`` links ``kept[k]`` (both in graph order);
+    ``kept_attrs[k]`` are the attributes of ``kept[k]`` and ``middle_attrs[m]`` at
+    least the ``label``, ``start`` and ``end`` of ``middles[m]``. Made from a graph
+    (:func:`projection_links` and the others do it) or, without any graph, from a
+    dataset's arrays (:func:`organisation_incidence`).
+    """
 
     kept: list[str]
     middles: list[str]
     bt: sp.csr_array
+    kept_attrs: list[dict[str, Any]]
+    middle_attrs: list[Mapping[str, Any]]
+
+    def pairs(self) -> int:
+        """At most how many links the projection has (as ``views.projection_pairs``)."""
+        degrees = np.diff(self.bt.indptr).astype(np.int64)
+        return int((degrees * (degrees - 1) // 2).sum())
 
 
-def _incidence(g: nx.Graph, keep: int) -> _Incidence | None:
+def _incidence(g: nx.Graph, keep: int) -> Incidence | None:
     """The incidence matrix of ``g`` seen from side ``keep``; ``None`` if not bipartite.
 
     Kept nodes are those whose ``bipartite`` is ``keep``, in graph order; every
     other node is a middle. ``None`` when a middle is linked to a middle or a
     kept node to a kept node (the sparse route would then miss edges).
     """
+    import scipy.sparse as sp
+
     kept = [n for n, d in g.nodes(data=True) if d.get("bipartite") == keep]
     middles = [n for n, d in g.nodes(data=True) if d.get("bipartite") != keep]
     index = {n: i for i, n in enumerate(kept)}
@@ -562,7 +611,56 @@ def _incidence(g: nx.Graph, keep: int) -> _Incidence | None:
         shape=(len(middles), len(kept)),
     )
     bt.sort_indices()
-    return _Incidence(kept, middles, bt)
+    node_data = g.nodes
+    return Incidence(
+        kept, middles, bt, [node_data[n] for n in kept], [node_data[m] for m in middles]
+    )
+
+
+def organisation_graph(ds: Dataset) -> nx.Graph:
+    """The organisation nodes of :func:`graph_from_dataset`, with the same attributes,
+    in the same order, without a project or a link."""
+    g = nx.Graph()
+    nodes, adj = g._node, g._adj
+    for o in ds.organisations:
+        _put_node(nodes, adj, org_id(o.name), _organisation_attrs(o))
+    _mark_members(nodes, ds)
+    nx._clear_cache(g)
+    return g
+
+
+def organisation_incidence(parts: Participations, orgs: nx.Graph) -> Incidence:
+    """The organisation side of ``graph_from_dataset(parts.dataset)``, from the arrays,
+    with the organisations in no project left out (as ``views.filter_graph`` leaves them).
+
+    ``orgs`` holds the organisation nodes and their attributes
+    (:func:`organisation_graph`, with places added as the graph would have them):
+    the same :class:`Incidence` as the graph's, without building the graph.
+    """
+    import scipy.sparse as sp
+
+    counts = np.bincount(parts.organisation, minlength=len(parts.organisations))
+    in_projects = np.flatnonzero(counts > 0)
+    renumber = np.full(len(parts.organisations), -1, dtype=np.int64)
+    renumber[in_projects] = np.arange(len(in_projects))
+    names = [o.name for o in parts.organisations]
+    kept = [org_id(names[i]) for i in in_projects.tolist()]
+    node_data = orgs.nodes
+    bt = sp.csr_array(
+        (
+            np.ones(len(parts.project), dtype=np.int32),
+            (parts.project, renumber[parts.organisation]),
+        ),
+        shape=(len(parts.projects), len(kept)),
+    )
+    bt.sort_indices()
+    return Incidence(
+        kept,
+        [project_id(p.acronym) for p in parts.projects],
+        bt,
+        [node_data[n] for n in kept],
+        [{"label": p.acronym, "start": p.start, "end": p.end} for p in parts.projects],
+    )
 
 
 def incidence_matrix(
@@ -593,6 +691,8 @@ class WeightMatrix:
 
     def edges(self) -> Iterator[tuple[str, str, int]]:
         """Each linked pair once (``i < j`` in node order) with its weight."""
+        import scipy.sparse as sp
+
         upper = sp.triu(self.weights, k=1, format="coo")
         nodes = self.nodes
         for i, j, w in zip(
@@ -623,11 +723,18 @@ def projection_matrix(g: nx.Graph, *, keep: int = ORGANISATION) -> WeightMatrix:
     inc = _incidence(g, keep)
     if inc is None:
         raise ValueError("the graph is not bipartite: some edge links two nodes of one side")
+    return WeightMatrix(inc.kept, incidence_weights(inc))
+
+
+def incidence_weights(inc: Incidence) -> sp.csr_array:
+    """The weights of :func:`projection_matrix`, from an :class:`Incidence`."""
+    import scipy.sparse as sp
+
     b = inc.bt.T.tocsr()
     product = sp.csr_array(b @ inc.bt)
     product.setdiag(0)
     product.eliminate_zeros()
-    return WeightMatrix(inc.kept, product)
+    return product
 
 
 def _projection(g: nx.Graph, keep: int, shared_attr: str, *, with_names: bool = True) -> nx.Graph:
@@ -730,34 +837,35 @@ class ProjectionLinks:
 
 
 def _projection_from(
-    g: nx.Graph,
-    inc: _Incidence,
+    inc: Incidence,
     keep: int,
     shared_attr: str,
     *,
     with_names: bool,
     links: sp.sparray | sp.spmatrix | None = None,
 ) -> ProjectionLinks:
-    """The projection of ``g`` onto the ``keep`` side: its nodes, then its weighted links."""
+    """The projection of ``inc``'s graph onto the ``keep`` side: its nodes, then its
+    weighted links."""
     kept, middles, bt = inc.kept, inc.middles, inc.bt
     n_kept, n_mid = len(kept), len(middles)
     members_ptr = bt.indptr.astype(np.int64)
     members = bt.indices.astype(np.int64)
     proj = nx.Graph()
-    node_data = g.nodes
-    ranks = _add_projection_nodes(proj, g, inc, keep)
+    ranks = _add_projection_nodes(proj, inc, keep)
     if links is None:
         us, vs, ms = _pair_triples(members_ptr, members)
     else:
         us, vs, ms = _link_triples(members_ptr, members, n_kept, links)
-    labels = [str(node_data[m].get("label", node_label(m))) for m in middles]
+    labels = [
+        str(d.get("label", node_label(m))) for m, d in zip(middles, inc.middle_attrs, strict=True)
+    ]
     if len(us) == 0:
         return _no_links(proj, kept, shared_attr, with_names, labels)
     label_rank = np.empty(n_mid, dtype=np.int64)
     label_rank[sorted(range(n_mid), key=labels.__getitem__)] = np.arange(n_mid)
-    pair = us * n_kept + vs
-    order = np.lexsort((label_rank[ms], pair))
-    pair, ms = pair[order], ms[order]
+    # By pair, then by the shared node's name (a pair meets each middle node once).
+    order = _sorted_by(us, vs, label_rank[ms], n_kept, n_mid)
+    pair, ms = us[order] * n_kept + vs[order], ms[order]
     first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     offsets = np.append(first, len(pair)).astype(np.int64)
     weights = np.diff(offsets).tolist()
@@ -767,7 +875,7 @@ def _projection_from(
         starts, ends = ranks.bounds(ms, offsets)
         edge_spells = ranks.spells(ms, offsets)
     else:
-        kept_ranks = _Ranks([node_data[n] for n in kept])
+        kept_ranks = _Ranks(inc.kept_attrs)
         both = np.stack([u_at, v_at], axis=1).ravel()
         pairs = np.arange(0, len(both) + 1, 2, dtype=np.int64)
         starts, ends = kept_ranks.bounds(both, pairs)
@@ -811,18 +919,25 @@ def _no_links(
     )
 
 
-def _add_projection_nodes(proj: nx.Graph, g: nx.Graph, inc: _Incidence, keep: int) -> _Ranks | None:
+def _add_projection_nodes(proj: nx.Graph, inc: Incidence, keep: int) -> _Ranks | None:
     """Add the kept nodes to ``proj`` with their counts (and, for organisations, the span
     of their projects); the projects' ranks by date when organisations are kept."""
-    kept, middles, bt = inc.kept, inc.middles, inc.bt
-    adj, node_data = g.adj, g.nodes
-    if keep != ORGANISATION:
-        proj.add_nodes_from((n, {**node_data[n], "n_organisations": len(adj[n])}) for n in kept)
-        return None
-    ranks = _Ranks([node_data[m] for m in middles])
+    kept, bt, kept_attrs = inc.kept, inc.bt, inc.kept_attrs
     b = bt.T.tocsr()
     b.sort_indices()
     counts = np.diff(b.indptr)
+    # A kept node's neighbours are all middles, each once: its count is its column's.
+    degree = counts.tolist()
+    # Written into networkx's own dicts, as add_nodes_from would (each a new dict).
+    proj._adj.update((n, {}) for n in kept)
+    if keep != ORGANISATION:
+        proj._node.update(
+            (n, {**d, "n_organisations": c})
+            for n, d, c in zip(kept, kept_attrs, degree, strict=True)
+        )
+        nx._clear_cache(proj)
+        return None
+    ranks = _Ranks(inc.middle_attrs)
     with_projects = np.flatnonzero(counts > 0)
     spans: list[dict[str, Any]] = [{} for _ in kept]
     if len(with_projects):
@@ -835,10 +950,11 @@ def _add_projection_nodes(proj: nx.Graph, g: nx.Graph, inc: _Incidence, keep: in
             spans[i] = span
         for i, spells in ranks.spells(projects, offsets).items():
             spans[int(with_projects[i])]["spells"] = spells
-    proj.add_nodes_from(
-        (n, {**node_data[n], "n_projects": len(adj[n]), **span})
-        for n, span in zip(kept, spans, strict=True)
+    proj._node.update(
+        (n, {**d, "n_projects": c, **span})
+        for n, d, c, span in zip(kept, kept_attrs, degree, spans, strict=True)
     )
+    nx._clear_cache(proj)
     return ranks
 
 
@@ -952,12 +1068,25 @@ def projection_links_of(
     inc = _incidence(g, keep)
     if inc is None:
         raise ValueError("the graph is not bipartite: some edge links two nodes of one side")
+    return incidence_links_of(inc, links, keep=keep, with_names=with_names)
+
+
+def incidence_links_of(
+    inc: Incidence,
+    links: sp.sparray | sp.spmatrix,
+    *,
+    keep: int = ORGANISATION,
+    with_names: bool = True,
+) -> ProjectionLinks:
+    """:func:`projection_links_of`, from an :class:`Incidence` seen from side ``keep``."""
+    import scipy.sparse as sp
+
     n = len(inc.kept)
     if links.shape != (n, n):
         raise ValueError(f"the links must be a {n} × {n} matrix, not {links.shape}")
     shared_attr = "projects" if keep == ORGANISATION else "organisations"
     with paused_gc():
-        proj = _projection_from(g, inc, keep, shared_attr, with_names=with_names, links=links)
+        proj = _projection_from(inc, keep, shared_attr, with_names=with_names, links=links)
     wanted = sp.coo_array(sp.triu(sp.coo_array(links), k=1))
     wanted.sum_duplicates()
     wanted.eliminate_zeros()
@@ -976,9 +1105,16 @@ def projection_links(
     inc = _incidence(g, keep)
     if inc is None:
         return None
+    return incidence_links(inc, keep=keep, with_names=with_names)
+
+
+def incidence_links(
+    inc: Incidence, *, keep: int = ORGANISATION, with_names: bool = True
+) -> ProjectionLinks:
+    """:func:`projection_links`, from an :class:`Incidence` seen from side ``keep``."""
     shared_attr = "projects" if keep == ORGANISATION else "organisations"
     with paused_gc():
-        return _projection_from(g, inc, keep, shared_attr, with_names=with_names)
+        return _projection_from(inc, keep, shared_attr, with_names=with_names)
 
 
 def organisation_projection(g: nx.Graph, *, with_names: bool = True) -> nx.Graph:
@@ -1054,6 +1190,8 @@ def adjacency(g: nx.Graph, *, weighted: bool = False) -> Adjacency:
     >>> a.nodes, a.links.toarray().tolist()
     (['a', 'b'], [[0.0, 1.0], [1.0, 0.0]])
     """
+    import scipy.sparse as sp
+
     nodes = sorted(str(n) for n in g.nodes)
     index = {name: i for i, name in enumerate(nodes)}
     n = len(nodes)
@@ -1081,6 +1219,28 @@ def adjacency(g: nx.Graph, *, weighted: bool = False) -> Adjacency:
     return Adjacency(nodes, index, links, weights)
 
 
+def participation_adjacency(parts: Participations) -> Adjacency:
+    """``adjacency(graph_from_dataset(parts.dataset))``, from the arrays, without the graph.
+
+    Every project and organisation is a node (one in no project too), each
+    participation a link.
+    """
+    import scipy.sparse as sp
+
+    ids = [project_id(p.acronym) for p in parts.projects]
+    ids += [org_id(o.name) for o in parts.organisations]
+    nodes = sorted(ids)
+    index = {name: i for i, name in enumerate(nodes)}
+    position = np.fromiter(map(index.__getitem__, ids), dtype=np.int64, count=len(ids))
+    ends = position[parts.project], position[parts.organisation + len(parts.projects)]
+    rows, cols = np.concatenate(ends), np.concatenate(ends[::-1])
+    n = len(nodes)
+    links = sp.coo_array((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
+    links.sum_duplicates()
+    links.sort_indices()
+    return Adjacency(nodes, index, links, None)
+
+
 def _weights(
     adj: dict[Any, dict[Any, dict[str, Any]]],
     rows: npt.NDArray[np.int64],
@@ -1091,6 +1251,8 @@ def _weights(
     """The :func:`link_weight` matrix of :func:`adjacency`; ``summed`` is its links matrix
     before they are set to 1 (each 1 summed over duplicates), which is what weights all
     read as 1 give."""
+    import scipy.sparse as sp
+
     # Each link's ``weight`` (None when it has none), read in C: a bipartite graph has none.
     stated = list(
         map(dict.get, chain.from_iterable(map(dict.values, adj.values())), repeat("weight"))
@@ -1132,21 +1294,24 @@ class Participations:
         o_index = {o.name: i for i, o in enumerate(ds.organisations)}
         if len(p_index) != len(ds.projects) or len(o_index) != len(ds.organisations):
             return None
-        try:
+        n = len(ds.participations)
+        try:  # looked up in C: map over the attributes, no Python frame per row
             project = np.fromiter(
-                (p_index[a.project] for a in ds.participations), np.int64, len(ds.participations)
+                map(p_index.__getitem__, map(attrgetter("project"), ds.participations)),
+                np.int64,
+                n,
             )
             organisation = np.fromiter(
-                (o_index[a.organisation] for a in ds.participations),
+                map(o_index.__getitem__, map(attrgetter("organisation"), ds.participations)),
                 np.int64,
-                len(ds.participations),
+                n,
             )
         except KeyError:
             return None
         pairs = project * max(len(ds.organisations), 1) + organisation
         if len(np.unique(pairs)) != len(pairs):
             return None
-        roles = tuple(a.role for a in ds.participations)
+        roles = tuple(map(attrgetter("role"), ds.participations))
         return cls(ds, project, organisation, roles)
 
     @property
@@ -1166,6 +1331,8 @@ class Participations:
 
     def incidence(self) -> sp.csr_array:
         """``bt[p, o]`` = 1 when project ``p`` has organisation ``o``, as :func:`_incidence`."""
+        import scipy.sparse as sp
+
         n_p, n_o = len(self.projects), len(self.organisations)
         bt = sp.csr_array(
             (np.ones(len(self.project), dtype=np.int32), (self.project, self.organisation)),
@@ -1176,6 +1343,8 @@ class Participations:
 
     def adjacency(self) -> sp.csr_array:
         """Both directions of every edge over all nodes, as ``analysis._adjacency`` builds it."""
+        import scipy.sparse as sp
+
         n_p, n = len(self.projects), self.n_nodes
         rows = np.concatenate([self.project, self.organisation + n_p])
         cols = np.concatenate([self.organisation + n_p, self.project])

@@ -6,6 +6,7 @@ a file always shows what the screen showed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain, islice
 
@@ -18,7 +19,12 @@ from .backbone import backbone_graph, disparity_backbone
 from .bipartite import (
     ORGANISATION,
     PROJECT,
+    Participations,
     ProjectionLinks,
+    incidence_links,
+    incidence_links_of,
+    incidence_weights,
+    organisation_incidence,
     organisation_projection,
     project_projection,
     projection_links,
@@ -36,8 +42,11 @@ __all__ = [
     "backbone_columns",
     "backbone_view",
     "filter_graph",
+    "organisation_backbone",
+    "organisation_view",
     "project_years",
     "projection_pairs",
+    "refuse_too_large",
     "view_columns",
     "view_graph",
     "year_span",
@@ -260,8 +269,13 @@ def _as_graph(found: nx.Graph | ProjectionLinks) -> nx.Graph:
 
 
 def _too_large(g: nx.Graph, view: str, links: str, limit: int) -> ViewTooLarge:
-    side, word = (ORGANISATION, "organisation") if view == "orgs" else (PROJECT, "project")
+    side = ORGANISATION if view == "orgs" else PROJECT
     count = sum(1 for _, s in g.nodes(data="bipartite") if s == side)
+    return _too_many(count, view, links, limit)
+
+
+def _too_many(count: int, view: str, links: str, limit: int) -> ViewTooLarge:
+    word = "organisation" if view == "orgs" else "project"
     return ViewTooLarge(
         f"the {word} network of these {count:,} {word}s {links}, "
         f"more than can be built here ({limit:,}). Filter the data first (programmes, "
@@ -309,3 +323,62 @@ def backbone_columns(
     if links > limit:
         raise _too_large(g, view, f"keeps {links:,} of {total:,} links in its backbone", limit)
     return projection_links_of(g, kept, keep=keep), total
+
+
+def refuse_too_large(
+    parts: Participations, view: str, *, backbone: bool = False, limit: int | None = None
+) -> None:
+    """Raise :class:`ViewTooLarge`, in :func:`view_columns`'s words (or, for a backbone,
+    :func:`backbone_columns`'s), when the projection ``view`` of the graph of a
+    dataset's arrays, without filters, could be too large: found from the arrays alone,
+    before any graph is built."""
+    limit = PROJECTION_LIMIT if limit is None else limit
+    if backbone:
+        limit = BACKBONE_PAIR_LIMIT
+    # Every project stays without filters; an organisation only if it is in one.
+    if view == "orgs":
+        through, n = parts.project, len(parts.projects)
+        kept = int(np.count_nonzero(np.bincount(parts.organisation)))
+    else:
+        through, kept, n = parts.organisation, len(parts.projects), len(parts.organisations)
+    sizes = np.bincount(through, minlength=n).astype(np.int64)
+    pairs = int((sizes * (sizes - 1) // 2).sum())
+    if pairs > limit:
+        raise _too_many(kept, view, f"could have up to {pairs:,} links", limit)
+
+
+def organisation_view(
+    parts: Participations, nodes: Callable[[], nx.Graph], *, limit: int | None = None
+) -> ProjectionLinks:
+    """``view_columns(filter_graph(g, Filters()), "orgs")`` for the graph ``g`` of a
+    dataset's arrays, from the arrays, without ``g``.
+
+    ``nodes`` gives the organisation nodes with the attributes they have in ``g``
+    (``bipartite.organisation_graph``, and places where ``g`` has them); it is
+    called only once the view is known to fit (:class:`ViewTooLarge` as
+    :func:`view_columns` raises it, with the same words), so a refusal comes
+    before any work on them.
+    """
+    refuse_too_large(parts, "orgs", limit=limit)
+    return incidence_links(organisation_incidence(parts, nodes()), keep=ORGANISATION)
+
+
+def organisation_backbone(
+    parts: Participations,
+    nodes: Callable[[], nx.Graph],
+    *,
+    alpha: float,
+    limit: int | None = None,
+) -> tuple[ProjectionLinks, int]:
+    """``backbone_columns(filter_graph(g, Filters()), "orgs", alpha=alpha)`` from the
+    arrays, as :func:`organisation_view` gives the view."""
+    limit = PROJECTION_LIMIT if limit is None else limit
+    refuse_too_large(parts, "orgs", backbone=True)
+    inc = organisation_incidence(parts, nodes())
+    weights = incidence_weights(inc)
+    kept = disparity_backbone(weights, alpha=alpha)
+    links, total = kept.nnz // 2, weights.nnz // 2
+    if links > limit:
+        words = f"keeps {links:,} of {total:,} links in its backbone"
+        raise _too_many(len(inc.kept), "orgs", words, limit)
+    return incidence_links_of(inc, kept, keep=ORGANISATION), total
