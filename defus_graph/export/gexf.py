@@ -143,23 +143,35 @@ def _times_or_spells(
     return [t if not e else "" for t, e in zip(times, elements, strict=True)], elements
 
 
-def _attvalues(attributes: Attributes, ids: list[str], rows: slice) -> list[str]:
+def _attvalues(
+    attributes: Attributes,
+    ids: list[str],
+    rows: slice,
+    around: tuple[str, str, str] = ("<attvalues>", "</attvalues>", ""),
+) -> list[str]:
     """Each row's ``<attvalues>`` element (``""`` when it has no value), for ``rows``.
 
-    Column by column: a column's cells are formatted by one comprehension, and
-    only text needs escaping; then each row joins its cells.
+    ``around`` is what comes before and after the element, and what stands for a
+    row without one (an edge's line ends with either). Column by column: a column's
+    cells are formatted by one comprehension, and only text needs escaping; a column
+    without a value in these rows (a project's, among organisations) is passed over;
+    then each row joins its cells.
     """
+    before, after, empty = around
     cells = []
     for column, values, id_ in zip(attributes.columns, attributes.values, ids, strict=True):
-        texts = column_text(column, values[rows])
+        chunk = values[rows]
+        if chunk.count(None) == len(chunk):
+            continue
+        texts = column_text(column, chunk)
         if column.type == "string":  # numbers and booleans never need escaping
             texts = _xml.attrs(texts)
         head = f'<attvalue for="{_xml.attr(id_)}" value="'
         cells.append(["" if t is None else f'{head}{t}"/>' for t in texts])
     if not cells:
-        return [""] * len(range(*rows.indices(len(attributes.orders))))
+        return [empty] * len(range(*rows.indices(len(attributes.orders))))
     joined = map("".join, zip(*cells, strict=True))
-    return [f"<attvalues>{inner}</attvalues>" if inner else "" for inner in joined]
+    return [f"{before}{inner}{after}" if inner else empty for inner in joined]
 
 
 def _colour(hex_colour: str) -> str:
@@ -261,25 +273,30 @@ class _Writer:
         labels = [f' label="{label}"' if label else "" for label in escaped_labels]
         weights = ["" if w is None else f' weight="{w!r}"' for w in edges.weights[rows]]
         times, spells = self._times_or_spells(edges.intervals[rows], edges.spells[rows])
-        heads = [
-            f'      <edge id="{i}" source="{source}" target="{target}"{label}{weight}{time}'
-            for i, source, target, label, weight, time in zip(
-                range(*rows.indices(len(edges))),
-                _xml.attrs(edges.sources[rows]),
-                _xml.attrs(edges.targets[rows]),
-                labels,
-                weights,
-                times,
-                strict=True,
+        if any(spells):  # the spells come after the attribute values
+            values = _attvalues(edges.attributes, self.edge_ids, rows)
+            ends = [
+                f">{cells}{spell}</edge>" if cells or spell else "/>"
+                for cells, spell in zip(values, spells, strict=True)
+            ]
+        else:  # each line's end made with its values: one string less per edge
+            ends = _attvalues(
+                edges.attributes, self.edge_ids, rows, ("><attvalues>", "</attvalues></edge>", "/>")
             )
-        ]
-        values = _attvalues(edges.attributes, self.edge_ids, rows)
-        if any(spells):
-            values = [cells + spell for cells, spell in zip(values, spells, strict=True)]
-        return _lines(
+        return "".join(
             [
-                f"{head}>{cells}</edge>" if cells else f"{head}/>"
-                for head, cells in zip(heads, values, strict=True)
+                f'      <edge id="{i}" source="{source}" target="{target}"{label}{weight}{time}'
+                f"{end}\n"
+                for i, source, target, label, weight, time, end in zip(
+                    range(*rows.indices(len(edges))),
+                    _xml.attrs(edges.sources[rows]),
+                    _xml.attrs(edges.targets[rows]),
+                    labels,
+                    weights,
+                    times,
+                    ends,
+                    strict=True,
+                )
             ]
         )
 

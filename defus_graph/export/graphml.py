@@ -48,7 +48,7 @@ def _data(attributes: Attributes, ids: dict[str, str]) -> list[str]:
     for column, values in zip(attributes.columns, attributes.values, strict=True):
         texts = column_text(column, values)
         if column.type == "string":
-            texts = [None if t is None else _xml.text(t) for t in texts]
+            texts = _xml.texts(texts)
         head = f'<data key="{ids[column.name]}">'
         cells.append([None if t is None else f"{head}{t}</data>" for t in texts])
     return [
