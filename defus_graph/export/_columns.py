@@ -207,6 +207,8 @@ def present_texts(raw: list[Any]) -> list[str | None]:
     if not kinds:
         return [None] * len(raw)
     if kinds == {str}:
+        if _printable(raw):  # nothing to clean: text as it is, "" missing
+            return [v or None for v in raw]
         return _each_distinct(raw, lambda v: None if not v else clean_text(v))
     if kinds == {list}:
         items = list(chain.from_iterable(v for v in raw if v is not None))
@@ -216,6 +218,12 @@ def present_texts(raw: list[Any]) -> list[str | None]:
             return [None if v is None else "; ".join(filter(None, v)) or None for v in raw]
         return [_names_text(v) for v in raw]
     return [None if is_missing(v) else str(scalar(v)) for v in raw]
+
+
+def _printable(texts: list[str | None]) -> bool:
+    """Whether every text is printable, so that :func:`clean_text` leaves it as it is
+    (one check over all of them: printable is a property of each character)."""
+    return "".join(filter(None, texts)).isprintable()
 
 
 def _each_distinct(raw: list[Any], fn: Callable[[Any], _V]) -> list[_V]:
@@ -296,7 +304,10 @@ def _present(
         values: list[Scalar | None] = [t or None for t in texts]
         return values, ({str} if values.count(None) < len(values) else set())
     if kinds == {str}:
-        values = _each_distinct(raw, lambda v: None if v is None else (clean_text(v) or None))
+        if _printable(raw):  # nothing to clean: text as it is, "" missing
+            values = [v or None for v in raw]
+        else:
+            values = _each_distinct(raw, lambda v: None if v is None else (clean_text(v) or None))
     elif kinds == {float}:
         finite = math.isfinite
         values = [v if v is None or finite(v) else None for v in raw]
