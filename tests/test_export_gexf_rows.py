@@ -18,6 +18,7 @@ from defus_graph.export import _xml
 from defus_graph.export._columns import Attributes, Column, format_value
 from defus_graph.export._table import Edges, Interval, Nodes, Table
 from defus_graph.export.gexf import _attvalues, _time, _weights, _Writer
+from defus_graph.export.graphml import _data
 
 _TEXTS = ["Genk", 'a & "b"', "<x>\n", "l'Aquila", "2017-10", "🙂"]
 _VALUES = {
@@ -39,7 +40,10 @@ def attributes(draw: st.DrawFn, rows: int) -> Attributes:
         cell = st.one_of(st.none(), st.just(one) if repeat else _VALUES[type_])
         columns.append(Column(f"c{j}" if j % 2 else f"c {j}&", type_))
         values.append(draw(st.lists(cell, min_size=rows, max_size=rows)))
-    return Attributes(columns, values, [tuple(range(len(columns)))] * rows)
+    # The order of a row's attributes: one of a few, as rows of a few shapes have.
+    shapes = [tuple(range(len(columns))), tuple(reversed(range(len(columns)))), ()]
+    orders = draw(st.lists(st.sampled_from(shapes), min_size=rows, max_size=rows))
+    return Attributes(columns, values, orders)
 
 
 def _attvalues_reference(attributes: Attributes, ids: list[str], rows: range) -> list[str]:
@@ -54,8 +58,8 @@ def _attvalues_reference(attributes: Attributes, ids: list[str], rows: range) ->
     return out
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.integers(0, 300).flatmap(lambda n: st.tuples(st.just(n), attributes(n))))
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 120).flatmap(lambda n: st.tuples(st.just(n), attributes(n))))
 def test_attvalues_are_each_rows_cells(case: tuple[int, Attributes]) -> None:
     n, found = case
     ids = [f"a{j}" if j % 2 else f"a {j}&" for j in range(len(found.columns))]
@@ -89,7 +93,7 @@ def _edge_reference(edges: Edges, ids: list[str], i: int) -> str:
 
 @st.composite
 def edge_tables(draw: st.DrawFn) -> Table:
-    n = draw(st.integers(1, 300))
+    n = draw(st.integers(1, 120))
     rows = st.lists
     every: dict[str, Any] = {
         "sources": draw(rows(st.sampled_from(["org:A", "org:<B>"]), min_size=n, max_size=n)),
@@ -109,10 +113,27 @@ def edge_tables(draw: st.DrawFn) -> Table:
     return Table(nodes, Edges(**every, attributes=draw(attributes(n))))
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(edge_tables())
 def test_edge_lines_are_each_rows(table: Table) -> None:
     writer = _Writer(table, {}, {})
     edges = table.edges
     expected = "".join(f"{_edge_reference(edges, writer.edge_ids, i)}\n" for i in range(len(edges)))
     assert writer.edges(slice(0, len(edges))) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 120).flatmap(lambda n: st.tuples(st.just(n), attributes(n))))
+def test_graphml_data_are_each_rows_in_its_order(case: tuple[int, Attributes]) -> None:
+    n, found = case
+    ids = {c.name: f"d{j}" for j, c in enumerate(found.columns)}
+    expected = [
+        "".join(
+            f'<data key="{ids[found.columns[j].name]}">'
+            f"{_xml.text(format_value(found.values[j][i]))}</data>"
+            for j in found.orders[i]
+            if found.values[j][i] is not None
+        )
+        for i in range(n)
+    ]
+    assert _data(found, ids) == expected

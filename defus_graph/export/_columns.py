@@ -37,6 +37,7 @@ __all__ = [
     "is_missing",
     "present_texts",
     "raw_columns",
+    "repeats",
     "scalar",
     "typed_attributes",
 ]
@@ -363,6 +364,23 @@ def column_text(column: Column, values: Sequence[Scalar | None]) -> list[str | N
     if column.type == "double":
         return [None if v is None else repr(v) for v in values]
     return [None if v is None else str(v) for v in values]
+
+
+#: How many values of a column tell whether it repeats a few values.
+_SAMPLE = 200
+
+
+def repeats(values: Sequence[Any]) -> bool:
+    """Whether ``values`` seem to repeat a few values (judged from the first ones), so
+    that formatting each distinct value once pays.
+
+    Examples
+    --------
+    >>> repeats(["city"] * 8), repeats(["a", "b", "c"])
+    (True, False)
+    """
+    sample = values[:_SAMPLE]
+    return len(set(sample)) * 4 <= len(sample)
 
 
 def _column_name(key: str) -> str:

@@ -40,7 +40,7 @@ from collections.abc import Iterator, Sequence
 from itertools import compress, repeat
 from operator import is_
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import networkx as nx
 
@@ -49,7 +49,7 @@ from ..draw.layout import Positions, layout_positions
 from ..draw.style import kind_colour, node_sizes
 from ..graph.bipartite import ProjectionLinks
 from . import _xml
-from ._columns import Attributes, Column, Scalar, column_text
+from ._columns import Attributes, Column, Scalar, column_text, repeats
 from ._files import write_atomic
 from ._table import Interval, Table, table_from_graph
 
@@ -146,16 +146,6 @@ def _times_or_spells(
     return times, elements
 
 
-#: How many values of a column tell whether it repeats a few values.
-_SAMPLE = 200
-
-
-def _repeats(values: list[Any]) -> bool:
-    """Whether ``values`` seem to repeat a few values (judged from the first ones)."""
-    sample = values[:_SAMPLE]
-    return len(set(sample)) * 4 <= len(sample)
-
-
 def _attvalue_cells(column: Column, values: list[Scalar | None], head: str) -> list[str]:
     """Each value's ``<attvalue>`` (``head``, the value, the end), ``""`` where it has none."""
     texts = column_text(column, values)
@@ -185,7 +175,7 @@ def _attvalues(
         if chunk.count(None) == len(chunk):
             continue
         head = f'<attvalue for="{_xml.attr(id_)}" value="'
-        if column.type != "double" and _repeats(chunk):  # kinds, roles, dates, countries
+        if column.type != "double" and repeats(chunk):  # kinds, roles, dates, countries
             # Each distinct value made once (not doubles: 0.0 == -0.0, and they differ).
             distinct = list(dict.fromkeys(chunk))
             made = dict(zip(distinct, _attvalue_cells(column, distinct, head), strict=True))
@@ -308,7 +298,7 @@ class _Writer:
         """The ``<edge>`` lines of ``rows``."""
         edges = self.table.edges
         labels = edges.labels[rows]
-        if _repeats(labels):  # a bipartite edge's role
+        if repeats(labels):  # a bipartite edge's role
             made = {label: _label(label) for label in set(labels)}
             labels = list(map(made.__getitem__, labels))
         else:

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..graph.bipartite import ProjectionLinks
 from . import _xml
-from ._columns import Attributes, Column, Order, column_text
+from ._columns import Attributes, Column, Order, Scalar, column_text, repeats
 from ._files import write_atomic
 from ._table import table_from_graph
 
@@ -40,6 +40,14 @@ def _keys(domain: str, columns: list[Column], first: int) -> tuple[list[str], di
     return lines, ids
 
 
+def _cells(column: Column, values: list[Scalar | None], head: str) -> list[str]:
+    """Each value's ``<data>`` element (``head``, the value, the end), ``""`` for none."""
+    texts = column_text(column, values)
+    if column.type == "string":
+        texts = _xml.texts(texts)
+    return ["" if t is None else f"{head}{t}</data>" for t in texts]
+
+
 def _data(attributes: Attributes, ids: dict[str, str]) -> list[str]:
     """Each row's ``<data>`` elements, in the order the graph gives its attributes.
 
@@ -49,11 +57,13 @@ def _data(attributes: Attributes, ids: dict[str, str]) -> list[str]:
     """
     cells = []
     for column, values in zip(attributes.columns, attributes.values, strict=True):
-        texts = column_text(column, values)
-        if column.type == "string":
-            texts = _xml.texts(texts)
         head = f'<data key="{ids[column.name]}">'
-        cells.append(["" if t is None else f"{head}{t}</data>" for t in texts])
+        if column.type != "double" and repeats(values):  # not doubles: 0.0 == -0.0
+            distinct = list(dict.fromkeys(values))
+            made = dict(zip(distinct, _cells(column, distinct, head), strict=True))
+            cells.append(list(map(made.__getitem__, values)))
+        else:
+            cells.append(_cells(column, values, head))
     orders = attributes.orders
     number = {order: k for k, order in enumerate(dict.fromkeys(orders))}
     if len(number) == 1:  # every row in one order: nothing to gather or scatter
