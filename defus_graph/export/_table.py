@@ -197,11 +197,10 @@ class _Intervals:
         distinct = dict.fromkeys(pairs)
         known = self._known
         new = [pair for pair in distinct if pair not in known and (pair[0] or pair[1])]
-        if new:  # each distinct date read once, each distinct pair made once
-            first = {s: date_bounds(s)[0] for s in {s for s, _ in new if s}}
-            last = {e: date_bounds(e)[1] for e in {e for _, e in new if e}}
-            for s, e in new:
-                known[s, e] = Interval(first[s] if s else None, last[e] if e else None)
+        for s, e in new:  # each distinct pair made once, in order (date_bounds is cached)
+            known[s, e] = Interval(
+                date_bounds(s)[0] if s else None, date_bounds(e)[1] if e else None
+            )
         found = {pair: known[pair] if pair[0] or pair[1] else None for pair in distinct}
         return list(map(found.__getitem__, pairs))
 
