@@ -37,6 +37,7 @@ __all__ = [
     "is_missing",
     "present_texts",
     "raw_columns",
+    "repeats",
     "scalar",
     "typed_attributes",
 ]
@@ -207,6 +208,8 @@ def present_texts(raw: list[Any]) -> list[str | None]:
     if not kinds:
         return [None] * len(raw)
     if kinds == {str}:
+        if _printable(raw):  # nothing to clean: text as it is, "" missing
+            return [v or None for v in raw]
         return _each_distinct(raw, lambda v: None if not v else clean_text(v))
     if kinds == {list}:
         items = list(chain.from_iterable(v for v in raw if v is not None))
@@ -216,6 +219,12 @@ def present_texts(raw: list[Any]) -> list[str | None]:
             return [None if v is None else "; ".join(filter(None, v)) or None for v in raw]
         return [_names_text(v) for v in raw]
     return [None if is_missing(v) else str(scalar(v)) for v in raw]
+
+
+def _printable(texts: list[str | None]) -> bool:
+    """Whether every text is printable, so that :func:`clean_text` leaves it as it is
+    (one check over all of them: printable is a property of each character)."""
+    return "".join(filter(None, texts)).isprintable()
 
 
 def _each_distinct(raw: list[Any], fn: Callable[[Any], _V]) -> list[_V]:
@@ -296,7 +305,10 @@ def _present(
         values: list[Scalar | None] = [t or None for t in texts]
         return values, ({str} if values.count(None) < len(values) else set())
     if kinds == {str}:
-        values = _each_distinct(raw, lambda v: None if v is None else (clean_text(v) or None))
+        if _printable(raw):  # nothing to clean: text as it is, "" missing
+            values = [v or None for v in raw]
+        else:
+            values = _each_distinct(raw, lambda v: None if v is None else (clean_text(v) or None))
     elif kinds == {float}:
         finite = math.isfinite
         values = [v if v is None or finite(v) else None for v in raw]
@@ -352,6 +364,23 @@ def column_text(column: Column, values: Sequence[Scalar | None]) -> list[str | N
     if column.type == "double":
         return [None if v is None else repr(v) for v in values]
     return [None if v is None else str(v) for v in values]
+
+
+#: How many values of a column tell whether it repeats a few values.
+_SAMPLE = 200
+
+
+def repeats(values: Sequence[Any]) -> bool:
+    """Whether ``values`` seem to repeat a few values (judged from the first ones), so
+    that formatting each distinct value once pays.
+
+    Examples
+    --------
+    >>> repeats(["city"] * 8), repeats(["a", "b", "c"])
+    (True, False)
+    """
+    sample = values[:_SAMPLE]
+    return len(set(sample)) * 4 <= len(sample)
 
 
 def _column_name(key: str) -> str:

@@ -52,10 +52,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import chain, repeat
-from operator import attrgetter, is_not
+from operator import attrgetter, is_, is_not
 from typing import Any, TypeVar, cast
 
 import networkx as nx
@@ -193,7 +194,14 @@ class _Intervals:
         if not (set(map(type, starts)) <= text and set(map(type, ends)) <= text):
             return [self(s, e) if s or e else None for s, e in zip(starts, ends, strict=True)]
         pairs = list(zip(starts, ends, strict=True))
-        found = {pair: self(*pair) if pair[0] or pair[1] else None for pair in dict.fromkeys(pairs)}
+        distinct = dict.fromkeys(pairs)
+        known = self._known
+        new = [pair for pair in distinct if pair not in known and (pair[0] or pair[1])]
+        for s, e in new:  # each distinct pair made once, in order (date_bounds is cached)
+            known[s, e] = Interval(
+                date_bounds(s)[0] if s else None, date_bounds(e)[1] if e else None
+            )
+        found = {pair: known[pair] if pair[0] or pair[1] else None for pair in distinct}
         return list(map(found.__getitem__, pairs))
 
 
@@ -370,6 +378,9 @@ class _GraphEdges:
     rows: list[Mapping[str, Any]]
     #: Whether every edge links a project (first) and an organisation (second).
     bipartite: bool
+    #: The ranks of both ends of every entry of the adjacency (each edge twice), when
+    #: read already: what :class:`_Neighbours` needs.
+    ends: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
 
 
 def _graph_edges(g: nx.Graph, side: Mapping[Any, Any], rank: Mapping[Any, int]) -> _GraphEdges:
@@ -405,27 +416,28 @@ def _simple_graph_edges(
     adj = g._adj  # plain dicts, unlike g.adj
     neighbours = list(adj.values())
     degrees = np.fromiter(map(len, neighbours), dtype=np.int64, count=len(neighbours))
-    ends = list(chain.from_iterable(neighbours))
-    project = {node: s == PROJECT for node, s in side.items()}
-    organisation = {node: s == ORGANISATION for node, s in side.items()}
-    count = len(ends)
+    ends = chain.from_iterable(neighbours)
+    by_rank = [*rank]
+    # Each node's side by rank, then each end's by its rank: one look-up per node.
+    sides = list(map(side.__getitem__, by_rank))
+    project = np.fromiter([s == PROJECT for s in sides], bool, len(sides))
+    organisation = np.fromiter([s == ORGANISATION for s in sides], bool, len(sides))
     u_rank = np.repeat(np.fromiter(map(rank.__getitem__, adj), np.int64, len(adj)), degrees)
-    v_rank = np.fromiter(map(rank.__getitem__, ends), np.int64, count)
-    u_project = np.repeat(np.fromiter(map(project.__getitem__, adj), bool, len(adj)), degrees)
-    v_project = np.fromiter(map(project.__getitem__, ends), bool, count)
-    v_organisation = np.fromiter(map(organisation.__getitem__, ends), bool, count)
+    v_rank = np.fromiter(map(rank.__getitem__, ends), np.int64, int(degrees.sum()))
+    u_project, v_project = project[u_rank], project[v_rank]
+    v_organisation = organisation[v_rank]
     keep = np.where(u_project != v_project, u_project, u_rank <= v_rank)
     at = np.flatnonzero(keep)
     bipartite = bool(np.all(u_project[at] & v_organisation[at]))
     # Unique keys in a simple graph: the order is the one sorting them gives.
     at = at[np.argsort(u_rank[at] * max(len(rank), 1) + v_rank[at], kind="stable")]
-    by_rank = [*rank]
     rows = list(chain.from_iterable(map(dict.values, neighbours)))
     return _GraphEdges(
         firsts=_take(by_rank, u_rank[at]),
         seconds=_take(by_rank, v_rank[at]),
         rows=_take(rows, at),
         bipartite=bipartite,
+        ends=(u_rank, v_rank),
     )
 
 
@@ -442,72 +454,210 @@ def _nodes(
     interval: _Intervals,
     *,
     bipartite: bool,
+    ends: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None,
 ) -> tuple[Nodes, dict[Any, Interval]]:
     """The nodes of ``g`` put in id order by ``by_id``, and each project's interval.
 
     ``bipartite``: every edge links a project and an organisation, so every
-    neighbour of a node is of the other side.
+    neighbour of a node is of the other side. ``ends``: the ranks in id order of
+    both ends of each entry of ``g``'s adjacency, when known (:class:`_GraphEdges`).
 
-    One pass over the nodes fills every column at once; kept whole (about 70 lines)
-    because at CORDIS scale each further pass over the node dicts costs more time than
-    a split would save reading.
+    Column by column: :func:`raw_columns` reads each node's dict (twice, and no
+    more), and what needs a node's neighbours (its counts, an organisation's time)
+    is worked out for every node at once by :class:`_Neighbours`.
     """
-    adj = dict(g.adjacency())  # plain dicts, far quicker than g.adj[...] on a large graph
-    projects = {
-        n: interval(d.get("start"), d.get("end"))
-        for n, d in g._node.items()
-        if d.get("bipartite") == PROJECT
-    }
-    keys: list[Any] = []
-    records: list[Mapping[str, Any]] = []
-    intervals: list[Interval] = []
-    spells: list[tuple[Interval, ...]] = []
-    labels: list[str] = []
-    kinds: list[str] = []
-    for n, d in g._node.items():  # everything that needs the node's attributes
-        mine = side[n]
-        keys.append(n)
-        labels.append(_node_label(d.get("label"), ids[n]))
-        kinds.append(str(d.get("kind", "")))
-        # In the bipartite graph, how many of the other side each node is linked to
-        # comes last among its attributes, unless the graph says already.
-        spells.append(_NO_SPELLS if mine == PROJECT else _stated_spells(d.get("spells"), interval))
-        if mine == PROJECT:
-            intervals.append(projects[n])
-            if "n_organisations" not in d:
-                count = (
-                    len(adj[n])
-                    if bipartite
-                    else [*map(side.__getitem__, adj[n])].count(ORGANISATION)
-                )
-                d = {**d, "n_organisations": count}
-        elif d.get("start") or d.get("end"):
-            intervals.append(interval(d.get("start"), d.get("end")))
-        elif mine == ORGANISATION:
-            linked = [
-                *filter(None, map(projects.__getitem__ if bipartite else projects.get, adj[n]))
-            ]
-            intervals.append(_span(linked))
-            if not spells[-1]:
-                spells[-1] = _spells(linked)
-        else:
-            intervals.append(_UNDATED)
-        if mine == ORGANISATION and "n_projects" not in d:
-            count = len(adj[n]) if bipartite else [*map(side.__getitem__, adj[n])].count(PROJECT)
-            d = {**d, "n_projects": count}
-        records.append(d)
-    order = by_id(keys)
-    nodes = Nodes(
-        keys=order,
-        ids=[ids[n] for n in order],
-        labels=by_id(labels),
-        kinds=by_id(kinds),
-        is_project=[side[n] == PROJECT for n in order],
+    keys = list(g._node)
+    records = list(g._node.values())
+    raw = raw_columns(records)
+    sides = list(map(side.__getitem__, keys))
+    is_project = [s == PROJECT for s in sides]
+    project_rows = np.fromiter(is_project, bool, len(keys))
+    org_rows = np.fromiter([s == ORGANISATION for s in sides], bool, len(keys))
+    stated = interval.stated(raw.column("start"), raw.column("end"))
+    # A project spans its stated dates (none: always), as does any node that states
+    # some; an organisation that states none spans its projects (below).
+    intervals = [_UNDATED if i is None else i for i in stated]
+    projects = {keys[k]: intervals[k] for k in np.flatnonzero(project_rows).tolist()}
+    spells = [
+        _NO_SPELLS if project or not stated_spells else _stated_spells(stated_spells, interval)
+        for project, stated_spells in zip(is_project, raw.column("spells"), strict=True)
+    ]
+    near = _Neighbours(g, keys, bipartite=bipartite)
+    if ends is not None:
+        near.found(*(np.array(by_id.positions, dtype=np.int64)[e] for e in ends))
+    undated = np.fromiter(map(is_, stated, repeat(None)), bool, len(keys))
+    if (org_rows & undated).any():
+        near.spans(intervals, spells, org_rows & undated, project_rows)
+    # How many of the other side each node is linked to comes last among its
+    # attributes, unless the graph says already.
+    _with_count(raw, "n_organisations", project_rows, lambda: near.counts(org_rows))
+    _with_count(raw, "n_projects", org_rows, lambda: near.counts(project_rows))
+    node_ids = list(map(ids.__getitem__, keys))
+    return Nodes(
+        keys=by_id(keys),
+        ids=by_id(node_ids),
+        labels=by_id(list(map(_node_label, raw.column("label"), node_ids))),
+        kinds=by_id(_kinds_of(raw, records)),
+        is_project=by_id(is_project),
         intervals=by_id(intervals),
         spells=by_id(spells),
-        attributes=typed_attributes(raw_columns(records).reordered(by_id), _NODE_SKIP),
-    )
-    return nodes, projects
+        attributes=typed_attributes(raw.reordered(by_id), _NODE_SKIP),
+    ), projects
+
+
+def _kinds_of(raw: RawColumns, records: list[Mapping[str, Any]]) -> list[str]:
+    """Each node's ``kind`` as text (``str(d.get("kind", ""))``)."""
+    kinds = raw.column("kind")
+    if None in kinds:  # no kind is "", a kind of None is "None": ask the dicts
+        return [str(d.get("kind", "")) for d in records]
+    return list(map(str, kinds))
+
+
+def _with_count(
+    raw: RawColumns, key: str, rows: npt.NDArray[np.bool_], counts: Callable[[], Any]
+) -> None:
+    """Give each of ``rows`` that has no ``key`` its count (``counts()[row]``) under
+    ``key``, as its last attribute; in place."""
+    shapes = raw.shapes
+    has = {shape: key in shape for shape in dict.fromkeys(shapes)}
+    lacking = ~np.fromiter(map(has.__getitem__, shapes), bool, len(shapes))
+    at = np.flatnonzero(rows & lacking).tolist()
+    if not at:
+        return
+    column = raw.columns.get(key)
+    if column is None:
+        column = raw.columns[key] = [None] * len(shapes)
+    deque(map(column.__setitem__, at, counts()[at].tolist()), maxlen=0)
+    longer = {shape: (*shape, key) for shape in has}
+    deque(map(shapes.__setitem__, at, map(longer.__getitem__, map(shapes.__getitem__, at))), 0)
+
+
+class _Neighbours:
+    """Each node's neighbours as row numbers (rows in the graph's order), for what
+    needs them: how many of a side a node is linked to, an organisation's time."""
+
+    def __init__(self, g: nx.Graph, keys: list[Any], *, bipartite: bool) -> None:
+        adj = g._adj
+        self._keys = keys
+        self._neighbours = [adj[n] for n in keys]
+        self._degrees = np.fromiter(map(len, self._neighbours), np.int64, len(keys))
+        self._bipartite = bipartite
+        self._pairs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
+
+    def found(self, owners: npt.NDArray[np.int64], others: npt.NDArray[np.int64]) -> None:
+        """Take each (row, neighbour's row) as read already."""
+        self._pairs = owners, others
+
+    def pairs(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Each (row, neighbour's row), row by row, neighbours in the graph's order."""
+        if self._pairs is None:
+            row = dict(zip(self._keys, range(len(self._keys)), strict=True))
+            ends = chain.from_iterable(self._neighbours)
+            others = np.fromiter(map(row.__getitem__, ends), np.int64, int(self._degrees.sum()))
+            owners = np.repeat(np.arange(len(self._keys), dtype=np.int64), self._degrees)
+            self._pairs = owners, others
+        return self._pairs
+
+    def counts(self, of: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+        """How many neighbours in ``of`` each node has (right for the other side's
+        nodes only, when the graph is bipartite)."""
+        if self._bipartite:  # every neighbour is of the other side
+            return self._degrees
+        owners, others = self.pairs()
+        return np.bincount(owners[of[others]], minlength=len(self._keys)).astype(np.int64)
+
+    def spans(
+        self,
+        intervals: list[Interval],
+        spells: list[tuple[Interval, ...]],
+        rows: npt.NDArray[np.bool_],
+        project_rows: npt.NDArray[np.bool_],
+    ) -> None:
+        """Give each of ``rows`` with projects among its neighbours their cover as its
+        interval and, where it has no spells, their merged intervals when there are
+        several (:func:`_span`, :func:`_spells`); in place.
+
+        For every row at once: its projects' days sorted, a spell starts wherever an
+        interval starts more than a day after all before it have ended.
+        """
+        owners, others = self.pairs()
+        take = rows[owners] & project_rows[others]
+        if not take.any():
+            return
+        owners, others = owners[take], others[take]
+        first_day, last_day = _project_days(intervals, project_rows)
+        starts, ends = first_day[others], last_day[others]
+        by_day = np.lexsort((ends, starts, owners))
+        owners, starts, ends = owners[by_day], starts[by_day], ends[by_day]
+        # Each row's latest end so far: a running maximum kept within rows by an offset.
+        offset = owners * (_ALL_DAYS - _NO_DAY + 1) - _NO_DAY
+        reach = np.maximum.accumulate(ends + offset) - offset
+        first = np.ones(len(owners), dtype=bool)
+        first[1:] = owners[1:] != owners[:-1]
+        opens = first.copy()
+        opens[1:] |= starts[1:] > reach[:-1] + 1
+        _put_spans(intervals, spells, (owners, starts, ends, reach), first, opens)
+
+
+def _project_days(
+    intervals: list[Interval], project_rows: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Each project row's first and last day (:func:`_days`); 0 for other rows."""
+    at = np.flatnonzero(project_rows).tolist()
+    made: dict[int, tuple[int, int]] = {}  # projects share interval objects
+    days = [
+        made.get(id(i)) or made.setdefault(id(i), _days(i)) for i in map(intervals.__getitem__, at)
+    ]
+    first, last = np.zeros(len(intervals), np.int64), np.zeros(len(intervals), np.int64)
+    if days:
+        first[at], last[at] = np.array(days, dtype=np.int64).T
+    return first, last
+
+
+def _put_spans(
+    intervals: list[Interval],
+    spells: list[tuple[Interval, ...]],
+    days: tuple[npt.NDArray[np.int64], ...],
+    first: npt.NDArray[np.bool_],
+    opens: npt.NDArray[np.bool_],
+) -> None:
+    """Write the covers and spells :meth:`_Neighbours.spans` found: ``days`` is each
+    interval's row, first day, last day and its row's latest day so far, sorted by row
+    and day; ``first`` marks where a row's intervals begin, ``opens`` where a spell does.
+    """
+    owners, starts, ends, reach = days
+    made: dict[tuple[int, int], Interval] = {}
+
+    def of_days(start: int, end: int) -> Interval:
+        found = made.get((start, end))
+        if found is None:
+            found = made[start, end] = Interval(
+                None if start == _NO_DAY else dt.date.fromordinal(start),
+                None if end == _ALL_DAYS else dt.date.fromordinal(end),
+            )
+        return found
+
+    begins = np.flatnonzero(first)
+    rows = owners[begins].tolist()
+    last = np.append(begins[1:] - 1, len(owners) - 1)
+    for row, start, end in zip(rows, starts[begins].tolist(), reach[last].tolist(), strict=True):
+        intervals[row] = of_days(start, end)
+    heads = np.flatnonzero(opens)
+    spell_starts = starts[heads].tolist()
+    spell_ends = reach[np.append(heads[1:] - 1, len(owners) - 1)].tolist()
+    # An interval that ends before it starts cuts the reach of merged_intervals short,
+    # unlike a running maximum: the few rows with one are merged one by one.
+    odd = set(owners[ends < starts].tolist())
+    count = np.add.reduceat(opens.astype(np.int64), begins).tolist()
+    for k, (row, n) in enumerate(zip(rows, count, strict=True)):
+        if spells[row]:
+            continue
+        if row in odd:
+            mine = slice(begins[k], last[k] + 1)
+            spells[row] = _spells(list(map(of_days, starts[mine].tolist(), ends[mine].tolist())))
+        elif n > 1:
+            at = int(np.searchsorted(heads, begins[k]))
+            spells[row] = tuple(map(of_days, spell_starts[at : at + n], spell_ends[at : at + n]))
 
 
 def _edges(
@@ -659,5 +809,7 @@ def _table_from_graph(g: nx.Graph) -> Table:
     side = {n: d.get("bipartite") for n, d in g._node.items()}
     found = _graph_edges(g, side, rank)
     interval = _Intervals()
-    nodes, projects = _nodes(g, ids, by_id, side, interval, bipartite=found.bipartite)
+    nodes, projects = _nodes(
+        g, ids, by_id, side, interval, bipartite=found.bipartite, ends=found.ends
+    )
     return Table(nodes, _edges(found, ids, side, projects, interval))

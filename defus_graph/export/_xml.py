@@ -9,25 +9,14 @@ from __future__ import annotations
 import re
 from typing import TypeVar
 
-__all__ = ["attr", "attrs", "text"]
+__all__ = ["attr", "attrs", "text", "texts"]
 
 #: Text, or text that may be missing.
 _Text = TypeVar("_Text", str, str | None)
 
 _ATTR_CHARS = '&<>"\t\n\r'
 _ATTR_SPECIAL = re.compile(f"[{_ATTR_CHARS}]")
-_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_ATTR = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "\t": "&#9;",
-        "\n": "&#10;",
-        "\r": "&#13;",
-    }
-)
+_TEXT_SPECIAL = re.compile("[&<>\r]")
 
 
 def text(value: str) -> str:
@@ -38,7 +27,12 @@ def text(value: str) -> str:
     >>> text("a < b & c")
     'a &lt; b &amp; c'
     """
-    return value.translate(_TEXT)
+    if not _TEXT_SPECIAL.search(value):
+        return value
+    # A chain of replace calls (``&`` first) is several times quicker than translate.
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
 
 
 def attr(value: str) -> str:
@@ -51,7 +45,15 @@ def attr(value: str) -> str:
     """
     if _ATTR_SPECIAL.search(value) is None:  # most values: nothing to escape
         return value
-    return value.translate(_ATTR)
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("\t", "&#9;")
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+    )
 
 
 def attrs(values: list[_Text]) -> list[_Text]:
@@ -70,3 +72,18 @@ def attrs(values: list[_Text]) -> list[_Text]:
     if not any(c in joined for c in _ATTR_CHARS):
         return values
     return [None if v is None else attr(v) for v in values]
+
+
+def texts(values: list[_Text]) -> list[_Text]:
+    """Each value escaped as :func:`text` does (``None`` stays ``None``), with one
+    search over all of them first, as :func:`attrs` does.
+
+    Examples
+    --------
+    >>> texts(["Genk", None, "a < b"])
+    ['Genk', None, 'a &lt; b']
+    """
+    joined = "".join(filter(None, values))
+    if not any(c in joined for c in "&<>\r"):
+        return values
+    return [None if v is None else text(v) for v in values]

@@ -26,10 +26,13 @@ both tables; any other path ``X`` or ``X.csv`` gets ``X.nodes.csv`` and
 
 from __future__ import annotations
 
-import csv
 import io
+import re
 import zipfile
+from collections.abc import Sequence
+from itertools import compress
 from pathlib import Path
+from typing import TypeVar, cast
 
 import networkx as nx
 
@@ -53,6 +56,8 @@ NODE_HEADER = ("Id", "Label", "timeset")
 EDGE_HEADER = ("Source", "Target", "Type", "Id", "Label", "Weight", "timeset")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Text, or text that may be missing.
+_Text = TypeVar("_Text", str, str | None)
 #: Fixed timestamp inside the zip, so the same graph always gives the same bytes.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -68,13 +73,26 @@ def _safe(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def _all_safe(texts: Sequence[_Text]) -> list[_Text]:
+    """:func:`_safe` of each text (``None`` stays ``None``); the texts as they are when
+    none starts like a formula, told by one search over all of them."""
+    # "\x00" is never in cleaned text (XML forbids it): it marks where each one starts.
+    present = list(filter(None, texts))
+    joined = "\x00" + "\x00".join(present)
+    if joined.count("\x00") == max(len(present), 1) and not any(
+        "\x00" + c in joined for c in _FORMULA_START
+    ):
+        return cast(list[_Text], texts)  # the lists given, as they are
+    return [t if not t else _safe(t) for t in texts]
+
+
 def _cells(attributes: Attributes) -> list[list[str | None]]:
     """Each column's cells (``None`` for an empty cell), one comprehension per column."""
     cells = []
     for column, values in zip(attributes.columns, attributes.values, strict=True):
         texts = column_text(column, values)
         if column.type == "string":  # numbers are left alone: -3 stays a number
-            texts = [None if t is None else _safe(t) for t in texts]
+            texts = _all_safe(texts)
         cells.append(texts)
     return cells
 
@@ -96,10 +114,13 @@ def timesets(intervals: list[Interval], spells: list[tuple[Interval, ...]]) -> l
     ...            Interval(dt.date(2019, 1, 1), dt.date(2020, 12, 31)))])
     ['<[2014-01-01, 2015-12-31]; [2019-01-01, 2020-12-31]>']
     """
-    return [
-        f"<{'; '.join(map(_bounds, several))}>" if several else timeset(interval)
-        for interval, several in zip(intervals, spells, strict=True)
-    ]
+    # Rows share interval objects (every edge of a project has the project's): each is
+    # written once.
+    made = {id(i): timeset(i) for i in {id(i): i for i in intervals}.values()}
+    texts: list[str | None] = list(map(made.__getitem__, map(id, intervals)))
+    for k in compress(range(len(spells)), spells):  # the few rows with spells
+        texts[k] = f"<{'; '.join(map(_bounds, spells[k]))}>"
+    return texts
 
 
 def timeset(interval: Interval) -> str:
@@ -118,13 +139,40 @@ def timeset(interval: Interval) -> str:
     return f"<{_bounds(interval)}>"
 
 
-def _write(header: list[str], columns: list[list[str | None]]) -> bytes:
-    """The table with ``header`` and ``columns`` (``None`` is written as an empty cell)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(zip(*columns, strict=True))
-    return buffer.getvalue().encode("utf-8")
+#: What makes ``csv.writer`` quote a field (QUOTE_MINIMAL, lineterminator "\r\n").
+_QUOTED = re.compile('[,"\r\n]')
+
+
+def _fields(texts: Sequence[str | None]) -> list[str]:
+    """Each text as ``csv.writer`` writes it in a row of several fields: ``None`` empty,
+    quoted (its quotes doubled) where it holds a comma, a quote or a line break.
+
+    Column by column: one search over all of them tells whether any needs quoting.
+    """
+    fields = ["" if t is None else t for t in texts] if None in texts else cast(list[str], texts)
+    if _QUOTED.search("".join(fields)) is None:
+        return fields
+    sample = fields[:200]
+    if len(set(sample)) * 4 <= len(sample):  # a few values repeated (time sets): each once
+        made = {f: _quoted(f) for f in set(fields)}
+        return list(map(made.__getitem__, fields))
+    return list(map(_quoted, fields))
+
+
+def _quoted(field: str) -> str:
+    """``field`` as ``csv.writer`` writes it (see :func:`_fields`)."""
+    return '"' + field.replace('"', '""') + '"' if _QUOTED.search(field) else field
+
+
+def _write(header: list[str], columns: Sequence[Sequence[str | None]]) -> bytes:
+    """The table with ``header`` and ``columns`` (``None`` is written as an empty cell),
+    as ``csv.writer`` writes it with lines ending in "\r\n" (every table has three
+    columns or more, so no row is a lone empty field, which it would quote).
+
+    Each column's fields are made at once (:func:`_fields`), then each row joined.
+    """
+    lines = [",".join(_fields(header)), *map(",".join, zip(*map(_fields, columns), strict=True))]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
 def _tables(table: Table) -> tuple[bytes, bytes]:
@@ -132,8 +180,8 @@ def _tables(table: Table) -> tuple[bytes, bytes]:
     node_table = _write(
         [*NODE_HEADER, *(c.name for c in nodes.attributes.columns)],
         [
-            [_safe(id_) for id_ in nodes.ids],
-            [_safe(label) for label in nodes.labels],
+            _all_safe(nodes.ids),
+            _all_safe(nodes.labels),
             timesets(nodes.intervals, nodes.spells),
             *_cells(nodes.attributes),
         ],
@@ -141,11 +189,11 @@ def _tables(table: Table) -> tuple[bytes, bytes]:
     edge_table = _write(
         [*EDGE_HEADER, *(c.name for c in edges.attributes.columns)],
         [
-            [_safe(source) for source in edges.sources],
-            [_safe(target) for target in edges.targets],
+            _all_safe(edges.sources),
+            _all_safe(edges.targets),
             ["Undirected"] * len(edges),
             [str(i) for i in range(len(edges))],
-            [_safe(label) for label in edges.labels],
+            _all_safe(edges.labels),
             ["1.0" if w is None else repr(w) for w in edges.weights],
             timesets(edges.intervals, edges.spells),
             *_cells(edges.attributes),

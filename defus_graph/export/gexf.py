@@ -37,6 +37,8 @@ Streaming
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import compress, repeat
+from operator import is_
 from pathlib import Path
 from typing import cast
 
@@ -47,7 +49,7 @@ from ..draw.layout import Positions, layout_positions
 from ..draw.style import kind_colour, node_sizes
 from ..graph.bipartite import ProjectionLinks
 from . import _xml
-from ._columns import Attributes, Column, column_text
+from ._columns import Attributes, Column, Scalar, column_text, repeats
 from ._files import write_atomic
 from ._table import Interval, Table, table_from_graph
 
@@ -102,7 +104,7 @@ def _times(intervals: Sequence[Interval], memo: dict[int, str]) -> list[str]:
     """
     out: list[str | None] = list(map(memo.get, map(id, intervals)))
     if None in out:  # intervals met for the first time
-        for k in [k for k, text in enumerate(out) if text is None]:
+        for k in list(compress(range(len(out)), map(is_, out, repeat(None)))):
             interval = intervals[k]
             text = memo.get(id(interval))  # met earlier in these rows
             if text is None:
@@ -137,29 +139,67 @@ def _times_or_spells(
     """Each row's ``start``/``end`` attributes and its ``<spells>`` element: one of the
     two is ``""``."""
     times = _times(intervals, memo)
-    if not any(spells):
-        return times, [""] * len(times)
-    elements = [_spells(s, spell_memo) if s else "" for s in spells]
-    return [t if not e else "" for t, e in zip(times, elements, strict=True)], elements
+    elements = [""] * len(times)
+    for k in compress(range(len(spells)), spells):  # the few rows with spells
+        elements[k] = _spells(spells[k], spell_memo)
+        times[k] = ""
+    return times, elements
 
 
-def _attvalues(attributes: Attributes, ids: list[str], rows: slice) -> list[str]:
+def _attvalue_cells(column: Column, values: list[Scalar | None], head: str) -> list[str]:
+    """Each value's ``<attvalue>`` (``head``, the value, the end), ``""`` where it has none."""
+    texts = column_text(column, values)
+    if column.type == "string":  # numbers and booleans never need escaping
+        texts = _xml.attrs(texts)
+    return ["" if t is None else f'{head}{t}"/>' for t in texts]
+
+
+def _attvalues(
+    attributes: Attributes,
+    ids: list[str],
+    rows: slice,
+    around: tuple[str, str, str] = ("<attvalues>", "</attvalues>", ""),
+) -> list[str]:
     """Each row's ``<attvalues>`` element (``""`` when it has no value), for ``rows``.
 
-    Column by column: a column's cells are formatted by one comprehension, and
-    only text needs escaping; then each row joins its cells.
+    ``around`` is what comes before and after the element, and what stands for a
+    row without one (an edge's line ends with either). Column by column: a column's
+    cells are formatted by one comprehension, and only text needs escaping; a column
+    without a value in these rows (a project's, among organisations) is passed over;
+    then each row joins its cells.
     """
+    before, after, empty = around
     cells = []
     for column, values, id_ in zip(attributes.columns, attributes.values, ids, strict=True):
-        texts = column_text(column, values[rows])
-        if column.type == "string":  # numbers and booleans never need escaping
-            texts = _xml.attrs(texts)
+        chunk = values[rows]
+        if chunk.count(None) == len(chunk):
+            continue
         head = f'<attvalue for="{_xml.attr(id_)}" value="'
-        cells.append(["" if t is None else f'{head}{t}"/>' for t in texts])
+        if column.type != "double" and repeats(chunk):  # kinds, roles, dates, countries
+            # Each distinct value made once (not doubles: 0.0 == -0.0, and they differ).
+            distinct = list(dict.fromkeys(chunk))
+            made = dict(zip(distinct, _attvalue_cells(column, distinct, head), strict=True))
+            cells.append(list(map(made.__getitem__, chunk)))
+        else:
+            cells.append(_attvalue_cells(column, chunk, head))
     if not cells:
-        return [""] * len(range(*rows.indices(len(attributes.orders))))
+        return [empty] * len(range(*rows.indices(len(attributes.orders))))
     joined = map("".join, zip(*cells, strict=True))
-    return [f"<attvalues>{inner}</attvalues>" if inner else "" for inner in joined]
+    return [f"{before}{inner}{after}" if inner else empty for inner in joined]
+
+
+def _label(label: str) -> str:
+    return f' label="{_xml.attr(label)}"' if label else ""
+
+
+def _weights(weights: list[float | None]) -> list[str]:
+    """Each edge's ``weight`` attribute (``""`` for none); a projection's few distinct
+    counts are each written once (but not 0.0, equal to -0.0 and written otherwise)."""
+    distinct = set(weights)
+    if len(distinct) * 4 <= len(weights) and 0.0 not in distinct:
+        made = {w: "" if w is None else f' weight="{w!r}"' for w in distinct}
+        return list(map(made.__getitem__, weights))
+    return ["" if w is None else f' weight="{w!r}"' for w in weights]
 
 
 def _colour(hex_colour: str) -> str:
@@ -257,29 +297,35 @@ class _Writer:
     def edges(self, rows: slice) -> str:
         """The ``<edge>`` lines of ``rows``."""
         edges = self.table.edges
-        escaped_labels = _xml.attrs(edges.labels[rows])
-        labels = [f' label="{label}"' if label else "" for label in escaped_labels]
-        weights = ["" if w is None else f' weight="{w!r}"' for w in edges.weights[rows]]
+        labels = edges.labels[rows]
+        if repeats(labels):  # a bipartite edge's role
+            made = {label: _label(label) for label in set(labels)}
+            labels = list(map(made.__getitem__, labels))
+        else:
+            labels = [f' label="{label}"' if label else "" for label in _xml.attrs(labels)]
         times, spells = self._times_or_spells(edges.intervals[rows], edges.spells[rows])
-        heads = [
-            f'      <edge id="{i}" source="{source}" target="{target}"{label}{weight}{time}'
-            for i, source, target, label, weight, time in zip(
-                range(*rows.indices(len(edges))),
-                _xml.attrs(edges.sources[rows]),
-                _xml.attrs(edges.targets[rows]),
-                labels,
-                weights,
-                times,
-                strict=True,
-            )
-        ]
-        values = _attvalues(edges.attributes, self.edge_ids, rows)
-        if any(spells):
-            values = [cells + spell for cells, spell in zip(values, spells, strict=True)]
-        return _lines(
+        # Each line's end is made with its values (one string less per edge); the few
+        # with spells get them after the values.
+        ends = _attvalues(
+            edges.attributes, self.edge_ids, rows, ("><attvalues>", "</attvalues></edge>", "/>")
+        )
+        for k in compress(range(len(spells)), spells):
+            end = ends[k]
+            ends[k] = f">{spells[k]}</edge>" if end == "/>" else f"{end[:-7]}{spells[k]}</edge>"
+        return "".join(
             [
-                f"{head}>{cells}</edge>" if cells else f"{head}/>"
-                for head, cells in zip(heads, values, strict=True)
+                f'      <edge id="{i}" source="{source}" target="{target}"{label}{weight}{time}'
+                f"{end}\n"
+                for i, source, target, label, weight, time, end in zip(
+                    range(*rows.indices(len(edges))),
+                    _xml.attrs(edges.sources[rows]),
+                    _xml.attrs(edges.targets[rows]),
+                    labels,
+                    _weights(edges.weights[rows]),
+                    times,
+                    ends,
+                    strict=True,
+                )
             ]
         )
 

@@ -10,13 +10,15 @@ dates are plain ``stated_start``/``stated_end`` strings.
 
 from __future__ import annotations
 
+from collections import deque
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 
 from ..graph.bipartite import ProjectionLinks
 from . import _xml
-from ._columns import Attributes, Column, column_text
+from ._columns import Attributes, Column, Order, Scalar, column_text, repeats
 from ._files import write_atomic
 from ._table import table_from_graph
 
@@ -38,23 +40,47 @@ def _keys(domain: str, columns: list[Column], first: int) -> tuple[list[str], di
     return lines, ids
 
 
+def _cells(column: Column, values: list[Scalar | None], head: str) -> list[str]:
+    """Each value's ``<data>`` element (``head``, the value, the end), ``""`` for none."""
+    texts = column_text(column, values)
+    if column.type == "string":
+        texts = _xml.texts(texts)
+    return ["" if t is None else f"{head}{t}</data>" for t in texts]
+
+
 def _data(attributes: Attributes, ids: dict[str, str]) -> list[str]:
     """Each row's ``<data>`` elements, in the order the graph gives its attributes.
 
     Each column's cells are formatted by one comprehension (only text needs
-    escaping); then each row picks its cells in its own order.
+    escaping); then the rows whose attributes come in the same order (most of a
+    graph's nodes, or edges, share a few orders) join their cells together.
     """
     cells = []
     for column, values in zip(attributes.columns, attributes.values, strict=True):
-        texts = column_text(column, values)
-        if column.type == "string":
-            texts = [None if t is None else _xml.text(t) for t in texts]
         head = f'<data key="{ids[column.name]}">'
-        cells.append([None if t is None else f"{head}{t}</data>" for t in texts])
-    return [
-        "".join(filter(None, [cells[j][i] for j in order]))
-        for i, order in enumerate(attributes.orders)
-    ]
+        if column.type != "double" and repeats(values):  # not doubles: 0.0 == -0.0
+            distinct = list(dict.fromkeys(values))
+            made = dict(zip(distinct, _cells(column, distinct, head), strict=True))
+            cells.append(list(map(made.__getitem__, values)))
+        else:
+            cells.append(_cells(column, values, head))
+    orders = attributes.orders
+    number = {order: k for k, order in enumerate(dict.fromkeys(orders))}
+    if len(number) == 1:  # every row in one order: nothing to gather or scatter
+        (order,) = number
+        return (
+            list(map("".join, zip(*[cells[j] for j in order], strict=True)))
+            if order
+            else [""] * len(orders)
+        )
+    codes = np.fromiter(map(number.__getitem__, orders), np.int64, len(orders))
+    out = [""] * len(orders)
+    for order, k in number.items():
+        if order:
+            rows = Order(np.flatnonzero(codes == k).tolist())
+            joined = map("".join, zip(*[rows(cells[j]) for j in order], strict=True))
+            deque(map(out.__setitem__, rows.positions, joined), maxlen=0)
+    return out
 
 
 def graphml_bytes(g: nx.Graph | ProjectionLinks) -> bytes:
@@ -88,22 +114,24 @@ def graphml_bytes(g: nx.Graph | ProjectionLinks) -> bytes:
     ]
     label_head = f'<data key="{node_ids["label"]}">'
     out += [
-        f'    <node id="{_xml.attr(id_)}">{label_head}{_xml.text(label)}</data>{data}</node>'
+        f'    <node id="{id_}">{label_head}{label}</data>{data}</node>'
         for id_, label, data in zip(
-            nodes.ids, nodes.labels, _data(nodes.attributes, node_ids), strict=True
+            _xml.attrs(nodes.ids),
+            _xml.texts(nodes.labels),
+            _data(nodes.attributes, node_ids),
+            strict=True,
         )
     ]
     weight_head = f'<data key="{edge_ids.get("weight")}">'
     label_head = f'<data key="{edge_ids.get("label")}">'
     weights = ["" if w is None else f"{weight_head}{w!r}</data>" for w in edges.weights]
-    labels = [f"{label_head}{_xml.text(label)}</data>" if label else "" for label in edges.labels]
+    labels = [f"{label_head}{label}</data>" if label else "" for label in _xml.texts(edges.labels)]
     out += [
-        f'    <edge id="e{i}" source="{_xml.attr(source)}" target="{_xml.attr(target)}">'
-        f"{weight}{label}{data}</edge>"
+        f'    <edge id="e{i}" source="{source}" target="{target}">{weight}{label}{data}</edge>'
         for i, (source, target, weight, label, data) in enumerate(
             zip(
-                edges.sources,
-                edges.targets,
+                _xml.attrs(edges.sources),
+                _xml.attrs(edges.targets),
                 weights,
                 labels,
                 _data(edges.attributes, edge_ids),

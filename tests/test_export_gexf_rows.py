@@ -1,0 +1,139 @@
+"""The GEXF writer's column-wise shortcuts write what the plain row-by-row rules write.
+
+Cells of columns that repeat a few values are made once per value, weights
+likewise, the end of an edge's line is made with its values, and spells are
+put in the few rows that have them; the references below write each row on
+its own, as the writer did before those shortcuts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from defus_graph.export import _xml
+from defus_graph.export._columns import Attributes, Column, format_value
+from defus_graph.export._table import Edges, Interval, Nodes, Table
+from defus_graph.export.gexf import _attvalues, _time, _weights, _Writer
+from defus_graph.export.graphml import _data
+
+_TEXTS = ["Genk", 'a & "b"', "<x>\n", "l'Aquila", "2017-10", "🙂"]
+_VALUES = {
+    "string": st.sampled_from(_TEXTS),
+    "integer": st.integers(-3, 3),
+    "long": st.sampled_from([2**40, -(2**40)]),
+    "double": st.sampled_from([0.0, -0.0, 1.5, 2.0, 1e300]),
+    "boolean": st.booleans(),
+}
+
+
+@st.composite
+def attributes(draw: st.DrawFn, rows: int) -> Attributes:
+    """Columns of every type, some repeating one value, some sparse."""
+    columns, values = [], []
+    for j, type_ in enumerate(draw(st.lists(st.sampled_from(sorted(_VALUES)), max_size=4))):
+        one = draw(_VALUES[type_])
+        repeat = draw(st.booleans())
+        cell = st.one_of(st.none(), st.just(one) if repeat else _VALUES[type_])
+        columns.append(Column(f"c{j}" if j % 2 else f"c {j}&", type_))
+        values.append(draw(st.lists(cell, min_size=rows, max_size=rows)))
+    # The order of a row's attributes: one of a few, as rows of a few shapes have.
+    shapes = [tuple(range(len(columns))), tuple(reversed(range(len(columns)))), ()]
+    orders = draw(st.lists(st.sampled_from(shapes), min_size=rows, max_size=rows))
+    return Attributes(columns, values, orders)
+
+
+def _attvalues_reference(attributes: Attributes, ids: list[str], rows: range) -> list[str]:
+    out = []
+    for i in rows:
+        cells = "".join(
+            f'<attvalue for="{_xml.attr(id_)}" value="{_xml.attr(format_value(values[i]))}"/>'
+            for values, id_ in zip(attributes.values, ids, strict=True)
+            if values[i] is not None
+        )
+        out.append(f"<attvalues>{cells}</attvalues>" if cells else "")
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 120).flatmap(lambda n: st.tuples(st.just(n), attributes(n))))
+def test_attvalues_are_each_rows_cells(case: tuple[int, Attributes]) -> None:
+    n, found = case
+    ids = [f"a{j}" if j % 2 else f"a {j}&" for j in range(len(found.columns))]
+    half = slice(n // 3, n)
+    assert _attvalues(found, ids, half) == _attvalues_reference(found, ids, range(n)[half])
+
+
+@given(st.lists(st.one_of(st.none(), st.sampled_from([0.0, -0.0, 1.0, 2.0, 3.5])), max_size=300))
+def test_weights_are_each_rows(weights: list[float | None]) -> None:
+    assert _weights(weights) == ["" if w is None else f' weight="{w!r}"' for w in weights]
+
+
+_D = [None, dt.date(2014, 1, 1), dt.date(2016, 6, 30), dt.date(2019, 12, 31)]
+intervals = st.builds(Interval, st.sampled_from(_D), st.sampled_from(_D))
+
+
+def _edge_reference(edges: Edges, ids: list[str], i: int) -> str:
+    label = f' label="{_xml.attr(edges.labels[i])}"' if edges.labels[i] else ""
+    weight = "" if edges.weights[i] is None else f' weight="{edges.weights[i]!r}"'
+    spells = "".join(f"<spell{_time(s)}/>" for s in edges.spells[i])
+    time = "" if spells else _time(edges.intervals[i])
+    cells = _attvalues_reference(edges.attributes, ids, range(i, i + 1))[0]
+    if spells:
+        cells += f"<spells>{spells}</spells>"
+    head = (
+        f'      <edge id="{i}" source="{_xml.attr(edges.sources[i])}" '
+        f'target="{_xml.attr(edges.targets[i])}"{label}{weight}{time}'
+    )
+    return f"{head}>{cells}</edge>" if cells else f"{head}/>"
+
+
+@st.composite
+def edge_tables(draw: st.DrawFn) -> Table:
+    n = draw(st.integers(1, 120))
+    rows = st.lists
+    every: dict[str, Any] = {
+        "sources": draw(rows(st.sampled_from(["org:A", "org:<B>"]), min_size=n, max_size=n)),
+        "targets": draw(rows(st.sampled_from(["org:C", 'org:"D"']), min_size=n, max_size=n)),
+        "labels": draw(rows(st.sampled_from(["", "partner", "P1; P&2"]), min_size=n, max_size=n)),
+        "weights": draw(rows(st.sampled_from([None, 1.0, 2.0]), min_size=n, max_size=n)),
+        "intervals": draw(rows(intervals, min_size=n, max_size=n)),
+        "spells": draw(
+            rows(
+                st.one_of(st.just(()), rows(intervals, min_size=2, max_size=3).map(tuple)),
+                min_size=n,
+                max_size=n,
+            )
+        ),
+    }
+    nodes = Nodes([], [], [], [], [], [], [], Attributes([], [], []))
+    return Table(nodes, Edges(**every, attributes=draw(attributes(n))))
+
+
+@settings(max_examples=50, deadline=None)
+@given(edge_tables())
+def test_edge_lines_are_each_rows(table: Table) -> None:
+    writer = _Writer(table, {}, {})
+    edges = table.edges
+    expected = "".join(f"{_edge_reference(edges, writer.edge_ids, i)}\n" for i in range(len(edges)))
+    assert writer.edges(slice(0, len(edges))) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 120).flatmap(lambda n: st.tuples(st.just(n), attributes(n))))
+def test_graphml_data_are_each_rows_in_its_order(case: tuple[int, Attributes]) -> None:
+    n, found = case
+    ids = {c.name: f"d{j}" for j, c in enumerate(found.columns)}
+    expected = [
+        "".join(
+            f'<data key="{ids[found.columns[j].name]}">'
+            f"{_xml.text(format_value(found.values[j][i]))}</data>"
+            for j in found.orders[i]
+            if found.values[j][i] is not None
+        )
+        for i in range(n)
+    ]
+    assert _data(found, ids) == expected
