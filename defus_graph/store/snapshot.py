@@ -438,7 +438,12 @@ _BUILDERS: dict[pa.DataType, Callable[[Any], pa.Array]] = {
 
 
 def _table_of(columns: Mapping[str, Sequence[Any]], name: str, key: str) -> pa.Table:
-    schema = _SCHEMAS[name]
+    return _built(columns, _SCHEMAS[name], key)
+
+
+def _built(columns: Mapping[str, Sequence[Any]], schema: pa.Schema, key: str) -> pa.Table:
+    """The table of ``columns`` with ``schema`` and ``key``, built without pandas
+    (``pa.Table.from_pydict`` imports it: a quarter of a second)."""
     return pa.Table.from_arrays(
         [_BUILDERS[f.type](list(columns[f.name])) for f in schema],
         schema=schema.with_metadata({_KEY_FIELD: key.encode()}),
@@ -529,14 +534,12 @@ def write_positions(
     directory: Path, name: str, key: str, positions: Mapping[str, tuple[float, float]]
 ) -> Path | None:
     """Keep ``positions`` as ``name`` for ``key``; the folder, or ``None`` (only logged)."""
-    table = pa.Table.from_pydict(
-        {
-            "node": list(positions),
-            "x": [p[0] for p in positions.values()],
-            "y": [p[1] for p in positions.values()],
-        },
-        schema=_POSITIONS.with_metadata({_KEY_FIELD: key.encode()}),
-    )
+    columns: dict[str, Sequence[Any]] = {
+        "node": list(positions),
+        "x": [p[0] for p in positions.values()],
+        "y": [p[1] for p in positions.values()],
+    }
+    table = _built(columns, _POSITIONS, key)
     return _keep(directory, "positions", lambda folder: _write_table(folder, name, table))
 
 
@@ -630,7 +633,7 @@ def read_places(directory: Path, key: str, names: Sequence[str]) -> list[Place] 
 def write_places(directory: Path, key: str, places: Sequence[Place]) -> Path | None:
     """Keep ``places`` for ``key``; the folder, or ``None`` (only logged)."""
     columns = {name: [getattr(p, name) for p in places] for name in _PLACES.names}
-    table = pa.Table.from_pydict(columns, schema=_PLACES.with_metadata({_KEY_FIELD: key.encode()}))
+    table = _built(columns, _PLACES, key)
     return _keep(directory, "places", lambda folder: _write_table(folder, _PLACES_NAME, table))
 
 
