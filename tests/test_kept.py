@@ -271,3 +271,63 @@ def test_the_dashboard_draws_on_the_layout_the_export_kept(
     monkeypatch.setattr(data, "layout_positions", _refuse)
     kept = data._kept_layout(shown, "bipartite", net)
     assert list(kept.items()) == list(fresh.items())
+
+
+@pytest.mark.parametrize("view", ["bipartite", "orgs"])
+def test_a_picture_is_drawn_on_the_kept_layout_of_its_view(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, view: str
+) -> None:
+    def picture(name: str) -> bytes:
+        out = tmp_path / name
+        args = ["--data", str(data_copy), "export", "--format", "png", "--view", view]
+        assert main([*args, "-o", str(out)]) == 0
+        return out.read_bytes()
+
+    first = picture("first.png")
+    assert (data_copy / CACHE_DIR / f"layout-{view}.parquet").is_file()
+    monkeypatch.setattr(layout, "layout_positions", _refuse)
+    assert picture("second.png") == first
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--format", "geojson", "-o", "{out}"],
+        ["export", "--format", "graphml", "-o", "{out}"],
+        ["export", "--format", "graphml", "--view", "orgs", "-o", "{out}"],
+        ["places", "--json"],
+    ],
+)
+def test_every_command_that_places_reads_the_kept_places(
+    data_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    def run(name: str) -> bytes:
+        out = tmp_path / name
+        args = [a.replace("{out}", str(out)) for a in command]
+        assert main(["--data", str(data_copy), *args]) == 0
+        printed = capsys.readouterr().out.replace(str(out), "OUT").encode()
+        return out.read_bytes() if out.exists() else printed
+
+    first = run("first")
+    monkeypatch.setattr(places_module, "place_organisations", _refuse)
+    assert run("second") == first
+
+
+def test_the_dashboard_map_places_a_saved_folder_from_what_was_kept(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from defus_graph.dashboard import data
+    from defus_graph.dashboard import map as dashboard_map
+
+    _export(data_copy, tmp_path / "f.gexf")
+    ds, content = load_with_key(data_copy)
+    net = data._derive(ds, "k", (), str(data_copy), content or "")
+    monkeypatch.setattr(places_module, "place_organisations", _refuse)
+    monkeypatch.setattr(dashboard_map, "place_organisations", _refuse, raising=False)
+    dashboard_map._places.clear()
+    placed = dashboard_map._places("kept-places-test", net)
+    assert list(placed) == kept_places(data_copy, content, ds.organisations)
