@@ -331,3 +331,7 @@ def test_the_dashboard_map_places_a_saved_folder_from_what_was_kept(
     dashboard_map._places.clear()
     placed = dashboard_map._places("kept-places-test", net)
     assert list(placed) == kept_places(data_copy, content, ds.organisations)
+
+
+def test_the_kept_places_columns_are_a_place_s_fields_in_order() -> None:
+    assert snapshot._PLACES.names == [f.name for f in dataclasses.fields(places_module.Place)]
