@@ -653,10 +653,10 @@ def _note_backbone(alpha: float, kept: nx.Graph | ProjectionLinks, total: int) -
 
 
 def cmd_places(args: argparse.Namespace) -> int:
-    from .names.places import place_organisations
+    from .store.snapshot import kept_places
 
-    ds = load_dataset(args.data, encoding=args.encoding)
-    places = place_organisations(ds.organisations)
+    ds, key = load_with_key(args.data, encoding=args.encoding)
+    places = kept_places(args.data, key, ds.organisations)
     if args.json:
         _emit_json([p.record() for p in places])
         return 0
@@ -676,9 +676,11 @@ def cmd_places(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_png(args: argparse.Namespace, g: nx.Graph, shown: nx.Graph, filters: Filters) -> int:
+def _export_png(
+    args: argparse.Namespace, g: nx.Graph, shown: nx.Graph, filters: Filters, key: str | None
+) -> int:
     """Write the picture of ``shown`` the dashboard would draw: its layout, legend, caption."""
-    from .draw.layout import layout_positions
+    from .draw.layout import kept_layout, layout_positions
     from .draw.scene import About, files_dated, picture_title
     from .export._files import write_atomic
     from .export.png import png_bytes
@@ -688,7 +690,8 @@ def _export_png(args: argparse.Namespace, g: nx.Graph, shown: nx.Graph, filters:
     # The dashboard's positions: the layout of the whole view, before any filter
     # (or of the filtered view, when the whole one is too large to build).
     try:
-        positions = layout_positions(view_graph(g, args.view))
+        whole = view_graph(g, args.view)
+        positions = kept_layout(args.data, key, args.view, whole, lambda: layout_positions(whole))
     except ViewTooLarge:
         positions = layout_positions(shown)
     times = [(args.data / name).stat().st_mtime_ns for name in FILES if (args.data / name).exists()]
@@ -768,16 +771,23 @@ _POSITIONED = ("gexf", "html")
 _WRITTEN = ("gexf", "graphml", "csv", "html")
 
 
-def _export_from_arrays(args: argparse.Namespace, ds: Dataset) -> int | None:
+def _export_from_arrays(args: argparse.Namespace, ds: Dataset, key: str | None) -> int | None:
     """A projection without filters, from the dataset's arrays: the organisation network
     written as from the bipartite graph, which is never built, and a projection too
     large refused before it is. ``None`` (nothing done) for a project network that
     fits, or a dataset the arrays cannot stand for: those take the graph's route."""
-    from .draw.layout import layout_of_links
+    from .draw.layout import kept_layout, layout_of_links
     from .export import write_export
-    from .graph.bipartite import Participations, organisation_graph, participation_adjacency
+    from .graph.bipartite import (
+        Participations,
+        org_id,
+        organisation_graph,
+        participation_adjacency,
+        project_id,
+    )
     from .graph.views import organisation_backbone, organisation_view, refuse_too_large
-    from .names.places import place_organisations, with_coordinates
+    from .names.places import with_coordinates
+    from .store.snapshot import kept_places
 
     parts = Participations.from_dataset(ds)
     if parts is None:
@@ -789,7 +799,7 @@ def _export_from_arrays(args: argparse.Namespace, ds: Dataset) -> int | None:
     def nodes() -> nx.Graph:
         orgs = organisation_graph(ds)
         if args.format in ("gexf", "graphml"):
-            with_coordinates(orgs, place_organisations(ds.organisations))
+            with_coordinates(orgs, kept_places(args.data, key, ds.organisations))
         return orgs
 
     shown: nx.Graph | ProjectionLinks
@@ -800,31 +810,41 @@ def _export_from_arrays(args: argparse.Namespace, ds: Dataset) -> int | None:
         shown = organisation_view(parts, nodes)
     positions = None
     if args.format in _POSITIONED:
-        positions = layout_of_links(participation_adjacency(parts))
+        # The bipartite network's layout (the one the dashboard and export keep).
+        ids = [project_id(p.acronym) for p in ds.projects]
+        ids += [org_id(o.name) for o in ds.organisations]
+        positions = kept_layout(
+            args.data,
+            key,
+            "bipartite",
+            ids,
+            lambda: layout_of_links(participation_adjacency(parts)),
+        )
     written = write_export(shown, args.format, args.output, positions=positions)
     _say_written(written, args.output, shown)
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .draw.layout import layout_positions
+    from .draw.layout import kept_layout, layout_positions
     from .export import write_export
     from .graph.bipartite import graph_from_dataset
     from .graph.views import filter_graph, view_columns
 
     _check_export_options(args)
     filters = _export_filters_of(args)
-    ds = load_dataset(args.data, encoding=args.encoding)
+    ds, key = load_with_key(args.data, encoding=args.encoding)
     # A projection without filters starts from the arrays (a picture is drawn from the graph).
     if args.view != "bipartite" and args.format in _WRITTEN and filters.is_empty():
-        done = _export_from_arrays(args, ds)
+        done = _export_from_arrays(args, ds, key)
         if done is not None:
             return done
     g = graph_from_dataset(ds)
     if args.format in ("gexf", "graphml", "geojson"):
-        from .names.places import place_organisations, with_coordinates
+        from .names.places import with_coordinates
+        from .store.snapshot import kept_places
 
-        with_coordinates(g, place_organisations(ds.organisations))
+        with_coordinates(g, kept_places(args.data, key, ds.organisations))
     if args.format == "geojson":
         from .export.geojson import write_geojson
 
@@ -843,8 +863,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         shown = view_columns(filter_graph(g, filters), args.view)
     if args.format == "png":
-        return _export_png(args, g, _as_graph(shown), filters)
-    positions = layout_positions(g) if args.format in _POSITIONED else None
+        return _export_png(args, g, _as_graph(shown), filters, key)
+    positions = None
+    if args.format in _POSITIONED:
+        # The whole network's layout, whatever the filters keep: filtering moves no node.
+        positions = kept_layout(args.data, key, "bipartite", g, lambda: layout_positions(g))
     written = write_export(shown, args.format, args.output, positions=positions)
     _say_written(written, args.output, shown)
     return 0

@@ -18,28 +18,23 @@ notice saying what is hidden; tables and downloads always cover all of it.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
-import numpy as np
 import pandas as pd
-import scipy
 import streamlit as st
 
 from ..analysis.suggest import SuggestionIndex
 from ..draw.focus import FIRST_LINKS, LINK_LIMIT, FocusedView, NetworkIndex
-from ..draw.layout import LAYOUT_SEED, Positions, layout_positions
+from ..draw.layout import Positions, kept_layout, layout_positions
 from ..draw.style import node_sizes
 from ..export import export_bytes
 from ..graph.backbone import backbone_graph
 from ..graph.bipartite import graph_from_dataset
 from ..graph.views import VIEWS, Filters, ViewTooLarge, filter_graph, view_graph, year_span
 from ..model import Dataset
-from ..store.snapshot import read_positions, write_positions
 from ..store.tables import TABLES as DATA_TABLES
 from ..store.tables import load_folder
 from . import frames
@@ -218,34 +213,10 @@ def _layout(key: str, view: str, _net: Network) -> Positions:
     return _kept_layout(_shown(key, Filters(), view, _net), view, _net)
 
 
-@functools.cache
-def _layout_code() -> str:
-    """What a layout depends on besides the data and our code: the seed and the libraries.
-
-    Our own code is in the content key already (:func:`defus_graph.store.snapshot.content_key`).
-    """
-    versions = f"{LAYOUT_SEED} {nx.__version__} {np.__version__} {scipy.__version__}"
-    return hashlib.sha256(versions.encode()).hexdigest()
-
-
 def _kept_layout(g: nx.Graph, view: str, net: Network, name: str = "layout") -> Positions:
-    """The layout of a view of a saved folder, kept beside its snapshot: laid out once.
-
-    Keyed by the tables' content and the code that lays them out, so an edit or
-    a new version lays it out again; positions that do not cover exactly the
-    view's nodes are not taken. ``name`` tells the whole view's layout from its
-    overview's (:class:`~defus_graph.draw.focus.NetworkIndex`'s ``part_layout``).
-    """
-    if not net.folder or not net.content:
-        return layout_positions(g)
-    key = hashlib.sha256(f"{net.content}\0{view}\0{_layout_code()}".encode()).hexdigest()
-    name = f"{name}-{view}"
-    kept = read_positions(Path(net.folder), name, key)
-    if kept is not None and len(kept) == g.number_of_nodes() and all(n in kept for n in g):
-        return kept
-    positions = layout_positions(g)
-    write_positions(Path(net.folder), name, key, positions)
-    return positions
+    """The layout of a view of a saved folder, kept beside its snapshot: laid out once
+    (:func:`defus_graph.draw.layout.kept_layout`, which the exports share)."""
+    return kept_layout(net.folder, net.content, view, g, lambda: layout_positions(g), name)
 
 
 @st.cache_resource(show_spinner="Finding the backbone…", max_entries=8)

