@@ -580,9 +580,7 @@ def write_numbers(
     directory: Path, name: str, key: str, values: npt.NDArray[np.float64]
 ) -> Path | None:
     """Keep ``values`` as ``name`` for ``key``; the folder, or ``None`` (only logged)."""
-    table = pa.Table.from_pydict(
-        {"value": values.tolist()}, schema=_NUMBERS.with_metadata({_KEY_FIELD: key.encode()})
-    )
+    table = _built({"value": values.tolist()}, _NUMBERS, key)
     return _keep(directory, "figures", lambda folder: _write_table(folder, name, table))
 
 
