@@ -251,14 +251,18 @@ class SuggestionIndex:
             self._build(**parts, aliases=ds.aliases, shared=shared)
             return self
         built = cls.from_arrays(acronyms, organisations, _dataset_links(ds), ds.aliases)
-        rows, cols = built.members.nonzero()
-        write_integers(directory, _LINKS_FILE, key, {"project": rows, "organisation": cols})
-        row, column = built.shared.nonzero()
+        members, shared = built.members, built.shared  # both without stored zeros
+        write_integers(
+            directory,
+            _LINKS_FILE,
+            key,
+            {"project": _rows_of(members), "organisation": members.indices},
+        )
         write_integers(
             directory,
             _SHARED_FILE,
             key,
-            {"row": row, "column": column, "count": built.shared.data},
+            {"row": _rows_of(shared), "column": shared.indices, "count": shared.data},
         )
         return built
 
@@ -515,6 +519,12 @@ def _fits(links: dict[str, npt.NDArray[np.int32]], n_p: int, n_o: int, n_links: 
 
 def _within(values: npt.NDArray[np.int32], n: int) -> bool:
     return not len(values) or (int(values.min()) >= 0 and int(values.max()) < n)
+
+
+def _rows_of(matrix: sp.csr_array) -> npt.NDArray[np.int32]:
+    """The row of each stored entry of ``matrix``, in its order."""
+    counts = np.diff(matrix.indptr)
+    return np.repeat(np.arange(len(counts), dtype=np.int32), counts)
 
 
 def _shared_of(counts: dict[str, npt.NDArray[np.int32]], n: int) -> sp.csr_array | None:
