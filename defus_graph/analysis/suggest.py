@@ -402,7 +402,7 @@ class SuggestionIndex:
 
     def _excluded_keys(self, node: str, partners: npt.NDArray[np.int64]) -> frozenset[str]:
         """Every name, alias included, of the asker and its partners, as name keys."""
-        names = [self._label(self.nodes[i]) for i in partners.tolist()]
+        names = [self.labels[i] for i in partners.tolist()]  # the label of nodes[i]
         if not is_project(node):
             names.append(self._label(node))
         keys: set[str] = set()
