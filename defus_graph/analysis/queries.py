@@ -7,9 +7,9 @@ Every function takes the graph from :func:`defus_graph.graph.bipartite.graph_fro
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -204,8 +204,12 @@ class Involvement:
 def organisation_projects(g: nx.Graph, org: str) -> list[Involvement]:
     """The projects an organisation takes part in, with its role, by acronym."""
     _require(g, org, "organisation")
+    nodes = g.nodes
     return sorted(
-        (Involvement(p, _label(g, p), str(g.edges[org, p].get("role", ""))) for p in g[org]),
+        (
+            Involvement(p, str(nodes[p].get("label", p)), str(edge.get("role", "")))
+            for p, edge in g.adj[org].items()
+        ),
         key=lambda i: i.name.casefold(),
     )
 
@@ -233,15 +237,28 @@ class CoPartner:
 
 
 def co_partners(g: nx.Graph, org: str) -> list[CoPartner]:
-    """Organisations sharing a project with ``org``, most shared projects first."""
+    """Organisations sharing a project with ``org``, most shared projects first.
+
+    Ties go to the name (case ignored), then to the partner met first, project by
+    project in the order the graph lists them; each partner's projects are sorted.
+    """
     _require(g, org, "organisation")
-    shared: defaultdict[str, list[str]] = defaultdict(list)
-    for project in g[org]:
-        for other in g[project]:
+    adj, nodes = g.adj, g.nodes
+    projects = list(adj[org])
+    labels = {p: str(nodes[p].get("label", p)) for p in projects}  # each project's once
+    # Partners in the order they are first met (what breaks ties in the last sort) ...
+    shared: dict[str, list[str]] = {
+        o: [] for o in dict.fromkeys(chain.from_iterable(adj[p] for p in projects))
+    }
+    shared.pop(org, None)
+    # ... each given its projects by visiting these in label order: the lists come sorted.
+    for p in sorted(projects, key=labels.__getitem__):
+        label = labels[p]
+        for other in adj[p]:
             if other != org:
-                shared[other].append(_label(g, project))
+                shared[other].append(label)
     return sorted(
-        (CoPartner(o, _label(g, o), tuple(sorted(ps))) for o, ps in shared.items()),
+        (CoPartner(o, str(nodes[o].get("label", o)), tuple(ps)) for o, ps in shared.items()),
         key=lambda c: (-len(c.projects), c.name.casefold()),
     )
 

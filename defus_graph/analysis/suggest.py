@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,13 @@ from ..graph.bipartite import (
 )
 from ..model import Alias, Dataset
 from ..names.normal import name_keys
-from ..store.snapshot import as_lists, kept_key, read_snapshot_columns
+from ..store.snapshot import (
+    as_lists,
+    kept_key,
+    read_integers,
+    read_snapshot_columns,
+    write_integers,
+)
 from .queries import linked
 from .records import named_node
 
@@ -222,20 +229,42 @@ class SuggestionIndex:
     @classmethod
     def from_dataset(cls, ds: Dataset) -> SuggestionIndex:
         """The index of ``ds``'s network, built from its tables (aliases included)."""
-        orgs = {o.name: i for i, o in enumerate(ds.organisations)}
-        projects = {p.acronym: j for j, p in enumerate(ds.projects)}
-        rows = np.array([projects[a.project] for a in ds.participations], dtype=np.int64)
-        cols = np.array([orgs[a.organisation] for a in ds.participations], dtype=np.int64)
-        return cls.from_arrays(
-            [p.acronym for p in ds.projects],
-            (
-                [o.name for o in ds.organisations],
-                [o.kind for o in ds.organisations],
-                [o.country for o in ds.organisations],
-            ),
-            (rows, cols),
-            ds.aliases,
+        return cls.from_arrays(*_dataset_columns(ds), _dataset_links(ds), ds.aliases)
+
+    @classmethod
+    def kept(cls, ds: Dataset, directory: Path, key: str) -> SuggestionIndex:
+        """:meth:`from_dataset`, its links and projection kept beside ``directory``'s
+        snapshot under ``key`` (the content key of the tables ``ds`` was read from):
+        read from there when they are, else worked out and kept for the next server."""
+        acronyms, organisations = _dataset_columns(ds)
+        n_p, n_o = len(set(acronyms)), len(set(organisations[0]))
+        links = read_integers(directory, _LINKS_FILE, key, ("project", "organisation"))
+        counts = read_integers(directory, _SHARED_FILE, key, ("row", "column", "count"))
+        shared = None if counts is None else _shared_of(counts, n_o)
+        if (
+            links is not None
+            and shared is not None
+            and _fits(links, n_p, n_o, len(ds.participations))
+        ):
+            self = cls.__new__(cls)
+            parts = _parts(acronyms, organisations, (links["project"], links["organisation"]))
+            self._build(**parts, aliases=ds.aliases, shared=shared)
+            return self
+        built = cls.from_arrays(acronyms, organisations, _dataset_links(ds), ds.aliases)
+        members, shared = built.members, built.shared  # both without stored zeros
+        write_integers(
+            directory,
+            _LINKS_FILE,
+            key,
+            {"project": _rows_of(members), "organisation": members.indices},
         )
+        write_integers(
+            directory,
+            _SHARED_FILE,
+            key,
+            {"row": _rows_of(shared), "column": shared.indices, "count": shared.data},
+        )
+        return built
 
     @classmethod
     def from_arrays(
@@ -250,25 +279,7 @@ class SuggestionIndex:
         ``organisations`` (their names, kinds and countries); ``links`` is
         ``(project, organisation)``."""
         self = cls.__new__(cls)
-        names, kinds, countries = organisations
-        rows, cols = links
-        # One row and column per distinct acronym and name (a dataset may repeat one).
-        bt = sp.csr_array(
-            (np.ones(len(rows), dtype=np.int32), (rows, cols)),
-            shape=(len(set(acronyms)), len(set(names))),
-        )
-        bt.sum_duplicates()
-        bt.data[:] = 1  # one link, however many roles
-        self._build(
-            [org_id(n) for n in names],
-            [project_id(a) for a in acronyms],
-            bt,
-            labels=names,
-            project_labels=acronyms,
-            kinds=[k or "unknown" for k in kinds],
-            countries=[c or "" for c in countries],
-            aliases=aliases,
-        )
+        self._build(**_parts(acronyms, organisations, links), aliases=aliases)
         return self
 
     def _build(
@@ -282,6 +293,7 @@ class SuggestionIndex:
         kinds: list[str],
         countries: list[str],
         aliases: Iterable[Alias],
+        shared: sp.csr_array | None = None,
     ) -> None:
         self.nodes = nodes
         self.position = {n: i for i, n in enumerate(nodes)}
@@ -292,10 +304,11 @@ class SuggestionIndex:
         #: ``involved[o, p]``: the same, by organisation.
         self.involved = sp.csr_array(self.members.T.tocsr())
         self.involved.sort_indices()
-        shared = sp.csr_array(self.involved @ self.members)
-        shared.setdiag(0)
-        shared.eliminate_zeros()
-        shared.sort_indices()
+        if shared is None:
+            shared = sp.csr_array(self.involved @ self.members)
+            shared.setdiag(0)
+            shared.eliminate_zeros()
+            shared.sort_indices()
         #: How many projects two organisations share (zero diagonal).
         self.shared = shared
         #: How many organisations each has worked with.
@@ -389,7 +402,7 @@ class SuggestionIndex:
 
     def _excluded_keys(self, node: str, partners: npt.NDArray[np.int64]) -> frozenset[str]:
         """Every name, alias included, of the asker and its partners, as name keys."""
-        names = [self._label(self.nodes[i]) for i in partners.tolist()]
+        names = [self.labels[i] for i in partners.tolist()]  # the label of nodes[i]
         if not is_project(node):
             names.append(self._label(node))
         keys: set[str] = set()
@@ -437,6 +450,96 @@ class SuggestionIndex:
             via=tuple(via),
             reason=reason_text(self._label(node), is_project(node), via),
         )
+
+
+def _parts(
+    acronyms: list[str],
+    organisations: tuple[list[str], list[str], list[str]],
+    links: tuple[npt.NDArray[np.signedinteger[Any]], npt.NDArray[np.signedinteger[Any]]],
+) -> dict[str, Any]:
+    """What :meth:`SuggestionIndex._build` takes (but the aliases) for ``from_arrays``'
+    arguments."""
+    names, kinds, countries = organisations
+    rows, cols = links
+    # One row and column per distinct acronym and name (a dataset may repeat one).
+    bt = sp.csr_array(
+        (np.ones(len(rows), dtype=np.int32), (rows, cols)),
+        shape=(len(set(acronyms)), len(set(names))),
+    )
+    bt.sum_duplicates()
+    bt.data[:] = 1  # one link, however many roles
+    return {
+        "nodes": [org_id(n) for n in names],
+        "projects": [project_id(a) for a in acronyms],
+        "bt": bt,
+        "labels": names,
+        "project_labels": acronyms,
+        "kinds": [k or "unknown" for k in kinds],
+        "countries": [c or "" for c in countries],
+    }
+
+
+#: The files :meth:`SuggestionIndex.kept` keeps beside a snapshot.
+_LINKS_FILE, _SHARED_FILE = "suggest-links", "suggest-shared"
+
+
+def _dataset_columns(ds: Dataset) -> tuple[list[str], tuple[list[str], list[str], list[str]]]:
+    """The acronyms and the organisations' names, kinds and countries of ``ds``."""
+    return (
+        [p.acronym for p in ds.projects],
+        (
+            [o.name for o in ds.organisations],
+            [o.kind for o in ds.organisations],
+            [o.country for o in ds.organisations],
+        ),
+    )
+
+
+def _dataset_links(ds: Dataset) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Each participation's project and organisation, by position in ``ds``'s tables."""
+    orgs = {o.name: i for i, o in enumerate(ds.organisations)}
+    projects = {p.acronym: j for j, p in enumerate(ds.projects)}
+    n = len(ds.participations)
+    # Looked up in C (map over the attributes): no Python frame per participation.
+    rows = np.fromiter(
+        map(projects.__getitem__, map(attrgetter("project"), ds.participations)), np.int64, n
+    )
+    cols = np.fromiter(
+        map(orgs.__getitem__, map(attrgetter("organisation"), ds.participations)), np.int64, n
+    )
+    return rows, cols
+
+
+def _fits(links: dict[str, npt.NDArray[np.int32]], n_p: int, n_o: int, n_links: int) -> bool:
+    """Whether kept ``links`` can be those of a network of ``n_p`` projects and ``n_o``
+    organisations with at most ``n_links`` participations."""
+    project, organisation = links["project"], links["organisation"]
+    return len(project) <= n_links and _within(project, n_p) and _within(organisation, n_o)
+
+
+def _within(values: npt.NDArray[np.int32], n: int) -> bool:
+    return not len(values) or (int(values.min()) >= 0 and int(values.max()) < n)
+
+
+def _rows_of(matrix: sp.csr_array) -> npt.NDArray[np.int32]:
+    """The row of each stored entry of ``matrix``, in its order."""
+    counts = np.diff(matrix.indptr)
+    return np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+
+
+def _shared_of(counts: dict[str, npt.NDArray[np.int32]], n: int) -> sp.csr_array | None:
+    """The projection kept as ``counts`` (row, column, count in row order), or ``None``
+    when they cannot be one of ``n`` organisations."""
+    row, column, count = counts["row"], counts["column"], counts["count"]
+    if not (_within(row, n) and _within(column, n)) or (count <= 0).any():
+        return None
+    if (row[1:] < row[:-1]).any():
+        return None
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=n), out=indptr[1:])
+    shared = sp.csr_array((count, column, indptr), shape=(n, n))
+    shared.sort_indices()
+    return shared
 
 
 def scores_from_partner_rows(

@@ -118,6 +118,7 @@ def organisation_story(g: nx.Graph, ds: Dataset, node: str) -> OrganisationStory
         raise ValueError(f"{node!r} is a project, not an organisation")
     d = g.nodes[node]
     name = str(d.get("label", node_label(node)))
+    mine = g.adj[node]  # its links, each project's looked up once
     return OrganisationStory(
         node=node,
         name=name,
@@ -125,7 +126,7 @@ def organisation_story(g: nx.Graph, ds: Dataset, node: str) -> OrganisationStory
         country=str(d.get("country", "")) or "not stated",
         aliases=tuple(sorted(a.alias for a in ds.aliases if a.organisation == name)),
         projects=tuple(
-            _project_row(g, i.node, i.role, g.edges[node, i.node].get("contribution_eur"))
+            _project_row(g, i.node, i.role, mine[i.node].get("contribution_eur"))
             for i in organisation_projects(g, node)
         ),
         co_partners=tuple((c.name, c.projects) for c in co_partners(g, node)),
