@@ -47,3 +47,34 @@ def test_without_a_runtime_nothing_is_read(
     monkeypatch.setattr(launch, "RUNTIME_WAIT", 0.05)
     monkeypatch.setattr(data, "load_network", lambda *a: pytest.fail("read without a runtime"))
     launch.prepare()
+
+
+def test_a_network_that_leaves_the_cache_lets_what_was_frozen_be_freed() -> None:
+    """Loading a network freezes what is alive (the collector then skips it on every
+    click); once the network leaves the cache, everything frozen with it goes back to
+    the collector, so a cycle among it is freed (a long-running server whose data is
+    edited or uploaded again and again would otherwise keep every old network)."""
+    import gc
+    import weakref
+
+    from defus_graph.store.tables import load_dataset
+
+    class Cyclic:
+        me: object
+
+    ds = load_dataset(default_data_dir())
+    held = Cyclic()
+    held.me = held
+    gone = weakref.ref(held)
+    try:
+        net = data._network_of("frozen with a cycle", ds)
+        assert gc.get_freeze_count() > 0
+        del held, net
+        gc.collect()
+        assert gone() is not None  # frozen: the collector does not see it
+        data._network_of.clear()
+        gc.collect()
+        assert gone() is None
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()

@@ -134,14 +134,24 @@ def _kept(net: Network) -> Network:
     return net
 
 
-@st.cache_resource(show_spinner="Reading the data…", max_entries=4)
+def _released(_net: Network) -> None:
+    """A network left the cache: hand everything frozen back to the collector.
+
+    A networkx graph refers to itself through its views (a cycle), so a frozen
+    network would never be freed; unfrozen, the next full collection frees it. The
+    networks still cached are frozen again when the next one is read.
+    """
+    gc.unfreeze()
+
+
+@st.cache_resource(show_spinner="Reading the data…", max_entries=4, on_release=_released)
 def _network(directory: str, stamp: Stamp) -> Network:
     loaded = load_folder(Path(directory))
     key = folder_key(directory, stamp)
     return _kept(_derive(loaded.dataset, key, stamp, directory, loaded.key or "", loaded.state))
 
 
-@st.cache_resource(show_spinner="Drawing the data…", max_entries=8)
+@st.cache_resource(show_spinner="Drawing the data…", max_entries=8, on_release=_released)
 def _network_of(key: str, _ds: Dataset) -> Network:
     return _kept(_derive(_ds, key, ()))
 
