@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ..store.snapshot import CodedText, as_lists, kept_key, read_snapshot_columns
+from ..store.snapshot import CodedText, as_lists, kept_columns
 
 # The graph module (networkx, scipy: a quarter of a second to import) is imported
 # where it is used, so that records.py's listing of projects starts without it.
@@ -146,8 +146,7 @@ def kept_shared_partners(
     they are now, or they are not what a checked folder holds."""
     if min_projects < 1:
         raise ValueError("min_projects must be at least 1")
-    key = kept_key(directory, encoding)
-    columns = None if key is None else read_snapshot_columns(directory, key, _SHARED_COLUMNS)
+    columns = kept_columns(directory, encoding, _SHARED_COLUMNS)
     if columns is None:
         return None
     projects = as_lists(columns["projects"], _SHARED_COLUMNS["projects"])

@@ -22,7 +22,7 @@ from ..errors import NotFoundError
 from ..model import Dataset, Organisation
 from ..names.normal import name_keys
 from ..names.resolve import Resolver
-from ..store.snapshot import CodedText, as_lists, kept_key, read_snapshot_columns
+from ..store.snapshot import CodedText, as_lists, kept_columns
 from .queries import ROLE_ORDER, co_partners, linked, organisation_projects, project_members
 
 # The graph (networkx, scipy) is imported where it is used: the listing of
@@ -399,8 +399,7 @@ def project_table(directory: Path, encoding: str = "utf-8") -> ProjectTable | No
     """The :class:`ProjectTable` of data folder ``directory`` from its snapshot, or
     ``None`` when none is kept for the tables as they are now (then
     :func:`~defus_graph.store.tables.load_dataset` reads, checks and keeps them)."""
-    key = kept_key(directory, encoding)
-    columns = None if key is None else read_snapshot_columns(directory, key, _LISTING_COLUMNS)
+    columns = kept_columns(directory, encoding, _LISTING_COLUMNS)
     return None if columns is None else ProjectTable.from_columns(columns)
 
 
@@ -552,8 +551,7 @@ def kept_organisation_detail(
     not what a checked folder holds, or no organisation goes by ``name`` (the
     dataset's route then says which names come closest).
     """
-    key = kept_key(directory, encoding)
-    columns = None if key is None else read_snapshot_columns(directory, key, _DETAIL_COLUMNS)
+    columns = kept_columns(directory, encoding, _DETAIL_COLUMNS)
     if columns is None:
         return None
     projects = as_lists(columns["projects"], _DETAIL_COLUMNS["projects"])

@@ -50,9 +50,8 @@ from ..model import Alias, Dataset
 from ..names.normal import name_keys
 from ..store.snapshot import (
     as_lists,
-    kept_key,
+    kept_columns,
     read_integers,
-    read_snapshot_columns,
     write_integers,
 )
 from .queries import linked
@@ -643,8 +642,7 @@ def kept_suggestions(
     not what a checked folder holds, or ``name`` names nothing (the dataset's
     route then says which names come closest).
     """
-    key = kept_key(directory, encoding)
-    columns = None if key is None else read_snapshot_columns(directory, key, _SUGGEST_COLUMNS)
+    columns = kept_columns(directory, encoding, _SUGGEST_COLUMNS)
     if columns is None:
         return None
     projects, orgs, aliases = (

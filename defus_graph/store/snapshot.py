@@ -56,6 +56,7 @@ __all__ = [
     "CodedText",
     "as_lists",
     "content_key",
+    "kept_columns",
     "kept_key",
     "kept_places",
     "key_of_state",
@@ -203,6 +204,15 @@ def key_of_tables(contents: Mapping[str, bytes | None], encoding: str) -> str | 
     if any(contents[name] is None for name in FILES):
         return None
     return key_of_state(tables_state(contents), encoding)
+
+
+def kept_columns(
+    directory: Path, encoding: str, wanted: Mapping[str, Sequence[str]]
+) -> dict[str, dict[str, list[Any] | CodedText]] | None:
+    """:func:`read_snapshot_columns` of the snapshot kept for ``directory``'s tables
+    as they are now (:func:`kept_key`), or ``None`` when there is none."""
+    key = kept_key(directory, encoding)
+    return None if key is None else read_snapshot_columns(directory, key, wanted)
 
 
 def read_snapshot_columns(
