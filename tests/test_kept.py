@@ -175,6 +175,24 @@ def test_a_new_gazetteer_places_again(data_copy: Path, monkeypatch: pytest.Monke
     assert kept_places(data_copy, key, ds.organisations) == fresh
 
 
+def test_a_gazetteer_that_cannot_be_looked_at_places_and_keeps_nothing(
+    data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An install whose gazetteer file has no path (a zip) or no version: the places
+    are found as without a folder, nothing is kept, nothing fails."""
+    from importlib import metadata
+
+    ds, key = load_with_key(data_copy)
+    expected = places_module.place_organisations(ds.organisations)
+
+    def unknown(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", unknown)
+    assert kept_places(data_copy, key, ds.organisations) == expected
+    assert not list(data_copy.glob("**/places.parquet"))
+
+
 def _garbage(path: Path) -> None:
     path.write_bytes(b"not parquet at all")
 

