@@ -46,7 +46,7 @@ def prepare() -> None:
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
         lambda record: record.threadName != THREAD
     )
-    from ..errors import DataError
+    from ..errors import DefusGraphError
     from ..graph.views import VIEWS, Filters
     from ..store.folders import default_data_dir
     from . import data
@@ -55,7 +55,7 @@ def prepare() -> None:
         net = data.load_network(default_data_dir())
         shown = data.current_view(net, Filters(), VIEWS[0])
         data.drawn_part(net, Filters(), shown, None)
-    except (DataError, OSError) as err:
+    except (DefusGraphError, OSError) as err:  # the page says what is wrong
         log.info("the data is left to the page: %s", err)
 
 
