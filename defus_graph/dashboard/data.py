@@ -130,6 +130,7 @@ def _kept(net: Network) -> Network:
     1.4 s, 0.5 s frozen). Frozen objects are still freed by reference counting once
     unused; only a cycle among them would stay.
     """
+    gc.collect()  # garbage left from building it would be frozen too
     gc.freeze()
     return net
 
