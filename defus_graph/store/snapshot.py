@@ -32,7 +32,7 @@ import functools
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from operator import attrgetter
 from pathlib import Path
@@ -522,22 +522,34 @@ _POSITIONS = pa.schema(
 )
 
 
-def read_positions(directory: Path, name: str, key: str) -> dict[str, tuple[float, float]] | None:
-    """The positions kept as ``name`` for ``key`` beside ``directory``'s snapshot, or ``None``."""
+def _kept_tables(
+    directory: Path, name: str, key: str, schema: pa.Schema, what: str
+) -> Iterator[pa.Table]:
+    """The tables kept as ``name`` for ``key``, with exactly ``schema``, beside
+    ``directory``'s snapshot, in the order the folders are tried (the key and the
+    columns checked from the footer first); one that cannot be read is logged and
+    skipped. A caller takes the first that holds what it asks for."""
     for folder in snapshot_dirs(directory):
         path = folder / f"{name}.parquet"
         if not path.is_file():
             continue
         try:
-            table = pq.ParquetFile(path).read()
+            parquet = pq.ParquetFile(path, memory_map=True)
+            found = parquet.schema_arrow
+            if (found.metadata or {}).get(_KEY_FIELD) != key.encode():
+                continue
+            if not found.remove_metadata().equals(schema):
+                continue
+            table = parquet.read()
         except (OSError, pa.ArrowException) as err:
-            log.info("ignoring the kept positions %s: %s", path, err)
+            log.info("ignoring the kept %s %s: %s", what, path, err)
             continue
-        metadata = table.schema.metadata or {}
-        if metadata.get(_KEY_FIELD) != key.encode() or not table.schema.remove_metadata().equals(
-            _POSITIONS
-        ):
-            continue
+        yield table
+
+
+def read_positions(directory: Path, name: str, key: str) -> dict[str, tuple[float, float]] | None:
+    """The positions kept as ``name`` for ``key`` beside ``directory``'s snapshot, or ``None``."""
+    for table in _kept_tables(directory, name, key, _POSITIONS, "positions"):
         nodes, xs, ys = (column.to_pylist() for column in table.columns)
         return dict(zip(nodes, zip(xs, ys, strict=True), strict=True))
     return None
@@ -567,21 +579,8 @@ def read_numbers(
 ) -> npt.NDArray[np.float64] | None:
     """The ``count`` numbers kept as ``name`` for ``key`` beside ``directory``'s snapshot,
     or ``None`` when there are none, or not exactly these."""
-    for folder in snapshot_dirs(directory):
-        path = folder / f"{name}.parquet"
-        if not path.is_file():
-            continue
-        try:
-            parquet = pq.ParquetFile(path, memory_map=True)
-            schema = parquet.schema_arrow
-            if (schema.metadata or {}).get(_KEY_FIELD) != key.encode():
-                continue
-            if not schema.remove_metadata().equals(_NUMBERS):
-                continue
-            column = parquet.read().column(0)
-        except (OSError, pa.ArrowException) as err:
-            log.info("ignoring the kept figures %s: %s", path, err)
-            continue
+    for table in _kept_tables(directory, name, key, _NUMBERS, "figures"):
+        column = table.column(0)
         if len(column) != count or column.null_count:
             continue
         values: npt.NDArray[np.float64] = np.array(column.to_pylist(), dtype=np.float64)
@@ -620,21 +619,8 @@ def read_places(directory: Path, key: str, names: Sequence[str]) -> list[Place] 
     ``names`` in that order, or ``None`` when there are none, or not exactly these."""
     from ..names.places import Place
 
-    for folder in snapshot_dirs(directory):
-        path = folder / f"{_PLACES_NAME}.parquet"
-        if not path.is_file():
-            continue
-        try:
-            parquet = pq.ParquetFile(path)
-            schema = parquet.schema_arrow
-            if (schema.metadata or {}).get(_KEY_FIELD) != key.encode():
-                continue
-            if not schema.remove_metadata().equals(_PLACES):
-                continue
-            columns = [column.to_pylist() for column in parquet.read().columns]
-        except (OSError, pa.ArrowException) as err:
-            log.info("ignoring the kept places %s: %s", path, err)
-            continue
+    for table in _kept_tables(directory, _PLACES_NAME, key, _PLACES, "places"):
+        columns = [column.to_pylist() for column in table.columns]
         if columns[0] != list(names):
             continue
         return [Place(*row) for row in zip(*columns, strict=True)]
@@ -727,21 +713,7 @@ def read_integers(
     """The ``columns`` kept as ``name`` for ``key`` beside ``directory``'s snapshot, or
     ``None`` when there are none, or not exactly these."""
     wanted = pa.schema([pa.field(c, pa.int32(), nullable=False) for c in columns])
-    for folder in snapshot_dirs(directory):
-        path = folder / f"{name}.parquet"
-        if not path.is_file():
-            continue
-        try:
-            parquet = pq.ParquetFile(path, memory_map=True)
-            schema = parquet.schema_arrow
-            if (schema.metadata or {}).get(_KEY_FIELD) != key.encode():
-                continue
-            if not schema.remove_metadata().equals(wanted):
-                continue
-            table = parquet.read()
-        except (OSError, pa.ArrowException) as err:
-            log.info("ignoring the kept figures %s: %s", path, err)
-            continue
+    for table in _kept_tables(directory, name, key, wanted, "figures"):
         if any(column.null_count for column in table.columns):
             continue
         return {
