@@ -167,19 +167,12 @@ def _arrow_columns(
 
     With ``bom``, ``body`` starts with a byte-order mark, which is not read.
     """
-    end = body.find(b"\n")
-    first_bytes = body[len(_BOM) if bom else 0 : end if end >= 0 else len(body)]
-    first_bytes = first_bytes.removesuffix(b"\r")
     if b"\x00" in body or (b"\r" in body and body.count(b"\r") != body.count(b"\r\n")):
         return None
-    try:
-        first = first_bytes.decode("utf-8")
-        if first.count('"') % 2:
-            return None
-        delimiter = _delimiter(first)
-        header = next(csv.reader([first], delimiter=delimiter, strict=True))
-    except (UnicodeDecodeError, csv.Error, StopIteration):
+    found = _header(body, bom)
+    if found is None:
         return None
+    header, delimiter = found
     quotes = body.count(b'"')
     if all(map(_blank, header)) or quotes % 2:
         return None  # an odd quote leaves a cell open to the end: the row reader says where
@@ -223,6 +216,21 @@ def _arrow_columns(
         table.column,
     )
     return columns.take(_not_blank(columns))
+
+
+def _header(body: bytes, bom: bool) -> tuple[list[str], str] | None:
+    """The header's cells and the delimiter of UTF-8 CSV ``body``, or None where the
+    first line is not one row the csv module reads alike (an open quote, bad bytes)."""
+    end = body.find(b"\n")
+    first_bytes = body[len(_BOM) if bom else 0 : end if end >= 0 else len(body)]
+    try:
+        first = first_bytes.removesuffix(b"\r").decode("utf-8")
+        if first.count('"') % 2:
+            return None
+        delimiter = _delimiter(first)
+        return next(csv.reader([first], delimiter=delimiter, strict=True)), delimiter
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        return None
 
 
 def _shared_texts(column: Any) -> list[str]:
