@@ -410,16 +410,7 @@ def _projects(
     ids, acronyms_written = table.get("id"), table.get("acronym")
     lines = table.lines
     unique = _first_rows_of_ids(table, problems, notes)
-    counts = Counter(acronyms_written[i].casefold() for i in unique)
-    shared = sorted(
-        {acronyms_written[i] for i in unique if counts[acronyms_written[i].casefold()] > 1}
-    )
-    if shared:
-        notes.append(
-            f"{table.name}: several CORDIS projects share the acronym "
-            + ", ".join(shared)
-            + '; each is filed as "ACRONYM (cordis:ID)".'
-        )
+    counts = _acronym_counts(table.name, [acronyms_written[i] for i in unique], notes)
     not_read = set(range(len(ids))) - set(unique)
     _bad_text(table, _PROJECT_TEXT, problems, 1, not_read)
     funding = _numbers(table, "ecMaxContribution", ".", problems, 10, not_read)
@@ -464,6 +455,20 @@ def _projects(
         )
     projects = records_of_rows(Project, rows)
     return projects, acronyms
+
+
+def _acronym_counts(name: str, acronyms: list[str], notes: list[str]) -> Counter[str]:
+    """How many projects go by each acronym (case aside), with a note naming those shared:
+    such projects are filed as "ACRONYM (cordis:ID)"."""
+    counts = Counter(a.casefold() for a in acronyms)
+    shared = sorted({a for a in acronyms if counts[a.casefold()] > 1})
+    if shared:
+        notes.append(
+            f"{name}: several CORDIS projects share the acronym "
+            + ", ".join(shared)
+            + '; each is filed as "ACRONYM (cordis:ID)".'
+        )
+    return counts
 
 
 def _first_rows_of_ids(table: _Table, problems: _Problems, notes: list[str]) -> list[int]:
