@@ -10,6 +10,7 @@ import functools
 import hashlib
 import math
 from collections.abc import Callable, Collection
+from itertools import repeat
 from pathlib import Path
 
 import networkx as nx
@@ -312,8 +313,8 @@ def _arranged(laid: list[_Laid]) -> Positions:
     placed = np.concatenate(moved)
     cx = (float(placed[:, 0].min()) + float(placed[:, 0].max())) / 2
     cy = (float(placed[:, 1].min()) + float(placed[:, 1].max())) / 2
-    xs = [round(v, 2) for v in (placed[:, 0] - cx).tolist()]
-    ys = [round(v, 2) for v in (placed[:, 1] - cy).tolist()]
+    xs = list(map(round, (placed[:, 0] - cx).tolist(), repeat(2)))
+    ys = list(map(round, (placed[:, 1] - cy).tolist(), repeat(2)))
     return dict(zip(names, zip(xs, ys, strict=True), strict=True))
 
 

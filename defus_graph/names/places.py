@@ -35,8 +35,10 @@ until its coordinates are written into ``data/organisations.csv`` with a note
 naming their source (the bundled Igoumenitsa and Maranello cite their GeoNames
 ids in ``cities5000``; Pella, a municipality named after a village, and Nea
 Propontida, in no list, stay unplaced).
-The gazetteer is loaded only when a command needs it, and indexed only for
-the countries asked for (about half a second for ten countries).
+The gazetteer is loaded only when a command needs it; the names of the
+countries asked for are normalised once, and only the places with a name
+looked up are indexed (a third of a second for two dozen countries, most of
+it reading the JSON). Each name is looked up once per country.
 
 Examples
 --------
