@@ -143,16 +143,19 @@ def test_the_order_of_sources_and_no_place_for_an_unknown_name(
 
 
 def test_the_gazetteer_is_read_only_when_a_name_must_be_looked_up() -> None:
-    gazetteer.cache_clear()
+    from defus_graph.names.places import _gazetteer_rows, _names_of
+
+    _gazetteer_rows.cache_clear()
+    _names_of.cache_clear()
     place_organisations(
         [
             Organisation("Fryshuset", "NGO", "SE"),
             Organisation("X", "city", "DE", latitude=1.0, longitude=2.0),
         ]
     )
-    assert gazetteer.cache_info().currsize == 0
+    assert _gazetteer_rows.cache_info().currsize == 0
     place_organisations([Organisation("Genk", "city", "BE")])
-    assert gazetteer.cache_info().currsize == 1
+    assert _gazetteer_rows.cache_info().currsize == 1
 
 
 def test_half_a_coordinate_is_no_place_and_says_so() -> None:
@@ -217,3 +220,49 @@ def test_keys_worked_out_ahead_are_the_keys_of_each_name(
     for name in asked + names:
         assert normal.name_keys(name) == keys[name]
         assert normal.normalise(name) == forms[name]
+
+
+# Placing many organisations looks each name up once, in the part of the gazetteer they
+# ask for: the places must be those the whole gazetteer of their countries gives.
+
+_COUNTRIES = ("DE", "FR", "IT", "BE", "AT")
+
+
+def _gazetteer_names() -> list[str]:
+    from defus_graph.names.places import _gazetteer_rows
+
+    rows = sorted(_gazetteer_rows().values(), key=lambda r: int(r["geonameid"]))
+    names = [r["name"] for r in rows if r["countrycode"] in _COUNTRIES]
+    # Alternate names too (other languages, umlauts), one in twenty.
+    names += [a for r in rows[::20] if r["countrycode"] in _COUNTRIES for a in r["alternatenames"]]
+    return names
+
+
+_NAMES = _gazetteer_names()
+_UMLAUTS = [n for n in _NAMES if any(c in n for c in "äöüÄÖÜ")]
+_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+_SPELLED = (
+    st.sampled_from(_NAMES)
+    | st.sampled_from(["Frankfurt", "Essen", "Lüttich", "Nizza"])
+    | st.sampled_from(_UMLAUTS).map(lambda n: n.translate(_GERMAN))
+)
+_TYPED = st.tuples(
+    _SPELLED, st.sampled_from(["{}", "Stadt {}", "City of {}", "Ville de {}", "{} (unit)"])
+).map(lambda t: t[1].format(t[0]))
+_TYPED = _TYPED | _TYPED.map(str.upper) | st.text()
+_ORGS = st.builds(
+    Organisation,
+    name=_TYPED,
+    kind=st.sampled_from(["city", "university", "region", "company", ""]),
+    country=st.sampled_from([*_COUNTRIES, "de", "XX", ""]),
+    city=st.sampled_from(["", ""]) | _TYPED,
+    latitude=st.none() | st.floats(-100, 100),
+    longitude=st.none() | st.floats(-200, 200),
+)
+
+
+@given(st.lists(_ORGS, max_size=25))
+@settings(max_examples=150, deadline=None)
+def test_placing_many_is_placing_each_in_the_whole_gazetteer(orgs: list[Organisation]) -> None:
+    whole = gazetteer(frozenset(o.country.upper() for o in orgs if o.country))
+    assert place_organisations(orgs) == [_one(o, whole) for o in orgs]

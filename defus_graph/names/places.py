@@ -35,8 +35,10 @@ until its coordinates are written into ``data/organisations.csv`` with a note
 naming their source (the bundled Igoumenitsa and Maranello cite their GeoNames
 ids in ``cities5000``; Pella, a municipality named after a village, and Nea
 Propontida, in no list, stay unplaced).
-The gazetteer is loaded only when a command needs it, and indexed only for
-the countries asked for (about half a second for ten countries).
+The gazetteer is loaded only when a command needs it; the names of the
+countries asked for are normalised once, and only the places with a name
+looked up are indexed (a third of a second for two dozen countries, most of
+it reading the JSON). Each name is looked up once per country.
 
 Examples
 --------
@@ -54,7 +56,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -168,6 +170,13 @@ class Gazetteer:
                 index[k, place.country][place.geonameid] = place
         self._index = dict(index)
 
+    @classmethod
+    def _of_index(cls, index: dict[tuple[str, str], dict[int, GazetteerPlace]]) -> Gazetteer:
+        """A gazetteer whose index (normalised name, country) -> places by id is ``index``."""
+        gaz = cls(())
+        gaz._index = index
+        return gaz
+
     def lookup(self, name: str, country: str) -> tuple[GazetteerPlace, ...]:
         """Every place in ``country`` one of whose names is ``name`` (normalised), by id."""
         found: dict[int, GazetteerPlace] = {}
@@ -196,19 +205,85 @@ def gazetteer(countries: frozenset[str]) -> Gazetteer:
 
 def _gazetteer_of(rows: Mapping[str, Mapping[str, Any]], countries: frozenset[str]) -> Gazetteer:
     return Gazetteer(
-        (
-            GazetteerPlace(
-                int(r["geonameid"]),
-                str(r["name"]),
-                str(r["countrycode"]),
-                float(r["latitude"]),
-                float(r["longitude"]),
-            ),
-            [str(r["name"]), *(str(a) for a in r.get("alternatenames", ()))],
-        )
+        (_gazetteer_place(r), [str(r["name"]), *(str(a) for a in r.get("alternatenames", ()))])
         for r in rows.values()
         if r["countrycode"] in countries
     )
+
+
+def _gazetteer_place(r: Mapping[str, Any]) -> GazetteerPlace:
+    return GazetteerPlace(
+        int(r["geonameid"]),
+        str(r["name"]),
+        str(r["countrycode"]),
+        float(r["latitude"]),
+        float(r["longitude"]),
+    )
+
+
+def _asked(orgs: Iterable[Organisation]) -> set[tuple[str, str]]:
+    """Every (normalised name, country) :func:`_place` may look up for ``orgs``."""
+    texts: set[tuple[str, str]] = set()
+    for o in orgs:
+        if _from_data(o)[0] or o.kind == "region" or not o.country:
+            continue
+        if o.kind == "city":
+            texts.add((o.name, o.country.upper()))
+        if o.city:
+            texts.add((o.city, o.country.upper()))
+    asked: set[tuple[str, str]] = set()
+    for text, country in texts:
+        core = municipal_core(text)
+        for candidate in (text, core) if core else (text,):
+            asked.update((key, country) for key in name_keys(candidate))
+    return asked
+
+
+#: The gazetteer's rows of some countries, and all their names, each with its row,
+#: its normalised form, and whether it has an umlaut.
+_Names = tuple[list[Mapping[str, Any]], list[int], list[str], list[str], frozenset[int]]
+
+
+@cache
+def _names_of(countries: frozenset[str]) -> _Names:
+    """Every name of the gazetteer's places in ``countries``, normalised at once (as
+    :class:`Gazetteer` does), read once per process."""
+    rows_of = [r for r in _gazetteer_rows().values() if r["countrycode"] in countries]
+    owner: list[int] = []
+    names: list[str] = []
+    for i, r in enumerate(rows_of):
+        for name in map(str, (r["name"], *r.get("alternatenames", ()))):
+            if name:
+                owner.append(i)
+                names.append(name)
+    umlauts = frozenset(i for i, name in enumerate(names) if _UMLAUT.search(name))
+    return rows_of, owner, names, normalise_all(names), umlauts
+
+
+def _gazetteer_asked(asked: set[tuple[str, str]]) -> Gazetteer:
+    """The part of the gazetteer that ``asked`` (normalised name, country) finds: what
+    :func:`gazetteer` of those countries indexes under those keys, the same places.
+
+    Only the places with a name asked for become records and entries: a few
+    thousand of the 130,000 names of two dozen countries.
+    """
+    rows_of, owner, names, keys, umlauts = _names_of(frozenset(c for _, c in asked))
+    wanted = {key for key, _ in asked}
+    hits = umlauts.union(i for i, key in enumerate(keys) if key in wanted)
+    index: dict[tuple[str, str], dict[int, GazetteerPlace]] = defaultdict(dict)
+    made: dict[int, GazetteerPlace] = {}
+    for i in sorted(hits):
+        r = rows_of[owner[i]]
+        country = str(r["countrycode"])
+        # A name with an umlaut is indexed under its name_keys, the spelled-out one too.
+        for key in name_keys(names[i]) if i in umlauts else (keys[i],):
+            if (key, country) not in asked:
+                continue
+            place = made.get(owner[i])
+            if place is None:
+                place = made[owner[i]] = _gazetteer_place(r)
+            index[key, country][place.geonameid] = place
+    return Gazetteer._of_index(dict(index))
 
 
 def _described(places: tuple[GazetteerPlace, ...]) -> str:
@@ -243,7 +318,11 @@ def _from_data(o: Organisation) -> tuple[bool, str]:
     return True, ""
 
 
-def _place(o: Organisation, gaz: Gazetteer) -> Place:
+#: Looks a name up in a country: the one place it stands for, or None and why not.
+_Finder = Callable[[str, str], tuple[GazetteerPlace | None, str]]
+
+
+def _place(o: Organisation, find: _Finder) -> Place:
     def placed(lat: float, lon: float, city: str, source: str) -> Place:
         return Place(o.name, o.kind, o.country, lat, lon, city, source)
 
@@ -258,12 +337,12 @@ def _place(o: Organisation, gaz: Gazetteer) -> Place:
         reasons.append("no country to look its name or city up in")
     else:
         if o.kind == "city":
-            found, why = _find(o.name, o.country, gaz)
+            found, why = find(o.name, o.country)
             if found:
                 return placed(found.latitude, found.longitude, found.name, f"gazetteer: {found}")
             reasons.append(why)
         if o.city:
-            found, why = _find(o.city, o.country, gaz)
+            found, why = find(o.city, o.country)
             if found:
                 return placed(
                     found.latitude, found.longitude, found.name, f"city: {o.city}, {found}"
@@ -285,22 +364,25 @@ def place_organisations(
     Parameters
     ----------
     organisations : the organisations to place.
-    gaz : the places to match names on; default :func:`gazetteer` of the countries
-        needed, loaded only if some organisation needs it.
+    gaz : the places to match names on; default the gazetteer's places of the
+        names and countries looked up (the same answers as :func:`gazetteer` of
+        those countries), loaded only if some organisation needs it.
     """
     orgs = list(organisations)
-    countries = frozenset(
-        o.country.upper()
-        for o in orgs
-        if not _from_data(o)[0]
-        and o.kind != "region"
-        and o.country
-        and (o.kind == "city" or o.city)
-    )
     with paused_gc():
         if gaz is None:
-            gaz = gazetteer(countries) if countries else Gazetteer(())
-        return [_place(o, gaz) for o in orgs]
+            asked = _asked(orgs)
+            gaz = _gazetteer_asked(asked) if asked else Gazetteer(())
+        # Looked up once per name and country: a city is named by many organisations.
+        found: dict[tuple[str, str], tuple[GazetteerPlace | None, str]] = {}
+
+        def find(name: str, country: str) -> tuple[GazetteerPlace | None, str]:
+            answer = found.get((name, country))
+            if answer is None:
+                answer = found[name, country] = _find(name, country, gaz)
+            return answer
+
+        return [_place(o, find) for o in orgs]
 
 
 def with_coordinates(g: nx.Graph, places: Iterable[Place]) -> nx.Graph:

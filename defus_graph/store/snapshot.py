@@ -629,7 +629,7 @@ def read_places(directory: Path, key: str, names: Sequence[str]) -> list[Place] 
 
 def write_places(directory: Path, key: str, places: Sequence[Place]) -> Path | None:
     """Keep ``places`` for ``key``; the folder, or ``None`` (only logged)."""
-    columns = {name: [getattr(p, name) for p in places] for name in _PLACES.names}
+    columns = {name: list(map(attrgetter(name), places)) for name in _PLACES.names}
     table = _built(columns, _PLACES, key)
     return _keep(directory, "places", lambda folder: _write_table(folder, _PLACES_NAME, table))
 
