@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import fields, replace
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,12 @@ from hypothesis import strategies as st
 
 from defus_graph import ingest as ingest_module
 from defus_graph.errors import DataError
-from defus_graph.ingest import _Merger, _participation_records, merge_facts
+from defus_graph.ingest import (
+    PARTICIPATION_FIELDS,
+    _Merger,
+    _participation_records,
+    merge_facts,
+)
 from defus_graph.model import Alias, Dataset, Organisation, Participation, Project
 from defus_graph.names.resolve import Resolver
 from defus_graph.sources.facts import Mention, SourceFacts, mention_columns
@@ -108,15 +114,17 @@ def test_a_name_found_by_one_form_is_judged_again_once_its_other_form_is_known()
 
 
 def _merged_one_row_at_a_time(
-    ds: Dataset,
+    parts: dict[str, list[Any]],
     facts: SourceFacts,
     replaced: frozenset[str],
     renamed: dict[str, str],
     merger: _Merger,
-) -> list[Participation]:
+) -> dict[str, list[Any]]:
     """The plain path: one pass over the mentions, each resolved, checked and kept in turn
-    (merge_facts before it resolved them all first and kept the pairs a column at a time)."""
-    participations = [pa for pa in ds.participations if pa.source not in replaced]
+    (merge_facts before it resolved them all first and kept the pairs a column at a time),
+    each participation a record (merge_facts holds them by field)."""
+    records = map(Participation, *(parts[f] for f in PARTICIPATION_FIELDS))
+    participations = [pa for pa in records if pa.source not in replaced]
     pairs: set[tuple[str, str]] = {(pa.project, pa.organisation) for pa in participations}
     settled: dict[tuple[object, ...], str] = {}
     mentions = facts.mentions
@@ -149,7 +157,7 @@ def _merged_one_row_at_a_time(
         participations.append(
             Participation(project, name, role, written, source, line, contribution)
         )
-    return participations
+    return {f: [getattr(pa, f) for pa in participations] for f in PARTICIPATION_FIELDS}
 
 
 # A dataset with participations of its own, which a pair of the input may repeat.
