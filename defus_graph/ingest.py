@@ -33,7 +33,7 @@ from .names.resolve import Resolver
 from .names.vocabulary import kind_from_name
 from .sources.archive import expand_archives
 from .sources.detect import read_inputs, read_paths
-from .sources.facts import Mention, SourceFacts, mention_columns
+from .sources.facts import Mention, SourceFacts, mention_columns, record_of
 
 __all__ = [
     "PARTICIPATION_FIELDS",
@@ -430,17 +430,10 @@ class _Merger:
         kind = m.kind
         if kind in _VAGUE_KINDS:
             kind = kind_from_name(name) or kind
-        self.orgs[name] = Organisation(
-            name=name,
-            kind=kind,
-            country=m.country,
-            source=source,
-            line=m.line,
-            note=m.note,
-            city=m.city,
-            pic=m.pic,
-            latitude=m.latitude,
-            longitude=m.longitude,
+        # Organisation(name, kind, ...) in half the time: a programme has a hundred thousand.
+        self.orgs[name] = record_of(
+            Organisation,
+            (name, kind, m.country, source, m.line, m.note, m.city, m.pic, m.latitude, m.longitude),
         )
         self.resolver.add(name, name)
         if m.pic:
