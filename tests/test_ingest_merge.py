@@ -248,3 +248,29 @@ def test_participation_records_know_every_field_and_no_post_init() -> None:
     ]
     assert not hasattr(Participation, "__post_init__")
     assert not hasattr(Participation, "__slots__")
+
+
+def _resolved_plainly(r: Resolver, name: str) -> str | None:
+    """Resolver.resolve before its path for a name of one key: every key, sorted."""
+    from defus_graph.names.normal import name_keys
+
+    for key in sorted(name_keys(name)):
+        if key in r._canonical:
+            return r._canonical[key]
+    return None
+
+
+_SPELLINGS = st.text(alphabet="aouAOUäöüÄÖÜß e-'", max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_SPELLINGS, _SPELLINGS), max_size=8), st.lists(_SPELLINGS, max_size=8))
+def test_a_name_resolves_as_by_every_key_in_order(
+    known: list[tuple[str, str]], asked: list[str]
+) -> None:
+    # Names of one key (no umlaut) and of two ("Düsseldorf": dusseldorf, duesseldorf).
+    r = Resolver([], [])
+    for name, canonical in known:
+        r.add(name, canonical)
+    for name in [*asked, *(n for n, _ in known)]:
+        assert r.resolve(name) == _resolved_plainly(r, name)
