@@ -177,3 +177,23 @@ def test_participations_given_both_ways_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         save_dataset(ds, tmp_path, participations={f: [] for f in PARTICIPATION_FIELDS})
     assert not any(tmp_path.iterdir())
+
+
+def test_the_command_makes_no_record_per_participation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # From the CORDIS reader's columns through the merge, the file, its check and the
+    # snapshot: the participations stay columns (a million records cost seconds).
+    from defus_graph import ingest as ingest_module
+
+    def no_records(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a record per participation")
+
+    monkeypatch.setattr(ingest_module, "_participation_records", no_records)
+    monkeypatch.setattr(Participation, "__init__", no_records)
+    cordis = Path(__file__).parent / "data" / "cordis"
+    out = tmp_path / "out"
+    args = ["ingest", str(cordis / "project.csv"), str(cordis / "organization.csv")]
+    assert main([*args, "--out", str(out)]) == 0
+    monkeypatch.undo()
+    assert store.load_dataset(out).participations  # what it wrote loads, as records
