@@ -502,7 +502,7 @@ def _read_member_list(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import ingest
+    from .ingest import ingest_columns
     from .sources.archive import expand_archives
     from .sources.detect import read_paths
 
@@ -522,13 +522,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     inputs = list(expanded.files)
     if args.dry_run:
         return _dry_run(args, inputs, existing, encoding)
-    result = ingest(inputs, existing, fmt=args.format, encoding=encoding)
+    # The participations stay columns up to the file: no record per row.
+    result = ingest_columns(inputs, existing, fmt=args.format, encoding=encoding)
     for note in result.notes:
         _note(note)
-    merged = result.dataset
+    merged, participations = result.dataset, result.participations
     # Check the result exactly as it will be read back before touching ``out``.
-    _save_checked(merged, out, since)
-    summary = _summary(merged)
+    save_dataset(merged, out, check=True, since=since, participations=participations)
+    summary = {**_summary(merged), "participations": len(participations["project"])}
     if args.json:
         _emit_json({"out": str(out), "written": True, **summary})
         return 0

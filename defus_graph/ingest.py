@@ -19,8 +19,9 @@ from __future__ import annotations
 import logging
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from itertools import compress
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,20 @@ from .names.resolve import Resolver
 from .names.vocabulary import kind_from_name
 from .sources.archive import expand_archives
 from .sources.detect import read_inputs, read_paths
-from .sources.facts import Mention, SourceFacts, mention_columns
+from .sources.facts import Mention, SourceFacts, mention_columns, record_of
 
-__all__ = ["Ingested", "ingest", "ingest_facts", "ingest_files", "merge_facts", "merge_page"]
+__all__ = [
+    "PARTICIPATION_FIELDS",
+    "Ingested",
+    "IngestedColumns",
+    "ingest",
+    "ingest_columns",
+    "ingest_facts",
+    "ingest_facts_columns",
+    "ingest_files",
+    "merge_facts",
+    "merge_page",
+]
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +57,56 @@ class Ingested:
 
     dataset: Dataset
     notes: tuple[str, ...] = ()
+
+
+#: The fields of a :class:`Participation`, in its order (its table's columns).
+PARTICIPATION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Participation))
+
+_Parts = dict[str, list[Any]]  # participations by field (PARTICIPATION_FIELDS), a list each
+
+
+@dataclass(frozen=True)
+class IngestedColumns:
+    """A merged dataset with its participations held a field at a time, no record per row.
+
+    What the ingest command saves (:func:`~defus_graph.store.tables.save_dataset`
+    takes the columns as they are): a CORDIS programme has a million
+    participations, and a record each would only be taken apart again to be
+    written.
+
+    Parameters
+    ----------
+    dataset : the projects, organisations, aliases and members; its
+        ``participations`` are empty.
+    participations : each field of the participations by name
+        (:data:`PARTICIPATION_FIELDS`), one value per participation.
+    notes : what the user should hear about how it was made.
+    """
+
+    dataset: Dataset
+    participations: _Parts
+    notes: tuple[str, ...] = ()
+
+    @paused_gc()  # a record per participation, without cycles: nothing to collect
+    def records(self) -> Ingested:
+        """The same, its participations as records (:class:`Ingested`)."""
+        d = self.dataset
+        parts = _participation_records(*(self.participations[f] for f in PARTICIPATION_FIELDS))
+        return Ingested(
+            Dataset(
+                projects=d.projects,
+                organisations=d.organisations,
+                participations=tuple(parts),
+                aliases=d.aliases,
+                members=d.members,
+            ),
+            self.notes,
+        )
+
+
+def _columns_of(participations: Sequence[Participation]) -> _Parts:
+    """The fields of ``participations``, a column per field."""
+    return {f: list(map(attrgetter(f), participations)) for f in PARTICIPATION_FIELDS}
 
 
 _VAGUE_KINDS = ("", "other", "public body")
@@ -79,7 +141,6 @@ def _project_name(
     return None
 
 
-@paused_gc()  # records without cycles: the collector would only rescan them
 def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
     """``ds`` with the facts of one input, replacing what that input said before.
 
@@ -95,26 +156,33 @@ def merge_facts(ds: Dataset, facts: SourceFacts) -> Ingested:
         already defines, a country that differs from the one known, or a name
         that already stands for someone else.
     """
+    return _merge(ds, _columns_of(ds.participations), facts).records()
+
+
+@paused_gc()  # records without cycles: the collector would only rescan them
+def _merge(ds: Dataset, parts: _Parts, facts: SourceFacts) -> IngestedColumns:
+    """:func:`merge_facts` of a dataset whose participations are ``parts`` (by field);
+    those of ``ds`` are not read."""
     replaced = facts.replaced_sources()
     problems: list[InputError] = []
     notes: list[str] = list(facts.notes)
     projects, renamed = _merged_projects(ds, facts, replaced, problems, notes)
     merger = _Merger(ds, replaced, problems, notes)
-    participations = _merged_participations(ds, facts, replaced, renamed, merger)
+    participations = _merged_participations(parts, facts, replaced, renamed, merger)
     orgs, aliases = merger.orgs, merger.aliases
     _merge_aliases(facts, orgs, merger.resolver, aliases, problems)
     if problems:
         raise DataError(problems)
-    return Ingested(
+    return IngestedColumns(
         Dataset(
             projects=tuple(projects),
             organisations=tuple(sorted(orgs.values(), key=lambda o: o.name.casefold())),
-            participations=tuple(participations),
             aliases=tuple(
                 sorted(aliases, key=lambda a: (a.organisation.casefold(), a.alias.casefold()))
             ),
             members=ds.members,  # a member list is no input of ingest: kept as it is
         ),
+        participations,
         tuple(notes),
     )
 
@@ -140,31 +208,33 @@ def _merged_projects(
 
 
 def _merged_participations(
-    ds: Dataset,
+    parts: _Parts,
     facts: SourceFacts,
     replaced: frozenset[str],
     renamed: dict[str, str],
     merger: _Merger,
-) -> list[Participation]:
-    """The participations after this input, each mention resolved to its organisation.
+) -> _Parts:
+    """The participations after this input (by field, as ``parts``), each mention
+    resolved to its organisation.
 
     Two passes over the mentions, each in the order of the rows: the first finds each
     mention's organisation (:meth:`_Merger.organisation_of`), the second keeps each
     (project, organisation) pair once. The notes of both come out as one pass
     over the rows would write them (:func:`_with_notes_of_rows`).
     """
-    participations = [pa for pa in ds.participations if pa.source not in replaced]
+    staying = [source not in replaced for source in parts["source"]]
+    if not all(staying):
+        parts = {f: list(compress(v, staying)) for f, v in parts.items()}
     c = mention_columns(facts.mentions)  # read a field at a time: no record per row needed
     sources = [source or facts.source for source in c["source"]]
     start = len(merger.notes)
     names, marks = _organisations_of(facts.mentions, c, sources, merger)
     projects: list[str] = [renamed.get(p, p) for p in c["project"]]
     pairs = list(zip(projects, names, strict=True))
-    kept = {(pa.project, pa.organisation) for pa in participations}
+    kept = set(zip(parts["project"], parts["organisation"], strict=True))
     fields = (c["role"], c["name_as_written"], sources, c["line"], c["contribution_eur"])
     if len(set(pairs)) == len(pairs) and kept.isdisjoint(pairs):  # no pair twice: all kept
-        participations += _participation_records(projects, names, *fields)
-        return participations
+        return _joined(parts, (projects, names, *fields))
     keep: list[bool] = []
     repeated: list[tuple[int, str]] = []  # (row, note) of each pair already taken
     for i, (pair, source, line, contribution) in enumerate(
@@ -185,9 +255,15 @@ def _merged_participations(
                 )
             )
     columns = (projects, names, *fields)
-    participations += _participation_records(*(compress(v, keep) for v in columns))
     merger.notes[start:] = _with_notes_of_rows(merger.notes[start:], marks, repeated)
-    return participations
+    return _joined(parts, [compress(v, keep) for v in columns])
+
+
+def _joined(parts: _Parts, columns: Sequence[Iterable[Any]]) -> _Parts:
+    """``parts`` followed by the participations of ``columns`` (in the fields' order)."""
+    return {
+        f: [*parts[f], *values] for f, values in zip(PARTICIPATION_FIELDS, columns, strict=True)
+    }
 
 
 def _organisations_of(
@@ -354,17 +430,10 @@ class _Merger:
         kind = m.kind
         if kind in _VAGUE_KINDS:
             kind = kind_from_name(name) or kind
-        self.orgs[name] = Organisation(
-            name=name,
-            kind=kind,
-            country=m.country,
-            source=source,
-            line=m.line,
-            note=m.note,
-            city=m.city,
-            pic=m.pic,
-            latitude=m.latitude,
-            longitude=m.longitude,
+        # Organisation(name, kind, ...) in half the time: a programme has a hundred thousand.
+        self.orgs[name] = record_of(
+            Organisation,
+            (name, kind, m.country, source, m.line, m.note, m.city, m.pic, m.latitude, m.longitude),
         )
         self.resolver.add(name, name)
         if m.pic:
@@ -505,7 +574,24 @@ def ingest(
     DataError
         With every problem found in reading and merging; ``ds`` is untouched.
     """
-    return ingest_facts(read_inputs(inputs, fmt=fmt, encoding=encoding), ds)
+    return ingest_columns(inputs, ds, fmt=fmt, encoding=encoding).records()
+
+
+def ingest_columns(
+    inputs: Sequence[tuple[str, bytes]],
+    ds: Dataset,
+    *,
+    fmt: str | None = None,
+    encoding: str | None = None,
+) -> IngestedColumns:
+    """:func:`ingest`, its participations held by field (:class:`IngestedColumns`).
+
+    Raises
+    ------
+    DataError
+        With every problem found in reading and merging; ``ds`` is untouched.
+    """
+    return ingest_facts_columns(read_inputs(inputs, fmt=fmt, encoding=encoding), ds)
 
 
 def ingest_facts(found: Sequence[SourceFacts], ds: Dataset) -> Ingested:
@@ -516,19 +602,31 @@ def ingest_facts(found: Sequence[SourceFacts], ds: Dataset) -> Ingested:
     DataError
         With every problem found in merging; ``ds`` is untouched.
     """
+    return ingest_facts_columns(found, ds).records()
+
+
+def ingest_facts_columns(found: Sequence[SourceFacts], ds: Dataset) -> IngestedColumns:
+    """:func:`ingest_facts`, its participations held by field (:class:`IngestedColumns`).
+
+    Raises
+    ------
+    DataError
+        With every problem found in merging; ``ds`` is untouched.
+    """
     problems: list[InputError] = []
     notes: list[str] = []
+    merged = IngestedColumns(ds, _columns_of(ds.participations))
     for facts in found:
         try:
-            merged = merge_facts(ds, facts)
+            step = _merge(merged.dataset, merged.participations, facts)
         except DataError as err:
             problems.extend(err.problems)
             continue
-        ds = merged.dataset
-        notes.extend(merged.notes)
+        merged = step
+        notes.extend(step.notes)
     if problems:
         raise DataError(problems)
-    return Ingested(ds, tuple(notes))
+    return replace(merged, notes=tuple(notes))
 
 
 def ingest_files(

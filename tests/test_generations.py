@@ -344,14 +344,14 @@ def test_ingest_refuses_a_folder_saved_while_it_read(
 ) -> None:
     from defus_graph import ingest as ingest_module
 
-    real = ingest_module.ingest
+    real = ingest_module.ingest_columns
     smaller = _smaller(load_dataset(data_copy))
 
     def someone_saves_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
         save_dataset(smaller, data_copy)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(ingest_module, "ingest", someone_saves_meanwhile)
+    monkeypatch.setattr(ingest_module, "ingest_columns", someone_saves_meanwhile)
     seed = ROOT / "tests" / "data" / "defus_projekte.txt"
     assert main(["ingest", str(seed), "--out", str(data_copy)]) == 1
     assert "the data changed since you opened it: reload" in capsys.readouterr().err

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import fields, replace
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,12 @@ from hypothesis import strategies as st
 
 from defus_graph import ingest as ingest_module
 from defus_graph.errors import DataError
-from defus_graph.ingest import _Merger, _participation_records, merge_facts
+from defus_graph.ingest import (
+    PARTICIPATION_FIELDS,
+    _Merger,
+    _participation_records,
+    merge_facts,
+)
 from defus_graph.model import Alias, Dataset, Organisation, Participation, Project
 from defus_graph.names.resolve import Resolver
 from defus_graph.sources.facts import Mention, SourceFacts, mention_columns
@@ -108,15 +114,17 @@ def test_a_name_found_by_one_form_is_judged_again_once_its_other_form_is_known()
 
 
 def _merged_one_row_at_a_time(
-    ds: Dataset,
+    parts: dict[str, list[Any]],
     facts: SourceFacts,
     replaced: frozenset[str],
     renamed: dict[str, str],
     merger: _Merger,
-) -> list[Participation]:
+) -> dict[str, list[Any]]:
     """The plain path: one pass over the mentions, each resolved, checked and kept in turn
-    (merge_facts before it resolved them all first and kept the pairs a column at a time)."""
-    participations = [pa for pa in ds.participations if pa.source not in replaced]
+    (merge_facts before it resolved them all first and kept the pairs a column at a time),
+    each participation a record (merge_facts holds them by field)."""
+    records = map(Participation, *(parts[f] for f in PARTICIPATION_FIELDS))
+    participations = [pa for pa in records if pa.source not in replaced]
     pairs: set[tuple[str, str]] = {(pa.project, pa.organisation) for pa in participations}
     settled: dict[tuple[object, ...], str] = {}
     mentions = facts.mentions
@@ -149,7 +157,7 @@ def _merged_one_row_at_a_time(
         participations.append(
             Participation(project, name, role, written, source, line, contribution)
         )
-    return participations
+    return {f: [getattr(pa, f) for pa in participations] for f in PARTICIPATION_FIELDS}
 
 
 # A dataset with participations of its own, which a pair of the input may repeat.
@@ -240,3 +248,29 @@ def test_participation_records_know_every_field_and_no_post_init() -> None:
     ]
     assert not hasattr(Participation, "__post_init__")
     assert not hasattr(Participation, "__slots__")
+
+
+def _resolved_plainly(r: Resolver, name: str) -> str | None:
+    """Resolver.resolve before its path for a name of one key: every key, sorted."""
+    from defus_graph.names.normal import name_keys
+
+    for key in sorted(name_keys(name)):
+        if key in r._canonical:
+            return r._canonical[key]
+    return None
+
+
+_SPELLINGS = st.text(alphabet="aouAOUäöüÄÖÜß e-'", max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_SPELLINGS, _SPELLINGS), max_size=8), st.lists(_SPELLINGS, max_size=8))
+def test_a_name_resolves_as_by_every_key_in_order(
+    known: list[tuple[str, str]], asked: list[str]
+) -> None:
+    # Names of one key (no umlaut) and of two ("Düsseldorf": dusseldorf, duesseldorf).
+    r = Resolver([], [])
+    for name, canonical in known:
+        r.add(name, canonical)
+    for name in [*asked, *(n for n, _ in known)]:
+        assert r.resolve(name) == _resolved_plainly(r, name)

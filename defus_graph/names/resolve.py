@@ -46,7 +46,10 @@ class Resolver:
 
     def resolve(self, name: str) -> str | None:
         """The canonical name ``name`` stands for, or ``None`` if it is unknown."""
-        for key in sorted(name_keys(name)):
+        keys = name_keys(name)
+        if len(keys) == 1:  # most names: the one key, nothing to sort
+            return self._canonical.get(next(iter(keys)))
+        for key in sorted(keys):
             if key in self._canonical:
                 return self._canonical[key]
         return None

@@ -1216,18 +1216,32 @@ def _column_cells(values: list[Any], column: str) -> list[str]:
     return [_cell(v, column) for v in values]
 
 
-def _cells_of(ds: Dataset, present: Iterable[str] = ()) -> dict[str, list[list[str]]]:
+def _cells_of(
+    ds: Dataset,
+    present: Iterable[str] = (),
+    participations: Mapping[str, Sequence[Any]] | None = None,
+) -> dict[str, list[list[str]]]:
     """Each table's cells as its file holds them, column by column.
 
     An optional table is left out when it has no record, unless it is in
     ``present`` (its file is there, and must not keep records ``ds`` dropped).
+    ``participations``, when given, are the participations by field (``ds``
+    then holds none), taken as they are: no record per row.
     """
     keep = set(present)
+    values = {name: _fields_of(records, TABLES[name]) for name, records in _records_of(ds).items()}
+    if participations is not None:
+        values["participations.csv"] = {c: list(participations[c]) for c in _columns(Participation)}
     return {
-        name: [_column_cells(list(map(attrgetter(c), records)), c) for c in _columns(TABLES[name])]
-        for name, records in _records_of(ds).items()
-        if name not in OPTIONAL_TABLES or records or name in keep
+        name: [_column_cells(fields_[c], c) for c in _columns(TABLES[name])]
+        for name, fields_ in values.items()
+        if name not in OPTIONAL_TABLES or fields_[_columns(TABLES[name])[0]] or name in keep
     }
+
+
+def _fields_of(records: Sequence[Any], record_type: type) -> dict[str, list[Any]]:
+    """The fields of ``records`` (of ``record_type``), a list per field."""
+    return {c: list(map(attrgetter(c), records)) for c in _columns(record_type)}
 
 
 def _csv_line(cells: Sequence[str]) -> str:
@@ -1338,7 +1352,12 @@ def check_dataset(ds: Dataset, directory: Path) -> Dataset:
 
 
 def save_dataset(
-    ds: Dataset, directory: Path, *, check: bool = False, since: str | None = None
+    ds: Dataset,
+    directory: Path,
+    *,
+    check: bool = False,
+    since: str | None = None,
+    participations: Mapping[str, Sequence[Any]] | None = None,
 ) -> None:
     """Write the tables (UTF-8 with BOM, so Excel shows umlauts), all at once or none.
 
@@ -1352,6 +1371,10 @@ def save_dataset(
 
     With ``since`` (:attr:`Loaded.state` of the tables ``ds`` was made from),
     nothing is written when the tables changed since they were loaded.
+
+    ``participations``, when given, are the participations to write, by field
+    (:class:`Participation`'s, each a sequence of values), in place of those of
+    ``ds`` (which holds none): the ingest command's, never made into records.
 
     With ``check``, the tables about to be written are first checked exactly
     as :func:`load_dataset` reads them, and nothing is written if they hold a
@@ -1369,8 +1392,11 @@ def save_dataset(
         With ``since``: the tables changed since; nothing was written.
     """
     directory = Path(directory)
+    if participations is not None and ds.participations:
+        raise ValueError("participations are given as records and as columns")
     with paused_gc():
-        cells = _cells_of(ds, [n for n in OPTIONAL_TABLES if (directory / n).is_file()])
+        present = [n for n in OPTIONAL_TABLES if (directory / n).is_file()]
+        cells = _cells_of(ds, present, participations)
         contents = _tables_bytes(cells)
         read_back: dict[str, _Fields] | Dataset | None = None
         if check:
