@@ -47,11 +47,10 @@ import networkx as nx
 from .._bulk import paused_gc
 from ..draw.layout import Positions, layout_positions
 from ..draw.style import kind_colour, node_sizes
-from ..graph.bipartite import ProjectionLinks
 from . import _xml
 from ._columns import Attributes, Column, Scalar, column_text, repeats
 from ._files import write_atomic
-from ._table import Interval, Table, table_from_graph
+from ._table import Interval, Table, Writable, table_from_graph
 
 __all__ = ["GEXF_NAMESPACE", "VIZ_NAMESPACE", "gexf_bytes", "write_gexf"]
 
@@ -347,22 +346,24 @@ def _document_chunks(table: Table, positions: Positions, sizes: dict[str, float]
     yield _lines(["    </edges>", "  </graph>", "</gexf>"])
 
 
-def _prepared(g: nx.Graph | ProjectionLinks, positions: Positions | None) -> Iterator[str]:
+def _prepared(g: Writable, positions: Positions | None) -> Iterator[str]:
     """The chunks of ``g``'s document; the table is built before the first chunk is asked for."""
     table = table_from_graph(g)
     if positions is None:
-        positions = layout_positions(g.graph() if isinstance(g, ProjectionLinks) else g)
+        positions = layout_positions(g if isinstance(g, nx.Graph) else g.graph())
     return _document_chunks(table, positions, node_sizes(g))
 
 
-def gexf_bytes(g: nx.Graph | ProjectionLinks, *, positions: Positions | None = None) -> bytes:
+def gexf_bytes(g: Writable, *, positions: Positions | None = None) -> bytes:
     """``g`` as a GEXF 1.3 document, UTF-8.
 
     Parameters
     ----------
     g : the bipartite graph of :func:`defus_graph.graph.bipartite.graph_from_dataset`, a
         filtered view of it, or one of its projections (as a graph, or as columns:
-        :class:`~defus_graph.graph.bipartite.ProjectionLinks`).
+        :class:`~defus_graph.graph.bipartite.ProjectionLinks`); the bipartite graph
+        may come as the dataset's arrays
+        (:class:`~defus_graph.graph.bipartite.BipartiteColumns`).
     positions : node id -> (x, y) in screen coordinates; default: the seeded
         :func:`defus_graph.draw.layout.layout_positions` of ``g``. Nodes missing
         from it get no ``viz:position``.
@@ -378,9 +379,7 @@ def gexf_bytes(g: nx.Graph | ProjectionLinks, *, positions: Positions | None = N
         return "".join(chunks).encode("utf-8")
 
 
-def write_gexf(
-    g: nx.Graph | ProjectionLinks, path: Path, *, positions: Positions | None = None
-) -> Path:
+def write_gexf(g: Writable, path: Path, *, positions: Positions | None = None) -> Path:
     """Write the document of :func:`gexf_bytes` to ``path`` (atomically), chunk by chunk.
 
     Returns ``path``. Memory holds one chunk of the document at a time, not
