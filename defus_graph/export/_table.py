@@ -360,6 +360,12 @@ def table_from_graph(g: Writable) -> Table:
 def _ids(nodes: Iterable[Any]) -> dict[Any, str]:
     """Each node's id as written (in the order given); :class:`ExportError` when two
     become the same once cleaned."""
+    nodes = list(nodes)
+    texts = list(map(str, nodes))
+    # Usually every id is printable text (nothing to clean, told by one check over all
+    # of them) and no two are equal: the ids are the texts themselves.
+    if "".join(texts).isprintable() and len(set(texts)) == len(texts):
+        return dict(zip(nodes, texts, strict=True))
     ids: dict[Any, str] = {}
     taken: dict[str, Any] = {}
     for node in nodes:
