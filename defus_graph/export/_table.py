@@ -657,13 +657,14 @@ def _project_days(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Each project row's first and last day (:func:`_days`); 0 for other rows."""
     at = np.flatnonzero(project_rows).tolist()
-    made: dict[int, tuple[int, int]] = {}  # projects share interval objects
-    days = [
-        made.get(id(i)) or made.setdefault(id(i), _days(i)) for i in map(intervals.__getitem__, at)
-    ]
     first, last = np.zeros(len(intervals), np.int64), np.zeros(len(intervals), np.int64)
-    if days:
-        first[at], last[at] = np.array(days, dtype=np.int64).T
+    if not at:
+        return first, last
+    # Projects share interval objects: each object's days made once, looked up in C.
+    chosen = Order(at)(intervals)
+    keys = list(map(id, chosen))
+    made = {key: _days(i) for key, i in dict(zip(keys, chosen, strict=True)).items()}
+    first[at], last[at] = np.array(list(map(made.__getitem__, keys)), dtype=np.int64).T
     return first, last
 
 
@@ -693,23 +694,29 @@ def _put_spans(
     begins = np.flatnonzero(first)
     rows = owners[begins].tolist()
     last = np.append(begins[1:] - 1, len(owners) - 1)
-    for row, start, end in zip(rows, starts[begins].tolist(), reach[last].tolist(), strict=True):
-        intervals[row] = of_days(start, end)
+    # Rows share covers: each pair of days made once, then set on every row in C.
+    covers = list(zip(starts[begins].tolist(), reach[last].tolist(), strict=True))
+    made_covers = {pair: of_days(*pair) for pair in dict.fromkeys(covers)}
+    deque(map(intervals.__setitem__, rows, map(made_covers.__getitem__, covers)), maxlen=0)
     heads = np.flatnonzero(opens)
     spell_starts = starts[heads].tolist()
     spell_ends = reach[np.append(heads[1:] - 1, len(owners) - 1)].tolist()
     # An interval that ends before it starts cuts the reach of merged_intervals short,
     # unlike a running maximum: the few rows with one are merged one by one.
-    odd = set(owners[ends < starts].tolist())
-    count = np.add.reduceat(opens.astype(np.int64), begins).tolist()
-    for k, (row, n) in enumerate(zip(rows, count, strict=True)):
+    odd_rows = owners[ends < starts]
+    count = np.add.reduceat(opens.astype(np.int64), begins)
+    # Only rows with several spells, or an odd interval, have spells to set.
+    some = np.flatnonzero((count > 1) | np.isin(owners[begins], odd_rows))
+    odd = set(odd_rows.tolist())
+    first_head = np.searchsorted(heads, begins[some]).tolist()
+    for k, at, n in zip(some.tolist(), first_head, count[some].tolist(), strict=True):
+        row = rows[k]
         if spells[row]:
             continue
         if row in odd:
             mine = slice(begins[k], last[k] + 1)
             spells[row] = _spells(list(map(of_days, starts[mine].tolist(), ends[mine].tolist())))
-        elif n > 1:
-            at = int(np.searchsorted(heads, begins[k]))
+        else:
             spells[row] = tuple(map(of_days, spell_starts[at : at + n], spell_ends[at : at + n]))
 
 
