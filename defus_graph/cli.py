@@ -857,7 +857,6 @@ def _bipartite_layout(
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .draw.layout import kept_layout, layout_positions
     from .export import write_export
     from .graph.bipartite import graph_from_dataset
     from .graph.views import filter_graph, view_columns
@@ -901,6 +900,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _export_png(args, g, _as_graph(shown), filters, key)
     positions = None
     if args.format in _POSITIONED:
+        from .draw.layout import kept_layout, layout_positions
+
         # The whole network's layout, whatever the filters keep: filtering moves no node.
         positions = kept_layout(args.data, key, "bipartite", g, lambda: layout_positions(g))
     written = write_export(shown, args.format, args.output, positions=positions)

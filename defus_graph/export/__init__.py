@@ -17,17 +17,21 @@ True
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from ..draw.layout import Positions
 from ._columns import ExportError
 from ._files import write_atomic
 from ._table import Writable
 from .gephi_csv import gephi_csv_zip, write_gephi_csv
 from .gexf import gexf_bytes, write_gexf
 from .graphml import graphml_bytes
+
+# The layout (networkx and scipy, a quarter of a second to import) is imported by the
+# writers that lay a graph out, when they do: not by every export.
+if TYPE_CHECKING:
+    from ..draw.layout import Positions
 
 __all__ = [
     "FORMATS",

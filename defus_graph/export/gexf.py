@@ -40,17 +40,19 @@ from collections.abc import Iterator, Sequence
 from itertools import compress, repeat
 from operator import is_
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import networkx as nx
 
 from .._bulk import paused_gc
-from ..draw.layout import Positions, layout_positions
 from ..draw.style import kind_colour, node_sizes
 from . import _xml
 from ._columns import Attributes, Column, Scalar, column_text, repeats
 from ._files import write_atomic
 from ._table import Interval, Table, Writable, table_from_graph
+
+if TYPE_CHECKING:
+    from ..draw.layout import Positions
 
 __all__ = ["GEXF_NAMESPACE", "VIZ_NAMESPACE", "gexf_bytes", "write_gexf"]
 
@@ -350,6 +352,8 @@ def _prepared(g: Writable, positions: Positions | None) -> Iterator[str]:
     """The chunks of ``g``'s document; the table is built before the first chunk is asked for."""
     table = table_from_graph(g)
     if positions is None:
+        from ..draw.layout import layout_positions
+
         positions = layout_positions(g if isinstance(g, nx.Graph) else g.graph())
     return _document_chunks(table, positions, node_sizes(g))
 
