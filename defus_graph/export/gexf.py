@@ -36,11 +36,11 @@ Streaming
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import compress, repeat
 from operator import is_
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import networkx as nx
 
@@ -64,6 +64,7 @@ CHUNK_ROWS = 5000
 
 _ID_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _SHAPES = ('<viz:shape value="disc"/>', '<viz:shape value="square"/>')
+_K = TypeVar("_K", str, float | None)
 
 
 def _attribute_ids(columns: list[Column]) -> list[str]:
@@ -219,6 +220,18 @@ def _size(size: float | None) -> str:
     return "" if size is None else f'<viz:size value="{float(size)!r}"/>'
 
 
+def _colour_of(kind: str) -> str:
+    return _colour(kind_colour(kind))
+
+
+def _each_once(make: Callable[[_K], str], values: list[_K], made: dict[_K, str]) -> list[str]:
+    """``[make(v) for v in values]``, ``make`` called once per distinct value (kept in
+    ``made`` for the next rows): kinds and sizes repeat a few values over many nodes."""
+    for value in dict.fromkeys(values).keys() - made.keys():
+        made[value] = make(value)
+    return list(map(made.__getitem__, values))
+
+
 def _lines(lines: list[str]) -> str:
     """The lines as one piece of text, each ending in a newline."""
     return "\n".join(lines) + "\n" if lines else ""
@@ -234,6 +247,7 @@ class _Writer:
         self.node_ids = _attribute_ids(table.nodes.attributes.columns)
         self.edge_ids = _attribute_ids(table.edges.attributes.columns)
         self.colours: dict[str, str] = {}
+        self.size_texts: dict[float | None, str] = {}
         self.times: dict[int, str] = {}
         self.spell_times: dict[Interval, str] = {}
 
@@ -261,12 +275,6 @@ class _Writer:
     ) -> tuple[list[str], list[str]]:
         return _times_or_spells(intervals, spells, self.times, self.spell_times)
 
-    def _colour(self, kind: str) -> str:
-        colour = self.colours.get(kind)
-        if colour is None:
-            colour = self.colours[kind] = _colour(kind_colour(kind))
-        return colour
-
     def nodes(self, rows: slice) -> str:
         """The ``<node>`` lines of ``rows``."""
         nodes = self.table.nodes
@@ -282,9 +290,9 @@ class _Writer:
                     times,
                     _attvalues(nodes.attributes, self.node_ids, rows),
                     spells,
-                    map(self._colour, nodes.kinds[rows]),
+                    _each_once(_colour_of, nodes.kinds[rows], self.colours),
                     [_position(self.positions.get(key)) for key in keys],
-                    [_size(self.sizes.get(key)) for key in keys],
+                    _each_once(_size, list(map(self.sizes.get, keys)), self.size_texts),
                     [_SHAPES[p] for p in nodes.is_project[rows]],
                     strict=True,
                 )
