@@ -745,10 +745,18 @@ def _edges_of(
     ``spells``, each edge's spells when known already, saves merging them again.
     """
     firsts, seconds = found.firsts, found.seconds
-    stated = interval.stated(raw.column("start"), raw.column("end"))
+    # No edge states dates (a bipartite graph's): nothing to read, row by row.
+    undated = "start" not in raw.columns and "end" not in raw.columns
+    stated: list[Interval | None] = (
+        [None] * len(raw.shapes)
+        if undated
+        else interval.stated(raw.column("start"), raw.column("end"))
+    )
     intervals: list[Interval]
     if None not in stated:  # every edge dated by its own attributes (as a projection's)
         intervals = cast(list[Interval], stated)
+    elif found.bipartite and undated:  # each edge spans its project, put first
+        intervals = list(map(projects.__getitem__, firsts))
     elif found.bipartite:  # every edge without dates of its own spans its project, put first
         intervals = [
             i if i is not None else projects[u] for u, i in zip(firsts, stated, strict=True)
@@ -762,7 +770,9 @@ def _edges_of(
             else _UNDATED
             for u, v, i in zip(firsts, seconds, stated, strict=True)
         ]
-    if spells is None:
+    if spells is None and "spells" not in raw.columns:
+        spells = [_NO_SPELLS] * len(raw.shapes)
+    elif spells is None:
         spells = [
             _NO_SPELLS if not stated else _stated_spells(stated, interval)
             for stated in raw.column("spells")
