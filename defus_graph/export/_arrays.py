@@ -86,6 +86,7 @@ def _stated(values: Sequence[Any], when: str) -> list[Any]:
 
 
 def _present(column: Sequence[Any]) -> npt.NDArray[np.bool_]:
+    """Where ``column`` (as :func:`_stated` gives it) has a value."""
     return np.fromiter(map(is_not, column, repeat(None)), bool, len(column))
 
 
@@ -116,6 +117,7 @@ def _raw(
 
 
 def _project_raw(parts: Participations) -> RawColumns:
+    """Every project, as the graph holds it."""
     projects = parts.projects
     n = len(projects)
     fixed: dict[str, list[Any]] = {
