@@ -777,15 +777,8 @@ def _export_from_arrays(args: argparse.Namespace, ds: Dataset, key: str | None) 
     written as from the bipartite graph, which is never built, and a projection too
     large refused before it is. ``None`` (nothing done) for a project network that
     fits, or a dataset the arrays cannot stand for: those take the graph's route."""
-    from .draw.layout import kept_layout, layout_of_links
     from .export import write_export
-    from .graph.bipartite import (
-        Participations,
-        org_id,
-        organisation_graph,
-        participation_adjacency,
-        project_id,
-    )
+    from .graph.bipartite import Participations, organisation_graph
     from .graph.views import organisation_backbone, organisation_view, refuse_too_large
     from .names.places import with_coordinates
     from .store.snapshot import kept_places
@@ -809,25 +802,62 @@ def _export_from_arrays(args: argparse.Namespace, ds: Dataset, key: str | None) 
         _note_backbone(args.backbone, shown, total)
     else:
         shown = organisation_view(parts, nodes)
-    positions = None
-    if args.format in _POSITIONED:
-        # The bipartite network's layout (the one the dashboard and export keep).
-        ids = [project_id(p.acronym) for p in ds.projects]
-        ids += [org_id(o.name) for o in ds.organisations]
-        positions = kept_layout(
-            args.data,
-            key,
-            "bipartite",
-            ids,
-            lambda: layout_of_links(participation_adjacency(parts)),
-        )
+    positions = _bipartite_layout(args, ds, key, parts) if args.format in _POSITIONED else None
     written = write_export(shown, args.format, args.output, positions=positions)
     _say_written(written, args.output, shown)
     return 0
 
 
+#: The export formats written from a table (``export._table``): those the bipartite
+#: view without filters writes from the dataset's arrays.
+_TABLED = ("gexf", "graphml", "csv")
+
+
+def _bipartite_from_arrays(args: argparse.Namespace, ds: Dataset, key: str | None) -> int | None:
+    """The bipartite view without filters, written from the dataset's arrays as from its
+    graph, which is never built. ``None`` (nothing done) for a dataset the arrays
+    cannot stand for: it takes the graph's route."""
+    from .graph.bipartite import BipartiteColumns, Participations
+
+    parts = Participations.from_dataset(ds)
+    if parts is None:
+        return None
+    places = None
+    if args.format in ("gexf", "graphml"):
+        from .store.snapshot import kept_places
+
+        places = kept_places(args.data, key, ds.organisations)
+    shown = BipartiteColumns.of(parts, places)
+    if shown is None:
+        return None
+    from .export import write_export
+
+    positions = _bipartite_layout(args, ds, key, parts) if args.format in _POSITIONED else None
+    written = write_export(shown, args.format, args.output, positions=positions)
+    _say_written(written, args.output, shown)
+    return 0
+
+
+def _bipartite_layout(
+    args: argparse.Namespace, ds: Dataset, key: str | None, parts: Participations
+) -> dict[str, tuple[float, float]]:
+    """The whole bipartite network's layout (the one the dashboard and export keep),
+    laid out from the arrays when none is kept."""
+    from .draw.layout import kept_layout, layout_of_links
+    from .graph.bipartite import org_id, participation_adjacency, project_id
+
+    ids = [project_id(p.acronym) for p in ds.projects]
+    ids += [org_id(o.name) for o in ds.organisations]
+    return kept_layout(
+        args.data,
+        key,
+        "bipartite",
+        ids,
+        lambda: layout_of_links(participation_adjacency(parts)),
+    )
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    from .draw.layout import kept_layout, layout_positions
     from .export import write_export
     from .graph.bipartite import graph_from_dataset
     from .graph.views import filter_graph, view_columns
@@ -835,9 +865,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     _check_export_options(args)
     filters = _export_filters_of(args)
     ds, key = load_with_key(args.data, encoding=args.encoding)
-    # A projection without filters starts from the arrays (a picture is drawn from the graph).
+    # A view without filters starts from the arrays (a picture is drawn from the graph).
     if args.view != "bipartite" and args.format in _WRITTEN and filters.is_empty():
         done = _export_from_arrays(args, ds, key)
+        if done is not None:
+            return done
+    if args.view == "bipartite" and args.format in _TABLED and filters.is_empty():
+        done = _bipartite_from_arrays(args, ds, key)
         if done is not None:
             return done
     g = graph_from_dataset(ds)
@@ -867,6 +901,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _export_png(args, g, _as_graph(shown), filters, key)
     positions = None
     if args.format in _POSITIONED:
+        from .draw.layout import kept_layout, layout_positions
+
         # The whole network's layout, whatever the filters keep: filtering moves no node.
         positions = kept_layout(args.data, key, "bipartite", g, lambda: layout_positions(g))
     written = write_export(shown, args.format, args.output, positions=positions)

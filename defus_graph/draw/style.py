@@ -11,7 +11,14 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from ..graph.bipartite import Adjacency, ProjectionLinks, link_weight
+from ..graph.bipartite import (
+    Adjacency,
+    BipartiteColumns,
+    ProjectionLinks,
+    link_weight,
+    org_id,
+    project_id,
+)
 
 __all__ = [
     "KIND_COLOURS",
@@ -120,7 +127,7 @@ def _whole_strengths(g: nx.Graph) -> dict[Any, float] | None:
 
 
 def node_sizes(
-    g: nx.Graph | ProjectionLinks, *, links: Adjacency | None = None
+    g: nx.Graph | ProjectionLinks | BipartiteColumns, *, links: Adjacency | None = None
 ) -> dict[str, float]:
     """Drawn size of every node: area by degree, relative to the busiest node of its side.
 
@@ -129,8 +136,11 @@ def node_sizes(
     city. The dashboard and the Gephi export both use this, so they agree.
     ``links``, the weighted :func:`~defus_graph.graph.bipartite.adjacency` of ``g`` when
     already built, saves a pass over the edges where it gives the same sums. A
-    projection given as columns is sized as its graph would be.
+    projection given as columns, or the bipartite view as a dataset's arrays, is sized
+    as its graph would be.
     """
+    if isinstance(g, BipartiteColumns):
+        return _sizes_of_columns(g)
     # Weighted degree, each link counted by link_weight (a weight that is not a
     # number would otherwise make a size of NaN, which no GEXF reader accepts).
     if isinstance(g, ProjectionLinks):
@@ -147,6 +157,26 @@ def node_sizes(
         weights = {n: strength[n] for n in members}
         top = max(weights.values(), default=0) or 1
         sizes.update({str(n): node_size(_share(w, top)) for n, w in weights.items()})
+    return sizes
+
+
+def _sizes_of_columns(b: BipartiteColumns) -> dict[str, float]:
+    """:func:`node_sizes` of ``b.graph()``: every link counts 1, so a node's strength is
+    its degree, and nodes of one degree have one size (each size made once)."""
+    parts = b.parts
+    sizes: dict[str, float] = {}
+    project_degrees = np.bincount(parts.project, minlength=len(parts.projects))
+    org_degrees = b.organisation_counts()
+    kept = np.flatnonzero(org_degrees)
+    sides = (
+        ([project_id(p.acronym) for p in parts.projects], project_degrees),
+        ([org_id(parts.organisations[i].name) for i in kept.tolist()], org_degrees[kept]),
+    )
+    for ids, degrees in sides:
+        strengths = degrees.astype(np.float64).tolist()
+        top = max(strengths, default=0) or 1
+        made = {s: node_size(_share(s, top)) for s in set(strengths)}
+        sizes.update(zip(ids, map(made.__getitem__, strengths), strict=True))
     return sizes
 
 

@@ -17,17 +17,21 @@ True
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from ..draw.layout import Positions
-from ..graph.bipartite import ProjectionLinks
 from ._columns import ExportError
 from ._files import write_atomic
+from ._table import Writable
 from .gephi_csv import gephi_csv_zip, write_gephi_csv
 from .gexf import gexf_bytes, write_gexf
 from .graphml import graphml_bytes
+
+# The layout (networkx and scipy, a quarter of a second to import) is imported by the
+# writers that lay a graph out, when they do: not by every export.
+if TYPE_CHECKING:
+    from ..draw.layout import Positions
 
 __all__ = [
     "FORMATS",
@@ -59,14 +63,13 @@ def _check(fmt: str) -> None:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def export_bytes(
-    g: nx.Graph | ProjectionLinks, fmt: str, *, positions: Positions | None = None
-) -> bytes:
+def export_bytes(g: Writable, fmt: str, *, positions: Positions | None = None) -> bytes:
     """``g`` in format ``fmt`` as bytes; ``"csv"`` gives the zip of both tables.
 
     Parameters
     ----------
-    g : the graph to write (a projection may come as columns, :class:`ProjectionLinks`).
+    g : the graph to write (a projection may come as columns, ``ProjectionLinks``, the
+        bipartite view as the dataset's arrays, ``BipartiteColumns``).
     fmt : one of :data:`FORMATS`.
     positions : node id -> (x, y), used by ``gexf`` and ``html``; default the
         seeded layout of ``g``.
@@ -80,11 +83,11 @@ def export_bytes(
         return gephi_csv_zip(g)
     from .html import html_bytes
 
-    return html_bytes(g.graph() if isinstance(g, ProjectionLinks) else g, positions=positions)
+    return html_bytes(g if isinstance(g, nx.Graph) else g.graph(), positions=positions)
 
 
 def write_export(
-    g: nx.Graph | ProjectionLinks, fmt: str, path: Path, *, positions: Positions | None = None
+    g: Writable, fmt: str, path: Path, *, positions: Positions | None = None
 ) -> list[Path]:
     """Write ``g`` in format ``fmt`` to ``path``; returns the paths written.
 

@@ -53,18 +53,18 @@ import datetime as dt
 import math
 import numbers
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import attrgetter, is_, is_not
-from typing import Any, TypeVar, cast
+from typing import Any, TypeAlias, TypeVar, cast
 
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
 from .._bulk import paused_gc
-from ..graph.bipartite import ORGANISATION, PROJECT, ProjectionLinks
+from ..graph.bipartite import ORGANISATION, PROJECT, BipartiteColumns, ProjectionLinks
 from ..model import date_bounds
 from ._columns import (
     Attributes,
@@ -78,7 +78,10 @@ from ._columns import (
     typed_attributes,
 )
 
-__all__ = ["Edges", "Interval", "Nodes", "Table", "table_from_graph"]
+__all__ = ["Edges", "Interval", "Nodes", "Table", "Writable", "table_from_graph"]
+
+#: What the writers lay out: a graph, a projection as columns, the bipartite view as arrays.
+Writable: TypeAlias = nx.Graph | ProjectionLinks | BipartiteColumns
 
 #: Graph attributes that are not written as attributes (the writers place them).
 _NODE_SKIP = frozenset({"label", "viz", "spells"})
@@ -319,11 +322,12 @@ def _weight(value: Any) -> float | None:
 # --- the table --------------------------------------------------------------------------------
 
 
-def table_from_graph(g: nx.Graph | ProjectionLinks) -> Table:
+def table_from_graph(g: Writable) -> Table:
     """Lay out ``g`` for writing: nodes sorted by id, edges by their ends.
 
-    ``g`` may be a projection given as columns (:class:`ProjectionLinks`): the
-    table is then the one of ``g.graph()``, made without building it.
+    ``g`` may be a projection given as columns (:class:`ProjectionLinks`), or the
+    bipartite view as the dataset's arrays (:class:`BipartiteColumns`): the table
+    is then the one of ``g.graph()``, made without building it.
 
     Node ids are the graph's ids as text, cleaned of characters XML cannot
     hold. Raises :class:`ExportError` if two ids become the same that way.
@@ -346,13 +350,25 @@ def table_from_graph(g: nx.Graph | ProjectionLinks) -> Table:
     with paused_gc():
         if isinstance(g, ProjectionLinks):
             return _table_from_links(g)
+        if isinstance(g, BipartiteColumns):
+            from ._arrays import table_of_columns
+
+            return table_of_columns(g)
         return _table_from_graph(g)
 
 
-def _ids(g: nx.Graph) -> dict[Any, str]:
+def _ids(nodes: Iterable[Any]) -> dict[Any, str]:
+    """Each node's id as written (in the order given); :class:`ExportError` when two
+    become the same once cleaned."""
+    nodes = list(nodes)
+    texts = list(map(str, nodes))
+    # Usually every id is printable text (nothing to clean, told by one check over all
+    # of them) and no two are equal: the ids are the texts themselves.
+    if "".join(texts).isprintable() and len(set(texts)) == len(texts):
+        return dict(zip(nodes, texts, strict=True))
     ids: dict[Any, str] = {}
     taken: dict[str, Any] = {}
-    for node in g.nodes:
+    for node in nodes:
         text = clean_text(str(node))
         if text in taken:
             raise ExportError(
@@ -468,8 +484,28 @@ def _nodes(
     """
     keys = list(g._node)
     records = list(g._node.values())
-    raw = raw_columns(records)
+    near = _Neighbours.of_graph(g, keys, bipartite=bipartite)
+    if ends is not None:
+        near.found(*(np.array(by_id.positions, dtype=np.int64)[e] for e in ends))
     sides = list(map(side.__getitem__, keys))
+    return laid_nodes(keys, sides, raw_columns(records), (ids, by_id), interval, near, records)
+
+
+def laid_nodes(
+    keys: list[Any],
+    sides: list[Any],
+    raw: RawColumns,
+    order: tuple[dict[Any, str], Order],
+    interval: _Intervals,
+    near: _Neighbours,
+    records: Sequence[Mapping[str, Any]] | Callable[[], Sequence[Mapping[str, Any]]],
+) -> tuple[Nodes, dict[Any, Interval]]:
+    """The nodes ``keys`` (in the graph's order, on ``sides``, with the attributes
+    ``raw``) put in id order, and each project's interval; ``order`` is each node's
+    id as written and the order of the ids. ``near`` finds the nodes' neighbours;
+    ``records`` (or what gives them) are the nodes' dicts, read only for a ``kind``
+    of ``None``."""
+    ids, by_id = order
     is_project = [s == PROJECT for s in sides]
     project_rows = np.fromiter(is_project, bool, len(keys))
     org_rows = np.fromiter([s == ORGANISATION for s in sides], bool, len(keys))
@@ -482,9 +518,6 @@ def _nodes(
         _NO_SPELLS if project or not stated_spells else _stated_spells(stated_spells, interval)
         for project, stated_spells in zip(is_project, raw.column("spells"), strict=True)
     ]
-    near = _Neighbours(g, keys, bipartite=bipartite)
-    if ends is not None:
-        near.found(*(np.array(by_id.positions, dtype=np.int64)[e] for e in ends))
     undated = np.fromiter(map(is_, stated, repeat(None)), bool, len(keys))
     if (org_rows & undated).any():
         near.spans(intervals, spells, org_rows & undated, project_rows)
@@ -505,11 +538,15 @@ def _nodes(
     ), projects
 
 
-def _kinds_of(raw: RawColumns, records: list[Mapping[str, Any]]) -> list[str]:
+def _kinds_of(
+    raw: RawColumns,
+    records: Sequence[Mapping[str, Any]] | Callable[[], Sequence[Mapping[str, Any]]],
+) -> list[str]:
     """Each node's ``kind`` as text (``str(d.get("kind", ""))``)."""
     kinds = raw.column("kind")
     if None in kinds:  # no kind is "", a kind of None is "None": ask the dicts
-        return [str(d.get("kind", "")) for d in records]
+        dicts = records() if callable(records) else records
+        return [str(d.get("kind", "")) for d in dicts]
     return list(map(str, kinds))
 
 
@@ -536,26 +573,42 @@ class _Neighbours:
     """Each node's neighbours as row numbers (rows in the graph's order), for what
     needs them: how many of a side a node is linked to, an organisation's time."""
 
-    def __init__(self, g: nx.Graph, keys: list[Any], *, bipartite: bool) -> None:
-        adj = g._adj
-        self._keys = keys
-        self._neighbours = [adj[n] for n in keys]
-        self._degrees = np.fromiter(map(len, self._neighbours), np.int64, len(keys))
+    def __init__(
+        self,
+        degrees: npt.NDArray[np.int64],
+        *,
+        bipartite: bool,
+        pairs: Callable[[], tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
+    ) -> None:
+        self._degrees = degrees
         self._bipartite = bipartite
+        self._read = pairs
         self._pairs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
+
+    @classmethod
+    def of_graph(cls, g: nx.Graph, keys: list[Any], *, bipartite: bool) -> _Neighbours:
+        """The neighbours of the nodes ``keys`` of ``g`` (rows in that order)."""
+        adj = g._adj
+        neighbours = [adj[n] for n in keys]
+        degrees = np.fromiter(map(len, neighbours), np.int64, len(keys))
+
+        def pairs() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+            row = dict(zip(keys, range(len(keys)), strict=True))
+            ends = chain.from_iterable(neighbours)
+            others = np.fromiter(map(row.__getitem__, ends), np.int64, int(degrees.sum()))
+            owners = np.repeat(np.arange(len(keys), dtype=np.int64), degrees)
+            return owners, others
+
+        return cls(degrees, bipartite=bipartite, pairs=pairs)
 
     def found(self, owners: npt.NDArray[np.int64], others: npt.NDArray[np.int64]) -> None:
         """Take each (row, neighbour's row) as read already."""
         self._pairs = owners, others
 
     def pairs(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Each (row, neighbour's row), row by row, neighbours in the graph's order."""
+        """Each (row, neighbour's row): the rows in any order, each link at both ends."""
         if self._pairs is None:
-            row = dict(zip(self._keys, range(len(self._keys)), strict=True))
-            ends = chain.from_iterable(self._neighbours)
-            others = np.fromiter(map(row.__getitem__, ends), np.int64, int(self._degrees.sum()))
-            owners = np.repeat(np.arange(len(self._keys), dtype=np.int64), self._degrees)
-            self._pairs = owners, others
+            self._pairs = self._read()
         return self._pairs
 
     def counts(self, of: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
@@ -564,7 +617,7 @@ class _Neighbours:
         if self._bipartite:  # every neighbour is of the other side
             return self._degrees
         owners, others = self.pairs()
-        return np.bincount(owners[of[others]], minlength=len(self._keys)).astype(np.int64)
+        return np.bincount(owners[of[others]], minlength=len(self._degrees)).astype(np.int64)
 
     def spans(
         self,
@@ -604,13 +657,14 @@ def _project_days(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Each project row's first and last day (:func:`_days`); 0 for other rows."""
     at = np.flatnonzero(project_rows).tolist()
-    made: dict[int, tuple[int, int]] = {}  # projects share interval objects
-    days = [
-        made.get(id(i)) or made.setdefault(id(i), _days(i)) for i in map(intervals.__getitem__, at)
-    ]
     first, last = np.zeros(len(intervals), np.int64), np.zeros(len(intervals), np.int64)
-    if days:
-        first[at], last[at] = np.array(days, dtype=np.int64).T
+    if not at:
+        return first, last
+    # Projects share interval objects: each object's days made once, looked up in C.
+    chosen = Order(at)(intervals)
+    keys = list(map(id, chosen))
+    made = {key: _days(i) for key, i in dict(zip(keys, chosen, strict=True)).items()}
+    first[at], last[at] = np.array(list(map(made.__getitem__, keys)), dtype=np.int64).T
     return first, last
 
 
@@ -640,23 +694,29 @@ def _put_spans(
     begins = np.flatnonzero(first)
     rows = owners[begins].tolist()
     last = np.append(begins[1:] - 1, len(owners) - 1)
-    for row, start, end in zip(rows, starts[begins].tolist(), reach[last].tolist(), strict=True):
-        intervals[row] = of_days(start, end)
+    # Rows share covers: each pair of days made once, then set on every row in C.
+    covers = list(zip(starts[begins].tolist(), reach[last].tolist(), strict=True))
+    made_covers = {pair: of_days(*pair) for pair in dict.fromkeys(covers)}
+    deque(map(intervals.__setitem__, rows, map(made_covers.__getitem__, covers)), maxlen=0)
     heads = np.flatnonzero(opens)
     spell_starts = starts[heads].tolist()
     spell_ends = reach[np.append(heads[1:] - 1, len(owners) - 1)].tolist()
     # An interval that ends before it starts cuts the reach of merged_intervals short,
     # unlike a running maximum: the few rows with one are merged one by one.
-    odd = set(owners[ends < starts].tolist())
-    count = np.add.reduceat(opens.astype(np.int64), begins).tolist()
-    for k, (row, n) in enumerate(zip(rows, count, strict=True)):
+    odd_rows = owners[ends < starts]
+    count = np.add.reduceat(opens.astype(np.int64), begins)
+    # Only rows with several spells, or an odd interval, have spells to set.
+    some = np.flatnonzero((count > 1) | np.isin(owners[begins], odd_rows))
+    odd = set(odd_rows.tolist())
+    first_head = np.searchsorted(heads, begins[some]).tolist()
+    for k, at, n in zip(some.tolist(), first_head, count[some].tolist(), strict=True):
+        row = rows[k]
         if spells[row]:
             continue
         if row in odd:
             mine = slice(begins[k], last[k] + 1)
             spells[row] = _spells(list(map(of_days, starts[mine].tolist(), ends[mine].tolist())))
-        elif n > 1:
-            at = int(np.searchsorted(heads, begins[k]))
+        else:
             spells[row] = tuple(map(of_days, spell_starts[at : at + n], spell_ends[at : at + n]))
 
 
@@ -685,10 +745,18 @@ def _edges_of(
     ``spells``, each edge's spells when known already, saves merging them again.
     """
     firsts, seconds = found.firsts, found.seconds
-    stated = interval.stated(raw.column("start"), raw.column("end"))
+    # No edge states dates (a bipartite graph's): nothing to read, row by row.
+    undated = "start" not in raw.columns and "end" not in raw.columns
+    stated: list[Interval | None] = (
+        [None] * len(raw.shapes)
+        if undated
+        else interval.stated(raw.column("start"), raw.column("end"))
+    )
     intervals: list[Interval]
     if None not in stated:  # every edge dated by its own attributes (as a projection's)
         intervals = cast(list[Interval], stated)
+    elif found.bipartite and undated:  # each edge spans its project, put first
+        intervals = list(map(projects.__getitem__, firsts))
     elif found.bipartite:  # every edge without dates of its own spans its project, put first
         intervals = [
             i if i is not None else projects[u] for u, i in zip(firsts, stated, strict=True)
@@ -702,7 +770,9 @@ def _edges_of(
             else _UNDATED
             for u, v, i in zip(firsts, seconds, stated, strict=True)
         ]
-    if spells is None:
+    if spells is None and "spells" not in raw.columns:
+        spells = [_NO_SPELLS] * len(raw.shapes)
+    elif spells is None:
         spells = [
             _NO_SPELLS if not stated else _stated_spells(stated, interval)
             for stated in raw.column("spells")

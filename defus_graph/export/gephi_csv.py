@@ -34,12 +34,9 @@ from itertools import compress
 from pathlib import Path
 from typing import TypeVar, cast
 
-import networkx as nx
-
-from ..graph.bipartite import ProjectionLinks
 from ._columns import Attributes, column_text
 from ._files import write_atomic
-from ._table import Interval, Table, table_from_graph
+from ._table import Interval, Table, Writable, table_from_graph
 
 __all__ = [
     "EDGE_HEADER",
@@ -202,17 +199,18 @@ def _tables(table: Table) -> tuple[bytes, bytes]:
     return node_table, edge_table
 
 
-def csv_tables(g: nx.Graph | ProjectionLinks) -> tuple[bytes, bytes]:
+def csv_tables(g: Writable) -> tuple[bytes, bytes]:
     """The nodes table and the edges table of ``g``, each as UTF-8 CSV bytes."""
     return _tables(table_from_graph(g))
 
 
-def gephi_csv_zip(g: nx.Graph | ProjectionLinks) -> bytes:
+def gephi_csv_zip(g: Writable) -> bytes:
     """A zip holding ``nodes.csv`` and ``edges.csv`` of ``g``.
 
     Examples
     --------
     >>> import zipfile, io
+    >>> import networkx as nx
     >>> sorted(zipfile.ZipFile(io.BytesIO(gephi_csv_zip(nx.Graph()))).namelist())
     ['edges.csv', 'nodes.csv']
     """
@@ -240,7 +238,7 @@ def csv_paths(path: Path) -> tuple[Path, Path]:
     return path.with_name(f"{stem}.nodes.csv"), path.with_name(f"{stem}.edges.csv")
 
 
-def write_gephi_csv(g: nx.Graph | ProjectionLinks, path: Path) -> list[Path]:
+def write_gephi_csv(g: Writable, path: Path) -> list[Path]:
     """Write the tables of ``g``: a zip if ``path`` ends in ``.zip``, else two CSV files.
 
     Returns the paths written.

@@ -36,22 +36,23 @@ Streaming
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import compress, repeat
 from operator import is_
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import networkx as nx
 
 from .._bulk import paused_gc
-from ..draw.layout import Positions, layout_positions
 from ..draw.style import kind_colour, node_sizes
-from ..graph.bipartite import ProjectionLinks
 from . import _xml
 from ._columns import Attributes, Column, Scalar, column_text, repeats
 from ._files import write_atomic
-from ._table import Interval, Table, table_from_graph
+from ._table import Interval, Table, Writable, table_from_graph
+
+if TYPE_CHECKING:
+    from ..draw.layout import Positions
 
 __all__ = ["GEXF_NAMESPACE", "VIZ_NAMESPACE", "gexf_bytes", "write_gexf"]
 
@@ -63,6 +64,7 @@ CHUNK_ROWS = 5000
 
 _ID_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _SHAPES = ('<viz:shape value="disc"/>', '<viz:shape value="square"/>')
+_K = TypeVar("_K", str, float | None)
 
 
 def _attribute_ids(columns: list[Column]) -> list[str]:
@@ -218,6 +220,18 @@ def _size(size: float | None) -> str:
     return "" if size is None else f'<viz:size value="{float(size)!r}"/>'
 
 
+def _colour_of(kind: str) -> str:
+    return _colour(kind_colour(kind))
+
+
+def _each_once(make: Callable[[_K], str], values: list[_K], made: dict[_K, str]) -> list[str]:
+    """``[make(v) for v in values]``, ``make`` called once per distinct value (kept in
+    ``made`` for the next rows): kinds and sizes repeat a few values over many nodes."""
+    for value in dict.fromkeys(values).keys() - made.keys():
+        made[value] = make(value)
+    return list(map(made.__getitem__, values))
+
+
 def _lines(lines: list[str]) -> str:
     """The lines as one piece of text, each ending in a newline."""
     return "\n".join(lines) + "\n" if lines else ""
@@ -233,6 +247,7 @@ class _Writer:
         self.node_ids = _attribute_ids(table.nodes.attributes.columns)
         self.edge_ids = _attribute_ids(table.edges.attributes.columns)
         self.colours: dict[str, str] = {}
+        self.size_texts: dict[float | None, str] = {}
         self.times: dict[int, str] = {}
         self.spell_times: dict[Interval, str] = {}
 
@@ -260,12 +275,6 @@ class _Writer:
     ) -> tuple[list[str], list[str]]:
         return _times_or_spells(intervals, spells, self.times, self.spell_times)
 
-    def _colour(self, kind: str) -> str:
-        colour = self.colours.get(kind)
-        if colour is None:
-            colour = self.colours[kind] = _colour(kind_colour(kind))
-        return colour
-
     def nodes(self, rows: slice) -> str:
         """The ``<node>`` lines of ``rows``."""
         nodes = self.table.nodes
@@ -281,9 +290,9 @@ class _Writer:
                     times,
                     _attvalues(nodes.attributes, self.node_ids, rows),
                     spells,
-                    map(self._colour, nodes.kinds[rows]),
+                    _each_once(_colour_of, nodes.kinds[rows], self.colours),
                     [_position(self.positions.get(key)) for key in keys],
-                    [_size(self.sizes.get(key)) for key in keys],
+                    _each_once(_size, list(map(self.sizes.get, keys)), self.size_texts),
                     [_SHAPES[p] for p in nodes.is_project[rows]],
                     strict=True,
                 )
@@ -347,22 +356,26 @@ def _document_chunks(table: Table, positions: Positions, sizes: dict[str, float]
     yield _lines(["    </edges>", "  </graph>", "</gexf>"])
 
 
-def _prepared(g: nx.Graph | ProjectionLinks, positions: Positions | None) -> Iterator[str]:
+def _prepared(g: Writable, positions: Positions | None) -> Iterator[str]:
     """The chunks of ``g``'s document; the table is built before the first chunk is asked for."""
     table = table_from_graph(g)
     if positions is None:
-        positions = layout_positions(g.graph() if isinstance(g, ProjectionLinks) else g)
+        from ..draw.layout import layout_positions
+
+        positions = layout_positions(g if isinstance(g, nx.Graph) else g.graph())
     return _document_chunks(table, positions, node_sizes(g))
 
 
-def gexf_bytes(g: nx.Graph | ProjectionLinks, *, positions: Positions | None = None) -> bytes:
+def gexf_bytes(g: Writable, *, positions: Positions | None = None) -> bytes:
     """``g`` as a GEXF 1.3 document, UTF-8.
 
     Parameters
     ----------
     g : the bipartite graph of :func:`defus_graph.graph.bipartite.graph_from_dataset`, a
         filtered view of it, or one of its projections (as a graph, or as columns:
-        :class:`~defus_graph.graph.bipartite.ProjectionLinks`).
+        :class:`~defus_graph.graph.bipartite.ProjectionLinks`); the bipartite graph
+        may come as the dataset's arrays
+        (:class:`~defus_graph.graph.bipartite.BipartiteColumns`).
     positions : node id -> (x, y) in screen coordinates; default: the seeded
         :func:`defus_graph.draw.layout.layout_positions` of ``g``. Nodes missing
         from it get no ``viz:position``.
@@ -378,9 +391,7 @@ def gexf_bytes(g: nx.Graph | ProjectionLinks, *, positions: Positions | None = N
         return "".join(chunks).encode("utf-8")
 
 
-def write_gexf(
-    g: nx.Graph | ProjectionLinks, path: Path, *, positions: Positions | None = None
-) -> Path:
+def write_gexf(g: Writable, path: Path, *, positions: Positions | None = None) -> Path:
     """Write the document of :func:`gexf_bytes` to ``path`` (atomically), chunk by chunk.
 
     Returns ``path``. Memory holds one chunk of the document at a time, not

@@ -13,14 +13,12 @@ from __future__ import annotations
 from collections import deque
 from pathlib import Path
 
-import networkx as nx
 import numpy as np
 
-from ..graph.bipartite import ProjectionLinks
 from . import _xml
 from ._columns import Attributes, Column, Order, Scalar, column_text, repeats
 from ._files import write_atomic
-from ._table import table_from_graph
+from ._table import Writable, table_from_graph
 
 __all__ = ["GRAPHML_NAMESPACE", "graphml_bytes", "write_graphml"]
 
@@ -83,12 +81,13 @@ def _data(attributes: Attributes, ids: dict[str, str]) -> list[str]:
     return out
 
 
-def graphml_bytes(g: nx.Graph | ProjectionLinks) -> bytes:
+def graphml_bytes(g: Writable) -> bytes:
     """``g`` as a GraphML document, UTF-8.
 
     Examples
     --------
     >>> import io
+    >>> import networkx as nx
     >>> g = nx.Graph()
     >>> g.add_edge("org:A", "org:B", weight=2, projects=["P1", "P2"])
     >>> back = nx.read_graphml(io.BytesIO(graphml_bytes(g)))
@@ -143,6 +142,6 @@ def graphml_bytes(g: nx.Graph | ProjectionLinks) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
-def write_graphml(g: nx.Graph | ProjectionLinks, path: Path) -> Path:
+def write_graphml(g: Writable, path: Path) -> Path:
     """Write :func:`graphml_bytes` to ``path`` (atomically); returns ``path``."""
     return write_atomic(path, graphml_bytes(g))

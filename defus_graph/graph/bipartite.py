@@ -47,6 +47,8 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     import scipy.sparse as sp
 
+    from ..names.places import Place
+
 from .._bulk import paused_gc
 from ..model import Dataset, Organisation, Project, date_bounds
 
@@ -54,6 +56,7 @@ __all__ = [
     "ORGANISATION",
     "PROJECT",
     "Adjacency",
+    "BipartiteColumns",
     "Incidence",
     "Participations",
     "ProjectionLinks",
@@ -1308,8 +1311,10 @@ class Participations:
             )
         except KeyError:
             return None
-        pairs = project * max(len(ds.organisations), 1) + organisation
-        if len(np.unique(pairs)) != len(pairs):
+        # A pair stated twice is next to itself once sorted (np.unique of a million
+        # pairs, hashing them, takes a second where sorting takes a hundredth).
+        pairs = np.sort(project * max(len(ds.organisations), 1) + organisation)
+        if bool((pairs[1:] == pairs[:-1]).any()):
             return None
         roles = tuple(map(attrgetter("role"), ds.participations))
         return cls(ds, project, organisation, roles)
@@ -1359,6 +1364,58 @@ class Participations:
     def edges_of_organisations(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Edge numbers grouped by organisation (in edge order) and each one's offset."""
         return _grouped(self.organisation, len(self.organisations))
+
+
+@dataclass(frozen=True, eq=False)
+class BipartiteColumns:
+    """The bipartite view without filters, as a dataset's arrays: what the writers lay
+    out without a networkx graph (:meth:`graph` builds it, for reference).
+
+    It stands for ``views.filter_graph(g, Filters())``, where ``g`` is
+    :func:`graph_from_dataset` of ``parts.dataset`` with ``places`` set on its
+    organisations (``names.places.with_coordinates``) when they are given:
+    organisations in no project are left out, as ``filter_graph`` leaves them.
+    Made by :meth:`of`.
+    """
+
+    parts: Participations
+    #: One place per organisation, in the dataset's order; ``None``: no coordinates added.
+    places: tuple[Place, ...] | None = None
+
+    @classmethod
+    def of(
+        cls, parts: Participations, places: Sequence[Place] | None = None
+    ) -> BipartiteColumns | None:
+        """The view of ``parts`` with ``places``; ``None`` unless the places are one per
+        organisation, in order (as ``store.snapshot.kept_places`` gives them)."""
+        if places is not None:
+            if [p.organisation for p in places] != [o.name for o in parts.organisations]:
+                return None
+            places = tuple(places)
+        return cls(parts, places)
+
+    def organisation_counts(self) -> npt.NDArray[np.int64]:
+        """How many projects each organisation of the dataset is in."""
+        counts = np.bincount(self.parts.organisation, minlength=len(self.parts.organisations))
+        return counts.astype(np.int64)
+
+    def number_of_nodes(self) -> int:
+        """The projects, and the organisations in some project."""
+        return len(self.parts.projects) + int(np.count_nonzero(self.organisation_counts()))
+
+    def number_of_edges(self) -> int:
+        """One link per participation."""
+        return len(self.parts.project)
+
+    def graph(self) -> nx.Graph:
+        """The graph this view stands for, built as ``defus-graph export`` builds it."""
+        from ..names.places import with_coordinates
+        from .views import Filters, filter_graph
+
+        g = graph_from_dataset(self.parts.dataset)
+        if self.places is not None:
+            with_coordinates(g, self.places)
+        return filter_graph(g, Filters())
 
 
 def _grouped(

@@ -15,7 +15,6 @@ import numpy as np
 
 from ..errors import DefusGraphError
 from ..model import date_bounds
-from .backbone import backbone_graph, disparity_backbone
 from .bipartite import (
     ORGANISATION,
     PROJECT,
@@ -31,6 +30,9 @@ from .bipartite import (
     projection_links_of,
     projection_matrix,
 )
+
+# graph.backbone (scipy.sparse, a tenth of a second to import) is imported by the
+# functions that find a backbone, not by every command that filters a view.
 
 __all__ = [
     "BACKBONE_PAIR_LIMIT",
@@ -313,6 +315,8 @@ def backbone_columns(
     pairs = projection_pairs(g, view)
     if pairs > BACKBONE_PAIR_LIMIT:
         raise _too_large(g, view, f"could have up to {pairs:,} links", BACKBONE_PAIR_LIMIT)
+    from .backbone import backbone_graph, disparity_backbone
+
     try:
         weights = projection_matrix(g, keep=keep).weights
     except ValueError:  # not cleanly bipartite: build it whole, pair by pair, then filter
@@ -374,6 +378,8 @@ def organisation_backbone(
     arrays, as :func:`organisation_view` gives the view."""
     limit = PROJECTION_LIMIT if limit is None else limit
     refuse_too_large(parts, "orgs", backbone=True)
+    from .backbone import disparity_backbone
+
     inc = organisation_incidence(parts, nodes())
     weights = incidence_weights(inc)
     kept = disparity_backbone(weights, alpha=alpha)
