@@ -118,3 +118,18 @@ def test_layout_positions_are_those_networkx_drew(g: nx.Graph, large: bool, seed
         expected = layout.layout_positions(g, seed=seed)
     assert list(got) == list(expected)
     assert _bits(np.array(list(got.values()))) == _bits(np.array(list(expected.values())))
+
+
+@pytest.mark.parametrize("n", [499, layout.LARGE_LAYOUT])
+def test_a_network_of_as_many_nodes_as_a_small_layout_takes_is_laid_out_as_before(n: int) -> None:
+    # One connected network of exactly LARGE_LAYOUT nodes is still laid out whole, and
+    # networkx switches to another method at 500 nodes: the positions must not move.
+    g = nx.Graph()
+    g.add_edges_from((f"n{i:04d}", f"n{(i * 7) // 11:04d}") for i in range(1, n))
+    assert nx.is_connected(g) and g.number_of_nodes() == n
+    got = layout.layout_positions(g)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(layout, "_component_positions", _networkx_component)
+        expected = layout.layout_positions(g)
+    assert list(got) == list(expected)
+    assert _bits(np.array(list(got.values()))) == _bits(np.array(list(expected.values())))

@@ -49,6 +49,10 @@ Positions = dict[str, tuple[float, float]]
 #: Room per node, in layout units: far more than the largest drawn node (40).
 _SPACING = 120.0
 
+#: ``nx.spring_layout`` uses its dense method (the one :func:`_spring` copies) below
+#: this many nodes; a component of :data:`LARGE_LAYOUT` nodes reaches it.
+_DENSE_SPRING_LIMIT = 500
+
 #: One component laid out: its nodes, and their positions (row ``i`` is node ``i``).
 _Laid = tuple[list[str], npt.NDArray[np.float64]]
 
@@ -65,6 +69,15 @@ def _component_positions(
         return {nodes[0]: (0.0, 0.0)}
     if len(nodes) == 2:
         return {nodes[0]: (-_SPACING / 2, 0.0), nodes[1]: (_SPACING / 2, 0.0)}
+    scale = _SPACING * math.sqrt(len(nodes))
+    if len(nodes) >= _DENSE_SPRING_LIMIT:
+        # networkx lays out this many nodes by another method (its sparse "energy"
+        # one, since 3.5), which _spring does not copy: ask networkx itself.
+        ordered = nx.Graph()
+        ordered.add_nodes_from(nodes)
+        ordered.add_edges_from(sorted(tuple(sorted(e)) for e in g.subgraph(nodes).edges))
+        laid = nx.spring_layout(ordered, seed=seed, scale=scale, iterations=200)
+        return {str(n): (float(x), float(y)) for n, (x, y) in laid.items()}
     # What nx.to_numpy_array of the component's graph (nodes in this order, unweighted
     # links) holds: 1 for each link, both ways.
     index = {n: i for i, n in enumerate(nodes)}
@@ -73,7 +86,6 @@ def _component_positions(
     if len(links):
         matrix[links[:, 0], links[:, 1]] = 1.0
         matrix[links[:, 1], links[:, 0]] = 1.0
-    scale = _SPACING * math.sqrt(len(nodes))
     raw = _spring(matrix, seed=seed, scale=scale, iterations=200)
     return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, raw.tolist(), strict=True)}
 
