@@ -43,7 +43,7 @@ from .store.tables import (
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .graph.bipartite import Participations, ProjectionLinks
+    from .graph.bipartite import BipartiteColumns, Participations, ProjectionLinks
     from .graph.views import Filters
 
 __all__ = ["build_parser", "main", "run"]
@@ -751,7 +751,9 @@ def _edge_count(g: nx.Graph) -> int:
     return (sum(map(len, adj.values())) + loops) // 2
 
 
-def _say_written(written: Sequence[Path], asked: Path, g: nx.Graph | ProjectionLinks) -> None:
+def _say_written(
+    written: Sequence[Path], asked: Path, g: nx.Graph | ProjectionLinks | BipartiteColumns
+) -> None:
     """One line per file written; a note when the names differ from the one asked for."""
     import networkx
 
@@ -777,7 +779,6 @@ def _export_from_arrays(args: argparse.Namespace, ds: Dataset, key: str | None) 
     written as from the bipartite graph, which is never built, and a projection too
     large refused before it is. ``None`` (nothing done) for a project network that
     fits, or a dataset the arrays cannot stand for: those take the graph's route."""
-    from .export import write_export
     from .graph.bipartite import Participations, organisation_graph
     from .graph.views import organisation_backbone, organisation_view, refuse_too_large
     from .names.places import with_coordinates
@@ -802,10 +803,7 @@ def _export_from_arrays(args: argparse.Namespace, ds: Dataset, key: str | None) 
         _note_backbone(args.backbone, shown, total)
     else:
         shown = organisation_view(parts, nodes)
-    positions = _bipartite_layout(args, ds, key, parts) if args.format in _POSITIONED else None
-    written = write_export(shown, args.format, args.output, positions=positions)
-    _say_written(written, args.output, shown)
-    return 0
+    return _write_shown(args, ds, key, parts, shown)
 
 
 #: The export formats written from a table (``export._table``): those the bipartite
@@ -830,6 +828,17 @@ def _bipartite_from_arrays(args: argparse.Namespace, ds: Dataset, key: str | Non
     shown = BipartiteColumns.of(parts, places)
     if shown is None:
         return None
+    return _write_shown(args, ds, key, parts, shown)
+
+
+def _write_shown(
+    args: argparse.Namespace,
+    ds: Dataset,
+    key: str | None,
+    parts: Participations,
+    shown: nx.Graph | ProjectionLinks | BipartiteColumns,
+) -> int:
+    """Write a view built from the arrays, laid out as the whole network is, and say so."""
     from .export import write_export
 
     positions = _bipartite_layout(args, ds, key, parts) if args.format in _POSITIONED else None
