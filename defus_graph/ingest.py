@@ -383,7 +383,7 @@ class _Merger:
         # and changes nothing, unless it was kept apart (its note, checked below, says so).
         unchanged = not m.abbreviation
         if name is None:
-            name = self._new_organisation(m, source)
+            return self._new_of(m, source, known_notes, known_aliases)
         org = orgs[name]
         if m.country and org.country and m.country != org.country:
             unchanged = False
@@ -416,6 +416,21 @@ class _Merger:
             and len(self.aliases) == known_aliases
             and resolver.knows_every_form(m.name)
         )
+
+    def _new_of(
+        self, m: Mention, source: str, known_notes: int, known_aliases: int
+    ) -> tuple[str, bool]:
+        """:meth:`organisation_of` for a mention nobody knows (``known_notes`` and
+        ``known_aliases``: how many there were before it), told without what cannot
+        happen to the organisation it makes: a country of its own to differ, a field
+        to fill, a first line to set; and each form of its name is known now, unless
+        it was kept apart under another name, which a note says (a million
+        participations make 150,000 organisations)."""
+        name = self._new_organisation(m, source)
+        if m.abbreviation:
+            self._add_abbreviation(m, name, source)
+            return name, False
+        return name, len(self.notes) == known_notes and len(self.aliases) == known_aliases
 
     def _new_organisation(self, m: Mention, source: str) -> str:
         """A new organisation for a mention nobody knows; kept apart if its name is taken."""

@@ -222,6 +222,15 @@ def test_keys_worked_out_ahead_are_the_keys_of_each_name(
         assert normal.normalise(name) == forms[name]
 
 
+@given(st.lists(st.text(st.one_of(_NAME_CHARS, st.sampled_from("äöüÄÖÜ\x00")), max_size=12)))
+@settings(max_examples=300, deadline=None)
+def test_names_spelled_out_together_are_each_spelled_out(names: list[str]) -> None:
+    # Umlauts anywhere (first, last, doubled), beside the joint itself (one by one then).
+    from defus_graph.names import normal
+
+    assert normal._spelled_out(names) == [n.translate(normal._GERMAN) for n in names]
+
+
 # Placing many organisations looks each name up once, in the part of the gazetteer they
 # ask for: the places must be those the whole gazetteer of their countries gives.
 

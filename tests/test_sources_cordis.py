@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -14,9 +15,9 @@ from defus_graph.cells import MAX_NAME_LENGTH, cell_problem
 from defus_graph.cli import main
 from defus_graph.errors import DataError
 from defus_graph.ingest import ingest
-from defus_graph.model import Dataset
+from defus_graph.model import Dataset, Project
 from defus_graph.sources import cordis as cordis_module
-from defus_graph.sources.cordis import facts_from_cordis
+from defus_graph.sources.cordis import PROGRAMMES, facts_from_cordis
 from defus_graph.sources.detect import detect_format, read_paths
 from defus_graph.store.tables import FILES, load_dataset
 
@@ -480,3 +481,109 @@ def test_the_rows_read_are_picked_in_their_places(values: list[int], data: st.Da
     picked = cordis_module._picker(rows, len(values))(values)
     assert picked == [values[i] for i in rows]
     assert picked is not values  # a column of its own, as before
+
+
+def _projects_row_by_row(
+    table: Any, problems: Any, notes: list[str]
+) -> tuple[list[Project], dict[str, str]]:
+    """The plain path: each project's fields made a row at a time (the reader made them so
+    before it made them a column at a time)."""
+    ids, acronyms_written = table.get("id"), table.get("acronym")
+    lines = table.lines
+    unique = cordis_module._first_rows_of_ids(table, problems, notes)
+    counts = cordis_module._acronym_counts(table.name, [acronyms_written[i] for i in unique], notes)
+    not_read = set(range(len(ids))) - set(unique)
+    cordis_module._bad_text(table, cordis_module._PROJECT_TEXT, problems, 1, not_read)
+    funding = cordis_module._numbers(table, "ecMaxContribution", ".", problems, 10, not_read)
+    starts = cordis_module._dates(table, "startDate", problems, 11, not_read)
+    ends = cordis_module._dates(table, "endDate", problems, 12, not_read)
+    titles, frameworks = table.get("title"), table.get("frameworkProgramme")
+    descriptions, funding_texts = table.get("objective"), table.get("ecMaxContribution")
+    projects, acronyms = [], {}
+    for i in unique:
+        pid = ids[i]
+        acronym = acronyms_written[i] or f"CORDIS {pid}"
+        if counts[acronym.casefold()] > 1:
+            acronym = f"{acronym} (cordis:{pid})"
+        acronyms[pid] = acronym
+        amount = funding[i]
+        projects.append(
+            Project(
+                acronym,
+                titles[i],
+                descriptions[i],
+                starts[i],
+                ends[i],
+                PROGRAMMES.get(frameworks[i].upper(), frameworks[i]),
+                amount,
+                "total" if amount is not None else "",
+                "",
+                "EU contribution (CORDIS ecMaxContribution): " + funding_texts[i]
+                if amount is not None
+                else "",
+                "",
+                table.name,
+                lines[i],
+                lines[i] if descriptions[i] else 0,
+                lines[i] if starts[i] or ends[i] else 0,
+                lines[i] if amount is not None else 0,
+                f"cordis:{pid}",
+            )
+        )
+    return projects, acronyms
+
+
+# Project rows as CORDIS writes them, and worse: ids repeated or empty, acronyms shared
+# (case aside) or empty, hostile texts (quotes, CR/LF, a lone CR, a BOM, control
+# characters), dates and amounts good and bad, programmes known and not.
+def _mostly(good: list[str], bad: list[str]) -> st.SearchStrategy[str]:
+    """One of ``good``, now and then one of ``bad`` (a problem the whole file is refused for)."""
+    return st.sampled_from(good * 8 + bad)
+
+
+_PROJECT_ROWS = st.lists(
+    st.tuples(
+        _mostly(["1", "2", "3", "4", "5", "1 "], [""]),
+        _mostly(["P", "p", "Q", "R", "S", "", '"Q"', "Ä'B", "=1", " R "], ["a\rb"]),
+        st.one_of(
+            _mostly(["", "T", '"T"', "\ufeffT", "two\r\nlines", "lone\rCR", "a;b"], ["x\x1by"]),
+            st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=5),
+        ),
+        _mostly(["", "2020-01-01", "2021-12-31"], ["soon"]),
+        st.sampled_from(["", "2022-06-30", "2023-01-01"]),
+        st.sampled_from(["H2020", "h2020", "FP7", "Other", ""]),
+        _mostly(["", "1000", "12.5", "7"], ["x"]),
+        st.sampled_from(["", "An objective", "two\nlines"]),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PROJECT_ROWS)
+def test_projects_made_a_column_at_a_time_are_those_made_row_by_row(
+    rows: list[tuple[str, ...]],
+) -> None:
+    header = ["id", "acronym", "title", "startDate", "endDate", "frameworkProgramme"]
+    project = ("project.csv", _cordis_csv([*header, "ecMaxContribution", "objective"], rows))
+    organization = (
+        "organization.csv",
+        _cordis_csv(
+            ["projectID", "organisationID", "name", "role", "country"],
+            [["1", "900", "Org", "participant", "DE"], ["4", "901", "Two", "coordinator", ""]],
+        ),
+    )
+
+    def read() -> object:
+        try:
+            facts = facts_from_cordis(project, organization)
+        except DataError as err:
+            return [str(p) for p in err.problems]
+        return facts.projects, list(facts.mentions), facts.notes
+
+    fast = read()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cordis_module, "_projects", _projects_row_by_row)
+        plain = read()
+    assert fast == plain

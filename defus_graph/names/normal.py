@@ -115,7 +115,24 @@ def prime_name_keys(names: Iterable[str]) -> None:
     _PRIMED.clear()  # keys of an earlier batch no one asked for: kept no longer
     _PRIMED_FORMS.clear()
     todo = list(dict.fromkeys(names))
-    spelled = [name.translate(_GERMAN) for name in todo]
-    for name, plain, german in zip(todo, normalise_all(todo), normalise_all(spelled), strict=True):
+    plains = normalise_all(todo)
+    # Only a name with an umlaut is spelled otherwise; the others' German form is the plain.
+    spelled = _spelled_out(todo)
+    germans = plains.copy()
+    changed = [i for i, (n, other) in enumerate(zip(todo, spelled, strict=True)) if n != other]
+    for i, german in zip(changed, normalise_all([spelled[i] for i in changed]), strict=True):
+        germans[i] = german
+    for name, plain, german in zip(todo, plains, germans, strict=True):
         _PRIMED[name] = frozenset({plain, german})
         _PRIMED_FORMS[name] = plain
+
+
+def _spelled_out(names: list[str]) -> list[str]:
+    """``[name.translate(_GERMAN) for name in names]``, replaced in C over all the names
+    joined (translate with a table of longer texts runs a Python-level lookup per letter)."""
+    if any(_JOIN in n for n in names):  # the joint itself: one by one
+        return [name.translate(_GERMAN) for name in names]
+    text = _JOIN.join(names)
+    for code, spelled in _GERMAN.items():
+        text = text.replace(chr(code), spelled)
+    return text.split(_JOIN) if names else []

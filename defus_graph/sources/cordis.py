@@ -408,7 +408,6 @@ def _projects(
 ) -> tuple[list[Project], dict[str, str]]:
     """The projects and a map from CORDIS id to the acronym they are filed under."""
     ids, acronyms_written = table.get("id"), table.get("acronym")
-    lines = table.lines
     unique = _first_rows_of_ids(table, problems, notes)
     counts = _acronym_counts(table.name, [acronyms_written[i] for i in unique], notes)
     not_read = set(range(len(ids))) - set(unique)
@@ -416,45 +415,52 @@ def _projects(
     funding = _numbers(table, "ecMaxContribution", ".", problems, 10, not_read)
     starts = _dates(table, "startDate", problems, 11, not_read)
     ends = _dates(table, "endDate", problems, 12, not_read)
-    titles, frameworks = table.get("title"), table.get("frameworkProgramme")
-    descriptions, funding_texts = table.get("objective"), table.get("ecMaxContribution")
-    rows: list[tuple[Any, ...]] = []  # each project's fields, in Project's order
-    acronyms: dict[str, str] = {}
-    for i in unique:
-        pid = ids[i]
-        acronym = acronyms_written[i] or f"CORDIS {pid}"
+    pick = _picker(unique, len(ids))
+    pids, written, lines = pick(ids), pick(acronyms_written), pick(table.lines)
+    names = _filed_acronyms(pids, written, counts)
+    amounts, starts, ends = pick(funding), pick(starts), pick(ends)
+    descriptions, frameworks = pick(table.get("objective")), pick(table.get("frameworkProgramme"))
+    programme_of = _each_distinct(frameworks, lambda text: PROGRAMMES.get(text.upper(), text))
+    funded = [amount is not None for amount in amounts]
+    # Each project's fields, a column each in Project's order, made a column at a time.
+    columns: list[list[Any]] = [
+        names,
+        pick(table.get("title")),
+        descriptions,
+        starts,
+        ends,
+        list(map(programme_of.__getitem__, frameworks)),  # programme
+        amounts,  # funding_eur
+        ["total" if f else "" for f in funded],  # funding_scope
+        [""] * len(pids),  # funding_share_of
+        [  # funding_text
+            "EU contribution (CORDIS ecMaxContribution): " + text if f else ""
+            for f, text in zip(funded, pick(table.get("ecMaxContribution")), strict=True)
+        ],
+        [""] * len(pids),  # section
+        [table.name] * len(pids),  # source
+        lines,  # line
+        [line if text else 0 for line, text in zip(lines, descriptions, strict=True)],
+        [line if s or e else 0 for line, s, e in zip(lines, starts, ends, strict=True)],
+        [line if f else 0 for line, f in zip(lines, funded, strict=True)],  # funding_line
+        ["cordis:" + pid for pid in pids],  # external_id
+    ]
+    projects = records_of_rows(Project, zip(*columns, strict=True))
+    return projects, dict(zip(pids, names, strict=True))
+
+
+def _filed_acronyms(pids: list[str], written: list[str], counts: Counter[str]) -> list[str]:
+    """The acronym each project is filed under: as written, "CORDIS ID" when there is
+    none, "ACRONYM (cordis:ID)" when several projects share it (case aside)."""
+    if all(written) and all(count < 2 for count in counts.values()):
+        return written  # the common case, told in C
+    names: list[str] = []
+    for pid, acronym in zip(pids, written, strict=True):
+        acronym = acronym or f"CORDIS {pid}"
         if counts[acronym.casefold()] > 1:
             acronym = f"{acronym} (cordis:{pid})"
-        acronyms[pid] = acronym
-        amount, description, start, end = funding[i], descriptions[i], starts[i], ends[i]
-        framework = frameworks[i]
-        rows.append(
-            (
-                acronym,
-                titles[i],
-                description,
-                start,
-                end,
-                PROGRAMMES.get(framework.upper(), framework),  # programme
-                amount,  # funding_eur
-                "total" if amount is not None else "",  # funding_scope
-                "",  # funding_share_of
-                (
-                    "EU contribution (CORDIS ecMaxContribution): " + funding_texts[i]
-                    if amount is not None
-                    else ""
-                ),  # funding_text
-                "",  # section
-                table.name,  # source
-                lines[i],  # line
-                lines[i] if description else 0,  # description_line
-                lines[i] if start or end else 0,  # dates_line
-                lines[i] if amount is not None else 0,  # funding_line
-                f"cordis:{pid}",  # external_id
-            )
-        )
-    projects = records_of_rows(Project, rows)
-    return projects, acronyms
+        names.append(acronym)
+    return names
 
 
 def _acronym_counts(name: str, acronyms: list[str], notes: list[str]) -> Counter[str]:

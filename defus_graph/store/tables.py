@@ -925,8 +925,13 @@ def _read_cells(header: Sequence[str], cells: list[list[str]], name: str) -> _Co
         return None
     stripped = [list(map(str.strip, column)) for column in cells]
     rows = len(stripped[0])
-    # A record whose cells are all blank is skipped, as the reference reader does.
-    blank = [i for i, v in enumerate(stripped[0]) if not v and not any(c[i] for c in stripped)]
+    # A record whose cells are all blank is skipped, as the reference reader does; its
+    # first cell is blank too (told in C first: a saved table has none).
+    blank = (
+        []
+        if all(stripped[0])
+        else [i for i, v in enumerate(stripped[0]) if not v and not any(c[i] for c in stripped)]
+    )
     if blank:
         keep = sorted(set(range(rows)) - set(blank))
         stripped = [[column[i] for i in keep] for column in stripped]
