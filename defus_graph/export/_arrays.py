@@ -1,7 +1,7 @@
 """The bipartite view's :class:`~defus_graph.export._table.Table` from the dataset's arrays.
 
 What :func:`~defus_graph.export._table.table_from_graph` makes of the graph a
-:class:`~defus_graph.graph.views.BipartiteColumns` stands for, without the graph:
+:class:`~defus_graph.graph.bipartite.BipartiteColumns` stands for, without the graph:
 each attribute column is read from the records once (one ``attrgetter`` over all
 of them), each row's keys, in the order the graph's dict would hold them, are
 found from which columns it has a value in, and the rules of
@@ -20,8 +20,11 @@ import numpy as np
 import numpy.typing as npt
 
 from ..graph.bipartite import (
+    LINK_SLOTS,
     ORGANISATION,
+    ORGANISATION_SLOTS,
     PROJECT,
+    PROJECT_SLOTS,
     BipartiteColumns,
     Participations,
     org_id,
@@ -40,42 +43,6 @@ from ._table import (
 )
 
 __all__ = ["table_of_columns"]
-
-#: A key the graph's dict holds when the value is truthy ("") or not ``None`` ("n").
-_Slot = tuple[str, str]
-
-#: A project node's keys, in the order ``graph.bipartite._project_attrs`` adds them.
-_PROJECT_SLOTS: tuple[_Slot, ...] = (
-    ("title", ""),
-    ("description", ""),
-    ("start", ""),
-    ("end", ""),
-    ("programme", ""),
-    ("funding_eur", "n"),
-    ("funding_scope", ""),
-    ("funding_share_of", ""),
-    ("section", ""),
-    ("external_id", ""),
-    ("source", ""),
-    ("line", ""),
-)
-#: An organisation node's, as ``_organisation_attrs`` adds them.
-_ORGANISATION_SLOTS: tuple[_Slot, ...] = (
-    ("country", ""),
-    ("city", ""),
-    ("pic", ""),
-    ("latitude", "n"),
-    ("longitude", "n"),
-    ("source", ""),
-    ("line", ""),
-)
-#: A link's, as ``graph_from_dataset`` adds them.
-_LINK_SLOTS: tuple[_Slot, ...] = (
-    ("role", ""),
-    ("contribution_eur", "n"),
-    ("source", ""),
-    ("line", ""),
-)
 
 
 def _stated(values: Sequence[Any], when: str) -> list[Any]:
@@ -126,7 +93,7 @@ def _project_raw(parts: Participations) -> RawColumns:
         "label": list(map(attrgetter("acronym"), projects)),
     }
     slots = []
-    for key, when in _PROJECT_SLOTS:
+    for key, when in PROJECT_SLOTS:
         column = _stated(list(map(attrgetter(key), projects)), when)
         slots.append((key, column, _present(column)))
     return _raw(n, fixed, slots)
@@ -144,10 +111,10 @@ def _organisation_raw(b: BipartiteColumns, kept: list[int]) -> RawColumns:
         "label": list(map(attrgetter("name"), orgs)),
     }
     columns = {
-        key: _stated(list(map(attrgetter(key), orgs)), when) for key, when in _ORGANISATION_SLOTS
+        key: _stated(list(map(attrgetter(key), orgs)), when) for key, when in ORGANISATION_SLOTS
     }
     has = {key: _present(column) for key, column in columns.items()}
-    slots = [(key, columns[key], has[key]) for key, _ in _ORGANISATION_SLOTS]
+    slots = [(key, columns[key], has[key]) for key, _ in ORGANISATION_SLOTS]
     if ds.members:  # graph.bipartite._mark_members
         named = {m.organisation for m in ds.members if m.organisation}
         member = [o.name in named for o in orgs]
@@ -201,7 +168,7 @@ def _link_raw(parts: Participations, at: npt.NDArray[np.int64]) -> RawColumns:
     links = parts.dataset.participations
     order = Order(at.tolist()) if len(at) else None
     slots = []
-    for key, when in _LINK_SLOTS:
+    for key, when in LINK_SLOTS:
         read = parts.roles if key == "role" else list(map(attrgetter(key), links))
         column = _stated(order(read) if order is not None else [], when)
         slots.append((key, column, _present(column)))

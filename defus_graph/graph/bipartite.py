@@ -53,13 +53,17 @@ from .._bulk import paused_gc
 from ..model import Dataset, Organisation, Project, date_bounds
 
 __all__ = [
+    "LINK_SLOTS",
     "ORGANISATION",
+    "ORGANISATION_SLOTS",
     "PROJECT",
+    "PROJECT_SLOTS",
     "Adjacency",
     "BipartiteColumns",
     "Incidence",
     "Participations",
     "ProjectionLinks",
+    "Slot",
     "WeightMatrix",
     "adjacency",
     "date_span",
@@ -144,7 +148,7 @@ def graph_from_dataset(ds: Dataset) -> nx.Graph:
             attrs = links.get(v)
             if attrs is None:
                 attrs = links[v] = adj[v][u] = {}
-            # A link's attributes: those stated (no empty text, no None), in this order.
+            # A link's attributes: those stated, in LINK_SLOTS's order.
             if a.role:
                 attrs["role"] = a.role
             if a.contribution_eur is not None:
@@ -183,53 +187,64 @@ def _put_node(
         nodes[n], adj[n] = attrs, {}
 
 
+#: A node's or link's optional attribute: its key (the record's field of that name)
+#: and when it is stated: ``""`` when the value is truthy (no empty text), ``"n"``
+#: when it is not ``None`` (a number, zero included).
+Slot = tuple[str, str]
+
+#: A project node's optional attributes, in the order the node's dict holds them.
+PROJECT_SLOTS: tuple[Slot, ...] = (
+    ("title", ""),
+    ("description", ""),
+    ("start", ""),
+    ("end", ""),
+    ("programme", ""),
+    ("funding_eur", "n"),
+    ("funding_scope", ""),
+    ("funding_share_of", ""),
+    ("section", ""),
+    ("external_id", ""),
+    ("source", ""),
+    ("line", ""),
+)
+#: An organisation node's, after ``bipartite``, ``kind`` and ``label``.
+ORGANISATION_SLOTS: tuple[Slot, ...] = (
+    ("country", ""),
+    ("city", ""),
+    ("pic", ""),
+    ("latitude", "n"),
+    ("longitude", "n"),
+    ("source", ""),
+    ("line", ""),
+)
+#: A link's (written out in :func:`graph_from_dataset`'s loop, for speed).
+LINK_SLOTS: tuple[Slot, ...] = (
+    ("role", ""),
+    ("contribution_eur", "n"),
+    ("source", ""),
+    ("line", ""),
+)
+
+
+def _put_stated(attrs: dict[str, Any], record: object, slots: tuple[Slot, ...]) -> dict[str, Any]:
+    """``attrs`` with each of the record's stated values added, in the slots' order."""
+    for key, when in slots:
+        value = getattr(record, key)
+        if value is not None if when == "n" else value:
+            attrs[key] = value
+    return attrs
+
+
 def _project_attrs(p: Project) -> dict[str, Any]:
     """A project node's attributes: those stated (no empty text, no None), in this order."""
-    attrs: dict[str, Any] = {"bipartite": PROJECT, "kind": "project", "label": p.acronym}
-    for key, text in (
-        ("title", p.title),
-        ("description", p.description),
-        ("start", p.start),
-        ("end", p.end),
-        ("programme", p.programme),
-    ):
-        if text:
-            attrs[key] = text
-    if p.funding_eur is not None:
-        attrs["funding_eur"] = p.funding_eur
-    for key, text in (
-        ("funding_scope", p.funding_scope),
-        ("funding_share_of", p.funding_share_of),
-        ("section", p.section),
-        ("external_id", p.external_id),
-        ("source", p.source),
-    ):
-        if text:
-            attrs[key] = text
-    if p.line:
-        attrs["line"] = p.line
-    return attrs
+    attrs = {"bipartite": PROJECT, "kind": "project", "label": p.acronym}
+    return _put_stated(attrs, p, PROJECT_SLOTS)
 
 
 def _organisation_attrs(o: Organisation) -> dict[str, Any]:
     """An organisation node's attributes, as :func:`_project_attrs` builds a project's."""
-    attrs: dict[str, Any] = {
-        "bipartite": ORGANISATION,
-        "kind": o.kind or "unknown",
-        "label": o.name,
-    }
-    for key, text in (("country", o.country), ("city", o.city), ("pic", o.pic)):
-        if text:
-            attrs[key] = text
-    if o.latitude is not None:
-        attrs["latitude"] = o.latitude
-    if o.longitude is not None:
-        attrs["longitude"] = o.longitude
-    if o.source:
-        attrs["source"] = o.source
-    if o.line:
-        attrs["line"] = o.line
-    return attrs
+    attrs = {"bipartite": ORGANISATION, "kind": o.kind or "unknown", "label": o.name}
+    return _put_stated(attrs, o, ORGANISATION_SLOTS)
 
 
 def project_nodes(g: nx.Graph) -> list[str]:
