@@ -143,15 +143,20 @@ def _files(shown: object, positions: dict[str, tuple[float, float]]) -> list[byt
         return str(err)
 
 
-@settings(max_examples=300, deadline=None)
-@given(data=st.data())
-def test_the_table_from_the_arrays_is_the_graph_s(data: st.DataObject) -> None:
+def _shown_and_graph(data: st.DataObject) -> tuple[BipartiteColumns, nx.Graph]:
+    """A generated dataset's bipartite view from the arrays, and the graph it stands for."""
     ds = data.draw(_datasets())
     parts = Participations.from_dataset(ds)
     assert parts is not None
     shown = BipartiteColumns.of(parts, data.draw(_places(ds)))
     assert shown is not None
-    g = shown.graph()
+    return shown, shown.graph()
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_the_table_from_the_arrays_is_the_graph_s(data: st.DataObject) -> None:
+    shown, g = _shown_and_graph(data)
     assert (shown.number_of_nodes(), shown.number_of_edges()) == (len(g), len(g.edges))
     assert _table(shown) == _table(g)
     assert node_sizes(shown) == node_sizes(g)
@@ -160,12 +165,7 @@ def test_the_table_from_the_arrays_is_the_graph_s(data: st.DataObject) -> None:
 @settings(max_examples=100, deadline=None)
 @given(data=st.data())
 def test_the_files_from_the_arrays_are_the_graph_s(data: st.DataObject) -> None:
-    ds = data.draw(_datasets())
-    parts = Participations.from_dataset(ds)
-    assert parts is not None
-    shown = BipartiteColumns.of(parts, data.draw(_places(ds)))
-    assert shown is not None
-    g = shown.graph()
+    shown, g = _shown_and_graph(data)
     positions = {n: (float(i), 0.5 * i) for i, n in enumerate(g)}
     assert _files(shown, positions) == _files(g, positions)
 
