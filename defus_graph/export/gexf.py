@@ -40,14 +40,14 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import compress, repeat
 from operator import is_
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import networkx as nx
 
 from .._bulk import paused_gc
 from ..draw.style import kind_colour, node_sizes
 from . import _xml
-from ._columns import Attributes, Column, Order, Scalar, column_text, repeats
+from ._columns import Attributes, Column, Scalar, column_text, repeats
 from ._files import write_atomic
 from ._table import Interval, Table, Writable, table_from_graph
 
@@ -165,30 +165,15 @@ def _attvalues(
     """Each row's ``<attvalues>`` element (``""`` when it has no value), for ``rows``.
 
     ``around`` is what comes before and after the element, and what stands for a
-    row without one (an edge's line ends with either): see :func:`_attvalue_rows`.
-    """
-    chunks = [values[rows] for values in attributes.values]
-    n = len(range(*rows.indices(len(attributes.orders))))
-    return _attvalue_rows(attributes.columns, chunks, ids, n, around)
-
-
-def _attvalue_rows(
-    columns: list[Column],
-    chunks: list[list[Scalar | None]],
-    ids: list[str],
-    n: int,
-    around: tuple[str, str, str],
-) -> list[str]:
-    """Each of ``n`` rows' ``<attvalues>`` element, ``chunks[j]`` the rows' values of
-    ``columns[j]``; ``around`` as for :func:`_attvalues`.
-
-    Column by column: a column's cells are formatted by one comprehension, and only
-    text needs escaping; a column without a value in these rows (a project's, among
-    organisations) is passed over; then each row joins its cells.
+    row without one (an edge's line ends with either). Column by column: a column's
+    cells are formatted by one comprehension, and only text needs escaping; a column
+    without a value in these rows (a project's, among organisations) is passed over;
+    then each row joins its cells.
     """
     before, after, empty = around
     cells = []
-    for column, chunk, id_ in zip(columns, chunks, ids, strict=True):
+    for column, values, id_ in zip(attributes.columns, attributes.values, ids, strict=True):
+        chunk = values[rows]
         if chunk.count(None) == len(chunk):
             continue
         head = f'<attvalue for="{_xml.attr(id_)}" value="'
@@ -200,7 +185,7 @@ def _attvalue_rows(
         else:
             cells.append(_attvalue_cells(column, chunk, head))
     if not cells:
-        return [empty] * n
+        return [empty] * len(range(*rows.indices(len(attributes.orders))))
     joined = map("".join, zip(*cells, strict=True))
     return [f"{before}{inner}{after}" if inner else empty for inner in joined]
 
@@ -265,12 +250,6 @@ class _Writer:
         self.size_texts: dict[float | None, str] = {}
         self.times: dict[int, str] = {}
         self.spell_times: dict[Interval, str] = {}
-        edges = table.edges
-        #: Whether edges' tails may be looked up by their parts (see :meth:`_tails`).
-        self.tails_repeat = 0.0 not in edges.weights and all(
-            c.type != "double" for c in edges.attributes.columns
-        )
-        self.tails: dict[tuple[Any, ...], str] = {}
 
     def head(self) -> str:
         """Everything up to the first node: meta, attribute declarations, ``<nodes>``."""
@@ -327,74 +306,37 @@ class _Writer:
     def edges(self, rows: slice) -> str:
         """The ``<edge>`` lines of ``rows``."""
         edges = self.table.edges
-        return "".join(
-            [
-                f'      <edge id="{i}" source="{source}" target="{target}"{tail}'
-                for i, source, target, tail in zip(
-                    range(*rows.indices(len(edges))),
-                    _xml.attrs(edges.sources[rows]),
-                    _xml.attrs(edges.targets[rows]),
-                    self._tails(rows),
-                    strict=True,
-                )
-            ]
-        )
-
-    def _tails(self, rows: slice) -> list[str]:
-        """What follows each edge's ends on its line, for ``rows``.
-
-        A projection's links repeat a few tails (every pair of a project's partners
-        has the project's): rows are looked up by what their tail is made of, and
-        each new tail is made once for the document (:func:`_edge_tails`). Not when a
-        double is among its parts (0.0 and -0.0 are one key, and are written otherwise),
-        nor once a chunk brings more new tails than repeats.
-        """
-        edges = self.table.edges
-        parts: list[list[Any]] = [edges.labels, edges.weights, edges.intervals, edges.spells]
-        chunk = [part[rows] for part in (*parts, *edges.attributes.values)]
-        if not self.tails_repeat:
-            return self._edge_tails(chunk)
-        # Intervals and spells by identity (the table keeps them): rows share intervals,
-        # and the hash of an interval is slow.
-        keys = list(zip(*chunk[:2], map(id, chunk[2]), map(id, chunk[3]), *chunk[4:], strict=True))
-        tails = self.tails
-        found = list(map(tails.get, keys))
-        if None in found:  # tails met for the first time: each made once
-            new = compress(range(len(found)), map(is_, found, repeat(None)))
-            firsts = list({keys[k]: k for k in new}.values())
-            pick = Order(firsts)
-            made = self._edge_tails([pick(part) for part in chunk])
-            tails.update(zip(map(keys.__getitem__, firsts), made, strict=True))
-            found = list(map(tails.__getitem__, keys))
-            if len(firsts) * 2 > len(keys):  # few repeat: memory holds one chunk, not all
-                self.tails_repeat = False
-                self.tails = {}
-        return cast(list[str], found)
-
-    def _edge_tails(self, chunk: list[list[Any]]) -> list[str]:
-        """Each row's tail: label, weight, times, values, spells and the line's end;
-        ``chunk`` holds the rows' labels, weights, intervals, spells, then values."""
-        labels, weights, intervals, spells, *values = chunk
+        labels = edges.labels[rows]
         if repeats(labels):  # a bipartite edge's role
             made = {label: _label(label) for label in set(labels)}
             labels = list(map(made.__getitem__, labels))
         else:
             labels = [f' label="{label}"' if label else "" for label in _xml.attrs(labels)]
-        times, spells = self._times_or_spells(intervals, spells)
+        times, spells = self._times_or_spells(edges.intervals[rows], edges.spells[rows])
         # Each line's end is made with its values (one string less per edge); the few
         # with spells get them after the values.
-        around = ("><attvalues>", "</attvalues></edge>\n", "/>\n")
-        columns = self.table.edges.attributes.columns
-        ends = _attvalue_rows(columns, values, self.edge_ids, len(labels), around)
+        ends = _attvalues(
+            edges.attributes, self.edge_ids, rows, ("><attvalues>", "</attvalues></edge>", "/>")
+        )
         for k in compress(range(len(spells)), spells):
             end = ends[k]
-            ends[k] = (
-                f">{spells[k]}</edge>\n" if end == "/>\n" else f"{end[:-8]}{spells[k]}</edge>\n"
-            )
-        return [
-            f"{label}{weight}{time}{end}"
-            for label, weight, time, end in zip(labels, _weights(weights), times, ends, strict=True)
-        ]
+            ends[k] = f">{spells[k]}</edge>" if end == "/>" else f"{end[:-7]}{spells[k]}</edge>"
+        return "".join(
+            [
+                f'      <edge id="{i}" source="{source}" target="{target}"{label}{weight}{time}'
+                f"{end}\n"
+                for i, source, target, label, weight, time, end in zip(
+                    range(*rows.indices(len(edges))),
+                    _xml.attrs(edges.sources[rows]),
+                    _xml.attrs(edges.targets[rows]),
+                    labels,
+                    _weights(edges.weights[rows]),
+                    times,
+                    ends,
+                    strict=True,
+                )
+            ]
+        )
 
 
 def _document_chunks(table: Table, positions: Positions, sizes: dict[str, float]) -> Iterator[str]:
