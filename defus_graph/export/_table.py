@@ -55,7 +55,7 @@ import numbers
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from operator import attrgetter, is_, is_not
 from typing import Any, TypeAlias, TypeVar, cast
 
@@ -297,14 +297,19 @@ def _edge_labels(raw: RawColumns) -> list[str]:
     The first of those columns with a value (not missing) gives its text; the
     columns are read whole, each by :func:`present_texts`.
     """
-    labels: list[str | None] = [None] * len(raw.shapes)
+    labels: list[str | None] | None = None
     for key in ("label", "role", "projects", "organisations"):
         if key not in raw.columns:
             continue
         texts = raw.texts(key)
-        labels = [t if label is None else label for label, t in zip(labels, texts, strict=True)]
+        if labels is None:  # the first column with values: its texts as they are
+            labels = list(texts)
+        else:
+            labels = [t if label is None else label for label, t in zip(labels, texts, strict=True)]
         if None not in labels:
-            break
+            return cast(list[str], labels)
+    if labels is None:
+        return [""] * len(raw.shapes)
     return [label if label is not None else "" for label in labels]
 
 
@@ -761,15 +766,12 @@ def _edges_of(
         intervals = [
             i if i is not None else projects[u] for u, i in zip(firsts, stated, strict=True)
         ]
-    else:
-        intervals = [
-            i
-            if i is not None
-            else projects[u]
-            if side[u] == PROJECT and side[v] == ORGANISATION
-            else _UNDATED
-            for u, v, i in zip(firsts, seconds, stated, strict=True)
-        ]
+    else:  # the edges without dates of their own (a projection's undated few) one by one
+        intervals = cast(list[Interval], list(stated))
+        for k in compress(range(len(stated)), map(is_, stated, repeat(None))):
+            u, v = firsts[k], seconds[k]
+            project_first = side[u] == PROJECT and side[v] == ORGANISATION
+            intervals[k] = projects[u] if project_first else _UNDATED
     if spells is None and "spells" not in raw.columns:
         spells = [_NO_SPELLS] * len(raw.shapes)
     elif spells is None:
