@@ -827,8 +827,15 @@ def _table_from_links(p: ProjectionLinks) -> Table:
     raw = _link_columns(p, by_ends, at, place)
     # A link's spells are merged already (date_spells): only their days are wanted.
     spells = [_NO_SPELLS] * len(p.weights)
-    for i, stated in zip(place[list(p.spells)].tolist(), p.spells.values(), strict=True):
-        spells[i] = tuple(interval(start, end) for start, end in stated)
+    if p.spells:  # every spell's interval made at once, then each link takes its own
+        flat = list(chain.from_iterable(p.spells.values()))
+        made = interval.stated([s for s, _ in flat], [e for _, e in flat])
+        always = interval(None, None)
+        days = [always if i is None else i for i in made]
+        begin = 0
+        for i, n in zip(place[list(p.spells)].tolist(), map(len, p.spells.values()), strict=True):
+            spells[i] = tuple(days[begin : begin + n])
+            begin += n
     return Table(nodes, _edges_of(raw, found, ids, side, projects, interval, spells))
 
 
