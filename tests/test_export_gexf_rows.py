@@ -172,7 +172,8 @@ def repeating_edge_tables(draw: st.DrawFn) -> Table:
 @settings(max_examples=80, deadline=None)
 @given(repeating_edge_tables(), st.integers(1, 40))
 def test_edge_lines_in_chunks_are_each_rows(table: Table, size: int) -> None:
-    """Tails made once per document and looked up, chunk after chunk, are each row's."""
+    """Lines written chunk after chunk (the writer's memos kept between chunks) are each
+    row's, whatever the chunks' size."""
     writer = _Writer(table, {}, {})
     edges = table.edges
     expected = "".join(f"{_edge_reference(edges, writer.edge_ids, i)}\n" for i in range(len(edges)))
