@@ -137,3 +137,47 @@ def test_graphml_data_are_each_rows_in_its_order(case: tuple[int, Attributes]) -
         for i in range(n)
     ]
     assert _data(found, ids) == expected
+
+
+_POOL = [Interval(a, b) for a in _D for b in _D]
+
+
+@st.composite
+def repeating_edge_tables(draw: st.DrawFn) -> Table:
+    """Edges that repeat a few tails, as a projection's do: shared interval and spells
+    objects, equal ones made apart, hostile labels, weights 0.0, -0.0 and NaN."""
+    n = draw(st.integers(1, 150))
+    rows = st.lists
+    shared_spells = (_POOL[5], _POOL[10])
+    spells = st.one_of(
+        st.just(()),
+        st.just(shared_spells),
+        rows(st.sampled_from(_POOL), min_size=2, max_size=3).map(tuple),
+    )
+    weights = [None, 1.0, 2.0, *draw(st.sampled_from([[], [0.0, -0.0], [float("nan")]]))]
+    every: dict[str, Any] = {
+        "sources": draw(rows(st.sampled_from(["org:A", "org:<B>"]), min_size=n, max_size=n)),
+        "targets": draw(rows(st.sampled_from(["org:C", 'org:"D"']), min_size=n, max_size=n)),
+        "labels": draw(
+            rows(st.sampled_from(["", "P1", "P1; P&2", '<"x">\n']), min_size=n, max_size=n)
+        ),
+        "weights": draw(rows(st.sampled_from(weights), min_size=n, max_size=n)),
+        "intervals": draw(rows(st.sampled_from(_POOL), min_size=n, max_size=n)),
+        "spells": draw(rows(spells, min_size=n, max_size=n)),
+    }
+    nodes = Nodes([], [], [], [], [], [], [], Attributes([], [], []))
+    return Table(nodes, Edges(**every, attributes=draw(attributes(n))))
+
+
+@settings(max_examples=80, deadline=None)
+@given(repeating_edge_tables(), st.integers(1, 40))
+def test_edge_lines_in_chunks_are_each_rows(table: Table, size: int) -> None:
+    """Lines written chunk after chunk (the writer's memos kept between chunks) are each
+    row's, whatever the chunks' size."""
+    writer = _Writer(table, {}, {})
+    edges = table.edges
+    expected = "".join(f"{_edge_reference(edges, writer.edge_ids, i)}\n" for i in range(len(edges)))
+    written = "".join(
+        writer.edges(slice(start, start + size)) for start in range(0, len(edges), size)
+    )
+    assert written == expected

@@ -108,3 +108,17 @@ def test_organisations_span_and_spells_are_their_projects_merged(ds: Dataset) ->
         linked = [project_interval[p] for p in g[n]]
         assert interval == _span(linked)
         assert spells == _spells(linked)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ds=_datasets(), keep=st.sampled_from([ORGANISATION, PROJECT]))
+def test_shared_texts_are_each_links_names_joined(ds: Dataset, keep: int) -> None:
+    """The shared names joined for all links at once are each link's, joined on its own."""
+    found = projection_links(graph_from_dataset(ds), keep=keep)
+    assert found is not None
+    texts = found.shared_texts()
+    names = found.shared
+    if texts is None:  # only when a name is empty or not printable
+        assert not all(found.labels) or not "".join(found.labels).isprintable()
+    else:
+        assert texts == ["; ".join(link) for link in names]

@@ -55,7 +55,7 @@ import numbers
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from operator import attrgetter, is_, is_not
 from typing import Any, TypeAlias, TypeVar, cast
 
@@ -196,8 +196,9 @@ class _Intervals:
         text = {str, type(None)}
         if not (set(map(type, starts)) <= text and set(map(type, ends)) <= text):
             return [self(s, e) if s or e else None for s, e in zip(starts, ends, strict=True)]
-        pairs = list(zip(starts, ends, strict=True))
-        distinct = dict.fromkeys(pairs)
+        # The pairs made by zip as they are used, never held in a list (zip then reuses
+        # one tuple for the rows whose pair is known already).
+        distinct = dict.fromkeys(zip(starts, ends, strict=True))
         known = self._known
         new = [pair for pair in distinct if pair not in known and (pair[0] or pair[1])]
         for s, e in new:  # each distinct pair made once, in order (date_bounds is cached)
@@ -205,7 +206,7 @@ class _Intervals:
                 date_bounds(s)[0] if s else None, date_bounds(e)[1] if e else None
             )
         found = {pair: known[pair] if pair[0] or pair[1] else None for pair in distinct}
-        return list(map(found.__getitem__, pairs))
+        return list(map(found.__getitem__, zip(starts, ends, strict=True)))
 
 
 def _span(intervals: list[Interval]) -> Interval:
@@ -297,14 +298,19 @@ def _edge_labels(raw: RawColumns) -> list[str]:
     The first of those columns with a value (not missing) gives its text; the
     columns are read whole, each by :func:`present_texts`.
     """
-    labels: list[str | None] = [None] * len(raw.shapes)
+    labels: list[str | None] | None = None
     for key in ("label", "role", "projects", "organisations"):
         if key not in raw.columns:
             continue
         texts = raw.texts(key)
-        labels = [t if label is None else label for label, t in zip(labels, texts, strict=True)]
+        if labels is None:  # the first column with values: its texts as they are
+            labels = list(texts)
+        else:
+            labels = [t if label is None else label for label, t in zip(labels, texts, strict=True)]
         if None not in labels:
-            break
+            return cast(list[str], labels)
+    if labels is None:
+        return [""] * len(raw.shapes)
     return [label if label is not None else "" for label in labels]
 
 
@@ -761,15 +767,12 @@ def _edges_of(
         intervals = [
             i if i is not None else projects[u] for u, i in zip(firsts, stated, strict=True)
         ]
-    else:
-        intervals = [
-            i
-            if i is not None
-            else projects[u]
-            if side[u] == PROJECT and side[v] == ORGANISATION
-            else _UNDATED
-            for u, v, i in zip(firsts, seconds, stated, strict=True)
-        ]
+    else:  # the edges without dates of their own (a projection's undated few) one by one
+        intervals = cast(list[Interval], list(stated))
+        for k in compress(range(len(stated)), map(is_, stated, repeat(None))):
+            u, v = firsts[k], seconds[k]
+            project_first = side[u] == PROJECT and side[v] == ORGANISATION
+            intervals[k] = projects[u] if project_first else _UNDATED
     if spells is None and "spells" not in raw.columns:
         spells = [_NO_SPELLS] * len(raw.shapes)
     elif spells is None:
@@ -818,17 +821,30 @@ def _table_from_links(p: ProjectionLinks) -> Table:
     by_rank = [*rank]
     found = _GraphEdges(_take(by_rank, first[at]), _take(by_rank, second[at]), [], False)
     by_ends = Order(at.tolist())
-    raw = _link_columns(p, by_ends)
+    # Where each link goes among the edges: the few links with spells are put there.
+    place = np.empty(len(at), dtype=np.int64)
+    place[at] = np.arange(len(at))
+    raw = _link_columns(p, by_ends, at, place)
     # A link's spells are merged already (date_spells): only their days are wanted.
     spells = [_NO_SPELLS] * len(p.weights)
-    for i, stated in p.spells.items():
-        spells[i] = tuple(interval(start, end) for start, end in stated)
-    return Table(nodes, _edges_of(raw, found, ids, side, projects, interval, by_ends(spells)))
+    if p.spells:  # every spell's interval made at once, then each link takes its own
+        flat = list(chain.from_iterable(p.spells.values()))
+        made = interval.stated([s for s, _ in flat], [e for _, e in flat])
+        always = interval(None, None)
+        days = [always if i is None else i for i in made]
+        begin = 0
+        for i, n in zip(place[list(p.spells)].tolist(), map(len, p.spells.values()), strict=True):
+            spells[i] = tuple(days[begin : begin + n])
+            begin += n
+    return Table(nodes, _edges_of(raw, found, ids, side, projects, interval, spells))
 
 
-def _link_columns(p: ProjectionLinks, order: Order) -> RawColumns:
+def _link_columns(
+    p: ProjectionLinks, order: Order, at: npt.NDArray[np.int64], place: npt.NDArray[np.int64]
+) -> RawColumns:
     """The links' attributes as :func:`raw_columns` reads them from ``p.link_attrs()``
-    (the same keys, in the same order, with the same values), rows put in ``order``.
+    (the same keys, in the same order, with the same values), rows put in ``order``:
+    ``at`` is its positions, ``place`` where each link goes.
 
     The shared names come joined already where :meth:`ProjectionLinks.shared_texts`
     can join them: their :func:`present_texts`, without a list per link.
@@ -847,7 +863,7 @@ def _link_columns(p: ProjectionLinks, order: Order) -> RawColumns:
         + (("spells",) if code & 4 else ())
         for code in range(8)
     }
-    shapes = list(map(shape_of.__getitem__, codes.tolist()))
+    shapes = list(map(shape_of.__getitem__, codes[at].tolist()))  # in order already
     columns: dict[Any, list[Any]] = {"weight": p.weights}
     texts: dict[Any, list[str | None]] = {}
     if p.with_names:
@@ -861,15 +877,15 @@ def _link_columns(p: ProjectionLinks, order: Order) -> RawColumns:
         columns["start"] = p.starts
     if has_end.any():
         columns["end"] = p.ends
-    if p.spells:
-        spells: list[Any] = [None] * n
-        for i, found in p.spells.items():
-            spells[i] = found
-        columns["spells"] = spells
     ordered = {
         key: texts[key] if key in texts else order(column) for key, column in columns.items()
     }
-    return RawColumns(ordered, order(shapes), texts)
+    if p.spells:  # the few links with spells put in their places
+        spells: list[Any] = [None] * n
+        for i, found in zip(place[list(p.spells)].tolist(), p.spells.values(), strict=True):
+            spells[i] = found
+        ordered["spells"] = spells
+    return RawColumns(ordered, shapes, texts)
 
 
 def _table_from_graph(g: nx.Graph) -> Table:

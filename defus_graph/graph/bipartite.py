@@ -815,10 +815,17 @@ class ProjectionLinks:
             return None
         firsts = self.middles[self.offsets[:-1]].tolist()
         texts = list(map(labels.__getitem__, firsts))
-        bounds = self.offsets.tolist()
-        for e in np.flatnonzero(np.diff(self.offsets) > 1).tolist():
-            names = self.middles[bounds[e] : bounds[e + 1]].tolist()
-            texts[e] = "; ".join(map(labels.__getitem__, names))
+        several = np.flatnonzero(np.diff(self.offsets) > 1)
+        if len(several):
+            # The names of the links with several, read from one list, not an array each.
+            counts = self.offsets[several + 1] - self.offsets[several]
+            ends = np.cumsum(counts)
+            within = np.arange(ends[-1]) - np.repeat(ends - counts, counts)
+            rows = np.repeat(self.offsets[several], counts) + within
+            names = list(map(labels.__getitem__, self.middles[rows].tolist()))
+            bounds = [0, *ends.tolist()]
+            for e, a, b in zip(several.tolist(), bounds[:-1], bounds[1:], strict=True):
+                texts[e] = "; ".join(names[a:b])
         return texts
 
     def number_of_nodes(self) -> int:
