@@ -250,3 +250,43 @@ def test_hostile_edge_lines_are_each_rows(table: Table, size: int) -> None:
         writer.edges(slice(start, start + size)) for start in range(0, len(edges), size)
     )
     assert written == expected
+
+
+@st.composite
+def grouped_edge_tables(draw: st.DrawFn) -> Table:
+    """Hostile edges in groups (:attr:`Edges.groups`): the edges of a group alike but for
+    their ends, as a projection's links through one project are; others in no group."""
+    table = draw(hostile_edge_tables())
+    edges = table.edges
+    n = len(edges)
+    groups = draw(st.lists(st.integers(-1, 3), min_size=n, max_size=n))
+    # Each group takes its first edge's label, weight, interval, spells and values.
+    first = {g: groups.index(g) for g in set(groups) if g >= 0}
+    like = [first.get(g, i) for i, g in enumerate(groups)]
+    attributes = edges.attributes
+    values = [[column[k] for k in like] for column in attributes.values]
+    alike = Edges(
+        sources=edges.sources,
+        targets=edges.targets,
+        labels=[edges.labels[k] for k in like],
+        weights=[edges.weights[k] for k in like],
+        intervals=[edges.intervals[k] for k in like],
+        spells=[edges.spells[k] for k in like],
+        attributes=Attributes(attributes.columns, values, attributes.orders),
+        groups=groups,
+    )
+    return Table(table.nodes, alike)
+
+
+@settings(max_examples=150, deadline=None)
+@given(grouped_edge_tables(), st.integers(1, 25))
+def test_grouped_edge_lines_are_each_rows(table: Table, size: int) -> None:
+    """Lines whose ends after the target are made once per group (kept from chunk to
+    chunk) are the plain row-by-row lines."""
+    writer = _Writer(table, {}, {})
+    edges = table.edges
+    expected = "".join(f"{_edge_reference(edges, writer.edge_ids, i)}\n" for i in range(len(edges)))
+    written = "".join(
+        writer.edges(slice(start, start + size)) for start in range(0, len(edges), size)
+    )
+    assert written == expected

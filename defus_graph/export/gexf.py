@@ -47,9 +47,9 @@ import networkx as nx
 from .._bulk import paused_gc
 from ..draw.style import kind_colour, node_sizes
 from . import _xml
-from ._columns import Attributes, Column, Scalar, column_text, repeats
+from ._columns import Attributes, Column, Order, Scalar, column_text, repeats
 from ._files import write_atomic
-from ._table import Interval, Table, Writable, table_from_graph
+from ._table import Edges, Interval, Table, Writable, table_from_graph
 
 if TYPE_CHECKING:
     from ..draw.layout import Positions
@@ -234,6 +234,7 @@ class _Writer:
         self.size_texts: dict[float | None, str] = {}
         self.times: dict[int, str] = {}
         self.spell_times: dict[int, str] = {}
+        self.group_tails: dict[int, str] = {}
 
     def head(self) -> str:
         """Everything up to the first node: meta, attribute declarations, ``<nodes>``."""
@@ -294,33 +295,77 @@ class _Writer:
         sequence of pieces (constants, or texts shared by many edges: a weight, a
         time, an attribute's name), so the pieces of every line go into one list,
         slot by slot, and are joined once (:func:`_interleaved`); no text is made
-        per edge but its id.
+        per edge but its id. Edges in groups (:attr:`Edges.groups`) end their lines
+        with one text per group.
         """
         edges = self.table.edges
         start, stop, _ = rows.indices(len(edges))
         if start >= stop:
             return ""
         n = stop - start
-        times, spells = self._times_or_spells(edges.intervals[rows], edges.spells[rows])
-        cells, bare = _cell_slots(edges.attributes, self.edge_ids, rows, n)
-        opens, tails = _ends(n, bool(cells), bare, spells)
         newlines = [_EDGE_NEXT] * n
         newlines[-1] = "\n"
+        if edges.groups is None:
+            tail = self._tail_slots(edges, rows, n)
+        else:
+            tail = [self._grouped_tails(edges.groups[rows], start, n)]
         slots: list[_Slot] = [
             list(map(str, range(start, stop))),
             _SOURCE,
             _xml.attrs(edges.sources[rows]),
             _TARGET,
             _xml.attrs(edges.targets[rows]),
-            *_label_slots(edges.labels[rows]),
-            _weights(edges.weights[rows]),
-            times,
-            opens,
-            *cells,
-            tails,
+            *tail,
             newlines,
         ]
         return _interleaved(_EDGE_HEAD, slots, n)
+
+    def _tail_slots(self, edges: Edges, rows: slice, n: int) -> list[_Slot]:
+        """The slots of the ``n`` lines of ``rows`` after their edges' targets: label,
+        weight, time, values, spells and the element's end."""
+        times, spells = self._times_or_spells(edges.intervals[rows], edges.spells[rows])
+        cells, bare = _cell_slots(edges.attributes, self.edge_ids, rows, n)
+        opens, tails = _ends(n, bool(cells), bare, spells)
+        labels = _label_slots(edges.labels[rows])
+        return [*labels, _weights(edges.weights[rows]), times, opens, *cells, tails]
+
+    def _grouped_tails(self, groups: list[int], start: int, n: int) -> list[str]:
+        """What follows the target on each of the ``n`` lines from edge ``start`` on, of
+        ``groups``: made once per group (kept for the next chunks), and for each edge in
+        none."""
+        made = self.group_tails
+        tails: list[str | None] = list(map(made.get, groups))
+        if None not in tails:
+            return cast(list[str], tails)
+        missing = list(compress(range(n), map(is_, tails, repeat(None))))
+        firsts: dict[int, int] = {}  # each new group's first edge here
+        picked = [k for k in missing if groups[k] < 0 or firsts.setdefault(groups[k], k) == k]
+        some = _picked(self.table.edges, [start + k for k in picked])
+        slots = self._tail_slots(some, slice(0, len(picked)), len(picked))
+        columns = [repeat(s, len(picked)) if isinstance(s, str) else s for s in slots]
+        for k, text in zip(picked, map("".join, zip(*columns, strict=True)), strict=True):
+            tails[k] = text
+            if groups[k] >= 0:
+                made[groups[k]] = text
+        for k in missing:
+            if tails[k] is None:  # a later edge of a group first met here
+                tails[k] = made[groups[k]]
+        return cast(list[str], tails)
+
+
+def _picked(edges: Edges, positions: list[int]) -> Edges:
+    """The edges at ``positions``, in that order."""
+    take = Order(positions)
+    attributes = edges.attributes
+    return Edges(
+        take(edges.sources),
+        take(edges.targets),
+        take(edges.labels),
+        take(edges.weights),
+        take(edges.intervals),
+        take(edges.spells),
+        Attributes(attributes.columns, list(map(take, attributes.values)), take(attributes.orders)),
+    )
 
 
 _EDGE_HEAD = '      <edge id="'
