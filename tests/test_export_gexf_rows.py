@@ -12,6 +12,7 @@ import datetime as dt
 import math
 from typing import Any
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,6 +76,15 @@ def test_weights_are_each_rows(weights: list[float | None]) -> None:
 
 _D = [None, dt.date(2014, 1, 1), dt.date(2016, 6, 30), dt.date(2019, 12, 31)]
 intervals = st.builds(Interval, st.sampled_from(_D), st.sampled_from(_D))
+
+
+def test_time_is_each_bound_known() -> None:
+    for start in _D:
+        for end in _D:
+            plain = (f' start="{start.isoformat()}"' if start else "") + (
+                f' end="{end.isoformat()}"' if end else ""
+            )
+            assert _time(Interval(start, end)) == plain
 
 
 def _edge_reference(edges: Edges, ids: list[str], i: int) -> str:
@@ -273,7 +283,7 @@ def grouped_edge_tables(draw: st.DrawFn) -> Table:
         intervals=[edges.intervals[k] for k in like],
         spells=[edges.spells[k] for k in like],
         attributes=Attributes(attributes.columns, values, attributes.orders),
-        groups=groups,
+        groups=np.array(groups, dtype=np.int64),
     )
     return Table(table.nodes, alike)
 

@@ -54,7 +54,7 @@ import math
 import numbers
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
 from operator import attrgetter, is_, is_not
 from typing import Any, TypeAlias, TypeVar, cast
@@ -149,7 +149,8 @@ class Edges:
     intervals: list[Interval]
     spells: list[tuple[Interval, ...]]
     attributes: Attributes
-    groups: list[int] | None = None
+    #: A hint on the other columns, so not compared (an array has no single truth value).
+    groups: npt.NDArray[np.int64] | None = field(default=None, compare=False)
 
     def __len__(self) -> int:
         return len(self.sources)
@@ -750,7 +751,7 @@ def _edges_of(
     projects: Mapping[Any, Interval],
     interval: _Intervals,
     spells: list[tuple[Interval, ...]] | None = None,
-    groups: list[int] | None = None,
+    groups: npt.NDArray[np.int64] | None = None,
 ) -> Edges:
     """The edges ``found``, whose attributes are ``raw``, laid out for writing.
 
@@ -848,7 +849,7 @@ def _table_from_links(p: ProjectionLinks) -> Table:
     return Table(nodes, _edges_of(raw, found, ids, side, projects, interval, spells, groups))
 
 
-def _link_groups(p: ProjectionLinks, at: npt.NDArray[np.int64]) -> list[int] | None:
+def _link_groups(p: ProjectionLinks, at: npt.NDArray[np.int64]) -> npt.NDArray[np.int64] | None:
     """The :attr:`Edges.groups` of the links of ``p`` put in the order ``at``: a link
     through one project, whose every attribute is that project's (its name, its dates,
     a weight of 1, no spells), is in the project's group. ``None`` where the links'
@@ -857,7 +858,8 @@ def _link_groups(p: ProjectionLinks, at: npt.NDArray[np.int64]) -> list[int] | N
         return None
     single = np.diff(p.offsets) == 1
     firsts = p.middles[p.offsets[:-1]] if len(single) else np.zeros(0, np.int64)
-    return np.where(single, firsts, -1)[at].tolist()  # type: ignore[no-any-return]
+    groups: npt.NDArray[np.int64] = np.where(single, firsts, -1)[at]
+    return groups
 
 
 def _link_columns(

@@ -91,12 +91,13 @@ def _attributes_block(cls: str, columns: list[Column], ids: list[str]) -> list[s
 
 
 def _time(interval: Interval) -> str:
-    out = ""
-    if interval.start is not None:
-        out += f' start="{interval.start.isoformat()}"'
-    if interval.end is not None:
-        out += f' end="{interval.end.isoformat()}"'
-    return out
+    """The ``start`` and ``end`` attributes of ``interval`` (each only when known)."""
+    start, end = interval.start, interval.end
+    if start is None:
+        return "" if end is None else f' end="{end.isoformat()}"'
+    if end is None:
+        return f' start="{start.isoformat()}"'
+    return f' start="{start.isoformat()}" end="{end.isoformat()}"'
 
 
 def _spell(interval: Interval) -> str:
@@ -308,7 +309,7 @@ class _Writer:
         if edges.groups is None:
             tail = self._tail_slots(edges, rows, n)
         else:
-            tail = [self._grouped_tails(edges.groups[rows], start, n)]
+            tail = [self._grouped_tails(edges.groups[rows].tolist(), start, n)]
         slots: list[_Slot] = [
             list(map(str, range(start, stop))),
             _SOURCE,
