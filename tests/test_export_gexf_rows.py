@@ -9,8 +9,10 @@ its own, as the writer did before those shortcuts.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,6 +76,15 @@ def test_weights_are_each_rows(weights: list[float | None]) -> None:
 
 _D = [None, dt.date(2014, 1, 1), dt.date(2016, 6, 30), dt.date(2019, 12, 31)]
 intervals = st.builds(Interval, st.sampled_from(_D), st.sampled_from(_D))
+
+
+def test_time_is_each_bound_known() -> None:
+    for start in _D:
+        for end in _D:
+            plain = (f' start="{start.isoformat()}"' if start else "") + (
+                f' end="{end.isoformat()}"' if end else ""
+            )
+            assert _time(Interval(start, end)) == plain
 
 
 def _edge_reference(edges: Edges, ids: list[str], i: int) -> str:
@@ -174,6 +185,114 @@ def repeating_edge_tables(draw: st.DrawFn) -> Table:
 def test_edge_lines_in_chunks_are_each_rows(table: Table, size: int) -> None:
     """Lines written chunk after chunk (the writer's memos kept between chunks) are each
     row's, whatever the chunks' size."""
+    writer = _Writer(table, {}, {})
+    edges = table.edges
+    expected = "".join(f"{_edge_reference(edges, writer.edge_ids, i)}\n" for i in range(len(edges)))
+    written = "".join(
+        writer.edges(slice(start, start + size)) for start in range(0, len(edges), size)
+    )
+    assert written == expected
+
+
+# --- edge lines laid side by side (gexf._interleaved) -----------------------------------------
+
+_HOSTILE = st.text(st.sampled_from([*"aé&<>\"'; ", "\t", "\n", "\r", "🙂", "\u2028"]), max_size=5)
+
+
+@given(st.text(max_size=3), st.integers(0, 30), st.data())
+def test_interleaved_is_each_rows_pieces_in_order(first: str, n: int, data: st.DataObject) -> None:
+    """Slots of texts row by row, or of one text for every row (next to each other, too)."""
+    from itertools import chain
+
+    from defus_graph.export.gexf import _interleaved
+
+    slot = st.one_of(_HOSTILE, st.lists(_HOSTILE, min_size=n, max_size=n))
+    slots = data.draw(st.lists(slot, max_size=7))
+    rows = [[s] * n if isinstance(s, str) else s for s in slots]
+    expected = first + "".join(chain.from_iterable(zip(*rows, strict=True))) if rows else first
+    assert _interleaved(first, slots, n) == expected
+
+
+@st.composite
+def hostile_attributes(draw: st.DrawFn, rows: int) -> Attributes:
+    """Columns of every type with hostile values: any text (the empty text too), -0.0, NaN;
+    each column missing in some rows, or in all."""
+    values = {**_VALUES, "string": _HOSTILE, "double": st.sampled_from([0.0, -0.0, 1.5, math.nan])}
+    columns: list[Column] = []
+    cells: list[list[Any]] = []
+    for j, type_ in enumerate(draw(st.lists(st.sampled_from(sorted(values)), max_size=4))):
+        missing = draw(st.sampled_from([0.0, 0.5, 1.0]))
+        cell = st.one_of(st.none(), values[type_]) if missing == 0.5 else values[type_]
+        column = draw(st.lists(cell, min_size=rows, max_size=rows))
+        columns.append(Column(f"c{j}" if j % 2 else f"c {j}&", type_))
+        cells.append([None] * rows if missing == 1.0 else column)
+    return Attributes(columns, cells, [tuple(range(len(columns)))] * rows)
+
+
+@st.composite
+def hostile_edge_tables(draw: st.DrawFn) -> Table:
+    """Edges with any text for their ends and labels (XML specials, unicode, empty), every
+    sort of weight, rows without values among rows with some, and spells."""
+    n = draw(st.integers(1, 60))
+    rows = st.lists
+    spells = st.one_of(st.just(()), rows(st.sampled_from(_POOL), min_size=2, max_size=3))
+    weights = st.sampled_from([None, 0.0, -0.0, 1.0, 2.5, float("nan"), 1e300])
+    every: dict[str, Any] = {
+        "sources": draw(rows(_HOSTILE, min_size=n, max_size=n)),
+        "targets": draw(rows(_HOSTILE, min_size=n, max_size=n)),
+        "labels": draw(rows(_HOSTILE, min_size=n, max_size=n)),
+        "weights": draw(rows(weights, min_size=n, max_size=n)),
+        "intervals": draw(rows(st.sampled_from(_POOL), min_size=n, max_size=n)),
+        "spells": [tuple(s) for s in draw(rows(spells, min_size=n, max_size=n))],
+    }
+    nodes = Nodes([], [], [], [], [], [], [], Attributes([], [], []))
+    return Table(nodes, Edges(**every, attributes=draw(hostile_attributes(n))))
+
+
+@settings(max_examples=150, deadline=None)
+@given(hostile_edge_tables(), st.integers(1, 25))
+def test_hostile_edge_lines_are_each_rows(table: Table, size: int) -> None:
+    """The lines laid side by side, chunk after chunk, are the plain row-by-row lines."""
+    writer = _Writer(table, {}, {})
+    edges = table.edges
+    expected = "".join(f"{_edge_reference(edges, writer.edge_ids, i)}\n" for i in range(len(edges)))
+    written = "".join(
+        writer.edges(slice(start, start + size)) for start in range(0, len(edges), size)
+    )
+    assert written == expected
+
+
+@st.composite
+def grouped_edge_tables(draw: st.DrawFn) -> Table:
+    """Hostile edges in groups (:attr:`Edges.groups`): the edges of a group alike but for
+    their ends, as a projection's links through one project are; others in no group."""
+    table = draw(hostile_edge_tables())
+    edges = table.edges
+    n = len(edges)
+    groups = draw(st.lists(st.integers(-1, 3), min_size=n, max_size=n))
+    # Each group takes its first edge's label, weight, interval, spells and values.
+    first = {g: groups.index(g) for g in set(groups) if g >= 0}
+    like = [first.get(g, i) for i, g in enumerate(groups)]
+    attributes = edges.attributes
+    values = [[column[k] for k in like] for column in attributes.values]
+    alike = Edges(
+        sources=edges.sources,
+        targets=edges.targets,
+        labels=[edges.labels[k] for k in like],
+        weights=[edges.weights[k] for k in like],
+        intervals=[edges.intervals[k] for k in like],
+        spells=[edges.spells[k] for k in like],
+        attributes=Attributes(attributes.columns, values, attributes.orders),
+        groups=np.array(groups, dtype=np.int64),
+    )
+    return Table(table.nodes, alike)
+
+
+@settings(max_examples=150, deadline=None)
+@given(grouped_edge_tables(), st.integers(1, 25))
+def test_grouped_edge_lines_are_each_rows(table: Table, size: int) -> None:
+    """Lines whose ends after the target are made once per group (kept from chunk to
+    chunk) are the plain row-by-row lines."""
     writer = _Writer(table, {}, {})
     edges = table.edges
     expected = "".join(f"{_edge_reference(edges, writer.edge_ids, i)}\n" for i in range(len(edges)))

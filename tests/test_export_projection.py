@@ -122,3 +122,31 @@ def test_shared_texts_are_each_links_names_joined(ds: Dataset, keep: int) -> Non
         assert not all(found.labels) or not "".join(found.labels).isprintable()
     else:
         assert texts == ["; ".join(link) for link in names]
+
+
+@settings(max_examples=150, deadline=None)
+@given(ds=_datasets(), keep=st.sampled_from([ORGANISATION, PROJECT]))
+def test_links_in_one_group_are_alike_but_for_their_ends(ds: Dataset, keep: int) -> None:
+    """The writers may write a group's label, weight, time and values once: the links of
+    one group have the same. A project network's links span their ends: no groups."""
+    found = projection_links(graph_from_dataset(ds), keep=keep)
+    assert found is not None
+    try:
+        edges = table_from_graph(found).edges
+    except ExportError:  # two ids the same once cleaned: no table to look at
+        return
+    if keep == PROJECT:
+        assert edges.groups is None
+        return
+    assert edges.groups is not None
+    seen: dict[int, tuple[object, ...]] = {}
+    for i, group in enumerate(edges.groups):
+        row = (
+            edges.labels[i],
+            edges.weights[i],
+            edges.intervals[i],
+            edges.spells[i],
+            *(column[i] for column in edges.attributes.values),
+        )
+        if group >= 0:
+            assert seen.setdefault(group, row) == row

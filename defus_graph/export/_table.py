@@ -54,7 +54,7 @@ import math
 import numbers
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
 from operator import attrgetter, is_, is_not
 from typing import Any, TypeAlias, TypeVar, cast
@@ -135,7 +135,11 @@ class Nodes:
 class Edges:
     """Every edge, sorted by its ends, column by column; edge ``i`` has the id ``str(i)``.
 
-    ``weights[i]`` is ``None`` when the graph gives none.
+    ``weights[i]`` is ``None`` when the graph gives none. ``groups``, when given,
+    says which edges are alike but for their ends: those with the same
+    ``groups[i] >= 0`` have the same label, weight, interval, spells and attribute
+    values (a projection's links through one project), so a writer may write
+    those once per group; ``-1`` is in no group.
     """
 
     sources: list[str]
@@ -145,6 +149,8 @@ class Edges:
     intervals: list[Interval]
     spells: list[tuple[Interval, ...]]
     attributes: Attributes
+    #: A hint on the other columns, so not compared (an array has no single truth value).
+    groups: npt.NDArray[np.int64] | None = field(default=None, compare=False)
 
     def __len__(self) -> int:
         return len(self.sources)
@@ -745,10 +751,12 @@ def _edges_of(
     projects: Mapping[Any, Interval],
     interval: _Intervals,
     spells: list[tuple[Interval, ...]] | None = None,
+    groups: npt.NDArray[np.int64] | None = None,
 ) -> Edges:
     """The edges ``found``, whose attributes are ``raw``, laid out for writing.
 
-    ``spells``, each edge's spells when known already, saves merging them again.
+    ``spells``, each edge's spells when known already, saves merging them again;
+    ``groups`` are the :attr:`Edges.groups`, when known.
     """
     firsts, seconds = found.firsts, found.seconds
     # No edge states dates (a bipartite graph's): nothing to read, row by row.
@@ -792,6 +800,7 @@ def _edges_of(
         intervals=intervals,
         spells=spells,
         attributes=typed_attributes(raw, _EDGE_SKIP),
+        groups=groups,
     )
 
 
@@ -836,7 +845,21 @@ def _table_from_links(p: ProjectionLinks) -> Table:
         for i, n in zip(place[list(p.spells)].tolist(), map(len, p.spells.values()), strict=True):
             spells[i] = tuple(days[begin : begin + n])
             begin += n
-    return Table(nodes, _edges_of(raw, found, ids, side, projects, interval, spells))
+    groups = _link_groups(p, at)
+    return Table(nodes, _edges_of(raw, found, ids, side, projects, interval, spells, groups))
+
+
+def _link_groups(p: ProjectionLinks, at: npt.NDArray[np.int64]) -> npt.NDArray[np.int64] | None:
+    """The :attr:`Edges.groups` of the links of ``p`` put in the order ``at``: a link
+    through one project, whose every attribute is that project's (its name, its dates,
+    a weight of 1, no spells), is in the project's group. ``None`` where the links'
+    dates are not those of what they share (a project network's links span their ends)."""
+    if not p.spans_shared:
+        return None
+    single = np.diff(p.offsets) == 1
+    firsts = p.middles[p.offsets[:-1]] if len(single) else np.zeros(0, np.int64)
+    groups: npt.NDArray[np.int64] = np.where(single, firsts, -1)[at]
+    return groups
 
 
 def _link_columns(

@@ -37,19 +37,19 @@ Streaming
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from itertools import compress, repeat
-from operator import is_
+from itertools import chain, compress, repeat
+from operator import is_, not_
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import networkx as nx
 
 from .._bulk import paused_gc
 from ..draw.style import kind_colour, node_sizes
 from . import _xml
-from ._columns import Attributes, Column, Scalar, column_text, repeats
+from ._columns import Attributes, Column, Order, Scalar, column_text, repeats
 from ._files import write_atomic
-from ._table import Interval, Table, Writable, table_from_graph
+from ._table import Edges, Interval, Table, Writable, table_from_graph
 
 if TYPE_CHECKING:
     from ..draw.layout import Positions
@@ -65,6 +65,8 @@ CHUNK_ROWS = 5000
 _ID_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _SHAPES = ('<viz:shape value="disc"/>', '<viz:shape value="square"/>')
 _K = TypeVar("_K", str, float | None)
+#: A slot of the lines laid side by side: each row's text, or one text for every row.
+_Slot = list[str] | str
 
 
 def _attribute_ids(columns: list[Column]) -> list[str]:
@@ -89,16 +91,23 @@ def _attributes_block(cls: str, columns: list[Column], ids: list[str]) -> list[s
 
 
 def _time(interval: Interval) -> str:
-    out = ""
-    if interval.start is not None:
-        out += f' start="{interval.start.isoformat()}"'
-    if interval.end is not None:
-        out += f' end="{interval.end.isoformat()}"'
-    return out
+    """The ``start`` and ``end`` attributes of ``interval`` (each only when known)."""
+    start, end = interval.start, interval.end
+    if start is None:
+        return "" if end is None else f' end="{end.isoformat()}"'
+    if end is None:
+        return f' start="{start.isoformat()}"'
+    return f' start="{start.isoformat()}" end="{end.isoformat()}"'
 
 
-def _times(intervals: Sequence[Interval], memo: dict[int, str]) -> list[str]:
-    """The ``start``/``end`` attributes of each interval.
+def _spell(interval: Interval) -> str:
+    return f"<spell{_time(interval)}/>"
+
+
+def _times(
+    intervals: Sequence[Interval], memo: dict[int, str], make: Callable[[Interval], str] = _time
+) -> list[str]:
+    """``make`` of each interval: its ``start``/``end`` attributes, by default.
 
     Rows share interval objects (every edge of a project has the project's),
     so each object is formatted once; ``memo`` maps ``id(interval)`` to its
@@ -110,67 +119,47 @@ def _times(intervals: Sequence[Interval], memo: dict[int, str]) -> list[str]:
             interval = intervals[k]
             text = memo.get(id(interval))  # met earlier in these rows
             if text is None:
-                text = memo[id(interval)] = _time(interval)
+                text = memo[id(interval)] = make(interval)
             out[k] = text
     return cast(list[str], out)
-
-
-def _spells(spells: tuple[Interval, ...], memo: dict[Interval, str]) -> str:
-    """The ``<spells>`` element of some intervals (``""`` for none).
-
-    Spells are made afresh for each row, so ``memo`` maps an interval's value
-    (not its ``id``, as in :func:`_times`) to its text.
-    """
-    if not spells:
-        return ""
-    texts = []
-    for spell in spells:
-        text = memo.get(spell)
-        if text is None:
-            text = memo[spell] = _time(spell)
-        texts.append(f"<spell{text}/>")
-    return f"<spells>{''.join(texts)}</spells>"
 
 
 def _times_or_spells(
     intervals: Sequence[Interval],
     spells: Sequence[tuple[Interval, ...]],
     memo: dict[int, str],
-    spell_memo: dict[Interval, str],
+    spell_memo: dict[int, str],
 ) -> tuple[list[str], list[str]]:
-    """Each row's ``start``/``end`` attributes and its ``<spells>`` element: one of the
-    two is ``""``."""
+    """Each row's ``start``/``end`` attributes and its ``<spells>`` element (``""`` for
+    none): one of the two is ``""``. ``spell_memo`` maps a spell's ``id`` to its
+    ``<spell>`` element, as ``memo`` does its attributes (:func:`_times`)."""
     times = _times(intervals, memo)
     elements = [""] * len(times)
-    for k in compress(range(len(spells)), spells):  # the few rows with spells
-        elements[k] = _spells(spells[k], spell_memo)
+    at = list(compress(range(len(spells)), spells))  # the few rows with spells
+    if not at:
+        return times, elements
+    chosen = [spells[k] for k in at]
+    texts = _times(list(chain.from_iterable(chosen)), spell_memo, _spell)
+    end = 0
+    for k, row in zip(at, chosen, strict=True):
+        start, end = end, end + len(row)
+        elements[k] = f"<spells>{''.join(texts[start:end])}</spells>"
         times[k] = ""
     return times, elements
 
 
 def _attvalue_cells(column: Column, values: list[Scalar | None], head: str) -> list[str]:
     """Each value's ``<attvalue>`` (``head``, the value, the end), ``""`` where it has none."""
-    texts = column_text(column, values)
-    if column.type == "string":  # numbers and booleans never need escaping
-        texts = _xml.attrs(texts)
-    return ["" if t is None else f'{head}{t}"/>' for t in texts]
+    return ["" if t is None else f'{head}{t}"/>' for t in _escaped_texts(column, values)]
 
 
-def _attvalues(
-    attributes: Attributes,
-    ids: list[str],
-    rows: slice,
-    around: tuple[str, str, str] = ("<attvalues>", "</attvalues>", ""),
-) -> list[str]:
+def _attvalues(attributes: Attributes, ids: list[str], rows: slice) -> list[str]:
     """Each row's ``<attvalues>`` element (``""`` when it has no value), for ``rows``.
 
-    ``around`` is what comes before and after the element, and what stands for a
-    row without one (an edge's line ends with either). Column by column: a column's
-    cells are formatted by one comprehension, and only text needs escaping; a column
-    without a value in these rows (a project's, among organisations) is passed over;
-    then each row joins its cells.
+    Column by column: a column's cells are formatted by one comprehension, and only
+    text needs escaping; a column without a value in these rows (a project's, among
+    organisations) is passed over; then each row joins its cells.
     """
-    before, after, empty = around
     cells = []
     for column, values, id_ in zip(attributes.columns, attributes.values, ids, strict=True):
         chunk = values[rows]
@@ -185,13 +174,9 @@ def _attvalues(
         else:
             cells.append(_attvalue_cells(column, chunk, head))
     if not cells:
-        return [empty] * len(range(*rows.indices(len(attributes.orders))))
+        return [""] * len(range(*rows.indices(len(attributes.orders))))
     joined = map("".join, zip(*cells, strict=True))
-    return [f"{before}{inner}{after}" if inner else empty for inner in joined]
-
-
-def _label(label: str) -> str:
-    return f' label="{_xml.attr(label)}"' if label else ""
+    return [f"<attvalues>{inner}</attvalues>" if inner else "" for inner in joined]
 
 
 def _weights(weights: list[float | None]) -> list[str]:
@@ -249,7 +234,8 @@ class _Writer:
         self.colours: dict[str, str] = {}
         self.size_texts: dict[float | None, str] = {}
         self.times: dict[int, str] = {}
-        self.spell_times: dict[Interval, str] = {}
+        self.spell_times: dict[int, str] = {}
+        self.group_tails: dict[int, str] = {}
 
     def head(self) -> str:
         """Everything up to the first node: meta, attribute declarations, ``<nodes>``."""
@@ -304,39 +290,194 @@ class _Writer:
         return _lines(["    </nodes>", f'    <edges count="{len(self.table.edges)}">'])
 
     def edges(self, rows: slice) -> str:
-        """The ``<edge>`` lines of ``rows``."""
+        """The ``<edge>`` lines of ``rows``.
+
+        Laid side by side rather than formatted line by line: each line is a fixed
+        sequence of pieces (constants, or texts shared by many edges: a weight, a
+        time, an attribute's name), so the pieces of every line go into one list,
+        slot by slot, and are joined once (:func:`_interleaved`); no text is made
+        per edge but its id. Edges in groups (:attr:`Edges.groups`) end their lines
+        with one text per group.
+        """
         edges = self.table.edges
-        labels = edges.labels[rows]
-        if repeats(labels):  # a bipartite edge's role
-            made = {label: _label(label) for label in set(labels)}
-            labels = list(map(made.__getitem__, labels))
+        start, stop, _ = rows.indices(len(edges))
+        if start >= stop:
+            return ""
+        n = stop - start
+        newlines = [_EDGE_NEXT] * n
+        newlines[-1] = "\n"
+        if edges.groups is None:
+            tail = self._tail_slots(edges, rows, n)
         else:
-            labels = [f' label="{label}"' if label else "" for label in _xml.attrs(labels)]
+            tail = [self._grouped_tails(edges.groups[rows].tolist(), start, n)]
+        slots: list[_Slot] = [
+            list(map(str, range(start, stop))),
+            _SOURCE,
+            _xml.attrs(edges.sources[rows]),
+            _TARGET,
+            _xml.attrs(edges.targets[rows]),
+            *tail,
+            newlines,
+        ]
+        return _interleaved(_EDGE_HEAD, slots, n)
+
+    def _tail_slots(self, edges: Edges, rows: slice, n: int) -> list[_Slot]:
+        """The slots of the ``n`` lines of ``rows`` after their edges' targets: label,
+        weight, time, values, spells and the element's end."""
         times, spells = self._times_or_spells(edges.intervals[rows], edges.spells[rows])
-        # Each line's end is made with its values (one string less per edge); the few
-        # with spells get them after the values.
-        ends = _attvalues(
-            edges.attributes, self.edge_ids, rows, ("><attvalues>", "</attvalues></edge>", "/>")
-        )
-        for k in compress(range(len(spells)), spells):
-            end = ends[k]
-            ends[k] = f">{spells[k]}</edge>" if end == "/>" else f"{end[:-7]}{spells[k]}</edge>"
-        return "".join(
-            [
-                f'      <edge id="{i}" source="{source}" target="{target}"{label}{weight}{time}'
-                f"{end}\n"
-                for i, source, target, label, weight, time, end in zip(
-                    range(*rows.indices(len(edges))),
-                    _xml.attrs(edges.sources[rows]),
-                    _xml.attrs(edges.targets[rows]),
-                    labels,
-                    _weights(edges.weights[rows]),
-                    times,
-                    ends,
-                    strict=True,
-                )
-            ]
-        )
+        cells, bare = _cell_slots(edges.attributes, self.edge_ids, rows, n)
+        opens, tails = _ends(n, bool(cells), bare, spells)
+        labels = _label_slots(edges.labels[rows])
+        return [*labels, _weights(edges.weights[rows]), times, opens, *cells, tails]
+
+    def _grouped_tails(self, groups: list[int], start: int, n: int) -> list[str]:
+        """What follows the target on each of the ``n`` lines from edge ``start`` on, of
+        ``groups``: made once per group (kept for the next chunks), and for each edge in
+        none."""
+        made = self.group_tails
+        tails: list[str | None] = list(map(made.get, groups))
+        if None not in tails:
+            return cast(list[str], tails)
+        missing = list(compress(range(n), map(is_, tails, repeat(None))))
+        firsts: dict[int, int] = {}  # each new group's first edge here
+        picked = [k for k in missing if groups[k] < 0 or firsts.setdefault(groups[k], k) == k]
+        some = _picked(self.table.edges, [start + k for k in picked])
+        slots = self._tail_slots(some, slice(0, len(picked)), len(picked))
+        columns = [repeat(s, len(picked)) if isinstance(s, str) else s for s in slots]
+        for k, text in zip(picked, map("".join, zip(*columns, strict=True)), strict=True):
+            tails[k] = text
+            if groups[k] >= 0:
+                made[groups[k]] = text
+        for k in missing:
+            if tails[k] is None:  # a later edge of a group first met here
+                tails[k] = made[groups[k]]
+        return cast(list[str], tails)
+
+
+def _picked(edges: Edges, positions: list[int]) -> Edges:
+    """The edges at ``positions``, in that order."""
+    take = Order(positions)
+    attributes = edges.attributes
+    return Edges(
+        take(edges.sources),
+        take(edges.targets),
+        take(edges.labels),
+        take(edges.weights),
+        take(edges.intervals),
+        take(edges.spells),
+        Attributes(attributes.columns, list(map(take, attributes.values)), take(attributes.orders)),
+    )
+
+
+_EDGE_HEAD = '      <edge id="'
+_EDGE_NEXT = '\n      <edge id="'
+_SOURCE = '" source="'
+_TARGET = '" target="'
+
+
+def _interleaved(first: str, slots: list[_Slot], n: int) -> str:
+    """``first``, then row after row each slot's text (``n`` rows): ``first +
+    "".join(chain(*zip(*slots)))`` with each text slot read as ``[text] * n``.
+
+    Every row's pieces are put side by side in one list, a slot at a time (one
+    slice assignment each, in C), and joined once: no text is made per row. Text
+    slots next to each other are one slot (their texts joined once).
+    """
+    merged: list[_Slot] = []
+    for slot in slots:
+        if isinstance(slot, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += slot
+        else:
+            merged.append(slot)
+    k = len(merged)
+    pieces = [first] * (n * k + 1)
+    for j, texts in enumerate(merged):
+        # A list of other than n texts raises ValueError here.
+        pieces[1 + j :: k] = [texts] * n if isinstance(texts, str) else texts
+    return "".join(pieces)
+
+
+def _absent(values: list[Any]) -> list[int]:
+    """Where ``values`` holds ``None``."""
+    return list(compress(range(len(values)), map(is_, values, repeat(None))))
+
+
+def _label_slots(labels: list[str]) -> tuple[_Slot, list[str], _Slot]:
+    """What follows an edge's target, in three slots: the end of the target and the start
+    of the ``label`` attribute, the label escaped, the attribute's end (only the target's
+    end for an edge without a label)."""
+    if "" not in labels:
+        return '" label="', _xml.attrs(labels), '"'
+    n = len(labels)
+    opens, closes = ['" label="'] * n, ['"'] * n
+    for k in compress(range(n), map(not_, labels)):
+        opens[k], closes[k] = '"', ""
+    return opens, _xml.attrs(labels), closes
+
+
+def _cell_texts(column: Column, values: list[Scalar | None]) -> list[str | None]:
+    """Each value's text as an ``<attvalue>`` holds it (``None`` where it has none), in a
+    list of its own; a column that repeats a few values (not doubles: 0.0 == -0.0, and
+    they differ) has each made once."""
+    if column.type != "double" and repeats(values):  # kinds, roles, dates, countries
+        distinct = list(dict.fromkeys(values))
+        made = dict(zip(distinct, _escaped_texts(column, distinct), strict=True))
+        return list(map(made.__getitem__, values))
+    return _escaped_texts(column, values)
+
+
+def _escaped_texts(column: Column, values: Sequence[Scalar | None]) -> list[str | None]:
+    texts = column_text(column, values)
+    return _xml.attrs(texts) if column.type == "string" else texts  # numbers need no escaping
+
+
+def _cell_slots(
+    attributes: Attributes, ids: list[str], rows: slice, n: int
+) -> tuple[list[_Slot], list[int]]:
+    """The ``<attvalue>`` elements of the ``n`` rows ``rows``, three slots per column (the
+    element's start, the value, its end: all ``""`` where a row has no value in the
+    column), columns without a value in these rows left out; and the rows without a
+    value in any column that is not left out."""
+    slots: list[_Slot] = []
+    bare: set[int] | None = None
+    for column, values, id_ in zip(attributes.columns, attributes.values, ids, strict=True):
+        chunk = values[rows]
+        absent = _absent(chunk) if None in chunk else []
+        if len(absent) == n:
+            continue
+        texts = _cell_texts(column, chunk)
+        head = f'<attvalue for="{_xml.attr(id_)}" value="'
+        if not absent:
+            slots += [head, cast(list[str], texts), '"/>']
+            bare = set()
+            continue
+        heads, ends = [head] * n, ['"/>'] * n
+        for k in absent:
+            heads[k] = ends[k] = texts[k] = ""
+        slots += [heads, cast(list[str], texts), ends]
+        bare = set(absent) if bare is None else bare.intersection(absent)
+    return slots, sorted(bare or ())
+
+
+def _ends(n: int, valued: bool, bare: list[int], spells: list[str]) -> tuple[_Slot, list[str]]:
+    """The last slots of ``n`` edges' lines: what opens their values, and what follows
+    them (their ``<spells>`` and the end of the element), given whether any column has
+    values (``valued``), the rows without any (``bare``) and each row's ``<spells>``."""
+    opens: _Slot
+    if not valued:
+        opens, tails = "", ["/>"] * n
+    elif not bare:
+        opens, tails = "><attvalues>", ["</attvalues></edge>"] * n
+    else:
+        opens, tails = ["><attvalues>"] * n, ["</attvalues></edge>"] * n
+        for k in bare:
+            opens[k], tails[k] = "", "/>"
+    for k in compress(range(n), spells):  # the few rows with spells
+        if tails[k] == "/>":
+            tails[k] = f">{spells[k]}</edge>"
+        else:
+            tails[k] = f"</attvalues>{spells[k]}</edge>"
+    return opens, tails
 
 
 def _document_chunks(table: Table, positions: Positions, sizes: dict[str, float]) -> Iterator[str]:

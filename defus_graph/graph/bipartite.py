@@ -828,6 +828,13 @@ class ProjectionLinks:
                 texts[e] = "; ".join(names[a:b])
         return texts
 
+    @property
+    def spans_shared(self) -> bool:
+        """Whether a link spans what it shares (its stated start, end and spells are its
+        shared nodes' alone: the organisation network's links span their projects), not
+        its ends (a project network's links)."""
+        return self.shared_attr == "projects"
+
     def number_of_nodes(self) -> int:
         """How many nodes the projection has."""
         return int(self.nodes.number_of_nodes())
