@@ -16,7 +16,16 @@ from lxml import etree
 from defus_graph.export import ExportError, graphml_bytes, write_export
 from defus_graph.graph.bipartite import org_id, project_id
 from defus_graph.model import Dataset, Organisation, Participation, Project
-from tests.export_graphs import AQUILA, DUSSELDORF, EFUS, EMOJI, XSS, bipartite, views
+from tests.export_graphs import (
+    AQUILA,
+    DUSSELDORF,
+    EFUS,
+    EMOJI,
+    XSS,
+    bipartite,
+    hostile_graphs,
+    views,
+)
 
 NS = {"gm": "http://graphml.graphdrawing.org/xmlns"}
 _STRIP = str.maketrans("", "", "\x01\x1b\x7f")
@@ -104,53 +113,9 @@ def test_hostile_names_round_trip(names: list[str]) -> None:
 
 # --- streaming --------------------------------------------------------------------------------
 
-_SPECIAL = st.text(alphabet=[*"aé<>&\"' ;=\t\n\r🙂", "\x01"], max_size=5)
-_VALUES = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(-(2**40), 2**40),
-    st.sampled_from([0.0, -0.0, 1.5, 1e300, float("nan")]),
-    _SPECIAL,
-    st.lists(_SPECIAL, max_size=3),
-)
-#: Attribute names, some renamed on the way out (Type, line); drawn in any order.
-_NODE_KEYS = ("title", "n", "Type", "line", "score")
-_EDGE_KEYS = ("role", "projects", "n")
-
-
-def _some(draw: st.DrawFn, keys: tuple[str, ...]) -> dict[str, Any]:
-    """Some of ``keys`` in any order, each with any value."""
-    order = draw(st.permutations(keys))[: draw(st.integers(0, len(keys)))]
-    return {key: draw(_VALUES) for key in order}
-
-
-@st.composite
-def graphs(draw: st.DrawFn) -> nx.Graph:
-    """Small graphs with XML specials and unicode in names, labels and values, whose
-    nodes and edges give their attributes in several orders."""
-    names = draw(
-        st.lists(
-            st.text(alphabet=[*"ab<&\"'é🙂 \n"], min_size=1, max_size=4), max_size=9, unique=True
-        )
-    )
-    g = nx.Graph()
-    for name in names:
-        g.add_node(f"org:{name}", **_some(draw, _NODE_KEYS))
-    nodes = list(g)
-    if nodes:
-        pairs = st.tuples(st.sampled_from(nodes), st.sampled_from(nodes))
-        for a, b in draw(st.lists(pairs, max_size=14)):
-            attributes = _some(draw, _EDGE_KEYS)
-            if draw(st.booleans()):
-                attributes["weight"] = draw(st.sampled_from([1, 2.5, -0.0]))
-            if draw(st.booleans()):
-                attributes["label"] = draw(_SPECIAL)
-            g.add_edge(a, b, **attributes)
-    return g
-
 
 @settings(max_examples=80, deadline=None)
-@given(graphs(), st.integers(1, 4))
+@given(hostile_graphs(), st.integers(1, 4))
 def test_streamed_document_is_the_whole_one(g: nx.Graph, size: int) -> None:
     """Written in chunks of a few rows (every boundary crossed) = the document made whole."""
     from defus_graph.export import _chunks
