@@ -678,9 +678,18 @@ def cmd_places(args: argparse.Namespace) -> int:
 
 
 def _export_png(
-    args: argparse.Namespace, g: nx.Graph, shown: nx.Graph, filters: Filters, key: str | None
+    args: argparse.Namespace,
+    g: nx.Graph,
+    shown: nx.Graph,
+    filters: Filters,
+    key: str | None,
+    whole: nx.Graph | None = None,
 ) -> int:
-    """Write the picture of ``shown`` the dashboard would draw: its layout, legend, caption."""
+    """Write the picture of ``shown`` the dashboard would draw: its layout, legend, caption.
+
+    ``whole`` is the whole view when the caller has it (``shown`` itself, when the
+    filters keep all of ``g``): a projection of a million links is then not built twice.
+    """
     from .draw.layout import kept_layout, layout_positions
     from .draw.scene import About, files_dated, picture_title
     from .export._files import write_atomic
@@ -691,7 +700,8 @@ def _export_png(
     # The dashboard's positions: the layout of the whole view, before any filter
     # (or of the filtered view, when the whole one is too large to build).
     try:
-        whole = view_graph(g, args.view)
+        if whole is None:
+            whole = view_graph(g, args.view)
         positions = kept_layout(args.data, key, args.view, whole, lambda: layout_positions(whole))
     except ViewTooLarge:
         positions = layout_positions(shown)
@@ -902,12 +912,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 0
     # A projection comes as columns (ProjectionLinks) where it can: its million links
     # are then laid out for the file without becoming networkx edges.
+    kept = filter_graph(g, filters)
     if args.backbone is not None:
-        shown = _backbone_of(filter_graph(g, filters), args.view, args.backbone)
+        shown = _backbone_of(kept, args.view, args.backbone)
     else:
-        shown = view_columns(filter_graph(g, filters), args.view)
+        shown = view_columns(kept, args.view)
     if args.format == "png":
-        return _export_png(args, g, _as_graph(shown), filters, key)
+        drawn = _as_graph(shown)
+        whole = drawn if kept is g and args.backbone is None else None
+        return _export_png(args, g, drawn, filters, key, whole)
     positions = None
     if args.format in _POSITIONED:
         from .draw.layout import kept_layout, layout_positions
