@@ -678,21 +678,29 @@ def cmd_places(args: argparse.Namespace) -> int:
 
 
 def _export_png(
-    args: argparse.Namespace, g: nx.Graph, shown: nx.Graph, filters: Filters, key: str | None
+    args: argparse.Namespace,
+    g: nx.Graph,
+    shown: nx.Graph,
+    filters: Filters,
+    key: str | None,
+    whole: nx.Graph | None = None,
 ) -> int:
-    """Write the picture of ``shown`` the dashboard would draw: its layout, legend, caption."""
-    from .draw.layout import kept_layout, layout_positions
+    """Write the picture of ``shown`` the dashboard would draw: its layout, legend, caption.
+
+    ``whole`` is the whole view when the caller has it (``shown`` itself, when the
+    filters keep all of ``g``): a projection of a million links is then not built twice.
+    """
+    from .draw.layout import layout_positions
     from .draw.scene import About, files_dated, picture_title
     from .export._files import write_atomic
     from .export.png import png_bytes
-    from .graph.views import ViewTooLarge, view_graph
+    from .graph.views import ViewTooLarge
     from .store.tables import FILES
 
     # The dashboard's positions: the layout of the whole view, before any filter
     # (or of the filtered view, when the whole one is too large to build).
     try:
-        whole = view_graph(g, args.view)
-        positions = kept_layout(args.data, key, args.view, whole, lambda: layout_positions(whole))
+        positions = _whole_view_layout(args, g, key, whole)
     except ViewTooLarge:
         positions = layout_positions(shown)
     times = [(args.data / name).stat().st_mtime_ns for name in FILES if (args.data / name).exists()]
@@ -702,6 +710,30 @@ def _export_png(
     path = write_atomic(args.output, picture)
     _emit(f"wrote {path} ({shown.number_of_nodes()} nodes, {shown.number_of_edges()} edges)")
     return 0
+
+
+def _whole_view_layout(
+    args: argparse.Namespace, g: nx.Graph, key: str | None, whole: nx.Graph | None
+) -> dict[str, tuple[float, float]]:
+    """The layout of the whole view of ``g`` (``whole``, when the caller has it), kept or
+    laid out now. A projection not at hand is built as a graph only to be laid out: a
+    kept layout needs its nodes alone. Raises ``ViewTooLarge`` as ``view_graph`` does."""
+    from .draw.layout import kept_layout, layout_positions
+    from .graph.bipartite import ProjectionLinks
+    from .graph.views import view_columns
+
+    if whole is not None:
+        view = whole  # narrowed for the lambda
+        return kept_layout(args.data, key, args.view, view, lambda: layout_positions(view))
+    found = [view_columns(g, args.view)]
+    nodes = found[0].nodes if isinstance(found[0], ProjectionLinks) else found[0]
+
+    def lay_out() -> dict[str, tuple[float, float]]:
+        # The columns are let go once the graph is built: the two are never both held
+        # while the graph is laid out.
+        return layout_positions(_as_graph(found.pop()))
+
+    return kept_layout(args.data, key, args.view, nodes, lay_out)
 
 
 def _check_export_options(args: argparse.Namespace) -> None:
@@ -902,12 +934,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 0
     # A projection comes as columns (ProjectionLinks) where it can: its million links
     # are then laid out for the file without becoming networkx edges.
+    kept = filter_graph(g, filters)
     if args.backbone is not None:
-        shown = _backbone_of(filter_graph(g, filters), args.view, args.backbone)
+        shown = _backbone_of(kept, args.view, args.backbone)
     else:
-        shown = view_columns(filter_graph(g, filters), args.view)
+        shown = view_columns(kept, args.view)
     if args.format == "png":
-        return _export_png(args, g, _as_graph(shown), filters, key)
+        drawn = _as_graph(shown)
+        whole = drawn if kept is g and args.backbone is None else None
+        return _export_png(args, g, drawn, filters, key, whole)
     positions = None
     if args.format in _POSITIONED:
         from .draw.layout import kept_layout, layout_positions

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
+from hypothesis import strategies as st
 from lxml import etree
 
 from defus_graph.graph.bipartite import (
@@ -101,3 +103,51 @@ def assert_valid_gexf(data: bytes) -> None:
 
 def read_gexf(data: bytes) -> nx.Graph:
     return nx.Graph(nx.read_gexf(io.BytesIO(data)))
+
+
+# --- small graphs of every kind, for Hypothesis ---------------------------------------------
+
+#: XML's and CSV's specials, what a spreadsheet runs, unicode and a control character.
+_SPECIAL = st.text(alphabet=[*"aé<>&\"' ;=,+-@\t\n\r🙂", "\x01"], max_size=5)
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.sampled_from([0.0, -0.0, 1.5, 1e300, float("nan")]),
+    _SPECIAL,
+    st.lists(_SPECIAL, max_size=3),
+)
+#: Attribute names, some renamed on the way out (Type, line); drawn in any order.
+_NODE_KEYS = ("title", "n", "Type", "line", "score")
+_EDGE_KEYS = ("role", "projects", "n")
+
+
+def _some(draw: st.DrawFn, keys: tuple[str, ...]) -> dict[str, Any]:
+    """Some of ``keys`` in any order, each with any value."""
+    order = draw(st.permutations(keys))[: draw(st.integers(0, len(keys)))]
+    return {key: draw(_VALUES) for key in order}
+
+
+@st.composite
+def hostile_graphs(draw: st.DrawFn) -> nx.Graph:
+    """Small graphs with XML specials and unicode in names, labels and values, whose
+    nodes and edges give their attributes in several orders."""
+    names = draw(
+        st.lists(
+            st.text(alphabet=[*"ab<&\"'é🙂 \n=,"], min_size=1, max_size=4), max_size=9, unique=True
+        )
+    )
+    g = nx.Graph()
+    for name in names:
+        g.add_node(f"org:{name}", **_some(draw, _NODE_KEYS))
+    nodes = list(g)
+    if nodes:
+        pairs = st.tuples(st.sampled_from(nodes), st.sampled_from(nodes))
+        for a, b in draw(st.lists(pairs, max_size=14)):
+            attributes = _some(draw, _EDGE_KEYS)
+            if draw(st.booleans()):
+                attributes["weight"] = draw(st.sampled_from([1, 2.5, -0.0]))
+            if draw(st.booleans()):
+                attributes["label"] = draw(_SPECIAL)
+            g.add_edge(a, b, **attributes)
+    return g

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 import zipfile
 from pathlib import Path
 
 import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from defus_graph.export import gephi_csv_zip, write_export
+from defus_graph.export import ExportError, gephi_csv_zip, write_export
 from defus_graph.export.gephi_csv import csv_tables
 from defus_graph.graph.bipartite import org_id, project_id
-from tests.export_graphs import DUSSELDORF, EFUS, FORMULA, GENK, bipartite, views
+from tests.export_graphs import DUSSELDORF, EFUS, FORMULA, GENK, bipartite, hostile_graphs, views
 
 
 def _rows(data: bytes) -> list[dict[str, str]]:
@@ -119,3 +123,76 @@ def test_write_paths(tmp_path: Path) -> None:
 def test_empty_graph() -> None:
     nodes, edges = _tables(nx.Graph())
     assert nodes == [] and edges == []
+
+
+# --- streaming --------------------------------------------------------------------------------
+
+
+def _whole_zip(nodes: bytes, edges: bytes) -> bytes:
+    """Both tables zipped whole, with ``writestr``, as the writer did before it streamed."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in (("nodes.csv", nodes), ("edges.csv", edges)):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+@settings(max_examples=60, deadline=None)
+@given(hostile_graphs(), st.integers(1, 4))
+def test_streamed_tables_are_the_whole_ones(g: nx.Graph, size: int) -> None:
+    """Tables made a few rows at a time (every boundary crossed), as files or zipped,
+    are the tables made whole, zipped whole."""
+    from defus_graph.export import _chunks
+
+    nodes, edges = csv_tables(g)  # each table in one chunk
+    zipped = _whole_zip(nodes, edges)
+    with pytest.MonkeyPatch.context() as mp, tempfile.TemporaryDirectory() as folder:
+        mp.setattr(_chunks, "CHUNK_ROWS", size)
+        assert gephi_csv_zip(g) == zipped
+        assert csv_tables(g) == (nodes, edges)
+        written = write_export(g, "csv", Path(folder) / "g.csv")
+        assert [p.read_bytes() for p in written] == [nodes, edges]
+        (archive,) = write_export(g, "csv", Path(folder) / "g.zip")
+        assert archive.read_bytes() == zipped
+
+
+def test_a_table_that_needs_zip64_is_zipped_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table large enough for writestr to mark it zip64 is zipped as writestr zips it
+    (here "large" is made small by lowering the limit)."""
+    g = views()["orgs"]
+    nodes, edges = csv_tables(g)
+    plain = _whole_zip(nodes, edges)
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", len(edges) // 2)
+    marked = _whole_zip(nodes, edges)
+    assert marked != plain  # the limit changes the bytes
+    assert gephi_csv_zip(g) == marked
+
+
+@pytest.mark.parametrize("name", ["orgs.csv", "orgs.zip"])
+def test_a_failure_while_tables_are_made_leaves_the_old_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Rows already made, then a chunk fails: every file stays as it was, none is added."""
+    from defus_graph.export import _chunks, gephi_csv
+
+    before = {n: n.encode() for n in ("orgs.zip", "orgs.nodes.csv", "orgs.edges.csv")}
+    for old, data in before.items():
+        (tmp_path / old).write_bytes(data)
+    real = gephi_csv._edge_columns
+    made: list[slice] = []
+
+    def fails_second(edges: object, rows: slice) -> object:
+        if made:
+            raise ExportError("the graph changed under us")
+        made.append(rows)
+        return real(edges, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_chunks, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(gephi_csv, "_edge_columns", fails_second)
+    with pytest.raises(ExportError, match="changed"):
+        write_export(views()["orgs"], "csv", tmp_path / name)
+    assert made == [slice(0, 2)]
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import tempfile
+from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -10,10 +13,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from defus_graph.export import graphml_bytes
+from defus_graph.export import ExportError, graphml_bytes, write_export
 from defus_graph.graph.bipartite import org_id, project_id
 from defus_graph.model import Dataset, Organisation, Participation, Project
-from tests.export_graphs import AQUILA, DUSSELDORF, EFUS, EMOJI, XSS, bipartite, views
+from tests.export_graphs import (
+    AQUILA,
+    DUSSELDORF,
+    EFUS,
+    EMOJI,
+    XSS,
+    bipartite,
+    hostile_graphs,
+    views,
+)
 
 NS = {"gm": "http://graphml.graphdrawing.org/xmlns"}
 _STRIP = str.maketrans("", "", "\x01\x1b\x7f")
@@ -97,3 +109,72 @@ def test_hostile_names_round_trip(names: list[str]) -> None:
     for n in g:
         assert back.nodes[clean[n]]["label"] == clean[n].split(":", 1)[1]
     assert back.nodes["project:P"]["title"] == clean["org:" + names[0]].split(":", 1)[1]
+
+
+# --- streaming --------------------------------------------------------------------------------
+
+
+@settings(max_examples=80, deadline=None)
+@given(hostile_graphs(), st.integers(1, 4))
+def test_streamed_document_is_the_whole_one(g: nx.Graph, size: int) -> None:
+    """Written in chunks of a few rows (every boundary crossed) = the document made whole."""
+    from defus_graph.export import _chunks
+    from defus_graph.export.graphml import write_graphml
+
+    whole = graphml_bytes(g)  # nodes and edges each in one chunk
+    etree.fromstring(whole)
+    with pytest.MonkeyPatch.context() as mp, tempfile.TemporaryDirectory() as folder:
+        mp.setattr(_chunks, "CHUNK_ROWS", size)
+        path = write_graphml(g, Path(folder) / "g.graphml")
+        assert path.read_bytes() == whole
+        assert graphml_bytes(g) == whole
+
+
+def test_write_export_streams_graphml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The document is handed to the file as several chunks, not as one bytes object."""
+    from defus_graph.export import _chunks
+
+    seen: list[object] = []
+    real = _chunks.write_atomic
+
+    def spy(path: Path, data: object) -> Path:
+        seen.append(data)
+        return real(path, data)  # type: ignore[arg-type]
+
+    g = views()["orgs"]
+    monkeypatch.setattr(_chunks, "write_atomic", spy)
+    monkeypatch.setattr(_chunks, "CHUNK_ROWS", 3)
+    write_export(g, "graphml", tmp_path / "orgs.graphml")
+    assert len(seen) == 1 and not isinstance(seen[0], bytes)
+    monkeypatch.undo()
+    assert (tmp_path / "orgs.graphml").read_bytes() == graphml_bytes(g)
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_a_failure_while_chunks_are_made_leaves_no_half_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
+) -> None:
+    """Chunks already written, then one fails: the old file stays as it was (or no file
+    appears), and no temporary file remains."""
+    from defus_graph.export import _chunks, graphml
+
+    target = tmp_path / "orgs.graphml"
+    if existing:
+        target.write_bytes(b"old")
+    real = graphml._Writer.edges
+    made: list[slice] = []
+
+    def fails_second(self: Any, rows: slice) -> str:
+        if made:
+            raise ExportError("the graph changed under us")
+        made.append(rows)
+        return str(real(self, rows))
+
+    monkeypatch.setattr(_chunks, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(graphml._Writer, "edges", fails_second)
+    with pytest.raises(ExportError, match="changed"):
+        write_export(views()["orgs"], "graphml", target)
+    assert made == [slice(0, 2)]  # the head, the nodes and a chunk of edges went out first
+    assert [p.name for p in tmp_path.iterdir()] == (["orgs.graphml"] if existing else [])
+    if existing:
+        assert target.read_bytes() == b"old"

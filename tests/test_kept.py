@@ -307,6 +307,75 @@ def test_a_picture_is_drawn_on_the_kept_layout_of_its_view(
     assert picture("second.png") == first
 
 
+def test_an_unfiltered_picture_builds_its_projection_once(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without filters the organisation network drawn is the whole one: it is built once
+    (a million links at CORDIS scale), and the picture is the one drawn when the whole
+    view is built apart, as it was."""
+    from defus_graph import cli
+    from defus_graph.export import png
+    from defus_graph.graph import views
+
+    monkeypatch.setattr(png, "_now", lambda: "2026-01-01 00:00 UTC")
+    built: list[object] = []
+    real_links = views.projection_links
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        built.append(args)
+        return real_links(*args, **kwargs)
+
+    def picture(name: str) -> bytes:
+        (data_copy / CACHE_DIR / "layout-orgs.parquet").unlink(missing_ok=True)
+        out = tmp_path / name
+        args = ["--data", str(data_copy), "export", "--format", "png", "--view", "orgs"]
+        assert main([*args, "-o", str(out)]) == 0
+        return out.read_bytes()
+
+    monkeypatch.setattr(views, "projection_links", counted)
+    once = picture("once.png")
+    assert len(built) == 1
+    real_export = cli._export_png
+    monkeypatch.setattr(
+        cli,
+        "_export_png",
+        lambda *args: real_export(*args[:5], None),  # the whole view apart
+    )
+    assert picture("apart.png") == once
+    assert len(built) == 3
+
+
+def test_a_filtered_picture_on_a_kept_layout_builds_only_what_it_draws(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a filter, the whole organisation network is built as a graph only to be laid
+    out: once its layout is kept, only the network drawn is, and the picture is the same."""
+    from defus_graph.export import png
+    from defus_graph.graph.bipartite import ProjectionLinks
+
+    monkeypatch.setattr(png, "_now", lambda: "2026-01-01 00:00 UTC")
+    built: list[int] = []
+    real_graph = ProjectionLinks.graph
+
+    def counted(self: ProjectionLinks) -> Any:
+        built.append(self.number_of_nodes())
+        return real_graph(self)
+
+    def picture(name: str) -> bytes:
+        out = tmp_path / name
+        args = ["--data", str(data_copy), "export", "--format", "png", "--view", "orgs"]
+        assert main([*args, "--country", "DE", "-o", str(out)]) == 0
+        return out.read_bytes()
+
+    monkeypatch.setattr(ProjectionLinks, "graph", counted)
+    first = picture("first.png")  # laid out: the whole network built, and the part drawn
+    assert len(built) == 2 and built[0] != built[1]
+    built.clear()
+    monkeypatch.setattr(layout, "layout_positions", _refuse)
+    assert picture("second.png") == first
+    assert len(built) == 1  # the part drawn only
+
+
 @pytest.mark.parametrize(
     "command",
     [

@@ -26,7 +26,7 @@ from ._files import write_atomic
 from ._table import Writable
 from .gephi_csv import gephi_csv_zip, write_gephi_csv
 from .gexf import gexf_bytes, write_gexf
-from .graphml import graphml_bytes
+from .graphml import graphml_bytes, write_graphml
 
 # The layout (networkx and scipy, a quarter of a second to import) is imported by the
 # writers that lay a graph out, when they do: not by every export.
@@ -94,8 +94,8 @@ def write_export(
     Each file is written to a temporary file beside it, then moved into place,
     so a reader never sees half a file. For ``"csv"``, a path ending in
     ``.zip`` gets the zip of both tables; any other path ``X`` or ``X.csv``
-    gets ``X.nodes.csv`` and ``X.edges.csv``. A GEXF document is written as
-    it is made, chunk by chunk, so it never has to fit in memory whole.
+    gets ``X.nodes.csv`` and ``X.edges.csv``. A GEXF or GraphML document is
+    written as it is made, chunk by chunk, so it never has to fit in memory whole.
     Raises :class:`ExportError` if the folder does not exist.
     """
     _check(fmt)
@@ -104,4 +104,6 @@ def write_export(
         return write_gephi_csv(g, path)
     if fmt == "gexf":
         return [write_gexf(g, path, positions=positions)]
+    if fmt == "graphml":
+        return [write_graphml(g, path)]
     return [write_atomic(path, export_bytes(g, fmt, positions=positions))]

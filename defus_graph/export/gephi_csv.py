@@ -21,7 +21,9 @@ recommends; numeric columns are left alone, so ``-3`` stays a number.
 
 On disk (:func:`write_gephi_csv`): a path ending in ``.zip`` gets the zip of
 both tables; any other path ``X`` or ``X.csv`` gets ``X.nodes.csv`` and
-``X.edges.csv`` beside each other (each written atomically).
+``X.edges.csv`` beside each other (each written atomically). The tables are
+made a few thousand rows at a time (:mod:`._chunks`) and written, or compressed
+into the zip, as they come: a million links are never held as one text.
 """
 
 from __future__ import annotations
@@ -29,14 +31,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import compress
 from pathlib import Path
 from typing import TypeVar, cast
 
+from .._bulk import paused_gc
+from ._chunks import joined, row_chunks, write_chunks
 from ._columns import Attributes, column_text
 from ._files import write_atomic
-from ._table import Interval, Table, Writable, table_from_graph
+from ._table import Edges, Interval, Nodes, Table, Writable, table_from_graph
 
 __all__ = [
     "EDGE_HEADER",
@@ -83,11 +87,12 @@ def _all_safe(texts: Sequence[_Text]) -> list[_Text]:
     return [t if not t else _safe(t) for t in texts]
 
 
-def _cells(attributes: Attributes) -> list[list[str | None]]:
-    """Each column's cells (``None`` for an empty cell), one comprehension per column."""
+def _cells(attributes: Attributes, rows: slice) -> list[list[str | None]]:
+    """Each column's cells in ``rows`` (``None`` for an empty cell), one comprehension per
+    column."""
     cells = []
     for column, values in zip(attributes.columns, attributes.values, strict=True):
-        texts = column_text(column, values)
+        texts = column_text(column, values[rows])
         if column.type == "string":  # numbers are left alone: -3 stays a number
             texts = _all_safe(texts)
         cells.append(texts)
@@ -161,47 +166,114 @@ def _quoted(field: str) -> str:
     return '"' + field.replace('"', '""') + '"' if _QUOTED.search(field) else field
 
 
-def _write(header: list[str], columns: Sequence[Sequence[str | None]]) -> bytes:
-    """The table with ``header`` and ``columns`` (``None`` is written as an empty cell),
-    as ``csv.writer`` writes it with lines ending in "\r\n" (every table has three
-    columns or more, so no row is a lone empty field, which it would quote).
+def _header(header: Sequence[str]) -> str:
+    """The header line of a table."""
+    return ",".join(_fields(header)) + "\r\n"
+
+
+def _rows(columns: Sequence[Sequence[str | None]]) -> str:
+    """The lines of the rows of ``columns`` (``None`` is written as an empty cell).
 
     Each column's fields are made at once (:func:`_fields`), then each row joined.
     """
-    lines = [",".join(_fields(header)), *map(",".join, zip(*map(_fields, columns), strict=True))]
-    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+    return "".join(
+        [f"{line}\r\n" for line in map(",".join, zip(*map(_fields, columns), strict=True))]
+    )
 
 
-def _tables(table: Table) -> tuple[bytes, bytes]:
-    nodes, edges = table.nodes, table.edges
-    node_table = _write(
-        [*NODE_HEADER, *(c.name for c in nodes.attributes.columns)],
-        [
-            _all_safe(nodes.ids),
-            _all_safe(nodes.labels),
-            timesets(nodes.intervals, nodes.spells),
-            *_cells(nodes.attributes),
-        ],
-    )
-    edge_table = _write(
-        [*EDGE_HEADER, *(c.name for c in edges.attributes.columns)],
-        [
-            _all_safe(edges.sources),
-            _all_safe(edges.targets),
-            ["Undirected"] * len(edges),
-            [str(i) for i in range(len(edges))],
-            _all_safe(edges.labels),
-            ["1.0" if w is None else repr(w) for w in edges.weights],
-            timesets(edges.intervals, edges.spells),
-            *_cells(edges.attributes),
-        ],
-    )
-    return node_table, edge_table
+def _write(header: list[str], columns: Sequence[Sequence[str | None]]) -> bytes:
+    """The table with ``header`` and ``columns`` (``None`` is written as an empty cell),
+    as ``csv.writer`` writes it with lines ending in "\r\n" (every table has three
+    columns or more, so no row is a lone empty field, which it would quote)."""
+    return (_header(header) + _rows(columns)).encode("utf-8")
+
+
+def _node_columns(nodes: Nodes, rows: slice) -> list[Sequence[str | None]]:
+    return [
+        _all_safe(nodes.ids[rows]),
+        _all_safe(nodes.labels[rows]),
+        timesets(nodes.intervals[rows], nodes.spells[rows]),
+        *_cells(nodes.attributes, rows),
+    ]
+
+
+def _edge_columns(edges: Edges, rows: slice) -> list[Sequence[str | None]]:
+    ids = range(*rows.indices(len(edges)))
+    return [
+        _all_safe(edges.sources[rows]),
+        _all_safe(edges.targets[rows]),
+        ["Undirected"] * len(ids),
+        list(map(str, ids)),
+        _all_safe(edges.labels[rows]),
+        ["1.0" if w is None else repr(w) for w in edges.weights[rows]],
+        timesets(edges.intervals[rows], edges.spells[rows]),
+        *_cells(edges.attributes, rows),
+    ]
+
+
+def _node_chunks(table: Table) -> Iterator[str]:
+    """The nodes table, a few thousand rows at a time (:mod:`._chunks`)."""
+    nodes = table.nodes
+    yield _header([*NODE_HEADER, *(c.name for c in nodes.attributes.columns)])
+    yield from row_chunks(len(nodes), lambda rows: _rows(_node_columns(nodes, rows)))
+
+
+def _edge_chunks(table: Table) -> Iterator[str]:
+    """The edges table, a few thousand rows at a time (:mod:`._chunks`)."""
+    edges = table.edges
+    yield _header([*EDGE_HEADER, *(c.name for c in edges.attributes.columns)])
+    yield from row_chunks(len(edges), lambda rows: _rows(_edge_columns(edges, rows)))
 
 
 def csv_tables(g: Writable) -> tuple[bytes, bytes]:
     """The nodes table and the edges table of ``g``, each as UTF-8 CSV bytes."""
-    return _tables(table_from_graph(g))
+    table = table_from_graph(g)
+    return joined(_node_chunks(table)), joined(_edge_chunks(table))
+
+
+class _NeedsZip64(Exception):
+    """An entry grew past what a zip without zip64 holds (raised inside :func:`_zipped`)."""
+
+
+def _zip_entry(archive: zipfile.ZipFile, name: str, chunks: Iterator[str] | bytes) -> None:
+    """Add ``chunks`` (or the whole table) to ``archive`` as ``name``, deflated.
+
+    Streamed chunks give the bytes ``writestr`` gives the whole table (deflate's output
+    does not depend on how its input is cut) unless the table is large enough that
+    ``writestr`` would have marked it zip64: then :class:`_NeedsZip64` is raised.
+    """
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    if isinstance(chunks, bytes):
+        archive.writestr(info, chunks)
+        return
+    size = 0
+    with archive.open(info, "w") as entry:
+        for chunk in chunks:
+            data = chunk.encode("utf-8")
+            size += len(data)
+            if size * 1.05 > zipfile.ZIP64_LIMIT:  # writestr's own test for zip64
+                raise _NeedsZip64(name)
+            entry.write(data)
+
+
+def _zipped(table: Table) -> bytes:
+    """The zip of both tables of ``table``, each compressed as its chunks are made: memory
+    holds the compressed archive and one chunk, not the tables. A table of 2 GiB is
+    made whole instead, as zip64 needs its size before it is written."""
+    try:
+        buffer = io.BytesIO()
+        with paused_gc(), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            _zip_entry(archive, "nodes.csv", _node_chunks(table))
+            _zip_entry(archive, "edges.csv", _edge_chunks(table))
+        return buffer.getvalue()
+    except _NeedsZip64:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            _zip_entry(archive, "nodes.csv", joined(_node_chunks(table)))
+            _zip_entry(archive, "edges.csv", joined(_edge_chunks(table)))
+        return buffer.getvalue()
 
 
 def gephi_csv_zip(g: Writable) -> bytes:
@@ -214,15 +286,7 @@ def gephi_csv_zip(g: Writable) -> bytes:
     >>> sorted(zipfile.ZipFile(io.BytesIO(gephi_csv_zip(nx.Graph()))).namelist())
     ['edges.csv', 'nodes.csv']
     """
-    nodes, edges = csv_tables(g)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in (("nodes.csv", nodes), ("edges.csv", edges)):
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return buffer.getvalue()
+    return _zipped(table_from_graph(g))
 
 
 def csv_paths(path: Path) -> tuple[Path, Path]:
@@ -241,11 +305,15 @@ def csv_paths(path: Path) -> tuple[Path, Path]:
 def write_gephi_csv(g: Writable, path: Path) -> list[Path]:
     """Write the tables of ``g``: a zip if ``path`` ends in ``.zip``, else two CSV files.
 
-    Returns the paths written.
+    Returns the paths written. Each table is made a few thousand rows at a time; the
+    nodes table (the small one) is made whole first and written after the edges, so
+    a failure while the tables are made leaves both files as they were.
     """
     path = Path(path)
+    table = table_from_graph(g)
     if path.suffix.lower() == ".zip":
-        return [write_atomic(path, gephi_csv_zip(g))]
-    nodes, edges = csv_tables(g)
+        return [write_atomic(path, _zipped(table))]
+    nodes = joined(_node_chunks(table))
     node_path, edge_path = csv_paths(path)
-    return [write_atomic(node_path, nodes), write_atomic(edge_path, edges)]
+    write_chunks(edge_path, _edge_chunks(table))
+    return [write_atomic(node_path, nodes), edge_path]

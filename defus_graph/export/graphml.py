@@ -6,36 +6,43 @@ back the same Python types. Lists are one string joined with ``"; "``. The
 node's name is the ``label`` key (Gephi shows it as the label); a projection
 edge's ``weight`` is a ``double`` key. GraphML has no timeline: the stated
 dates are plain ``stated_start``/``stated_end`` strings.
+
+The document is made a few thousand nodes or edges at a time
+(:mod:`~defus_graph.export._chunks`): :func:`write_graphml` writes each chunk as
+it comes, so a network of a million links never has to be held as one text.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from . import _xml
+from ._chunks import joined, lines, row_chunks, write_chunks
 from ._columns import Attributes, Column, Order, Scalar, column_text, repeats
-from ._files import write_atomic
-from ._table import Writable, table_from_graph
+from ._table import Table, Writable, table_from_graph
 
 __all__ = ["GRAPHML_NAMESPACE", "graphml_bytes", "write_graphml"]
 
 GRAPHML_NAMESPACE = "http://graphml.graphdrawing.org/xmlns"
 
+#: Every row.
+_ALL = slice(None)
 _TYPES = {"boolean": "boolean", "integer": "int", "long": "long", "double": "double"}
 
 
 def _keys(domain: str, columns: list[Column], first: int) -> tuple[list[str], dict[str, str]]:
-    lines, ids = [], {}
+    out, ids = [], {}
     for i, column in enumerate(columns, start=first):
         ids[column.name] = f"d{i}"
-        lines.append(
+        out.append(
             f'  <key id="d{i}" for="{domain}" attr.name="{_xml.attr(column.name)}" '
             f'attr.type="{_TYPES.get(column.type, "string")}"/>'
         )
-    return lines, ids
+    return out, ids
 
 
 def _cells(column: Column, values: list[Scalar | None], head: str) -> list[str]:
@@ -46,8 +53,8 @@ def _cells(column: Column, values: list[Scalar | None], head: str) -> list[str]:
     return ["" if t is None else f"{head}{t}</data>" for t in texts]
 
 
-def _data(attributes: Attributes, ids: dict[str, str]) -> list[str]:
-    """Each row's ``<data>`` elements, in the order the graph gives its attributes.
+def _data(attributes: Attributes, ids: dict[str, str], rows: slice = _ALL) -> list[str]:
+    """Each row's ``<data>`` elements, in the order the graph gives its attributes, for ``rows``.
 
     Each column's cells are formatted by one comprehension (only text needs
     escaping); then the rows whose attributes come in the same order (most of a
@@ -56,13 +63,14 @@ def _data(attributes: Attributes, ids: dict[str, str]) -> list[str]:
     cells = []
     for column, values in zip(attributes.columns, attributes.values, strict=True):
         head = f'<data key="{ids[column.name]}">'
-        if column.type != "double" and repeats(values):  # not doubles: 0.0 == -0.0
-            distinct = list(dict.fromkeys(values))
+        chunk = values[rows]
+        if column.type != "double" and repeats(chunk):  # not doubles: 0.0 == -0.0
+            distinct = list(dict.fromkeys(chunk))
             made = dict(zip(distinct, _cells(column, distinct, head), strict=True))
-            cells.append(list(map(made.__getitem__, values)))
+            cells.append(list(map(made.__getitem__, chunk)))
         else:
-            cells.append(_cells(column, values, head))
-    orders = attributes.orders
+            cells.append(_cells(column, chunk, head))
+    orders = attributes.orders[rows]
     number = {order: k for k, order in enumerate(dict.fromkeys(orders))}
     if len(number) == 1:  # every row in one order: nothing to gather or scatter
         (order,) = number
@@ -75,10 +83,89 @@ def _data(attributes: Attributes, ids: dict[str, str]) -> list[str]:
     out = [""] * len(orders)
     for order, k in number.items():
         if order:
-            rows = Order(np.flatnonzero(codes == k).tolist())
-            joined = map("".join, zip(*[rows(cells[j]) for j in order], strict=True))
-            deque(map(out.__setitem__, rows.positions, joined), maxlen=0)
+            at = Order(np.flatnonzero(codes == k).tolist())
+            texts = map("".join, zip(*[at(cells[j]) for j in order], strict=True))
+            deque(map(out.__setitem__, at.positions, texts), maxlen=0)
     return out
+
+
+class _Writer:
+    """The keys of one document, worked out once, and its lines chunk by chunk."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        nodes, edges = table.nodes, table.edges
+        node_columns = [Column("label", "string"), *nodes.attributes.columns]
+        edge_columns = list(edges.attributes.columns)
+        if any(edges.labels):
+            edge_columns.insert(0, Column("label", "string"))
+        if any(w is not None for w in edges.weights):
+            edge_columns.insert(0, Column("weight", "double"))
+        self.node_keys, self.node_ids = _keys("node", node_columns, 0)
+        self.edge_keys, self.edge_ids = _keys("edge", edge_columns, len(node_columns))
+
+    def head(self) -> str:
+        """Everything up to the first node: the keys and ``<graph>``."""
+        return lines(
+            [
+                '<?xml version="1.0" encoding="UTF-8"?>',
+                f'<graphml xmlns="{GRAPHML_NAMESPACE}">',
+                *self.node_keys,
+                *self.edge_keys,
+                '  <graph id="G" edgedefault="undirected">',
+            ]
+        )
+
+    def nodes(self, rows: slice) -> str:
+        """The ``<node>`` lines of ``rows``."""
+        nodes = self.table.nodes
+        label_head = f'<data key="{self.node_ids["label"]}">'
+        return "".join(
+            [
+                f'    <node id="{id_}">{label_head}{label}</data>{data}</node>\n'
+                for id_, label, data in zip(
+                    _xml.attrs(nodes.ids[rows]),
+                    _xml.texts(nodes.labels[rows]),
+                    _data(nodes.attributes, self.node_ids, rows),
+                    strict=True,
+                )
+            ]
+        )
+
+    def edges(self, rows: slice) -> str:
+        """The ``<edge>`` lines of ``rows``."""
+        edges = self.table.edges
+        weight_head = f'<data key="{self.edge_ids.get("weight")}">'
+        label_head = f'<data key="{self.edge_ids.get("label")}">'
+        weights = ["" if w is None else f"{weight_head}{w!r}</data>" for w in edges.weights[rows]]
+        labels = [
+            f"{label_head}{label}</data>" if label else ""
+            for label in _xml.texts(edges.labels[rows])
+        ]
+        return "".join(
+            [
+                f'    <edge id="e{i}" source="{source}" target="{target}">'
+                f"{weight}{label}{data}</edge>\n"
+                for i, source, target, weight, label, data in zip(
+                    range(*rows.indices(len(edges))),
+                    _xml.attrs(edges.sources[rows]),
+                    _xml.attrs(edges.targets[rows]),
+                    weights,
+                    labels,
+                    _data(edges.attributes, self.edge_ids, rows),
+                    strict=True,
+                )
+            ]
+        )
+
+
+def _document_chunks(table: Table) -> Iterator[str]:
+    """The GraphML document of ``table`` as consecutive pieces of text."""
+    writer = _Writer(table)
+    yield writer.head()
+    yield from row_chunks(len(table.nodes), writer.nodes)
+    yield from row_chunks(len(table.edges), writer.edges)
+    yield lines(["  </graph>", "</graphml>"])
 
 
 def graphml_bytes(g: Writable) -> bytes:
@@ -94,54 +181,14 @@ def graphml_bytes(g: Writable) -> bytes:
     >>> back.edges["org:A", "org:B"]["projects"], back.edges["org:A", "org:B"]["weight"]
     ('P1; P2', 2.0)
     """
-    table = table_from_graph(g)
-    nodes, edges = table.nodes, table.edges
-    node_columns = [Column("label", "string"), *nodes.attributes.columns]
-    edge_columns = list(edges.attributes.columns)
-    if any(edges.labels):
-        edge_columns.insert(0, Column("label", "string"))
-    if any(w is not None for w in edges.weights):
-        edge_columns.insert(0, Column("weight", "double"))
-    node_keys, node_ids = _keys("node", node_columns, 0)
-    edge_keys, edge_ids = _keys("edge", edge_columns, len(node_columns))
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<graphml xmlns="{GRAPHML_NAMESPACE}">',
-        *node_keys,
-        *edge_keys,
-        '  <graph id="G" edgedefault="undirected">',
-    ]
-    label_head = f'<data key="{node_ids["label"]}">'
-    out += [
-        f'    <node id="{id_}">{label_head}{label}</data>{data}</node>'
-        for id_, label, data in zip(
-            _xml.attrs(nodes.ids),
-            _xml.texts(nodes.labels),
-            _data(nodes.attributes, node_ids),
-            strict=True,
-        )
-    ]
-    weight_head = f'<data key="{edge_ids.get("weight")}">'
-    label_head = f'<data key="{edge_ids.get("label")}">'
-    weights = ["" if w is None else f"{weight_head}{w!r}</data>" for w in edges.weights]
-    labels = [f"{label_head}{label}</data>" if label else "" for label in _xml.texts(edges.labels)]
-    out += [
-        f'    <edge id="e{i}" source="{source}" target="{target}">{weight}{label}{data}</edge>'
-        for i, (source, target, weight, label, data) in enumerate(
-            zip(
-                _xml.attrs(edges.sources),
-                _xml.attrs(edges.targets),
-                weights,
-                labels,
-                _data(edges.attributes, edge_ids),
-                strict=True,
-            )
-        )
-    ]
-    out += ["  </graph>", "</graphml>"]
-    return ("\n".join(out) + "\n").encode("utf-8")
+    return joined(_document_chunks(table_from_graph(g)))
 
 
 def write_graphml(g: Writable, path: Path) -> Path:
-    """Write :func:`graphml_bytes` to ``path`` (atomically); returns ``path``."""
-    return write_atomic(path, graphml_bytes(g))
+    """Write the document of :func:`graphml_bytes` to ``path`` (atomically), chunk by chunk.
+
+    Returns ``path``. The table is made first (an id that cannot be written is refused
+    before the file is touched); memory then holds one chunk of the document at a
+    time, not all of it.
+    """
+    return write_chunks(path, _document_chunks(table_from_graph(g)))
