@@ -30,38 +30,6 @@ def test_the_opening_page_finds_what_the_server_prepared(
     assert drawn.graph.number_of_nodes() == net.graph.number_of_nodes() > 0
 
 
-def test_a_first_click_finds_who_to_invite_prepared(
-    data_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The story's "Who to invite" needs an index of the whole network and the name keys
-    of the asker's partners: worked out on a first click, they took the server half a
-    second while the browser drew (H2020). The answer stays the one of a fresh index."""
-    from defus_graph.analysis.suggest import SuggestionIndex
-    from defus_graph.dashboard.story import who_to_invite
-    from defus_graph.names import normal
-
-    monkeypatch.setenv(DATA_ENV, str(data_copy))
-    monkeypatch.setattr(launch.runtime, "exists", lambda: True)
-    data.load_network(default_data_dir())  # read and checked (names keyed) before, as from
-    normal.name_keys.cache_clear()  # a snapshot, which keys no name
-    launch.prepare()
-
-    def built_again(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the click worked out again what the server had prepared")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(SuggestionIndex, "kept", built_again)
-        patched.setattr(SuggestionIndex, "from_dataset", built_again)
-        patched.setattr(normal, "normalise", built_again)
-        patched.setattr(normal, "normalise_all", built_again)
-        net = data.load_network(default_data_dir())
-        index = data.suggestion_index(net)
-        found = {org: who_to_invite(index, org, Filters()) for org in index.position}
-    assert any(found.values())
-    fresh = SuggestionIndex.from_dataset(net.dataset)
-    assert found == {org: who_to_invite(fresh, org, Filters()) for org in fresh.position}
-
-
 def test_data_that_cannot_be_used_is_left_to_the_page(
     data_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -47,7 +47,7 @@ from ..graph.bipartite import (
     project_id,
 )
 from ..model import Alias, Dataset
-from ..names.normal import name_keys, prime_name_keys
+from ..names.normal import name_keys
 from ..store.snapshot import (
     as_lists,
     kept_columns,
@@ -391,15 +391,6 @@ class SuggestionIndex:
                 continue
             found.append(self._suggestion(node, i, partners, index))
         return found
-
-    def learn_names(self) -> None:
-        """Work out now the name keys of every organisation and alias, which :meth:`suggest`
-        otherwise works out for each of an asker's partners the first time it meets them
-        (a hub's thousands: a tenth of a second at Horizon 2020 scale, on its first click)."""
-        names = [*self.labels, *(a for aliases in self._aliases.values() for a in aliases)]
-        prime_name_keys(names)
-        for name in names:
-            name_keys(name)
 
     def _name_keys(self, i: int) -> frozenset[str]:
         """The name keys of organisation ``i``'s name and of its aliases."""

@@ -4,8 +4,7 @@
 with one addition. A first page used to start reading the data, building the
 network and the part to draw only once it was opened (seconds at Horizon 2020
 scale, after the browser had started and loaded the page); here a thread starts
-on them as soon as Streamlit's runtime exists, then on what a first click's story
-needs. It calls the dashboard's own cached
+on them as soon as Streamlit's runtime exists. It calls the dashboard's own cached
 functions with the arguments the opening page uses, so the page finds them done,
 or waits for them (``st.cache_resource`` computes a value once, whoever asks
 first); the page does everything else, and anything the thread could not do.
@@ -33,8 +32,7 @@ RUNTIME_WAIT = 60.0
 
 
 def prepare() -> None:
-    """Read the data folder and build what the opening page draws, then what a first
-    click's "Who to invite" needs, into the page's caches.
+    """Read the data folder and build what the opening page draws, into the page's caches.
 
     A folder that cannot be read is left to the page, which lists its problems.
     """
@@ -57,9 +55,6 @@ def prepare() -> None:
         net = data.load_network(default_data_dir())
         shown = data.current_view(net, Filters(), VIEWS[0])
         data.drawn_part(net, Filters(), shown, None)
-        # What a first click's story asks for last ("Who to invite"): built on that click,
-        # it took the server half a second while the browser drew (H2020), on 2 cores.
-        data.suggestion_index(net).learn_names()
     except (DefusGraphError, OSError) as err:  # the page says what is wrong
         log.info("the data is left to the page: %s", err)
 
