@@ -306,3 +306,34 @@ def test_a_hub_lists_its_first_projects_and_every_one_in_a_table(
     assert tables[0]["Project"].tolist() == [p.acronym for p in projects]
     assert tables[1]["Shared projects"].tolist() == [n]
     assert tables[1]["Projects"].iloc[0] == ", ".join(p.acronym for p in projects)
+
+
+def test_tables_send_no_node_ids_to_the_browser() -> None:
+    """Each table shows its columns but the hidden node ids, which stay on the server: an
+    H2020 "Shared partners" table held 14,054 more cells for the browser to take in."""
+    at = run()
+    for key in TAB_OF:
+        sent = frame(at, key)
+        assert len(sent) > 0 and "node" not in sent.columns, key
+    assert {"Organisation", "Shared projects"} <= set(frame(at, state.SHARED_TABLE).columns)
+
+
+def test_a_selected_row_selects_its_node(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The node ids kept on the server still answer a selected row (by its position)."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from defus_graph.dashboard import controls, tables
+
+    shown: dict[str, object] = {}
+    selected: list[str] = []
+    monkeypatch.setattr(tables.st, "dataframe", lambda data, **kw: shown.update(data=data, **kw))
+    monkeypatch.setattr(controls, "_select_and_clear_search", selected.append)
+    table = pd.DataFrame({"node": ["org:A", "project:B"], "Name": ["A", "B"], "Projects": [2, 1]})
+    tables.node_table(table, key="t", empty="none")
+    assert shown["data"].equals(table[["Name", "Projects"]])  # type: ignore[attr-defined]
+    event = SimpleNamespace(selection=SimpleNamespace(rows=[1]))
+    monkeypatch.setattr(controls.st, "session_state", {"t": event})
+    shown["on_select"]()  # type: ignore[operator]
+    assert selected == ["project:B"]

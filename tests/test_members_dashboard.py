@@ -95,7 +95,7 @@ def test_members_only_keeps_members_and_their_projects(
     at.session_state[state.TABLE_TABS] = "Organisations"
     at.run()
     orgs = next(d.value for d in at.dataframe if d.key == state.ORG_TABLE)
-    assert set(orgs["node"]) == {"org:Augsburg", "org:Efus"}
+    assert set(orgs["Organisation"]) == {"Augsburg", "Efus"}
 
 
 def test_a_members_story_says_since_when_and_where_that_is_written(

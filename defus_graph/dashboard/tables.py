@@ -29,16 +29,21 @@ __all__ = [
 
 
 def node_table(frame: pd.DataFrame, *, key: str, empty: str) -> None:
-    """A table whose rows are nodes; selecting a row selects that node."""
+    """A table whose rows are nodes; selecting a row selects that node.
+
+    ``frame``'s ``node`` column holds each row's node id; the browser gets every other column.
+    """
     if frame.empty:
         st.info(empty)
         return
+    # The node ids stay here, for the callback: sent along as a hidden column, they were
+    # one cell in six more for the browser to take in (H2020's "Shared partners": 14,054
+    # rows), which it worked through while a first click after a reload waited.
     st.dataframe(
-        frame,
+        frame.drop(columns="node"),
         key=key,
         hide_index=True,
         width="stretch",
-        column_order=[c for c in frame.columns if c != "node"],
         on_select=table_callback(key, frame["node"].tolist()),
         selection_mode="single-row",
     )
