@@ -366,12 +366,12 @@ def test_real_data_exports_in_every_view() -> None:
 
 def test_streamed_file_is_gexf_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Written chunk by chunk (here of 2 rows, so every boundary is crossed) = gexf_bytes."""
-    from defus_graph.export import gexf
+    from defus_graph.export import _chunks, gexf
 
     for name, g in views().items():
         positions = layout_positions(g)
         whole = gexf_bytes(g, positions=positions)
-        monkeypatch.setattr(gexf, "CHUNK_ROWS", 2)
+        monkeypatch.setattr(_chunks, "CHUNK_ROWS", 2)
         path = gexf.write_gexf(g, tmp_path / f"{name}.gexf", positions=positions)
         assert path.read_bytes() == whole
         assert gexf_bytes(g, positions=positions) == whole
@@ -380,10 +380,10 @@ def test_streamed_file_is_gexf_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def test_write_export_streams_gexf(tmp_path: Path) -> None:
     """The document is handed to the file as several chunks, not as one bytes object."""
-    from defus_graph.export import _files, gexf, write_export
+    from defus_graph.export import _chunks, write_export
 
     seen: list[object] = []
-    real = _files.write_atomic
+    real = _chunks.write_atomic
 
     def spy(path: Path, data: object) -> Path:
         seen.append(data)
@@ -391,8 +391,8 @@ def test_write_export_streams_gexf(tmp_path: Path) -> None:
 
     g = view_graph(bipartite(), "orgs")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(gexf, "write_atomic", spy)
-        mp.setattr(gexf, "CHUNK_ROWS", 3)
+        mp.setattr(_chunks, "write_atomic", spy)
+        mp.setattr(_chunks, "CHUNK_ROWS", 3)
         write_export(g, "gexf", tmp_path / "orgs.gexf")
     assert len(seen) == 1 and not isinstance(seen[0], bytes)
     assert (tmp_path / "orgs.gexf").read_bytes() == gexf_bytes(g)

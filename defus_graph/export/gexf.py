@@ -28,7 +28,8 @@ Positions
     on the dashboard's picture.
 Streaming
     The document is made as a sequence of text chunks of a few thousand nodes
-    or edges each, every chunk laid out column by column from the
+    or edges each (:mod:`~defus_graph.export._chunks`, shared with GraphML),
+    every chunk laid out column by column from the
     :class:`~defus_graph.export._table.Table`. :func:`write_gexf` writes the
     chunks as they come, so memory holds the graph, its table and one chunk,
     never the whole document; :func:`gexf_bytes` joins them.
@@ -44,11 +45,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import networkx as nx
 
-from .._bulk import paused_gc
 from ..draw.style import kind_colour, node_sizes
 from . import _xml
+from ._chunks import joined, lines, row_chunks, write_chunks
 from ._columns import Attributes, Column, Order, Scalar, column_text, repeats
-from ._files import write_atomic
 from ._table import Edges, Interval, Table, Writable, table_from_graph
 
 if TYPE_CHECKING:
@@ -58,9 +58,6 @@ __all__ = ["GEXF_NAMESPACE", "VIZ_NAMESPACE", "gexf_bytes", "write_gexf"]
 
 GEXF_NAMESPACE = "http://gexf.net/1.3"
 VIZ_NAMESPACE = "http://gexf.net/1.3/viz"
-
-#: Nodes or edges per chunk of text: enough for the joins to dominate, little to hold.
-CHUNK_ROWS = 5000
 
 _ID_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _SHAPES = ('<viz:shape value="disc"/>', '<viz:shape value="square"/>')
@@ -81,13 +78,13 @@ def _attribute_ids(columns: list[Column]) -> list[str]:
 def _attributes_block(cls: str, columns: list[Column], ids: list[str]) -> list[str]:
     if not columns:
         return []
-    lines = [f'    <attributes class="{cls}">']
+    out = [f'    <attributes class="{cls}">']
     for c, id_ in zip(columns, ids, strict=True):
-        lines.append(
+        out.append(
             f'      <attribute id="{_xml.attr(id_)}" title="{_xml.attr(c.name)}" type="{c.type}"/>'
         )
-    lines.append("    </attributes>")
-    return lines
+    out.append("    </attributes>")
+    return out
 
 
 def _time(interval: Interval) -> str:
@@ -217,11 +214,6 @@ def _each_once(make: Callable[[_K], str], values: list[_K], made: dict[_K, str])
     return list(map(made.__getitem__, values))
 
 
-def _lines(lines: list[str]) -> str:
-    """The lines as one piece of text, each ending in a newline."""
-    return "\n".join(lines) + "\n" if lines else ""
-
-
 class _Writer:
     """The pieces of one document that every chunk needs, worked out once."""
 
@@ -240,7 +232,7 @@ class _Writer:
     def head(self) -> str:
         """Everything up to the first node: meta, attribute declarations, ``<nodes>``."""
         nodes, edges = self.table.nodes, self.table.edges
-        return _lines(
+        return lines(
             [
                 '<?xml version="1.0" encoding="UTF-8"?>',
                 f'<gexf xmlns="{GEXF_NAMESPACE}" xmlns:viz="{VIZ_NAMESPACE}" version="1.3">',
@@ -266,7 +258,7 @@ class _Writer:
         nodes = self.table.nodes
         keys = [str(key) for key in nodes.keys[rows]]
         times, spells = self._times_or_spells(nodes.intervals[rows], nodes.spells[rows])
-        return _lines(
+        return lines(
             [
                 f'      <node id="{id_}" label="{label}"{time}>'
                 f"{values}{spell}{colour}{position}{size}{shape}</node>"
@@ -287,7 +279,7 @@ class _Writer:
 
     def middle(self) -> str:
         """Between the last node and the first edge."""
-        return _lines(["    </nodes>", f'    <edges count="{len(self.table.edges)}">'])
+        return lines(["    </nodes>", f'    <edges count="{len(self.table.edges)}">'])
 
     def edges(self, rows: slice) -> str:
         """The ``<edge>`` lines of ``rows``.
@@ -489,12 +481,10 @@ def _document_chunks(table: Table, positions: Positions, sizes: dict[str, float]
     """
     writer = _Writer(table, positions, sizes)
     yield writer.head()
-    for start in range(0, len(table.nodes), CHUNK_ROWS):
-        yield writer.nodes(slice(start, start + CHUNK_ROWS))
+    yield from row_chunks(len(table.nodes), writer.nodes)
     yield writer.middle()
-    for start in range(0, len(table.edges), CHUNK_ROWS):
-        yield writer.edges(slice(start, start + CHUNK_ROWS))
-    yield _lines(["    </edges>", "  </graph>", "</gexf>"])
+    yield from row_chunks(len(table.edges), writer.edges)
+    yield lines(["    </edges>", "  </graph>", "</gexf>"])
 
 
 def _prepared(g: Writable, positions: Positions | None) -> Iterator[str]:
@@ -527,9 +517,7 @@ def gexf_bytes(g: Writable, *, positions: Positions | None = None) -> bytes:
     >>> b'<graph mode="dynamic" timeformat="date" defaultedgetype="undirected">' in data
     True
     """
-    chunks = _prepared(g, positions)
-    with paused_gc():
-        return "".join(chunks).encode("utf-8")
+    return joined(_prepared(g, positions))
 
 
 def write_gexf(g: Writable, path: Path, *, positions: Positions | None = None) -> Path:
@@ -538,6 +526,4 @@ def write_gexf(g: Writable, path: Path, *, positions: Positions | None = None) -
     Returns ``path``. Memory holds one chunk of the document at a time, not
     all of it.
     """
-    chunks = _prepared(g, positions)
-    with paused_gc():
-        return write_atomic(path, (chunk.encode("utf-8") for chunk in chunks))
+    return write_chunks(path, _prepared(g, positions))
