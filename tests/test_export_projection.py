@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from defus_graph.draw.style import node_sizes
-from defus_graph.export import ExportError, export_bytes
+from defus_graph.export import ExportError, _chunks, export_bytes
 from defus_graph.export._table import _span, _spells, table_from_graph
 from defus_graph.export.gephi_csv import csv_tables
 from defus_graph.graph.bipartite import (
@@ -52,6 +53,17 @@ def _files(shown: object, positions: dict[str, tuple[float, float]]) -> list[byt
         return str(err)
 
 
+def _files_in_chunks(
+    shown: object, positions: dict[str, tuple[float, float]], rows: int
+) -> list[bytes] | str:
+    """:func:`_files` made ``rows`` nodes or links at a time, so that small data crosses
+    chunk boundaries (links through one project are written once per project: a group
+    may span chunks)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_chunks, "CHUNK_ROWS", rows)
+        return _files(shown, positions)
+
+
 def _written(shown: object, positions: dict[str, tuple[float, float]]) -> list[bytes]:
     return [
         export_bytes(shown, "gexf", positions=positions),  # type: ignore[arg-type]
@@ -61,15 +73,17 @@ def _written(shown: object, positions: dict[str, tuple[float, float]]) -> list[b
 
 
 @settings(max_examples=150, deadline=None)
-@given(ds=_datasets(), keep=st.sampled_from([ORGANISATION, PROJECT]))
-def test_a_projection_from_its_columns_is_the_file_of_its_graph(ds: Dataset, keep: int) -> None:
+@given(ds=_datasets(), keep=st.sampled_from([ORGANISATION, PROJECT]), rows=st.integers(1, 4))
+def test_a_projection_from_its_columns_is_the_file_of_its_graph(
+    ds: Dataset, keep: int, rows: int
+) -> None:
     g = graph_from_dataset(ds)
     found = projection_links(g, keep=keep)
     assert found is not None
     graph = found.graph()
     positions = {str(n): (float(i), -float(i)) for i, n in enumerate(graph)}
     assert node_sizes(found) == node_sizes(graph)
-    assert _files(found, positions) == _files(graph, positions)
+    assert _files_in_chunks(found, positions, rows) == _files(graph, positions)
     assert (found.number_of_nodes(), found.number_of_edges()) == (
         graph.number_of_nodes(),
         graph.number_of_edges(),
@@ -77,8 +91,10 @@ def test_a_projection_from_its_columns_is_the_file_of_its_graph(ds: Dataset, kee
 
 
 @settings(max_examples=80, deadline=None)
-@given(ds=_datasets(), seed=st.integers(0, 2**16))
-def test_some_links_from_their_columns_are_the_file_of_their_graph(ds: Dataset, seed: int) -> None:
+@given(ds=_datasets(), seed=st.integers(0, 2**16), rows=st.integers(1, 4))
+def test_some_links_from_their_columns_are_the_file_of_their_graph(
+    ds: Dataset, seed: int, rows: int
+) -> None:
     # As a backbone keeps them: a subset of the projection's links.
     g = graph_from_dataset(ds)
     weights = sp.coo_array(sp.triu(projection_matrix(g).weights, k=1))
@@ -88,7 +104,7 @@ def test_some_links_from_their_columns_are_the_file_of_their_graph(ds: Dataset, 
     found = projection_links_of(g, links + links.T)
     graph = found.graph()
     positions = {str(n): (1.5, 2.5) for n in graph}
-    assert _files(found, positions) == _files(graph, positions)
+    assert _files_in_chunks(found, positions, rows) == _files(graph, positions)
 
 
 @settings(max_examples=150, deadline=None)
