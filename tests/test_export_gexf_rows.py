@@ -148,7 +148,7 @@ def test_graphml_data_are_each_rows_in_its_order(case: tuple[int, Attributes]) -
         )
         for i in range(n)
     ]
-    assert _data(found, ids) == expected
+    assert _data(found, ids, slice(None)) == expected
     assert _data(found, ids, half) == expected[half]
 
 

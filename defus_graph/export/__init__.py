@@ -94,8 +94,10 @@ def write_export(
     Each file is written to a temporary file beside it, then moved into place,
     so a reader never sees half a file. For ``"csv"``, a path ending in
     ``.zip`` gets the zip of both tables; any other path ``X`` or ``X.csv``
-    gets ``X.nodes.csv`` and ``X.edges.csv``. A GEXF or GraphML document is
-    written as it is made, chunk by chunk, so it never has to fit in memory whole.
+    gets ``X.nodes.csv`` and ``X.edges.csv``. A GEXF or GraphML document, and
+    the two CSV files, are written as they are made, chunk by chunk, so they never
+    have to fit in memory whole (a ``.zip`` is compressed chunk by chunk and held,
+    compressed, until it is written).
     Raises :class:`ExportError` if the folder does not exist.
     """
     _check(fmt)

@@ -172,8 +172,8 @@ def _attvalues(attributes: Attributes, ids: list[str], rows: slice) -> list[str]
             cells.append(_attvalue_cells(column, chunk, head))
     if not cells:
         return [""] * len(range(*rows.indices(len(attributes.orders))))
-    joined = map("".join, zip(*cells, strict=True))
-    return [f"<attvalues>{inner}</attvalues>" if inner else "" for inner in joined]
+    inners = map("".join, zip(*cells, strict=True))
+    return [f"<attvalues>{inner}</attvalues>" if inner else "" for inner in inners]
 
 
 def _weights(weights: list[float | None]) -> list[str]:

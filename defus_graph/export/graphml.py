@@ -29,8 +29,6 @@ __all__ = ["GRAPHML_NAMESPACE", "graphml_bytes", "write_graphml"]
 
 GRAPHML_NAMESPACE = "http://graphml.graphdrawing.org/xmlns"
 
-#: Every row.
-_ALL = slice(None)
 _TYPES = {"boolean": "boolean", "integer": "int", "long": "long", "double": "double"}
 
 
@@ -53,7 +51,7 @@ def _cells(column: Column, values: list[Scalar | None], head: str) -> list[str]:
     return ["" if t is None else f"{head}{t}</data>" for t in texts]
 
 
-def _data(attributes: Attributes, ids: dict[str, str], rows: slice = _ALL) -> list[str]:
+def _data(attributes: Attributes, ids: dict[str, str], rows: slice) -> list[str]:
     """Each row's ``<data>`` elements, in the order the graph gives its attributes, for ``rows``.
 
     Each column's cells are formatted by one comprehension (only text needs

@@ -797,6 +797,10 @@ class ProjectionLinks:
     starts: list[str | None]
     ends: list[str | None]
     spells: dict[int, list[tuple[str | None, str | None]]]
+    #: Whether a link's stated start, end and spells are its shared nodes' alone (the
+    #: organisation network's links span their projects), not its ends' (a project
+    #: network's links): set where the dates are made, so that it cannot say otherwise.
+    spans_shared: bool
 
     @property
     def shared(self) -> list[list[str]] | None:
@@ -827,13 +831,6 @@ class ProjectionLinks:
             for e, a, b in zip(several.tolist(), bounds[:-1], bounds[1:], strict=True):
                 texts[e] = "; ".join(names[a:b])
         return texts
-
-    @property
-    def spans_shared(self) -> bool:
-        """Whether a link spans what it shares (its stated start, end and spells are its
-        shared nodes' alone: the organisation network's links span their projects), not
-        its ends (a project network's links)."""
-        return self.shared_attr == "projects"
 
     def number_of_nodes(self) -> int:
         """How many nodes the projection has."""
@@ -892,7 +889,7 @@ def _projection_from(
         str(d.get("label", node_label(m))) for m, d in zip(middles, inc.middle_attrs, strict=True)
     ]
     if len(us) == 0:
-        return _no_links(proj, kept, shared_attr, with_names, labels)
+        return _no_links(proj, kept, shared_attr, with_names, labels, ranks is not None)
     label_rank = np.empty(n_mid, dtype=np.int64)
     label_rank[sorted(range(n_mid), key=labels.__getitem__)] = np.arange(n_mid)
     # By pair, then by the shared node's name (a pair meets each middle node once).
@@ -926,11 +923,17 @@ def _projection_from(
         starts,
         ends,
         edge_spells,
+        spans_shared=ranks is not None,
     )
 
 
 def _no_links(
-    proj: nx.Graph, kept: list[str], shared_attr: str, with_names: bool, labels: list[str]
+    proj: nx.Graph,
+    kept: list[str],
+    shared_attr: str,
+    with_names: bool,
+    labels: list[str],
+    spans_shared: bool,
 ) -> ProjectionLinks:
     """A projection of ``proj``'s nodes without a single link."""
     none = np.zeros(0, dtype=np.int64)
@@ -948,6 +951,7 @@ def _no_links(
         starts=[],
         ends=[],
         spells={},
+        spans_shared=spans_shared,
     )
 
 
