@@ -145,11 +145,6 @@ def _times_or_spells(
     return times, elements
 
 
-def _attvalue_cells(column: Column, values: list[Scalar | None], head: str) -> list[str]:
-    """Each value's ``<attvalue>`` (``head``, the value, the end), ``""`` where it has none."""
-    return ["" if t is None else f'{head}{t}"/>' for t in _escaped_texts(column, values)]
-
-
 def _attvalues(attributes: Attributes, ids: list[str], rows: slice) -> list[str]:
     """Each row's ``<attvalues>`` element (``""`` when it has no value), for ``rows``.
 
@@ -163,13 +158,7 @@ def _attvalues(attributes: Attributes, ids: list[str], rows: slice) -> list[str]
         if chunk.count(None) == len(chunk):
             continue
         head = f'<attvalue for="{_xml.attr(id_)}" value="'
-        if column.type != "double" and repeats(chunk):  # kinds, roles, dates, countries
-            # Each distinct value made once (not doubles: 0.0 == -0.0, and they differ).
-            distinct = list(dict.fromkeys(chunk))
-            made = dict(zip(distinct, _attvalue_cells(column, distinct, head), strict=True))
-            cells.append(list(map(made.__getitem__, chunk)))
-        else:
-            cells.append(_attvalue_cells(column, chunk, head))
+        cells.append(["" if t is None else f'{head}{t}"/>' for t in _cell_texts(column, chunk)])
     if not cells:
         return [""] * len(range(*rows.indices(len(attributes.orders))))
     inners = map("".join, zip(*cells, strict=True))
