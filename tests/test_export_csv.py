@@ -196,3 +196,31 @@ def test_a_failure_while_tables_are_made_leaves_the_old_files(
         write_export(views()["orgs"], "csv", tmp_path / name)
     assert made == [slice(0, 2)]
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_failure_writing_the_second_table_leaves_both_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both tables made, the disk full while the second is written: the pair that was
+    there stays whole (never a new edges table beside an old nodes table)."""
+    import os
+
+    from defus_graph.export import _files
+
+    before = {n: n.encode() for n in ("orgs.nodes.csv", "orgs.edges.csv")}
+    for old, data in before.items():
+        (tmp_path / old).write_bytes(data)
+    synced: list[int] = []
+    real = os.fsync
+
+    def full_on_second(fd: int) -> None:
+        if synced:
+            raise OSError(28, "No space left on device")
+        synced.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(_files.os, "fsync", full_on_second)
+    with pytest.raises(OSError, match="No space"):
+        write_export(views()["orgs"], "csv", tmp_path / "orgs.csv")
+    assert synced, "the first table was written"
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

@@ -383,15 +383,15 @@ def test_write_export_streams_gexf(tmp_path: Path) -> None:
     from defus_graph.export import _chunks, write_export
 
     seen: list[object] = []
-    real = _chunks.write_atomic
+    real = _chunks.write_all_atomic
 
-    def spy(path: Path, data: object) -> Path:
-        seen.append(data)
-        return real(path, data)  # type: ignore[arg-type]
+    def spy(files: list[tuple[Path, object]]) -> list[Path]:
+        seen.extend(data for _, data in files)
+        return real(files)  # type: ignore[arg-type]
 
     g = view_graph(bipartite(), "orgs")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(_chunks, "write_atomic", spy)
+        mp.setattr(_chunks, "write_all_atomic", spy)
         mp.setattr(_chunks, "CHUNK_ROWS", 3)
         write_export(g, "gexf", tmp_path / "orgs.gexf")
     assert len(seen) == 1 and not isinstance(seen[0], bytes)

@@ -135,14 +135,14 @@ def test_write_export_streams_graphml(tmp_path: Path, monkeypatch: pytest.Monkey
     from defus_graph.export import _chunks
 
     seen: list[object] = []
-    real = _chunks.write_atomic
+    real = _chunks.write_all_atomic
 
-    def spy(path: Path, data: object) -> Path:
-        seen.append(data)
-        return real(path, data)  # type: ignore[arg-type]
+    def spy(files: list[tuple[Path, object]]) -> list[Path]:
+        seen.extend(data for _, data in files)
+        return real(files)  # type: ignore[arg-type]
 
     g = views()["orgs"]
-    monkeypatch.setattr(_chunks, "write_atomic", spy)
+    monkeypatch.setattr(_chunks, "write_all_atomic", spy)
     monkeypatch.setattr(_chunks, "CHUNK_ROWS", 3)
     write_export(g, "graphml", tmp_path / "orgs.graphml")
     assert len(seen) == 1 and not isinstance(seen[0], bytes)

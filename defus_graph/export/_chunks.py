@@ -10,13 +10,13 @@ when it is wanted as bytes (a download), from the same pieces.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .._bulk import paused_gc
-from ._files import write_atomic
+from ._files import write_all_atomic
 
-__all__ = ["CHUNK_ROWS", "joined", "lines", "row_chunks", "write_chunks"]
+__all__ = ["CHUNK_ROWS", "joined", "lines", "row_chunks", "write_chunks", "write_documents"]
 
 #: Nodes or edges per chunk of text: enough for the joins to dominate, little to hold.
 CHUNK_ROWS = 5000
@@ -59,5 +59,14 @@ def write_chunks(path: Path, chunks: Iterable[str]) -> Path:
     Should making a chunk fail, ``path`` is left as it was and no temporary file
     remains (:func:`~defus_graph.export._files.write_atomic`).
     """
+    return write_documents([(path, chunks)])[0]
+
+
+def write_documents(documents: Sequence[tuple[Path, Iterable[str]]]) -> list[Path]:
+    """Write each document's chunks to its path as :func:`write_chunks` does, and move
+    them into place together (:func:`~defus_graph.export._files.write_all_atomic`):
+    should making any chunk fail, every path is left as it was. Returns the paths."""
     with paused_gc():
-        return write_atomic(path, (chunk.encode("utf-8") for chunk in chunks))
+        return write_all_atomic(
+            [(path, (chunk.encode("utf-8") for chunk in chunks)) for path, chunks in documents]
+        )

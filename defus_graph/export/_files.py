@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ._columns import ExportError
 
-__all__ = ["write_atomic"]
+__all__ = ["write_all_atomic", "write_atomic"]
 
 
 def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> Path:
@@ -30,7 +30,29 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> Path:
     ...     path.read_bytes()
     b'one two'
     """
-    path = Path(path)
+    return write_all_atomic([(path, data)])[0]
+
+
+def write_all_atomic(files: Sequence[tuple[Path, bytes | Iterable[bytes]]]) -> list[Path]:
+    """Write several files as :func:`write_atomic` writes one, and move them into place
+    together once every one is complete: a failure while any is written leaves all the
+    paths as they were (two tables that belong together never end up one new, one old).
+    Returns the paths."""
+    temps: list[Path] = []
+    try:
+        for path, data in files:
+            temps.append(_written_beside(Path(path), data))
+        for temp, (path, _) in zip(temps, files, strict=True):
+            os.replace(temp, path)
+    except BaseException:
+        for temp in temps:
+            temp.unlink(missing_ok=True)
+        raise
+    return [Path(path) for path, _ in files]
+
+
+def _written_beside(path: Path, data: bytes | Iterable[bytes]) -> Path:
+    """``data`` in a new temporary file beside ``path`` (removed again if writing fails)."""
     folder = path.parent
     if not folder.is_dir():
         raise ExportError(f"cannot write {path}: the folder {folder} does not exist.")
@@ -47,8 +69,7 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> Path:
                     handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return path
+    return Path(temp)

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from .._bulk import paused_gc
-from ._chunks import joined, row_chunks, write_chunks
+from ._chunks import joined, row_chunks, write_documents
 from ._columns import Attributes, column_text
 from ._files import write_atomic
 from ._table import Edges, Interval, Nodes, Table, Writable, table_from_graph
@@ -172,20 +172,15 @@ def _header(header: Sequence[str]) -> str:
 
 
 def _rows(columns: Sequence[Sequence[str | None]]) -> str:
-    """The lines of the rows of ``columns`` (``None`` is written as an empty cell).
+    """The lines of the rows of ``columns`` (``None`` is written as an empty cell), as
+    ``csv.writer`` writes them with lines ending in "\r\n" (every table has three
+    columns or more, so no row is a lone empty field, which it would quote).
 
     Each column's fields are made at once (:func:`_fields`), then each row joined.
     """
     return "".join(
         [f"{line}\r\n" for line in map(",".join, zip(*map(_fields, columns), strict=True))]
     )
-
-
-def _write(header: list[str], columns: Sequence[Sequence[str | None]]) -> bytes:
-    """The table with ``header`` and ``columns`` (``None`` is written as an empty cell),
-    as ``csv.writer`` writes it with lines ending in "\r\n" (every table has three
-    columns or more, so no row is a lone empty field, which it would quote)."""
-    return (_header(header) + _rows(columns)).encode("utf-8")
 
 
 def _node_columns(nodes: Nodes, rows: slice) -> list[Sequence[str | None]]:
@@ -305,15 +300,13 @@ def csv_paths(path: Path) -> tuple[Path, Path]:
 def write_gephi_csv(g: Writable, path: Path) -> list[Path]:
     """Write the tables of ``g``: a zip if ``path`` ends in ``.zip``, else two CSV files.
 
-    Returns the paths written. Each table is made a few thousand rows at a time; the
-    nodes table (the small one) is made whole first and written after the edges, so
-    a failure while the tables are made leaves both files as they were.
+    Returns the paths written. Each table is made and written a few thousand rows
+    at a time, to temporary files that are moved into place together once both are
+    complete: a failure while either is made or written leaves both files as they were.
     """
     path = Path(path)
     table = table_from_graph(g)
     if path.suffix.lower() == ".zip":
         return [write_atomic(path, _zipped(table))]
-    nodes = joined(_node_chunks(table))
     node_path, edge_path = csv_paths(path)
-    write_chunks(edge_path, _edge_chunks(table))
-    return [write_atomic(node_path, nodes), edge_path]
+    return write_documents([(node_path, _node_chunks(table)), (edge_path, _edge_chunks(table))])
