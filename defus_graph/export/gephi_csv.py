@@ -230,8 +230,8 @@ class _NeedsZip64(Exception):
     """An entry grew past what a zip without zip64 holds (raised inside :func:`_zipped`)."""
 
 
-def _zip_entry(archive: zipfile.ZipFile, name: str, chunks: Iterator[str] | bytes) -> None:
-    """Add ``chunks`` (or the whole table) to ``archive`` as ``name``, deflated.
+def _zip_entry(archive: zipfile.ZipFile, name: str, table: Iterator[str] | bytes) -> None:
+    """Add ``table`` (its chunks, or its bytes) to ``archive`` as ``name``, deflated.
 
     Streamed chunks give the bytes ``writestr`` gives the whole table (deflate's output
     does not depend on how its input is cut) unless the table is large enough that
@@ -240,12 +240,12 @@ def _zip_entry(archive: zipfile.ZipFile, name: str, chunks: Iterator[str] | byte
     info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
-    if isinstance(chunks, bytes):
-        archive.writestr(info, chunks)
+    if isinstance(table, bytes):
+        archive.writestr(info, table)
         return
     size = 0
     with archive.open(info, "w") as entry:
-        for chunk in chunks:
+        for chunk in table:
             data = chunk.encode("utf-8")
             size += len(data)
             if size * 1.05 > zipfile.ZIP64_LIMIT:  # writestr's own test for zip64
@@ -255,20 +255,23 @@ def _zip_entry(archive: zipfile.ZipFile, name: str, chunks: Iterator[str] | byte
 
 def _zipped(table: Table) -> bytes:
     """The zip of both tables of ``table``, each compressed as its chunks are made: memory
-    holds the compressed archive and one chunk, not the tables. A table of 2 GiB is
-    made whole instead, as zip64 needs its size before it is written."""
+    holds the compressed archive and one chunk, not the tables. A table near 2 GiB (past
+    ``ZIP64_LIMIT / 1.05``, where ``zipfile`` turns to zip64, which needs an entry's size
+    before it is written) is made whole instead."""
     try:
-        buffer = io.BytesIO()
-        with paused_gc(), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            _zip_entry(archive, "nodes.csv", _node_chunks(table))
-            _zip_entry(archive, "edges.csv", _edge_chunks(table))
-        return buffer.getvalue()
+        return _zip_of(table, whole=False)
     except _NeedsZip64:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            _zip_entry(archive, "nodes.csv", joined(_node_chunks(table)))
-            _zip_entry(archive, "edges.csv", joined(_edge_chunks(table)))
-        return buffer.getvalue()
+        return _zip_of(table, whole=True)
+
+
+def _zip_of(table: Table, *, whole: bool) -> bytes:
+    """The zip of both tables, each given to it chunk by chunk or, if ``whole``, at once."""
+    buffer = io.BytesIO()
+    nodes, edges = _node_chunks(table), _edge_chunks(table)
+    with paused_gc(), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        _zip_entry(archive, "nodes.csv", joined(nodes) if whole else nodes)
+        _zip_entry(archive, "edges.csv", joined(edges) if whole else edges)
+    return buffer.getvalue()
 
 
 def gephi_csv_zip(g: Writable) -> bytes:
