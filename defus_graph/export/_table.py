@@ -137,9 +137,10 @@ class Edges:
 
     ``weights[i]`` is ``None`` when the graph gives none. ``groups``, when given,
     says which edges are alike but for their ends: those with the same
-    ``groups[i] >= 0`` have the same label, weight, interval, spells and attribute
-    values (a projection's links through one project), so a writer may write
-    those once per group; ``-1`` is in no group.
+    ``groups[i] >= 0`` have identical labels, weights, intervals, spells and attribute
+    values (identical, not only equal: never ``0.0`` beside ``-0.0``; they are a
+    projection's links through one project), so a writer may write those once per
+    group; ``-1`` is in no group.
     """
 
     sources: list[str]
@@ -154,6 +155,20 @@ class Edges:
 
     def __len__(self) -> int:
         return len(self.sources)
+
+    def take(self, positions: list[int]) -> Edges:
+        """The edges at ``positions``, in that order (without groups)."""
+        take = Order(positions)
+        attrs = self.attributes
+        return Edges(
+            take(self.sources),
+            take(self.targets),
+            take(self.labels),
+            take(self.weights),
+            take(self.intervals),
+            take(self.spells),
+            Attributes(attrs.columns, list(map(take, attrs.values)), take(attrs.orders)),
+        )
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ import networkx as nx
 from ..draw.style import kind_colour, node_sizes
 from . import _xml
 from ._chunks import joined, lines, row_chunks, write_chunks
-from ._columns import Attributes, Column, Order, Scalar, column_text, repeats
+from ._columns import Attributes, Column, Scalar, column_text, repeats
 from ._table import Edges, Interval, Table, Writable, table_from_graph
 
 if TYPE_CHECKING:
@@ -322,7 +322,7 @@ class _Writer:
         missing = list(compress(range(n), map(is_, tails, repeat(None))))
         firsts: dict[int, int] = {}  # each new group's first edge here
         picked = [k for k in missing if groups[k] < 0 or firsts.setdefault(groups[k], k) == k]
-        some = _picked(self.table.edges, [start + k for k in picked])
+        some = self.table.edges.take([start + k for k in picked])
         slots = self._tail_slots(some, slice(0, len(picked)), len(picked))
         columns = [repeat(s, len(picked)) if isinstance(s, str) else s for s in slots]
         for k, text in zip(picked, map("".join, zip(*columns, strict=True)), strict=True):
@@ -333,21 +333,6 @@ class _Writer:
             if tails[k] is None:  # a later edge of a group first met here
                 tails[k] = made[groups[k]]
         return cast(list[str], tails)
-
-
-def _picked(edges: Edges, positions: list[int]) -> Edges:
-    """The edges at ``positions``, in that order."""
-    take = Order(positions)
-    attributes = edges.attributes
-    return Edges(
-        take(edges.sources),
-        take(edges.targets),
-        take(edges.labels),
-        take(edges.weights),
-        take(edges.intervals),
-        take(edges.spells),
-        Attributes(attributes.columns, list(map(take, attributes.values)), take(attributes.orders)),
-    )
 
 
 _EDGE_HEAD = '      <edge id="'
