@@ -33,6 +33,7 @@ __all__ = [
     "Scalar",
     "clean_text",
     "column_text",
+    "each_distinct_once",
     "format_value",
     "is_missing",
     "present_texts",
@@ -49,6 +50,7 @@ _XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000
 _INT32 = 2**31
 _NONE = type(None)
 _V = TypeVar("_V")
+_Made = TypeVar("_Made")
 
 #: Attribute names the formats use for structure (compared case-insensitively).
 _RESERVED = frozenset(
@@ -381,6 +383,27 @@ def repeats(values: Sequence[Any]) -> bool:
     """
     sample = values[:_SAMPLE]
     return len(set(sample)) * 4 <= len(sample)
+
+
+def each_distinct_once(
+    column: Column,
+    values: list[Scalar | None],
+    make: Callable[[list[Scalar | None]], list[_Made]],
+) -> list[_Made]:
+    """``make(values)``, with ``make`` given each distinct value once where ``column``
+    repeats a few (kinds, roles, dates, countries); never for doubles, as ``0.0 == -0.0``
+    and the two are written apart.
+
+    Examples
+    --------
+    >>> each_distinct_once(Column("kind", "string"), ["city"] * 8, lambda vs: [len(vs)] * len(vs))
+    [1, 1, 1, 1, 1, 1, 1, 1]
+    """
+    if column.type != "double" and repeats(values):
+        distinct = list(dict.fromkeys(values))
+        made = dict(zip(distinct, make(distinct), strict=True))
+        return list(map(made.__getitem__, values))
+    return make(values)
 
 
 def _column_name(key: str) -> str:

@@ -38,6 +38,7 @@ Streaming
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from itertools import chain, compress, repeat
 from operator import is_, not_
 from pathlib import Path
@@ -48,7 +49,7 @@ import networkx as nx
 from ..draw.style import kind_colour, node_sizes
 from . import _xml
 from ._chunks import joined, lines, row_chunks, write_chunks
-from ._columns import Attributes, Column, Scalar, column_text, repeats
+from ._columns import Attributes, Column, Scalar, column_text, each_distinct_once
 from ._table import Edges, Interval, Table, Writable, table_from_graph
 
 if TYPE_CHECKING:
@@ -383,13 +384,8 @@ def _label_slots(labels: list[str]) -> tuple[_Slot, list[str], _Slot]:
 
 def _cell_texts(column: Column, values: list[Scalar | None]) -> list[str | None]:
     """Each value's text as an ``<attvalue>`` holds it (``None`` where it has none), in a
-    list of its own; a column that repeats a few values (not doubles: 0.0 == -0.0, and
-    they differ) has each made once."""
-    if column.type != "double" and repeats(values):  # kinds, roles, dates, countries
-        distinct = list(dict.fromkeys(values))
-        made = dict(zip(distinct, _escaped_texts(column, distinct), strict=True))
-        return list(map(made.__getitem__, values))
-    return _escaped_texts(column, values)
+    list of its own (:func:`~defus_graph.export._columns.each_distinct_once`)."""
+    return each_distinct_once(column, values, partial(_escaped_texts, column))
 
 
 def _escaped_texts(column: Column, values: Sequence[Scalar | None]) -> list[str | None]:

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from . import _xml
 from ._chunks import joined, lines, row_chunks, write_chunks
-from ._columns import Attributes, Column, Order, Scalar, column_text, repeats
+from ._columns import Attributes, Column, Order, Scalar, column_text, each_distinct_once
 from ._table import Table, Writable, table_from_graph
 
 __all__ = ["GRAPHML_NAMESPACE", "graphml_bytes", "write_graphml"]
@@ -62,12 +63,7 @@ def _data(attributes: Attributes, ids: dict[str, str], rows: slice) -> list[str]
     for column, values in zip(attributes.columns, attributes.values, strict=True):
         head = f'<data key="{ids[column.name]}">'
         chunk = values[rows]
-        if column.type != "double" and repeats(chunk):  # not doubles: 0.0 == -0.0
-            distinct = list(dict.fromkeys(chunk))
-            made = dict(zip(distinct, _cells(column, distinct, head), strict=True))
-            cells.append(list(map(made.__getitem__, chunk)))
-        else:
-            cells.append(_cells(column, chunk, head))
+        cells.append(each_distinct_once(column, chunk, partial(_cells, column, head=head)))
     orders = attributes.orders[rows]
     number = {order: k for k, order in enumerate(dict.fromkeys(orders))}
     if len(number) == 1:  # every row in one order: nothing to gather or scatter
