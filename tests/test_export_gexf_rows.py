@@ -182,18 +182,25 @@ def repeating_edge_tables(draw: st.DrawFn) -> Table:
     return Table(nodes, Edges(**every, attributes=draw(attributes(n))))
 
 
+def _lines_in_chunks(table: Table, size: int) -> str:
+    """The edge lines one writer makes chunk after chunk of ``size`` rows (its memos kept)."""
+    writer = _Writer(table, {}, {})
+    n = len(table.edges)
+    return "".join(writer.edges(slice(start, start + size)) for start in range(0, n, size))
+
+
+def _lines_row_by_row(table: Table) -> str:
+    """The edge lines by the plain rule, each row's on its own (:func:`_edge_reference`)."""
+    edges, ids = table.edges, _Writer(table, {}, {}).edge_ids
+    return "".join(f"{_edge_reference(edges, ids, i)}\n" for i in range(len(edges)))
+
+
 @settings(max_examples=80, deadline=None)
 @given(repeating_edge_tables(), st.integers(1, 40))
 def test_edge_lines_in_chunks_are_each_rows(table: Table, size: int) -> None:
     """Lines written chunk after chunk (the writer's memos kept between chunks) are each
     row's, whatever the chunks' size."""
-    writer = _Writer(table, {}, {})
-    edges = table.edges
-    expected = "".join(f"{_edge_reference(edges, writer.edge_ids, i)}\n" for i in range(len(edges)))
-    written = "".join(
-        writer.edges(slice(start, start + size)) for start in range(0, len(edges), size)
-    )
-    assert written == expected
+    assert _lines_in_chunks(table, size) == _lines_row_by_row(table)
 
 
 # --- edge lines laid side by side (gexf._interleaved) -----------------------------------------
@@ -255,13 +262,7 @@ def hostile_edge_tables(draw: st.DrawFn) -> Table:
 @given(hostile_edge_tables(), st.integers(1, 25))
 def test_hostile_edge_lines_are_each_rows(table: Table, size: int) -> None:
     """The lines laid side by side, chunk after chunk, are the plain row-by-row lines."""
-    writer = _Writer(table, {}, {})
-    edges = table.edges
-    expected = "".join(f"{_edge_reference(edges, writer.edge_ids, i)}\n" for i in range(len(edges)))
-    written = "".join(
-        writer.edges(slice(start, start + size)) for start in range(0, len(edges), size)
-    )
-    assert written == expected
+    assert _lines_in_chunks(table, size) == _lines_row_by_row(table)
 
 
 @st.composite
@@ -295,10 +296,4 @@ def grouped_edge_tables(draw: st.DrawFn) -> Table:
 def test_grouped_edge_lines_are_each_rows(table: Table, size: int) -> None:
     """Lines whose ends after the target are made once per group (kept from chunk to
     chunk) are the plain row-by-row lines."""
-    writer = _Writer(table, {}, {})
-    edges = table.edges
-    expected = "".join(f"{_edge_reference(edges, writer.edge_ids, i)}\n" for i in range(len(edges)))
-    written = "".join(
-        writer.edges(slice(start, start + size)) for start in range(0, len(edges), size)
-    )
-    assert written == expected
+    assert _lines_in_chunks(table, size) == _lines_row_by_row(table)

@@ -78,14 +78,19 @@ _REPEATED = st.lists(_MENTIONS, min_size=1, max_size=6).flatmap(
 )
 
 
-@settings(max_examples=400, deadline=None)
-@given(_REPEATED)
-def test_settling_repeated_mentions_changes_nothing(mentions: list[Mention]) -> None:
-    facts = SourceFacts(
+def _three_projects_with(mentions: list[Mention]) -> SourceFacts:
+    """A project file of projects A, B and C (lines 2-4) and ``mentions`` of them."""
+    return SourceFacts(
         "project.csv",
         projects=[Project(p, source="project.csv", line=i) for i, p in enumerate("ABC", 2)],
         mentions=mentions,
     )
+
+
+@settings(max_examples=400, deadline=None)
+@given(_REPEATED)
+def test_settling_repeated_mentions_changes_nothing(mentions: list[Mention]) -> None:
+    facts = _three_projects_with(mentions)
     settled = _outcome(facts)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Resolver, "knows_every_form", lambda self, name: False)
@@ -311,11 +316,7 @@ def _new_of_the_long_way(
 def test_a_new_organisation_is_told_as_the_long_way_tells_it(mentions: list[Mention]) -> None:
     # New names (some kept apart under a PIC, some with an abbreviation someone else
     # holds), repeated: the same dataset, notes and problems as the general route.
-    facts = SourceFacts(
-        "project.csv",
-        projects=[Project(p, source="project.csv", line=i) for i, p in enumerate("ABC", 2)],
-        mentions=mentions,
-    )
+    facts = _three_projects_with(mentions)
     fast = _outcome(facts)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_Merger, "_new_of", _new_of_the_long_way)
