@@ -872,8 +872,8 @@ def _link_groups(p: ProjectionLinks, at: npt.NDArray[np.int64]) -> npt.NDArray[n
     if not p.spans_shared:
         return None
     single = np.diff(p.offsets) == 1
-    firsts = p.middles[p.offsets[:-1]] if len(single) else np.zeros(0, np.int64)
-    groups: npt.NDArray[np.int64] = np.where(single, firsts, -1)[at]
+    # offsets always has one more entry than there are links: no links give [0].
+    groups: npt.NDArray[np.int64] = np.where(single, p.middles[p.offsets[:-1]], -1)[at]
     return groups
 
 
