@@ -1409,19 +1409,27 @@ def save_dataset(
                 directory, dict(contents), "utf-8", False
             )
         del cells
-    from .snapshot import key_of_state, snapshot_dirs, write_snapshot, write_snapshot_fields
+    from .snapshot import snapshot_dirs
 
     # The snapshot's own leftovers too: a snapshot is written by loads, which can lose one.
     state = write_generation(
         directory, contents, since=since, names=TABLES, also_clean=snapshot_dirs(directory)
     )
     if read_back is not None:
-        key = key_of_state(state, "utf-8")
-        if isinstance(read_back, Dataset):
-            write_snapshot(directory, read_back, key)
-        else:
-            fields_by_table = {name.removesuffix(".csv"): read_back[name] for name in TABLES}
-            write_snapshot_fields(directory, fields_by_table, key)
+        _keep_checked(directory, state, read_back)
+
+
+def _keep_checked(directory: Path, state: str, read_back: dict[str, _Fields] | Dataset) -> None:
+    """Keep the tables a save checked as the snapshot of the tables it wrote (their
+    :func:`~defus_graph.store.generations.tables_state` is ``state``)."""
+    from .snapshot import key_of_state, write_snapshot, write_snapshot_fields
+
+    key = key_of_state(state, "utf-8")
+    if isinstance(read_back, Dataset):
+        write_snapshot(directory, read_back, key)
+    else:
+        fields_by_table = {name.removesuffix(".csv"): read_back[name] for name in TABLES}
+        write_snapshot_fields(directory, fields_by_table, key)
 
 
 def records_from_rows(
